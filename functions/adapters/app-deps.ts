@@ -1,0 +1,94 @@
+/**
+ * The composition root: config -> clients -> adapters, built once per cold start and shared by
+ * every invocation of a warm Lambda. Handlers receive the result; tests and the local stack
+ * build their own from the same function with emulator endpoints.
+ */
+import { SQSClient } from '@aws-sdk/client-sqs';
+import type { Settings } from '../core/settings.ts';
+import type {
+  ApiKeyStore,
+  ArticleStore,
+  Clock,
+  DeliveryStore,
+  EditionStore,
+  Mailer,
+  Queue,
+  Renderer,
+  SubscriberStore,
+} from '../ports.ts';
+import { fetchSecretFromSecretsManager, loadConfig, resolveTokenSecret, type AppConfig } from './config.ts';
+import { DynamoApiKeyStore } from './dynamo/api-key-store.ts';
+import { DynamoArticleStore } from './dynamo/article-store.ts';
+import { createDocumentClient } from './dynamo/client.ts';
+import { DynamoDeliveryStore } from './dynamo/delivery-store.ts';
+import { DynamoEditionStore } from './dynamo/edition-store.ts';
+import { DynamoSubscriberStore } from './dynamo/subscriber-store.ts';
+import { MjmlRenderer } from './mjml-renderer.ts';
+import { SesMailer, createSesClient } from './ses-mailer.ts';
+import { SqsQueue } from './sqs-queue.ts';
+import { systemClock } from './system-clock.ts';
+
+export interface AppDeps {
+  config: AppConfig;
+  settings: Settings;
+  clock: Clock;
+  articles: ArticleStore;
+  subscribers: SubscriberStore;
+  editions: EditionStore;
+  deliveries: DeliveryStore;
+  apiKeys: ApiKeyStore;
+  mailer: Mailer;
+  renderer: Renderer;
+  /** Only where SEND_QUEUE_URL is set (the planner); the local stack supplies its own. */
+  queue?: Queue;
+}
+
+export function createAppDeps(config: AppConfig, tokenSecret: string, overrides: Partial<AppDeps> = {}): AppDeps {
+  const doc = createDocumentClient({ region: config.AWS_REGION, endpoint: config.DYNAMODB_ENDPOINT });
+  const settings: Settings = {
+    publicUrl: config.PUBLIC_URL,
+    mailFrom: config.MAIL_FROM,
+    tokenSecret,
+    digestName: config.DIGEST_NAME,
+    maxStories: config.MAX_STORIES,
+  };
+  return {
+    config,
+    settings,
+    clock: systemClock,
+    articles: new DynamoArticleStore(doc, config.TABLE_NAME),
+    subscribers: new DynamoSubscriberStore(doc, config.TABLE_NAME),
+    editions: new DynamoEditionStore(doc, config.TABLE_NAME),
+    deliveries: new DynamoDeliveryStore(doc, config.TABLE_NAME),
+    apiKeys: new DynamoApiKeyStore(doc, config.TABLE_NAME),
+    mailer: new SesMailer(createSesClient({ region: config.AWS_REGION, endpoint: config.SES_ENDPOINT }), {
+      configurationSetName: config.SES_CONFIGURATION_SET,
+    }),
+    renderer: new MjmlRenderer({ templatesDir: config.TEMPLATES_DIR, digestName: config.DIGEST_NAME }),
+    queue: config.SEND_QUEUE_URL
+      ? new SqsQueue(new SQSClient({ region: config.AWS_REGION }), config.SEND_QUEUE_URL)
+      : undefined,
+    ...overrides,
+  };
+}
+
+export type DepsProvider = () => Promise<AppDeps>;
+
+/**
+ * Config is validated and the secret fetched on the first invocation of a cold Lambda, then
+ * memoised; a failure is not memoised, so a transient Secrets Manager error heals on retry.
+ */
+export function lambdaDeps(env: NodeJS.ProcessEnv = process.env): DepsProvider {
+  let pending: Promise<AppDeps> | undefined;
+  return () => {
+    pending ??= (async () => {
+      const config = loadConfig(env);
+      const secret = await resolveTokenSecret(config, (arn) => fetchSecretFromSecretsManager(arn, config.AWS_REGION));
+      return createAppDeps(config, secret);
+    })().catch((error: unknown) => {
+      pending = undefined;
+      throw error;
+    });
+    return pending;
+  };
+}

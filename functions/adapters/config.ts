@@ -1,0 +1,110 @@
+/**
+ * Runtime configuration from environment variables, validated once at cold start so a
+ * misconfigured function fails on its first invocation with every problem named, instead
+ * of half-working. Secret values never appear in error messages.
+ */
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { z } from 'zod';
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const MIN_SECRET_LENGTH = 32;
+
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+
+const emailAddress = z.email({ error: 'must be an email address' });
+
+/** `addr@example.com` or `Display Name <addr@example.com>`; no line breaks, so it cannot smuggle a header. */
+const mailFrom = z
+  .string({ error: 'is required' })
+  .refine((value) => !/[\r\n]/.test(value), 'must not contain line breaks')
+  .refine((value) => {
+    const named = /^[^<>]*<([^<>]+)>$/.exec(value.trim());
+    const address = named ? named[1] : value.trim();
+    return emailAddress.safeParse(address).success;
+  }, 'must be an email address or "Name <address>"');
+
+const configSchema = z
+  .object({
+    TABLE_NAME: z.string({ error: 'is required' }).min(1, 'is required'),
+    AWS_REGION: z.string().min(1).default('us-east-1'),
+    PUBLIC_URL: z
+      .string({ error: 'is required' })
+      .pipe(httpUrl)
+      .transform((url) => url.replace(/\/+$/, '')),
+    MAIL_FROM: mailFrom,
+    TOKEN_SECRET: z.string().min(MIN_SECRET_LENGTH, `must be at least ${MIN_SECRET_LENGTH} characters`).optional(),
+    TOKEN_SECRET_ARN: z.string().min(1).optional(),
+    DYNAMODB_ENDPOINT: httpUrl.optional(),
+    SES_ENDPOINT: httpUrl.optional(),
+    SEND_QUEUE_URL: httpUrl.optional(),
+    SES_CONFIGURATION_SET: z.string().min(1).optional(),
+    TEMPLATES_DIR: z.string().min(1).optional(),
+    MAX_STORIES: z.coerce
+      .number({ error: 'must be a whole number from 1 to 100' })
+      .int('must be a whole number from 1 to 100')
+      .min(1, 'must be a whole number from 1 to 100')
+      .max(100, 'must be a whole number from 1 to 100')
+      .default(12),
+    DIGEST_NAME: z
+      .string()
+      .min(1)
+      .refine((value) => !/[\r\n]/.test(value), 'must not contain line breaks')
+      .default('The Daily Digest'),
+  });
+
+export type AppConfig = z.infer<typeof configSchema>;
+
+const KEYS = Object.keys(configSchema.shape) as (keyof AppConfig)[];
+
+/** Parses the variables this app reads; an empty string counts as unset, as in most env files. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const relevant: Record<string, string> = {};
+  for (const key of KEYS) {
+    const value = env[key];
+    if (value !== undefined && value !== '') relevant[key] = value;
+  }
+  const parsed = configSchema.safeParse(relevant);
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => `${issue.path.join('.') || '(config)'} ${issue.message}`);
+  // Checked apart from the schema so it is reported even when other variables are bad too.
+  if ((relevant.TOKEN_SECRET === undefined) === (relevant.TOKEN_SECRET_ARN === undefined)) {
+    problems.push('exactly one of TOKEN_SECRET and TOKEN_SECRET_ARN must be set');
+  }
+  if (parsed.success && problems.length === 0) return parsed.data;
+  throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
+}
+
+/** The token-signing secret, from the environment or from Secrets Manager. */
+export async function resolveTokenSecret(
+  config: Pick<AppConfig, 'TOKEN_SECRET' | 'TOKEN_SECRET_ARN'>,
+  fetchSecret: (arn: string) => Promise<string>,
+): Promise<string> {
+  if (config.TOKEN_SECRET !== undefined) return config.TOKEN_SECRET;
+  if (config.TOKEN_SECRET_ARN === undefined) {
+    throw new ConfigError('invalid configuration: TOKEN_SECRET or TOKEN_SECRET_ARN must be set');
+  }
+  const secret = await fetchSecret(config.TOKEN_SECRET_ARN);
+  if (secret.length < MIN_SECRET_LENGTH) {
+    throw new ConfigError(
+      `invalid configuration: the secret named by TOKEN_SECRET_ARN must be at least ${MIN_SECRET_LENGTH} characters`,
+    );
+  }
+  return secret;
+}
+
+export async function fetchSecretFromSecretsManager(arn: string, region: string): Promise<string> {
+  const client = new SecretsManagerClient({ region });
+  try {
+    const result = await client.send(new GetSecretValueCommand({ SecretId: arn }));
+    if (result.SecretString === undefined) {
+      throw new ConfigError('invalid configuration: the secret named by TOKEN_SECRET_ARN has no string value');
+    }
+    return result.SecretString;
+  } finally {
+    client.destroy();
+  }
+}

@@ -1,0 +1,23 @@
+/** Publisher API keys, stored by the sha256 of the key so a leaked table reveals no key. */
+import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { ApiKey } from '../../core/types.ts';
+import type { ApiKeyStore } from '../../ports.ts';
+import { apiKeyKey } from './keys.ts';
+import { apiKeyRecord, parseRecord } from './records.ts';
+
+export class DynamoApiKeyStore implements ApiKeyStore {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async get(hash: string): Promise<ApiKey | undefined> {
+    const key = apiKeyKey(hash);
+    const { Item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }));
+    return Item === undefined ? undefined : parseRecord(apiKeyRecord, Item, key);
+  }
+
+  async put(key: ApiKey): Promise<void> {
+    await this.doc.send(new PutCommand({ TableName: this.tableName, Item: { ...key, ...apiKeyKey(key.hash) } }));
+  }
+}

@@ -1,0 +1,43 @@
+/** Primary keys of every item kind (docs/architecture.md, "DynamoDB"). */
+import { TABLE } from './schema.ts';
+
+// The stores spell attribute names literally in items and expressions; this stops compiling if schema.ts renames one.
+TABLE satisfies {
+  partitionKey: 'pk';
+  sortKey: 'sk';
+  ttlAttribute: 'expiresAt';
+  byIngestDay: { partitionKey: 'gsi1pk'; sortKey: 'gsi1sk' };
+  bySendSlot: { partitionKey: 'gsi2pk'; sortKey: 'gsi2sk' };
+};
+
+export interface ItemKey {
+  pk: string;
+  sk: string;
+}
+
+export function articleKey(id: string): ItemKey {
+  return { pk: `ART#${id}`, sk: 'ART' };
+}
+
+/** Addresses are case-insensitive in practice, so the key is too, whatever the caller passes. */
+export function subscriberKey(email: string): ItemKey {
+  return { pk: `SUB#${email.toLowerCase()}`, sk: 'SUB' };
+}
+
+export function editionKey(id: string): ItemKey {
+  return { pk: `ED#${id}`, sk: 'ED' };
+}
+
+/** Deliveries share their edition's partition, one row per recipient. */
+export function deliveryKey(editionId: string, email: string): ItemKey {
+  return { pk: `ED#${editionId}`, sk: `TO#${email.toLowerCase()}` };
+}
+
+export function apiKeyKey(hash: string): ItemKey {
+  return { pk: `KEY#${hash}`, sk: 'KEY' };
+}
+
+/** The key of an item as read back, to name it in errors even when the rest is damaged. */
+export function keyOf(item: Record<string, unknown>): ItemKey {
+  return { pk: String(item['pk']), sk: String(item['sk']) };
+}

@@ -1,0 +1,100 @@
+/**
+ * Schemas of the domain records as stored. Items read back from DynamoDB are untrusted (a bug,
+ * a manual edit, an older layout), so every read goes through parseRecord before core sees it.
+ */
+import { z } from 'zod';
+import { CorruptRecordError } from '../../core/errors.ts';
+import type { ApiKey, Article, Delivery, Edition, Story, Subscriber } from '../../core/types.ts';
+import type { ItemKey } from './keys.ts';
+
+const timestamp = z.iso.datetime({ offset: true });
+const text = z.string();
+const name = z.string().min(1);
+
+export const articleRecord: z.ZodType<Article> = z.object({
+  id: name,
+  title: text,
+  text,
+  source: name,
+  url: z.string().optional(),
+  publishedAt: timestamp.optional(),
+  topics: z.array(z.string()),
+  language: z.string().optional(),
+  imageUrl: z.string().optional(),
+  ingestedAt: timestamp,
+  truncated: z.boolean().optional(),
+});
+
+export const subscriberRecord: z.ZodType<Subscriber> = z.object({
+  email: name,
+  status: z.enum(['pending', 'confirmed', 'unsubscribed', 'bounced', 'complained']),
+  timezone: name,
+  sendHour: z.int().min(0).max(23),
+  topics: z.array(z.string()),
+  createdAt: timestamp,
+  updatedAt: timestamp,
+  consent: z
+    .object({ at: timestamp, ip: z.string().optional(), userAgent: z.string().optional() })
+    .optional(),
+  confirmedAt: timestamp.optional(),
+  unsubscribedAt: timestamp.optional(),
+  confirmSentAt: timestamp.optional(),
+  lastDigestCutoff: timestamp.optional(),
+  lastEditionId: z.string().optional(),
+});
+
+const storyRecord: z.ZodType<Story> = z.object({
+  articleId: name,
+  title: text,
+  url: z.string().optional(),
+  source: name,
+  publishedAt: timestamp.optional(),
+  ingestedAt: timestamp,
+  topics: z.array(z.string()),
+  summary: z.array(z.string()),
+});
+
+export const editionRecord: z.ZodType<Edition> = z.object({
+  id: name,
+  since: timestamp,
+  cutoff: timestamp,
+  createdAt: timestamp,
+  subject: text,
+  preheader: text,
+  stories: z.array(storyRecord),
+  html: text,
+  text,
+  placeholderNonce: name,
+  status: z.enum(['planned', 'sending', 'done']),
+  recipients: z.int().min(0),
+});
+
+export const deliveryRecord: z.ZodType<Delivery> = z.object({
+  editionId: name,
+  email: name,
+  status: z.enum(['claimed', 'sent', 'failed', 'skipped']),
+  claimedAt: timestamp,
+  sentAt: timestamp.optional(),
+  messageId: z.string().optional(),
+  error: z.string().optional(),
+  attempts: z.int().min(0),
+});
+
+export const apiKeyRecord: z.ZodType<ApiKey> = z.object({
+  hash: name,
+  name,
+  createdAt: timestamp,
+  disabled: z.boolean(),
+});
+
+/** The domain record in `item` (table keys and index attributes stripped), or CorruptRecordError naming the key. */
+export function parseRecord<T>(schema: z.ZodType<T>, item: Record<string, unknown>, key: ItemKey): T {
+  const result = schema.safeParse(item);
+  if (!result.success) {
+    throw new CorruptRecordError(
+      `stored item ${key.pk} / ${key.sk} does not match its schema:\n${z.prettifyError(result.error)}`,
+      { cause: result.error },
+    );
+  }
+  return result.data;
+}

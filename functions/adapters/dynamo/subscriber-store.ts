@@ -1,0 +1,117 @@
+/** Readers: one item each; confirmed readers also sit in the sparse GSI2 under their (zone, local hour) slot. */
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  paginateQuery,
+  paginateScan,
+  PutCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { Subscriber } from '../../core/types.ts';
+import type { Clock, SubscriberStore, TimeSlot } from '../../ports.ts';
+import { isConditionalCheckFailed } from './aws-errors.ts';
+import { toUtcIso } from './item-time.ts';
+import { keyOf, subscriberKey } from './keys.ts';
+import { mergeAsync } from './merge-async.ts';
+import { parseRecord, subscriberRecord } from './records.ts';
+import { TABLE } from './schema.ts';
+
+/** Slot queries in flight at once: enough to hide latency for the few dozen zones due each hour. */
+const SLOT_QUERY_CONCURRENCY = 8;
+
+const systemClock: Clock = { now: () => new Date() };
+
+export class DynamoSubscriberStore implements SubscriberStore {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly clock: Clock = systemClock,
+  ) {}
+
+  async get(email: string): Promise<Subscriber | undefined> {
+    const key = subscriberKey(email);
+    const { Item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }));
+    return Item === undefined ? undefined : parseRecord(subscriberRecord, Item, key);
+  }
+
+  async put(subscriber: Subscriber): Promise<void> {
+    // A whole-item put drops the slot attributes of a reader who is no longer confirmed, which removes them from GSI2.
+    const slot =
+      subscriber.status === 'confirmed'
+        ? { gsi2pk: slotPartition(subscriber), gsi2sk: subscriber.email.toLowerCase() }
+        : {};
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...subscriber, ...subscriberKey(subscriber.email), ...slot },
+      }),
+    );
+  }
+
+  async *listDue(slots: readonly TimeSlot[]): AsyncIterable<Subscriber> {
+    const partitions = new Set(slots.map((slot) => slotPartition({ timezone: slot.timezone, sendHour: slot.hour })));
+    const perSlot = [...partitions].map((partition) => this.querySlot(partition));
+    for await (const subscriber of mergeAsync(perSlot, SLOT_QUERY_CONCURRENCY)) {
+      // The index lags the table; a reader who left a moment ago may still be listed there.
+      if (subscriber.status === 'confirmed') yield subscriber;
+    }
+  }
+
+  async *listConfirmed(): AsyncIterable<Subscriber> {
+    // Scanning the sparse slot index reads confirmed readers only, not every article and edition in the table.
+    const pages = paginateScan(
+      { client: this.doc },
+      {
+        TableName: this.tableName,
+        IndexName: TABLE.bySendSlot.indexName,
+        FilterExpression: '#status = :confirmed AND sk = :sk',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':confirmed': 'confirmed', ':sk': 'SUB' },
+      },
+    );
+    for await (const page of pages) {
+      for (const item of page.Items ?? []) yield parseRecord(subscriberRecord, item, keyOf(item));
+    }
+  }
+
+  async recordDigest(email: string, editionId: string, cutoff: string): Promise<void> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: subscriberKey(email),
+          UpdateExpression: 'SET lastDigestCutoff = :cutoff, lastEditionId = :editionId, updatedAt = :now',
+          ConditionExpression:
+            'attribute_exists(pk) AND (attribute_not_exists(lastDigestCutoff) OR lastDigestCutoff < :cutoff)',
+          ExpressionAttributeValues: {
+            ':cutoff': toUtcIso(cutoff),
+            ':editionId': editionId,
+            ':now': this.clock.now().toISOString(),
+          },
+        }),
+      );
+    } catch (error) {
+      // The watermark is already at or past this cutoff, or the reader deleted their data: nothing to move.
+      if (!isConditionalCheckFailed(error)) throw error;
+    }
+  }
+
+  private async *querySlot(partition: string): AsyncIterable<Subscriber> {
+    const pages = paginateQuery(
+      { client: this.doc },
+      {
+        TableName: this.tableName,
+        IndexName: TABLE.bySendSlot.indexName,
+        KeyConditionExpression: 'gsi2pk = :slot',
+        ExpressionAttributeValues: { ':slot': partition },
+      },
+    );
+    for await (const page of pages) {
+      for (const item of page.Items ?? []) yield parseRecord(subscriberRecord, item, keyOf(item));
+    }
+  }
+}
+
+function slotPartition(slot: Pick<Subscriber, 'timezone' | 'sendHour'>): string {
+  return `SLOT#${slot.timezone}#${slot.sendHour}`;
+}

@@ -1,0 +1,104 @@
+/**
+ * Mailer over Amazon SES v2 (and aws-ses-v2-local, by endpoint). Simple content keeps the
+ * custom List-Unsubscribe headers on both; the emulator drops headers of raw MIME messages.
+ */
+import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
+import type { OutgoingEmail } from '../core/types.ts';
+import type { Mailer } from '../ports.ts';
+
+/** A header, subject or address that could start a new header line: refused, never cleaned. */
+export class InvalidEmailHeaderError extends Error {
+  override name = 'InvalidEmailHeaderError';
+}
+
+/** SES refused for rate: the same send may succeed later, unlike a rejected message. */
+export class MailerThrottledError extends Error {
+  override name = 'MailerThrottledError';
+}
+
+export interface SesMailerOptions {
+  configurationSetName?: string | undefined;
+}
+
+const LINE_BREAK = /[\r\n\0]/;
+/** SES: printable ASCII except the colon, at most 126 characters. */
+const HEADER_NAME = /^[\x21-\x39\x3b-\x7e]{1,126}$/;
+const THROTTLING_NAMES = new Set(['TooManyRequestsException', 'ThrottlingException', 'Throttling']);
+
+export class SesMailer implements Mailer {
+  readonly #client: SESv2Client;
+  readonly #configurationSetName: string | undefined;
+
+  constructor(client: SESv2Client, options: SesMailerOptions = {}) {
+    this.#client = client;
+    this.#configurationSetName = options.configurationSetName;
+  }
+
+  async send(email: OutgoingEmail): Promise<{ messageId: string }> {
+    assertSafeHeaders(email);
+    const command = new SendEmailCommand({
+      FromEmailAddress: email.from,
+      Destination: { ToAddresses: [email.to] },
+      ConfigurationSetName: this.#configurationSetName,
+      Content: {
+        Simple: {
+          Subject: { Data: email.subject, Charset: 'UTF-8' },
+          Body: {
+            Html: { Data: email.html, Charset: 'UTF-8' },
+            Text: { Data: email.text, Charset: 'UTF-8' },
+          },
+          Headers: email.headers.map((header) => ({ Name: header.name, Value: header.value })),
+        },
+      },
+    });
+    let messageId: string | undefined;
+    try {
+      ({ MessageId: messageId } = await this.#client.send(command));
+    } catch (error) {
+      if (isThrottling(error)) throw new MailerThrottledError('SES throttled the send', { cause: error });
+      throw error;
+    }
+    if (messageId === undefined) throw new Error('SES accepted the email but returned no message id');
+    return { messageId };
+  }
+}
+
+function assertSafeHeaders(email: OutgoingEmail): void {
+  const fields: [string, string][] = [
+    ['from', email.from],
+    ['to', email.to],
+    ['subject', email.subject],
+  ];
+  for (const [field, value] of fields) {
+    if (LINE_BREAK.test(value)) throw new InvalidEmailHeaderError(`${field} contains a line break`);
+  }
+  email.headers.forEach((header, index) => {
+    if (!HEADER_NAME.test(header.name)) {
+      throw new InvalidEmailHeaderError(`header ${index} has an invalid name`);
+    }
+    if (LINE_BREAK.test(header.value)) {
+      throw new InvalidEmailHeaderError(`header ${header.name} contains a line break`);
+    }
+  });
+}
+
+function isThrottling(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { name, $metadata } = error as { name?: unknown; $metadata?: { httpStatusCode?: unknown } };
+  return (typeof name === 'string' && THROTTLING_NAMES.has(name)) || $metadata?.httpStatusCode === 429;
+}
+
+export interface SesClientOptions {
+  region: string;
+  /** An emulator such as aws-ses-v2-local; it checks only that some credentials are present. */
+  endpoint?: string | undefined;
+}
+
+export function createSesClient(options: SesClientOptions): SESv2Client {
+  if (options.endpoint === undefined) return new SESv2Client({ region: options.region });
+  return new SESv2Client({
+    region: options.region,
+    endpoint: options.endpoint,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+}

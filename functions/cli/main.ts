@@ -1,0 +1,137 @@
+/**
+ * `digest`: the operator's command line for the local stack (or any deployment, for ingest).
+ * Same environment settings as `npm start`.
+ */
+import { readFile } from 'node:fs/promises';
+import { Command, InvalidArgumentError } from 'commander';
+import type { DeliverOutcome } from '../core/deliver.ts';
+import { planDigest } from '../core/plan.ts';
+import { createLocalDeps } from '../local/local-app.ts';
+import { loadLocalSettings, readLocalApiKey } from '../local/local-settings.ts';
+
+class CliError extends Error {
+  override name = 'CliError';
+}
+
+function httpUrl(value: string): string {
+  try {
+    const url = new URL(value);
+    if (url.protocol === 'http:' || url.protocol === 'https:') return value.replace(/\/+$/, '');
+  } catch {
+    // fall through to the error below
+  }
+  throw new InvalidArgumentError('must be an http(s) URL');
+}
+
+async function ingest(file: string, options: { apiUrl?: string; apiKey?: string }): Promise<number> {
+  const settings = await loadLocalSettings();
+  const apiUrl = options.apiUrl ?? settings.apiUrl;
+  const apiKey = options.apiKey ?? (await readLocalApiKey(settings));
+  if (!apiKey) throw new CliError('No API key: pass --api-key, set API_KEY, or run `npm start` once to create one.');
+
+  let body: string;
+  try {
+    body = await readFile(file, 'utf8');
+    const parsed: unknown = JSON.parse(body);
+    // A bare array is accepted for convenience and wrapped into the API's envelope.
+    if (Array.isArray(parsed)) body = JSON.stringify({ articles: parsed });
+  } catch (error) {
+    throw new CliError(`Cannot read ${file} as JSON: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+
+  let response: Response;
+  try {
+    response = await fetch(`${apiUrl}/articles`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': apiKey },
+      body,
+    });
+  } catch (error) {
+    throw new CliError(`Cannot reach ${apiUrl}. Is \`npm start\` running?`, { cause: error });
+  }
+  const payload = (await response.json()) as {
+    results?: { index: number; status: string; id?: string; errors?: { field: string; message: string }[] }[];
+    counts?: Record<string, number>;
+    error?: { message: string };
+  };
+  if (!response.ok || !payload.results) {
+    throw new CliError(`The API answered ${response.status}: ${payload.error?.message ?? 'unexpected response'}`);
+  }
+  for (const result of payload.results) {
+    const reasons = result.errors?.map((e) => `${e.field} ${e.message}`).join('; ');
+    console.log(`#${result.index} ${result.status}${reasons ? `: ${reasons}` : ''}`);
+  }
+  const counts = payload.counts ?? {};
+  console.log(
+    `created ${counts.created ?? 0}, duplicate ${counts.duplicate ?? 0}, rejected ${counts.rejected ?? 0}, failed ${counts.failed ?? 0}`,
+  );
+  return (counts.rejected ?? 0) + (counts.failed ?? 0) > 0 ? 1 : 0;
+}
+
+const SKIP_REASONS: Record<Exclude<DeliverOutcome, 'sent'>, string> = {
+  duplicate: 'already sent this edition',
+  'not-subscribed': 'unsubscribed since the plan',
+  'already-served-today': "already had today's digest",
+};
+
+async function sendNow(): Promise<number> {
+  const settings = await loadLocalSettings();
+  const tally = { sent: 0, skipped: 0, failed: 0 };
+  const reasons = new Map<string, number>();
+  const skip = (reason: string, count = 1): void => {
+    if (count === 0) return;
+    tally.skipped += count;
+    reasons.set(reason, (reasons.get(reason) ?? 0) + count);
+  };
+  const deps = createLocalDeps(settings, (job, outcome, error) => {
+    if (outcome === 'sent') tally.sent += 1;
+    else if (outcome === 'failed') {
+      tally.failed += 1;
+      console.error(`  failed: ${job.email}: ${error instanceof Error ? error.message : String(error)}`);
+    } else skip(SKIP_REASONS[outcome]);
+    const done = tally.sent + tally.skipped + tally.failed;
+    if (done % 50 === 0 || outcome === 'failed') process.stderr.write(`  ${done} processed\n`);
+  });
+  let report;
+  try {
+    report = await planDigest('now', deps);
+  } catch (error) {
+    const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    throw new CliError(`Cannot plan the digest (${reason}). Is \`npm start\` running?`, { cause: error });
+  }
+  for (const edition of report.editions) {
+    console.log(`edition ${edition.id}: ${edition.stories} stories, ${edition.recipients} readers`);
+  }
+  skip(SKIP_REASONS['already-served-today'], report.skipped.alreadySentToday);
+  skip('nothing new since their last digest', report.skipped.nothingNew);
+  for (const [reason, count] of reasons) console.log(`  skipped ${count}: ${reason}`);
+  console.log(`sent ${tally.sent}, skipped ${tally.skipped}, failed ${tally.failed}`);
+  return tally.failed > 0 ? 1 : 0;
+}
+
+const program = new Command()
+  .name('digest')
+  .description('Operate digest-mailer: ingest articles and send the digest.')
+  .showHelpAfterError();
+
+program
+  .command('ingest')
+  .description('POST a JSON batch of articles ({"articles": [...]} or a bare array) to the API')
+  .argument('<file>', 'JSON file, e.g. examples/articles.json')
+  .option('--api-url <url>', 'API base URL (default: the local stack)', httpUrl)
+  .option('--api-key <key>', 'ingest API key (default: API_KEY or the local dev key)')
+  .action(async (file: string, options: { apiUrl?: string; apiKey?: string }) => {
+    process.exitCode = await ingest(file, options);
+  });
+
+program
+  .command('send-now')
+  .description("Build the current edition now and send it to every confirmed reader who has not had today's digest")
+  .action(async () => {
+    process.exitCode = await sendNow();
+  });
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  console.error(error instanceof CliError ? error.message : `Unexpected error: ${String(error)}`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,70 @@
+/** POST /articles: validate each item on its own, dedupe, store; one result per item. */
+import type { ArticleStore, Clock } from '../ports.ts';
+import { batchEnvelopeSchema, toArticle, validateArticle } from './article.ts';
+import { ValidationError, type FieldIssue } from './errors.ts';
+import { toFieldIssues } from './subscriber.ts';
+
+export const MAX_BATCH_BYTES = 1024 * 1024;
+/** Writes in flight per batch: enough to hide DynamoDB latency, few enough to stay under a cold table's limits. */
+const WRITE_CONCURRENCY = 8;
+
+export type IngestItemResult =
+  | { index: number; status: 'created' | 'duplicate'; id: string; truncated?: true }
+  | { index: number; status: 'rejected'; errors: FieldIssue[] }
+  /** The store failed for this item only; the publisher should retry it. */
+  | { index: number; status: 'failed'; id: string; errors: FieldIssue[] };
+
+export interface IngestReport {
+  results: IngestItemResult[];
+  counts: Record<IngestItemResult['status'], number>;
+}
+
+export async function ingestBatch(
+  body: unknown,
+  deps: { articles: ArticleStore; clock: Clock; onStoreError?: (error: unknown) => void },
+): Promise<IngestReport> {
+  const envelope = batchEnvelopeSchema.safeParse(body);
+  if (!envelope.success) {
+    const issues = toFieldIssues(envelope.error);
+    throw new ValidationError(`Invalid batch: ${issues.map((i) => `${i.field} ${i.message}`).join('; ')}`, issues);
+  }
+  const ingestedAt = deps.clock.now().toISOString();
+  const items = envelope.data.articles;
+  const results: IngestItemResult[] = new Array(items.length);
+
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await ingestOne(items[index], index, ingestedAt, deps);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(WRITE_CONCURRENCY, items.length) }, worker));
+
+  const counts = { created: 0, duplicate: 0, rejected: 0, failed: 0 };
+  for (const result of results) counts[result.status] += 1;
+  return { results, counts };
+}
+
+async function ingestOne(
+  raw: unknown,
+  index: number,
+  ingestedAt: string,
+  deps: { articles: ArticleStore; onStoreError?: (error: unknown) => void },
+): Promise<IngestItemResult> {
+  const validated = validateArticle(raw, index);
+  if (!validated.ok) return { index, status: 'rejected', errors: validated.issues };
+  const { article, truncated } = toArticle(validated.input, ingestedAt);
+  try {
+    const status = await deps.articles.putIfAbsent(article);
+    return truncated ? { index, status, id: article.id, truncated: true } : { index, status, id: article.id };
+  } catch (error) {
+    deps.onStoreError?.(error);
+    return {
+      index,
+      status: 'failed',
+      id: article.id,
+      errors: [{ field: `articles.${index}`, message: 'could not be stored; retry this item' }],
+    };
+  }
+}

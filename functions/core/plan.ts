@@ -1,0 +1,133 @@
+/**
+ * plan-digest: find the readers due now, build each needed edition once, enqueue one job per
+ * reader. Idempotent: a repeated run computes the same edition ids and the same jobs, and the
+ * delivery ledger drops the repeats.
+ */
+import type { ArticleStore, Clock, EditionStore, Queue, Renderer, SubscriberStore } from '../ports.ts';
+import { buildEdition, editionId } from './edition.ts';
+import type { Settings } from './settings.ts';
+import { dueSlots, localTime } from './slots.ts';
+import type { Article, DeliveryJob, Edition, Subscriber } from './types.ts';
+
+const HOUR_MS = 3600 * 1000;
+/** A new reader's first digest covers the last day. */
+const FIRST_WINDOW_MS = 24 * HOUR_MS;
+/** Readers away longer than articles live (TTL 30 days) still get at most a week, not a flood. */
+const MAX_WINDOW_MS = 7 * 24 * HOUR_MS;
+/** Jobs per Queue.enqueue call: bounds memory while keeping SQS batches full. */
+const ENQUEUE_CHUNK = 100;
+
+export type PlanMode =
+  /** The hourly run: readers whose local send hour is now. */
+  | 'scheduled'
+  /** An operator's send-now: every confirmed reader who has not had today's digest. */
+  | 'now';
+
+export interface PlanDeps {
+  articles: ArticleStore;
+  subscribers: SubscriberStore;
+  editions: EditionStore;
+  queue: Queue;
+  renderer: Renderer;
+  clock: Clock;
+  settings: Settings;
+}
+
+export interface PlanReport {
+  cutoff: string;
+  editions: { id: string; stories: number; recipients: number; created: boolean }[];
+  enqueued: number;
+  skipped: { alreadySentToday: number; nothingNew: number };
+}
+
+/**
+ * Scheduled runs cut at the top of the hour so a duplicate firing lands on the same edition;
+ * a send-now cuts at this second so what was just ingested is in it.
+ */
+export function cutoffFor(now: Date, mode: PlanMode): string {
+  const step = mode === 'scheduled' ? HOUR_MS : 1000;
+  return new Date(Math.floor(now.getTime() / step) * step).toISOString();
+}
+
+export function windowStart(reader: Subscriber, cutoff: string): string {
+  const cutoffMs = Date.parse(cutoff);
+  const since = reader.lastDigestCutoff ? Date.parse(reader.lastDigestCutoff) : cutoffMs - FIRST_WINDOW_MS;
+  return new Date(Math.max(since, cutoffMs - MAX_WINDOW_MS)).toISOString();
+}
+
+/** One digest per local day: a reader who moved their hour, or got a send-now, waits for tomorrow. */
+export function hadTodaysDigest(reader: Subscriber, cutoff: string): boolean {
+  if (!reader.lastDigestCutoff) return false;
+  return localTime(new Date(reader.lastDigestCutoff), reader.timezone).date === localTime(new Date(cutoff), reader.timezone).date;
+}
+
+interface WindowGroup {
+  edition: Edition | undefined;
+  created: boolean;
+  pending: DeliveryJob[];
+  recipients: number;
+}
+
+export async function planDigest(mode: PlanMode, deps: PlanDeps): Promise<PlanReport> {
+  const now = deps.clock.now();
+  const cutoff = cutoffFor(now, mode);
+  const readers = mode === 'scheduled' ? deps.subscribers.listDue(dueSlots(now)) : deps.subscribers.listConfirmed();
+  const groups = new Map<string, WindowGroup>();
+  const report: PlanReport = { cutoff, editions: [], enqueued: 0, skipped: { alreadySentToday: 0, nothingNew: 0 } };
+
+  const flush = async (group: WindowGroup): Promise<void> => {
+    if (group.pending.length === 0) return;
+    await deps.queue.enqueue(group.pending);
+    report.enqueued += group.pending.length;
+    group.pending = [];
+  };
+
+  for await (const reader of readers) {
+    if (reader.status !== 'confirmed') continue;
+    if (hadTodaysDigest(reader, cutoff)) {
+      report.skipped.alreadySentToday += 1;
+      continue;
+    }
+    const since = windowStart(reader, cutoff);
+    let group = groups.get(since);
+    if (!group) {
+      group = { ...(await editionFor(since, cutoff, now, deps)), pending: [], recipients: 0 };
+      groups.set(since, group);
+    }
+    if (!group.edition) {
+      report.skipped.nothingNew += 1;
+      continue;
+    }
+    group.pending.push({ editionId: group.edition.id, email: reader.email });
+    group.recipients += 1;
+    if (group.pending.length >= ENQUEUE_CHUNK) await flush(group);
+  }
+
+  for (const group of groups.values()) {
+    if (!group.edition) continue;
+    await flush(group);
+    await deps.editions.setStatus(group.edition.id, 'sending', group.recipients);
+    report.editions.push({
+      id: group.edition.id,
+      stories: group.edition.stories.length,
+      recipients: group.recipients,
+      created: group.created,
+    });
+  }
+  return report;
+}
+
+async function editionFor(
+  since: string,
+  cutoff: string,
+  now: Date,
+  deps: PlanDeps,
+): Promise<{ edition: Edition | undefined; created: boolean }> {
+  const existing = await deps.editions.get(editionId(since, cutoff));
+  if (existing) return { edition: existing, created: false };
+  const articles: Article[] = [];
+  for await (const article of deps.articles.listIngested(since, cutoff)) articles.push(article);
+  if (articles.length === 0) return { edition: undefined, created: false };
+  const built = await buildEdition({ since, cutoff, articles, createdAt: now.toISOString() }, deps.renderer, deps.settings);
+  return deps.editions.createIfAbsent(built);
+}

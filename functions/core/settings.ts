@@ -1,0 +1,14 @@
+/** Product settings core needs, already validated by the config adapter. */
+export interface Settings {
+  /** Base URL for links in emails and pages, no trailing slash. */
+  publicUrl: string;
+  mailFrom: string;
+  tokenSecret: string;
+  digestName: string;
+  maxStories: number;
+}
+
+export function linkTo(settings: Pick<Settings, 'publicUrl'>, path: string, token?: string): string {
+  const url = `${settings.publicUrl}${path}`;
+  return token === undefined ? url : `${url}?token=${encodeURIComponent(token)}`;
+}

@@ -1,0 +1,82 @@
+/**
+ * Time-zone arithmetic for "the reader's own hour". Built on Intl (ICU ships with Node), so
+ * DST and half-hour zones come from the tz database, not from offsets we compute ourselves.
+ */
+import type { TimeSlot } from '../ports.ts';
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatterFor(timeZone: string): Intl.DateTimeFormat {
+  let formatter = formatters.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      weekday: 'short',
+    });
+    formatters.set(timeZone, formatter);
+  }
+  return formatter;
+}
+
+function resolveTimeZone(timeZone: string): string | undefined {
+  try {
+    return new Intl.DateTimeFormat('en-US', { timeZone }).resolvedOptions().timeZone;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The canonical name of a zone (aliases such as US/Eastern resolve), or undefined when it is
+ * unknown or is a zone the hourly run never visits (Etc/GMT+5 and other fixed offsets): a reader
+ * must not be able to subscribe to a slot that is never due.
+ */
+export function canonicalTimeZone(timeZone: string): string | undefined {
+  if (!/^[A-Za-z0-9_+\-/]{1,64}$/.test(timeZone)) return undefined;
+  const resolved = resolveTimeZone(timeZone);
+  return resolved !== undefined && scheduledZones().has(resolved) ? resolved : undefined;
+}
+
+export interface LocalTime {
+  date: string;
+  hour: number;
+  minute: number;
+  weekday: string;
+}
+
+export function localTime(instant: Date, timeZone: string): LocalTime {
+  const parts = Object.fromEntries(formatterFor(timeZone).formatToParts(instant).map((p) => [p.type, p.value]));
+  return {
+    date: `${parts.year}-${parts.month}-${parts.day}`,
+    hour: Number(parts.hour),
+    minute: Number(parts.minute),
+    weekday: parts.weekday ?? '',
+  };
+}
+
+let zones: string[] | undefined;
+let zoneSet: Set<string> | undefined;
+
+/** Every canonical zone the runtime knows, plus UTC; computed once. */
+export function allTimeZones(): string[] {
+  zones ??= [
+    ...new Set(['UTC', ...Intl.supportedValuesOf('timeZone')].map((z) => resolveTimeZone(z) ?? z)),
+  ].sort();
+  return zones;
+}
+
+function scheduledZones(): Set<string> {
+  zoneSet ??= new Set(allTimeZones());
+  return zoneSet;
+}
+
+/** The (zone, hour) pairs whose local hour is the one `instant` falls in. */
+export function dueSlots(instant: Date, timeZones: readonly string[] = allTimeZones()): TimeSlot[] {
+  return timeZones.map((timezone) => ({ timezone, hour: localTime(instant, timezone).hour }));
+}

@@ -1,0 +1,97 @@
+/** Subscription requests and the subscriber state machine. */
+import { z } from 'zod';
+import { ValidationError, type FieldIssue } from './errors.ts';
+import { canonicalTimeZone } from './slots.ts';
+import type { Consent, Subscriber } from './types.ts';
+
+export const DEFAULT_SEND_HOUR = 7;
+export const DEFAULT_TIME_ZONE = 'UTC';
+
+const topicList = z
+  .union([z.array(z.string()), z.string()])
+  .transform((value) => (Array.isArray(value) ? value : value.split(',')))
+  .transform((topics) => [...new Set(topics.map((t) => t.trim().toLowerCase()).filter(Boolean))])
+  .pipe(z.array(z.string().max(40).regex(/^[\p{L}\p{N} _-]+$/u, 'letters, digits, spaces and dashes only')).max(20));
+
+/** Form posts send strings, JSON sends numbers: accept both, but only whole hours. */
+const sendHour = z
+  .union([z.number(), z.string().trim().regex(/^\d{1,2}$/, 'must be a whole hour from 0 to 23').transform(Number)])
+  .pipe(z.number().int('must be a whole hour from 0 to 23').min(0, 'must be 0 to 23').max(23, 'must be 0 to 23'));
+
+const timeZone = z
+  .string()
+  .trim()
+  .transform((value, ctx) => {
+    const canonical = canonicalTimeZone(value);
+    if (!canonical) {
+      ctx.addIssue({ code: 'custom', message: 'must be an IANA time zone such as Europe/London' });
+      return z.NEVER;
+    }
+    return canonical;
+  });
+
+export const emailSchema = z
+  .string()
+  .trim()
+  .max(254, 'must be at most 254 characters')
+  .refine((value) => !/[\r\n]/.test(value), 'must not contain line breaks')
+  .transform((value) => value.toLowerCase())
+  .pipe(z.email('must be a valid email address'));
+
+export const subscriptionRequestSchema = z.object({
+  email: emailSchema,
+  timezone: z.preprocess((v) => (v === '' || v === null ? undefined : v), timeZone.optional()).default(DEFAULT_TIME_ZONE),
+  sendHour: z.preprocess((v) => (v === '' || v === null ? undefined : v), sendHour.optional()).default(DEFAULT_SEND_HOUR),
+  topics: topicList.optional().default([]),
+});
+
+export type SubscriptionRequest = z.infer<typeof subscriptionRequestSchema>;
+
+/** zod issues -> FieldIssue list with dotted paths, so every 4xx names the field. */
+export function toFieldIssues(error: z.ZodError, prefix = ''): FieldIssue[] {
+  return error.issues.map((issue) => ({
+    field: [prefix, ...issue.path.map(String)].filter(Boolean).join('.') || prefix || '(body)',
+    message: issue.message,
+  }));
+}
+
+export function parseSubscriptionRequest(input: unknown): SubscriptionRequest {
+  const parsed = subscriptionRequestSchema.safeParse(input ?? {});
+  if (!parsed.success) {
+    const issues = toFieldIssues(parsed.error);
+    throw new ValidationError(`Invalid subscription: ${issues.map((i) => `${i.field} ${i.message}`).join('; ')}`, issues);
+  }
+  return parsed.data;
+}
+
+/** Addresses that bounced or complained are never mailed again, whatever the request says. */
+export function isSuppressed(subscriber: Subscriber): boolean {
+  return subscriber.status === 'bounced' || subscriber.status === 'complained';
+}
+
+/** A fresh or re-opened pending subscription; keeps history fields of an earlier one. */
+export function toPending(
+  request: SubscriptionRequest,
+  consent: Consent,
+  existing: Subscriber | undefined,
+): Subscriber {
+  return {
+    ...existing,
+    email: request.email,
+    status: 'pending',
+    timezone: request.timezone,
+    sendHour: request.sendHour,
+    topics: request.topics,
+    createdAt: existing?.createdAt ?? consent.at,
+    updatedAt: consent.at,
+    consent,
+  };
+}
+
+export function toConfirmed(subscriber: Subscriber, at: string): Subscriber {
+  return { ...subscriber, status: 'confirmed', confirmedAt: at, updatedAt: at };
+}
+
+export function toUnsubscribed(subscriber: Subscriber, at: string): Subscriber {
+  return { ...subscriber, status: 'unsubscribed', unsubscribedAt: at, updatedAt: at };
+}

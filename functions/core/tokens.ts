@@ -1,0 +1,69 @@
+/**
+ * Signed, purpose-bound, expiring link tokens: `<payload>.<signature>`, both base64url.
+ * Stateless so a link in an email works without a database lookup to validate it, and
+ * purpose-bound so an unsubscribe link can never confirm a subscription.
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
+import { InvalidTokenError } from './errors.ts';
+
+export type TokenPurpose = 'confirm' | 'unsubscribe' | 'preferences';
+
+export const TOKEN_LIFETIME_SECONDS: Record<TokenPurpose, number> = {
+  confirm: 7 * 24 * 3600,
+  // Links in old digests should keep working for a long time: mailbox providers and readers click them months later.
+  unsubscribe: 365 * 24 * 3600,
+  preferences: 180 * 24 * 3600,
+};
+
+const payloadSchema = z.object({
+  p: z.enum(['confirm', 'unsubscribe', 'preferences']),
+  e: z.string().min(3).max(254),
+  x: z.number().int().positive(),
+});
+
+/** Shape check for the raw query value before any crypto work. */
+export const tokenStringSchema = z
+  .string()
+  .min(10)
+  .max(1024)
+  .regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/, 'must be a link token');
+
+function sign(secret: string, payload: string): Buffer {
+  return createHmac('sha256', secret).update(`v1.${payload}`).digest();
+}
+
+export function signToken(
+  secret: string,
+  purpose: TokenPurpose,
+  email: string,
+  now: Date,
+  lifetimeSeconds: number = TOKEN_LIFETIME_SECONDS[purpose],
+): string {
+  const expiresAt = Math.floor(now.getTime() / 1000) + lifetimeSeconds;
+  const payload = Buffer.from(JSON.stringify({ p: purpose, e: email, x: expiresAt })).toString('base64url');
+  return `${payload}.${sign(secret, payload).toString('base64url')}`;
+}
+
+/** Returns the address the token was issued for, or throws InvalidTokenError saying why. */
+export function verifyToken(secret: string, token: unknown, purpose: TokenPurpose, now: Date): { email: string } {
+  const shape = tokenStringSchema.safeParse(token);
+  if (!shape.success) throw new InvalidTokenError('The link is malformed.', 'malformed');
+  const [payload, signature] = shape.data.split('.') as [string, string];
+
+  const expected = sign(secret, payload);
+  const given = Buffer.from(signature, 'base64url');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+    throw new InvalidTokenError('The link signature is not valid.', 'signature');
+  }
+
+  let claims: z.infer<typeof payloadSchema>;
+  try {
+    claims = payloadSchema.parse(JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')));
+  } catch (error) {
+    throw new InvalidTokenError('The link is malformed.', 'malformed', { cause: error });
+  }
+  if (claims.p !== purpose) throw new InvalidTokenError('The link is meant for something else.', 'purpose');
+  if (claims.x * 1000 <= now.getTime()) throw new InvalidTokenError('The link has expired.', 'expired');
+  return { email: claims.e };
+}

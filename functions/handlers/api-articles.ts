@@ -1,0 +1,20 @@
+/** POST /articles: a publisher's batch, authenticated by x-api-key. */
+import { lambdaDeps, type DepsProvider } from '../adapters/app-deps.ts';
+import { authenticateApiKey } from '../core/api-keys.ts';
+import { ingestBatch, MAX_BATCH_BYTES } from '../core/ingest.ts';
+import { header, httpRoute, json, parseBody, type HttpHandler } from './http.ts';
+
+export function articlesHandler(deps: DepsProvider): HttpHandler {
+  return httpRoute(async (event) => {
+    const { apiKeys, articles, clock } = await deps();
+    await authenticateApiKey(header(event, 'x-api-key'), apiKeys);
+    const report = await ingestBatch(parseBody(event, MAX_BATCH_BYTES), {
+      articles,
+      clock,
+      onStoreError: (error) => console.error(JSON.stringify({ level: 'error', message: 'article write failed', error: String(error) })),
+    });
+    return json(200, report);
+  });
+}
+
+export const handler = articlesHandler(lambdaDeps());

@@ -1,0 +1,36 @@
+/** POST /subscriptions: JSON from API clients, a form post from the subscribe page. */
+import { lambdaDeps, type DepsProvider } from '../adapters/app-deps.ts';
+import { checkInboxPage, subscribePage } from '../adapters/pages.ts';
+import { ValidationError } from '../core/errors.ts';
+import { requestSubscription } from '../core/subscriptions.ts';
+import { errorResponse, header, html, httpRoute, json, parseBody, wantsHtml, type HttpHandler } from './http.ts';
+
+const MAX_BODY_BYTES = 8 * 1024;
+const ACCEPTED = { status: 'pending', message: 'If this address can subscribe, a confirmation link is on its way.' };
+
+export function subscriptionsHandler(deps: DepsProvider): HttpHandler {
+  return httpRoute(
+    async (event) => {
+      const asHtml = wantsHtml(event);
+      const body = parseBody(event, MAX_BODY_BYTES);
+      try {
+        await requestSubscription(
+          body,
+          { ip: event.requestContext?.http?.sourceIp, userAgent: header(event, 'user-agent') },
+          await deps(),
+        );
+      } catch (error) {
+        // A form user gets the form back with the message beside it rather than a bare error page.
+        if (asHtml && error instanceof ValidationError) {
+          return html(400, subscribePage({ error: error.issues, values: body as Record<string, string> }));
+        }
+        return errorResponse(error, asHtml);
+      }
+      // Identical answer whatever the address's state: the endpoint must not reveal who subscribes.
+      return asHtml ? html(202, checkInboxPage()) : json(202, ACCEPTED);
+    },
+    { html: wantsHtml },
+  );
+}
+
+export const handler = subscriptionsHandler(lambdaDeps());

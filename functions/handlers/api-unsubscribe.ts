@@ -1,0 +1,25 @@
+/**
+ * GET /unsubscribe?token= shows a page with a button (link scanners follow GETs, so a GET must
+ * not unsubscribe); POST is the RFC 8058 one-click request from mailbox providers and the button.
+ */
+import { lambdaDeps, type DepsProvider } from '../adapters/app-deps.ts';
+import { unsubscribedPage, unsubscribePage } from '../adapters/pages.ts';
+import { checkUnsubscribeToken, unsubscribe } from '../core/subscriptions.ts';
+import { html, httpRoute, queryParam, type HttpHandler } from './http.ts';
+
+export function unsubscribeHandler(deps: DepsProvider): HttpHandler {
+  return httpRoute(
+    async (event) => {
+      const token = queryParam(event, 'token');
+      if (event.requestContext?.http?.method === 'POST') {
+        await unsubscribe(token, await deps());
+        return html(200, unsubscribedPage());
+      }
+      checkUnsubscribeToken(token, await deps());
+      return html(200, unsubscribePage({ token: token ?? '' }));
+    },
+    { html: true },
+  );
+}
+
+export const handler = unsubscribeHandler(lambdaDeps());

@@ -1,0 +1,32 @@
+/** The hourly EventBridge Scheduler target: plan the editions due now and enqueue their readers. */
+import { z } from 'zod';
+import { lambdaDeps, type AppDeps, type DepsProvider } from '../adapters/app-deps.ts';
+import { ValidationError } from '../core/errors.ts';
+import { planDigest, type PlanReport } from '../core/plan.ts';
+import { toFieldIssues } from '../core/subscriber.ts';
+import type { Queue } from '../ports.ts';
+
+/** The schedule's input; `now` is for an operator's manual invoke. Unknown fields from the scheduler are ignored. */
+export const planEventSchema = z.looseObject({ mode: z.enum(['scheduled', 'now']).default('scheduled') });
+
+export class QueueNotConfiguredError extends Error {
+  override name = 'QueueNotConfiguredError';
+}
+
+function requireQueue(deps: AppDeps): Queue {
+  if (!deps.queue) throw new QueueNotConfiguredError('SEND_QUEUE_URL is not set for the planner.');
+  return deps.queue;
+}
+
+export function planDigestHandler(deps: DepsProvider): (event: unknown) => Promise<PlanReport> {
+  return async (event) => {
+    const parsed = planEventSchema.safeParse(event ?? {});
+    if (!parsed.success) throw new ValidationError('Invalid schedule event.', toFieldIssues(parsed.error));
+    const app = await deps();
+    const report = await planDigest(parsed.data.mode, { ...app, queue: requireQueue(app) });
+    console.log(JSON.stringify({ level: 'info', message: 'digest planned', ...report }));
+    return report;
+  };
+}
+
+export const handler = planDigestHandler(lambdaDeps());

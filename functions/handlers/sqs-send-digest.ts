@@ -1,0 +1,45 @@
+/**
+ * SQS consumer: one digest per message. Failed messages are reported individually
+ * (ReportBatchItemFailures) so one bad recipient never re-sends the rest of the batch; after
+ * the queue's maxReceiveCount they land in the DLQ instead of looping.
+ */
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { z } from 'zod';
+import { lambdaDeps, type DepsProvider } from '../adapters/app-deps.ts';
+import { deliverDigest } from '../core/deliver.ts';
+import { EDITION_ID_PATTERN } from '../core/edition.ts';
+import { emailSchema } from '../core/subscriber.ts';
+import type { Edition } from '../core/types.ts';
+
+export const deliveryJobSchema = z.object({
+  editionId: z.string().regex(EDITION_ID_PATTERN, 'must be an edition id'),
+  email: emailSchema,
+});
+
+/** Messages handled at once per invocation: SES calls overlap without exceeding a small sender's rate. */
+const CONCURRENCY = 5;
+
+export function sendDigestHandler(deps: DepsProvider): (event: SQSEvent) => Promise<SQSBatchResponse> {
+  const editionCache = new Map<string, Edition>();
+  return async (event) => {
+    const app = await deps();
+    const failures: SQSBatchResponse['batchItemFailures'] = [];
+    const records = [...event.Records];
+    const work = async (): Promise<void> => {
+      for (let record = records.shift(); record; record = records.shift()) {
+        try {
+          const job = deliveryJobSchema.parse(JSON.parse(record.body));
+          const outcome = await deliverDigest(job, { ...app, editionCache });
+          console.log(JSON.stringify({ level: 'info', message: 'delivery', outcome, editionId: job.editionId }));
+        } catch (error) {
+          console.error(JSON.stringify({ level: 'error', message: 'delivery failed', messageId: record.messageId, error: String(error) }));
+          failures.push({ itemIdentifier: record.messageId });
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: CONCURRENCY }, work));
+    return { batchItemFailures: failures };
+  };
+}
+
+export const handler = sendDigestHandler(lambdaDeps());

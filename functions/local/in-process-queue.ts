@@ -1,0 +1,49 @@
+/**
+ * The local stand-in for the SQS send queue: delivers each job in this process, with the
+ * retries SQS would give (a failed delivery row may be claimed again), and reports outcomes.
+ */
+import type { DeliverOutcome } from '../core/deliver.ts';
+import type { DeliveryJob } from '../core/types.ts';
+import type { Queue } from '../ports.ts';
+
+export interface InProcessQueueOptions {
+  deliver(job: DeliveryJob): Promise<DeliverOutcome>;
+  /** Jobs in flight at once, like a small reserved concurrency. */
+  concurrency?: number;
+  /** Attempts per job, like the queue's maxReceiveCount before the DLQ. */
+  maxAttempts?: number;
+  retryDelayMs?: number;
+  onOutcome?(job: DeliveryJob, outcome: DeliverOutcome | 'failed', error?: unknown): void;
+}
+
+export class InProcessQueue implements Queue {
+  readonly #options: Required<Omit<InProcessQueueOptions, 'onOutcome'>> & Pick<InProcessQueueOptions, 'onOutcome'>;
+
+  constructor(options: InProcessQueueOptions) {
+    this.#options = { concurrency: 4, maxAttempts: 3, retryDelayMs: 500, ...options };
+  }
+
+  async enqueue(jobs: readonly DeliveryJob[]): Promise<void> {
+    const waiting = [...jobs];
+    const worker = async (): Promise<void> => {
+      for (let job = waiting.shift(); job; job = waiting.shift()) await this.#deliverWithRetries(job);
+    };
+    await Promise.all(Array.from({ length: Math.min(this.#options.concurrency, waiting.length) }, worker));
+  }
+
+  async #deliverWithRetries(job: DeliveryJob): Promise<void> {
+    const { deliver, maxAttempts, retryDelayMs, onOutcome } = this.#options;
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        onOutcome?.(job, await deliver(job));
+        return;
+      } catch (error) {
+        if (attempt >= maxAttempts) {
+          onOutcome?.(job, 'failed', error);
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, retryDelayMs * attempt));
+      }
+    }
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * `npm start`: the whole product in one process. dynalite (persisted under DATA_DIR),
+ * aws-ses-v2-local (with its inbox page), the HTTP API on PORT and the hourly planner.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ensureTable } from '../adapters/dynamo/create-table.ts';
+import { createDynamoClient } from '../adapters/dynamo/client.ts';
+import { generateApiKey, newApiKeyRecord } from '../core/api-keys.ts';
+import { planDigest } from '../core/plan.ts';
+import { closeServer, startDynamoEmulator, startSesEmulator, type RunningEmulator } from './emulators.ts';
+import { everyHour } from './hourly.ts';
+import { createLocalDeps, localRoutes } from './local-app.ts';
+import { apiKeyFile, loadLocalSettings, readLocalApiKey, type LocalSettings } from './local-settings.ts';
+import { createRouter } from './router.ts';
+import type { AppDeps } from '../adapters/app-deps.ts';
+
+async function ensureApiKey(settings: LocalSettings, deps: AppDeps): Promise<string> {
+  const existing = await readLocalApiKey(settings);
+  const key = existing ?? generateApiKey();
+  if (!existing) await writeFile(apiKeyFile(settings.dataDir), `${key}\n`, { mode: 0o600 });
+  if (!(await deps.apiKeys.get(newApiKeyRecord(key, '', '').hash))) {
+    await deps.apiKeys.put(newApiKeyRecord(key, settings.apiKey ? 'API_KEY' : 'local dev key', new Date().toISOString()));
+  }
+  return key;
+}
+
+function listen(server: ReturnType<typeof createRouter>, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, () => resolve());
+  });
+}
+
+async function main(): Promise<void> {
+  const settings = await loadLocalSettings();
+  await mkdir(join(settings.dataDir, 'dynamodb'), { recursive: true });
+
+  const emulators: RunningEmulator[] = [];
+  emulators.push(await startDynamoEmulator({ port: settings.dynamoPort, path: join(settings.dataDir, 'dynamodb') }));
+  emulators.push(await startSesEmulator({ port: settings.sesPort }));
+  await ensureTable(createDynamoClient({ region: settings.config.AWS_REGION, endpoint: settings.config.DYNAMODB_ENDPOINT }), settings.config.TABLE_NAME);
+
+  const deps = createLocalDeps(settings, (job, outcome, error) => {
+    if (outcome === 'failed') console.error(`send failed for ${job.email}: ${String(error)}`);
+  });
+  const apiKey = await ensureApiKey(settings, deps);
+  const server = createRouter(localRoutes(deps));
+  await listen(server, settings.port);
+
+  const schedule = everyHour(async () => {
+    try {
+      const report = await planDigest('scheduled', deps);
+      console.log(`hourly run: ${report.enqueued} digests sent or queued, ${report.skipped.nothingNew} with nothing new`);
+    } catch (error) {
+      console.error('hourly run failed:', error);
+    }
+  });
+
+  console.log(`digest-mailer is running.
+  API and pages:   ${settings.apiUrl}
+  Email inbox:     ${settings.inboxUrl}
+  Ingest API key:  ${apiKey}
+  Data:            ${settings.dataDir}
+Try: npx digest ingest examples/articles.json   then subscribe at ${settings.apiUrl} and run: npx digest send-now
+Press Ctrl+C to stop.`);
+
+  let stopping = false;
+  const stop = async (signal: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping…`);
+    schedule.stop();
+    // A hung socket must not keep a developer waiting: give up after a few seconds.
+    const deadline = setTimeout(() => process.exit(1), 5000);
+    deadline.unref();
+    await Promise.allSettled([closeServer(server), ...emulators.map((e) => e.close())]);
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+    console.error(`A port is already in use (${message}). Set PORT, SES_PORT or DYNAMODB_PORT to free ones.`);
+  } else {
+    console.error(`digest-mailer could not start: ${message}`);
+  }
+  process.exit(1);
+});

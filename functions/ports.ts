@@ -1,0 +1,108 @@
+/**
+ * The capabilities core needs from the outside world. Core receives these as arguments;
+ * adapters/ implements them for AWS (and its local emulators), tests implement small fakes.
+ */
+import type {
+  ApiKey,
+  Article,
+  Delivery,
+  DeliveryJob,
+  Edition,
+  EditionStatus,
+  OutgoingEmail,
+  Story,
+  Subscriber,
+} from './core/types.ts';
+
+export interface Clock {
+  now(): Date;
+}
+
+export interface ArticleStore {
+  /** Stores the article unless one with the same id exists (a conditional write, so concurrent ingests agree). */
+  putIfAbsent(article: Article): Promise<'created' | 'duplicate'>;
+  /** Articles with since < ingestedAt <= cutoff, oldest first. */
+  listIngested(since: string, cutoff: string): AsyncIterable<Article>;
+}
+
+export interface TimeSlot {
+  timezone: string;
+  hour: number;
+}
+
+export interface SubscriberStore {
+  get(email: string): Promise<Subscriber | undefined>;
+  /** Writes the whole record; keeps the sparse due-slot index in step with status, zone and hour. */
+  put(subscriber: Subscriber): Promise<void>;
+  /** Confirmed readers whose (zone, local send hour) is one of the given slots, read from the slot index. */
+  listDue(slots: readonly TimeSlot[]): AsyncIterable<Subscriber>;
+  /** Every confirmed reader, whatever their hour. */
+  listConfirmed(): AsyncIterable<Subscriber>;
+  /** Moves the reader's watermark forward to `cutoff`; never backwards. */
+  recordDigest(email: string, editionId: string, cutoff: string): Promise<void>;
+}
+
+export interface EditionStore {
+  get(id: string): Promise<Edition | undefined>;
+  /** Creates the edition unless it exists; returns the stored one either way, so two planners share one edition. */
+  createIfAbsent(edition: Edition): Promise<{ edition: Edition; created: boolean }>;
+  setStatus(id: string, status: EditionStatus, recipients: number): Promise<void>;
+  listRecent(limit: number): Promise<Edition[]>;
+}
+
+export interface DeliveryStore {
+  /**
+   * Claims the (edition, reader) row with a conditional write. `duplicate` means another
+   * sender already claimed or sent it; a `failed` row may be claimed again.
+   */
+  claim(job: DeliveryJob, at: string): Promise<'claimed' | 'duplicate'>;
+  markSent(job: DeliveryJob, messageId: string, at: string): Promise<void>;
+  markFailed(job: DeliveryJob, error: string, at: string): Promise<void>;
+  get(job: DeliveryJob): Promise<Delivery | undefined>;
+}
+
+export interface ApiKeyStore {
+  get(hash: string): Promise<ApiKey | undefined>;
+  put(key: ApiKey): Promise<void>;
+}
+
+export interface Mailer {
+  send(email: OutgoingEmail): Promise<{ messageId: string }>;
+}
+
+export interface Queue {
+  enqueue(jobs: readonly DeliveryJob[]): Promise<void>;
+}
+
+/** Placeholder strings the renderer puts where personal links go; replaced per recipient. */
+export interface PersonalLinkSlots {
+  unsubscribeUrl: string;
+  preferencesUrl: string;
+}
+
+export interface DigestView {
+  subject: string;
+  preheader: string;
+  /** Human date of the edition, e.g. "Thursday 26 November 2026". */
+  dateLabel: string;
+  stories: Story[];
+  webUrl: string;
+  links: PersonalLinkSlots;
+}
+
+export interface ConfirmView {
+  confirmUrl: string;
+  publicUrl: string;
+}
+
+export interface RenderedEmail {
+  subject: string;
+  html: string;
+  text: string;
+}
+
+/** Asynchronous because mjml 5 compiles asynchronously. */
+export interface Renderer {
+  renderDigest(view: DigestView): Promise<{ html: string; text: string }>;
+  renderConfirmEmail(view: ConfirmView): Promise<RenderedEmail>;
+}

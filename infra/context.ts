@@ -1,0 +1,49 @@
+import type { App } from 'aws-cdk-lib';
+import { z } from 'zod';
+
+export const PLACEHOLDER_SENDER = 'digest@example.com';
+
+export class DigestContextError extends Error {
+  override name = 'DigestContextError';
+}
+
+const emptyAsUndefined = (value: unknown): unknown => (value === '' ? undefined : value);
+
+const domainName = z
+  .string()
+  .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i, 'must be a domain name');
+
+const digestContextSchema = z
+  .object({
+    senderEmail: z.preprocess(emptyAsUndefined, z.email().default(PLACEHOLDER_SENDER)),
+    senderDomain: z.preprocess(emptyAsUndefined, domainName.optional()),
+    // Links in emails must survive mail clients and scanners: https only, no trailing slash.
+    publicUrl: z.preprocess(
+      emptyAsUndefined,
+      z
+        .url({ protocol: /^https$/, error: 'must be an https URL' })
+        .transform((url) => url.replace(/\/+$/, ''))
+        .optional(),
+    ),
+    alarmEmail: z.preprocess(emptyAsUndefined, z.email().optional()),
+    digestName: z.preprocess(emptyAsUndefined, z.string().min(1).max(80).optional()),
+  })
+  .refine(
+    (context) =>
+      !context.senderDomain || context.senderEmail.toLowerCase().endsWith(`@${context.senderDomain.toLowerCase()}`),
+    { message: 'must be an address at senderDomain, or SES will refuse to send from it', path: ['senderEmail'] },
+  );
+
+export type DigestContext = z.infer<typeof digestContextSchema>;
+
+const CONTEXT_KEYS = ['senderEmail', 'senderDomain', 'publicUrl', 'alarmEmail', 'digestName'] as const;
+
+/** The deploy-time settings, from cdk.json or `-c key=value`, checked once before any construct exists. */
+export function readDigestContext(app: Pick<App, 'node'>): DigestContext {
+  const raw = Object.fromEntries(CONTEXT_KEYS.map((key) => [key, app.node.tryGetContext(key) as unknown]));
+  const parsed = digestContextSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new DigestContextError(`Invalid CDK context:\n${z.prettifyError(parsed.error)}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,331 @@
+import { CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import { HttpApi, HttpMethod, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { Alarm, ComparisonOperator, TreatMissingData, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { AttributeType, Billing, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { Grant, Role, ServicePrincipal, type IGrantable } from 'aws-cdk-lib/aws-iam';
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { ConfigurationSet, EmailIdentity, Identity, SuppressionReasons } from 'aws-cdk-lib/aws-ses';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { TABLE } from '../functions/adapters/dynamo/schema.ts';
+import { DigestFunction } from './digest-function.ts';
+
+export interface DigestStackProps extends StackProps {
+  /** The From address of every email. */
+  readonly senderEmail: string;
+  /** Verify this whole domain (Easy DKIM) instead of the single sender address. */
+  readonly senderDomain?: string;
+  /** Public base URL for links in emails when a custom domain fronts the API; no trailing slash. */
+  readonly publicUrl?: string;
+  /** Where alarms go; no alarms are created without it. */
+  readonly alarmEmail?: string;
+  readonly digestName?: string;
+}
+
+const API_TIMEOUT = Duration.seconds(10);
+const SEND_TIMEOUT = Duration.seconds(60);
+// A plan run enqueues a whole send slot (100k readers is a normal day) in SQS batches of ten.
+const PLAN_TIMEOUT = Duration.minutes(10);
+// The fewest parallel senders an SQS event source allows: every message SES throttles goes back to
+// the queue and counts toward the dead-letter queue's maxReceiveCount, so the account's send rate
+// must not be multiplied by a fleet of senders.
+const SEND_MAX_CONCURRENCY = 2;
+
+const TABLE_READ_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:Query',
+  'dynamodb:ConditionCheckItem',
+  'dynamodb:DescribeTable',
+];
+const TABLE_WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
+const SES_SEND_ACTIONS = ['ses:SendEmail', 'ses:SendRawEmail'];
+
+export class DigestStack extends Stack {
+  constructor(scope: Construct, id: string, props: DigestStackProps) {
+    super(scope, id, props);
+
+    const table = new TableV2(this, 'Table', {
+      partitionKey: { name: TABLE.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: TABLE.sortKey, type: AttributeType.STRING },
+      globalSecondaryIndexes: [TABLE.byIngestDay, TABLE.bySendSlot].map((index) => ({
+        indexName: index.indexName,
+        partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
+        sortKey: { name: index.sortKey, type: AttributeType.STRING },
+      })),
+      timeToLiveAttribute: TABLE.ttlAttribute,
+      billing: Billing.onDemand(),
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // Explicit index ARNs rather than `<table>/index/*`, so no grant is wider than the layout.
+    const tableResources = [
+      table.tableArn,
+      ...[TABLE.byIngestDay, TABLE.bySendSlot].map((index) => `${table.tableArn}/index/${index.indexName}`),
+    ];
+    const grantTable = (grantee: IGrantable, access: 'read' | 'readWrite'): void => {
+      const actions = access === 'read' ? TABLE_READ_ACTIONS : [...TABLE_READ_ACTIONS, ...TABLE_WRITE_ACTIONS];
+      Grant.addToPrincipal({ grantee, actions, resourceArns: tableResources });
+    };
+
+    const tokenSecret = new Secret(this, 'TokenSigningKey', {
+      description: 'HMAC key that signs confirm and unsubscribe tokens',
+      generateSecretString: { excludePunctuation: true, passwordLength: 64 },
+    });
+    // Links in emails already sent must keep working, so the key outlives the stack.
+    tokenSecret.applyRemovalPolicy(RemovalPolicy.RETAIN);
+    Validations.of(tokenSecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'The token signing key is not rotated automatically: rotating it would break every confirm and one-click unsubscribe link already delivered, which RFC 8058 and the law require to keep working.',
+    });
+
+    const configurationSet = new ConfigurationSet(this, 'MailConfigurationSet', {
+      reputationMetrics: true,
+      suppressionReasons: SuppressionReasons.BOUNCES_AND_COMPLAINTS,
+    });
+    const senderIdentity = new EmailIdentity(this, 'SenderIdentity', {
+      identity: props.senderDomain ? Identity.domain(props.senderDomain) : Identity.email(props.senderEmail),
+      configurationSet,
+    });
+    const sesSendResources = [
+      senderIdentity.emailIdentityArn,
+      this.formatArn({
+        service: 'ses',
+        resource: 'configuration-set',
+        resourceName: configurationSet.configurationSetName,
+      }),
+    ];
+    const grantSendEmail = (grantee: IGrantable): void => {
+      Grant.addToPrincipal({ grantee, actions: SES_SEND_ACTIONS, resourceArns: sesSendResources });
+    };
+
+    const sendDeadLetterQueue = new Queue(this, 'SendDeadLetterQueue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    const sendQueue = new Queue(this, 'SendQueue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      // AWS guidance for Lambda consumers: at least six times the function timeout.
+      visibilityTimeout: Duration.seconds(SEND_TIMEOUT.toSeconds() * 6),
+      deadLetterQueue: { queue: sendDeadLetterQueue, maxReceiveCount: 5 },
+    });
+
+    const api = new HttpApi(this, 'HttpApi', {
+      description: 'digest-mailer: ingest, subscribe, confirm, unsubscribe',
+      createDefaultStage: false,
+    });
+    const accessLogs = new LogGroup(this, 'ApiAccessLogs', {
+      retention: RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const stage = api.addStage('DefaultStage', {
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit: 50, burstLimit: 100 },
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(accessLogs),
+        // routeKey rather than the path with its query: confirm/unsubscribe tokens stay out of the logs.
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            requestTime: '$context.requestTime',
+            sourceIp: '$context.identity.sourceIp',
+            routeKey: '$context.routeKey',
+            status: '$context.status',
+            responseLength: '$context.responseLength',
+            integrationLatency: '$context.integrationLatency',
+            integrationError: '$context.integrationErrorMessage',
+          }),
+        ),
+      },
+    });
+
+    // api.apiEndpoint is an attribute of the Api resource alone (routes depend on functions,
+    // the Api does not), so functions can carry it without a dependency cycle.
+    const publicUrl = props.publicUrl ?? api.apiEndpoint;
+    const environment: Record<string, string> = {
+      TABLE_NAME: table.tableName,
+      PUBLIC_URL: publicUrl,
+      MAIL_FROM: props.senderEmail,
+      TOKEN_SECRET_ARN: tokenSecret.secretArn,
+      SES_CONFIGURATION_SET: configurationSet.configurationSetName,
+      ...(props.digestName ? { DIGEST_NAME: props.digestName } : {}),
+    };
+    const apiFunction = (id: string, entry: string, description: string): DigestFunction =>
+      new DigestFunction(this, id, { entry, description, memorySize: 256, timeout: API_TIMEOUT, environment });
+
+    const articles = apiFunction('ApiArticles', 'functions/handlers/api-articles.ts', 'POST /articles: ingest a batch');
+    const subscriptions = apiFunction('ApiSubscriptions', 'functions/handlers/api-subscriptions.ts', 'POST /subscriptions');
+    const confirm = apiFunction('ApiConfirm', 'functions/handlers/api-confirm.ts', 'GET /confirm');
+    const unsubscribe = apiFunction('ApiUnsubscribe', 'functions/handlers/api-unsubscribe.ts', 'GET|POST /unsubscribe');
+    const preferences = apiFunction('ApiPreferences', 'functions/handlers/api-preferences.ts', 'GET|POST /preferences');
+    const site = apiFunction('ApiSite', 'functions/handlers/api-site.ts', 'GET /, GET /health, GET /editions/{id}');
+    const plan = new DigestFunction(this, 'PlanDigest', {
+      entry: 'functions/handlers/schedule-plan-digest.ts',
+      description: 'Hourly: build the edition for the readers whose local send hour is now and enqueue them',
+      memorySize: 512,
+      timeout: PLAN_TIMEOUT,
+      environment: { ...environment, SEND_QUEUE_URL: sendQueue.queueUrl },
+    });
+    const send = new DigestFunction(this, 'SendDigest', {
+      entry: 'functions/handlers/sqs-send-digest.ts',
+      description: 'Sends one edition to the recipients of an SQS batch',
+      memorySize: 512,
+      timeout: SEND_TIMEOUT,
+      environment,
+    });
+
+    grantTable(articles.role, 'readWrite');
+    grantTable(subscriptions.role, 'readWrite');
+    grantTable(confirm.role, 'readWrite');
+    grantTable(unsubscribe.role, 'readWrite');
+    grantTable(preferences.role, 'readWrite');
+    grantTable(site.role, 'read');
+    grantTable(plan.role, 'readWrite');
+    grantTable(send.role, 'readWrite');
+    // Scan is for the planner's "now" mode (every confirmed reader), on the sparse slot index only.
+    Grant.addToPrincipal({
+      grantee: plan.role,
+      actions: ['dynamodb:Scan'],
+      resourceArns: [`${table.tableArn}/index/${TABLE.bySendSlot.indexName}`],
+    });
+    const functions = [articles, subscriptions, confirm, unsubscribe, preferences, site, plan, send];
+    // Every handler resolves its dependencies, the signing key included, on its first invocation.
+    for (const fn of functions) tokenSecret.grantRead(fn.role);
+    grantSendEmail(subscriptions.role);
+    grantSendEmail(send.role);
+    // GetAccount has no resource type: the send quota it returns is account-wide.
+    Grant.addToPrincipal({ grantee: send.role, actions: ['ses:GetAccount'], resourceArns: ['*'] });
+    sendQueue.grantSendMessages(plan.role);
+    send.function.addEventSource(
+      new SqsEventSource(sendQueue, {
+        batchSize: 10,
+        reportBatchItemFailures: true,
+        maxConcurrency: SEND_MAX_CONCURRENCY,
+      }),
+    );
+
+    const route = (path: string, methods: HttpMethod[], target: DigestFunction, name: string): void => {
+      api.addRoutes({ path, methods, integration: new HttpLambdaIntegration(name, target.function) });
+    };
+    route('/articles', [HttpMethod.POST], articles, 'ArticlesIntegration');
+    route('/subscriptions', [HttpMethod.POST], subscriptions, 'SubscriptionsIntegration');
+    route('/confirm', [HttpMethod.GET], confirm, 'ConfirmIntegration');
+    route('/unsubscribe', [HttpMethod.GET, HttpMethod.POST], unsubscribe, 'UnsubscribeIntegration');
+    route('/preferences', [HttpMethod.GET, HttpMethod.POST], preferences, 'PreferencesIntegration');
+    route('/', [HttpMethod.GET], site, 'SiteIntegration');
+    route('/health', [HttpMethod.GET], site, 'HealthIntegration');
+    route('/editions/{id}', [HttpMethod.GET], site, 'EditionIntegration');
+    Validations.of(api).acknowledge({
+      id: 'AwsSolutions-APIG4',
+      reason:
+        'Subscribe, confirm, unsubscribe (RFC 8058 one-click), preferences, the subscribe page, web editions and /health are public by design; confirm/unsubscribe/preferences carry a signed token and POST /articles checks a hashed x-api-key inside the function.',
+    });
+
+    const scheduleDeadLetterQueue = new Queue(this, 'ScheduleDeadLetterQueue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(scheduleDeadLetterQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is itself the dead-letter queue of the hourly schedule.',
+    });
+    // The planner reads the clock, so a run retried past its hour would plan the next hour's readers:
+    // both Lambda's own retries and the scheduler's give up well inside the hour.
+    plan.function.configureAsyncInvoke({ retryAttempts: 2, maxEventAge: Duration.minutes(30) });
+    const schedulerRole = new Role(this, 'PlanDigestSchedulerRole', {
+      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
+    });
+    const planLogicalId = this.getLogicalId(plan.function.node.defaultChild as CfnFunction);
+    Validations.of(schedulerRole).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${planLogicalId}.Arn>:*]`,
+      reason: "CDK's grantInvoke adds the function's qualified ARNs (versions, aliases); the wildcard never leaves the plan function.",
+    });
+    new Schedule(this, 'PlanDigestSchedule', {
+      description: 'Top of every hour (UTC): plan the digests whose local send hour is now',
+      schedule: ScheduleExpression.cron({ minute: '0' }),
+      target: new LambdaInvoke(plan.function, {
+        input: ScheduleTargetInput.fromObject({ mode: 'scheduled' }),
+        role: schedulerRole,
+        deadLetterQueue: scheduleDeadLetterQueue,
+        retryAttempts: 3,
+        maxEventAge: Duration.minutes(30),
+      }),
+    });
+
+    for (const fn of functions) {
+      Validations.of(fn).acknowledge(
+        {
+          id: 'AwsSolutions-L1',
+          reason:
+            'nodejs22.x is the pinned target: esbuild bundles for node22 and the project is tested on that line; moving to a newer runtime is a deliberate change with its target.',
+        },
+        {
+          id: 'AwsSolutions-IAM5[Resource::*]',
+          reason:
+            'X-Ray PutTraceSegments/PutTelemetryRecords (active tracing) and ses:GetAccount support no resource-level permissions; every other statement names its resources.',
+        },
+      );
+    }
+
+    if (props.alarmEmail) {
+      this.addAlarms(props.alarmEmail, {
+        SendDeadLetters: sendDeadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
+        ScheduleDeadLetters: scheduleDeadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
+        PlanErrors: plan.function.metricErrors({ period: Duration.hours(1) }),
+        SendErrors: send.function.metricErrors({ period: Duration.minutes(5) }),
+      });
+    }
+
+    new CfnOutput(this, 'ApiUrl', { value: api.apiEndpoint, description: 'Base URL of the HTTP API' });
+    new CfnOutput(this, 'PublicUrl', { value: publicUrl, description: 'Base URL used in emailed links' });
+    new CfnOutput(this, 'TableName', { value: table.tableName });
+    new CfnOutput(this, 'QueueUrl', { value: sendQueue.queueUrl });
+    new CfnOutput(this, 'StageUrl', { value: stage.url });
+    if (props.senderDomain) {
+      senderIdentity.dkimRecords.forEach((record, index) => {
+        new CfnOutput(this, `DkimRecord${index + 1}`, {
+          value: `${record.name} CNAME ${record.value}`,
+          description: `Easy DKIM record ${index + 1} to add to the DNS of ${props.senderDomain}`,
+        });
+      });
+    }
+  }
+
+  private addAlarms(alarmEmail: string, metrics: Record<string, IMetric>): void {
+    const topic = new Topic(this, 'AlarmTopic', { displayName: 'digest-mailer alarms', enforceSSL: true });
+    topic.addSubscription(new EmailSubscription(alarmEmail));
+    Validations.of(topic).acknowledge({
+      id: 'AwsSolutions-SNS2',
+      reason:
+        'Alarm notifications carry no reader data, and CloudWatch cannot publish to a topic encrypted with the AWS-managed SNS key; a customer key would cost more than it protects.',
+    });
+    const action = new SnsAction(topic);
+    for (const [name, metric] of Object.entries(metrics)) {
+      const alarm = new Alarm(this, `${name}Alarm`, {
+        metric,
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      });
+      alarm.addAlarmAction(action);
+    }
+  }
+}

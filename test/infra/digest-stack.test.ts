@@ -1,0 +1,493 @@
+import { readFileSync } from 'node:fs';
+import { App, type CfnElement, Validations } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { PolicyStatement, type Role } from 'aws-cdk-lib/aws-iam';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { TABLE } from '../../functions/adapters/dynamo/schema.ts';
+import { DigestContextError, PLACEHOLDER_SENDER, readDigestContext } from '../../infra/context.ts';
+import { DigestStack, type DigestStackProps } from '../../infra/digest-stack.ts';
+
+type Json = Record<string, unknown>;
+interface CfnResource {
+  Type: string;
+  Properties?: Json;
+  DependsOn?: string | string[];
+  DeletionPolicy?: string;
+  UpdateReplacePolicy?: string;
+}
+
+// The feature flags `cdk synth` runs with, so the tested template is the deployed one.
+const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as { context: Json };
+
+const FUNCTION_IDS = ['ApiArticles', 'ApiSubscriptions', 'ApiConfirm', 'ApiUnsubscribe', 'ApiPreferences', 'ApiSite', 'PlanDigest', 'SendDigest'] as const;
+type FunctionId = (typeof FUNCTION_IDS)[number];
+
+interface Synthesized {
+  stack: DigestStack;
+  template: Template;
+  resources: Record<string, CfnResource>;
+  functionLogicalId: (id: FunctionId) => string;
+  roleLogicalId: (id: FunctionId) => string;
+}
+
+function synthesize(props: Partial<DigestStackProps> = {}): Synthesized {
+  // An empty bundling-stacks list makes NodejsFunction skip esbuild, and the built-in template
+  // validation costs seconds per test run; `cdk synth` still does both.
+  const app = new App({
+    context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [] },
+    builtinCloudFormationValidation: false,
+  });
+  const stack = new DigestStack(app, 'DigestTest', { senderEmail: 'news@example.org', ...props });
+  const template = Template.fromStack(stack);
+  const resources = template.toJSON().Resources as Record<string, CfnResource>;
+  const child = (id: FunctionId, name: string): CfnElement =>
+    stack.node.findChild(id).node.findChild(name).node.defaultChild as CfnElement;
+  return {
+    stack,
+    template,
+    resources,
+    functionLogicalId: (id) => stack.getLogicalId(child(id, 'Handler')),
+    roleLogicalId: (id) => stack.getLogicalId(child(id, 'Role')),
+  };
+}
+
+function ofType(resources: Record<string, CfnResource>, type: string): [string, CfnResource][] {
+  return Object.entries(resources).filter(([, resource]) => resource.Type === type);
+}
+
+interface Statement {
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+}
+
+function statementsOfRole(resources: Record<string, CfnResource>, roleLogicalId: string): Statement[] {
+  return ofType(resources, 'AWS::IAM::Policy')
+    .filter(([, policy]) => JSON.stringify(policy.Properties?.Roles).includes(`"${roleLogicalId}"`))
+    .flatMap(([, policy]) => (policy.Properties?.PolicyDocument as { Statement: Statement[] }).Statement);
+}
+
+const asList = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
+const actionsOf = (statements: Statement[]): string[] => statements.flatMap((s) => asList(s.Action));
+
+/** Logical ids a value points at through Ref, Fn::GetAtt or Fn::Sub. */
+function referencedIds(value: unknown, into = new Set<string>()): Set<string> {
+  if (Array.isArray(value)) {
+    for (const item of value) referencedIds(item, into);
+  } else if (value && typeof value === 'object') {
+    for (const [key, inner] of Object.entries(value)) {
+      if (key === 'Ref' && typeof inner === 'string') into.add(inner);
+      else if (key === 'Fn::GetAtt' && Array.isArray(inner)) into.add(String(inner[0]));
+      else if (key === 'Fn::Sub') {
+        const text = Array.isArray(inner) ? String(inner[0]) : String(inner);
+        for (const match of text.matchAll(/\$\{([A-Za-z0-9]+)[.}]/g)) into.add(match[1]!);
+        if (Array.isArray(inner)) referencedIds(inner[1], into);
+      } else referencedIds(inner, into);
+    }
+  }
+  return into;
+}
+
+function findDependencyCycle(resources: Record<string, CfnResource>): string[] | undefined {
+  const edges = new Map<string, string[]>();
+  for (const [id, resource] of Object.entries(resources)) {
+    const targets = new Set([...referencedIds(resource.Properties), ...asList(resource.DependsOn ?? [])]);
+    edges.set(id, [...targets].filter((target) => target in resources));
+  }
+  const state = new Map<string, 'visiting' | 'done'>();
+  const path: string[] = [];
+  const visit = (id: string): string[] | undefined => {
+    if (state.get(id) === 'done') return undefined;
+    if (state.get(id) === 'visiting') return [...path.slice(path.indexOf(id)), id];
+    state.set(id, 'visiting');
+    path.push(id);
+    for (const next of edges.get(id) ?? []) {
+      const cycle = visit(next);
+      if (cycle) return cycle;
+    }
+    path.pop();
+    state.set(id, 'done');
+    return undefined;
+  };
+  for (const id of edges.keys()) {
+    const cycle = visit(id);
+    if (cycle) return cycle;
+  }
+  return undefined;
+}
+
+const FULL_PROPS: Partial<DigestStackProps> = {
+  senderEmail: 'news@example.org',
+  senderDomain: 'example.org',
+  publicUrl: 'https://digest.example.org',
+  alarmEmail: 'ops@example.org',
+  digestName: 'Morning Brief',
+};
+
+let minimal: Synthesized;
+let full: Synthesized;
+beforeAll(() => {
+  minimal = synthesize();
+  full = synthesize(FULL_PROPS);
+});
+
+describe('DigestStack with only a sender address', () => {
+  let synth: Synthesized;
+  beforeAll(() => {
+    synth = minimal;
+  });
+
+  it('creates the single table of functions/adapters/dynamo/schema.ts, on demand, with PITR and TTL, retained', () => {
+    const tables = ofType(synth.resources, 'AWS::DynamoDB::GlobalTable');
+    expect(tables).toHaveLength(1);
+    const [, table] = tables[0]!;
+    expect(table.DeletionPolicy).toBe('Retain');
+    expect(table.UpdateReplacePolicy).toBe('Retain');
+    expect(table.Properties).toMatchObject({
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [
+        { AttributeName: TABLE.partitionKey, KeyType: 'HASH' },
+        { AttributeName: TABLE.sortKey, KeyType: 'RANGE' },
+      ],
+      TimeToLiveSpecification: { AttributeName: TABLE.ttlAttribute, Enabled: true },
+      Replicas: [{ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } }],
+    });
+    const indexes = table.Properties?.GlobalSecondaryIndexes as { IndexName: string; KeySchema: unknown }[];
+    expect(indexes.map((index) => [index.IndexName, index.KeySchema])).toEqual(
+      [TABLE.byIngestDay, TABLE.bySendSlot].map((index) => [
+        index.indexName,
+        [
+          { AttributeName: index.partitionKey, KeyType: 'HASH' },
+          { AttributeName: index.sortKey, KeyType: 'RANGE' },
+        ],
+      ]),
+    );
+  });
+
+  it('runs every handler as its own nodejs22.x arm64 function with active tracing and a one-month log group', () => {
+    const functions = ofType(synth.resources, 'AWS::Lambda::Function');
+    expect(functions).toHaveLength(FUNCTION_IDS.length);
+    for (const [, fn] of functions) {
+      expect(fn.Properties).toMatchObject({
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        Handler: 'index.handler',
+        TracingConfig: { Mode: 'Active' },
+      });
+      const logGroupId = referencedIds((fn.Properties?.LoggingConfig as Json).LogGroup);
+      const [logGroup] = [...logGroupId].map((id) => synth.resources[id]);
+      expect(logGroup?.Properties?.RetentionInDays).toBe(30);
+    }
+  });
+
+  it('gives the planner and the sender 512 MB and the API functions 256 MB', () => {
+    for (const id of FUNCTION_IDS) {
+      const memory = synth.resources[synth.functionLogicalId(id)]?.Properties?.MemorySize;
+      expect(memory, id).toBe(id === 'PlanDigest' || id === 'SendDigest' ? 512 : 256);
+    }
+  });
+
+  it('passes the runtime configuration, and the queue URL only to the planner', () => {
+    for (const id of FUNCTION_IDS) {
+      const variables = (synth.resources[synth.functionLogicalId(id)]?.Properties?.Environment as { Variables: Json })
+        .Variables;
+      expect(variables, id).toMatchObject({
+        TABLE_NAME: { Ref: expect.stringMatching(/^Table/) },
+        PUBLIC_URL: { 'Fn::GetAtt': [expect.stringMatching(/^HttpApi/), 'ApiEndpoint'] },
+        MAIL_FROM: 'news@example.org',
+        TOKEN_SECRET_ARN: { Ref: expect.stringMatching(/^TokenSigningKey/) },
+        SES_CONFIGURATION_SET: { Ref: expect.stringMatching(/^MailConfigurationSet/) },
+        TEMPLATES_DIR: '/var/task/templates',
+        NODE_OPTIONS: '--enable-source-maps',
+      });
+      expect('SEND_QUEUE_URL' in variables, id).toBe(id === 'PlanDigest');
+      expect('DIGEST_NAME' in variables, id).toBe(false);
+    }
+  });
+
+  it('routes the public API to the right functions', () => {
+    const integrationTarget = new Map(
+      ofType(synth.resources, 'AWS::ApiGatewayV2::Integration').map(([id, integration]) => [
+        id,
+        [...referencedIds(integration.Properties?.IntegrationUri)][0],
+      ]),
+    );
+    const routes = Object.fromEntries(
+      ofType(synth.resources, 'AWS::ApiGatewayV2::Route').map(([, route]) => {
+        const integrationId = [...referencedIds(route.Properties?.Target)].find((id) => integrationTarget.has(id))!;
+        return [route.Properties?.RouteKey as string, integrationTarget.get(integrationId)];
+      }),
+    );
+    const fn = synth.functionLogicalId;
+    expect(routes).toEqual({
+      'POST /articles': fn('ApiArticles'),
+      'POST /subscriptions': fn('ApiSubscriptions'),
+      'GET /confirm': fn('ApiConfirm'),
+      'GET /unsubscribe': fn('ApiUnsubscribe'),
+      'POST /unsubscribe': fn('ApiUnsubscribe'),
+      'GET /preferences': fn('ApiPreferences'),
+      'POST /preferences': fn('ApiPreferences'),
+      'GET /': fn('ApiSite'),
+      'GET /health': fn('ApiSite'),
+      'GET /editions/{id}': fn('ApiSite'),
+    });
+  });
+
+  it('throttles the default stage and writes access logs without query strings', () => {
+    synth.template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+      AccessLogSettings: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('routeKey') },
+    });
+    const format = ofType(synth.resources, 'AWS::ApiGatewayV2::Stage')[0]![1].Properties?.AccessLogSettings as Json;
+    expect(String(format.Format)).not.toMatch(/\$context\.path|querystring/i);
+  });
+
+  it('invokes the planner at the top of every hour, with retries and a dead-letter queue', () => {
+    const [, schedule] = ofType(synth.resources, 'AWS::Scheduler::Schedule')[0]!;
+    expect(schedule.Properties).toMatchObject({
+      ScheduleExpression: 'cron(0 * * * ? *)',
+      State: 'ENABLED',
+      Target: {
+        Arn: { 'Fn::GetAtt': [synth.functionLogicalId('PlanDigest'), 'Arn'] },
+        Input: JSON.stringify({ mode: 'scheduled' }),
+        RetryPolicy: { MaximumRetryAttempts: expect.any(Number) },
+      },
+    });
+    const deadLetterId = [...referencedIds((schedule.Properties?.Target as Json).DeadLetterConfig)][0]!;
+    expect(synth.resources[deadLetterId]?.Type).toBe('AWS::SQS::Queue');
+  });
+
+  it('feeds the sender from an encrypted queue whose failures go to a dead-letter queue after 5 receives', () => {
+    const sendTimeout = synth.resources[synth.functionLogicalId('SendDigest')]?.Properties?.Timeout as number;
+    const [[queueId, queue]] = ofType(synth.resources, 'AWS::SQS::Queue').filter(
+      ([, q]) => q.Properties?.RedrivePolicy !== undefined,
+    ) as [[string, CfnResource]];
+    const redrive = queue.Properties?.RedrivePolicy as { deadLetterTargetArn: unknown; maxReceiveCount: number };
+    expect(redrive.maxReceiveCount).toBe(5);
+    expect(queue.Properties?.VisibilityTimeout).toBeGreaterThanOrEqual(6 * sendTimeout);
+    expect(queue.Properties?.SqsManagedSseEnabled).toBe(true);
+    const dlqId = [...referencedIds(redrive.deadLetterTargetArn)][0]!;
+    expect(synth.resources[dlqId]?.Properties?.SqsManagedSseEnabled).toBe(true);
+
+    synth.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': [queueId, 'Arn'] },
+      FunctionName: { Ref: synth.functionLogicalId('SendDigest') },
+      BatchSize: 10,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+  });
+
+  it('denies plain-HTTP access to every queue', () => {
+    for (const [queueId] of ofType(synth.resources, 'AWS::SQS::Queue')) {
+      synth.template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        Queues: [{ Ref: queueId }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          ]),
+        },
+      });
+    }
+  });
+
+  it('verifies the sender address in SES under a configuration set', () => {
+    synth.template.hasResourceProperties('AWS::SES::EmailIdentity', {
+      EmailIdentity: 'news@example.org',
+      ConfigurationSetAttributes: { ConfigurationSetName: { Ref: Match.stringLikeRegexp('^MailConfigurationSet') } },
+    });
+  });
+
+  it('generates a 64-character signing key without punctuation and keeps it when the stack goes', () => {
+    synth.template.hasResource('AWS::SecretsManager::Secret', {
+      DeletionPolicy: 'Retain',
+      Properties: { GenerateSecretString: { ExcludePunctuation: true, PasswordLength: 64 } },
+    });
+  });
+
+  it('lets only the subscriptions and send functions send mail, on the identity and configuration set only', () => {
+    for (const id of FUNCTION_IDS) {
+      const statements = statementsOfRole(synth.resources, synth.roleLogicalId(id));
+      const sending = statements.filter((s) => asList(s.Action).some((a) => a === 'ses:SendEmail' || a === 'ses:SendRawEmail'));
+      expect(sending.length > 0, id).toBe(id === 'ApiSubscriptions' || id === 'SendDigest');
+      for (const statement of sending) {
+        const resources = asList(statement.Resource);
+        expect(resources).not.toContain('*');
+        expect(JSON.stringify(resources)).toMatch(/:identity\/.*SenderIdentity/);
+        expect(JSON.stringify(resources)).toMatch(/:configuration-set\/.*MailConfigurationSet/);
+      }
+    }
+  });
+
+  it('allows on every resource only the actions that have no resource type (what the IAM5 acknowledgement claims)', () => {
+    const statements = ofType(synth.resources, 'AWS::IAM::Policy').flatMap(
+      ([, policy]) => (policy.Properties?.PolicyDocument as { Statement: Statement[] }).Statement,
+    );
+    const unscoped = new Set(actionsOf(statements.filter((s) => asList(s.Resource).includes('*'))));
+    expect([...unscoped].sort()).toEqual(['ses:GetAccount', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
+  });
+
+  it('grants ses:GetAccount to the sender alone', () => {
+    for (const id of FUNCTION_IDS) {
+      const actions = actionsOf(statementsOfRole(synth.resources, synth.roleLogicalId(id)));
+      expect(actions.includes('ses:GetAccount'), id).toBe(id === 'SendDigest');
+    }
+  });
+
+  it('never grants a dynamodb wildcard action or any dynamodb action on every resource', () => {
+    const statements = ofType(synth.resources, 'AWS::IAM::Policy').flatMap(
+      ([, policy]) => (policy.Properties?.PolicyDocument as { Statement: Statement[] }).Statement,
+    );
+    const dynamo = statements.filter((s) => asList(s.Action).some((a) => a.startsWith('dynamodb:')));
+    expect(dynamo.length).toBeGreaterThan(0);
+    for (const statement of dynamo) {
+      expect(asList(statement.Action).filter((a) => a.includes('*'))).toEqual([]);
+      expect(asList(statement.Resource)).not.toContain('*');
+      expect(JSON.stringify(statement.Resource)).not.toContain('/index/*');
+    }
+  });
+
+  it('keeps the site function read-only and lets only the planner scan, on the slot index', () => {
+    const site = actionsOf(statementsOfRole(synth.resources, synth.roleLogicalId('ApiSite')));
+    expect(site).toContain('dynamodb:GetItem');
+    expect(site.filter((a) => /^dynamodb:(Put|Update|Delete|BatchWrite)/.test(a))).toEqual([]);
+    for (const id of FUNCTION_IDS) {
+      const scans = statementsOfRole(synth.resources, synth.roleLogicalId(id)).filter((s) =>
+        asList(s.Action).includes('dynamodb:Scan'),
+      );
+      expect(scans.length > 0, id).toBe(id === 'PlanDigest');
+      for (const scan of scans) expect(JSON.stringify(scan.Resource)).toMatch(new RegExp(`/index/${TABLE.bySendSlot.indexName}"`));
+    }
+  });
+
+  it('lets only the planner enqueue and every function read the signing key', () => {
+    for (const id of FUNCTION_IDS) {
+      const actions = actionsOf(statementsOfRole(synth.resources, synth.roleLogicalId(id)));
+      expect(actions.includes('sqs:SendMessage'), id).toBe(id === 'PlanDigest');
+      expect(actions, id).toContain('secretsmanager:GetSecretValue');
+    }
+  });
+
+  it('attaches no AWS managed policy to any role', () => {
+    for (const [id, role] of ofType(synth.resources, 'AWS::IAM::Role')) {
+      expect(role.Properties?.ManagedPolicyArns, id).toBeUndefined();
+    }
+  });
+
+  it('outputs the API URL, the table name and the queue URL', () => {
+    const outputs = synth.template.toJSON().Outputs as Record<string, { Value: unknown }>;
+    const [[apiId]] = ofType(synth.resources, 'AWS::ApiGatewayV2::Api') as [[string, CfnResource]];
+    expect(outputs.ApiUrl?.Value).toEqual({ 'Fn::GetAtt': [apiId, 'ApiEndpoint'] });
+    expect([...referencedIds(outputs.TableName?.Value)].map((id) => synth.resources[id]?.Type)).toEqual(['AWS::DynamoDB::GlobalTable']);
+    expect([...referencedIds(outputs.QueueUrl?.Value)].map((id) => synth.resources[id]?.Type)).toEqual(['AWS::SQS::Queue']);
+  });
+
+  it('has no dependency cycle between resources', () => {
+    expect(findDependencyCycle(synth.resources)).toBeUndefined();
+  });
+
+  it('creates no alarms without an alarm address', () => {
+    synth.template.resourceCountIs('AWS::CloudWatch::Alarm', 0);
+    synth.template.resourceCountIs('AWS::SNS::Topic', 0);
+  });
+});
+
+describe('DigestStack with a domain, a public URL and an alarm address', () => {
+  let synth: Synthesized;
+  beforeAll(() => {
+    synth = full;
+  });
+
+  it('verifies the whole domain with Easy DKIM and outputs its three records', () => {
+    synth.template.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'example.org' });
+    const [, identity] = ofType(synth.resources, 'AWS::SES::EmailIdentity')[0]!;
+    // Absent signing attributes mean SES-managed (Easy) DKIM; BYODKIM would set a private key here.
+    expect(identity.Properties?.DkimSigningAttributes).toBeUndefined();
+    expect((identity.Properties?.DkimAttributes as Json | undefined)?.SigningEnabled ?? true).toBe(true);
+    const outputs = Object.keys(synth.template.toJSON().Outputs as Json);
+    expect(outputs.filter((name) => name.startsWith('DkimRecord'))).toHaveLength(3);
+  });
+
+  it('puts the custom public URL and the digest name in every function', () => {
+    for (const id of FUNCTION_IDS) {
+      const variables = (synth.resources[synth.functionLogicalId(id)]?.Properties?.Environment as { Variables: Json })
+        .Variables;
+      expect(variables.PUBLIC_URL, id).toBe('https://digest.example.org');
+      expect(variables.DIGEST_NAME, id).toBe('Morning Brief');
+    }
+  });
+
+  it('alarms by email on dead letters and function errors', () => {
+    synth.template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.org' });
+    const alarms = ofType(synth.resources, 'AWS::CloudWatch::Alarm').map(([, alarm]) => alarm.Properties ?? {});
+    expect(alarms.map((alarm) => alarm.MetricName).sort()).toEqual([
+      'ApproximateNumberOfMessagesVisible',
+      'ApproximateNumberOfMessagesVisible',
+      'Errors',
+      'Errors',
+    ]);
+    const [[topicId]] = ofType(synth.resources, 'AWS::SNS::Topic') as [[string, CfnResource]];
+    for (const alarm of alarms) expect(alarm.AlarmActions).toEqual([{ Ref: topicId }]);
+  });
+
+  it('has no dependency cycle between resources', () => {
+    expect(findDependencyCycle(synth.resources)).toBeUndefined();
+  });
+});
+
+describe('cdk-nag AwsSolutions checks', () => {
+  it('finds nothing unacknowledged in a stack with only a sender address', () => {
+    const report = new AwsSolutionsChecks().validateScope(minimal.stack);
+    expect(report.violations.map((violation) => violation.ruleName)).toEqual([]);
+  });
+
+  it('finds nothing unacknowledged in a stack with a domain, a public URL and alarms', () => {
+    const report = new AwsSolutionsChecks().validateScope(full.stack);
+    expect(report.violations.map((violation) => violation.ruleName)).toEqual([]);
+  });
+
+  it('records a reason with every acknowledgement', () => {
+    const acknowledgements = full.stack.node
+      .findAll()
+      .flatMap((construct) => construct.node.metadata)
+      .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+      .flatMap((entry) => Object.entries(entry.data as Record<string, string>));
+    expect(acknowledgements.length).toBeGreaterThan(0);
+    for (const [id, reason] of acknowledgements) expect(reason.length, id).toBeGreaterThan(40);
+  });
+
+  it('still reports a finding nobody acknowledged', () => {
+    const { stack } = synthesize();
+    const role = stack.node.findChild('SendDigest').node.findChild('Role') as Role;
+    role.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:*'], resources: ['arn:aws:s3:::some-bucket'] }));
+    const report = new AwsSolutionsChecks().validateScope(stack);
+    expect(report.violations.map((violation) => violation.ruleName)).toEqual(['AwsSolutions-IAM5[Action::s3:*]']);
+  });
+});
+
+describe('readDigestContext', () => {
+  const appWith = (context: Json): App => new App({ context });
+
+  it('falls back to the placeholder sender when none is given', () => {
+    expect(readDigestContext(appWith({})).senderEmail).toBe(PLACEHOLDER_SENDER);
+  });
+
+  it('strips the trailing slash of the public URL and ignores empty values', () => {
+    const context = readDigestContext(appWith({ publicUrl: 'https://digest.example.org/', alarmEmail: '' }));
+    expect(context.publicUrl).toBe('https://digest.example.org');
+    expect(context.alarmEmail).toBeUndefined();
+  });
+
+  it('rejects a sender address outside the sender domain', () => {
+    expect(() => readDigestContext(appWith({ senderEmail: 'news@other.org', senderDomain: 'example.org' }))).toThrow(
+      DigestContextError,
+    );
+  });
+
+  it('rejects a plain-http public URL and a malformed alarm address', () => {
+    expect(() => readDigestContext(appWith({ publicUrl: 'http://digest.example.org' }))).toThrow(/publicUrl/);
+    expect(() => readDigestContext(appWith({ alarmEmail: 'not-an-address' }))).toThrow(/alarmEmail/);
+  });
+});

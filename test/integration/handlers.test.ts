@@ -1,0 +1,330 @@
+/**
+ * Every handler against real emulators: dynalite for DynamoDB and aws-ses-v2-local for SES,
+ * reached through the local API Gateway stand-in, with mail read back from the emulator.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { SQSEvent } from 'aws-lambda';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createAppDeps, type AppDeps } from '../../functions/adapters/app-deps.ts';
+import { loadConfig } from '../../functions/adapters/config.ts';
+import { generateApiKey, newApiKeyRecord } from '../../functions/core/api-keys.ts';
+import { canonicalTimeZone } from '../../functions/core/slots.ts';
+import { signToken } from '../../functions/core/tokens.ts';
+import type { DeliveryJob } from '../../functions/core/types.ts';
+import { planDigestHandler } from '../../functions/handlers/schedule-plan-digest.ts';
+import { sendDigestHandler } from '../../functions/handlers/sqs-send-digest.ts';
+import { closeServer } from '../../functions/local/emulators.ts';
+import { localRoutes } from '../../functions/local/local-app.ts';
+import { createRouter } from '../../functions/local/router.ts';
+import type { Queue } from '../../functions/ports.ts';
+import seedBatch from '../../examples/articles.json' with { type: 'json' };
+import { startDynalite, type LocalDynamo } from '../support/dynamo.ts';
+import { startSesEmulator, type SesEmulator } from '../support/ses.ts';
+
+const SECRET = 'integration-test-secret-0123456789abcdef';
+
+class RecordingQueue implements Queue {
+  jobs: DeliveryJob[] = [];
+  async enqueue(jobs: readonly DeliveryJob[]): Promise<void> {
+    this.jobs.push(...jobs);
+  }
+}
+
+function sqsEvent(jobs: readonly DeliveryJob[]): SQSEvent {
+  return {
+    Records: jobs.map((job, i) => ({
+      messageId: `m-${i}`,
+      receiptHandle: `r-${i}`,
+      body: JSON.stringify(job),
+      attributes: {
+        ApproximateReceiveCount: '1',
+        SentTimestamp: '0',
+        SenderId: 'test',
+        ApproximateFirstReceiveTimestamp: '0',
+      },
+      messageAttributes: {},
+      md5OfBody: '',
+      eventSource: 'aws:sqs',
+      eventSourceARN: 'arn:aws:sqs:us-east-1:123456789012:send',
+      awsRegion: 'us-east-1',
+    })),
+  };
+}
+
+let dynamo: LocalDynamo;
+let ses: SesEmulator;
+let server: Server;
+let baseUrl: string;
+let deps: AppDeps;
+let queue: RecordingQueue;
+let apiKey: string;
+
+beforeAll(async () => {
+  [dynamo, ses] = await Promise.all([startDynalite(), startSesEmulator()]);
+  server = createRouter([]);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  await closeServer(server);
+
+  const config = loadConfig({
+    TABLE_NAME: dynamo.tableName,
+    PUBLIC_URL: baseUrl,
+    MAIL_FROM: 'The Daily Digest <digest@example.com>',
+    TOKEN_SECRET: SECRET,
+    DYNAMODB_ENDPOINT: dynamo.endpoint,
+    SES_ENDPOINT: ses.endpoint,
+  });
+  queue = new RecordingQueue();
+  deps = createAppDeps(config, SECRET, { queue });
+  apiKey = generateApiKey();
+  await deps.apiKeys.put(newApiKeyRecord(apiKey, 'test', new Date().toISOString()));
+
+  server = createRouter(localRoutes(deps));
+  await new Promise<void>((resolve) => server.listen(Number(new URL(baseUrl).port), '127.0.0.1', resolve));
+});
+
+afterAll(async () => {
+  await closeServer(server);
+  await Promise.all([dynamo.stop(), ses.stop()]);
+});
+
+beforeEach(() => {
+  queue.jobs = [];
+});
+
+function postArticles(body: unknown, key: string | null = apiKey): Promise<Response> {
+  return fetch(`${baseUrl}/articles`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(key ? { 'x-api-key': key } : {}) },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+}
+
+function subscribe(body: Record<string, unknown>): Promise<Response> {
+  return fetch(`${baseUrl}/subscriptions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+}
+
+async function mailTo(address: string) {
+  return (await ses.emails()).filter((e) => e.destination.to.includes(address));
+}
+
+function linkFrom(text: string, path: string): string {
+  const match = new RegExp(`${baseUrl.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}${path}\\?token=[A-Za-z0-9._%-]+`).exec(text);
+  if (!match) throw new Error(`no ${path} link in: ${text.slice(0, 500)}`);
+  return match[0];
+}
+
+describe('POST /articles', () => {
+  it('refuses a request without a valid API key with a JSON 401', async () => {
+    for (const key of [null, 'dm_not-a-real-key']) {
+      const response = await postArticles(seedBatch, key);
+      expect(response.status).toBe(401);
+      expect(await response.json()).toMatchObject({ error: { code: 'unauthorized' } });
+    }
+  });
+
+  it('stores the seed batch once and reports duplicates on a re-post', async () => {
+    const first = await postArticles(seedBatch);
+    expect(first.status).toBe(200);
+    const report = (await first.json()) as { counts: Record<string, number>; results: { status: string }[] };
+    expect(report.counts).toMatchObject({ created: 4, duplicate: 0, rejected: 0 });
+
+    const again = (await (await postArticles(seedBatch)).json()) as { counts: Record<string, number> };
+    expect(again.counts).toMatchObject({ created: 0, duplicate: 4 });
+  });
+
+  it('rejects bad items by field and keeps the good ones in the same batch', async () => {
+    const response = await postArticles({
+      articles: [
+        { title: 'A good one', source: 'Wire', body: 'Fine text. Second sentence.', url: 'https://news.example/a?utm_source=x' },
+        { title: 'Evil link', source: 'Wire', url: 'javascript:alert(1)' },
+        { source: 'Wire', body: 'No title' },
+        { title: 'Header\r\nBcc: victim@example.com', source: 'Wire' },
+      ],
+    });
+    expect(response.status).toBe(200);
+    const report = (await response.json()) as { results: { status: string; errors?: { field: string }[] }[] };
+    expect(report.results.map((r) => r.status)).toEqual(['created', 'rejected', 'rejected', 'rejected']);
+    expect(report.results[1]?.errors?.[0]?.field).toBe('articles.1.url');
+    expect(report.results[2]?.errors?.[0]?.field).toBe('articles.2.title');
+    expect(report.results[3]?.errors?.[0]?.field).toBe('articles.3.title');
+  });
+
+  it('answers malformed and oversized bodies with a 4xx naming the problem, never a 500', async () => {
+    const notJson = await postArticles('{"articles": [');
+    expect(notJson.status).toBe(400);
+    expect(await notJson.json()).toMatchObject({ error: { code: 'validation_failed' } });
+
+    const tooMany = await postArticles({ articles: Array.from({ length: 101 }, (_, i) => ({ title: `t${i}`, source: 's' })) });
+    expect(tooMany.status).toBe(400);
+    const tooManyBody = (await tooMany.json()) as { error: { details: { field: string }[] } };
+    expect(tooManyBody.error.details[0]?.field).toBe('articles');
+
+    const huge = await postArticles({ articles: [{ title: 'big', source: 's', body: 'x'.repeat(1_100_000) }] });
+    expect(huge.status).toBe(413);
+    const text = await huge.text();
+    expect(text).not.toMatch(/at .*\.ts:\d+/);
+  });
+});
+
+describe('subscribe, confirm, unsubscribe', () => {
+  it('answers the same 202 whatever state the address is in', async () => {
+    const bodies: string[] = [];
+    for (let i = 0; i < 2; i += 1) {
+      const response = await subscribe({ email: 'Same.Reader@Example.com' });
+      expect(response.status).toBe(202);
+      bodies.push(await response.text());
+    }
+    const unknownBody = await (await subscribe({ email: 'someone-else@example.com' })).text();
+    expect(new Set([...bodies, unknownBody]).size).toBe(1);
+    // Throttled: one confirmation email for two requests within ten minutes.
+    expect(await mailTo('same.reader@example.com')).toHaveLength(1);
+  });
+
+  it('rejects a bad address, zone or hour with the field named', async () => {
+    const response = await subscribe({ email: 'not-an-address', timezone: 'Mars/Olympus', sendHour: 25 });
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { error: { details: { field: string }[] } };
+    expect(body.error.details.map((d) => d.field).sort()).toEqual(['email', 'sendHour', 'timezone']);
+  });
+
+  it('mails a confirmation link that confirms and shows a page', async () => {
+    await subscribe({ email: 'confirm.me@example.com', timezone: 'Europe/London', sendHour: 8 });
+    const [mail] = await mailTo('confirm.me@example.com');
+    expect(mail?.subject).toMatch(/confirm/i);
+    const link = linkFrom(mail?.body.text ?? '', '/confirm');
+    const page = await fetch(link);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/text\/html/);
+    expect(await page.text()).toMatch(/you are subscribed/i);
+    expect((await deps.subscribers.get('confirm.me@example.com'))?.status).toBe('confirmed');
+  });
+
+  it('shows a 4xx page for a tampered, expired or wrong-purpose token', async () => {
+    const good = signToken(SECRET, 'confirm', 'x@example.com', new Date());
+    const tampered = `${good.slice(0, -3)}abc`;
+    const expired = signToken(SECRET, 'confirm', 'x@example.com', new Date(Date.now() - 8 * 24 * 3600 * 1000));
+    const wrongPurpose = signToken(SECRET, 'unsubscribe', 'x@example.com', new Date());
+    const cases: [string, number][] = [
+      [tampered, 400],
+      [expired, 410],
+      [wrongPurpose, 400],
+      ['', 400],
+    ];
+    for (const [token, status] of cases) {
+      const response = await fetch(`${baseUrl}/confirm?token=${encodeURIComponent(token)}`);
+      expect(response.status).toBe(status);
+      expect(response.headers.get('content-type')).toMatch(/text\/html/);
+    }
+  });
+
+  it('answers a browser form post with the check-your-inbox page', async () => {
+    const response = await fetch(`${baseUrl}/subscriptions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ email: 'form.user@example.com', timezone: 'Asia/Kolkata', sendHour: '6' }).toString(),
+    });
+    expect(response.status).toBe(202);
+    expect(await response.text()).toMatch(/inbox/i);
+    const stored = await deps.subscribers.get('form.user@example.com');
+    expect(stored).toMatchObject({ status: 'pending', timezone: canonicalTimeZone('Asia/Kolkata'), sendHour: 6 });
+  });
+});
+
+describe('plan and send the digest', () => {
+  it('sends one digest with html, text and one-click unsubscribe headers, exactly once', async () => {
+    await subscribe({ email: 'digest.reader@example.com' });
+    const [confirmMail] = await mailTo('digest.reader@example.com');
+    await fetch(linkFrom(confirmMail?.body.text ?? '', '/confirm'));
+    await postArticles(seedBatch);
+
+    const plan = planDigestHandler(async () => deps);
+    const report = await plan({ mode: 'now' });
+    const jobs = queue.jobs.filter((j) => j.email === 'digest.reader@example.com');
+    expect(jobs).toHaveLength(1);
+    expect(report.editions[0]?.stories).toBeGreaterThanOrEqual(4);
+
+    const send = sendDigestHandler(async () => deps);
+    expect(await send(sqsEvent(jobs))).toEqual({ batchItemFailures: [] });
+    // A duplicate SQS delivery of the same job sends nothing more.
+    expect(await send(sqsEvent(jobs))).toEqual({ batchItemFailures: [] });
+
+    const digests = (await mailTo('digest.reader@example.com')).filter((m) => !/confirm/i.test(m.subject));
+    expect(digests).toHaveLength(1);
+    const digest = digests[0]!;
+    expect(digest.subject).toContain('The Daily Digest');
+    expect(digest.body.html).toContain('No miracles');
+    expect(digest.body.text).toContain('Dahiyeh');
+    const headers = Object.fromEntries((digest.headers ?? []).map((h) => [h.name.toLowerCase(), h.value]));
+    expect(headers['list-unsubscribe']).toMatch(new RegExp(`^<${baseUrl}/unsubscribe\\?token=[^>]+>$`));
+    expect(headers['list-unsubscribe-post']).toBe('List-Unsubscribe=One-Click');
+
+    const parsed = await ses.rawMessage(digest.messageId);
+    expect(parsed.html).toBeTruthy();
+    expect(parsed.text).toContain('Dahiyeh');
+
+    // The same day, a second plan finds the reader already served.
+    queue.jobs = [];
+    const again = await plan({ mode: 'now' });
+    expect(queue.jobs.filter((j) => j.email === 'digest.reader@example.com')).toHaveLength(0);
+    expect(again.skipped.alreadySentToday).toBeGreaterThanOrEqual(1);
+
+    // One-click unsubscribe exactly as a mailbox provider sends it.
+    const oneClick = await fetch(headers['list-unsubscribe']!.slice(1, -1), {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'List-Unsubscribe=One-Click',
+    });
+    expect(oneClick.status).toBe(200);
+    expect((await deps.subscribers.get('digest.reader@example.com'))?.status).toBe('unsubscribed');
+
+    // The web edition is served, without anyone's personal links.
+    const web = await fetch(`${baseUrl}/editions/${jobs[0]!.editionId}`);
+    expect(web.status).toBe(200);
+    const webHtml = await web.text();
+    expect(webHtml).toContain('No miracles');
+    expect(webHtml).not.toContain('__DM_');
+  });
+
+  it('reports an undecodable SQS message as a batch item failure, not a crash', async () => {
+    const send = sendDigestHandler(async () => deps);
+    const event = sqsEvent([{ editionId: 'nope', email: 'x@example.com' }]);
+    expect(await send(event)).toEqual({ batchItemFailures: [{ itemIdentifier: 'm-0' }] });
+  });
+
+  it('refuses a malformed schedule event', async () => {
+    await expect(planDigestHandler(async () => deps)({ mode: 'sometimes' })).rejects.toThrow(/schedule event/);
+  });
+});
+
+describe('pages', () => {
+  it('serves the subscribe page, health and a 404 for unknown editions', async () => {
+    const home = await fetch(`${baseUrl}/`);
+    expect(home.status).toBe(200);
+    expect(await home.text()).toMatch(/<form[^>]+action="\/subscriptions"/);
+    expect((await fetch(`${baseUrl}/health`)).status).toBe(200);
+    expect((await fetch(`${baseUrl}/editions/20200101T000000-20191231T000000`)).status).toBe(404);
+  });
+
+  it('shows an unsubscribe page with a button for a GET, without unsubscribing', async () => {
+    await deps.subscribers.put({
+      email: 'stay@example.com',
+      status: 'confirmed',
+      timezone: 'UTC',
+      sendHour: 7,
+      topics: [],
+      createdAt: new Date().toISOString(),
+      updatedAt: new Date().toISOString(),
+    });
+    const token = signToken(SECRET, 'unsubscribe', 'stay@example.com', new Date());
+    const page = await fetch(`${baseUrl}/unsubscribe?token=${token}`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toMatch(/<button/);
+    expect((await deps.subscribers.get('stay@example.com'))?.status).toBe('confirmed');
+  });
+});

@@ -1,0 +1,368 @@
+/**
+ * In-memory implementations of every port, for unit tests of core. Each keeps to the contract
+ * documented in functions/ports.ts (and to what the DynamoDB adapters do), and hands out copies,
+ * so a use-case that mutates a record it read cannot pass by accident.
+ */
+import { createHash } from 'node:crypto';
+import { NotFoundError } from '../../functions/core/errors.ts';
+import type { Settings } from '../../functions/core/settings.ts';
+import type {
+  ApiKey,
+  Article,
+  Delivery,
+  DeliveryJob,
+  Edition,
+  EditionStatus,
+  OutgoingEmail,
+  Subscriber,
+} from '../../functions/core/types.ts';
+import type {
+  ApiKeyStore,
+  ArticleStore,
+  Clock,
+  ConfirmView,
+  DeliveryStore,
+  DigestView,
+  EditionStore,
+  Mailer,
+  Queue,
+  RenderedEmail,
+  Renderer,
+  SubscriberStore,
+  TimeSlot,
+} from '../../functions/ports.ts';
+
+const copy = <T>(value: T): T => structuredClone(value);
+
+export function testSettings(overrides: Partial<Settings> = {}): Settings {
+  return {
+    publicUrl: 'https://digest.example',
+    mailFrom: 'The Daily Digest <digest@digest.example>',
+    tokenSecret: 'unit-test-secret-0123456789abcdef',
+    digestName: 'The Daily Digest',
+    maxStories: 10,
+    ...overrides,
+  };
+}
+
+export class FakeClock implements Clock {
+  #ms: number;
+
+  constructor(start: string | Date = '2026-11-26T07:05:00.000Z') {
+    this.#ms = new Date(start).getTime();
+  }
+
+  now(): Date {
+    return new Date(this.#ms);
+  }
+
+  set(instant: string | Date): void {
+    this.#ms = new Date(instant).getTime();
+  }
+
+  advance(ms: number): void {
+    this.#ms += ms;
+  }
+}
+
+export class MemoryArticleStore implements ArticleStore {
+  readonly #items = new Map<string, Article>();
+
+  async putIfAbsent(article: Article): Promise<'created' | 'duplicate'> {
+    if (this.#items.has(article.id)) return 'duplicate';
+    this.#items.set(article.id, copy(article));
+    return 'created';
+  }
+
+  async *listIngested(since: string, cutoff: string): AsyncIterable<Article> {
+    const from = Date.parse(since);
+    const to = Date.parse(cutoff);
+    const matching = [...this.#items.values()]
+      .filter((a) => Date.parse(a.ingestedAt) > from && Date.parse(a.ingestedAt) <= to)
+      .sort((a, b) => Date.parse(a.ingestedAt) - Date.parse(b.ingestedAt) || a.id.localeCompare(b.id));
+    for (const article of matching) yield copy(article);
+  }
+
+  get(id: string): Article | undefined {
+    const article = this.#items.get(id);
+    return article && copy(article);
+  }
+
+  all(): Article[] {
+    return [...this.#items.values()].map(copy);
+  }
+}
+
+export class MemorySubscriberStore implements SubscriberStore {
+  readonly #items = new Map<string, Subscriber>();
+
+  async get(email: string): Promise<Subscriber | undefined> {
+    const found = this.#items.get(email.toLowerCase());
+    return found && copy(found);
+  }
+
+  async put(subscriber: Subscriber): Promise<void> {
+    this.#items.set(subscriber.email.toLowerCase(), copy(subscriber));
+  }
+
+  async *listDue(slots: readonly TimeSlot[]): AsyncIterable<Subscriber> {
+    for (const reader of [...this.#items.values()]) {
+      const due = slots.some((slot) => slot.timezone === reader.timezone && slot.hour === reader.sendHour);
+      if (reader.status === 'confirmed' && due) yield copy(reader);
+    }
+  }
+
+  async *listConfirmed(): AsyncIterable<Subscriber> {
+    for (const reader of [...this.#items.values()]) {
+      if (reader.status === 'confirmed') yield copy(reader);
+    }
+  }
+
+  async recordDigest(email: string, editionId: string, cutoff: string): Promise<void> {
+    const reader = this.#items.get(email.toLowerCase());
+    if (!reader) return;
+    if (reader.lastDigestCutoff !== undefined && Date.parse(reader.lastDigestCutoff) >= Date.parse(cutoff)) return;
+    this.#items.set(email.toLowerCase(), { ...reader, lastDigestCutoff: cutoff, lastEditionId: editionId });
+  }
+
+  /** Synchronous read for assertions. */
+  peek(email: string): Subscriber | undefined {
+    const found = this.#items.get(email.toLowerCase());
+    return found && copy(found);
+  }
+
+  size(): number {
+    return this.#items.size;
+  }
+}
+
+export class MemoryEditionStore implements EditionStore {
+  readonly #items = new Map<string, Edition>();
+  /** Calls to get(), so tests can see caching. */
+  reads = 0;
+
+  async get(id: string): Promise<Edition | undefined> {
+    this.reads += 1;
+    const found = this.#items.get(id);
+    return found && copy(found);
+  }
+
+  async createIfAbsent(edition: Edition): Promise<{ edition: Edition; created: boolean }> {
+    const existing = this.#items.get(edition.id);
+    if (existing) return { edition: copy(existing), created: false };
+    this.#items.set(edition.id, copy(edition));
+    return { edition: copy(edition), created: true };
+  }
+
+  async setStatus(id: string, status: EditionStatus, recipients: number): Promise<void> {
+    const existing = this.#items.get(id);
+    if (!existing) throw new NotFoundError(`no edition ${id}`);
+    this.#items.set(id, { ...existing, status, recipients });
+  }
+
+  async listRecent(limit: number): Promise<Edition[]> {
+    return [...this.#items.values()]
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id))
+      .slice(0, Math.max(0, limit))
+      .map(copy);
+  }
+
+  all(): Edition[] {
+    return [...this.#items.values()].map(copy);
+  }
+}
+
+const deliveryKey = (job: DeliveryJob) => `${job.editionId}\n${job.email.toLowerCase()}`;
+
+export class MemoryDeliveryStore implements DeliveryStore {
+  readonly #rows = new Map<string, Delivery>();
+
+  async claim(job: DeliveryJob, at: string): Promise<'claimed' | 'duplicate'> {
+    // Check and set with no await between them: the in-memory twin of a conditional write.
+    const key = deliveryKey(job);
+    const existing = this.#rows.get(key);
+    if (existing && existing.status !== 'failed') return 'duplicate';
+    this.#rows.set(key, {
+      editionId: job.editionId,
+      email: job.email,
+      status: 'claimed',
+      claimedAt: at,
+      attempts: (existing?.attempts ?? 0) + 1,
+    });
+    return 'claimed';
+  }
+
+  async markSent(job: DeliveryJob, messageId: string, at: string): Promise<void> {
+    const key = deliveryKey(job);
+    const row = this.#rows.get(key);
+    if (row?.status === 'sent' && row.messageId === messageId) return;
+    if (row?.status !== 'claimed') {
+      throw new Error(`delivery of ${job.editionId} to ${job.email} is ${row?.status ?? 'unclaimed'}, not claimed`);
+    }
+    this.#rows.set(key, { ...row, status: 'sent', messageId, sentAt: at });
+  }
+
+  async markFailed(job: DeliveryJob, error: string, _at: string): Promise<void> {
+    const key = deliveryKey(job);
+    const row = this.#rows.get(key);
+    // Only a claimed row can fail, as in the DynamoDB store.
+    if (row?.status !== 'claimed') return;
+    this.#rows.set(key, { ...row, status: 'failed', error });
+  }
+
+  async get(job: DeliveryJob): Promise<Delivery | undefined> {
+    const row = this.#rows.get(deliveryKey(job));
+    return row && copy(row);
+  }
+
+  all(): Delivery[] {
+    return [...this.#rows.values()].map(copy);
+  }
+}
+
+export class MemoryApiKeyStore implements ApiKeyStore {
+  readonly #items = new Map<string, ApiKey>();
+
+  async get(hash: string): Promise<ApiKey | undefined> {
+    const found = this.#items.get(hash);
+    return found && copy(found);
+  }
+
+  async put(key: ApiKey): Promise<void> {
+    this.#items.set(key.hash, copy(key));
+  }
+
+  all(): ApiKey[] {
+    return [...this.#items.values()].map(copy);
+  }
+}
+
+export class RecordingMailer implements Mailer {
+  /** Emails the mailer accepted, in order. */
+  readonly sent: OutgoingEmail[] = [];
+  /** Every call, accepted or not. */
+  attempts = 0;
+  #failures: { remaining: number; error: unknown } = { remaining: 0, error: undefined };
+
+  /** The next `times` sends throw `error` (a plain Error by default). */
+  failNext(times: number, error: unknown = new Error('mailer unavailable')): void {
+    this.#failures = { remaining: times, error };
+  }
+
+  async send(email: OutgoingEmail): Promise<{ messageId: string }> {
+    this.attempts += 1;
+    // Yield once, as a network call would, so concurrent callers interleave here.
+    await Promise.resolve();
+    if (this.#failures.remaining > 0) {
+      this.#failures.remaining -= 1;
+      throw this.#failures.error;
+    }
+    this.sent.push(copy(email));
+    return { messageId: `fake-message-${this.sent.length}` };
+  }
+
+  sentTo(address: string): OutgoingEmail[] {
+    return this.sent.filter((email) => email.to === address);
+  }
+}
+
+export class MemoryQueue implements Queue {
+  /** Each enqueue call, as it was made. */
+  readonly batches: DeliveryJob[][] = [];
+
+  async enqueue(jobs: readonly DeliveryJob[]): Promise<void> {
+    this.batches.push(jobs.map(copy));
+  }
+
+  get jobs(): DeliveryJob[] {
+    return this.batches.flat();
+  }
+}
+
+function escapeHtml(value: string): string {
+  return value
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
+}
+
+/**
+ * Deterministic stand-in for the MJML renderer: escapes every view value and puts the personal
+ * link placeholders into href attributes (html) and bare lines (text), where the real one puts them.
+ */
+export class FakeRenderer implements Renderer {
+  readonly digestViews: DigestView[] = [];
+  readonly confirmViews: ConfirmView[] = [];
+
+  async renderDigest(view: DigestView): Promise<{ html: string; text: string }> {
+    this.digestViews.push(copy(view));
+    const stories = view.stories.map(
+      (story) =>
+        `<article><h2>${escapeHtml(story.title)}</h2><p>${escapeHtml(story.summary.join(' '))}</p>` +
+        `<p>${escapeHtml(story.source)}</p></article>`,
+    );
+    const html = [
+      `<html><head><title>${escapeHtml(view.subject)}</title></head><body>`,
+      `<div class="preheader">${escapeHtml(view.preheader)}</div>`,
+      `<h1>${escapeHtml(view.dateLabel)}</h1>`,
+      ...stories,
+      `<a href="${escapeHtml(view.webUrl)}">View in browser</a>`,
+      `<a href="${view.links.preferencesUrl}">Preferences</a>`,
+      `<a href="${view.links.unsubscribeUrl}">Unsubscribe</a>`,
+      '</body></html>',
+    ].join('\n');
+    const text = [
+      view.dateLabel,
+      '',
+      ...view.stories.flatMap((story) => [story.title, story.summary.join(' '), story.source, '']),
+      `View in browser: ${view.webUrl}`,
+      `Preferences: ${view.links.preferencesUrl}`,
+      `Unsubscribe: ${view.links.unsubscribeUrl}`,
+    ].join('\n');
+    return { html, text };
+  }
+
+  async renderConfirmEmail(view: ConfirmView): Promise<RenderedEmail> {
+    this.confirmViews.push(copy(view));
+    return {
+      subject: 'Confirm your subscription',
+      html: `<p><a href="${escapeHtml(view.confirmUrl)}">Confirm</a></p><p>${escapeHtml(view.publicUrl)}</p>`,
+      text: `Confirm your subscription: ${view.confirmUrl}\n${view.publicUrl}`,
+    };
+  }
+}
+
+let articleCounter = 0;
+
+/** A stored article with a unique id; override what the test is about. */
+export function anArticle(overrides: Partial<Article> = {}): Article {
+  articleCounter += 1;
+  const title = overrides.title ?? `Story number ${articleCounter}`;
+  return {
+    id: createHash('sha256').update(`article-${articleCounter}-${title}`).digest('hex'),
+    title,
+    text: `${title} happened today. Officials said more would follow. Nobody else commented.`,
+    source: 'Example Times',
+    url: `https://news.example/stories/${articleCounter}`,
+    topics: ['world'],
+    ingestedAt: '2026-11-26T06:00:00.000Z',
+    ...overrides,
+  };
+}
+
+/** A confirmed reader at 07:00 London time unless overridden. */
+export function aSubscriber(overrides: Partial<Subscriber> = {}): Subscriber {
+  return {
+    email: 'reader@example.com',
+    status: 'confirmed',
+    timezone: 'Europe/London',
+    sendHour: 7,
+    topics: [],
+    createdAt: '2026-11-01T10:00:00.000Z',
+    updatedAt: '2026-11-01T10:00:00.000Z',
+    confirmedAt: '2026-11-01T10:05:00.000Z',
+    ...overrides,
+  };
+}

@@ -1,0 +1,358 @@
+import { describe, expect, it } from 'vitest';
+import { deliverDigest } from '../../functions/core/deliver.ts';
+import { editionId } from '../../functions/core/edition.ts';
+import { planDigest, type PlanDeps } from '../../functions/core/plan.ts';
+import { canonicalTimeZone } from '../../functions/core/slots.ts';
+import type { Article, Subscriber } from '../../functions/core/types.ts';
+import {
+  anArticle,
+  aSubscriber,
+  FakeClock,
+  FakeRenderer,
+  MemoryArticleStore,
+  MemoryDeliveryStore,
+  MemoryEditionStore,
+  MemoryQueue,
+  MemorySubscriberStore,
+  RecordingMailer,
+  testSettings,
+} from '../support/fakes.ts';
+
+const HOUR = 3600 * 1000;
+const DAY = 24 * HOUR;
+
+function world(now: string) {
+  const fakes = {
+    articles: new MemoryArticleStore(),
+    subscribers: new MemorySubscriberStore(),
+    editions: new MemoryEditionStore(),
+    queue: new MemoryQueue(),
+    renderer: new FakeRenderer(),
+    clock: new FakeClock(now),
+    settings: testSettings(),
+    deliveries: new MemoryDeliveryStore(),
+    mailer: new RecordingMailer(),
+  };
+  const deps: PlanDeps = fakes;
+  return {
+    ...fakes,
+    deps,
+    async add(...items: (Article | Subscriber)[]) {
+      for (const item of items) {
+        if ('status' in item) await fakes.subscribers.put(item);
+        else await fakes.articles.putIfAbsent(item);
+      }
+    },
+    /** Sends every queued job, as send-digest would, and empties the queue. */
+    async deliverQueued() {
+      const jobs = fakes.queue.batches.splice(0).flat();
+      for (const job of jobs) await deliverDigest(job, fakes);
+    },
+    recipients: () => fakes.queue.jobs.map((job) => job.email).sort(),
+  };
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+describe('planDigest, scheduled', () => {
+  // 07:05 UTC on a winter Thursday: 07:05 in London, 16:05 in Tokyo, 12:35 in Kolkata, 02:05 in New York.
+  const NOW = '2026-11-26T07:05:00.000Z';
+  const CUTOFF = '2026-11-26T07:00:00.000Z';
+
+  it('gives each reader whose local hour is now exactly one job, for one shared edition', async () => {
+    const w = world(NOW);
+    await w.add(
+      aSubscriber({ email: 'london@example.com', timezone: 'Europe/London', sendHour: 7 }),
+      aSubscriber({ email: 'tokyo@example.com', timezone: 'Asia/Tokyo', sendHour: 16 }),
+      // Stored as the subscribe flow stores it: the runtime's canonical name (Asia/Calcutta on Node 20's ICU).
+      aSubscriber({ email: 'kolkata@example.com', timezone: canonicalTimeZone('Asia/Kolkata')!, sendHour: 12 }),
+      aSubscriber({ email: 'newyork@example.com', timezone: 'America/New_York', sendHour: 7 }),
+      aSubscriber({ email: 'london-late@example.com', timezone: 'Europe/London', sendHour: 8 }),
+      anArticle({ ingestedAt: '2026-11-25T12:00:00.000Z' }),
+      anArticle({ ingestedAt: '2026-11-26T06:30:00.000Z' }),
+    );
+
+    const report = await planDigest('scheduled', w.deps);
+
+    const id = editionId('2026-11-25T07:00:00.000Z', CUTOFF);
+    expect(w.recipients()).toEqual(['kolkata@example.com', 'london@example.com', 'tokyo@example.com']);
+    expect(new Set(w.queue.jobs.map((job) => job.editionId))).toEqual(new Set([id]));
+    expect(report).toEqual({
+      cutoff: CUTOFF,
+      editions: [{ id, stories: 2, recipients: 3, created: true }],
+      enqueued: 3,
+      skipped: { alreadySentToday: 0, nothingNew: 0 },
+    });
+    expect(w.editions.all()).toEqual([expect.objectContaining({ id, status: 'sending', recipients: 3 })]);
+  });
+
+  it('finds London readers an hour earlier in UTC during summer time', async () => {
+    const reader = aSubscriber({ email: 'london@example.com', timezone: 'Europe/London', sendHour: 7 });
+    const summer = world('2026-07-15T06:10:00.000Z');
+    await summer.add(reader, anArticle({ ingestedAt: '2026-07-15T01:00:00.000Z' }));
+    await planDigest('scheduled', summer.deps);
+    expect(summer.recipients()).toEqual(['london@example.com']);
+
+    const anHourLater = world('2026-07-15T07:10:00.000Z');
+    await anHourLater.add(reader, anArticle({ ingestedAt: '2026-07-15T01:00:00.000Z' }));
+    await planDigest('scheduled', anHourLater.deps);
+    expect(anHourLater.recipients()).toEqual([]);
+  });
+
+  it('puts articles ingested in (since, cutoff] in the edition and nothing after the cutoff', async () => {
+    const w = world(NOW);
+    const atSince = anArticle({ title: 'At since', ingestedAt: '2026-11-25T07:00:00.000Z' });
+    const justAfterSince = anArticle({ title: 'Just after since', ingestedAt: '2026-11-25T07:00:00.001Z' });
+    const atCutoff = anArticle({ title: 'At cutoff', ingestedAt: CUTOFF });
+    const afterCutoff = anArticle({ title: 'After cutoff', ingestedAt: '2026-11-26T07:02:00.000Z' });
+    await w.add(aSubscriber(), atSince, justAfterSince, atCutoff, afterCutoff);
+
+    await planDigest('scheduled', w.deps);
+
+    const [edition] = w.editions.all();
+    expect(edition?.stories.map((s) => s.title).sort()).toEqual(['At cutoff', 'Just after since']);
+  });
+
+  it('plans nothing for a reader with nothing new since their last digest', async () => {
+    const w = world(NOW);
+    await w.add(
+      aSubscriber({ lastDigestCutoff: '2026-11-25T07:00:00.000Z' }),
+      anArticle({ ingestedAt: '2026-11-25T06:00:00.000Z' }),
+      anArticle({ ingestedAt: '2026-11-26T07:30:00.000Z' }),
+    );
+
+    const report = await planDigest('scheduled', w.deps);
+
+    expect(w.queue.batches).toEqual([]);
+    expect(w.editions.all()).toEqual([]);
+    expect(w.renderer.digestViews).toEqual([]);
+    expect(report).toMatchObject({ editions: [], enqueued: 0, skipped: { alreadySentToday: 0, nothingNew: 1 } });
+  });
+
+  it('skips a reader who already had today’s digest and plans one who had yesterday’s', async () => {
+    const w = world(NOW);
+    await w.add(
+      aSubscriber({ email: 'sent-at-3am@example.com', lastDigestCutoff: '2026-11-26T03:00:00.000Z' }),
+      aSubscriber({ email: 'yesterday@example.com', lastDigestCutoff: '2026-11-25T07:00:00.000Z' }),
+      anArticle({ ingestedAt: '2026-11-26T05:00:00.000Z' }),
+    );
+
+    const report = await planDigest('scheduled', w.deps);
+
+    expect(w.recipients()).toEqual(['yesterday@example.com']);
+    expect(report.skipped).toEqual({ alreadySentToday: 1, nothingNew: 0 });
+  });
+
+  it('finds the same edition when the schedule fires twice in one hour, and renders it once', async () => {
+    const w = world(NOW);
+    await w.add(aSubscriber(), anArticle({ ingestedAt: '2026-11-26T05:00:00.000Z' }));
+
+    const first = await planDigest('scheduled', w.deps);
+    w.clock.advance(20 * 60 * 1000);
+    const second = await planDigest('scheduled', w.deps);
+
+    expect(second.cutoff).toBe(first.cutoff);
+    expect(first.editions.map((e) => [e.id, e.created])).toEqual([[editionId('2026-11-25T07:00:00.000Z', CUTOFF), true]]);
+    expect(second.editions.map((e) => [e.id, e.created])).toEqual([[first.editions[0]?.id, false]]);
+    expect(w.editions.all()).toHaveLength(1);
+    expect(w.renderer.digestViews).toHaveLength(1);
+  });
+
+  it('enqueues nobody on a repeat run after the digests went out', async () => {
+    const w = world(NOW);
+    await w.add(
+      aSubscriber({ email: 'a@example.com' }),
+      aSubscriber({ email: 'b@example.com' }),
+      anArticle({ ingestedAt: '2026-11-26T05:00:00.000Z' }),
+    );
+
+    await planDigest('scheduled', w.deps);
+    await w.deliverQueued();
+    w.clock.advance(30 * 60 * 1000);
+    const repeat = await planDigest('scheduled', w.deps);
+
+    expect(w.mailer.sent.map((e) => e.to).sort()).toEqual(['a@example.com', 'b@example.com']);
+    expect(repeat).toMatchObject({ enqueued: 0, skipped: { alreadySentToday: 2, nothingNew: 0 } });
+    expect(w.queue.jobs).toEqual([]);
+  });
+
+  it('covers at most the last 7 days for a reader away for a month', async () => {
+    const w = world(NOW);
+    const cutoffMs = Date.parse(CUTOFF);
+    await w.add(
+      aSubscriber({ lastDigestCutoff: iso(cutoffMs - 30 * DAY) }),
+      anArticle({ title: 'Ten days old', ingestedAt: iso(cutoffMs - 10 * DAY) }),
+      anArticle({ title: 'Eight days old', ingestedAt: iso(cutoffMs - 8 * DAY) }),
+      anArticle({ title: 'Two days old', ingestedAt: iso(cutoffMs - 2 * DAY) }),
+    );
+
+    await planDigest('scheduled', w.deps);
+
+    const [edition] = w.editions.all();
+    expect(edition?.since).toBe(iso(cutoffMs - 7 * DAY));
+    expect(edition?.stories.map((s) => s.title)).toEqual(['Two days old']);
+  });
+
+  it('covers the last day for a reader’s first digest', async () => {
+    const w = world(NOW);
+    const cutoffMs = Date.parse(CUTOFF);
+    await w.add(
+      aSubscriber(),
+      anArticle({ title: 'Thirty hours old', ingestedAt: iso(cutoffMs - 30 * HOUR) }),
+      anArticle({ title: 'Three hours old', ingestedAt: iso(cutoffMs - 3 * HOUR) }),
+    );
+
+    await planDigest('scheduled', w.deps);
+
+    expect(w.editions.all()[0]?.stories.map((s) => s.title)).toEqual(['Three hours old']);
+  });
+
+  it('builds one edition per distinct window and sends each reader theirs', async () => {
+    const w = world(NOW);
+    await w.add(
+      aSubscriber({ email: 'regular-1@example.com', lastDigestCutoff: '2026-11-25T07:00:00.000Z' }),
+      aSubscriber({ email: 'regular-2@example.com', lastDigestCutoff: '2026-11-25T07:00:00.000Z' }),
+      aSubscriber({ email: 'back-from-leave@example.com', lastDigestCutoff: '2026-11-22T07:00:00.000Z' }),
+      anArticle({ ingestedAt: '2026-11-23T12:00:00.000Z' }),
+      anArticle({ ingestedAt: '2026-11-26T05:00:00.000Z' }),
+    );
+
+    const report = await planDigest('scheduled', w.deps);
+
+    const recent = editionId('2026-11-25T07:00:00.000Z', CUTOFF);
+    const longer = editionId('2026-11-22T07:00:00.000Z', CUTOFF);
+    expect(report.editions.map((e) => [e.id, e.stories, e.recipients]).sort()).toEqual(
+      [
+        [recent, 1, 2],
+        [longer, 2, 1],
+      ].sort(),
+    );
+    const byReader = Object.fromEntries(w.queue.jobs.map((job) => [job.email, job.editionId]));
+    expect(byReader).toEqual({
+      'regular-1@example.com': recent,
+      'regular-2@example.com': recent,
+      'back-from-leave@example.com': longer,
+    });
+  });
+
+  it.each(['pending', 'unsubscribed', 'bounced', 'complained'] as const)('ignores a %s reader', async (status) => {
+    const w = world(NOW);
+    await w.add(aSubscriber({ status }), anArticle({ ingestedAt: '2026-11-26T05:00:00.000Z' }));
+
+    const report = await planDigest('scheduled', w.deps);
+
+    expect(w.queue.jobs).toEqual([]);
+    expect(report.enqueued).toBe(0);
+  });
+
+  it('enqueues a large audience in bounded batches, each reader once', async () => {
+    const w = world(NOW);
+    const readers = Array.from({ length: 250 }, (_, i) => aSubscriber({ email: `reader-${i}@example.com` }));
+    await w.add(...readers, anArticle({ ingestedAt: '2026-11-26T05:00:00.000Z' }));
+
+    const report = await planDigest('scheduled', w.deps);
+
+    expect(w.queue.batches.every((batch) => batch.length > 0 && batch.length <= 100)).toBe(true);
+    expect(w.recipients()).toEqual(readers.map((r) => r.email).sort());
+    expect(report.enqueued).toBe(250);
+    expect(w.editions.all()[0]?.recipients).toBe(250);
+  });
+});
+
+describe('planDigest, send now', () => {
+  it('includes confirmed readers outside their hour, cutting at the current second', async () => {
+    const seed = async (w: ReturnType<typeof world>) =>
+      w.add(
+        aSubscriber({ email: 'london@example.com', timezone: 'Europe/London', sendHour: 7 }),
+        aSubscriber({ email: 'newyork@example.com', timezone: 'America/New_York', sendHour: 7 }),
+        aSubscriber({ email: 'pending@example.com', status: 'pending' }),
+        anArticle({ ingestedAt: '2026-11-26T06:30:00.000Z' }),
+      );
+    const scheduled = world('2026-11-26T07:05:42.000Z');
+    await seed(scheduled);
+    await planDigest('scheduled', scheduled.deps);
+    expect(scheduled.recipients()).toEqual(['london@example.com']);
+
+    const now = world('2026-11-26T07:05:42.000Z');
+    await seed(now);
+    const report = await planDigest('now', now.deps);
+
+    expect(report.cutoff).toBe('2026-11-26T07:05:42.000Z');
+    expect(now.recipients()).toEqual(['london@example.com', 'newyork@example.com']);
+    expect(now.editions.all()[0]?.stories).toHaveLength(1);
+  });
+
+  it('skips readers who already had today’s digest', async () => {
+    const w = world('2026-11-26T15:00:00.000Z');
+    await w.add(
+      aSubscriber({ email: 'had-it@example.com', lastDigestCutoff: '2026-11-26T07:00:00.000Z' }),
+      aSubscriber({ email: 'not-yet@example.com', lastDigestCutoff: '2026-11-25T07:00:00.000Z' }),
+      anArticle({ ingestedAt: '2026-11-26T12:00:00.000Z' }),
+    );
+
+    const report = await planDigest('now', w.deps);
+
+    expect(w.recipients()).toEqual(['not-yet@example.com']);
+    expect(report.skipped.alreadySentToday).toBe(1);
+  });
+
+  it('mails a reader once when send-now is pressed twice a minute apart', async () => {
+    const w = world('2026-11-26T15:00:10.000Z');
+    await w.add(aSubscriber(), anArticle({ ingestedAt: '2026-11-26T12:00:00.000Z' }));
+
+    await planDigest('now', w.deps);
+    w.clock.advance(60_000);
+    await planDigest('now', w.deps);
+    await w.deliverQueued();
+
+    expect(w.mailer.sent).toHaveLength(1);
+  });
+});
+
+describe('planDigest across the autumn clock change', () => {
+  // On 1 November 2026 New York's 1 a.m. happens twice: 05:00-05:59 UTC (EDT), then 06:00-06:59 UTC (EST).
+  const reader = aSubscriber({
+    email: 'night-owl@example.com',
+    timezone: 'America/New_York',
+    sendHour: 1,
+    lastDigestCutoff: '2026-10-31T05:00:00.000Z',
+  });
+  const news = () => anArticle({ ingestedAt: '2026-10-31T20:00:00.000Z' });
+
+  it('sends once when the first send finished before the hour repeats', async () => {
+    const w = world('2026-11-01T05:10:00.000Z');
+    await w.add(reader, news());
+
+    await planDigest('scheduled', w.deps);
+    await w.deliverQueued();
+    w.clock.set('2026-11-01T06:10:00.000Z');
+    const repeat = await planDigest('scheduled', w.deps);
+    await w.deliverQueued();
+
+    expect(w.mailer.sent).toHaveLength(1);
+    expect(repeat.skipped.alreadySentToday).toBe(1);
+  });
+
+  it('sends once even when the first send is still queued when the hour repeats', async () => {
+    const w = world('2026-11-01T05:10:00.000Z');
+    await w.add(reader, news());
+
+    await planDigest('scheduled', w.deps);
+    w.clock.set('2026-11-01T06:10:00.000Z');
+    await planDigest('scheduled', w.deps);
+    await w.deliverQueued();
+
+    expect(w.mailer.sent).toHaveLength(1);
+  });
+});
+
+describe('planDigest, send now right after an ingest', () => {
+  it('includes an article ingested earlier in the same minute', async () => {
+    const w = world('2026-11-26T15:00:40.500Z');
+    await w.add(aSubscriber({ email: 'eager@example.com' }), anArticle({ ingestedAt: '2026-11-26T15:00:39.000Z' }));
+
+    await planDigest('now', w.deps);
+
+    expect(w.recipients()).toEqual(['eager@example.com']);
+  });
+});

@@ -1,0 +1,336 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { InvalidTokenError, NotFoundError, ValidationError } from '../../functions/core/errors.ts';
+import {
+  CONFIRM_RESEND_INTERVAL_MS,
+  confirmSubscription,
+  readPreferences,
+  requestSubscription,
+  unsubscribe,
+  updatePreferences,
+  type SubscriptionDeps,
+} from '../../functions/core/subscriptions.ts';
+import { signToken, verifyToken } from '../../functions/core/tokens.ts';
+import {
+  aSubscriber,
+  FakeClock,
+  FakeRenderer,
+  MemorySubscriberStore,
+  RecordingMailer,
+  testSettings,
+} from '../support/fakes.ts';
+
+let subscribers: MemorySubscriberStore;
+let mailer: RecordingMailer;
+let clock: FakeClock;
+let deps: SubscriptionDeps;
+
+beforeEach(() => {
+  subscribers = new MemorySubscriberStore();
+  mailer = new RecordingMailer();
+  clock = new FakeClock('2026-11-26T10:00:00.000Z');
+  deps = { subscribers, mailer, renderer: new FakeRenderer(), clock, settings: testSettings() };
+});
+
+const EMAIL = 'reader@example.com';
+const token = (purpose: 'confirm' | 'unsubscribe' | 'preferences', email = EMAIL) =>
+  signToken(deps.settings.tokenSecret, purpose, email, clock.now());
+
+/** The token in the confirmation link of a sent email, read from its plain-text part. */
+function confirmTokenIn(text: string): string {
+  const match = /https:\/\/digest\.example\/confirm\?token=(\S+)/.exec(text);
+  if (!match?.[1]) throw new Error(`no confirm link in: ${text}`);
+  return decodeURIComponent(match[1]);
+}
+
+async function validationIssues(promise: Promise<unknown>): Promise<string[]> {
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  expect(error).toBeInstanceOf(ValidationError);
+  return (error as ValidationError).issues.map((issue) => issue.field);
+}
+
+async function tokenRefusal(promise: Promise<unknown>): Promise<string> {
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  expect(error).toBeInstanceOf(InvalidTokenError);
+  return (error as InvalidTokenError).reason;
+}
+
+describe('requestSubscription', () => {
+  it('records a pending reader and mails one confirmation link that verifies for them', async () => {
+    const outcome = await requestSubscription(
+      { email: EMAIL, timezone: 'Europe/Berlin', sendHour: 6 },
+      { ip: '203.0.113.9', userAgent: 'Test/1.0' },
+      deps,
+    );
+
+    expect(outcome).toBe('confirmation-sent');
+    expect(subscribers.peek(EMAIL)).toMatchObject({
+      email: EMAIL,
+      status: 'pending',
+      timezone: 'Europe/Berlin',
+      sendHour: 6,
+      consent: { at: '2026-11-26T10:00:00.000Z', ip: '203.0.113.9', userAgent: 'Test/1.0' },
+      confirmSentAt: '2026-11-26T10:00:00.000Z',
+    });
+    expect(mailer.sent).toHaveLength(1);
+    const [email] = mailer.sent;
+    expect(email).toMatchObject({ to: EMAIL, from: deps.settings.mailFrom });
+    const confirmToken = confirmTokenIn(email!.text);
+    expect(verifyToken(deps.settings.tokenSecret, confirmToken, 'confirm', clock.now())).toEqual({ email: EMAIL });
+    expect(await confirmSubscription(confirmToken, deps)).toBe('confirmed');
+  });
+
+  it('uses UTC at 07:00 when the reader gives no zone or hour', async () => {
+    await requestSubscription({ email: EMAIL, timezone: '', sendHour: null }, {}, deps);
+    expect(subscribers.peek(EMAIL)).toMatchObject({ timezone: 'UTC', sendHour: 7, topics: [] });
+  });
+
+  it('stores the canonical zone name and accepts the hour as a form string', async () => {
+    await requestSubscription({ email: EMAIL, timezone: 'US/Eastern', sendHour: '18' }, {}, deps);
+    expect(subscribers.peek(EMAIL)).toMatchObject({ timezone: 'America/New_York', sendHour: 18 });
+  });
+
+  it('sends no second email for a repeat request within 10 minutes', async () => {
+    await requestSubscription({ email: EMAIL }, {}, deps);
+    clock.advance(CONFIRM_RESEND_INTERVAL_MS - 1000);
+
+    expect(await requestSubscription({ email: EMAIL }, {}, deps)).toBe('confirmation-throttled');
+    expect(mailer.sent).toHaveLength(1);
+    expect(subscribers.peek(EMAIL)?.status).toBe('pending');
+  });
+
+  it('keeps throttling from the first email, not from the last request', async () => {
+    await requestSubscription({ email: EMAIL }, {}, deps);
+    for (let request = 0; request < 3; request += 1) {
+      clock.advance(4 * 60 * 1000);
+      await requestSubscription({ email: EMAIL }, {}, deps);
+    }
+    // 12 minutes after the first email: a second one is due even though requests kept coming.
+    expect(mailer.sent).toHaveLength(2);
+  });
+
+  it('sends the confirmation again once 10 minutes have passed', async () => {
+    await requestSubscription({ email: EMAIL }, {}, deps);
+    clock.advance(CONFIRM_RESEND_INTERVAL_MS + 1000);
+
+    expect(await requestSubscription({ email: EMAIL }, {}, deps)).toBe('confirmation-sent');
+    expect(mailer.sent).toHaveLength(2);
+    expect(subscribers.peek(EMAIL)?.confirmSentAt).toBe(clock.now().toISOString());
+  });
+
+  it('mails nobody when the address is already confirmed, and leaves the reader as they were', async () => {
+    const reader = aSubscriber({ email: EMAIL, timezone: 'Asia/Tokyo', sendHour: 9 });
+    await subscribers.put(reader);
+
+    expect(await requestSubscription({ email: EMAIL, sendHour: 3 }, {}, deps)).toBe('already-confirmed');
+    expect(mailer.sent).toHaveLength(0);
+    expect(subscribers.peek(EMAIL)).toEqual(reader);
+  });
+
+  it.each(['bounced', 'complained'] as const)('never mails a %s address and keeps it suppressed', async (status) => {
+    const reader = aSubscriber({ email: EMAIL, status });
+    await subscribers.put(reader);
+
+    expect(await requestSubscription({ email: EMAIL }, {}, deps)).toBe('suppressed');
+    expect(mailer.sent).toHaveLength(0);
+    expect(subscribers.peek(EMAIL)).toEqual(reader);
+  });
+
+  it('lets an unsubscribed reader subscribe again with a fresh confirmation', async () => {
+    await subscribers.put(aSubscriber({ email: EMAIL, status: 'unsubscribed', unsubscribedAt: '2026-11-20T00:00:00.000Z' }));
+
+    expect(await requestSubscription({ email: EMAIL }, {}, deps)).toBe('confirmation-sent');
+    expect(mailer.sent).toHaveLength(1);
+    expect(subscribers.peek(EMAIL)?.status).toBe('pending');
+  });
+
+  it('stores and mails the address in lower case', async () => {
+    await requestSubscription({ email: '  Reader@Example.COM ' }, {}, deps);
+
+    expect(subscribers.peek(EMAIL)?.email).toBe(EMAIL);
+    expect(mailer.sent[0]?.to).toBe(EMAIL);
+    expect(verifyToken(deps.settings.tokenSecret, confirmTokenIn(mailer.sent[0]!.text), 'confirm', clock.now()).email).toBe(EMAIL);
+  });
+
+  it.each([
+    [{ email: 'not-an-address' }, ['email']],
+    [{}, ['email']],
+    [{ email: EMAIL, timezone: 'Mars/Olympus_Mons' }, ['timezone']],
+    [{ email: EMAIL, sendHour: 24 }, ['sendHour']],
+    [{ email: EMAIL, sendHour: 7.5 }, ['sendHour']],
+    [{ email: EMAIL, sendHour: '-1' }, ['sendHour']],
+    [{ email: EMAIL, sendHour: 'seven' }, ['sendHour']],
+    [{ email: 'x', timezone: 'Nowhere/Else', sendHour: 99 }, ['email', 'timezone', 'sendHour']],
+  ])('rejects %j naming the fields %j', async (input, fields) => {
+    expect((await validationIssues(requestSubscription(input, {}, deps))).sort()).toEqual([...fields].sort());
+    expect(mailer.sent).toHaveLength(0);
+    expect(subscribers.size()).toBe(0);
+  });
+
+  it.each(['reader@example.com\r\nBcc: everyone@example.com', 'reader@example.com\nBcc: x@example.com', 'reader@exa\rmple.com'])(
+    'refuses an address with a line break (%j)',
+    async (email) => {
+      expect(await validationIssues(requestSubscription({ email }, {}, deps))).toContain('email');
+      expect(mailer.sent).toHaveLength(0);
+      expect(subscribers.size()).toBe(0);
+    },
+  );
+});
+
+describe('confirmSubscription', () => {
+  it('turns a pending reader into a confirmed one, once', async () => {
+    await requestSubscription({ email: EMAIL }, {}, deps);
+    const confirmToken = confirmTokenIn(mailer.sent[0]!.text);
+    clock.advance(60_000);
+
+    expect(await confirmSubscription(confirmToken, deps)).toBe('confirmed');
+    const confirmed = subscribers.peek(EMAIL);
+    expect(confirmed).toMatchObject({ status: 'confirmed', confirmedAt: clock.now().toISOString() });
+
+    clock.advance(60_000);
+    expect(await confirmSubscription(confirmToken, deps)).toBe('already-confirmed');
+    expect(subscribers.peek(EMAIL)).toEqual(confirmed);
+  });
+
+  it('does not bring back a reader who unsubscribed after asking', async () => {
+    await requestSubscription({ email: EMAIL }, {}, deps);
+    const confirmToken = confirmTokenIn(mailer.sent[0]!.text);
+    await unsubscribe(token('unsubscribe'), deps);
+
+    expect(await confirmSubscription(confirmToken, deps)).toBe('not-pending');
+    expect(subscribers.peek(EMAIL)?.status).toBe('unsubscribed');
+  });
+
+  it.each(['bounced', 'complained'] as const)('does not confirm a %s address', async (status) => {
+    await subscribers.put(aSubscriber({ email: EMAIL, status }));
+    expect(await confirmSubscription(token('confirm'), deps)).toBe('not-pending');
+    expect(subscribers.peek(EMAIL)?.status).toBe(status);
+  });
+
+  it('creates nobody for a valid link to an unknown address', async () => {
+    expect(await confirmSubscription(token('confirm', 'ghost@example.com'), deps)).toBe('not-pending');
+    expect(subscribers.size()).toBe(0);
+  });
+
+  it('refuses an unsubscribe link', async () => {
+    await requestSubscription({ email: EMAIL }, {}, deps);
+    expect(await tokenRefusal(confirmSubscription(token('unsubscribe'), deps))).toBe('purpose');
+    expect(subscribers.peek(EMAIL)?.status).toBe('pending');
+  });
+
+  it('refuses an expired confirmation link', async () => {
+    await requestSubscription({ email: EMAIL }, {}, deps);
+    const confirmToken = confirmTokenIn(mailer.sent[0]!.text);
+    clock.advance(8 * 24 * 3600 * 1000);
+    expect(await tokenRefusal(confirmSubscription(confirmToken, deps))).toBe('expired');
+    expect(subscribers.peek(EMAIL)?.status).toBe('pending');
+  });
+});
+
+describe('unsubscribe', () => {
+  it('unsubscribes a confirmed reader and is idempotent', async () => {
+    await subscribers.put(aSubscriber({ email: EMAIL }));
+    await unsubscribe(token('unsubscribe'), deps);
+    const first = subscribers.peek(EMAIL);
+    expect(first).toMatchObject({ status: 'unsubscribed', unsubscribedAt: clock.now().toISOString() });
+
+    clock.advance(3600_000);
+    await unsubscribe(token('unsubscribe'), deps);
+    expect(subscribers.peek(EMAIL)).toEqual(first);
+  });
+
+  it('succeeds for an address it has never seen, storing nothing', async () => {
+    await expect(unsubscribe(token('unsubscribe', 'stranger@example.com'), deps)).resolves.toBeUndefined();
+    expect(subscribers.size()).toBe(0);
+  });
+
+  it('leaves a bounced address suppressed', async () => {
+    await subscribers.put(aSubscriber({ email: EMAIL, status: 'bounced' }));
+    await unsubscribe(token('unsubscribe'), deps);
+    expect(subscribers.peek(EMAIL)?.status).toBe('bounced');
+  });
+
+  it('refuses a confirmation link', async () => {
+    await subscribers.put(aSubscriber({ email: EMAIL }));
+    expect(await tokenRefusal(unsubscribe(token('confirm'), deps))).toBe('purpose');
+    expect(subscribers.peek(EMAIL)?.status).toBe('confirmed');
+  });
+});
+
+describe('preferences', () => {
+  it('changes the send hour and zone of a reader', async () => {
+    await subscribers.put(aSubscriber({ email: EMAIL, timezone: 'Europe/London', sendHour: 7 }));
+    clock.advance(1000);
+
+    const result = await updatePreferences(token('preferences'), { timezone: 'Asia/Calcutta', sendHour: '21' }, deps);
+
+    const stored = subscribers.peek(EMAIL);
+    expect(result).toEqual({ email: EMAIL, timezone: stored?.timezone, sendHour: 21, status: 'confirmed' });
+    expect(stored).toMatchObject({ sendHour: 21, status: 'confirmed', updatedAt: clock.now().toISOString() });
+    expect(stored?.timezone).toBe(result.timezone);
+    expect(['Asia/Kolkata', 'Asia/Calcutta']).toContain(stored?.timezone);
+  });
+
+  it('changes only the send hour when only the hour is given', async () => {
+    await subscribers.put(aSubscriber({ email: EMAIL, timezone: 'Asia/Tokyo', sendHour: 7 }));
+
+    await updatePreferences(token('preferences'), { sendHour: 9 }, deps);
+
+    expect(subscribers.peek(EMAIL)).toMatchObject({ timezone: 'Asia/Tokyo', sendHour: 9 });
+  });
+
+  it('changes only the zone when only the zone is given', async () => {
+    await subscribers.put(aSubscriber({ email: EMAIL, timezone: 'Asia/Tokyo', sendHour: 18 }));
+
+    await updatePreferences(token('preferences'), { timezone: 'Europe/Paris' }, deps);
+
+    expect(subscribers.peek(EMAIL)).toMatchObject({ timezone: 'Europe/Paris', sendHour: 18 });
+  });
+
+  it.each([
+    [{ timezone: 'Nowhere/Else', sendHour: 7 }, ['timezone']],
+    [{ timezone: 'Europe/London', sendHour: 25 }, ['sendHour']],
+    [{ timezone: 'Europe/London', sendHour: '7am' }, ['sendHour']],
+  ])('rejects %j and leaves the reader unchanged', async (input, fields) => {
+    const reader = aSubscriber({ email: EMAIL });
+    await subscribers.put(reader);
+    expect(await validationIssues(updatePreferences(token('preferences'), input, deps))).toEqual(fields);
+    expect(subscribers.peek(EMAIL)).toEqual(reader);
+  });
+
+  it('refuses an unsubscribe link', async () => {
+    await subscribers.put(aSubscriber({ email: EMAIL }));
+    expect(await tokenRefusal(updatePreferences(token('unsubscribe'), { sendHour: 9 }, deps))).toBe('purpose');
+  });
+
+  it('reports a deleted reader as not found', async () => {
+    await expect(updatePreferences(token('preferences'), { timezone: 'UTC', sendHour: 9 }, deps)).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
+    expect(subscribers.size()).toBe(0);
+  });
+
+  it('reads the current preferences behind a link', async () => {
+    await subscribers.put(aSubscriber({ email: EMAIL, timezone: 'America/Chicago', sendHour: 5 }));
+    expect(await readPreferences(token('preferences'), deps)).toEqual({
+      email: EMAIL,
+      timezone: 'America/Chicago',
+      sendHour: 5,
+      status: 'confirmed',
+    });
+  });
+
+  it('reads an unknown reader as unsubscribed with the defaults', async () => {
+    expect(await readPreferences(token('preferences', 'gone@example.com'), deps)).toEqual({
+      email: 'gone@example.com',
+      timezone: 'UTC',
+      sendHour: 7,
+      status: 'unsubscribed',
+    });
+  });
+});

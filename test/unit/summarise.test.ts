@@ -1,0 +1,172 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { splitSentences } from '../../functions/core/sentences.ts';
+import { cutToWords, leadSentences, stem, summarise, wordCount } from '../../functions/core/summarise.ts';
+
+const seed = JSON.parse(readFileSync(new URL('../../examples/articles.json', import.meta.url), 'utf8')) as {
+  articles: { title: string; body: string }[];
+};
+
+/** Asserts that every summary sentence is a sentence of the text, in the text's order. */
+function expectSentencesOf(text: string, summary: string[]): void {
+  const sentences = splitSentences(text);
+  const positions = summary.map((sentence) => sentences.indexOf(sentence));
+  for (const position of positions) expect(position).toBeGreaterThanOrEqual(0);
+  expect(positions).toEqual([...positions].sort((a, b) => a - b));
+}
+
+const words = (summary: string[]) => summary.reduce((total, sentence) => total + wordCount(sentence), 0);
+
+describe('summarise', () => {
+  it.each(seed.articles.map((article) => [article.title, article] as const))(
+    'summarises %j in 2-3 of its own sentences, in order, within 80 words',
+    (_title, article) => {
+      const summary = summarise({ title: article.title, text: article.body });
+      expect(summary.length).toBeGreaterThanOrEqual(2);
+      expect(summary.length).toBeLessThanOrEqual(3);
+      expectSentencesOf(article.body, summary);
+      expect(words(summary)).toBeLessThanOrEqual(80);
+    },
+  );
+
+  it('leads with the opening sentence of a news story', () => {
+    const article = seed.articles[0]!;
+    expect(summarise({ title: article.title, text: article.body })[0]).toBe(splitSentences(article.body)[0]);
+  });
+
+  it('returns nothing for empty or blank text, so the caller shows the title alone', () => {
+    expect(summarise({ title: 'Headline', text: '' })).toEqual([]);
+    expect(summarise({ title: 'Headline', text: ' \n\n ' })).toEqual([]);
+  });
+
+  it('returns a lone sentence as it is', () => {
+    expect(summarise({ title: 'T', text: 'The council approved the budget.' })).toEqual(['The council approved the budget.']);
+  });
+
+  it('cuts a huge lone sentence at a word boundary with an ellipsis', () => {
+    const text = `${Array.from({ length: 200 }, (_, n) => `word${n}`).join(' ')}.`;
+    const [summary, ...rest] = summarise({ title: 'T', text });
+    expect(rest).toEqual([]);
+    expect(summary).toBe(`${Array.from({ length: 80 }, (_, n) => `word${n}`).join(' ')}…`);
+  });
+
+  it('treats text without punctuation as one long sentence, cut at a word', () => {
+    const text = 'officials said the talks would continue '.repeat(40).trim();
+    const [summary] = summarise({ title: 'Talks', text }, { maxWords: 12 });
+    expect(summary).toBe('officials said the talks would continue officials said the talks would continue…');
+  });
+
+  it('cuts the best sentence when every sentence is over the word budget', () => {
+    const long = (topic: string) => `${topic} ${'and then more detail about it '.repeat(10).trim()}.`;
+    const summary = summarise({ title: 'T', text: `${long('Budget')} ${long('Weather')}` }, { maxWords: 10 });
+    expect(summary).toHaveLength(1);
+    expect(wordCount(summary[0]!)).toBe(10);
+    expect(summary[0]!.endsWith('…')).toBe(true);
+  });
+
+  it('respects maxSentences and maxWords', () => {
+    const article = seed.articles[2]!;
+    expect(summarise({ title: article.title, text: article.body }, { maxSentences: 1 })).toHaveLength(1);
+    const short = summarise({ title: article.title, text: article.body }, { maxWords: 40 });
+    expect(short.length).toBeGreaterThan(0);
+    expect(words(short)).toBeLessThanOrEqual(40);
+  });
+
+  it('refuses nonsensical options', () => {
+    expect(() => summarise({ title: 'T', text: 'A. B.' }, { maxSentences: 0 })).toThrow();
+    expect(() => summarise({ title: 'T', text: 'A. B.' }, { maxWords: 1.5 })).toThrow();
+  });
+
+  it('does not pick two sentences that say the same thing', () => {
+    const text = [
+      'The city council approved a new budget for schools and roads on Monday night.',
+      'On Monday night the city council approved a new budget for schools and roads.',
+      'Teachers welcomed the extra money for classrooms.',
+      'Road repairs will start in the spring.',
+    ].join(' ');
+    const summary = summarise({ title: 'Council approves budget for schools and roads', text });
+    expect(summary.length).toBeGreaterThanOrEqual(2);
+    const repeats = summary.filter((sentence) => sentence.includes('city council approved'));
+    expect(repeats).toHaveLength(1);
+  });
+
+  it('prefers a sentence about the story over a notice about the page', () => {
+    const text = [
+      'Here is how things stand on the council school budget vote today.',
+      'The council approved a budget that raises spending on schools by a tenth.',
+      'Teachers said the budget would pay for smaller classes in every school.',
+      'Parents groups had campaigned for the rise for years.',
+    ].join('\n\n');
+    const summary = summarise({ title: 'Council approves school budget', text }, { maxSentences: 2 });
+    expect(summary).toEqual([
+      'The council approved a budget that raises spending on schools by a tenth.',
+      'Teachers said the budget would pay for smaller classes in every school.',
+    ]);
+  });
+
+  it.each([
+    [
+      'Russian',
+      'Переговоры в Стамбуле',
+      'Россия и Украина провели переговоры в Стамбуле. Стороны обменялись пленными. Следующая встреча не назначена.',
+    ],
+    [
+      'Arabic',
+      'محادثات السلام',
+      'عقدت المحادثات في إسطنبول يوم الأربعاء. وقال المسؤولون إن التقدم كان محدودا؟ ولم يتم تحديد موعد جديد.',
+    ],
+    ['Chinese', '东京天气', '东京今天天气晴朗。明天预计会下雨。气温将下降五度。'],
+    ['emoji', '🎉', '🎉🎉🎉 🎊'],
+    ['all caps', 'MARKETS FALL', 'BREAKING NEWS. MARKETS FALL SHARPLY ACROSS ASIA. INVESTORS SELL SHARES!'],
+    ['right-to-left marks', 'שלום', '\u202Bשלום עולם.\u202C זה מבחן.'],
+  ])('summarises %s text without crashing', (_language, title, text) => {
+    const summary = summarise({ title, text });
+    expect(summary.length).toBeGreaterThan(0);
+    expectSentencesOf(text, summary);
+  });
+
+  it('gives the same summary every time', () => {
+    const article = seed.articles[1]!;
+    const first = summarise({ title: article.title, text: article.body });
+    for (let run = 0; run < 3; run += 1) expect(summarise({ title: article.title, text: article.body })).toEqual(first);
+  });
+
+  it('summarises a 100 KB body in well under 50 ms', () => {
+    const body = seed.articles.map((article) => article.body).join('\n\n');
+    const text = body.repeat(Math.ceil(100_000 / body.length)).slice(0, 100_000);
+    summarise({ title: 'Russia and Ukraine', text });
+    const timings = Array.from({ length: 5 }, () => {
+      const started = performance.now();
+      summarise({ title: 'Russia and Ukraine', text });
+      return performance.now() - started;
+    }).sort((a, b) => a - b);
+    expect(timings[2]).toBeLessThan(50);
+  });
+});
+
+describe('leadSentences', () => {
+  it('returns the first n sentences', () => {
+    expect(leadSentences('One. Two. Three. Four.', 3)).toEqual(['One.', 'Two.', 'Three.']);
+    expect(leadSentences('One. Two.', 5)).toEqual(['One.', 'Two.']);
+    expect(leadSentences('One. Two.', 0)).toEqual([]);
+  });
+});
+
+describe('helpers', () => {
+  it('stems inflections of a word to one term', () => {
+    expect(new Set(['talks', 'talked', 'talking', 'talk'].map(stem)).size).toBe(1);
+    expect(new Set(['announce', 'announced', 'announcing', 'announces'].map(stem)).size).toBe(1);
+    expect(stem('running')).toBe(stem('run'));
+    expect(stem('countries')).toBe(stem('country'));
+  });
+
+  it('counts words, and pairs of characters in scripts written without spaces', () => {
+    expect(wordCount('Three short words')).toBe(3);
+    expect(wordCount('东京今天天气晴朗')).toBe(4);
+  });
+
+  it('cuts to a number of words without leaving trailing punctuation', () => {
+    expect(cutToWords('One, two, three, four.', 2)).toBe('One, two…');
+    expect(cutToWords('One two.', 2)).toBe('One two.');
+  });
+});
