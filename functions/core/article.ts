@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { ValidationError, type FieldIssue } from './errors.ts';
 import { htmlNestingDepth, htmlToPlainText, looksLikeHtml, MAX_HTML_DEPTH, plainLine, singleLine } from './text.ts';
 import type { Article } from './types.ts';
+import { fieldIssues, WHOLE_BODY } from './validation.ts';
 
 export const MAX_BATCH_ARTICLES = 100;
 
@@ -147,7 +148,7 @@ export type Invalid = { ok: false; issues: FieldIssue[] };
 
 export function validateBatchEnvelope(raw: unknown): Validated<{ articles: unknown[] }> | Invalid {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    return { ok: false, issues: [{ field: '', message: 'must be a JSON object with an articles array' }] };
+    return { ok: false, issues: [{ field: WHOLE_BODY, message: 'must be a JSON object with an articles array' }] };
   }
   const result = batchEnvelopeSchema.safeParse(raw);
   if (!result.success) return { ok: false, issues: fieldIssues(result.error, []) };
@@ -163,13 +164,6 @@ export function validateArticle(raw: unknown, index: number): Validated<{ input:
   const result = articleInputSchema.safeParse(raw);
   if (!result.success) return { ok: false, issues: fieldIssues(result.error, prefix) };
   return { ok: true, input: result.data };
-}
-
-function fieldIssues(error: z.ZodError, prefix: readonly (string | number)[]): FieldIssue[] {
-  return error.issues.map((issue) => ({
-    field: [...prefix, ...issue.path.map(String)].join('.'),
-    message: issue.message,
-  }));
 }
 
 /** Query parameters that only say where a click came from. */

@@ -1,8 +1,8 @@
 /** POST /articles: validate each item on its own, dedupe, store; one result per item. */
 import type { ArticleStore, Clock } from '../ports.ts';
-import { batchEnvelopeSchema, toArticle, validateArticle } from './article.ts';
-import { ValidationError, type FieldIssue } from './errors.ts';
-import { toFieldIssues } from './subscriber.ts';
+import { toArticle, validateArticle, validateBatchEnvelope } from './article.ts';
+import type { FieldIssue } from './errors.ts';
+import { validationError } from './validation.ts';
 
 export const MAX_BATCH_BYTES = 1024 * 1024;
 /** Writes in flight per batch: enough to hide DynamoDB latency, few enough to stay under a cold table's limits. */
@@ -23,13 +23,10 @@ export async function ingestBatch(
   body: unknown,
   deps: { articles: ArticleStore; clock: Clock; onStoreError?: (error: unknown) => void },
 ): Promise<IngestReport> {
-  const envelope = batchEnvelopeSchema.safeParse(body);
-  if (!envelope.success) {
-    const issues = toFieldIssues(envelope.error);
-    throw new ValidationError(`Invalid batch: ${issues.map((i) => `${i.field} ${i.message}`).join('; ')}`, issues);
-  }
+  const envelope = validateBatchEnvelope(body);
+  if (!envelope.ok) throw validationError('batch', envelope.issues);
   const ingestedAt = deps.clock.now().toISOString();
-  const items = envelope.data.articles;
+  const items = envelope.articles;
   const results: IngestItemResult[] = new Array(items.length);
 
   let next = 0;

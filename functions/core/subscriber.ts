@@ -1,8 +1,8 @@
 /** Subscription requests and the subscriber state machine. */
 import { z } from 'zod';
-import { ValidationError, type FieldIssue } from './errors.ts';
 import { canonicalTimeZone } from './slots.ts';
 import type { Consent, Subscriber } from './types.ts';
+import { parseOrThrow } from './validation.ts';
 
 export const DEFAULT_SEND_HOUR = 7;
 export const DEFAULT_TIME_ZONE = 'UTC';
@@ -47,21 +47,8 @@ export const subscriptionRequestSchema = z.object({
 
 export type SubscriptionRequest = z.infer<typeof subscriptionRequestSchema>;
 
-/** zod issues -> FieldIssue list with dotted paths, so every 4xx names the field. */
-export function toFieldIssues(error: z.ZodError, prefix = ''): FieldIssue[] {
-  return error.issues.map((issue) => ({
-    field: [prefix, ...issue.path.map(String)].filter(Boolean).join('.') || prefix || '(body)',
-    message: issue.message,
-  }));
-}
-
 export function parseSubscriptionRequest(input: unknown): SubscriptionRequest {
-  const parsed = subscriptionRequestSchema.safeParse(input ?? {});
-  if (!parsed.success) {
-    const issues = toFieldIssues(parsed.error);
-    throw new ValidationError(`Invalid subscription: ${issues.map((i) => `${i.field} ${i.message}`).join('; ')}`, issues);
-  }
-  return parsed.data;
+  return parseOrThrow(subscriptionRequestSchema, input ?? {}, 'subscription');
 }
 
 /** Addresses that bounced or complained are never mailed again, whatever the request says. */

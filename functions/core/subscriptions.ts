@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import type { Clock, Mailer, Renderer, SubscriberStore } from '../ports.ts';
 import { linkTo, type Settings } from './settings.ts';
-import { NotFoundError, ValidationError } from './errors.ts';
+import { NotFoundError } from './errors.ts';
 import {
   DEFAULT_SEND_HOUR,
   DEFAULT_TIME_ZONE,
@@ -10,12 +10,12 @@ import {
   parseSubscriptionRequest,
   subscriptionRequestSchema,
   toConfirmed,
-  toFieldIssues,
   toPending,
   toUnsubscribed,
 } from './subscriber.ts';
-import { signToken, verifyToken } from './tokens.ts';
+import { signToken, verifyToken, type TokenPurpose } from './tokens.ts';
 import type { Subscriber } from './types.ts';
+import { parseOrThrow } from './validation.ts';
 
 /** One confirmation email per address per this many ms, so the form cannot be used to flood an inbox. */
 export const CONFIRM_RESEND_INTERVAL_MS = 10 * 60 * 1000;
@@ -70,15 +70,20 @@ export async function requestSubscription(
   return 'confirmation-sent';
 }
 
+/** What the signed links (confirm, unsubscribe, preferences) need. */
+export type LinkDeps = Pick<SubscriptionDeps, 'subscribers' | 'clock' | 'settings'>;
+
+/** Verifies a link for its purpose and loads the reader it was issued for, if they still exist. */
+async function readerBehind(token: unknown, purpose: TokenPurpose, deps: LinkDeps) {
+  const now = deps.clock.now();
+  const { email } = verifyToken(deps.settings.tokenSecret, token, purpose, now);
+  return { now, email, subscriber: await deps.subscribers.get(email) };
+}
+
 export type ConfirmOutcome = 'confirmed' | 'already-confirmed' | 'not-pending';
 
-export async function confirmSubscription(
-  token: unknown,
-  deps: Pick<SubscriptionDeps, 'subscribers' | 'clock' | 'settings'>,
-): Promise<ConfirmOutcome> {
-  const now = deps.clock.now();
-  const { email } = verifyToken(deps.settings.tokenSecret, token, 'confirm', now);
-  const subscriber = await deps.subscribers.get(email);
+export async function confirmSubscription(token: unknown, deps: LinkDeps): Promise<ConfirmOutcome> {
+  const { now, subscriber } = await readerBehind(token, 'confirm', deps);
   if (!subscriber) return 'not-pending';
   if (subscriber.status === 'confirmed') return 'already-confirmed';
   // An old confirmation link must not undo a later unsubscribe or a bounce suppression.
@@ -88,13 +93,8 @@ export async function confirmSubscription(
 }
 
 /** Idempotent: unknown, already unsubscribed or suppressed addresses all end "unsubscribed". */
-export async function unsubscribe(
-  token: unknown,
-  deps: Pick<SubscriptionDeps, 'subscribers' | 'clock' | 'settings'>,
-): Promise<void> {
-  const now = deps.clock.now();
-  const { email } = verifyToken(deps.settings.tokenSecret, token, 'unsubscribe', now);
-  const subscriber = await deps.subscribers.get(email);
+export async function unsubscribe(token: unknown, deps: LinkDeps): Promise<void> {
+  const { now, subscriber } = await readerBehind(token, 'unsubscribe', deps);
   if (!subscriber || subscriber.status === 'unsubscribed' || isSuppressed(subscriber)) return;
   await deps.subscribers.put(toUnsubscribed(subscriber, now.toISOString()));
 }
@@ -112,12 +112,8 @@ export interface Preferences {
 }
 
 /** The reader behind a preferences link; a deleted reader reads as unsubscribed, revealing nothing new. */
-export async function readPreferences(
-  token: unknown,
-  deps: Pick<SubscriptionDeps, 'subscribers' | 'clock' | 'settings'>,
-): Promise<Preferences> {
-  const { email } = verifyToken(deps.settings.tokenSecret, token, 'preferences', deps.clock.now());
-  const subscriber = await deps.subscribers.get(email);
+export async function readPreferences(token: unknown, deps: LinkDeps): Promise<Preferences> {
+  const { email, subscriber } = await readerBehind(token, 'preferences', deps);
   return {
     email,
     timezone: subscriber?.timezone ?? DEFAULT_TIME_ZONE,
@@ -136,21 +132,15 @@ const preferencesUpdateSchema = z.object({
 export async function updatePreferences(
   token: unknown,
   input: unknown,
-  deps: Pick<SubscriptionDeps, 'subscribers' | 'clock' | 'settings'>,
+  deps: LinkDeps,
 ): Promise<Preferences> {
-  const now = deps.clock.now();
-  const { email } = verifyToken(deps.settings.tokenSecret, token, 'preferences', now);
-  const parsed = preferencesUpdateSchema.safeParse(input ?? {});
-  if (!parsed.success) {
-    const issues = toFieldIssues(parsed.error);
-    throw new ValidationError(`Invalid preferences: ${issues.map((i) => `${i.field} ${i.message}`).join('; ')}`, issues);
-  }
-  const subscriber = await deps.subscribers.get(email);
+  const { now, email, subscriber } = await readerBehind(token, 'preferences', deps);
+  const update = parseOrThrow(preferencesUpdateSchema, input ?? {}, 'preferences');
   if (!subscriber) throw new NotFoundError('There is no subscription for this link any more.');
   const updated = {
     ...subscriber,
-    timezone: parsed.data.timezone ?? subscriber.timezone,
-    sendHour: parsed.data.sendHour ?? subscriber.sendHour,
+    timezone: update.timezone ?? subscriber.timezone,
+    sendHour: update.sendHour ?? subscriber.sendHour,
     updatedAt: now.toISOString(),
   };
   await deps.subscribers.put(updated);

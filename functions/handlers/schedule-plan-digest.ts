@@ -1,9 +1,8 @@
 /** The hourly EventBridge Scheduler target: plan the editions due now and enqueue their readers. */
 import { z } from 'zod';
 import { lambdaDeps, type AppDeps, type DepsProvider } from '../adapters/app-deps.ts';
-import { ValidationError } from '../core/errors.ts';
 import { planDigest, type PlanReport } from '../core/plan.ts';
-import { toFieldIssues } from '../core/subscriber.ts';
+import { parseOrThrow } from '../core/validation.ts';
 import type { Queue } from '../ports.ts';
 
 /** The schedule's input; `now` is for an operator's manual invoke. Unknown fields from the scheduler are ignored. */
@@ -20,10 +19,9 @@ function requireQueue(deps: AppDeps): Queue {
 
 export function planDigestHandler(deps: DepsProvider): (event: unknown) => Promise<PlanReport> {
   return async (event) => {
-    const parsed = planEventSchema.safeParse(event ?? {});
-    if (!parsed.success) throw new ValidationError('Invalid schedule event.', toFieldIssues(parsed.error));
+    const { mode } = parseOrThrow(planEventSchema, event ?? {}, 'schedule event');
     const app = await deps();
-    const report = await planDigest(parsed.data.mode, { ...app, queue: requireQueue(app) });
+    const report = await planDigest(mode, { ...app, queue: requireQueue(app) });
     console.log(JSON.stringify({ level: 'info', message: 'digest planned', ...report }));
     return report;
   };

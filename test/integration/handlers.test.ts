@@ -327,4 +327,37 @@ describe('pages', () => {
     expect(await page.text()).toMatch(/<button/);
     expect((await deps.subscribers.get('stay@example.com'))?.status).toBe('confirmed');
   });
+
+  it('shows and saves the reader\'s send hour and zone on the preferences page', async () => {
+    await deps.subscribers.put({
+      email: 'prefs@example.com',
+      status: 'confirmed',
+      timezone: 'UTC',
+      sendHour: 7,
+      topics: [],
+      createdAt: new Date().toISOString(),
+      updatedAt: new Date().toISOString(),
+    });
+    const url = `${baseUrl}/preferences?token=${signToken(SECRET, 'preferences', 'prefs@example.com', new Date())}`;
+    const page = await fetch(url);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('prefs@example.com');
+
+    const save = (body: Record<string, string>) =>
+      fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams(body).toString(),
+      });
+    expect((await save({ sendHour: '9', timezone: 'America/New_York' })).status).toBe(200);
+    expect(await deps.subscribers.get('prefs@example.com')).toMatchObject({ sendHour: 9, timezone: 'America/New_York', status: 'confirmed' });
+
+    const bad = await save({ sendHour: '24' });
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toMatch(/0 to 23/);
+    expect((await deps.subscribers.get('prefs@example.com'))?.sendHour).toBe(9);
+
+    const forged = await fetch(`${baseUrl}/preferences?token=${signToken(SECRET, 'unsubscribe', 'prefs@example.com', new Date())}`);
+    expect(forged.status).toBe(400);
+  });
 });
