@@ -47,7 +47,13 @@ export async function deliverDigest(job: DeliveryJob, deps: DeliverDeps): Promis
   if (hadTodaysDigest(reader, edition.cutoff) && reader.lastEditionId !== edition.id) return 'already-served-today';
 
   const now = deps.clock.now();
-  if ((await deps.deliveries.claim(job, now.toISOString())) === 'duplicate') return 'duplicate';
+  if ((await deps.deliveries.claim(job, now.toISOString())) === 'duplicate') {
+    // A sender that died between SES and the watermark left the row sent: finish its bookkeeping.
+    if ((await deps.deliveries.get(job))?.status === 'sent') {
+      await deps.subscribers.recordDigest(reader.email, edition.id, edition.cutoff);
+    }
+    return 'duplicate';
+  }
 
   let messageId: string;
   try {

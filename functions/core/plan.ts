@@ -41,12 +41,34 @@ export interface PlanReport {
 }
 
 /**
- * Scheduled runs cut at the top of the hour so a duplicate firing lands on the same edition;
- * a send-now cuts at this second so what was just ingested is in it.
+ * How far the hourly cut lags the hour. An article is stamped when its batch arrives, but is
+ * written a little later and reaches the day index (an eventually consistent GSI) later still;
+ * cutting at the hour itself could leave it out while the watermark moves past it for good.
  */
+export const SETTLE_MS = 2 * 60 * 1000;
+
+export interface PlanWindow {
+  /** The instant whose local hour decides who is due. */
+  slot: Date;
+  /** Articles ingested up to here belong to this run's editions. */
+  cutoff: string;
+}
+
+/**
+ * Scheduled runs are pinned to the top of the hour, so a duplicate or late firing lands on the
+ * same slot and the same edition; a send-now cuts at this second so what was just ingested is in it.
+ */
+export function planWindow(now: Date, mode: PlanMode): PlanWindow {
+  if (mode === 'scheduled') {
+    const slot = new Date(Math.floor(now.getTime() / HOUR_MS) * HOUR_MS);
+    return { slot, cutoff: new Date(slot.getTime() - SETTLE_MS).toISOString() };
+  }
+  const slot = new Date(Math.floor(now.getTime() / 1000) * 1000);
+  return { slot, cutoff: slot.toISOString() };
+}
+
 export function cutoffFor(now: Date, mode: PlanMode): string {
-  const step = mode === 'scheduled' ? HOUR_MS : 1000;
-  return new Date(Math.floor(now.getTime() / step) * step).toISOString();
+  return planWindow(now, mode).cutoff;
 }
 
 export function windowStart(reader: Subscriber, cutoff: string): string {
@@ -55,10 +77,15 @@ export function windowStart(reader: Subscriber, cutoff: string): string {
   return new Date(Math.max(since, cutoffMs - MAX_WINDOW_MS)).toISOString();
 }
 
+/** The reader's local date of the run that cut at `cutoff` (a midnight run cuts just before midnight). */
+function localRunDate(cutoff: string, timezone: string): string {
+  return localTime(new Date(Date.parse(cutoff) + SETTLE_MS), timezone).date;
+}
+
 /** One digest per local day: a reader who moved their hour, or got a send-now, waits for tomorrow. */
 export function hadTodaysDigest(reader: Subscriber, cutoff: string): boolean {
   if (!reader.lastDigestCutoff) return false;
-  return localTime(new Date(reader.lastDigestCutoff), reader.timezone).date === localTime(new Date(cutoff), reader.timezone).date;
+  return localRunDate(reader.lastDigestCutoff, reader.timezone) === localRunDate(cutoff, reader.timezone);
 }
 
 interface WindowGroup {
@@ -70,8 +97,8 @@ interface WindowGroup {
 
 export async function planDigest(mode: PlanMode, deps: PlanDeps): Promise<PlanReport> {
   const now = deps.clock.now();
-  const cutoff = cutoffFor(now, mode);
-  const readers = mode === 'scheduled' ? deps.subscribers.listDue(dueSlots(now)) : deps.subscribers.listConfirmed();
+  const { slot, cutoff } = planWindow(now, mode);
+  const readers = mode === 'scheduled' ? deps.subscribers.listDue(dueSlots(slot)) : deps.subscribers.listConfirmed();
   const groups = new Map<string, WindowGroup>();
   const report: PlanReport = { cutoff, editions: [], enqueued: 0, skipped: { alreadySentToday: 0, nothingNew: 0 } };
 

@@ -26,6 +26,8 @@ export interface SubscriptionDeps {
   renderer: Renderer;
   clock: Clock;
   settings: Settings;
+  /** Told when a confirmation email could not be sent; the caller still answers as usual. */
+  onMailError?: (error: unknown) => void;
 }
 
 export interface RequestContext {
@@ -33,7 +35,12 @@ export interface RequestContext {
   userAgent?: string;
 }
 
-export type SubscribeOutcome = 'confirmation-sent' | 'confirmation-throttled' | 'already-confirmed' | 'suppressed';
+export type SubscribeOutcome =
+  | 'confirmation-sent'
+  | 'confirmation-throttled'
+  | 'confirmation-failed'
+  | 'already-confirmed'
+  | 'suppressed';
 
 /**
  * Records a pending subscription and mails a confirmation link. The caller answers the same
@@ -66,7 +73,14 @@ export async function requestSubscription(
   });
   // Store before sending: a crash after the send still leaves a subscriber the link can confirm.
   await deps.subscribers.put({ ...pending, confirmSentAt: at });
-  await deps.mailer.send({ from: deps.settings.mailFrom, to: request.email, headers: [], ...email });
+  try {
+    await deps.mailer.send({ from: deps.settings.mailFrom, to: request.email, headers: [], ...email });
+  } catch (error) {
+    // A failure must look like any other answer (no probing), and must not throttle the retry.
+    deps.onMailError?.(error);
+    await deps.subscribers.put({ ...pending, confirmSentAt: undefined });
+    return 'confirmation-failed';
+  }
   return 'confirmation-sent';
 }
 

@@ -1,4 +1,5 @@
 /** POST /subscriptions: JSON from API clients, a form post from the subscribe page. */
+import { setTimeout as delay } from 'node:timers/promises';
 import { lambdaDeps, type DepsProvider } from '../adapters/app-deps.ts';
 import { checkInboxPage, subscribePage } from '../adapters/pages.ts';
 import { ValidationError } from '../core/errors.ts';
@@ -6,6 +7,11 @@ import { requestSubscription } from '../core/subscriptions.ts';
 import { errorResponse, header, html, httpRoute, json, parseBody, wantsHtml, type HttpHandler } from './http.ts';
 
 const MAX_BODY_BYTES = 8 * 1024;
+/**
+ * Every accepted request takes at least this long, so the time to answer does not tell a new
+ * address (render + SES call) from a subscribed or suppressed one (no email).
+ */
+const MIN_ACCEPTED_MS = 400;
 const ACCEPTED = { status: 'pending', message: 'If this address can subscribe, a confirmation link is on its way.' };
 
 export function subscriptionsHandler(deps: DepsProvider): HttpHandler {
@@ -13,11 +19,13 @@ export function subscriptionsHandler(deps: DepsProvider): HttpHandler {
     async (event) => {
       const asHtml = wantsHtml(event);
       const body = parseBody(event, MAX_BODY_BYTES);
+      const started = performance.now();
       try {
+        const app = await deps();
         await requestSubscription(
           body,
           { ip: event.requestContext?.http?.sourceIp, userAgent: header(event, 'user-agent') },
-          await deps(),
+          { ...app, onMailError: logMailError },
         );
       } catch (error) {
         // A form user gets the form back with the message beside it rather than a bare error page.
@@ -27,10 +35,15 @@ export function subscriptionsHandler(deps: DepsProvider): HttpHandler {
         return errorResponse(error, asHtml);
       }
       // Identical answer whatever the address's state: the endpoint must not reveal who subscribes.
+      await delay(Math.max(0, started + MIN_ACCEPTED_MS - performance.now()));
       return asHtml ? html(202, checkInboxPage()) : json(202, ACCEPTED);
     },
     { html: wantsHtml },
   );
+}
+
+function logMailError(error: unknown): void {
+  console.error(JSON.stringify({ level: 'error', message: 'confirmation email failed', error: String(error) }));
 }
 
 export const handler = subscriptionsHandler(lambdaDeps());

@@ -151,3 +151,15 @@ describe('deliverDigest', () => {
     expect(mailer.sent.map((e) => e.to)).toEqual([READER, 'second@example.com']);
   });
 });
+
+describe('deliverDigest after a sender died past SES', () => {
+  it('moves the watermark when a retry finds the row already sent', async () => {
+    await deliveries.claim(job, '2026-11-26T07:01:00.000Z');
+    await deliveries.markSent(job, 'ses-1', '2026-11-26T07:01:01.000Z');
+
+    expect(await deliverDigest(job, deps)).toBe('duplicate');
+
+    expect(mailer.sent).toHaveLength(0);
+    expect((await subscribers.get(READER))?.lastEditionId).toBe(job.editionId);
+  });
+});

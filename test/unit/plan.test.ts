@@ -57,7 +57,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
 describe('planDigest, scheduled', () => {
   // 07:05 UTC on a winter Thursday: 07:05 in London, 16:05 in Tokyo, 12:35 in Kolkata, 02:05 in New York.
   const NOW = '2026-11-26T07:05:00.000Z';
-  const CUTOFF = '2026-11-26T07:00:00.000Z';
+  const CUTOFF = '2026-11-26T06:58:00.000Z';
 
   it('gives each reader whose local hour is now exactly one job, for one shared edition', async () => {
     const w = world(NOW);
@@ -74,7 +74,7 @@ describe('planDigest, scheduled', () => {
 
     const report = await planDigest('scheduled', w.deps);
 
-    const id = editionId('2026-11-25T07:00:00.000Z', CUTOFF);
+    const id = editionId('2026-11-25T06:58:00.000Z', CUTOFF);
     expect(w.recipients()).toEqual(['kolkata@example.com', 'london@example.com', 'tokyo@example.com']);
     expect(new Set(w.queue.jobs.map((job) => job.editionId))).toEqual(new Set([id]));
     expect(report).toEqual({
@@ -101,8 +101,8 @@ describe('planDigest, scheduled', () => {
 
   it('puts articles ingested in (since, cutoff] in the edition and nothing after the cutoff', async () => {
     const w = world(NOW);
-    const atSince = anArticle({ title: 'At since', ingestedAt: '2026-11-25T07:00:00.000Z' });
-    const justAfterSince = anArticle({ title: 'Just after since', ingestedAt: '2026-11-25T07:00:00.001Z' });
+    const atSince = anArticle({ title: 'At since', ingestedAt: '2026-11-25T06:58:00.000Z' });
+    const justAfterSince = anArticle({ title: 'Just after since', ingestedAt: '2026-11-25T06:58:00.001Z' });
     const atCutoff = anArticle({ title: 'At cutoff', ingestedAt: CUTOFF });
     const afterCutoff = anArticle({ title: 'After cutoff', ingestedAt: '2026-11-26T07:02:00.000Z' });
     await w.add(aSubscriber(), atSince, justAfterSince, atCutoff, afterCutoff);
@@ -116,7 +116,7 @@ describe('planDigest, scheduled', () => {
   it('plans nothing for a reader with nothing new since their last digest', async () => {
     const w = world(NOW);
     await w.add(
-      aSubscriber({ lastDigestCutoff: '2026-11-25T07:00:00.000Z' }),
+      aSubscriber({ lastDigestCutoff: '2026-11-25T06:58:00.000Z' }),
       anArticle({ ingestedAt: '2026-11-25T06:00:00.000Z' }),
       anArticle({ ingestedAt: '2026-11-26T07:30:00.000Z' }),
     );
@@ -133,7 +133,7 @@ describe('planDigest, scheduled', () => {
     const w = world(NOW);
     await w.add(
       aSubscriber({ email: 'sent-at-3am@example.com', lastDigestCutoff: '2026-11-26T03:00:00.000Z' }),
-      aSubscriber({ email: 'yesterday@example.com', lastDigestCutoff: '2026-11-25T07:00:00.000Z' }),
+      aSubscriber({ email: 'yesterday@example.com', lastDigestCutoff: '2026-11-25T06:58:00.000Z' }),
       anArticle({ ingestedAt: '2026-11-26T05:00:00.000Z' }),
     );
 
@@ -152,7 +152,7 @@ describe('planDigest, scheduled', () => {
     const second = await planDigest('scheduled', w.deps);
 
     expect(second.cutoff).toBe(first.cutoff);
-    expect(first.editions.map((e) => [e.id, e.created])).toEqual([[editionId('2026-11-25T07:00:00.000Z', CUTOFF), true]]);
+    expect(first.editions.map((e) => [e.id, e.created])).toEqual([[editionId('2026-11-25T06:58:00.000Z', CUTOFF), true]]);
     expect(second.editions.map((e) => [e.id, e.created])).toEqual([[first.editions[0]?.id, false]]);
     expect(w.editions.all()).toHaveLength(1);
     expect(w.renderer.digestViews).toHaveLength(1);
@@ -210,17 +210,17 @@ describe('planDigest, scheduled', () => {
   it('builds one edition per distinct window and sends each reader theirs', async () => {
     const w = world(NOW);
     await w.add(
-      aSubscriber({ email: 'regular-1@example.com', lastDigestCutoff: '2026-11-25T07:00:00.000Z' }),
-      aSubscriber({ email: 'regular-2@example.com', lastDigestCutoff: '2026-11-25T07:00:00.000Z' }),
-      aSubscriber({ email: 'back-from-leave@example.com', lastDigestCutoff: '2026-11-22T07:00:00.000Z' }),
+      aSubscriber({ email: 'regular-1@example.com', lastDigestCutoff: '2026-11-25T06:58:00.000Z' }),
+      aSubscriber({ email: 'regular-2@example.com', lastDigestCutoff: '2026-11-25T06:58:00.000Z' }),
+      aSubscriber({ email: 'back-from-leave@example.com', lastDigestCutoff: '2026-11-22T06:58:00.000Z' }),
       anArticle({ ingestedAt: '2026-11-23T12:00:00.000Z' }),
       anArticle({ ingestedAt: '2026-11-26T05:00:00.000Z' }),
     );
 
     const report = await planDigest('scheduled', w.deps);
 
-    const recent = editionId('2026-11-25T07:00:00.000Z', CUTOFF);
-    const longer = editionId('2026-11-22T07:00:00.000Z', CUTOFF);
+    const recent = editionId('2026-11-25T06:58:00.000Z', CUTOFF);
+    const longer = editionId('2026-11-22T06:58:00.000Z', CUTOFF);
     expect(report.editions.map((e) => [e.id, e.stories, e.recipients]).sort()).toEqual(
       [
         [recent, 1, 2],
@@ -354,5 +354,34 @@ describe('planDigest, send now right after an ingest', () => {
     await planDigest('now', w.deps);
 
     expect(w.recipients()).toEqual(['eager@example.com']);
+  });
+});
+
+describe('planDigest, the settle margin and late runs', () => {
+  it('leaves an article stamped in the last minutes before the hour to the next edition, not to nobody', async () => {
+    const reader = aSubscriber({ email: 'london@example.com', timezone: 'Europe/London', sendHour: 7 });
+    const late = anArticle({ title: 'Stamped at 06:59', ingestedAt: '2026-11-26T06:59:00.000Z' });
+    const today = world('2026-11-26T07:00:05.000Z');
+    await today.add(reader, late);
+    await planDigest('scheduled', today.deps);
+    await today.deliverQueued();
+    expect(today.editions.all()).toEqual([]);
+
+    await today.add(anArticle({ title: 'Later that day', ingestedAt: '2026-11-26T15:00:00.000Z' }));
+    await today.subscribers.recordDigest(reader.email, 'yesterday', '2026-11-26T06:58:00.000Z');
+    today.clock.set('2026-11-27T07:00:05.000Z');
+    await planDigest('scheduled', today.deps);
+    const [edition] = today.editions.all();
+    expect(edition?.stories.map((s) => s.title).sort()).toEqual(['Later that day', 'Stamped at 06:59']);
+  });
+
+  it('decides who is due by the scheduled hour, not by when a late retry runs', async () => {
+    const kolkata = aSubscriber({ email: 'kolkata@example.com', timezone: canonicalTimeZone('Asia/Kolkata')!, sendHour: 12 });
+    const early = aSubscriber({ email: 'kolkata-13@example.com', timezone: canonicalTimeZone('Asia/Kolkata')!, sendHour: 13 });
+    // 07:40 UTC is 13:10 in Kolkata, but this is the 07:00 run retried: 12:30 local.
+    const w = world('2026-11-26T07:40:00.000Z');
+    await w.add(kolkata, early, anArticle({ ingestedAt: '2026-11-26T05:00:00.000Z' }));
+    await planDigest('scheduled', w.deps);
+    expect(w.recipients()).toEqual(['kolkata@example.com']);
   });
 });

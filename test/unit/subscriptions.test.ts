@@ -182,6 +182,22 @@ describe('requestSubscription', () => {
   );
 });
 
+describe('requestSubscription when the mailer fails', () => {
+  it('answers like any other request, reports the error and lets the next request try again at once', async () => {
+    const errors: unknown[] = [];
+    mailer.failNext(1);
+    const failing = { ...deps, onMailError: (error: unknown) => errors.push(error) };
+
+    expect(await requestSubscription({ email: EMAIL }, {}, failing)).toBe('confirmation-failed');
+    expect(errors).toHaveLength(1);
+    expect(subscribers.peek(EMAIL)).toMatchObject({ status: 'pending' });
+    expect(subscribers.peek(EMAIL)?.confirmSentAt).toBeUndefined();
+
+    expect(await requestSubscription({ email: EMAIL }, {}, failing)).toBe('confirmation-sent');
+    expect(mailer.sent).toHaveLength(1);
+  });
+});
+
 describe('confirmSubscription', () => {
   it('turns a pending reader into a confirmed one, once', async () => {
     await requestSubscription({ email: EMAIL }, {}, deps);
