@@ -3,6 +3,7 @@
  * A batch call can succeed while some entries fail; only those entries are sent again.
  */
 import { SendMessageBatchCommand, type SendMessageBatchRequestEntry, type SQSClient } from '@aws-sdk/client-sqs';
+import pMap from 'p-map';
 import type { DeliveryJob } from '../core/types.ts';
 import type { Queue } from '../ports.ts';
 
@@ -54,15 +55,7 @@ export class SqsQueue implements Queue {
     const batches: DeliveryJob[][] = [];
     for (let i = 0; i < jobs.length; i += BATCH_SIZE) batches.push(jobs.slice(i, i + BATCH_SIZE));
 
-    const failed: FailedJob[] = [];
-    let next = 0;
-    const worker = async (): Promise<void> => {
-      while (next < batches.length) {
-        const batch = batches[next++];
-        if (batch !== undefined) failed.push(...(await this.#sendBatch(batch)));
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(this.#concurrency, batches.length) }, worker));
+    const failed = (await pMap(batches, (batch) => this.#sendBatch(batch), { concurrency: this.#concurrency })).flat();
 
     if (failed.length > 0) {
       const codes = [...new Set(failed.map((f) => f.code))].join(', ');

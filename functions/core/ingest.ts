@@ -1,4 +1,5 @@
 /** POST /articles: validate each item on its own, dedupe, store; one result per item. */
+import pMap from 'p-map';
 import type { ArticleStore, Clock } from '../ports.ts';
 import { toArticle, validateArticle, validateBatchEnvelope } from './article.ts';
 import type { FieldIssue } from './errors.ts';
@@ -26,17 +27,9 @@ export async function ingestBatch(
   const envelope = validateBatchEnvelope(body);
   if (!envelope.ok) throw validationError('batch', envelope.issues);
   const ingestedAt = deps.clock.now().toISOString();
-  const items = envelope.articles;
-  const results: IngestItemResult[] = new Array(items.length);
-
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await ingestOne(items[index], index, ingestedAt, deps);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(WRITE_CONCURRENCY, items.length) }, worker));
+  const results = await pMap(envelope.articles, (item, index) => ingestOne(item, index, ingestedAt, deps), {
+    concurrency: WRITE_CONCURRENCY,
+  });
 
   const counts = { created: 0, duplicate: 0, rejected: 0, failed: 0 };
   for (const result of results) counts[result.status] += 1;

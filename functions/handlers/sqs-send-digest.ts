@@ -4,6 +4,7 @@
  * the queue's maxReceiveCount they land in the DLQ instead of looping.
  */
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import pMap from 'p-map';
 import { z } from 'zod';
 import { lambdaDeps, type DepsProvider } from '../adapters/app-deps.ts';
 import { deliverDigest } from '../core/deliver.ts';
@@ -24,9 +25,9 @@ export function sendDigestHandler(deps: DepsProvider): (event: SQSEvent) => Prom
   return async (event) => {
     const app = await deps();
     const failures: SQSBatchResponse['batchItemFailures'] = [];
-    const records = [...event.Records];
-    const work = async (): Promise<void> => {
-      for (let record = records.shift(); record; record = records.shift()) {
+    await pMap(
+      event.Records,
+      async (record) => {
         try {
           const job = deliveryJobSchema.parse(JSON.parse(record.body));
           const outcome = await deliverDigest(job, { ...app, editionCache });
@@ -35,9 +36,9 @@ export function sendDigestHandler(deps: DepsProvider): (event: SQSEvent) => Prom
           console.error(JSON.stringify({ level: 'error', message: 'delivery failed', messageId: record.messageId, error: String(error) }));
           failures.push({ itemIdentifier: record.messageId });
         }
-      }
-    };
-    await Promise.all(Array.from({ length: CONCURRENCY }, work));
+      },
+      { concurrency: CONCURRENCY },
+    );
     return { batchItemFailures: failures };
   };
 }

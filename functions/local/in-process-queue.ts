@@ -2,6 +2,7 @@
  * The local stand-in for the SQS send queue: delivers each job in this process, with the
  * retries SQS would give (a failed delivery row may be claimed again), and reports outcomes.
  */
+import pMap from 'p-map';
 import type { DeliverOutcome } from '../core/deliver.ts';
 import type { DeliveryJob } from '../core/types.ts';
 import type { Queue } from '../ports.ts';
@@ -24,11 +25,7 @@ export class InProcessQueue implements Queue {
   }
 
   async enqueue(jobs: readonly DeliveryJob[]): Promise<void> {
-    const waiting = [...jobs];
-    const worker = async (): Promise<void> => {
-      for (let job = waiting.shift(); job; job = waiting.shift()) await this.#deliverWithRetries(job);
-    };
-    await Promise.all(Array.from({ length: Math.min(this.#options.concurrency, waiting.length) }, worker));
+    await pMap(jobs, (job) => this.#deliverWithRetries(job), { concurrency: this.#options.concurrency });
   }
 
   async #deliverWithRetries(job: DeliveryJob): Promise<void> {
