@@ -15,7 +15,7 @@ const domainName = z
 
 const digestContextSchema = z
   .object({
-    senderEmail: z.preprocess(emptyAsUndefined, z.email().default(PLACEHOLDER_SENDER)),
+    senderEmail: z.preprocess(emptyAsUndefined, z.email().optional()),
     senderDomain: z.preprocess(emptyAsUndefined, domainName.optional()),
     // Links in emails must survive mail clients and scanners: https only, no trailing slash.
     publicUrl: z.preprocess(
@@ -26,8 +26,17 @@ const digestContextSchema = z
         .optional(),
     ),
     alarmEmail: z.preprocess(emptyAsUndefined, z.email().optional()),
-    digestName: z.preprocess(emptyAsUndefined, z.string().min(1).max(80).optional()),
+    // It becomes the display name in From, so nothing that could break out of it.
+    digestName: z.preprocess(
+      emptyAsUndefined,
+      z.string().min(1).max(80).regex(/^[^<>"\\\r\n]+$/, 'must not contain < > " \\ or line breaks').optional(),
+    ),
   })
+  // With only a domain, send as digest@ that domain: `-c senderDomain=example.org` alone is a valid deploy.
+  .transform((context) => ({
+    ...context,
+    senderEmail: context.senderEmail ?? (context.senderDomain ? `digest@${context.senderDomain}` : PLACEHOLDER_SENDER),
+  }))
   .refine(
     (context) =>
       !context.senderDomain || context.senderEmail.toLowerCase().endsWith(`@${context.senderDomain.toLowerCase()}`),

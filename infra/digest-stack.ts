@@ -159,15 +159,17 @@ export class DigestStack extends Stack {
     const environment: Record<string, string> = {
       TABLE_NAME: table.tableName,
       PUBLIC_URL: publicUrl,
-      MAIL_FROM: props.senderEmail,
+      // A display name in From is what readers see in their inbox list.
+      MAIL_FROM: `${props.digestName ?? 'The Daily Digest'} <${props.senderEmail}>`,
       TOKEN_SECRET_ARN: tokenSecret.secretArn,
       SES_CONFIGURATION_SET: configurationSet.configurationSetName,
       ...(props.digestName ? { DIGEST_NAME: props.digestName } : {}),
     };
-    const apiFunction = (id: string, entry: string, description: string): DigestFunction =>
-      new DigestFunction(this, id, { entry, description, memorySize: 256, timeout: API_TIMEOUT, environment });
+    const apiFunction = (id: string, entry: string, description: string, memorySize = 256): DigestFunction =>
+      new DigestFunction(this, id, { entry, description, memorySize, timeout: API_TIMEOUT, environment });
 
-    const articles = apiFunction('ApiArticles', 'functions/handlers/api-articles.ts', 'POST /articles: ingest a batch');
+    // Lambda CPU scales with memory: a 1 MB batch of HTML bodies needs the headroom to finish well inside the timeout.
+    const articles = apiFunction('ApiArticles', 'functions/handlers/api-articles.ts', 'POST /articles: ingest a batch', 1024);
     const subscriptions = apiFunction('ApiSubscriptions', 'functions/handlers/api-subscriptions.ts', 'POST /subscriptions');
     const confirm = apiFunction('ApiConfirm', 'functions/handlers/api-confirm.ts', 'GET /confirm');
     const unsubscribe = apiFunction('ApiUnsubscribe', 'functions/handlers/api-unsubscribe.ts', 'GET|POST /unsubscribe');

@@ -24,6 +24,7 @@ import { DynamoDeliveryStore } from './dynamo/delivery-store.ts';
 import { DynamoEditionStore } from './dynamo/edition-store.ts';
 import { DynamoSubscriberStore } from './dynamo/subscriber-store.ts';
 import { MjmlRenderer } from './mjml-renderer.ts';
+import type { PageSite } from './pages.ts';
 import { SesMailer, createSesClient } from './ses-mailer.ts';
 import { SqsQueue } from './sqs-queue.ts';
 import { systemClock } from './system-clock.ts';
@@ -39,6 +40,8 @@ export interface AppDeps {
   apiKeys: ApiKeyStore;
   mailer: Mailer;
   renderer: Renderer;
+  /** What the HTML pages share: the digest's name and where the templates are. */
+  site: PageSite;
   /** Only where SEND_QUEUE_URL is set (the planner); the local stack supplies its own. */
   queue?: Queue;
 }
@@ -65,6 +68,7 @@ export function createAppDeps(config: AppConfig, tokenSecret: string, overrides:
       configurationSetName: config.SES_CONFIGURATION_SET,
     }),
     renderer: new MjmlRenderer({ templatesDir: config.TEMPLATES_DIR, digestName: config.DIGEST_NAME }),
+    site: { digestName: config.DIGEST_NAME, templatesDir: config.TEMPLATES_DIR },
     queue: config.SEND_QUEUE_URL
       ? new SqsQueue(new SQSClient({ region: config.AWS_REGION }), config.SEND_QUEUE_URL)
       : undefined,

@@ -42,11 +42,12 @@ const configSchema = z
     SEND_QUEUE_URL: httpUrl.optional(),
     SES_CONFIGURATION_SET: z.string().min(1).optional(),
     TEMPLATES_DIR: z.string().min(1).optional(),
+    // An edition item must stay under DynamoDB's 400 KB and its HTML under Gmail's 102 KB clip.
     MAX_STORIES: z.coerce
-      .number({ error: 'must be a whole number from 1 to 100' })
-      .int('must be a whole number from 1 to 100')
-      .min(1, 'must be a whole number from 1 to 100')
-      .max(100, 'must be a whole number from 1 to 100')
+      .number({ error: 'must be a whole number from 1 to 30' })
+      .int('must be a whole number from 1 to 30')
+      .min(1, 'must be a whole number from 1 to 30')
+      .max(30, 'must be a whole number from 1 to 30')
       .default(12),
     DIGEST_NAME: z
       .string()

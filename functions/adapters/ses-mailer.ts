@@ -94,11 +94,18 @@ export interface SesClientOptions {
   endpoint?: string | undefined;
 }
 
+/**
+ * SES answers a burst over the account's send rate with throttling errors and no Retry-After;
+ * the SDK's adaptive mode backs off and paces the client's own requests after one.
+ */
+const RETRY = { retryMode: 'adaptive', maxAttempts: 6 } as const;
+
 export function createSesClient(options: SesClientOptions): SESv2Client {
-  if (options.endpoint === undefined) return new SESv2Client({ region: options.region });
+  if (options.endpoint === undefined) return new SESv2Client({ region: options.region, ...RETRY });
   return new SESv2Client({
     region: options.region,
     endpoint: options.endpoint,
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    ...RETRY,
   });
 }

@@ -4,10 +4,24 @@
  */
 import { readFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError } from 'commander';
+import { z } from 'zod';
 import type { DeliverOutcome } from '../core/deliver.ts';
 import { planDigest } from '../core/plan.ts';
 import { createLocalDeps } from '../local/local-app.ts';
 import { loadLocalSettings, readLocalApiKey } from '../local/local-settings.ts';
+
+/** The API's answers, checked: a proxy's HTML error page must not become "Unexpected error". */
+const ingestReportSchema = z.object({
+  results: z.array(
+    z.object({
+      index: z.number(),
+      status: z.string(),
+      errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+    }),
+  ),
+  counts: z.record(z.string(), z.number()),
+});
+const apiErrorSchema = z.object({ error: z.object({ message: z.string() }) });
 
 class CliError extends Error {
   override name = 'CliError';
@@ -49,19 +63,17 @@ async function ingest(file: string, options: { apiUrl?: string; apiKey?: string 
   } catch (error) {
     throw new CliError(`Cannot reach ${apiUrl}. Is \`npm start\` running?`, { cause: error });
   }
-  const payload = (await response.json()) as {
-    results?: { index: number; status: string; id?: string; errors?: { field: string; message: string }[] }[];
-    counts?: Record<string, number>;
-    error?: { message: string };
-  };
-  if (!response.ok || !payload.results) {
-    throw new CliError(`The API answered ${response.status}: ${payload.error?.message ?? 'unexpected response'}`);
+  const payload: unknown = await response.json().catch(() => undefined);
+  const report = ingestReportSchema.safeParse(payload);
+  if (!response.ok || !report.success) {
+    const message = apiErrorSchema.safeParse(payload).data?.error.message ?? 'an unexpected response';
+    throw new CliError(`The API answered ${response.status}: ${message}`);
   }
-  for (const result of payload.results) {
+  const { results, counts } = report.data;
+  for (const result of results) {
     const reasons = result.errors?.map((e) => `${e.field} ${e.message}`).join('; ');
     console.log(`#${result.index} ${result.status}${reasons ? `: ${reasons}` : ''}`);
   }
-  const counts = payload.counts ?? {};
   console.log(
     `created ${counts.created ?? 0}, duplicate ${counts.duplicate ?? 0}, rejected ${counts.rejected ?? 0}, failed ${counts.failed ?? 0}`,
   );

@@ -208,9 +208,13 @@ function idOf(url: string | undefined, source: string, title: string, text: stri
   return sha256Hex([source, title.toLowerCase(), text].join('\u0000'));
 }
 
-/** Text of the article as stored: the body, or the summary when there is no body, as plain text. */
+/**
+ * Text of the article as stored: the body as plain text, or the summary when the body has
+ * no text (absent, empty, blank, or only markup such as `<p></p>`).
+ */
 function articleText(input: ArticleInput): string {
-  return htmlToPlainText(input.body ?? input.summary ?? '');
+  const body = htmlToPlainText(input.body ?? '');
+  return body !== '' ? body : htmlToPlainText(input.summary ?? '');
 }
 
 /**

@@ -33,8 +33,10 @@ export function toStory(article: Article): Story {
   };
 }
 
+/** A publishedAt in the future (a typo, or a publisher gaming the order) counts as the ingest time. */
 function storyTime(story: Story): number {
-  return Date.parse(story.publishedAt ?? story.ingestedAt);
+  const ingested = Date.parse(story.ingestedAt);
+  return story.publishedAt ? Math.min(Date.parse(story.publishedAt), ingested) : ingested;
 }
 
 /** Newest first; publishedAt only orders, it never drops a story (sample articles can be months old). */
@@ -45,9 +47,11 @@ export function selectStories(articles: readonly Article[], maxStories: number):
     .slice(0, maxStories);
 }
 
+/** Cuts by code point, so an emoji or other astral character is never split in half. */
 function truncate(text: string, max: number): string {
-  if (text.length <= max) return text;
-  return `${text.slice(0, max - 1).trimEnd()}…`;
+  const codePoints = Array.from(text);
+  if (codePoints.length <= max) return text;
+  return `${codePoints.slice(0, max - 1).join('').trimEnd()}…`;
 }
 
 export function placeholderSlots(nonce: string): PersonalLinkSlots {

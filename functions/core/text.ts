@@ -2,7 +2,7 @@
  * Plain text from untrusted input. Everything here returns text, never markup: whatever
  * renders it (MJML, a plain-text part, a mail header) still escapes or encodes it.
  */
-import { compile, type SelectorDefinition } from 'html-to-text';
+import { compile, type DomNode, type FormatCallback, type SelectorDefinition } from 'html-to-text';
 
 /**
  * Nesting deeper than this is refused: the HTML parser keeps its open-element stack with
@@ -48,15 +48,49 @@ const selectors: SelectorDefinition[] = [
   ),
   { selector: 'blockquote', format: 'block', options: { leadingLineBreaks: 2, trailingLineBreaks: 2 } },
   { selector: 'ul', options: { itemPrefix: '• ' } },
-  {
-    selector: 'table',
-    format: 'dataTable',
-    options: { uppercaseHeaderCells: false, maxColumnWidth: Number.MAX_SAFE_INTEGER },
-  },
+  // A data-table layout aligns columns across all rows, which is quadratic in the cells; a
+  // row per line with its cells separated stays linear and reads well enough in a digest.
+  { selector: 'table', format: 'block', options: { leadingLineBreaks: 2, trailingLineBreaks: 2 } },
+  { selector: 'caption', format: 'block', options: { leadingLineBreaks: 1, trailingLineBreaks: 1 } },
+  { selector: 'tr', format: 'tableRow', options: { leadingLineBreaks: 1, trailingLineBreaks: 1 } },
+  ...['td', 'th'].map(
+    (selector): SelectorDefinition => ({ selector, format: 'inlineSurround', options: { prefix: ' ', suffix: ' ' } }),
+  ),
 ];
+
+const CELL_SEPARATOR = '·';
+
+/** Cell content that starts its own lines, so a separator would stand alone on one. */
+const BLOCK_CONTENT = new Set(['p', 'div', 'ul', 'ol', 'table', 'blockquote', 'pre', 'section', 'article', ...HEADINGS]);
+
+const isCell = (node: DomNode): boolean => node.type === 'tag' && (node.name === 'td' || node.name === 'th');
+
+const holdsBlocks = (cell: DomNode): boolean =>
+  cell.children.some((child) => child.type === 'tag' && BLOCK_CONTENT.has(child.name ?? ''));
+
+/**
+ * A table row on one line, its cells separated by CELL_SEPARATOR; layout tables whose
+ * cells hold paragraphs keep them as paragraphs.
+ */
+const formatTableRow: FormatCallback = (row, walk, builder, options) => {
+  builder.openBlock({ leadingLineBreaks: options.leadingLineBreaks ?? 1 });
+  let cells = 0;
+  let previousHoldsBlocks = false;
+  for (const child of row.children) {
+    if (isCell(child)) {
+      const blocks = holdsBlocks(child);
+      if (cells > 0 && !previousHoldsBlocks && !blocks) builder.addInline(` ${CELL_SEPARATOR} `);
+      cells += 1;
+      previousHoldsBlocks = blocks;
+    }
+    walk([child], builder);
+  }
+  builder.closeBlock({ trailingLineBreaks: options.trailingLineBreaks ?? 1 });
+};
 
 const convertHtml = compile({
   wordwrap: false,
+  formatters: { tableRow: formatTableRow },
   selectors,
   limits: { maxDepth: MAX_HTML_DEPTH, ellipsis: '' },
 });
@@ -133,12 +167,16 @@ export function htmlToPlainText(input: string): string {
 
 // C0 and C1 controls except tab and newline, plus the BOM; CR is turned into LF first.
 const CONTROL_CHARS = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\uFEFF]/g;
+// Embeddings, overrides and isolates reorder the text around them, so a title can be made to
+// read differently from what it says. The marks (LRM, RLM, ALM) only nudge and stay in body text.
+const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/g;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 const HORIZONTAL_SPACE = /[^\S\n]+/g;
 
 /**
- * NFC, no control characters except tab and newline, LF line ends, single spaces, no
- * spaces at line ends, at most one blank line in a row, trimmed.
+ * NFC, no control characters except tab and newline, no bidi embeddings, overrides or
+ * isolates, LF line ends, single spaces, no spaces at line ends, at most one blank line in
+ * a row, trimmed. Zero-width joiners stay: emoji sequences and Persian need them.
  */
 export function normaliseText(s: string): string {
   return s
@@ -148,18 +186,101 @@ export function normaliseText(s: string): string {
     .replace(/\u2029/g, '\n\n')
     .replace(/[\u2028\u0085]/g, '\n')
     .replace(CONTROL_CHARS, '')
+    .replace(BIDI_CONTROLS, '')
     .replace(HORIZONTAL_SPACE, ' ')
     .replace(/ ?\n ?/g, '\n')
     .replace(/\n{3,}/g, '\n\n')
     .trim();
 }
 
-/** `normaliseText` on one line: for titles and sources, which may end up in a mail header. */
+/**
+ * Invisible characters that can hide or reorder part of a one-line field: zero-width space,
+ * joiners and direction marks, the Arabic letter mark, the word joiner and invisible
+ * operators, and the deprecated shaping controls.
+ */
+const INVISIBLE_IN_LINE = /[\u061C\u200B-\u200F\u2060-\u2064\u206A-\u206F]/g;
+
+/**
+ * `normaliseText` on one line, without invisible characters: for titles and sources, which
+ * may end up in a mail subject or header, where they could spoof what the reader sees.
+ */
 export function singleLine(s: string): string {
-  return normaliseText(s).replace(/\s+/g, ' ');
+  return normaliseText(s).replace(INVISIBLE_IN_LINE, '').replace(/\s+/g, ' ').trim();
 }
 
 /** Text for a one-line field that may arrive as HTML (feeds often send `&#8217;` in titles). */
 export function plainLine(s: string): string {
   return singleLine(htmlToPlainText(s));
+}
+
+/** Looks like a full stop, but no link detector reads it as one. */
+const DEFANGED_DOT = '\u2024';
+/** FRACTION SLASH: `https:⁄⁄` still reads as a URL but is not one. */
+const DEFANGED_SCHEME_SLASHES = ':\u2044\u2044';
+
+/** Runs of text between spaces, quotes and brackets: the most a link detector takes as one URL. */
+const LINK_CANDIDATE = /[^\s"'`<>()[\]{}«»‘’“”]+/gu;
+/**
+ * Dot-separated labels. The look-behind starts a match only at the start of a run of label
+ * characters, so a long run without a dot is scanned once, not once per character.
+ */
+const DOTTED_LABELS = /(?<![\p{L}\p{M}\p{N}_-])[\p{L}\p{M}\p{N}_-]+(?:\.[\p{L}\p{M}\p{N}_-]+)+/gu;
+const TOP_LEVEL_DOMAIN = /^\p{L}{2,24}$/u;
+const CAPITALISED_WORD = /^\p{Lu}\p{Ll}+$/u;
+const TRAILING_PUNCTUATION = new Set(['.', ',', ';', ':', '!', '?', '…']);
+
+/**
+ * Generic top-level domains common enough that `Word.Com` is more likely a link than a missing
+ * space after a full stop. Every two-letter ending counts too: most are country domains.
+ */
+const COMMON_GENERIC_TLDS = new Set(
+  (
+    'com net org edu gov mil int info biz name pro mobi aero asia jobs tel travel app dev page ' +
+    'blog news online site store shop tech xyz top club live link click email cloud icu vip win ' +
+    'bid loan work today world life space website fun agency digital media group company services ' +
+    'solutions network systems support center money finance bank pay io ai'
+  ).split(' '),
+);
+
+/**
+ * Whether dotted labels make a host name: a `www.` host, or a last label of 2 to 24 letters
+ * (`evil.example`, `bbc.co.uk`), so `3.5`, `U.S`, `e.g` and `J.K` are not. A whole candidate of
+ * two labels ending in a capitalised word that is no common domain (`end.Next`) is taken for a
+ * missing space after a full stop.
+ */
+function isHostName(labels: string[], wholeCandidate: boolean): boolean {
+  if (labels[0]?.toLowerCase() === 'www') return true;
+  const last = labels.at(-1) ?? '';
+  if (!TOP_LEVEL_DOMAIN.test(last)) return false;
+  const sentenceGlitch =
+    wholeCandidate &&
+    labels.length === 2 &&
+    CAPITALISED_WORD.test(last) &&
+    last.length > 2 &&
+    !COMMON_GENERIC_TLDS.has(last.toLowerCase());
+  return !sentenceGlitch;
+}
+
+function defangCandidate(candidate: string): string {
+  let end = candidate.length;
+  while (end > 0 && TRAILING_PUNCTUATION.has(candidate[end - 1] ?? '')) end -= 1;
+  const core = candidate.slice(0, end);
+  const tail = candidate.slice(end);
+  if (core.includes('://')) {
+    return core.replaceAll('://', DEFANGED_SCHEME_SLASHES).replaceAll('.', DEFANGED_DOT) + tail;
+  }
+  const defanged = core.replace(DOTTED_LABELS, (labels) =>
+    isHostName(labels.split('.'), labels.length === core.length) ? labels.replaceAll('.', DEFANGED_DOT) : labels,
+  );
+  return defanged + tail;
+}
+
+/**
+ * Text in which no mail client finds a link to make clickable: every dot of a URL (any
+ * `scheme://`), a `www.` host, a bare domain (`Amazon.com`, `bbc.co.uk/news`) or the host
+ * of an email address becomes U+2024 ONE DOT LEADER, and `://` becomes `:⁄⁄`. Decimals,
+ * abbreviations, initials and ellipses stay as they are.
+ */
+export function defangLinks(text: string): string {
+  return text.replace(LINK_CANDIDATE, defangCandidate);
 }

@@ -7,18 +7,20 @@ import { html, httpRoute, queryParam, type HttpHandler } from './http.ts';
 export function confirmHandler(deps: DepsProvider): HttpHandler {
   return httpRoute(
     async (event) => {
-      const outcome = await confirmSubscription(queryParam(event, 'token'), await deps());
+      const app = await deps();
+      const outcome = await confirmSubscription(queryParam(event, 'token'), app);
       if (outcome === 'not-pending') {
-        return html(
-          409,
-          errorPage({
+        const page = errorPage(
+          {
             status: 409,
             title: 'Nothing to confirm',
             message: 'This subscription is no longer waiting for confirmation. Subscribe again from the home page if you want the digest.',
-          }),
+          },
+          app.site,
         );
+        return html(409, page);
       }
-      return html(200, confirmedPage());
+      return html(200, confirmedPage(app.site));
     },
     { html: true },
   );

@@ -23,7 +23,7 @@ export function preferencesHandler(deps: DepsProvider): HttpHandler {
             timeZones: allTimeZones(),
             ...extra,
           },
-          { digestName: app.settings.digestName },
+          app.site,
         );
 
       if (event.requestContext?.http?.method !== 'POST') return html(200, page(await readPreferences(token, app), {}));

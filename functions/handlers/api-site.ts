@@ -11,7 +11,7 @@ export function siteHandler(deps: DepsProvider): HttpHandler {
     async (event) => {
       const path = event.rawPath ?? '/';
       if (path === '/health') return json(200, { status: 'ok' });
-      if (path === '/') return html(200, subscribePage({}));
+      if (path === '/') return html(200, subscribePage({}, (await deps()).site));
       const editionId = path.startsWith('/editions/') ? path.slice('/editions/'.length) : undefined;
       if (editionId && EDITION_ID_PATTERN.test(editionId)) {
         const { editions, settings } = await deps();

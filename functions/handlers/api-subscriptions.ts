@@ -20,8 +20,8 @@ export function subscriptionsHandler(deps: DepsProvider): HttpHandler {
       const asHtml = wantsHtml(event);
       const body = parseBody(event, MAX_BODY_BYTES);
       const started = performance.now();
+      const app = await deps();
       try {
-        const app = await deps();
         await requestSubscription(
           body,
           { ip: event.requestContext?.http?.sourceIp, userAgent: header(event, 'user-agent') },
@@ -30,13 +30,13 @@ export function subscriptionsHandler(deps: DepsProvider): HttpHandler {
       } catch (error) {
         // A form user gets the form back with the message beside it rather than a bare error page.
         if (asHtml && error instanceof ValidationError) {
-          return html(400, subscribePage({ error: error.issues, values: body as Record<string, string> }));
+          return html(400, subscribePage({ error: error.issues, values: body as Record<string, string> }, app.site));
         }
         return errorResponse(error, asHtml);
       }
       // Identical answer whatever the address's state: the endpoint must not reveal who subscribes.
       await delay(Math.max(0, started + MIN_ACCEPTED_MS - performance.now()));
-      return asHtml ? html(202, checkInboxPage()) : json(202, ACCEPTED);
+      return asHtml ? html(202, checkInboxPage(app.site)) : json(202, ACCEPTED);
     },
     { html: wantsHtml },
   );

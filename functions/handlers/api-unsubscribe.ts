@@ -11,12 +11,13 @@ export function unsubscribeHandler(deps: DepsProvider): HttpHandler {
   return httpRoute(
     async (event) => {
       const token = queryParam(event, 'token');
+      const app = await deps();
       if (event.requestContext?.http?.method === 'POST') {
-        await unsubscribe(token, await deps());
-        return html(200, unsubscribedPage());
+        await unsubscribe(token, app);
+        return html(200, unsubscribedPage(app.site));
       }
-      checkUnsubscribeToken(token, await deps());
-      return html(200, unsubscribePage({ token: token ?? '' }));
+      checkUnsubscribeToken(token, app);
+      return html(200, unsubscribePage({ token: token ?? '' }, app.site));
     },
     { html: true },
   );

@@ -62,11 +62,16 @@ export function queryParam(event: HttpEvent, name: string): string | undefined {
   return event.queryStringParameters?.[name];
 }
 
+/** The media type alone, lower-cased: `Application/JSON; charset=UTF-8` is JSON. */
+function contentType(event: HttpEvent): string {
+  return (header(event, 'content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+}
+
 /** Browsers posting forms want pages back; API clients want JSON. */
 export function wantsHtml(event: HttpEvent): boolean {
-  const contentType = header(event, 'content-type') ?? '';
-  if (contentType.startsWith('application/x-www-form-urlencoded')) return true;
-  return (header(event, 'accept') ?? '').includes('text/html') && !contentType.includes('json');
+  const type = contentType(event);
+  if (type === 'application/x-www-form-urlencoded') return true;
+  return (header(event, 'accept') ?? '').includes('text/html') && !type.includes('json');
 }
 
 export function rawBody(event: HttpEvent, maxBytes: number): string {
@@ -81,11 +86,11 @@ export function rawBody(event: HttpEvent, maxBytes: number): string {
 /** JSON or form body as a plain object; anything unparsable is the caller's 400, not our 500. */
 export function parseBody(event: HttpEvent, maxBytes: number): unknown {
   const text = rawBody(event, maxBytes);
-  const contentType = header(event, 'content-type') ?? 'application/json';
-  if (contentType.startsWith('application/x-www-form-urlencoded')) {
+  const type = contentType(event) || 'application/json';
+  if (type === 'application/x-www-form-urlencoded') {
     return Object.fromEntries(new URLSearchParams(text));
   }
-  if (!contentType.startsWith('application/json')) {
+  if (type !== 'application/json') {
     throw new ValidationError('Send the body as application/json.', [
       { field: 'content-type', message: 'must be application/json or application/x-www-form-urlencoded' },
     ]);

@@ -181,10 +181,12 @@ describe('DigestStack with only a sender address', () => {
     }
   });
 
-  it('gives the planner and the sender 512 MB and the API functions 256 MB', () => {
+  it('gives ingest 1024 MB, the planner and the sender 512 MB and the other API functions 256 MB', () => {
+    const expected = (id: FunctionId): number =>
+      id === 'ApiArticles' ? 1024 : id === 'PlanDigest' || id === 'SendDigest' ? 512 : 256;
     for (const id of FUNCTION_IDS) {
       const memory = synth.resources[synth.functionLogicalId(id)]?.Properties?.MemorySize;
-      expect(memory, id).toBe(id === 'PlanDigest' || id === 'SendDigest' ? 512 : 256);
+      expect(memory, id).toBe(expected(id));
     }
   });
 
@@ -195,7 +197,7 @@ describe('DigestStack with only a sender address', () => {
       expect(variables, id).toMatchObject({
         TABLE_NAME: { Ref: expect.stringMatching(/^Table/) },
         PUBLIC_URL: { 'Fn::GetAtt': [expect.stringMatching(/^HttpApi/), 'ApiEndpoint'] },
-        MAIL_FROM: 'news@example.org',
+        MAIL_FROM: 'The Daily Digest <news@example.org>',
         TOKEN_SECRET_ARN: { Ref: expect.stringMatching(/^TokenSigningKey/) },
         SES_CONFIGURATION_SET: { Ref: expect.stringMatching(/^MailConfigurationSet/) },
         TEMPLATES_DIR: '/var/task/templates',
@@ -478,6 +480,14 @@ describe('readDigestContext', () => {
     const context = readDigestContext(appWith({ publicUrl: 'https://digest.example.org/', alarmEmail: '' }));
     expect(context.publicUrl).toBe('https://digest.example.org');
     expect(context.alarmEmail).toBeUndefined();
+  });
+
+  it('sends as digest@ the sender domain when only the domain is given', () => {
+    expect(readDigestContext(appWith({ senderDomain: 'example.org' })).senderEmail).toBe('digest@example.org');
+  });
+
+  it('refuses a digest name that could break out of the From display name', () => {
+    expect(() => readDigestContext(appWith({ digestName: 'News <evil@example.com>' }))).toThrow(/digestName/);
   });
 
   it('rejects a sender address outside the sender domain', () => {

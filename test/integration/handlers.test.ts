@@ -138,6 +138,15 @@ describe('POST /articles', () => {
     expect(again.counts).toMatchObject({ created: 0, duplicate: 4 });
   });
 
+  it('accepts a JSON content type in any letter case, with parameters', async () => {
+    const response = await fetch(`${baseUrl}/articles`, {
+      method: 'POST',
+      headers: { 'content-type': 'Application/JSON; charset=UTF-8', 'x-api-key': apiKey },
+      body: JSON.stringify({ articles: [{ title: 'Case-insensitive', source: 'Wire' }] }),
+    });
+    expect(response.status).toBe(200);
+  });
+
   it('rejects bad items by field and keeps the good ones in the same batch', async () => {
     const response = await postArticles({
       articles: [

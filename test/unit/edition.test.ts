@@ -62,6 +62,17 @@ describe('selectStories', () => {
     ]);
   });
 
+  it('does not let a publishedAt in the future jump the queue', () => {
+    const stories = selectStories(
+      [
+        anArticle({ title: 'Claims 2099', publishedAt: '2099-01-01T00:00:00.000Z', ingestedAt: '2026-11-26T01:00:00.000Z' }),
+        anArticle({ title: 'Honest', publishedAt: '2026-11-26T05:00:00.000Z', ingestedAt: '2026-11-26T05:01:00.000Z' }),
+      ],
+      10,
+    );
+    expect(stories.map((s) => s.title)).toEqual(['Honest', 'Claims 2099']);
+  });
+
   it('keeps the newest maxStories stories', () => {
     const articles = Array.from({ length: 15 }, (_, i) =>
       anArticle({ title: `Day ${String(i + 1).padStart(2, '0')}`, publishedAt: `2026-11-${String(i + 1).padStart(2, '0')}T12:00:00.000Z` }),
@@ -131,6 +142,12 @@ describe('buildEdition', () => {
     const built = await edition([anArticle({ title: 'Long '.repeat(60).trim() })]);
     expect(built.subject.length).toBeLessThanOrEqual(120);
     expect(built.subject.endsWith('…')).toBe(true);
+  });
+
+  it('never cuts the subject inside an emoji', async () => {
+    const built = await edition([anArticle({ title: '🎉'.repeat(200) })]);
+    expect(built.subject).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])/);
+    expect(built.subject.endsWith('🎉…')).toBe(true);
   });
 
   it('derives the same placeholder nonce for the same edition, and a different one for another secret', async () => {

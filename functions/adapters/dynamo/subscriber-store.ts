@@ -15,11 +15,11 @@ import { keyOf, subscriberKey } from './keys.ts';
 import { mergeAsync } from './merge-async.ts';
 import { parseRecord, subscriberRecord } from './records.ts';
 import { TABLE } from './schema.ts';
+import { systemClock } from '../system-clock.ts';
 
 /** Slot queries in flight at once: enough to hide latency for the few dozen zones due each hour. */
 const SLOT_QUERY_CONCURRENCY = 8;
 
-const systemClock: Clock = { now: () => new Date() };
 
 export class DynamoSubscriberStore implements SubscriberStore {
   constructor(
