@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { ValidationError, type FieldIssue } from './errors.ts';
-import { htmlNestingDepth, htmlToPlainText, looksLikeHtml, MAX_HTML_DEPTH, plainLine, singleLine } from './text.ts';
+import { htmlLimitIssue, htmlToPlainText, plainLine, singleLine } from './text.ts';
 import type { Article } from './types.ts';
 import { fieldIssues, WHOLE_BODY } from './validation.ts';
 
@@ -37,7 +37,7 @@ function headerSafeText(maxLength: number) {
     .trim()
     .min(1, { error: 'must not be empty', abort: true })
     .max(maxLength, { error: `must be at most ${maxLength} characters`, abort: true })
-    .refine((value) => htmlNestingDepth(value) <= MAX_HTML_DEPTH && plainLine(value) !== '', {
+    .refine((value) => htmlLimitIssue(value) === undefined && plainLine(value) !== '', {
       error: 'must contain text, not only markup',
       abort: true,
     });
@@ -72,11 +72,11 @@ function httpUrl() {
     });
 }
 
-const bodyText = z
-  .string({ error: typeError('a string') })
-  .refine((value) => !looksLikeHtml(value) || htmlNestingDepth(value) <= MAX_HTML_DEPTH, {
-    error: `must not nest HTML elements more than ${MAX_HTML_DEPTH} deep`,
-  });
+/** Markup the converter would refuse is refused here, with the reason, so the item fails alone. */
+const bodyText = z.string({ error: typeError('a string') }).superRefine((value, ctx) => {
+  const issue = htmlLimitIssue(value);
+  if (issue !== undefined) ctx.addIssue({ code: 'custom', message: issue });
+});
 
 const publishedAt = z
   .union([z.iso.datetime({ offset: true }), z.iso.date()], {

@@ -75,6 +75,20 @@ describe('the local stack, toured as a new user', () => {
     expect(result.stdout).toContain('created 1, duplicate 0, rejected 1, failed 0');
   });
 
+  it('creates a new ingest key that the API accepts', async () => {
+    const created = await runCli(['keys', 'create', '--name', 'e2e publisher'], stack.env);
+    expect(created.code).toBe(0);
+    const key = created.stdout.trim();
+    expect(key).toMatch(/^dm_[A-Za-z0-9_-]{20,}$/);
+    const file = join(scratch, 'with-new-key.json');
+    await writeFile(file, JSON.stringify([{ title: 'Posted with a new key', source: 'e2e' }]));
+    const ingest = await runCli(['ingest', file, '--api-key', key], stack.env);
+    expect(ingest.stdout).toContain('created 1');
+    const refused = await runCli(['ingest', file, '--api-key', 'dm_not-a-key-at-all'], stack.env);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toMatch(/401/);
+  });
+
   it('prints help for digest and for digest send-now', async () => {
     const [top, sendNow] = await Promise.all([runCli(['--help'], stack.env), runCli(['send-now', '--help'], stack.env)]);
     expect(top.code).toBe(0);
