@@ -13,7 +13,7 @@ const stack = new DigestStack(app, 'DigestMailer', {
 if (context.senderEmail === PLACEHOLDER_SENDER) {
   Annotations.of(stack).addWarningV2(
     'digest:senderEmail',
-    `senderEmail is not set: mail would be sent from ${PLACEHOLDER_SENDER}. Deploy with -c senderEmail=you@your-domain.`,
+    `No sender is set: mail would be sent from ${PLACEHOLDER_SENDER}. Deploy with -c senderDomain=your-domain (or -c senderEmail=you@your-domain).`,
   );
 }
 

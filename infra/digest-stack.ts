@@ -6,15 +6,23 @@ import { Alarm, ComparisonOperator, TreatMissingData, type IMetric } from 'aws-c
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { AttributeType, Billing, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Grant, Role, ServicePrincipal, type IGrantable } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
-import { ConfigurationSet, EmailIdentity, Identity, SuppressionReasons } from 'aws-cdk-lib/aws-ses';
+import {
+  ConfigurationSet,
+  EmailIdentity,
+  EmailSendingEvent,
+  EventDestination,
+  Identity,
+  SuppressionReasons,
+} from 'aws-cdk-lib/aws-ses';
 import { Topic } from 'aws-cdk-lib/aws-sns';
-import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { EmailSubscription, LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { TABLE } from '../functions/adapters/dynamo/schema.ts';
@@ -190,7 +198,41 @@ export class DigestStack extends Stack {
       environment,
     });
 
+    // Bounces and complaints: SES -> SNS -> ses-events, which suppresses the address.
+    const feedbackKey = new Key(this, 'FeedbackTopicKey', {
+      enableKeyRotation: true,
+      description: 'Encrypts SES bounce and complaint events, which carry reader addresses',
+    });
+    feedbackKey.grant(new ServicePrincipal('ses.amazonaws.com'), 'kms:GenerateDataKey*', 'kms:Decrypt');
+    const feedbackTopic = new Topic(this, 'FeedbackTopic', {
+      displayName: 'digest-mailer SES feedback',
+      masterKey: feedbackKey,
+      enforceSSL: true,
+    });
+    configurationSet.addEventDestination('FeedbackToSns', {
+      destination: EventDestination.snsTopic(feedbackTopic),
+      events: [EmailSendingEvent.BOUNCE, EmailSendingEvent.COMPLAINT],
+    });
+    const sesEvents = new DigestFunction(this, 'SesEvents', {
+      entry: 'functions/handlers/sns-ses-events.ts',
+      description: 'Suppresses readers after a permanent bounce or a complaint',
+      memorySize: 256,
+      timeout: API_TIMEOUT,
+      environment,
+    });
+    const feedbackDeadLetterQueue = new Queue(this, 'FeedbackDeadLetterQueue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(feedbackDeadLetterQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is itself the dead-letter queue of the SNS subscription that feeds ses-events.',
+    });
+    feedbackTopic.addSubscription(new LambdaSubscription(sesEvents.function, { deadLetterQueue: feedbackDeadLetterQueue }));
+
     grantTable(articles.role, 'readWrite');
+    grantTable(sesEvents.role, 'readWrite');
     grantTable(subscriptions.role, 'readWrite');
     grantTable(confirm.role, 'readWrite');
     grantTable(unsubscribe.role, 'readWrite');
@@ -204,7 +246,7 @@ export class DigestStack extends Stack {
       actions: ['dynamodb:Scan'],
       resourceArns: [`${table.tableArn}/index/${TABLE.bySendSlot.indexName}`],
     });
-    const functions = [articles, subscriptions, confirm, unsubscribe, preferences, site, plan, send];
+    const functions = [articles, subscriptions, confirm, unsubscribe, preferences, site, plan, send, sesEvents];
     // Every handler resolves its dependencies, the signing key included, on its first invocation.
     for (const fn of functions) tokenSecret.grantRead(fn.role);
     grantSendEmail(subscriptions.role);
@@ -290,6 +332,7 @@ export class DigestStack extends Stack {
       this.addAlarms(props.alarmEmail, {
         SendDeadLetters: sendDeadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
         ScheduleDeadLetters: scheduleDeadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
+        FeedbackDeadLetters: feedbackDeadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
         PlanErrors: plan.function.metricErrors({ period: Duration.hours(1) }),
         SendErrors: send.function.metricErrors({ period: Duration.minutes(5) }),
       });

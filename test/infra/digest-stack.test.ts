@@ -20,7 +20,7 @@ interface CfnResource {
 // The feature flags `cdk synth` runs with, so the tested template is the deployed one.
 const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as { context: Json };
 
-const FUNCTION_IDS = ['ApiArticles', 'ApiSubscriptions', 'ApiConfirm', 'ApiUnsubscribe', 'ApiPreferences', 'ApiSite', 'PlanDigest', 'SendDigest'] as const;
+const FUNCTION_IDS = ['ApiArticles', 'ApiSubscriptions', 'ApiConfirm', 'ApiUnsubscribe', 'ApiPreferences', 'ApiSite', 'PlanDigest', 'SendDigest', 'SesEvents'] as const;
 type FunctionId = (typeof FUNCTION_IDS)[number];
 
 interface Synthesized {
@@ -392,7 +392,26 @@ describe('DigestStack with only a sender address', () => {
 
   it('creates no alarms without an alarm address', () => {
     synth.template.resourceCountIs('AWS::CloudWatch::Alarm', 0);
-    synth.template.resourceCountIs('AWS::SNS::Topic', 0);
+    synth.template.resourcePropertiesCountIs('AWS::SNS::Topic', { DisplayName: 'digest-mailer alarms' }, 0);
+  });
+
+  it('routes SES bounces and complaints through an encrypted topic to the ses-events function, with a dead-letter queue', () => {
+    synth.template.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
+      EventDestination: Match.objectLike({
+        Enabled: true,
+        MatchingEventTypes: Match.arrayEquals(['bounce', 'complaint']),
+        SnsDestination: { TopicARN: { Ref: Match.stringLikeRegexp('^FeedbackTopic') } },
+      }),
+    });
+    synth.template.hasResourceProperties('AWS::SNS::Topic', {
+      DisplayName: 'digest-mailer SES feedback',
+      KmsMasterKeyId: Match.anyValue(),
+    });
+    synth.template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'lambda',
+      Endpoint: { 'Fn::GetAtt': [synth.functionLogicalId('SesEvents'), 'Arn'] },
+      RedrivePolicy: { deadLetterTargetArn: Match.anyValue() },
+    });
   });
 });
 
@@ -427,10 +446,13 @@ describe('DigestStack with a domain, a public URL and an alarm address', () => {
     expect(alarms.map((alarm) => alarm.MetricName).sort()).toEqual([
       'ApproximateNumberOfMessagesVisible',
       'ApproximateNumberOfMessagesVisible',
+      'ApproximateNumberOfMessagesVisible',
       'Errors',
       'Errors',
     ]);
-    const [[topicId]] = ofType(synth.resources, 'AWS::SNS::Topic') as [[string, CfnResource]];
+    const [[topicId]] = ofType(synth.resources, 'AWS::SNS::Topic').filter(
+      ([, topic]) => topic.Properties?.DisplayName === 'digest-mailer alarms',
+    ) as [[string, CfnResource]];
     for (const alarm of alarms) expect(alarm.AlarmActions).toEqual([{ Ref: topicId }]);
   });
 

@@ -4,7 +4,7 @@
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { SQSEvent } from 'aws-lambda';
+import type { SNSEvent, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createAppDeps, type AppDeps } from '../../functions/adapters/app-deps.ts';
 import { loadConfig } from '../../functions/adapters/config.ts';
@@ -14,6 +14,8 @@ import { signToken } from '../../functions/core/tokens.ts';
 import type { DeliveryJob } from '../../functions/core/types.ts';
 import { planDigestHandler } from '../../functions/handlers/schedule-plan-digest.ts';
 import { sendDigestHandler } from '../../functions/handlers/sqs-send-digest.ts';
+import { sesEventsHandler } from '../../functions/handlers/sns-ses-events.ts';
+import permanentBounce from '../fixtures/events/ses-bounce-permanent.json' with { type: 'json' };
 import { closeServer } from '../../functions/local/emulators.ts';
 import { localRoutes } from '../../functions/local/local-app.ts';
 import { createRouter } from '../../functions/local/router.ts';
@@ -308,6 +310,49 @@ describe('plan and send the digest', () => {
 
   it('refuses a malformed schedule event', async () => {
     await expect(planDigestHandler(async () => deps)({ mode: 'sometimes' })).rejects.toThrow(/schedule event/);
+  });
+});
+
+describe('SES feedback through SNS', () => {
+  it('suppresses a reader after a permanent bounce, so the next plan leaves them out', async () => {
+    const now = new Date().toISOString();
+    await deps.subscribers.put({
+      email: 'gone@example.com',
+      status: 'confirmed',
+      timezone: 'UTC',
+      sendHour: 7,
+      topics: [],
+      createdAt: now,
+      updatedAt: now,
+    });
+    const snsEvent: SNSEvent = {
+      Records: [
+        {
+          EventSource: 'aws:sns',
+          EventVersion: '1.0',
+          EventSubscriptionArn: 'arn:aws:sns:us-east-1:123456789012:ses-events:sub',
+          Sns: {
+            Type: 'Notification',
+            MessageId: 'b1',
+            TopicArn: 'arn:aws:sns:us-east-1:123456789012:ses-events',
+            Subject: null as unknown as string,
+            Message: JSON.stringify(permanentBounce),
+            Timestamp: now,
+            SignatureVersion: '1',
+            Signature: 'x',
+            SigningCertUrl: 'https://sns.us-east-1.amazonaws.com/cert.pem',
+            UnsubscribeUrl: 'https://sns.us-east-1.amazonaws.com/unsubscribe',
+            MessageAttributes: {},
+          },
+        },
+      ],
+    };
+    await sesEventsHandler(async () => deps)(snsEvent);
+    expect((await deps.subscribers.get('gone@example.com'))?.status).toBe('bounced');
+
+    queue.jobs = [];
+    await planDigestHandler(async () => deps)({ mode: 'now' });
+    expect(queue.jobs.map((j) => j.email)).not.toContain('gone@example.com');
   });
 });
 

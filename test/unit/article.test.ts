@@ -13,6 +13,7 @@ import {
   type ArticleInput,
 } from '../../functions/core/article.ts';
 import type { FieldIssue } from '../../functions/core/errors.ts';
+import { MAX_HTML_ELEMENTS } from '../../functions/core/text.ts';
 
 const seed = JSON.parse(readFileSync(new URL('../../examples/articles.json', import.meta.url), 'utf8')) as {
   articles: Record<string, unknown>[];
@@ -184,6 +185,21 @@ describe('validateArticle', () => {
     expect(issues(item({ body: '<b>'.repeat(300) })).map((i) => i.field)).toEqual(['articles.0.body']);
   });
 
+  it('refuses a body or summary with more HTML elements than the converter takes, saying so', () => {
+    const crowded = 'x<br>'.repeat(MAX_HTML_ELEMENTS + 1);
+    expect(issues(item({ body: crowded, summary: crowded }))).toEqual([
+      { field: 'articles.0.body', message: `must not contain more than ${MAX_HTML_ELEMENTS} HTML elements` },
+      { field: 'articles.0.summary', message: `must not contain more than ${MAX_HTML_ELEMENTS} HTML elements` },
+    ]);
+    expect(valid(item({ body: 'x<br>'.repeat(MAX_HTML_ELEMENTS) })).body).toHaveLength(5 * MAX_HTML_ELEMENTS);
+  });
+
+  it('refuses a title made only of invisible characters', () => {
+    expect(issues(item({ title: '\u200B\u202E\u2066\u200D' }))).toEqual([
+      { field: 'articles.0.title', message: 'must contain text, not only markup' },
+    ]);
+  });
+
   it('reports every bad field of an item at once', () => {
     const fields = issues(item({ title: '', source: 3, url: 'javascript:x', publishedAt: 'soon' })).map((i) => i.field);
     expect(fields.sort()).toEqual(['articles.0.publishedAt', 'articles.0.source', 'articles.0.title', 'articles.0.url']);
@@ -299,6 +315,26 @@ describe('toArticle', () => {
     const { article } = toArticle(valid(item({ title: 'Trump&#8217;s   <b>plan</b>', source: 'AT&amp;T\tWire' })), INGESTED_AT);
     expect(article.title).toBe('Trump’s plan');
     expect(article.source).toBe('AT&T Wire');
+  });
+
+  it.each(['', '   ', '\n\t ', '<p> </p>', '<img src=x>'])('uses the summary when the body %j has no text', (body) => {
+    const withSummary = valid(item({ url: undefined, body, summary: '<p>The summary.</p>' }));
+    const { article } = toArticle(withSummary, INGESTED_AT);
+    expect(article.text).toBe('The summary.');
+    expect(article.id).toBe(articleId(valid(item({ url: undefined, body: 'The summary.' }))));
+  });
+
+  it('keeps a body with text over the summary', () => {
+    expect(toArticle(valid(item({ body: 'Body.', summary: 'Summary.' })), INGESTED_AT).article.text).toBe('Body.');
+  });
+
+  it('stores the title and source without bidi controls or zero-width characters', () => {
+    const { article } = toArticle(
+      valid(item({ title: 'Pay\u200BPal \u202Eexe.txt', source: '\u2066Example\u2069 Gazette\uFEFF' })),
+      INGESTED_AT,
+    );
+    expect(article.title).toBe('PayPal exe.txt');
+    expect(article.source).toBe('Example Gazette');
   });
 
   it('uses the summary when there is no body, and empty text when there is neither', () => {

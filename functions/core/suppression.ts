@@ -1,0 +1,71 @@
+/**
+ * Mailbox feedback from SES: a permanent bounce or a complaint suppresses the address for good.
+ * SES pauses accounts whose bounce or complaint rates climb, so this is not optional.
+ */
+import { z } from 'zod';
+import type { Clock, SubscriberStore } from '../ports.ts';
+import { emailSchema } from './subscriber.ts';
+import type { SubscriberStatus } from './types.ts';
+import { parseOrThrow } from './validation.ts';
+
+const recipients = z.array(z.object({ emailAddress: z.string() })).default([]);
+
+/**
+ * SES's event-publishing shape (`eventType`, from a configuration set) and its older
+ * identity-notification shape (`notificationType`); only the fields we act on are checked.
+ */
+export const sesFeedbackSchema = z
+  .looseObject({
+    eventType: z.string().optional(),
+    notificationType: z.string().optional(),
+    bounce: z.looseObject({ bounceType: z.string(), bouncedRecipients: recipients }).optional(),
+    complaint: z.looseObject({ complainedRecipients: recipients }).optional(),
+  })
+  .refine((event) => event.eventType ?? event.notificationType, { message: 'must carry eventType or notificationType' });
+
+export type SesFeedback = z.infer<typeof sesFeedbackSchema>;
+
+export interface SuppressionReport {
+  suppressed: { email: string; status: SubscriberStatus }[];
+  /** Transient bounces and deliveries: counted by the caller, never a reason to stop mailing. */
+  ignored: number;
+}
+
+/** Addresses from SES are mostly well formed; one that is not is skipped, not fatal for the rest. */
+function addresses(list: { emailAddress: string }[]): string[] {
+  return list.flatMap(({ emailAddress }) => {
+    const bare = /<([^<>]+)>\s*$/.exec(emailAddress)?.[1] ?? emailAddress;
+    const parsed = emailSchema.safeParse(bare);
+    return parsed.success ? [parsed.data] : [];
+  });
+}
+
+function verdict(event: SesFeedback): { status: 'bounced' | 'complained'; emails: string[] } | undefined {
+  const type = event.eventType ?? event.notificationType;
+  if (type === 'Bounce' && event.bounce?.bounceType === 'Permanent') {
+    return { status: 'bounced', emails: addresses(event.bounce.bouncedRecipients) };
+  }
+  if (type === 'Complaint' && event.complaint) {
+    return { status: 'complained', emails: addresses(event.complaint.complainedRecipients) };
+  }
+  return undefined;
+}
+
+export async function applySesFeedback(
+  input: unknown,
+  deps: { subscribers: SubscriberStore; clock: Clock },
+): Promise<SuppressionReport> {
+  const event = parseOrThrow(sesFeedbackSchema, input, 'SES event');
+  const found = verdict(event);
+  if (!found) return { suppressed: [], ignored: 1 };
+  const at = deps.clock.now().toISOString();
+  const suppressed: SuppressionReport['suppressed'] = [];
+  for (const email of found.emails) {
+    const subscriber = await deps.subscribers.get(email);
+    // A complaint outranks a bounce: it is the one that can get the account paused.
+    if (!subscriber || subscriber.status === 'complained' || subscriber.status === found.status) continue;
+    await deps.subscribers.put({ ...subscriber, status: found.status, updatedAt: at });
+    suppressed.push({ email, status: found.status });
+  }
+  return { suppressed, ignored: 0 };
+}

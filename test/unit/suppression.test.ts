@@ -1,0 +1,57 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { ValidationError } from '../../functions/core/errors.ts';
+import { applySesFeedback } from '../../functions/core/suppression.ts';
+import permanentBounce from '../fixtures/events/ses-bounce-permanent.json' with { type: 'json' };
+import transientBounce from '../fixtures/events/ses-bounce-transient.json' with { type: 'json' };
+import complaint from '../fixtures/events/ses-complaint.json' with { type: 'json' };
+import { aSubscriber, FakeClock, MemorySubscriberStore } from '../support/fakes.ts';
+
+let subscribers: MemorySubscriberStore;
+let deps: { subscribers: MemorySubscriberStore; clock: FakeClock };
+
+beforeEach(async () => {
+  subscribers = new MemorySubscriberStore();
+  deps = { subscribers, clock: new FakeClock('2026-11-26T08:00:00.000Z') };
+  for (const email of ['gone@example.com', 'full@example.com', 'annoyed@example.com']) {
+    await subscribers.put(aSubscriber({ email }));
+  }
+});
+
+describe('applySesFeedback', () => {
+  it('marks a permanently bounced reader bounced, which takes them out of the send slots', async () => {
+    const report = await applySesFeedback(permanentBounce, deps);
+    expect(report.suppressed).toEqual([{ email: 'gone@example.com', status: 'bounced' }]);
+    expect(subscribers.peek('gone@example.com')?.status).toBe('bounced');
+    const due = [];
+    for await (const reader of subscribers.listDue([{ timezone: 'Europe/London', hour: 7 }])) due.push(reader.email);
+    expect(due).not.toContain('gone@example.com');
+  });
+
+  it('marks a complaining reader complained, matching the address case-insensitively', async () => {
+    await applySesFeedback(complaint, deps);
+    expect(subscribers.peek('annoyed@example.com')?.status).toBe('complained');
+  });
+
+  it('counts a transient bounce without suppressing anyone', async () => {
+    expect(await applySesFeedback(transientBounce, deps)).toEqual({ suppressed: [], ignored: 1 });
+    expect(subscribers.peek('full@example.com')?.status).toBe('confirmed');
+  });
+
+  it('ignores delivery events and addresses it does not know', async () => {
+    expect(await applySesFeedback({ eventType: 'Delivery', delivery: {} }, deps)).toEqual({ suppressed: [], ignored: 1 });
+    const stranger = structuredClone(permanentBounce);
+    stranger.bounce.bouncedRecipients[0]!.emailAddress = 'stranger@example.com';
+    expect((await applySesFeedback(stranger, deps)).suppressed).toEqual([]);
+  });
+
+  it('never downgrades a complaint to a bounce', async () => {
+    await subscribers.put(aSubscriber({ email: 'gone@example.com', status: 'complained' }));
+    await applySesFeedback(permanentBounce, deps);
+    expect(subscribers.peek('gone@example.com')?.status).toBe('complained');
+  });
+
+  it('refuses something that is not an SES event', async () => {
+    await expect(applySesFeedback({ hello: 'world' }, deps)).rejects.toBeInstanceOf(ValidationError);
+    await expect(applySesFeedback('nope', deps)).rejects.toBeInstanceOf(ValidationError);
+  });
+});
