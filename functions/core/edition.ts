@@ -3,6 +3,7 @@ import { createHmac } from 'node:crypto';
 import type { DigestView, PersonalLinkSlots, Renderer } from '../ports.ts';
 import { linkTo, type Settings } from './settings.ts';
 import { summarise } from './summarise.ts';
+import { defangLinks } from './text.ts';
 import { signToken } from './tokens.ts';
 import type { Article, Edition, OutgoingEmail, Story } from './types.ts';
 
@@ -20,16 +21,20 @@ export function editionId(since: string, cutoff: string): string {
   return `${compactUtc(cutoff)}-${compactUtc(since)}`;
 }
 
+/**
+ * Article text is shown, never linked: mail clients turn URLs and bare domains in text into
+ * links, so the shown text has them defanged. Only the validated article URL becomes a link.
+ */
 export function toStory(article: Article): Story {
   return {
     articleId: article.id,
-    title: article.title,
+    title: defangLinks(article.title),
     url: article.url,
-    source: article.source,
+    source: defangLinks(article.source),
     publishedAt: article.publishedAt,
     ingestedAt: article.ingestedAt,
     topics: article.topics,
-    summary: summarise({ title: article.title, text: article.text }),
+    summary: summarise({ title: article.title, text: article.text }).map(defangLinks),
   };
 }
 

