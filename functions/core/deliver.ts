@@ -19,8 +19,8 @@ export interface DeliverDeps {
   mailer: Mailer;
   clock: Clock;
   settings: Settings;
-  /** Editions are immutable once planned, so a warm sender reads each one once. */
-  editionCache?: Map<string, Edition>;
+  /** Editions are immutable once planned, so a warm sender reads each one once, even with concurrent jobs. */
+  editionCache?: Map<string, Promise<Edition>>;
 }
 
 export type DeliverOutcome = 'sent' | 'duplicate' | 'not-subscribed' | 'already-served-today';
@@ -29,13 +29,17 @@ export class EditionMissingError extends NotFoundError {
   override name = 'EditionMissingError';
 }
 
-async function loadEdition(id: string, deps: DeliverDeps): Promise<Edition> {
+function loadEdition(id: string, deps: DeliverDeps): Promise<Edition> {
   const cached = deps.editionCache?.get(id);
   if (cached) return cached;
-  const edition = await deps.editions.get(id);
-  if (!edition) throw new EditionMissingError(`Edition ${id} does not exist.`);
-  deps.editionCache?.set(id, edition);
-  return edition;
+  const loading = deps.editions.get(id).then((edition) => {
+    if (!edition) throw new EditionMissingError(`Edition ${id} does not exist.`);
+    return edition;
+  });
+  deps.editionCache?.set(id, loading);
+  // A failed read is not cached: the next job tries again.
+  loading.catch(() => deps.editionCache?.delete(id));
+  return loading;
 }
 
 export async function deliverDigest(job: DeliveryJob, deps: DeliverDeps): Promise<DeliverOutcome> {

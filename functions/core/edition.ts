@@ -39,17 +39,18 @@ export function toStory(article: Article): Story {
 }
 
 /** A publishedAt in the future (a typo, or a publisher gaming the order) counts as the ingest time. */
-function storyTime(story: Story): number {
+function storyTime(story: Pick<Story, 'publishedAt' | 'ingestedAt'>): number {
   const ingested = Date.parse(story.ingestedAt);
   return story.publishedAt ? Math.min(Date.parse(story.publishedAt), ingested) : ingested;
 }
 
 /** Newest first; publishedAt only orders, it never drops a story (sample articles can be months old). */
 export function selectStories(articles: readonly Article[], maxStories: number): Story[] {
-  return articles
-    .map(toStory)
+  // Order and cut first: summarising is the costly step, and only the stories shown need it.
+  return [...articles]
     .sort((a, b) => storyTime(b) - storyTime(a) || a.title.localeCompare(b.title))
-    .slice(0, maxStories);
+    .slice(0, maxStories)
+    .map(toStory);
 }
 
 /** Cuts by code point, so an emoji or other astral character is never split in half. */

@@ -83,9 +83,23 @@ function localRunDate(cutoff: string, timezone: string): string {
 }
 
 /** One digest per local day: a reader who moved their hour, or got a send-now, waits for tomorrow. */
-export function hadTodaysDigest(reader: Subscriber, cutoff: string): boolean {
+export function hadTodaysDigest(reader: Subscriber, cutoff: string, runDate = localRunDate): boolean {
   if (!reader.lastDigestCutoff) return false;
-  return localRunDate(reader.lastDigestCutoff, reader.timezone) === localRunDate(cutoff, reader.timezone);
+  return runDate(reader.lastDigestCutoff, reader.timezone) === runDate(cutoff, reader.timezone);
+}
+
+/** Readers share a few zones and watermarks, and Intl formatting is the planner's costliest step per reader. */
+function memoisedRunDate(): typeof localRunDate {
+  const dates = new Map<string, string>();
+  return (cutoff, timezone) => {
+    const key = `${timezone} ${cutoff}`;
+    let date = dates.get(key);
+    if (date === undefined) {
+      date = localRunDate(cutoff, timezone);
+      dates.set(key, date);
+    }
+    return date;
+  };
 }
 
 interface WindowGroup {
@@ -100,6 +114,7 @@ export async function planDigest(mode: PlanMode, deps: PlanDeps): Promise<PlanRe
   const { slot, cutoff } = planWindow(now, mode);
   const readers = mode === 'scheduled' ? deps.subscribers.listDue(dueSlots(slot)) : deps.subscribers.listConfirmed();
   const groups = new Map<string, WindowGroup>();
+  const runDate = memoisedRunDate();
   const report: PlanReport = { cutoff, editions: [], enqueued: 0, skipped: { alreadySentToday: 0, nothingNew: 0 } };
 
   const flush = async (group: WindowGroup): Promise<void> => {
@@ -111,7 +126,7 @@ export async function planDigest(mode: PlanMode, deps: PlanDeps): Promise<PlanRe
 
   for await (const reader of readers) {
     if (reader.status !== 'confirmed') continue;
-    if (hadTodaysDigest(reader, cutoff)) {
+    if (hadTodaysDigest(reader, cutoff, runDate)) {
       report.skipped.alreadySentToday += 1;
       continue;
     }

@@ -203,8 +203,9 @@ const CONTROL_CHARS = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\uFEFF]/g;
 // Embeddings, overrides and isolates reorder the text around them, so a title can be made to
 // read differently from what it says. The marks (LRM, RLM, ALM) only nudge and stay in body text.
 const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/g;
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-const HORIZONTAL_SPACE = /[^\S\n]+/g;
+// Runs of two or more, or any one that is not a plain space: rewriting every single space was
+// the most expensive step of ingest.
+const HORIZONTAL_SPACE = /[^\S\n]{2,}|[^\S\n ]/g;
 
 /**
  * NFC, no control characters except tab and newline, no bidi embeddings, overrides or
@@ -212,8 +213,9 @@ const HORIZONTAL_SPACE = /[^\S\n]+/g;
  * a row, trimmed. Zero-width joiners stay: emoji sequences and Persian need them.
  */
 export function normaliseText(s: string): string {
+  // Lone surrogates become U+FFFD, so the text is valid UTF-16 for JSON, DynamoDB and MIME.
   return s
-    .replace(LONE_SURROGATE, '\uFFFD')
+    .toWellFormed()
     .normalize('NFC')
     .replace(/\r\n?/g, '\n')
     .replace(/\u2029/g, '\n\n')

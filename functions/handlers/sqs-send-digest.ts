@@ -21,7 +21,7 @@ export const deliveryJobSchema = z.object({
 const CONCURRENCY = 5;
 
 export function sendDigestHandler(deps: DepsProvider): (event: SQSEvent) => Promise<SQSBatchResponse> {
-  const editionCache = new Map<string, Edition>();
+  const editionCache = new Map<string, Promise<Edition>>();
   return async (event) => {
     const app = await deps();
     const failures: SQSBatchResponse['batchItemFailures'] = [];

@@ -18,7 +18,7 @@ export type OutcomeListener = (job: DeliveryJob, outcome: DeliverOutcome | 'fail
 /** App deps against the emulators, with the in-process queue standing in for SQS. */
 export function createLocalDeps(settings: LocalSettings, onOutcome?: OutcomeListener): AppDeps & { queue: Queue } {
   const deps = createAppDeps(settings.config, settings.config.TOKEN_SECRET ?? '');
-  const editionCache = new Map<string, Edition>();
+  const editionCache = new Map<string, Promise<Edition>>();
   const queue = new InProcessQueue({
     deliver: (job) => deliverDigest(job, { ...deps, editionCache }),
     onOutcome,

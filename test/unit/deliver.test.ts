@@ -140,7 +140,7 @@ describe('deliverDigest', () => {
   });
 
   it('reads each edition once when given a cache', async () => {
-    const cache = new Map<string, Edition>();
+    const cache = new Map<string, Promise<Edition>>();
     await subscribers.put(aSubscriber({ email: 'second@example.com' }));
     const before = editions.reads;
 
