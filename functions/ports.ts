@@ -32,7 +32,11 @@ export interface TimeSlot {
 
 export interface SubscriberStore {
   get(email: string): Promise<Subscriber | undefined>;
-  /** Writes the whole record; keeps the sparse due-slot index in step with status, zone and hour. */
+  /**
+   * Writes the record; keeps the sparse due-slot index in step with status, zone and hour. The
+   * watermark (lastDigestCutoff, lastEditionId) is only taken for a new record: after that only
+   * recordDigest moves it, so a put from a stale read cannot roll it back.
+   */
   put(subscriber: Subscriber): Promise<void>;
   /** Confirmed readers whose (zone, local send hour) is one of the given slots, read from the slot index. */
   listDue(slots: readonly TimeSlot[]): AsyncIterable<Subscriber>;

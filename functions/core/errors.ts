@@ -44,10 +44,6 @@ export class InvalidTokenError extends Error {
   }
 }
 
-export class RateLimitedError extends Error {
-  override name = 'RateLimitedError';
-}
-
 /** A stored item that does not match the schema: a bug or a manual edit, never the caller's fault. */
 export class CorruptRecordError extends Error {
   override name = 'CorruptRecordError';

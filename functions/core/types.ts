@@ -58,7 +58,7 @@ export interface Story {
   summary: string[];
 }
 
-export type EditionStatus = 'planned' | 'sending' | 'done';
+export type EditionStatus = 'planned' | 'sending';
 
 export interface Edition {
   /** `<cutoff>-<since>` in compact UTC form, e.g. 20261126T070000-20261125T070000; deterministic so a repeated run finds the same edition. */
@@ -79,7 +79,7 @@ export interface Edition {
   recipients: number;
 }
 
-export type DeliveryStatus = 'claimed' | 'sent' | 'failed' | 'skipped';
+export type DeliveryStatus = 'claimed' | 'sent' | 'failed';
 
 export interface Delivery {
   editionId: string;

@@ -8,7 +8,6 @@ import {
   InvalidTokenError,
   NotFoundError,
   PayloadTooLargeError,
-  RateLimitedError,
   UnauthorizedError,
   ValidationError,
   type FieldIssue,
@@ -128,9 +127,6 @@ function describe(error: unknown): ErrorShape {
   }
   if (error instanceof NotFoundError) {
     return { status: 404, code: 'not_found', title: 'Not found', message: error.message };
-  }
-  if (error instanceof RateLimitedError) {
-    return { status: 429, code: 'rate_limited', title: 'Slow down', message: error.message };
   }
   return { status: 500, code: 'internal', title: 'Something went wrong', message: 'Something went wrong on our side. Please try again later.' };
 }

@@ -296,6 +296,33 @@ describe('DynamoSubscriberStore', () => {
     expect(await subscribers.get(reader.email)).toMatchObject({ lastEditionId: 'ed-27' });
   });
 
+  it('keeps a digest recorded between a reader\'s read and their put (preferences racing a send)', async () => {
+    const reader = subscriber({ status: 'confirmed', timezone: 'Europe/Lisbon', sendHour: 7 });
+    await subscribers.put(reader);
+    const staleRead = (await subscribers.get(reader.email))!;
+
+    await subscribers.recordDigest(reader.email, 'ed-26', '2026-11-26T07:00:00.000Z');
+    await subscribers.put({ ...staleRead, sendHour: 9, confirmSentAt: undefined });
+
+    expect(await subscribers.get(reader.email)).toMatchObject({
+      sendHour: 9,
+      lastDigestCutoff: '2026-11-26T07:00:00.000Z',
+      lastEditionId: 'ed-26',
+    });
+  });
+
+  it('takes the watermark of a new record, and clears optional fields a put leaves out', async () => {
+    const reader = subscriber({ status: 'unsubscribed', unsubscribedAt: '2026-11-20T00:00:00.000Z', lastDigestCutoff: '2026-11-19T07:00:00.000Z', lastEditionId: 'ed-19' });
+    await subscribers.put(reader);
+    expect(await subscribers.get(reader.email)).toMatchObject({ lastEditionId: 'ed-19' });
+
+    const { unsubscribedAt: _dropped, ...resubscribed } = reader;
+    await subscribers.put({ ...resubscribed, status: 'pending' });
+    const stored = await subscribers.get(reader.email);
+    expect(stored?.status).toBe('pending');
+    expect(stored?.unsubscribedAt).toBeUndefined();
+  });
+
   it('does not create a reader when recording a digest for an unknown address', async () => {
     const email = `gone-${unique()}@example.com`;
 
@@ -324,7 +351,7 @@ describe('DynamoEditionStore', () => {
     await editions.setStatus(stored.id, 'sending', 1234);
 
     expect(await editions.get(stored.id)).toMatchObject({ status: 'sending', recipients: 1234 });
-    await expect(editions.setStatus(`missing-${unique()}`, 'done', 1)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(editions.setStatus(`missing-${unique()}`, 'sending', 1)).rejects.toBeInstanceOf(NotFoundError);
   });
 
   it('lists the most recent editions first, up to the limit, across query pages', async () => {

@@ -102,7 +102,11 @@ export class MemorySubscriberStore implements SubscriberStore {
   }
 
   async put(subscriber: Subscriber): Promise<void> {
-    this.#items.set(subscriber.email.toLowerCase(), copy(subscriber));
+    const existing = this.#items.get(subscriber.email.toLowerCase());
+    const watermark = existing?.lastDigestCutoff
+      ? { lastDigestCutoff: existing.lastDigestCutoff, lastEditionId: existing.lastEditionId }
+      : {};
+    this.#items.set(subscriber.email.toLowerCase(), copy({ ...subscriber, ...watermark }));
   }
 
   async *listDue(slots: readonly TimeSlot[]): AsyncIterable<Subscriber> {

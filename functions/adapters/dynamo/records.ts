@@ -65,14 +65,14 @@ export const editionRecord: z.ZodType<Edition> = z.object({
   html: text,
   text,
   placeholderNonce: name,
-  status: z.enum(['planned', 'sending', 'done']),
+  status: z.enum(['planned', 'sending']),
   recipients: z.int().min(0),
 });
 
 export const deliveryRecord: z.ZodType<Delivery> = z.object({
   editionId: name,
   email: name,
-  status: z.enum(['claimed', 'sent', 'failed', 'skipped']),
+  status: z.enum(['claimed', 'sent', 'failed']),
   claimedAt: timestamp,
   sentAt: timestamp.optional(),
   messageId: z.string().optional(),

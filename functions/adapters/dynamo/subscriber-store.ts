@@ -4,7 +4,6 @@ import {
   GetCommand,
   paginateQuery,
   paginateScan,
-  PutCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { Subscriber } from '../../core/types.ts';
@@ -20,6 +19,23 @@ import { systemClock } from '../system-clock.ts';
 /** Slot queries in flight at once: enough to hide latency for the few dozen zones due each hour. */
 const SLOT_QUERY_CONCURRENCY = 8;
 
+/**
+ * Moved only by recordDigest; put() sets them on a new record but never changes them. put()
+ * comes from a reader's own action (confirm, preferences, unsubscribe) on a record read moments
+ * earlier; were it to overwrite these, a digest recorded in between would be rolled back and its
+ * stories sent again.
+ */
+const WATERMARK_FIELDS = ['lastDigestCutoff', 'lastEditionId'] as const satisfies readonly (keyof Subscriber)[];
+
+/** Attributes put() clears when the record it is given lacks them. */
+const REMOVABLE_FIELDS = [
+  'consent',
+  'confirmedAt',
+  'unsubscribedAt',
+  'confirmSentAt',
+  'gsi2pk',
+  'gsi2sk',
+] as const;
 
 export class DynamoSubscriberStore implements SubscriberStore {
   constructor(
@@ -35,15 +51,45 @@ export class DynamoSubscriberStore implements SubscriberStore {
   }
 
   async put(subscriber: Subscriber): Promise<void> {
-    // A whole-item put drops the slot attributes of a reader who is no longer confirmed, which removes them from GSI2.
-    const slot =
-      subscriber.status === 'confirmed'
-        ? { gsi2pk: slotPartition(subscriber), gsi2sk: subscriber.email.toLowerCase() }
-        : {};
+    const confirmed = subscriber.status === 'confirmed';
+    const fields: Record<string, unknown> = {
+      ...subscriber,
+      // Only confirmed readers carry slot attributes, which is what keeps GSI2 sparse.
+      gsi2pk: confirmed ? slotPartition(subscriber) : undefined,
+      gsi2sk: confirmed ? subscriber.email.toLowerCase() : undefined,
+    };
+    const watermark = WATERMARK_FIELDS.filter((name) => fields[name] !== undefined);
+    for (const name of WATERMARK_FIELDS) delete fields[name];
+    const set = Object.entries(fields).filter(([, value]) => value !== undefined);
+    const remove = [...REMOVABLE_FIELDS].filter((name) => fields[name] === undefined);
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = {};
+    set.forEach(([name, value], i) => {
+      names[`#s${i}`] = name;
+      values[`:s${i}`] = value;
+    });
+    remove.forEach((name, i) => {
+      names[`#r${i}`] = name;
+    });
+    watermark.forEach((name, i) => {
+      names[`#w${i}`] = name;
+      values[`:w${i}`] = subscriber[name];
+    });
+    const assignments = [
+      ...set.map((_, i) => `#s${i} = :s${i}`),
+      ...watermark.map((_, i) => `#w${i} = if_not_exists(#w${i}, :w${i})`),
+    ];
+    const expression = [
+      `SET ${assignments.join(', ')}`,
+      remove.length > 0 ? `REMOVE ${remove.map((_, i) => `#r${i}`).join(', ')}` : '',
+    ].join(' ');
     await this.doc.send(
-      new PutCommand({
+      new UpdateCommand({
         TableName: this.tableName,
-        Item: { ...subscriber, ...subscriberKey(subscriber.email), ...slot },
+        Key: subscriberKey(subscriber.email),
+        UpdateExpression: expression.trim(),
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
       }),
     );
   }
