@@ -49,7 +49,9 @@ export function subscribePage(args: SubscribePageArgs = {}, site: PageSite = {})
     const raw = args.values?.[name];
     return typeof raw === 'string' ? raw : undefined;
   };
-  const timezone = value('timezone')?.trim() || DEFAULT_TIMEZONE;
+  // The zone is a hidden field: one the server refused must not come back, or the form could never be sent.
+  const zoneRefused = issues.some((issue) => issue.field === 'timezone');
+  const timezone = (zoneRefused ? undefined : value('timezone')?.trim()) || DEFAULT_TIMEZONE;
   const sendHour = parseHour(value('sendHour')) ?? DEFAULT_SEND_HOUR;
 
   const fieldError = (field: string): { id: string; message: Markup } | undefined => {

@@ -115,6 +115,17 @@ describe('subscribePage', () => {
     expect(timezone).toContain('data-detect="true"');
   });
 
+  it('sends UTC next time when the browser\'s zone was refused, so the hidden field cannot block the form', () => {
+    const html = subscribePage({
+      error: [{ field: 'timezone', message: 'must be an IANA time zone such as Europe/London' }],
+      values: { email: 'reader@example.com', sendHour: '8', timezone: 'Etc/GMT+5' },
+    });
+    const timezone = attr(html, /<input[^>]*id="timezone"[^>]*>/);
+    expect(timezone).toContain('value="UTC"');
+    expect(timezone).toContain('data-detect="false"');
+    expect(html).toContain('Time zone: must be an IANA time zone');
+  });
+
   it('refills the form with what the reader sent, escaped', () => {
     const html = subscribePage({
       values: { email: HOSTILE, sendHour: '21', timezone: `Europe/Paris${HOSTILE}` },
