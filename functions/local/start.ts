@@ -38,7 +38,7 @@ async function main(): Promise<void> {
 
   const emulators: RunningEmulator[] = [];
   emulators.push(await startDynamoEmulator({ port: settings.dynamoPort, path: join(settings.dataDir, 'dynamodb') }));
-  emulators.push(await startSesEmulator({ port: settings.sesPort }));
+  emulators.push(await startSesEmulator({ port: settings.sesPort, inboxFile: join(settings.dataDir, 'inbox.json') }));
   await ensureTable(createDynamoClient({ region: settings.config.AWS_REGION, endpoint: settings.config.DYNAMODB_ENDPOINT }), settings.config.TABLE_NAME);
 
   const deps = createLocalDeps(settings, (job, outcome, error) => {

@@ -156,10 +156,11 @@ describe('the local stack, toured as a new user', () => {
     await expect(fetch(`${stack.apiUrl}/health`)).rejects.toThrow();
   });
 
-  it('npm start over the same DATA_DIR keeps the articles, the API key, the ledger and the links', async () => {
+  it('npm start over the same DATA_DIR keeps the articles, the API key, the ledger, the inbox and the links', async () => {
     const { PORT, SES_PORT, DYNAMODB_PORT } = stack.env as Record<'PORT' | 'SES_PORT' | 'DYNAMODB_PORT', string>;
     restarted = await startLocalStack({ dataDir: stack.dataDir, env: { PORT, SES_PORT, DYNAMODB_PORT }, via: 'npm' });
     expect(restarted.apiKey).toBe(stack.apiKey);
+    expect((await inboxEmails(restarted)).map((email) => email.messageId)).toContain(digest?.messageId);
 
     const ingest = await runCli(['ingest', 'examples/articles.json'], restarted.env);
     expect(ingest.stdout).toContain('created 0, duplicate 4, rejected 0, failed 0');
