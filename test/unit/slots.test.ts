@@ -138,3 +138,32 @@ describe('localTime', () => {
     expect(localTime(new Date('2026-06-01T18:30:00Z'), 'Asia/Kolkata').date).toBe('2026-06-02');
   });
 });
+
+describe('dueSlots across a spring-forward gap', () => {
+  it('makes New York readers of the skipped 02:00 due at 03:00 on the day clocks go forward', () => {
+    // 2026-03-08 07:00 UTC is 03:00 EDT; an hour earlier it was 01:00 EST, so 02:00 never happened.
+    const slots = dueSlots(new Date('2026-03-08T07:00:00.000Z'), ['America/New_York']);
+    expect(slots).toEqual([
+      { timezone: 'America/New_York', hour: 3 },
+      { timezone: 'America/New_York', hour: 2 },
+    ]);
+  });
+
+  it('adds nothing on an ordinary hour or when clocks go back', () => {
+    expect(dueSlots(new Date('2026-03-09T07:00:00.000Z'), ['America/New_York'])).toEqual([
+      { timezone: 'America/New_York', hour: 3 },
+    ]);
+    // 2026-11-01 06:00 UTC is 01:00 EST, an hour after 01:00 EDT: the hour repeats, none is skipped.
+    expect(dueSlots(new Date('2026-11-01T06:00:00.000Z'), ['America/New_York'])).toEqual([
+      { timezone: 'America/New_York', hour: 1 },
+    ]);
+  });
+
+  it('covers the skipped hour in London too', () => {
+    // 2026-03-29 01:00 UTC: 01:00 GMT became 02:00 BST, so local 01:00 never happened.
+    expect(dueSlots(new Date('2026-03-29T01:00:00.000Z'), ['Europe/London'])).toEqual([
+      { timezone: 'Europe/London', hour: 2 },
+      { timezone: 'Europe/London', hour: 1 },
+    ]);
+  });
+});
