@@ -42,6 +42,11 @@ export interface SubscriberStore {
   listDue(slots: readonly TimeSlot[]): AsyncIterable<Subscriber>;
   /** Every confirmed reader, whatever their hour. */
   listConfirmed(): AsyncIterable<Subscriber>;
+  /**
+   * The zones confirmed readers use, spelled as stored. The hourly run visits only these: a few
+   * dozen queries instead of one per zone on Earth, and immune to a runtime renaming a zone.
+   */
+  listTimeZones(): Promise<string[]>;
   /** Moves the reader's watermark forward to `cutoff`; never backwards. */
   recordDigest(email: string, editionId: string, cutoff: string): Promise<void>;
 }

@@ -62,6 +62,10 @@ export class LeanSubscriberStore implements SubscriberStore {
     for (const reader of this.#byEmail.values()) if (reader.status === 'confirmed') yield reader;
   }
 
+  async listTimeZones(): Promise<string[]> {
+    return [...new Set([...this.#bySlot.keys()].map((key) => key.slice(0, key.lastIndexOf('#'))))];
+  }
+
   async recordDigest(email: string, editionId: string, cutoff: string): Promise<void> {
     const reader = this.#byEmail.get(email.toLowerCase());
     if (!reader || (reader.lastDigestCutoff !== undefined && reader.lastDigestCutoff >= cutoff)) return;

@@ -112,7 +112,10 @@ interface WindowGroup {
 export async function planDigest(mode: PlanMode, deps: PlanDeps): Promise<PlanReport> {
   const now = deps.clock.now();
   const { slot, cutoff } = planWindow(now, mode);
-  const readers = mode === 'scheduled' ? deps.subscribers.listDue(dueSlots(slot)) : deps.subscribers.listConfirmed();
+  const readers =
+    mode === 'scheduled'
+      ? deps.subscribers.listDue(dueSlots(slot, await deps.subscribers.listTimeZones()))
+      : deps.subscribers.listConfirmed();
   const groups = new Map<string, WindowGroup>();
   const runDate = memoisedRunDate();
   const report: PlanReport = { cutoff, editions: [], enqueued: 0, skipped: { alreadySentToday: 0, nothingNew: 0 } };

@@ -323,6 +323,16 @@ describe('DynamoSubscriberStore', () => {
     expect(stored?.unsubscribedAt).toBeUndefined();
   });
 
+  it('lists the zones of confirmed readers, as stored, for the hourly run', async () => {
+    await subscribers.put(subscriber({ status: 'pending', timezone: 'Pacific/Chatham' }));
+    await subscribers.put(subscriber({ status: 'confirmed', timezone: 'Asia/Kolkata' }));
+    await subscribers.put(subscriber({ status: 'confirmed', timezone: 'Asia/Kolkata' }));
+    const zones = await subscribers.listTimeZones();
+    expect(zones).toContain('Asia/Kolkata');
+    expect(zones.filter((zone) => zone === 'Asia/Kolkata')).toHaveLength(1);
+    expect(zones).not.toContain('Pacific/Chatham');
+  });
+
   it('does not create a reader when recording a digest for an unknown address', async () => {
     const email = `gone-${unique()}@example.com`;
 

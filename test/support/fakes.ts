@@ -109,6 +109,11 @@ export class MemorySubscriberStore implements SubscriberStore {
     this.#items.set(subscriber.email.toLowerCase(), copy({ ...subscriber, ...watermark }));
   }
 
+  async listTimeZones(): Promise<string[]> {
+    const zones = [...this.#items.values()].filter((r) => r.status === 'confirmed').map((r) => r.timezone);
+    return [...new Set(zones)].sort();
+  }
+
   async *listDue(slots: readonly TimeSlot[]): AsyncIterable<Subscriber> {
     for (const reader of [...this.#items.values()]) {
       const due = slots.some((slot) => slot.timezone === reader.timezone && slot.hour === reader.sendHour);

@@ -385,3 +385,15 @@ describe('planDigest, the settle margin and late runs', () => {
     expect(w.recipients()).toEqual(['kolkata@example.com']);
   });
 });
+
+describe('planDigest and zone names', () => {
+  it('finds a reader whose zone is stored under another name than the runtime lists (Asia/Kolkata vs Asia/Calcutta)', async () => {
+    const w = world('2026-11-26T07:00:30.000Z');
+    await w.add(
+      aSubscriber({ email: 'alias@example.com', timezone: 'Asia/Kolkata', sendHour: 12 }),
+      anArticle({ ingestedAt: '2026-11-26T05:00:00.000Z' }),
+    );
+    await planDigest('scheduled', w.deps);
+    expect(w.recipients()).toEqual(['alias@example.com']);
+  });
+});

@@ -33,6 +33,9 @@ export function deliveryKey(editionId: string, email: string): ItemKey {
   return { pk: `ED#${editionId}`, sk: `TO#${email.toLowerCase()}` };
 }
 
+/** One item listing every zone a confirmed reader has ever used: the zones the hourly run visits. */
+export const ZONES_KEY: ItemKey = { pk: 'ZONES', sk: 'ZONES' };
+
 export function apiKeyKey(hash: string): ItemKey {
   return { pk: `KEY#${hash}`, sk: 'KEY' };
 }

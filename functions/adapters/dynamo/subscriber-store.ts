@@ -6,11 +6,13 @@ import {
   paginateScan,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { CorruptRecordError } from '../../core/errors.ts';
 import type { Subscriber } from '../../core/types.ts';
 import type { Clock, SubscriberStore, TimeSlot } from '../../ports.ts';
 import { isConditionalCheckFailed } from './aws-errors.ts';
 import { toUtcIso } from './item-time.ts';
-import { keyOf, subscriberKey } from './keys.ts';
+import { keyOf, subscriberKey, ZONES_KEY } from './keys.ts';
 import { mergeAsync } from './merge-async.ts';
 import { parseRecord, subscriberRecord } from './records.ts';
 import { TABLE } from './schema.ts';
@@ -26,6 +28,8 @@ const SLOT_QUERY_CONCURRENCY = 8;
  * stories sent again.
  */
 const WATERMARK_FIELDS = ['lastDigestCutoff', 'lastEditionId'] as const satisfies readonly (keyof Subscriber)[];
+
+const zonesRecord = z.set(z.string());
 
 /** Attributes put() clears when the record it is given lacks them. */
 const REMOVABLE_FIELDS = [
@@ -52,6 +56,8 @@ export class DynamoSubscriberStore implements SubscriberStore {
 
   async put(subscriber: Subscriber): Promise<void> {
     const confirmed = subscriber.status === 'confirmed';
+    // Registered before the reader enters the slot index, so no confirmed reader is in a zone the run skips.
+    if (confirmed) await this.registerTimeZone(subscriber.timezone);
     const fields: Record<string, unknown> = {
       ...subscriber,
       // Only confirmed readers carry slot attributes, which is what keeps GSI2 sparse.
@@ -90,6 +96,26 @@ export class DynamoSubscriberStore implements SubscriberStore {
         UpdateExpression: expression.trim(),
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
+      }),
+    );
+  }
+
+  async listTimeZones(): Promise<string[]> {
+    const { Item } = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: ZONES_KEY, ConsistentRead: true }),
+    );
+    const zones = zonesRecord.safeParse(Item?.['zones'] ?? new Set());
+    if (!zones.success) throw new CorruptRecordError(`The zone list (${ZONES_KEY.pk}) is not a set of strings.`);
+    return [...zones.data].sort();
+  }
+
+  private async registerTimeZone(timezone: string): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: ZONES_KEY,
+        UpdateExpression: 'ADD zones :zone',
+        ExpressionAttributeValues: { ':zone': new Set([timezone]) },
       }),
     );
   }
