@@ -5,11 +5,10 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
-import { createDynamoClient, toDocumentClient } from '../../functions/adapters/dynamo/client.ts';
-import { ensureTable } from '../../functions/adapters/dynamo/create-table.ts';
 import { editionKey } from '../../functions/adapters/dynamo/keys.ts';
 import { createSesClient } from '../../functions/adapters/ses-mailer.ts';
-import { startDynamoEmulator, startSesEmulator } from '../../functions/local/emulators.ts';
+import { startSesEmulator } from '../../functions/local/emulators.ts';
+import { startDynalite } from '../../test/support/dynamo.ts';
 
 /** Requests an SDK client made, by command name, counting each HTTP attempt (retries included). */
 export class RequestCounter {
@@ -53,21 +52,8 @@ export interface BenchDynamo {
 }
 
 export async function startBenchDynamo(): Promise<BenchDynamo> {
-  const emulator = await startDynamoEmulator({ port: 0 });
-  const client = createDynamoClient({ region: 'us-east-1', endpoint: emulator.endpoint });
-  const doc = toDocumentClient(client);
-  const tableName = 'digest-bench';
+  const { client, doc, tableName, stop } = await startDynalite();
   const requests = new RequestCounter();
-  const stop = async () => {
-    client.destroy();
-    await emulator.close();
-  };
-  try {
-    await ensureTable(client, tableName);
-  } catch (error) {
-    await stop();
-    throw error;
-  }
   requests.attachTo(client);
   return {
     client,

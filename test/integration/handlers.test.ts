@@ -11,7 +11,7 @@ import { loadConfig } from '../../functions/adapters/config.ts';
 import { generateApiKey, newApiKeyRecord } from '../../functions/core/api-keys.ts';
 import { canonicalTimeZone } from '../../functions/core/slots.ts';
 import { signToken } from '../../functions/core/tokens.ts';
-import type { DeliveryJob } from '../../functions/core/types.ts';
+import type { DeliveryJob, Subscriber } from '../../functions/core/types.ts';
 import { planDigestHandler } from '../../functions/handlers/schedule-plan-digest.ts';
 import { sendDigestHandler } from '../../functions/handlers/sqs-send-digest.ts';
 import { sesEventsHandler } from '../../functions/handlers/sns-ses-events.ts';
@@ -31,6 +31,11 @@ class RecordingQueue implements Queue {
   async enqueue(jobs: readonly DeliveryJob[]): Promise<void> {
     this.jobs.push(...jobs);
   }
+}
+
+function aConfirmedReader(email: string): Subscriber {
+  const now = new Date().toISOString();
+  return { email, status: 'confirmed', timezone: 'UTC', sendHour: 7, topics: [], createdAt: now, updatedAt: now };
 }
 
 function sqsEvent(jobs: readonly DeliveryJob[]): SQSEvent {
@@ -316,15 +321,7 @@ describe('plan and send the digest', () => {
 describe('SES feedback through SNS', () => {
   it('suppresses a reader after a permanent bounce, so the next plan leaves them out', async () => {
     const now = new Date().toISOString();
-    await deps.subscribers.put({
-      email: 'gone@example.com',
-      status: 'confirmed',
-      timezone: 'UTC',
-      sendHour: 7,
-      topics: [],
-      createdAt: now,
-      updatedAt: now,
-    });
+    await deps.subscribers.put(aConfirmedReader('gone@example.com'));
     const snsEvent: SNSEvent = {
       Records: [
         {
@@ -366,15 +363,7 @@ describe('pages', () => {
   });
 
   it('shows an unsubscribe page with a button for a GET, without unsubscribing', async () => {
-    await deps.subscribers.put({
-      email: 'stay@example.com',
-      status: 'confirmed',
-      timezone: 'UTC',
-      sendHour: 7,
-      topics: [],
-      createdAt: new Date().toISOString(),
-      updatedAt: new Date().toISOString(),
-    });
+    await deps.subscribers.put(aConfirmedReader('stay@example.com'));
     const token = signToken(SECRET, 'unsubscribe', 'stay@example.com', new Date());
     const page = await fetch(`${baseUrl}/unsubscribe?token=${token}`);
     expect(page.status).toBe(200);
@@ -383,15 +372,7 @@ describe('pages', () => {
   });
 
   it('shows and saves the reader\'s send hour and zone on the preferences page', async () => {
-    await deps.subscribers.put({
-      email: 'prefs@example.com',
-      status: 'confirmed',
-      timezone: 'UTC',
-      sendHour: 7,
-      topics: [],
-      createdAt: new Date().toISOString(),
-      updatedAt: new Date().toISOString(),
-    });
+    await deps.subscribers.put(aConfirmedReader('prefs@example.com'));
     const url = `${baseUrl}/preferences?token=${signToken(SECRET, 'preferences', 'prefs@example.com', new Date())}`;
     const page = await fetch(url);
     expect(page.status).toBe(200);
