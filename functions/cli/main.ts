@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError } from 'commander';
 import { z } from 'zod';
 import type { DeliverOutcome } from '../core/deliver.ts';
+import { ConfigError } from '../adapters/config.ts';
 import { DynamoApiKeyStore } from '../adapters/dynamo/api-key-store.ts';
 import { createDocumentClient } from '../adapters/dynamo/client.ts';
 import { generateApiKey, newApiKeyRecord } from '../core/api-keys.ts';
@@ -180,6 +181,7 @@ program
   });
 
 program.parseAsync(process.argv).catch((error: unknown) => {
-  console.error(error instanceof CliError ? error.message : `Unexpected error: ${String(error)}`);
+  // Our own errors and bad settings are the user's to fix and say so; anything else is a bug.
+  console.error(error instanceof CliError || error instanceof ConfigError ? error.message : `Unexpected error: ${String(error)}`);
   process.exitCode = 1;
 });
