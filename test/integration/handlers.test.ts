@@ -362,6 +362,15 @@ describe('pages', () => {
     expect((await fetch(`${baseUrl}/editions/20200101T000000-20191231T000000`)).status).toBe(404);
   });
 
+  it('answers unknown paths with a JSON 404 and a wrong method with a JSON 405', async () => {
+    const missing = await fetch(`${baseUrl}/nope`);
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toMatchObject({ error: { code: 'not_found' } });
+    const wrongMethod = await fetch(`${baseUrl}/articles`);
+    expect(wrongMethod.status).toBe(405);
+    expect(await wrongMethod.json()).toMatchObject({ error: { code: 'method_not_allowed' } });
+  });
+
   it('shows an unsubscribe page with a button for a GET, without unsubscribing', async () => {
     await deps.subscribers.put(aConfirmedReader('stay@example.com'));
     const token = signToken(SECRET, 'unsubscribe', 'stay@example.com', new Date());

@@ -1,0 +1,82 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { DeliverOutcome } from '../../functions/core/deliver.ts';
+import type { DeliveryJob } from '../../functions/core/types.ts';
+import { everyHour } from '../../functions/local/hourly.ts';
+import { InProcessQueue } from '../../functions/local/in-process-queue.ts';
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('everyHour', () => {
+  it('runs at the top of each hour, like the cron(0 * * * ? *) schedule, until stopped', async () => {
+    vi.useFakeTimers();
+    vi.setSystemTime(new Date('2026-11-26T06:59:00.000Z'));
+    const runs: string[] = [];
+    const schedule = everyHour(async () => {
+      runs.push(new Date().toISOString());
+    });
+
+    await vi.advanceTimersByTimeAsync(59 * 1000);
+    expect(runs).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(runs).toEqual(['2026-11-26T07:00:00.000Z']);
+    await vi.advanceTimersByTimeAsync(3600 * 1000);
+    expect(runs).toEqual(['2026-11-26T07:00:00.000Z', '2026-11-26T08:00:00.000Z']);
+
+    schedule.stop();
+    await vi.advanceTimersByTimeAsync(2 * 3600 * 1000);
+    expect(runs).toHaveLength(2);
+  });
+});
+
+describe('InProcessQueue', () => {
+  const jobs: DeliveryJob[] = [
+    { editionId: 'e', email: 'a@example.com' },
+    { editionId: 'e', email: 'b@example.com' },
+  ];
+
+  it('retries a failed delivery like an SQS redelivery and reports each outcome once', async () => {
+    let failuresLeft = 1;
+    const outcomes: [string, DeliverOutcome | 'failed'][] = [];
+    const queue = new InProcessQueue({
+      retryDelayMs: 0,
+      deliver: async (job) => {
+        if (job.email === 'a@example.com' && failuresLeft-- > 0) throw new Error('SES hiccup');
+        return 'sent';
+      },
+      onOutcome: (job, outcome) => outcomes.push([job.email, outcome]),
+    });
+
+    await queue.enqueue(jobs);
+
+    expect(outcomes.sort()).toEqual([
+      ['a@example.com', 'sent'],
+      ['b@example.com', 'sent'],
+    ]);
+  });
+
+  it('gives up after maxAttempts and reports the job failed with its error, without stopping the others', async () => {
+    const outcomes: [string, DeliverOutcome | 'failed', unknown][] = [];
+    let attempts = 0;
+    const queue = new InProcessQueue({
+      maxAttempts: 3,
+      retryDelayMs: 0,
+      deliver: async (job) => {
+        if (job.email === 'a@example.com') {
+          attempts += 1;
+          throw new Error('always down');
+        }
+        return 'duplicate';
+      },
+      onOutcome: (job, outcome, error) => outcomes.push([job.email, outcome, error]),
+    });
+
+    await queue.enqueue(jobs);
+
+    expect(attempts).toBe(3);
+    expect(outcomes.find(([email]) => email === 'a@example.com')?.[1]).toBe('failed');
+    expect(String(outcomes.find(([email]) => email === 'a@example.com')?.[2])).toContain('always down');
+    expect(outcomes.find(([email]) => email === 'b@example.com')?.[1]).toBe('duplicate');
+  });
+});
