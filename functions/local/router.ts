@@ -16,8 +16,7 @@ export interface Route {
 /** API Gateway's own payload limit (10 MB) is far above ours; the handlers enforce the real limits. */
 const MAX_REQUEST_BYTES = 2 * 1024 * 1024;
 
-function matches(route: Route, method: string, path: string): boolean {
-  if (route.method !== method) return false;
+function pathMatches(route: Route, path: string): boolean {
   return route.path.endsWith('/*') ? path.startsWith(route.path.slice(0, -1)) : route.path === path;
 }
 
@@ -85,10 +84,9 @@ export function createRouter(routes: readonly Route[]): Server {
     void (async () => {
       const method = request.method ?? 'GET';
       const path = new URL(request.url ?? '/', 'http://localhost').pathname;
-      const route = routes.find((r) => matches(r, method, path));
+      const route = routes.find((r) => r.method === method && pathMatches(r, path));
       if (!route) {
-        const allowed = routes.some((r) => matches({ ...r, method: method as Route['method'] }, method, path));
-        return allowed
+        return routes.some((r) => pathMatches(r, path))
           ? plain(response, 405, 'method_not_allowed', `${method} is not allowed on ${path}.`)
           : plain(response, 404, 'not_found', `There is nothing at ${path}.`);
       }
