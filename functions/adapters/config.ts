@@ -26,6 +26,8 @@ const mailFrom = z
     return emailAddress.safeParse(address).success;
   }, 'must be an email address or "Name <address>"');
 
+const MAX_STORIES_MESSAGE = 'must be a whole number from 1 to 30';
+
 const configSchema = z
   .object({
     TABLE_NAME: z.string({ error: 'is required' }).min(1, 'is required'),
@@ -44,10 +46,10 @@ const configSchema = z
     TEMPLATES_DIR: z.string().min(1).optional(),
     // An edition item must stay under DynamoDB's 400 KB and its HTML under Gmail's 102 KB clip.
     MAX_STORIES: z.coerce
-      .number({ error: 'must be a whole number from 1 to 30' })
-      .int('must be a whole number from 1 to 30')
-      .min(1, 'must be a whole number from 1 to 30')
-      .max(30, 'must be a whole number from 1 to 30')
+      .number({ error: MAX_STORIES_MESSAGE })
+      .int(MAX_STORIES_MESSAGE)
+      .min(1, MAX_STORIES_MESSAGE)
+      .max(30, MAX_STORIES_MESSAGE)
       .default(12),
     DIGEST_NAME: z
       .string()

@@ -8,11 +8,8 @@ import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { ConfigError, loadConfig, type AppConfig } from '../adapters/config.ts';
 
-const port = z.coerce
-  .number({ error: 'must be a port number from 1 to 65535' })
-  .int('must be a port number from 1 to 65535')
-  .min(1, 'must be a port number from 1 to 65535')
-  .max(65535, 'must be a port number from 1 to 65535');
+const PORT_MESSAGE = 'must be a port number from 1 to 65535';
+const port = z.coerce.number({ error: PORT_MESSAGE }).int(PORT_MESSAGE).min(1, PORT_MESSAGE).max(65535, PORT_MESSAGE);
 
 const localEnvSchema = z.object({
   PORT: port.default(3000),
