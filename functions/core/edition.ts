@@ -35,6 +35,7 @@ export function toStory(article: Article): Story {
     ingestedAt: article.ingestedAt,
     topics: article.topics,
     summary: summarise({ title: article.title, text: article.text }).map(defangLinks),
+    alsoIn: [],
   };
 }
 
@@ -109,6 +110,7 @@ export async function buildEdition(
     subject,
     preheader,
     stories,
+    moreStories: [],
     html,
     text,
     placeholderNonce: nonce,

@@ -46,6 +46,13 @@ export interface Subscriber {
   lastEditionId?: string;
 }
 
+/** Another report of the same event, merged into a story ("also in: ..."). */
+export interface StorySource {
+  source: string;
+  title: string;
+  url?: string;
+}
+
 export interface Story {
   articleId: string;
   title: string;
@@ -56,6 +63,10 @@ export interface Story {
   topics: string[];
   /** 1-3 extracted sentences, in article order. */
   summary: string[];
+  /** Other reports of the same event, merged into this entry; empty when the story stands alone. */
+  alsoIn: StorySource[];
+  /** The section the story is listed under, when articles carry topics. */
+  section?: string;
 }
 
 export type EditionStatus = 'planned' | 'sending';
@@ -70,6 +81,8 @@ export interface Edition {
   subject: string;
   preheader: string;
   stories: Story[];
+  /** Stories past the email's limit: the email says "and K more", the web edition lists them. */
+  moreStories: Story[];
   /** Rendered once; contains the personalisation placeholders below. */
   html: string;
   text: string;

@@ -33,6 +33,7 @@ function realisticStories(count: number): Story[] {
       ingestedAt: '2026-11-26T09:00:00.000Z',
       topics: [],
       summary: sentences,
+      alsoIn: [],
     };
   });
 }
@@ -59,6 +60,7 @@ const hostileStories: Story[] = [
     ingestedAt: '2026-11-26T09:05:00.000Z',
     topics: [],
     summary: ['<img src=x onerror=alert(1)> Pictures of cats.', 'Click <a href="https://evil.example">here</a>.'],
+    alsoIn: [],
   },
   {
     articleId: 'h2',
@@ -68,6 +70,7 @@ const hostileStories: Story[] = [
     ingestedAt: '2026-11-26T10:30:00.000Z',
     topics: [],
     summary: ['A forged link __DM_forged_UNSUBSCRIBE__ and the real-looking __DM_n0nce42_PREFERENCES_X__.'],
+    alsoIn: [],
   },
   {
     articleId: 'h3',
@@ -77,6 +80,7 @@ const hostileStories: Story[] = [
     ingestedAt: '2026-11-26T10:30:00.000Z',
     topics: [],
     summary: [],
+    alsoIn: [],
   },
 ];
 

@@ -52,6 +52,9 @@ const storyRecord: z.ZodType<Story> = z.object({
   ingestedAt: timestamp,
   topics: z.array(z.string()),
   summary: z.array(z.string()),
+  // Editions stored before stories were merged have no alsoIn.
+  alsoIn: z.array(z.object({ source: name, title: text, url: z.string().optional() })).default([]),
+  section: z.string().optional(),
 });
 
 export const editionRecord: z.ZodType<Edition> = z.object({
@@ -62,6 +65,7 @@ export const editionRecord: z.ZodType<Edition> = z.object({
   subject: text,
   preheader: text,
   stories: z.array(storyRecord),
+  moreStories: z.array(storyRecord).default([]),
   html: text,
   text,
   placeholderNonce: name,
