@@ -89,6 +89,16 @@ export interface PersonalLinkSlots {
   preferencesUrl: string;
 }
 
+/**
+ * Placeholders for times shown in the reader's zone. The edition is rendered once for every
+ * reader, so each story time is `${timePrefix}<unix seconds>__`, filled in per recipient.
+ */
+export interface LocalTimeSlots {
+  timePrefix: string;
+  /** Where the reader's zone name goes ("times in Europe/London"). */
+  zone: string;
+}
+
 export interface DigestView {
   subject: string;
   preheader: string;
@@ -97,6 +107,10 @@ export interface DigestView {
   stories: Story[];
   webUrl: string;
   links: PersonalLinkSlots;
+  /** Stories past the email's limit: the email says "and K more" and links to the web edition. */
+  moreCount?: number;
+  /** Without these, times are shown in UTC. */
+  localTimes?: LocalTimeSlots;
 }
 
 export interface ConfirmView {
@@ -110,7 +124,7 @@ export interface RenderedEmail {
   text: string;
 }
 
-/** Asynchronous because mjml 5 compiles asynchronously. */
+/** Asynchronous so an adapter may load its templates lazily. */
 export interface Renderer {
   renderDigest(view: DigestView): Promise<{ html: string; text: string }>;
   renderConfirmEmail(view: ConfirmView): Promise<RenderedEmail>;

@@ -67,8 +67,12 @@ export function createAppDeps(config: AppConfig, tokenSecret: string, overrides:
     mailer: new SesMailer(createSesClient({ region: config.AWS_REGION, endpoint: config.SES_ENDPOINT }), {
       configurationSetName: config.SES_CONFIGURATION_SET,
     }),
-    renderer: new MjmlRenderer({ templatesDir: config.TEMPLATES_DIR, digestName: config.DIGEST_NAME }),
-    site: { digestName: config.DIGEST_NAME, templatesDir: config.TEMPLATES_DIR },
+    renderer: new MjmlRenderer({
+      templatesDir: config.TEMPLATES_DIR,
+      digestName: config.DIGEST_NAME,
+      postalAddress: config.POSTAL_ADDRESS,
+    }),
+    site: { digestName: config.DIGEST_NAME, templatesDir: config.TEMPLATES_DIR, postalAddress: config.POSTAL_ADDRESS },
     queue: config.SEND_QUEUE_URL
       ? new SqsQueue(new SQSClient({ region: config.AWS_REGION }), config.SEND_QUEUE_URL)
       : undefined,

@@ -56,6 +56,13 @@ const configSchema = z
       .min(1)
       .refine((value) => !/[\r\n]/.test(value), 'must not contain line breaks')
       .default('The Daily Digest'),
+    // CAN-SPAM asks every commercial email for the sender's postal address; it goes in the footer.
+    POSTAL_ADDRESS: z
+      .string()
+      .min(1)
+      .max(300, 'must be at most 300 characters')
+      .refine((value) => !/[\u0000-\u001f\u007f]/.test(value), 'must be one line without control characters')
+      .optional(),
   });
 
 export type AppConfig = z.infer<typeof configSchema>;

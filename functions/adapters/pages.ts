@@ -13,6 +13,8 @@ import { TemplateFiles, templatesDir } from './templates.ts';
 export interface PageSite {
   digestName?: string | undefined;
   templatesDir?: string | undefined;
+  /** config.POSTAL_ADDRESS, for the footer of the web edition. */
+  postalAddress?: string | undefined;
 }
 
 const DEFAULT_DIGEST_NAME = 'The Daily Digest';
@@ -147,6 +149,11 @@ export function errorPage(args: { status: number; title: string; message: string
   const t = files(site);
   const content = fillTemplate(t.markup('pages/error.html'), args);
   return layout(t, site, { title: args.title, content });
+}
+
+/** Any other page in the site's layout, around content built with fillTemplate. */
+export function sitePage(args: { title: string; content: Markup }, site: PageSite = {}): string {
+  return layout(files(site), site, args);
 }
 
 /**

@@ -1,6 +1,7 @@
 /** One edition: the stories of a time window, summarised and rendered once, then personalised per reader. */
 import { createHmac } from 'node:crypto';
 import type { DigestView, PersonalLinkSlots, Renderer } from '../ports.ts';
+import { fillPersonalSlots, localTimeSlots } from './personal-slots.ts';
 import { linkTo, type Settings } from './settings.ts';
 import { summarise } from './summarise.ts';
 import { defangLinks } from './text.ts';
@@ -61,6 +62,19 @@ function truncate(text: string, max: number): string {
   return `${codePoints.slice(0, max - 1).join('').trimEnd()}…`;
 }
 
+const EDITION_DATE = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'UTC',
+  weekday: 'long',
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+});
+
+/** "Thursday 26 November 2026": the UTC date of the edition's cutoff. */
+export function editionDateLabel(cutoff: string): string {
+  return EDITION_DATE.format(new Date(cutoff));
+}
+
 export function placeholderSlots(nonce: string): PersonalLinkSlots {
   return { unsubscribeUrl: `__DM_${nonce}_UNSUBSCRIBE__`, preferencesUrl: `__DM_${nonce}_PREFERENCES__` };
 }
@@ -80,6 +94,7 @@ export async function buildEdition(
 ): Promise<Edition> {
   const id = editionId(input.since, input.cutoff);
   const stories = selectStories(input.articles, settings.maxStories);
+  const moreStories: Story[] = [];
   const top = stories[0];
   const nonce = placeholderNonce(settings.tokenSecret, id);
   const subject = truncate(
@@ -90,16 +105,12 @@ export async function buildEdition(
   const view: DigestView = {
     subject,
     preheader,
-    dateLabel: new Intl.DateTimeFormat('en-GB', {
-      timeZone: 'UTC',
-      weekday: 'long',
-      day: 'numeric',
-      month: 'long',
-      year: 'numeric',
-    }).format(new Date(input.cutoff)),
+    dateLabel: editionDateLabel(input.cutoff),
     stories,
     webUrl: linkTo(settings, `/editions/${id}`),
     links: placeholderSlots(nonce),
+    moreCount: moreStories.length,
+    localTimes: localTimeSlots(nonce),
   };
   const { html, text } = await renderer.renderDigest(view);
   return {
@@ -110,7 +121,7 @@ export async function buildEdition(
     subject,
     preheader,
     stories,
-    moreStories: [],
+    moreStories,
     html,
     text,
     placeholderNonce: nonce,
@@ -119,49 +130,29 @@ export async function buildEdition(
   };
 }
 
-function escapeAttribute(url: string): string {
-  return url.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-function fillSlots(content: string, slots: PersonalLinkSlots, links: PersonalLinkSlots): string {
-  return content
-    .replaceAll(slots.unsubscribeUrl, links.unsubscribeUrl)
-    .replaceAll(slots.preferencesUrl, links.preferencesUrl);
-}
-
-/** The one per-recipient step: signed links into the rendered edition, plus the RFC 8058 headers. */
+/**
+ * The one per-recipient step: signed links and story times in the reader's zone into the
+ * rendered edition, plus the RFC 8058 headers.
+ */
 export function personaliseEdition(
   edition: Edition,
   recipient: string,
   now: Date,
   settings: Settings,
+  timezone = 'UTC',
 ): OutgoingEmail {
-  const links: PersonalLinkSlots = {
-    unsubscribeUrl: linkTo(settings, '/unsubscribe', signToken(settings.tokenSecret, 'unsubscribe', recipient, now)),
-    preferencesUrl: linkTo(settings, '/preferences', signToken(settings.tokenSecret, 'preferences', recipient, now)),
-  };
-  const slots = placeholderSlots(edition.placeholderNonce);
+  const unsubscribeUrl = linkTo(settings, '/unsubscribe', signToken(settings.tokenSecret, 'unsubscribe', recipient, now));
+  const preferencesUrl = linkTo(settings, '/preferences', signToken(settings.tokenSecret, 'preferences', recipient, now));
+  const { html, text } = fillPersonalSlots(edition, { unsubscribeUrl, preferencesUrl, timezone, now });
   return {
     from: settings.mailFrom,
     to: recipient,
     subject: edition.subject,
-    html: fillSlots(edition.html, slots, {
-      unsubscribeUrl: escapeAttribute(links.unsubscribeUrl),
-      preferencesUrl: escapeAttribute(links.preferencesUrl),
-    }),
-    text: fillSlots(edition.text, slots, links),
+    html,
+    text,
     headers: [
-      { name: 'List-Unsubscribe', value: `<${links.unsubscribeUrl}>` },
+      { name: 'List-Unsubscribe', value: `<${unsubscribeUrl}>` },
       { name: 'List-Unsubscribe-Post', value: 'List-Unsubscribe=One-Click' },
     ],
   };
-}
-
-/** The web version has no reader, so personal links point to the public pages instead. */
-export function webEditionHtml(edition: Edition, settings: Pick<Settings, 'publicUrl'>): string {
-  const home = escapeAttribute(`${settings.publicUrl}/`);
-  return fillSlots(edition.html, placeholderSlots(edition.placeholderNonce), {
-    unsubscribeUrl: home,
-    preferencesUrl: home,
-  });
 }

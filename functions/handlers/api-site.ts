@@ -1,10 +1,12 @@
-/** GET / (subscribe page), GET /health, GET /editions/{id} (the "view in browser" copy). */
+/** GET / (subscribe page), GET /health, GET /editions (the archive), GET /editions/{id} (the web edition). */
 import { lambdaDeps, type DepsProvider } from '../adapters/app-deps.ts';
+import { ARCHIVE_LIMIT, archivePage, editionPage } from '../adapters/edition-pages.ts';
 import { subscribePage } from '../adapters/pages.ts';
-import { EDITION_ID_PATTERN, webEditionHtml } from '../core/edition.ts';
-import { NotFoundError } from '../core/errors.ts';
+import { EDITION_ID_PATTERN } from '../core/edition.ts';
+import { NotFoundError, ValidationError } from '../core/errors.ts';
 import { EMAIL_CONTENT_SECURITY_POLICY, html, httpRoute, json, type HttpHandler } from './http.ts';
 
+const EDITION_PREFIX = '/editions/';
 
 export function siteHandler(deps: DepsProvider): HttpHandler {
   return httpRoute(
@@ -12,11 +14,21 @@ export function siteHandler(deps: DepsProvider): HttpHandler {
       const path = event.rawPath ?? '/';
       if (path === '/health') return json(200, { status: 'ok' });
       if (path === '/') return html(200, subscribePage({}, (await deps()).site));
-      const editionId = path.startsWith('/editions/') ? path.slice('/editions/'.length) : undefined;
-      if (editionId && EDITION_ID_PATTERN.test(editionId)) {
-        const { editions, settings } = await deps();
-        const edition = await editions.get(editionId);
-        if (edition) return html(200, webEditionHtml(edition, settings), EMAIL_CONTENT_SECURITY_POLICY);
+      if (path === '/editions' || path === '/editions/') {
+        const { editions, site } = await deps();
+        return html(200, archivePage(await editions.listRecent(ARCHIVE_LIMIT), site));
+      }
+      if (path.startsWith(EDITION_PREFIX)) {
+        const id = path.slice(EDITION_PREFIX.length);
+        if (!EDITION_ID_PATTERN.test(id)) {
+          throw new ValidationError('That is not an edition address.', [
+            { field: 'id', message: 'must look like 20261126T070000-20261125T070000' },
+          ]);
+        }
+        const { editions, settings, site } = await deps();
+        const edition = await editions.get(id);
+        if (!edition) throw new NotFoundError('There is no edition with that date.');
+        return html(200, editionPage(edition, { ...site, publicUrl: settings.publicUrl }), EMAIL_CONTENT_SECURITY_POLICY);
       }
       throw new NotFoundError('There is no page here.');
     },

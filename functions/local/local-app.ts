@@ -41,6 +41,7 @@ export function localRoutes(deps: AppDeps): Route[] {
     { method: 'POST', path: '/preferences', handler: preferences },
     { method: 'GET', path: '/', handler: site },
     { method: 'GET', path: '/health', handler: site },
+    { method: 'GET', path: '/editions', handler: site },
     { method: 'GET', path: '/editions/*', handler: site },
   ];
 }

@@ -7,7 +7,6 @@ import {
   placeholderSlots,
   selectStories,
   toStory,
-  webEditionHtml,
 } from '../../functions/core/edition.ts';
 import { InvalidTokenError } from '../../functions/core/errors.ts';
 import type { Settings } from '../../functions/core/settings.ts';
@@ -235,19 +234,6 @@ describe('personaliseEdition', () => {
     expect(count(email.html, '/preferences?token=')).toBe(count(built.html, placeholderSlots(built.placeholderNonce).preferencesUrl));
     expect(count(email.text, '/unsubscribe?token=')).toBe(1);
     expect(count(email.subject, '?token=')).toBe(0);
-  });
-});
-
-describe('webEditionHtml', () => {
-  it('points the personal links at the public site and leaves no placeholder or token', async () => {
-    const settings = testSettings();
-    const built = await edition([anArticle()], settings);
-    const html = webEditionHtml(built, settings);
-
-    expect(html).not.toContain('__DM_');
-    expect(html).not.toContain('token=');
-    expect(html).toContain('href="https://digest.example/"');
-    expect(html).toContain(built.stories[0]!.title);
   });
 });
 

@@ -1,0 +1,32 @@
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../../infra/digest-function.ts';
+
+/** Every Lambda entry point, bundled the way the stack bundles it (minus minifying). */
+async function handlerEntries(): Promise<string[]> {
+  const dir = join(PROJECT_ROOT, 'functions/handlers');
+  return (await readdir(dir)).filter((file) => file.endsWith('.ts') && file !== 'http.ts').map((file) => join(dir, file));
+}
+
+describe('Lambda bundles', () => {
+  it('contain no mjml: the email templates are compiled at build time', async () => {
+    const result = await build({
+      entryPoints: await handlerEntries(),
+      bundle: true,
+      write: false,
+      outdir: '/tmp/digest-bundle-check',
+      platform: 'node',
+      format: 'esm',
+      target: 'node22',
+      metafile: true,
+      mainFields: ['module', 'main'],
+      external: ['@aws-sdk/*', '@smithy/*', 'typescript'],
+      logLevel: 'silent',
+    });
+    const inputs = Object.keys(result.metafile.inputs);
+    expect(inputs.some((input) => input.includes('node_modules/mustache/'))).toBe(true);
+    expect(inputs.filter((input) => /node_modules\/(mjml|mjml-[a-z-]+|html-minifier|htmlnano|juice)\//.test(input))).toEqual([]);
+  });
+});
