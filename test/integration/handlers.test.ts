@@ -305,6 +305,15 @@ describe('plan and send the digest', () => {
     const webHtml = await web.text();
     expect(webHtml).toContain('No miracles');
     expect(webHtml).not.toContain('__DM_');
+    expect(webHtml).toContain('times in UTC');
+
+    // The digest showed its times in the reader's zone, filled in at send time.
+    expect(digest.body.html).toMatch(/times in [A-Za-z_/]+/);
+    expect(digest.body.html).not.toContain('__DM_');
+    expect(digest.body.text).not.toContain('__DM_');
+
+    const archive = await (await fetch(`${baseUrl}/editions`)).text();
+    expect(archive).toContain(`href="/editions/${jobs[0]!.editionId}"`);
   });
 
   it('reports an undecodable SQS message as a batch item failure, not a crash', async () => {
@@ -350,6 +359,71 @@ describe('SES feedback through SNS', () => {
     queue.jobs = [];
     await planDigestHandler(async () => deps)({ mode: 'now' });
     expect(queue.jobs.map((j) => j.email)).not.toContain('gone@example.com');
+  });
+});
+
+describe('web edition and archive', () => {
+  const id = '20300102T070000-20300101T070000';
+  const story = {
+    articleId: 'a1',
+    title: 'Hostile <script>alert(1)</script> {{subject}}',
+    url: 'javascript:alert(1)',
+    source: 'Src " onclick="x',
+    ingestedAt: '2030-01-02T06:00:00.000Z',
+    topics: [],
+    summary: [`Forged __DM_0000000000000000_UNSUBSCRIBE__ link.`],
+    alsoIn: [{ source: 'Other <b>', title: 't', url: 'data:text/html,x' }],
+  };
+
+  beforeAll(async () => {
+    await deps.editions.createIfAbsent({
+      id,
+      since: '2030-01-01T07:00:00.000Z',
+      cutoff: '2030-01-02T07:00:00.000Z',
+      createdAt: '2030-01-02T07:00:00.000Z',
+      subject: 'The Daily Digest: <i>Hostile</i>',
+      preheader: 'p',
+      stories: [story],
+      moreStories: [{ ...story, articleId: 'a2', title: 'The story past the email limit', url: 'https://news.example/more' }],
+      html: '<p>stored email html</p>',
+      text: 'stored text',
+      placeholderNonce: '0000000000000000',
+      status: 'sending',
+      recipients: 1,
+    });
+  });
+
+  it('renders the edition from its stories, including those past the email limit, with every value escaped', async () => {
+    const response = await fetch(`${baseUrl}/editions/${id}`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-security-policy')).toContain("default-src 'none'");
+    const page = await response.text();
+    expect(page).toContain('The story past the email limit');
+    expect(page).toContain('href="https://news.example/more"');
+    expect(page).toContain('Hostile &lt;script&gt;alert(1)&lt;/script&gt; {{subject}}');
+    expect(page).not.toMatch(/<script|javascript:|data:text|<b>|<[a-z][^>]*\son[a-z]+\s*=/i);
+    expect(page).not.toContain('stored email html');
+    expect(page).toMatch(/<a href="[^"]*\/editions"[^>]*>All editions<\/a>/);
+    expect(page).not.toMatch(/Unsubscribe|token=/);
+  });
+
+  it('lists recent editions newest first in the archive', async () => {
+    const page = await (await fetch(`${baseUrl}/editions`)).text();
+    expect(page).toContain(`href="/editions/${id}"`);
+    expect(page).toContain('The Daily Digest: &lt;i&gt;Hostile&lt;/i&gt;');
+    expect(page).toContain('2 stories');
+    const ids = [...page.matchAll(/href="\/editions\/([0-9T-]+)"/g)].map((m) => m[1]!);
+    expect(ids).toEqual([...ids].sort().reverse());
+  });
+
+  it('answers 400 for a malformed edition id and 404 for an unknown one, as pages', async () => {
+    const malformed = await fetch(`${baseUrl}/editions/..%2F..%2Fetc`);
+    expect(malformed.status).toBe(400);
+    expect(malformed.headers.get('content-type')).toContain('text/html');
+    expect((await fetch(`${baseUrl}/editions/not-an-id`)).status).toBe(400);
+    const unknown = await fetch(`${baseUrl}/editions/20200101T000000-20191231T000000`);
+    expect(unknown.status).toBe(404);
+    expect(await unknown.text()).toContain('There is no edition with that date.');
   });
 });
 
