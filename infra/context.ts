@@ -31,6 +31,11 @@ const digestContextSchema = z
       emptyAsUndefined,
       z.string().min(1).max(80).regex(/^[^<>"\\\r\n]+$/, 'must not contain < > " \\ or line breaks').optional(),
     ),
+    // One line in every footer; the same rule as the POSTAL_ADDRESS variable it becomes.
+    postalAddress: z.preprocess(
+      emptyAsUndefined,
+      z.string().min(1).max(300).regex(/^[^\u0000-\u001f\u007f]+$/, 'must be one line without control characters').optional(),
+    ),
   })
   // With only a domain, send as digest@ that domain: `-c senderDomain=example.org` alone is a valid deploy.
   .transform((context) => ({
@@ -45,7 +50,7 @@ const digestContextSchema = z
 
 export type DigestContext = z.infer<typeof digestContextSchema>;
 
-const CONTEXT_KEYS = ['senderEmail', 'senderDomain', 'publicUrl', 'alarmEmail', 'digestName'] as const;
+const CONTEXT_KEYS = ['senderEmail', 'senderDomain', 'publicUrl', 'alarmEmail', 'digestName', 'postalAddress'] as const;
 
 /** The deploy-time settings, from cdk.json or `-c key=value`, checked once before any construct exists. */
 export function readDigestContext(app: Pick<App, 'node'>): DigestContext {

@@ -38,6 +38,8 @@ export interface DigestStackProps extends StackProps {
   /** Where alarms go; no alarms are created without it. */
   readonly alarmEmail?: string;
   readonly digestName?: string;
+  /** The sender's postal address for every email footer (CAN-SPAM). */
+  readonly postalAddress?: string;
 }
 
 const API_TIMEOUT = Duration.seconds(10);
@@ -168,6 +170,7 @@ export class DigestStack extends Stack {
       TOKEN_SECRET_ARN: tokenSecret.secretArn,
       SES_CONFIGURATION_SET: configurationSet.configurationSetName,
       ...(props.digestName ? { DIGEST_NAME: props.digestName } : {}),
+      ...(props.postalAddress ? { POSTAL_ADDRESS: props.postalAddress } : {}),
     };
     const apiFunction = (id: string, entry: string, description: string, memorySize = 256): DigestFunction =>
       new DigestFunction(this, id, { entry, description, memorySize, timeout: API_TIMEOUT, environment });
@@ -178,7 +181,7 @@ export class DigestStack extends Stack {
     const confirm = apiFunction('ApiConfirm', 'functions/handlers/api-confirm.ts', 'GET /confirm');
     const unsubscribe = apiFunction('ApiUnsubscribe', 'functions/handlers/api-unsubscribe.ts', 'GET|POST /unsubscribe');
     const preferences = apiFunction('ApiPreferences', 'functions/handlers/api-preferences.ts', 'GET|POST /preferences');
-    const site = apiFunction('ApiSite', 'functions/handlers/api-site.ts', 'GET /, GET /health, GET /editions/{id}');
+    const site = apiFunction('ApiSite', 'functions/handlers/api-site.ts', 'GET /, GET /health, GET /editions, GET /editions/{id}');
     const plan = new DigestFunction(this, 'PlanDigest', {
       entry: 'functions/handlers/schedule-plan-digest.ts',
       description: 'Hourly: build the edition for the readers whose local send hour is now and enqueue them',
@@ -263,6 +266,7 @@ export class DigestStack extends Stack {
     route('/preferences', [HttpMethod.GET, HttpMethod.POST], preferences, 'PreferencesIntegration');
     route('/', [HttpMethod.GET], site, 'SiteIntegration');
     route('/health', [HttpMethod.GET], site, 'HealthIntegration');
+    route('/editions', [HttpMethod.GET], site, 'ArchiveIntegration');
     route('/editions/{id}', [HttpMethod.GET], site, 'EditionIntegration');
     Validations.of(api).acknowledge({
       id: 'AwsSolutions-APIG4',

@@ -123,6 +123,7 @@ const FULL_PROPS: Partial<DigestStackProps> = {
   publicUrl: 'https://digest.example.org',
   alarmEmail: 'ops@example.org',
   digestName: 'Morning Brief',
+  postalAddress: '1 Example Street, Springfield',
 };
 
 let minimal: Synthesized;
@@ -232,6 +233,7 @@ describe('DigestStack with only a sender address', () => {
       'POST /preferences': fn('ApiPreferences'),
       'GET /': fn('ApiSite'),
       'GET /health': fn('ApiSite'),
+      'GET /editions': fn('ApiSite'),
       'GET /editions/{id}': fn('ApiSite'),
     });
   });
@@ -431,12 +433,13 @@ describe('DigestStack with a domain, a public URL and an alarm address', () => {
     expect(outputs.filter((name) => name.startsWith('DkimRecord'))).toHaveLength(3);
   });
 
-  it('puts the custom public URL and the digest name in every function', () => {
+  it('puts the custom public URL, the digest name and the postal address in every function', () => {
     for (const id of FUNCTION_IDS) {
       const variables = (synth.resources[synth.functionLogicalId(id)]?.Properties?.Environment as { Variables: Json })
         .Variables;
       expect(variables.PUBLIC_URL, id).toBe('https://digest.example.org');
       expect(variables.DIGEST_NAME, id).toBe('Morning Brief');
+      expect(variables.POSTAL_ADDRESS, id).toBe('1 Example Street, Springfield');
     }
   });
 

@@ -99,6 +99,16 @@ describe('loadConfig', () => {
     expect(configError({ ...minimal, DIGEST_NAME: 'Daily\r\nBcc: x@example.net' }).message).toContain('DIGEST_NAME');
   });
 
+  it('takes a one-line postal address for the footer, and refuses one with a line break', () => {
+    expect(loadConfig({ ...minimal, POSTAL_ADDRESS: '1 Example Street, Springfield' }).POSTAL_ADDRESS).toBe(
+      '1 Example Street, Springfield',
+    );
+    expect(loadConfig(minimal).POSTAL_ADDRESS).toBeUndefined();
+    expect(configError({ ...minimal, POSTAL_ADDRESS: '1 Example Street\nBcc: x@evil.example' }).message).toContain(
+      'POSTAL_ADDRESS must be one line',
+    );
+  });
+
   it('requires exactly one of TOKEN_SECRET and TOKEN_SECRET_ARN', () => {
     const neither = configError({ ...minimal, TOKEN_SECRET: undefined });
     expect(neither.message).toContain('TOKEN_SECRET');
