@@ -15,7 +15,7 @@ import { buildEdition, personaliseEdition, placeholderSlots, selectStories } fro
 import { localTimeSlots } from '../functions/core/personal-slots.ts';
 import type { Article, Edition, Story } from '../functions/core/types.ts';
 import type { DigestView } from '../functions/ports.ts';
-import { compileEmailTemplate, EMAIL_TEMPLATES } from '../scripts/compile-templates.ts';
+import { compileEmailTemplate, EMAIL_TEMPLATES } from '../functions/build/compile-templates.ts';
 import {
   countFlag,
   emitJson,

@@ -1,6 +1,6 @@
 /**
  * Renders the digest and the confirmation email from the MJML-authored templates, compiled to
- * HTML at build time (scripts/compile-templates.ts), so no mjml is loaded at run time. Values
+ * HTML at build time (functions/build/compile-templates.ts), so no mjml is loaded at run time. Values
  * are escaped by the template step; links have passed safeHref; personal links and reader-zone
  * times are placeholders that personaliseEdition fills per recipient.
  */

@@ -10,7 +10,7 @@ import {
   expandIncludes,
   SOURCE_DIR,
   TemplateCompileError,
-} from '../../scripts/compile-templates.ts';
+} from '../../functions/build/compile-templates.ts';
 
 describe('compiled email templates', () => {
   it.each(EMAIL_TEMPLATES)('templates/compiled/%s.html is what the MJML compiles to now (run npm run templates)', async (name) => {

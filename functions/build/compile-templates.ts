@@ -19,7 +19,7 @@ import mjml2html from 'mjml';
 export const EMAIL_TEMPLATES = ['digest', 'confirm'] as const;
 export type EmailTemplateName = (typeof EMAIL_TEMPLATES)[number];
 
-export const SOURCE_DIR = fileURLToPath(new URL('../templates/', import.meta.url));
+export const SOURCE_DIR = fileURLToPath(new URL('../../templates/', import.meta.url));
 export const COMPILED_DIR = join(SOURCE_DIR, 'compiled');
 
 export class TemplateCompileError extends Error {
