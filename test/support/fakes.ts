@@ -316,6 +316,7 @@ export class FakeRenderer implements Renderer {
       `<html><head><title>${escapeHtml(view.subject)}</title></head><body>`,
       `<div class="preheader">${escapeHtml(view.preheader)}</div>`,
       `<h1>${escapeHtml(view.dateLabel)}</h1>`,
+      `<p>times in ${view.localTimes?.zone ?? 'UTC'}</p>`,
       ...stories,
       `<a href="${escapeHtml(view.webUrl)}">View in browser</a>`,
       `<a href="${view.links.preferencesUrl}">Preferences</a>`,

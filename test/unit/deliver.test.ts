@@ -50,6 +50,12 @@ beforeEach(async () => {
 });
 
 describe('deliverDigest', () => {
+  it('shows the times in the reader’s own zone', async () => {
+    await subscribers.put(aSubscriber({ email: READER, timezone: 'Asia/Tokyo', lastDigestCutoff: '2026-11-25T07:00:00.000Z' }));
+    expect(await deliverDigest(job, deps)).toBe('sent');
+    expect(mailer.sent[0]?.html).toContain('times in Asia/Tokyo');
+  });
+
   it('sends the personalised edition once, records it and moves the reader’s watermark', async () => {
     expect(await deliverDigest(job, deps)).toBe('sent');
 

@@ -161,6 +161,23 @@ describe('buildEdition', () => {
   });
 });
 
+describe('buildEdition: what the renderer is given', () => {
+  it('passes per-reader time placeholders under the edition’s secret nonce, and the count of stories left out', async () => {
+    const renderer = new FakeRenderer();
+    const built = await buildEdition(
+      { since: SINCE, cutoff: CUTOFF, articles: [anArticle()], createdAt: NOW.toISOString() },
+      renderer,
+      testSettings(),
+    );
+    const [view] = renderer.digestViews;
+    expect(view?.localTimes).toEqual({
+      timePrefix: `__DM_${built.placeholderNonce}_T`,
+      zone: `__DM_${built.placeholderNonce}_ZONE__`,
+    });
+    expect(view?.moreCount).toBe(built.moreStories.length);
+  });
+});
+
 describe('personaliseEdition', () => {
   it('puts the reader’s signed links into html and text, leaving no placeholder', async () => {
     const settings = testSettings();
