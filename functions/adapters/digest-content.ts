@@ -35,7 +35,6 @@ export interface DigestFooter {
 }
 
 interface StoryModel {
-  number: number;
   anchor: string;
   title: string;
   href: string | null;
@@ -136,7 +135,6 @@ export function digestText(model: DigestModel): string {
 function storyModel(story: Story, number: number, localTimes: LocalTimeSlots | undefined): StoryModel {
   const summary = cleanText(story.summary.join(' '));
   return {
-    number,
     anchor: `story-${number}`,
     title: cleanText(story.title),
     href: safeHref(story.url) ?? null,
@@ -183,7 +181,8 @@ function moreLabel(count: number): string {
 function storyTime(story: Story, localTimes: LocalTimeSlots | undefined): string {
   const ms = validTime(story.publishedAt) ?? validTime(story.ingestedAt);
   if (ms === undefined) return 'time unknown';
-  if (localTimes === undefined) return formatUtc(ms);
+  // The placeholder holds unsigned seconds; a date before 1970 (a publisher's typo) shows in UTC.
+  if (localTimes === undefined || ms < 0) return formatUtc(ms);
   return `${requirePlaceholder(localTimes.timePrefix, 'localTimes.timePrefix')}${Math.floor(ms / 1000)}__`;
 }
 
@@ -194,7 +193,7 @@ function validTime(iso: string | undefined): number | undefined {
 }
 
 /** "26 Nov 2026, 09:00 UTC": the web edition has no reader, so no zone to show times in. */
-export function formatUtc(ms: number): string {
+function formatUtc(ms: number): string {
   const date = new Date(ms);
   const hh = String(date.getUTCHours()).padStart(2, '0');
   const mm = String(date.getUTCMinutes()).padStart(2, '0');

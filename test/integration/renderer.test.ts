@@ -290,6 +290,12 @@ describe('MjmlRenderer.renderDigest: shape of the email', () => {
     expect(html).not.toContain('UTC</p>');
   });
 
+  it('shows a time before 1970 in UTC rather than as a placeholder no reader could fill', async () => {
+    const [story] = realisticStories(1) as [Story];
+    const { text } = await renderer.renderDigest(view([{ ...story, publishedAt: '1969-07-20T20:17:00.000Z' }], { localTimes }));
+    expect(text).toContain(`${story.source} · 20 Jul 1969, 20:17 UTC`);
+  });
+
   it('refuses local-time placeholders that escaping could alter', async () => {
     await expect(
       renderer.renderDigest(view(realisticStories(1), { localTimes: { timePrefix: '<T', zone: 'Z' } })),
