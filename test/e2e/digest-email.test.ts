@@ -110,6 +110,33 @@ describe('the seed edition in a browser', () => {
     expect(await page.getByText('times in Europe/Berlin').count()).toBe(1);
   }, 120_000);
 
+  it('keeps a merged, sectioned edition with an unbroken 120-character word inside 375 px', async () => {
+    const stories = edition.stories.map((story, index) => ({
+      ...story,
+      url: `https://news.example/${index}`,
+      section: index % 2 === 0 ? 'World' : 'Middle East',
+      title: index === 0 ? `${'Unbroken'.repeat(15)} headline` : story.title,
+      alsoIn: [
+        { source: 'Wire Service', title: story.title, url: `https://wire.example/${index}` },
+        { source: 'Radio Without Links', title: story.title },
+      ],
+    }));
+    const renderer = new MjmlRenderer({ digestName: settings.digestName, postalAddress: '1 Example Street, Springfield' });
+    const merged = await buildEdition(
+      { since: edition.since, cutoff: edition.cutoff, articles: [], createdAt: SENT_AT.toISOString() },
+      { renderDigest: (view) => renderer.renderDigest({ ...view, stories, moreCount: 7 }), renderConfirmEmail: (view) => renderer.renderConfirmEmail(view) },
+      settings,
+    );
+    const html = personaliseEdition(merged, 'reader@example.com', SENT_AT, settings, 'America/New_York').html;
+    for (const scheme of SCHEMES) {
+      const page = await show(html, PHONE, scheme);
+      await page.screenshot({ path: await artifactPath(`merged-edition-375-${scheme}.png`), fullPage: true });
+      expect(await page.evaluate<number>(SCROLL_WIDTH)).toBeLessThanOrEqual(await page.evaluate<number>(CLIENT_WIDTH));
+      expect(await page.getByRole('link', { name: 'And 7 more stories in the web edition' }).count()).toBe(1);
+      expect(await page.getByRole('link', { name: 'Read more' }).count()).toBe(stories.length);
+    }
+  }, 120_000);
+
   it('renders the web edition at 375 px without sideways scrolling', async () => {
     const page = await show(editionPage(edition, { publicUrl: settings.publicUrl, digestName: settings.digestName }), PHONE, 'light');
     await page.screenshot({ path: await artifactPath('seed-web-edition-375.png'), fullPage: true });
