@@ -34,9 +34,26 @@ describe('summarise', () => {
     expect(summarise({ title: article.title, text: article.body })[0]).toBe(splitSentences(article.body)[0]);
   });
 
-  it('returns nothing for empty or blank text, so the caller shows the title alone', () => {
-    expect(summarise({ title: 'Headline', text: '' })).toEqual([]);
-    expect(summarise({ title: 'Headline', text: ' \n\n ' })).toEqual([]);
+  it('falls back to the title for empty, blank or markup-only text, so an entry is never blank', () => {
+    expect(summarise({ title: 'Headline', text: '' })).toEqual(['Headline']);
+    expect(summarise({ title: 'Headline', text: ' \n\n ' })).toEqual(['Headline']);
+    expect(summarise({ title: 'MARKETS FALL', text: '<div><img src="chart.png"></div>' })).toEqual(['MARKETS FALL']);
+    expect(summarise({ title: '', text: '' })).toEqual([]);
+  });
+
+  it('cuts a 100 KB run without spaces to the word budget in characters', () => {
+    const [summary, ...rest] = summarise({ title: 'T', text: 'x'.repeat(100_000) }, { maxWords: 10 });
+    expect(rest).toEqual([]);
+    expect(summary).toBe(`${'x'.repeat(150)}…`);
+  });
+
+  it('summarises a body of scraped HTML remnants as text', () => {
+    const text =
+      '<p>The council approved the school budget on Monday.</p><p>Teachers &amp; parents welcomed the rise.</p>';
+    expect(summarise({ title: 'Council approves school budget', text })).toEqual([
+      'The council approved the school budget on Monday.',
+      'Teachers & parents welcomed the rise.',
+    ]);
   });
 
   it('returns a lone sentence as it is', () => {
