@@ -298,7 +298,7 @@ export function cutToWords(text: string, maxWords: number): string {
 }
 
 /** Stemmed content words (or character pairs, for unspaced scripts) and how often each occurs. */
-function termCounts(text: string): Map<string, number> {
+export function termCounts(text: string): Map<string, number> {
   const counts = new Map<string, number>();
   const add = (term: string): void => {
     counts.set(term, (counts.get(term) ?? 0) + 1);
