@@ -36,7 +36,11 @@ export interface MergeOptions {
   threshold?: number;
 }
 
-type Vector = Map<string, number>;
+/** A unit vector over term ids: ids ascending (for merge-join dot products), weights alongside. */
+interface Vector {
+  ids: Int32Array;
+  weights: Float64Array;
+}
 
 /** Names and figures tell one event from another on the same subject (Tesco or Sainsbury's, 6.8 or 7.8). */
 const NAME_WEIGHT = 2;
@@ -62,23 +66,33 @@ function leadTerms(article: Article): Map<string, number> {
 }
 
 function unitVectors(termsPerArticle: readonly Map<string, number>[]): Vector[] {
-  const documentFrequency = new Map<string, number>();
+  const termIds = new Map<string, number>();
+  const documentFrequency: number[] = [];
   for (const terms of termsPerArticle) {
-    for (const term of terms.keys()) documentFrequency.set(term, (documentFrequency.get(term) ?? 0) + 1);
+    for (const term of terms.keys()) {
+      let id = termIds.get(term);
+      if (id === undefined) {
+        id = termIds.size;
+        termIds.set(term, id);
+        documentFrequency.push(0);
+      }
+      documentFrequency[id] = documentFrequency[id]! + 1;
+    }
   }
   const population = Math.max(termsPerArticle.length, MIN_IDF_DOCUMENTS);
   return termsPerArticle.map((terms) => {
-    const vector: Vector = new Map();
-    let norm = 0;
-    for (const [term, count] of terms) {
-      const idf = Math.log((population + 1) / ((documentFrequency.get(term) ?? 0) + 1)) + 1;
-      const weight = (1 + Math.log(count)) * idf;
-      vector.set(term, weight);
-      norm += weight * weight;
-    }
-    norm = Math.sqrt(norm);
-    if (norm > 0) for (const [term, weight] of vector) vector.set(term, weight / norm);
-    return vector;
+    const entries = [...terms]
+      .map(([term, count]) => {
+        const id = termIds.get(term)!;
+        const idf = Math.log((population + 1) / (documentFrequency[id]! + 1)) + 1;
+        return { id, weight: (1 + Math.log(count)) * idf };
+      })
+      .sort((a, b) => a.id - b.id);
+    const norm = Math.sqrt(entries.reduce((sum, entry) => sum + entry.weight * entry.weight, 0)) || 1;
+    return {
+      ids: Int32Array.from(entries, (entry) => entry.id),
+      weights: Float64Array.from(entries, (entry) => entry.weight / norm),
+    };
   });
 }
 
@@ -88,11 +102,7 @@ export function leadSimilarities(articles: readonly Article[]): (i: number, j: n
   return (i, j) => {
     const a = vectors[i];
     const b = vectors[j];
-    if (!a || !b) return 0;
-    const [small, large] = a.size <= b.size ? [a, b] : [b, a];
-    let dot = 0;
-    for (const [term, weight] of small) dot += weight * (large.get(term) ?? 0);
-    return dot;
+    return a && b ? dot(a, b) : 0;
   };
 }
 
@@ -100,11 +110,44 @@ function textLength(article: Article): number {
   return article.text.length;
 }
 
+function dot(a: Vector, b: Vector): number {
+  let sum = 0;
+  let i = 0;
+  let j = 0;
+  while (i < a.ids.length && j < b.ids.length) {
+    const difference = a.ids[i]! - b.ids[j]!;
+    if (difference === 0) sum += a.weights[i++]! * b.weights[j++]!;
+    else if (difference < 0) i += 1;
+    else j += 1;
+  }
+  return sum;
+}
+
+/**
+ * The primaries that can reach `threshold` with `vector`: those sharing one of its heaviest
+ * terms. Terms are taken heaviest first until the rest have a norm below the threshold; a
+ * unit vector sharing none of the taken terms has a cosine of at most that norm
+ * (Cauchy-Schwarz), so no candidate is missed, and common words are rarely looked up at all.
+ */
+function candidatePrimaries(vector: Vector, threshold: number, primariesByTerm: readonly number[][]): Set<number> {
+  const heaviestFirst = Array.from(vector.ids.keys()).sort(
+    (a, b) => vector.weights[b]! - vector.weights[a]! || vector.ids[a]! - vector.ids[b]!,
+  );
+  let rest = 1;
+  const candidates = new Set<number>();
+  for (const index of heaviestFirst) {
+    if (rest < threshold * threshold) break;
+    for (const cluster of primariesByTerm[vector.ids[index]!] ?? []) candidates.add(cluster);
+    rest -= vector.weights[index]! ** 2;
+  }
+  return candidates;
+}
+
 /**
  * Groups reports of the same event. Each article, fullest first, joins the first cluster whose
  * primary it resembles at least `threshold`, else starts its own; comparing with the primary
  * only (not any member) keeps a chain of loosely similar reports from snowballing into one.
- * At worst O(n²) comparisons of sparse vectors; only articles sharing a term are compared.
+ * At worst O(n²) comparisons of sparse vectors; only primaries sharing a heavy term are compared.
  */
 export function clusterArticles(articles: readonly Article[], options: MergeOptions = {}): ArticleCluster[] {
   const threshold = options.threshold ?? DUPLICATE_THRESHOLD;
@@ -120,18 +163,13 @@ export function clusterArticles(articles: readonly Article[], options: MergeOpti
   const clusters: ArticleCluster[] = [];
   const primaryVectors: Vector[] = [];
   // Which clusters' primaries carry a term: the candidates an article is compared with.
-  const primariesByTerm = new Map<string, number[]>();
+  const primariesByTerm: number[][] = [];
   order.forEach(({ article }, position) => {
     const vector = vectors[position]!;
-    const dots = new Map<number, number>();
-    for (const [term, weight] of vector) {
-      for (const cluster of primariesByTerm.get(term) ?? []) {
-        dots.set(cluster, (dots.get(cluster) ?? 0) + weight * (primaryVectors[cluster]?.get(term) ?? 0));
-      }
-    }
     let joined: number | undefined;
-    for (const [cluster, dot] of dots) {
-      if (dot >= threshold && (joined === undefined || cluster < joined)) joined = cluster;
+    for (const cluster of candidatePrimaries(vector, threshold, primariesByTerm)) {
+      if (joined !== undefined && cluster > joined) continue;
+      if (dot(vector, primaryVectors[cluster]!) >= threshold) joined = cluster;
     }
     if (joined !== undefined) {
       clusters[joined]!.others.push(article);
@@ -140,11 +178,7 @@ export function clusterArticles(articles: readonly Article[], options: MergeOpti
     const index = clusters.length;
     clusters.push({ primary: article, others: [] });
     primaryVectors.push(vector);
-    for (const term of vector.keys()) {
-      const list = primariesByTerm.get(term);
-      if (list) list.push(index);
-      else primariesByTerm.set(term, [index]);
-    }
+    for (const id of vector.ids) (primariesByTerm[id] ??= []).push(index);
   });
   return clusters;
 }
