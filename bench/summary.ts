@@ -146,7 +146,7 @@ async function main(): Promise<void> {
   });
   const lead = evaluate(`Lead-${n}`, documents, (d) => leadSentences(d.prose, n), flags.runs);
   const ours = evaluate(
-    `ours, ${n} sentences`,
+    `ours, ${n} sentence${n === 1 ? '' : 's'}`,
     documents,
     // No word budget here, as Lead-N has none: the comparison is sentence for sentence.
     (d) => summarise({ title: d.title, text: d.prose }, { maxSentences: n, maxWords: 1000 }),
