@@ -54,11 +54,8 @@ const NAME_OR_FIGURE = /(?<=\s['‘"“(]?)\p{Lu}[\p{L}\p{M}'’-]*|\p{N}[\p{N}.
 function leadTerms(article: Article): Map<string, number> {
   const lead = splitSentences(article.text.slice(0, LEAD_CHARS)).slice(0, LEAD_SENTENCES);
   const terms = termCounts(`${article.title}\n\n${lead.join(' ')}`);
-  const names = new Set<string>();
-  for (const sentence of lead) {
-    for (const [name] of sentence.matchAll(NAME_OR_FIGURE)) for (const term of termCounts(name).keys()) names.add(term);
-  }
-  for (const term of names) {
+  const names = lead.flatMap((sentence) => Array.from(sentence.matchAll(NAME_OR_FIGURE), ([name]) => name));
+  for (const term of termCounts(names.join(' ')).keys()) {
     const count = terms.get(term);
     if (count !== undefined) terms.set(term, count * NAME_WEIGHT);
   }
