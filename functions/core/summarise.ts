@@ -153,8 +153,12 @@ function penalty(candidate: Candidate): number {
   if (META_SENTENCE.test(candidate.text.replace(/^['"‘“(\[]+/u, ''))) factor *= 0.5;
   if (/\?['"’”)\]]*$/u.test(candidate.text)) factor *= 0.8;
   if (isQuoteFragment(candidate.text)) factor *= 0.7;
+  if (candidate.index > 0 && DANGLING_OPENING.test(candidate.text)) factor *= 0.8;
   return factor;
 }
+
+/** Opens with a word pointing back at the sentence before, which the summary may not show. */
+const DANGLING_OPENING = /^(?:he|she|they|it|this|these|those|his|her|their|its)\b(?!['’]s\b)/iu;
 
 const OPENING_QUOTE = /(?:^|[\s(\[–—-])['‘"“](?=\S)/u;
 const CLOSING_QUOTE = /\S['’"”](?=[\s,.;:!?)\]–—-]|$)/u;

@@ -107,6 +107,19 @@ describe('summarise', () => {
     expect(repeats).toHaveLength(1);
   });
 
+  it('prefers a sentence that stands alone over one opening with a pronoun for an earlier sentence', () => {
+    const text = [
+      'The council approved the school budget on Monday after a long debate.',
+      'It is the largest school budget the council has approved in a decade.',
+      'The school budget is the largest the council has approved in a decade, officials said.',
+      'Road repairs will start in the spring.',
+    ].join(' ');
+    expect(summarise({ title: 'Council approves school budget', text }, { maxSentences: 2 })).toEqual([
+      'The council approved the school budget on Monday after a long debate.',
+      'The school budget is the largest the council has approved in a decade, officials said.',
+    ]);
+  });
+
   it('prefers a sentence about the story over a notice about the page', () => {
     const text = [
       'Here is how things stand on the council school budget vote today.',
