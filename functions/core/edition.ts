@@ -6,6 +6,7 @@ import { rankClusters } from './rank.ts';
 import { linkTo, type Settings } from './settings.ts';
 import { summarise } from './summarise.ts';
 import { defangLinks } from './text.ts';
+import { calmTitle } from './titles.ts';
 import { signToken } from './tokens.ts';
 import type { Article, Edition, OutgoingEmail, Story, StorySource } from './types.ts';
 
@@ -46,14 +47,16 @@ export function toStory(
 ): Story {
   const story: Story = {
     articleId: article.id,
-    title: defangLinks(article.title),
+    title: defangLinks(calmTitle(article.title)),
     url: article.url,
     source: defangLinks(article.source),
     publishedAt: article.publishedAt,
     ingestedAt: article.ingestedAt,
     topics: article.topics,
     summary:
-      extra.summarised === false ? [] : summarise({ title: article.title, text: article.text }).map(defangLinks),
+      extra.summarised === false
+        ? []
+        : summarise({ title: calmTitle(article.title), text: article.text }).map(defangLinks),
     alsoIn: alsoIn(article, extra.others ?? []),
   };
   if (extra.section !== undefined) story.section = defangLinks(extra.section);
@@ -68,7 +71,7 @@ function alsoIn(primary: Article, others: readonly Article[]): StorySource[] {
   for (const other of others) {
     if (seen.has(key(other))) continue;
     seen.add(key(other));
-    const source: StorySource = { source: defangLinks(other.source), title: defangLinks(other.title) };
+    const source: StorySource = { source: defangLinks(other.source), title: defangLinks(calmTitle(other.title)) };
     if (other.url !== undefined) source.url = other.url;
     sources.push(source);
   }

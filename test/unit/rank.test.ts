@@ -152,8 +152,8 @@ describe('arrangeStories', () => {
   });
 
   it('gives an article without a body a summary of its title, never an empty entry', () => {
-    const { stories } = arrangeStories([story('BRIDGE CLOSES', 1, { text: '' })], { maxStories: 3, cutoff: CUTOFF });
-    expect(stories[0]?.summary).toEqual(['BRIDGE CLOSES']);
+    const { stories } = arrangeStories([story('Bridge closes', 1, { text: '' })], { maxStories: 3, cutoff: CUTOFF });
+    expect(stories[0]?.summary).toEqual(['Bridge closes']);
   });
 
   it('defangs a link-like section name, as any shown text', () => {
