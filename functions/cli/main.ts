@@ -13,6 +13,7 @@ import { generateApiKey, newApiKeyRecord } from '../core/api-keys.ts';
 import { planDigest } from '../core/plan.ts';
 import { createLocalDeps } from '../local/local-app.ts';
 import { loadLocalSettings, readLocalApiKey } from '../local/local-settings.ts';
+import { summarizeFiles, summarizeOptionsSchema } from './summarize.ts';
 
 /** The API's answers, checked: a proxy's HTML error page must not become "Unexpected error". */
 const ingestReportSchema = z.object({
@@ -178,6 +179,28 @@ program
   .option('--region <region>', 'AWS region of --table (default: AWS_REGION)')
   .action(async (options: { name: string; table?: string; region?: string }) => {
     process.exitCode = await createKey(options);
+  });
+
+/** A commander option parser from one field of a zod schema, so the limits live in one place. */
+function schemaOption(field: z.ZodType<number>): (value: string) => number {
+  return (value) => {
+    const parsed = field.safeParse(value);
+    if (!parsed.success) throw new InvalidArgumentError(parsed.error.issues.map((issue) => issue.message).join('; '));
+    return parsed.data;
+  };
+}
+
+program
+  .command('summarize')
+  .description('Summarise plain-text articles (line 1 the title, then prose): one JSON line per file')
+  .argument('<files...>', 'text files')
+  .option('--sentences <n>', 'at most this many sentences (1-10)', schemaOption(summarizeOptionsSchema.shape.sentences), 3)
+  .option('--words <n>', 'word budget of a summary (5-1000)', schemaOption(summarizeOptionsSchema.shape.words), 80)
+  .action(async (files: string[], options: { sentences: number; words: number }) => {
+    process.exitCode = await summarizeFiles(files, options, {
+      out: (line) => console.log(line),
+      err: (line) => console.error(line),
+    });
   });
 
 program.parseAsync(process.argv).catch((error: unknown) => {

@@ -1,12 +1,15 @@
 /** One edition: the stories of a time window, summarised and rendered once, then personalised per reader. */
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import type { DigestView, PersonalLinkSlots, Renderer } from '../ports.ts';
+import { clusterArticles, type ArticleCluster } from './merge.ts';
 import { fillPersonalSlots, localTimeSlots } from './personal-slots.ts';
+import { rankClusters } from './rank.ts';
 import { linkTo, type Settings } from './settings.ts';
 import { summarise } from './summarise.ts';
 import { defangLinks } from './text.ts';
+import { calmTitle } from './titles.ts';
 import { signToken } from './tokens.ts';
-import type { Article, Edition, OutgoingEmail, Story } from './types.ts';
+import type { Article, Edition, OutgoingEmail, Story, StorySource } from './types.ts';
 
 const MAX_SUBJECT_LENGTH = 120;
 
@@ -16,43 +19,105 @@ function compactUtc(iso: string): string {
 }
 
 /** The shape of an edition id, for validating ids that arrive from outside. */
-export const EDITION_ID_PATTERN = /^[0-9]{8}T[0-9]{6}-[0-9]{8}T[0-9]{6}$/;
+export const EDITION_ID_PATTERN = /^[0-9]{8}T[0-9]{6}-[0-9]{8}T[0-9]{6}(?:-t[0-9a-f]{10})?$/;
 
-export function editionId(since: string, cutoff: string): string {
-  return `${compactUtc(cutoff)}-${compactUtc(since)}`;
+/** Reader topics as one canonical list: trimmed, lower case, unique, sorted. */
+export function topicSet(topics: readonly string[] = []): string[] {
+  return [...new Set(topics.map((topic) => topic.trim().toLowerCase()).filter(Boolean))].sort();
+}
+
+/**
+ * `<cutoff>-<since>`, plus `-t<hash>` of the topic set for readers with topics: each topic set
+ * is its own edition variant (its own order), still rendered once for all readers who share it.
+ */
+export function editionId(since: string, cutoff: string, topics: readonly string[] = []): string {
+  const window = `${compactUtc(cutoff)}-${compactUtc(since)}`;
+  const set = topicSet(topics);
+  if (set.length === 0) return window;
+  return `${window}-t${createHash('sha256').update(set.join('\n')).digest('hex').slice(0, 10)}`;
 }
 
 /**
  * Article text is shown, never linked: mail clients turn URLs and bare domains in text into
  * links, so the shown text has them defanged. Only the validated article URL becomes a link.
+ * `summarised: false` leaves the summary empty, for stories listed as headlines only.
  */
-export function toStory(article: Article): Story {
-  return {
+export function toStory(
+  article: Article,
+  extra: { others?: readonly Article[]; section?: string; summarised?: boolean } = {},
+): Story {
+  const story: Story = {
     articleId: article.id,
-    title: defangLinks(article.title),
+    title: defangLinks(calmTitle(article.title)),
     url: article.url,
     source: defangLinks(article.source),
     publishedAt: article.publishedAt,
     ingestedAt: article.ingestedAt,
     topics: article.topics,
-    summary: summarise({ title: article.title, text: article.text }).map(defangLinks),
-    alsoIn: [],
+    summary:
+      extra.summarised === false
+        ? []
+        : summarise({ title: calmTitle(article.title), text: article.text }).map(defangLinks),
+    alsoIn: alsoIn(article, extra.others ?? []),
+  };
+  if (extra.section !== undefined) story.section = defangLinks(extra.section);
+  return story;
+}
+
+/** The other reports, once each; a copy of the primary itself (same source and link or title) is not "also in". */
+function alsoIn(primary: Article, others: readonly Article[]): StorySource[] {
+  const key = (article: Article) => `${article.source.toLowerCase()}\n${article.url ?? article.title}`;
+  const seen = new Set([key(primary)]);
+  const sources: StorySource[] = [];
+  for (const other of others) {
+    if (seen.has(key(other))) continue;
+    seen.add(key(other));
+    const source: StorySource = { source: defangLinks(other.source), title: defangLinks(calmTitle(other.title)) };
+    if (other.url !== undefined) source.url = other.url;
+    sources.push(source);
+  }
+  return sources.sort((a, b) => a.source.localeCompare(b.source) || a.title.localeCompare(b.title));
+}
+
+/**
+ * The web edition lists the stories past the email's limit as headlines; beyond this many the
+ * edition item would grow towards DynamoDB's 400 KB limit for stories nobody scrolls to.
+ */
+export const MAX_MORE_STORIES = 100;
+
+export interface StoryOptions {
+  maxStories: number;
+  /** End of the window: recency is measured from here (default: the newest article). */
+  cutoff?: string;
+  /** The reader topics of an edition variant: stories on them come first. */
+  topics?: readonly string[];
+}
+
+/**
+ * Merges reports of one event, ranks the stories (see rank.ts) and cuts at maxStories.
+ * publishedAt only orders, it never drops a story (sample articles can be months old).
+ */
+export function arrangeStories(
+  articles: readonly Article[],
+  options: StoryOptions,
+): { stories: Story[]; moreStories: Story[] } {
+  const { top, more } = rankClusters(clusterArticles(articles), {
+    maxStories: options.maxStories,
+    cutoff: options.cutoff,
+    readerTopics: topicSet(options.topics),
+  });
+  const story = (cluster: ArticleCluster, section: string | undefined, summarised: boolean) =>
+    toStory(cluster.primary, { others: cluster.others, section, summarised });
+  // Summarising is the costly step: only the stories the email shows need it.
+  return {
+    stories: top.map((item) => story(item.cluster, item.section, true)),
+    moreStories: more.slice(0, MAX_MORE_STORIES).map((item) => story(item.cluster, item.section, false)),
   };
 }
 
-/** A publishedAt in the future (a typo, or a publisher gaming the order) counts as the ingest time. */
-function storyTime(story: Pick<Story, 'publishedAt' | 'ingestedAt'>): number {
-  const ingested = Date.parse(story.ingestedAt);
-  return story.publishedAt ? Math.min(Date.parse(story.publishedAt), ingested) : ingested;
-}
-
-/** Newest first; publishedAt only orders, it never drops a story (sample articles can be months old). */
+/** The stories the email shows, in order; see arrangeStories. */
 export function selectStories(articles: readonly Article[], maxStories: number): Story[] {
-  // Order and cut first: summarising is the costly step, and only the stories shown need it.
-  return [...articles]
-    .sort((a, b) => storyTime(b) - storyTime(a) || a.title.localeCompare(b.title))
-    .slice(0, maxStories)
-    .map(toStory);
+  return arrangeStories(articles, { maxStories }).stories;
 }
 
 /** Cuts by code point, so an emoji or other astral character is never split in half. */
@@ -88,13 +153,16 @@ export function placeholderNonce(secret: string, id: string): string {
 }
 
 export async function buildEdition(
-  input: { since: string; cutoff: string; articles: readonly Article[]; createdAt: string },
+  input: { since: string; cutoff: string; articles: readonly Article[]; createdAt: string; topics?: readonly string[] },
   renderer: Renderer,
   settings: Settings,
 ): Promise<Edition> {
-  const id = editionId(input.since, input.cutoff);
-  const stories = selectStories(input.articles, settings.maxStories);
-  const moreStories: Story[] = [];
+  const id = editionId(input.since, input.cutoff, input.topics);
+  const { stories, moreStories } = arrangeStories(input.articles, {
+    maxStories: settings.maxStories,
+    cutoff: input.cutoff,
+    topics: input.topics,
+  });
   const top = stories[0];
   const nonce = placeholderNonce(settings.tokenSecret, id);
   const subject = truncate(

@@ -4,7 +4,7 @@
  * delivery ledger drops the repeats.
  */
 import type { ArticleStore, Clock, EditionStore, Queue, Renderer, SubscriberStore } from '../ports.ts';
-import { buildEdition, editionId } from './edition.ts';
+import { buildEdition, editionId, topicSet } from './edition.ts';
 import type { Settings } from './settings.ts';
 import { dueSlots, localTime } from './slots.ts';
 import type { Article, DeliveryJob, Edition, Subscriber } from './types.ts';
@@ -134,10 +134,13 @@ export async function planDigest(mode: PlanMode, deps: PlanDeps): Promise<PlanRe
       continue;
     }
     const since = windowStart(reader, cutoff);
-    let group = groups.get(since);
+    // Readers with topics get their own order of the window: one edition variant per topic set.
+    const topics = topicSet(reader.topics);
+    const key = `${since} ${topics.join('\n')}`;
+    let group = groups.get(key);
     if (!group) {
-      group = { ...(await editionFor(since, cutoff, now, deps)), pending: [], recipients: 0 };
-      groups.set(since, group);
+      group = { ...(await editionFor(since, cutoff, topics, now, deps)), pending: [], recipients: 0 };
+      groups.set(key, group);
     }
     if (!group.edition) {
       report.skipped.nothingNew += 1;
@@ -165,14 +168,19 @@ export async function planDigest(mode: PlanMode, deps: PlanDeps): Promise<PlanRe
 async function editionFor(
   since: string,
   cutoff: string,
+  topics: readonly string[],
   now: Date,
   deps: PlanDeps,
 ): Promise<{ edition: Edition | undefined; created: boolean }> {
-  const existing = await deps.editions.get(editionId(since, cutoff));
+  const existing = await deps.editions.get(editionId(since, cutoff, topics));
   if (existing) return { edition: existing, created: false };
   const articles: Article[] = [];
   for await (const article of deps.articles.listIngested(since, cutoff)) articles.push(article);
   if (articles.length === 0) return { edition: undefined, created: false };
-  const built = await buildEdition({ since, cutoff, articles, createdAt: now.toISOString() }, deps.renderer, deps.settings);
+  const built = await buildEdition(
+    { since, cutoff, articles, createdAt: now.toISOString(), topics },
+    deps.renderer,
+    deps.settings,
+  );
   return deps.editions.createIfAbsent(built);
 }

@@ -57,12 +57,50 @@ const HAS_CONTENT = /[\p{L}\p{N}\p{Extended_Pictographic}]/u;
  */
 export function splitSentences(text: string): string[] {
   const sentences: string[] = [];
-  for (const block of blocks(normaliseText(text))) {
+  for (const block of blocks(separateGluedSentences(normaliseText(withoutMarkupRemnants(text))))) {
     for (const sentence of splitBlock(block)) {
       if (HAS_CONTENT.test(sentence)) sentences.push(sentence);
     }
   }
   return sentences;
+}
+
+/** Elements that start a new block; any other tag is dropped with no space, as a browser shows it. */
+const BLOCK_TAG = /<\/?(?:p|div|br|li|ul|ol|h[1-6]|tr|table|blockquote|section|article|header|footer|figure|figcaption|hr)\b[^<>]{0,200}>/giu;
+const ANY_TAG = /<\/?[a-z][a-z0-9-]*\b[^<>]{0,200}>|<!--[^]{0,2000}?-->/giu;
+const NAMED_ENTITIES: Record<string, string> = {
+  amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', ndash: '–', mdash: '—', hellip: '…',
+  lsquo: '‘', rsquo: '’', ldquo: '“', rdquo: '”', laquo: '«', raquo: '»', pound: '£', euro: '€', copy: '©',
+};
+const ENTITY = /&(?:#(\d{1,7})|#x([0-9a-f]{1,6})|([a-z]{2,8}));/giu;
+
+/**
+ * Bodies scraped without an HTML parser keep tags and entities (`<p>`, `&amp;`, `&#8217;`).
+ * Tags go (block elements become paragraph breaks); entities become their characters, as text.
+ */
+function withoutMarkupRemnants(text: string): string {
+  if (!/[<&]/u.test(text)) return text;
+  return text
+    .replace(BLOCK_TAG, '\n\n')
+    .replace(ANY_TAG, '')
+    .replace(ENTITY, (entity, decimal?: string, hex?: string, name?: string) => {
+      if (name !== undefined) return NAMED_ENTITIES[name.toLowerCase()] ?? entity;
+      const code = decimal !== undefined ? Number(decimal) : Number.parseInt(hex ?? '', 16);
+      return code > 0 && code <= 0x10ffff && (code < 0xd800 || code > 0xdfff) ? String.fromCodePoint(code) : entity;
+    });
+}
+
+/** Capitalised words that open sentences and almost never end a word: `eventsThe government`. */
+const GLUED_OPENER = /(?<=\p{Ll}|\p{Lu}{2})(?=(?:The|This|These|Those|He|She|They|We|His|Her|Their|There|After|But|When|While|However)\s)/gu;
+/** A full stop with no space after it, between a lower-case word and a capitalised one: `per cent.The index`. */
+const STOP_WITHOUT_SPACE = /(?<=\p{Ll}{2}[.!?])(?=\p{Lu}\p{Ll})/gu;
+
+/**
+ * Scraped pages glue a heading or label to the paragraph under it (`Key eventsThe government`)
+ * and lose the space after a full stop; both are split apart before splitting into sentences.
+ */
+function separateGluedSentences(text: string): string {
+  return text.replace(GLUED_OPENER, '\n\n').replace(STOP_WITHOUT_SPACE, ' ');
 }
 
 /**

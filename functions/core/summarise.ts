@@ -48,14 +48,18 @@ interface Candidate {
 
 /**
  * The summary: at most `maxSentences` sentences of the text, in article order, within
- * `maxWords` words. Empty text gives []; a single sentence, or one without any
- * punctuation, is cut at a word boundary with an ellipsis when it is too long.
+ * `maxWords` words. A single sentence, or one without any punctuation, is cut at a word
+ * boundary with an ellipsis when it is too long. Text without a sentence (empty, or markup
+ * only) gives the title, so an entry is never blank; [] only when both are empty.
  */
 export function summarise(input: { title: string; text: string }, options: SummaryOptions = {}): string[] {
   const { maxSentences, maxWords } = optionsSchema.parse(options);
   const sentences = leadingSentences(input.text);
   const first = sentences[0];
-  if (first === undefined) return [];
+  if (first === undefined) {
+    const [title] = splitSentences(input.title.replace(/\s+/gu, ' '));
+    return title === undefined ? [] : [cutToWords(title, maxWords)];
+  }
   if (sentences.length === 1) return [cutToWords(first, maxWords)];
 
   const candidates = sentences.map(
@@ -149,8 +153,12 @@ function penalty(candidate: Candidate): number {
   if (META_SENTENCE.test(candidate.text.replace(/^['"‘“(\[]+/u, ''))) factor *= 0.5;
   if (/\?['"’”)\]]*$/u.test(candidate.text)) factor *= 0.8;
   if (isQuoteFragment(candidate.text)) factor *= 0.7;
+  if (candidate.index > 0 && DANGLING_OPENING.test(candidate.text)) factor *= 0.8;
   return factor;
 }
+
+/** Opens with a word pointing back at the sentence before, which the summary may not show. */
+const DANGLING_OPENING = /^(?:he|she|they|it|this|these|those|his|her|their|its)\b(?!['’]s\b)/iu;
 
 const OPENING_QUOTE = /(?:^|[\s(\[–—-])['‘"“](?=\S)/u;
 const CLOSING_QUOTE = /\S['’"”](?=[\s,.;:!?)\]–—-]|$)/u;
@@ -270,20 +278,31 @@ export function wordCount(text: string): number {
   return count;
 }
 
-/** The first `maxWords` words of `text`, with an ellipsis when anything was cut. */
+/** Longer than any real word: a run of characters with no space in it is cut too. */
+const MAX_CHARS_PER_WORD = 15;
+
+/**
+ * The first `maxWords` words of `text`, and no more than `maxWords` × MAX_CHARS_PER_WORD
+ * characters (cut by code point), with an ellipsis when anything was cut.
+ */
 export function cutToWords(text: string, maxWords: number): string {
   let count = 0;
+  let cut = text;
   for (const match of text.matchAll(WORD_UNIT)) {
     count += 1;
     if (count > maxWords) {
-      return `${text.slice(0, match.index).replace(/[\s,;:–—-]+$/u, '')}…`;
+      cut = text.slice(0, match.index);
+      break;
     }
   }
-  return text;
+  const codePoints = Array.from(cut);
+  const maxChars = maxWords * MAX_CHARS_PER_WORD;
+  if (codePoints.length > maxChars) cut = codePoints.slice(0, maxChars).join('');
+  return cut === text ? text : `${cut.replace(/[\s,;:–—-]+$/u, '')}…`;
 }
 
 /** Stemmed content words (or character pairs, for unspaced scripts) and how often each occurs. */
-function termCounts(text: string): Map<string, number> {
+export function termCounts(text: string): Map<string, number> {
   const counts = new Map<string, number>();
   const add = (term: string): void => {
     counts.set(term, (counts.get(term) ?? 0) + 1);

@@ -346,6 +346,15 @@ export class FakeRenderer implements Renderer {
 
 let articleCounter = 0;
 
+/** Made-up words unique to one article, so two default articles never read as one event to the merge. */
+function distinctWords(seed: string): string {
+  const letters = createHash('sha256')
+    .update(seed)
+    .digest('hex')
+    .replace(/[0-9]/g, (digit) => 'ghijklmnop'[Number(digit)]!);
+  return Array.from({ length: 8 }, (_, n) => letters.slice(n * 6, n * 6 + 6)).join(' ');
+}
+
 /** A stored article with a unique id; override what the test is about. */
 export function anArticle(overrides: Partial<Article> = {}): Article {
   articleCounter += 1;
@@ -353,7 +362,7 @@ export function anArticle(overrides: Partial<Article> = {}): Article {
   return {
     id: createHash('sha256').update(`article-${articleCounter}-${title}`).digest('hex'),
     title,
-    text: `${title} happened today. Officials said more would follow. Nobody else commented.`,
+    text: `${title} happened today. Officials named ${distinctWords(`a${articleCounter}`)}. More about ${distinctWords(`b${articleCounter}`)}.`,
     source: 'Example Times',
     url: `https://news.example/stories/${articleCounter}`,
     topics: ['world'],

@@ -397,3 +397,59 @@ describe('planDigest and zone names', () => {
     expect(w.recipients()).toEqual(['alias@example.com']);
   });
 });
+
+describe('planDigest and reader topics', () => {
+  const NOW = '2026-11-26T07:05:00.000Z';
+  const CUTOFF = '2026-11-26T06:58:00.000Z';
+  const SINCE = '2026-11-25T06:58:00.000Z';
+
+  it('builds one edition variant per window and topic set, rendered once for the readers who share it', async () => {
+    const w = world(NOW);
+    await w.add(
+      aSubscriber({ email: 'plain@example.com', topics: [] }),
+      aSubscriber({ email: 'science-1@example.com', topics: ['science'] }),
+      aSubscriber({ email: 'science-2@example.com', topics: ['Science'] }),
+      aSubscriber({ email: 'both@example.com', topics: ['sport', 'science'] }),
+      aSubscriber({ email: 'both-reordered@example.com', topics: ['science', 'sport'] }),
+      anArticle({ title: 'Fresh sport', topics: ['sport'], ingestedAt: '2026-11-26T06:00:00.000Z' }),
+      anArticle({ title: 'Older science', topics: ['science'], ingestedAt: '2026-11-25T12:00:00.000Z' }),
+    );
+
+    const report = await planDigest('scheduled', w.deps);
+
+    const plain = editionId(SINCE, CUTOFF);
+    const science = editionId(SINCE, CUTOFF, ['science']);
+    const both = editionId(SINCE, CUTOFF, ['science', 'sport']);
+    expect(new Set([plain, science, both]).size).toBe(3);
+    expect(Object.fromEntries(w.queue.jobs.map((job) => [job.email, job.editionId]))).toEqual({
+      'plain@example.com': plain,
+      'science-1@example.com': science,
+      'science-2@example.com': science,
+      'both@example.com': both,
+      'both-reordered@example.com': both,
+    });
+    expect(report.editions.map((e) => [e.id, e.recipients]).sort()).toEqual(
+      [
+        [plain, 1],
+        [science, 2],
+        [both, 2],
+      ].sort(),
+    );
+    expect(w.renderer.digestViews).toHaveLength(3);
+    const titlesOf = (id: string) => w.editions.all().find((e) => e.id === id)?.stories.map((s) => s.title);
+    expect(titlesOf(plain)).toEqual(['Fresh sport', 'Older science']);
+    expect(titlesOf(science)).toEqual(['Older science', 'Fresh sport']);
+  });
+
+  it('finds the existing variant on a repeated run instead of building it again', async () => {
+    const w = world(NOW);
+    await w.add(
+      aSubscriber({ email: 'science@example.com', topics: ['science'] }),
+      anArticle({ topics: ['science'], ingestedAt: '2026-11-26T06:00:00.000Z' }),
+    );
+    await planDigest('scheduled', w.deps);
+    const again = await planDigest('scheduled', w.deps);
+    expect(again.editions.map((e) => [e.id, e.created])).toEqual([[editionId(SINCE, CUTOFF, ['science']), false]]);
+    expect(w.renderer.digestViews).toHaveLength(1);
+  });
+});

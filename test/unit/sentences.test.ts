@@ -154,4 +154,63 @@ describe('splitSentences', () => {
     expect(sentences).toContain("But in essence, this is what it is about,' he says.");
     expect(sentences).toContain("'Ideally, these 'bad' people are not Russian, and the person complaining is Russian.");
   });
+
+  it('ends a sentence inside curly single quotes when the next one starts', () => {
+    expect(splitSentences('He said ‘we will win.’ Then he left.')).toEqual(['He said ‘we will win.’', 'Then he left.']);
+  });
+
+  it('drops tags left in scraped text, making block elements paragraph breaks', () => {
+    expect(splitSentences('<p>The council met on Monday.</p><p>It approved the plan<br>for schools</p>')).toEqual([
+      'The council met on Monday.',
+      'It approved the plan',
+      'for schools',
+    ]);
+    expect(splitSentences('The <b>council</b> met on <a href="https://x.example">Monday</a>. It voted.')).toEqual([
+      'The council met on Monday.',
+      'It voted.',
+    ]);
+  });
+
+  it('decodes entities left in scraped text as plain characters, never as markup', () => {
+    expect(splitSentences('Profits &amp; losses rose&nbsp;5%. He said &#8216;no&#8217;. &lt;b&gt; stays text.')).toEqual([
+      'Profits & losses rose 5%.',
+      'He said ‘no’.',
+      '<b> stays text.',
+    ]);
+    expect(splitSentences('A &bogus; entity and &#xD800; a lone surrogate stay.')).toEqual([
+      'A &bogus; entity and &#xD800; a lone surrogate stay.',
+    ]);
+  });
+
+  it('returns nothing for a body that is markup only', () => {
+    expect(splitSentences('<div><img src="x.png"><br/></div><!-- tracking -->')).toEqual([]);
+  });
+
+  it('separates a heading glued to the paragraph under it', () => {
+    expect(splitSentences('Key eventsThe government said it would raise taxes. Critics disagreed.')).toEqual([
+      'Key events',
+      'The government said it would raise taxes.',
+      'Critics disagreed.',
+    ]);
+    expect(splitSentences('BREAKINGThe Prime Minister has resigned.')).toEqual(['BREAKING', 'The Prime Minister has resigned.']);
+  });
+
+  it('keeps brand names such as LinkedIn and iPhone whole while splitting glued sentences', () => {
+    expect(splitSentences('LinkedIn said it would hire. The iPhone maker agreed.')).toEqual([
+      'LinkedIn said it would hire.',
+      'The iPhone maker agreed.',
+    ]);
+  });
+
+  it('splits at a full stop that lost its following space', () => {
+    expect(splitSentences('Shares fell 2.3 per cent.The index closed lower.')).toEqual([
+      'Shares fell 2.3 per cent.',
+      'The index closed lower.',
+    ]);
+    expect(splitSentences('He moved to St.Petersburg in 2001.')).toEqual(['He moved to St.Petersburg in 2001.']);
+  });
+
+  it('keeps right-to-left text and emoji intact', () => {
+    expect(splitSentences('שלום עולם. זה מבחן 🎉.')).toEqual(['שלום עולם.', 'זה מבחן 🎉.']);
+  });
 });

@@ -34,9 +34,26 @@ describe('summarise', () => {
     expect(summarise({ title: article.title, text: article.body })[0]).toBe(splitSentences(article.body)[0]);
   });
 
-  it('returns nothing for empty or blank text, so the caller shows the title alone', () => {
-    expect(summarise({ title: 'Headline', text: '' })).toEqual([]);
-    expect(summarise({ title: 'Headline', text: ' \n\n ' })).toEqual([]);
+  it('falls back to the title for empty, blank or markup-only text, so an entry is never blank', () => {
+    expect(summarise({ title: 'Headline', text: '' })).toEqual(['Headline']);
+    expect(summarise({ title: 'Headline', text: ' \n\n ' })).toEqual(['Headline']);
+    expect(summarise({ title: 'MARKETS FALL', text: '<div><img src="chart.png"></div>' })).toEqual(['MARKETS FALL']);
+    expect(summarise({ title: '', text: '' })).toEqual([]);
+  });
+
+  it('cuts a 100 KB run without spaces to the word budget in characters', () => {
+    const [summary, ...rest] = summarise({ title: 'T', text: 'x'.repeat(100_000) }, { maxWords: 10 });
+    expect(rest).toEqual([]);
+    expect(summary).toBe(`${'x'.repeat(150)}…`);
+  });
+
+  it('summarises a body of scraped HTML remnants as text', () => {
+    const text =
+      '<p>The council approved the school budget on Monday.</p><p>Teachers &amp; parents welcomed the rise.</p>';
+    expect(summarise({ title: 'Council approves school budget', text })).toEqual([
+      'The council approved the school budget on Monday.',
+      'Teachers & parents welcomed the rise.',
+    ]);
   });
 
   it('returns a lone sentence as it is', () => {
@@ -88,6 +105,19 @@ describe('summarise', () => {
     expect(summary.length).toBeGreaterThanOrEqual(2);
     const repeats = summary.filter((sentence) => sentence.includes('city council approved'));
     expect(repeats).toHaveLength(1);
+  });
+
+  it('prefers a sentence that stands alone over one opening with a pronoun for an earlier sentence', () => {
+    const text = [
+      'The council approved the school budget on Monday after a long debate.',
+      'It is the largest school budget the council has approved in a decade.',
+      'The school budget is the largest the council has approved in a decade, officials said.',
+      'Road repairs will start in the spring.',
+    ].join(' ');
+    expect(summarise({ title: 'Council approves school budget', text }, { maxSentences: 2 })).toEqual([
+      'The council approved the school budget on Monday after a long debate.',
+      'The school budget is the largest the council has approved in a decade, officials said.',
+    ]);
   });
 
   it('prefers a sentence about the story over a notice about the page', () => {

@@ -1,0 +1,64 @@
+/**
+ * `digest summarize [--sentences N] FILE...`: the digest's summariser on plain files (line 1
+ * the title, then prose), one JSON line per file, for trying it on one's own articles.
+ */
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { summarise } from '../core/summarise.ts';
+
+/** The summariser's own limits; the word budget defaults to the digest's. */
+export const summarizeOptionsSchema = z.object({
+  sentences: z.coerce.number().int().min(1).max(10).default(3),
+  words: z.coerce.number().int().min(5).max(1000).default(80),
+});
+
+export type SummarizeOptions = z.input<typeof summarizeOptionsSchema>;
+
+/** Far beyond any article; a larger file is not prose and is refused rather than read into memory. */
+const MAX_FILE_BYTES = 5 * 1024 * 1024;
+
+const articleFileSchema = z
+  .string()
+  .max(MAX_FILE_BYTES, `is larger than ${MAX_FILE_BYTES / 1024 / 1024} MB`)
+  .refine((content) => !content.includes('\u0000'), 'is not a text file')
+  .transform((content) => {
+    const [title = '', ...body] = content.replace(/^\uFEFF/u, '').split(/\r\n?|\n/u);
+    return { title: title.trim(), text: body.join('\n') };
+  });
+
+export interface SummarizeOutput {
+  out: (line: string) => void;
+  err: (line: string) => void;
+}
+
+/**
+ * Prints `{"file", "sentences"}` for each readable file, in argument order; a file that cannot
+ * be read or is not text is reported on `err` and makes the exit code 1, the others still print.
+ */
+export async function summarizeFiles(
+  files: readonly string[],
+  options: SummarizeOptions,
+  output: SummarizeOutput,
+): Promise<number> {
+  const { sentences, words } = summarizeOptionsSchema.parse(options);
+  let exitCode = 0;
+  for (const file of files) {
+    let content: string;
+    try {
+      content = await readFile(file, 'utf8');
+    } catch (error) {
+      output.err(`${file}: cannot read: ${error instanceof Error ? error.message : String(error)}`);
+      exitCode = 1;
+      continue;
+    }
+    const parsed = articleFileSchema.safeParse(content);
+    if (!parsed.success) {
+      output.err(`${file}: ${parsed.error.issues.map((issue) => issue.message).join('; ')}`);
+      exitCode = 1;
+      continue;
+    }
+    const summary = summarise(parsed.data, { maxSentences: sentences, maxWords: words });
+    output.out(JSON.stringify({ file, sentences: summary }));
+  }
+  return exitCode;
+}
