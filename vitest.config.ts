@@ -24,11 +24,14 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // Handlers log through Powertools; a test run shows only its own report
+    // (POWERTOOLS_LOG_LEVEL=INFO npx vitest run ... shows the handlers' lines).
+    env: { POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'SILENT' },
     projects: [
       { extends: true, test: { name: 'default', include: ['test/**/*.test.ts'] } },
       ...(missing
         ? []
-        : [{ extends: true as const, test: { name: 'moto', include: CONFORMANCE_SUITES, env: { TEST_DYNAMO_BACKEND: 'moto' } } }]),
+        : [{ extends: true as const, test: { name: 'moto', include: CONFORMANCE_SUITES, env: { POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'SILENT', TEST_DYNAMO_BACKEND: 'moto' } } }]),
     ],
   },
 });

@@ -3,6 +3,7 @@ import { lambdaDeps, type DepsProvider } from '../adapters/app-deps.ts';
 import { subscribePage } from '../adapters/pages.ts';
 import { EDITION_ID_PATTERN, webEditionHtml } from '../core/edition.ts';
 import { NotFoundError } from '../core/errors.ts';
+import { observeHttp } from '../adapters/observability.ts';
 import { EMAIL_CONTENT_SECURITY_POLICY, html, httpRoute, json, type HttpHandler } from './http.ts';
 
 
@@ -24,4 +25,4 @@ export function siteHandler(deps: DepsProvider): HttpHandler {
   );
 }
 
-export const handler = siteHandler(lambdaDeps());
+export const handler = observeHttp(siteHandler(lambdaDeps()));
