@@ -1,4 +1,4 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import {
   Alarm,
@@ -107,7 +107,7 @@ export class DigestMonitoring extends Construct {
       1,
     );
 
-    this.dashboard = new Dashboard(this, 'Dashboard', { defaultInterval: Duration.days(1) });
+    this.dashboard = new Dashboard(this, 'Dashboard', { dashboardName: Stack.of(this).stackName, defaultInterval: Duration.days(1) });
     const fnMetrics = (pick: (fn: DigestFunction) => IMetric): IMetric[] => Object.values(props.functions).map(pick);
     const deadLetterDepths = Object.entries(props.deadLetterQueues).map(([name, queue]) =>
       queue.metricApproximateNumberOfMessagesVisible({ label: name, statistic: 'Maximum' }),
