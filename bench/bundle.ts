@@ -103,7 +103,13 @@ async function coldLoadMs(bundle: string): Promise<number> {
   const script = `const t = performance.now(); await import(${JSON.stringify(pathToFileURL(bundle).href)}); console.log(performance.now() - t);`;
   const { stdout } = await run(process.execPath, ['--input-type=module', '--enable-source-maps', '-e', script], {
     cwd: path.dirname(bundle),
-    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', POWERTOOLS_LOG_LEVEL: 'SILENT' },
+    // AWS_LAMBDA_FUNCTION_NAME makes the bundle load what it loads on Lambda (the X-Ray tracer).
+    env: {
+      ...process.env,
+      AWS_LAMBDA_FUNCTION_NAME: path.basename(path.dirname(bundle)),
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      POWERTOOLS_LOG_LEVEL: 'SILENT',
+    },
   });
   const ms = Number(stdout.trim().split('\n').at(-1));
   if (!Number.isFinite(ms)) throw new Error(`no load time from ${bundle}: ${stdout}`);

@@ -1,17 +1,15 @@
 /**
- * Powertools for AWS Lambda: one logger, one EMF metrics buffer and one X-Ray tracer shared by
- * the handlers. Outside Lambda (npm start, tests) the tracer switches itself off and metrics are
- * dropped, so local output is the log lines alone; POWERTOOLS_LOG_LEVEL sets how many of those.
+ * Powertools for AWS Lambda: one logger, one EMF metrics buffer and the X-Ray tracer, shared by
+ * the handlers. Outside Lambda (npm start, tests) there is no tracer and metrics are dropped, so
+ * local output is the log lines alone; POWERTOOLS_LOG_LEVEL sets how many of those.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { Tracer } from '@aws-lambda-powertools/tracer';
 import type { APIGatewayProxyEventV2, SNSEvent, SQSEvent } from 'aws-lambda';
 import { type DigestMetric, METRICS_NAMESPACE, METRICS_SERVICE } from './metric-names.ts';
 
 export interface Observability {
   readonly logger: Logger;
-  readonly tracer: Tracer;
   /** Adds to a count metric of the current invocation; flushed by `handler`. */
   count(metric: DigestMetric, value?: number): void;
   /**
@@ -24,14 +22,12 @@ export interface Observability {
 
 export function createObservability(env: NodeJS.ProcessEnv = process.env): Observability {
   const logger = new Logger({ serviceName: METRICS_SERVICE });
-  const tracer = new Tracer({ serviceName: METRICS_SERVICE });
   const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: METRICS_SERVICE });
   // EMF lines only mean something to CloudWatch; elsewhere they are noise in the terminal.
   const emitsMetrics = env.AWS_LAMBDA_FUNCTION_NAME !== undefined;
 
   return {
     logger,
-    tracer,
     count(metric, value = 1) {
       if (emitsMetrics && value > 0) metrics.addMetric(metric, MetricUnit.Count, value);
     },
@@ -47,6 +43,14 @@ export function createObservability(env: NodeJS.ProcessEnv = process.env): Obser
       };
     },
   };
+}
+
+// The X-Ray SDK costs about half a second to load and only Lambda has a daemon to send traces
+// to. Constructed at load, the tracer patches node:https, so every AWS SDK call of the
+// invocation becomes a subsegment of the function's trace.
+if (process.env.AWS_LAMBDA_FUNCTION_NAME !== undefined) {
+  const { Tracer } = await import('@aws-lambda-powertools/tracer');
+  new Tracer({ serviceName: METRICS_SERVICE });
 }
 
 export const observability = createObservability();
