@@ -312,6 +312,21 @@ describe('DigestStack with only a sender address', () => {
     }
   });
 
+  it('denies plain-HTTP publishing to every topic', () => {
+    const topics = ofType(synth.resources, 'AWS::SNS::Topic');
+    expect(topics.length).toBe(2);
+    for (const [topicId] of topics) {
+      synth.template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+        Topics: [{ Ref: topicId }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          ]),
+        },
+      });
+    }
+  });
+
   it('verifies the sender address in the data stack, retained, and keeps the configuration set in the application stack', () => {
     synth.data.template.hasResource('AWS::SES::EmailIdentity', {
       DeletionPolicy: 'Retain',
