@@ -50,6 +50,11 @@ const TABLE_READ_ACTIONS = [
 const TABLE_WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
 const SES_SEND_ACTIONS = ['ses:SendEmail', 'ses:SendRawEmail'];
 
+/**
+ * The application: everything that can be torn down and rebuilt without losing a reader.
+ * Functions, the HTTP API, the hourly schedule, the send queue, SES's configuration set and its
+ * feedback topic, the dead-letter queues, alarms and dashboard (infra/monitoring.ts).
+ */
 export class DigestStack extends Stack {
   constructor(scope: Construct, id: string, props: DigestStackProps) {
     super(scope, id, props);
