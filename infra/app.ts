@@ -1,14 +1,28 @@
 import { Annotations, App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { PLACEHOLDER_SENDER, readDigestContext } from './context.ts';
+import { DigestDataStack } from './data-stack.ts';
 import { DigestStack } from './digest-stack.ts';
 
 const app = new App();
 const context = readDigestContext(app);
 
+// Two stacks: the data outlives every redeploy of the application (see infra/data-stack.ts).
+// `npx cdk deploy --all` deploys the data stack first, as the application depends on it.
+const data = new DigestDataStack(app, 'DigestMailerData', {
+  description: 'digest-mailer: table, token signing key, SES sender identity (retained)',
+  senderEmail: context.senderEmail,
+  senderDomain: context.senderDomain,
+  terminationProtection: true,
+});
 const stack = new DigestStack(app, 'DigestMailer', {
-  description: 'digest-mailer: serverless news digest mailer',
-  ...context,
+  description: 'digest-mailer: functions, API, schedule, queues, alarms, dashboard',
+  data,
+  senderEmail: context.senderEmail,
+  publicUrl: context.publicUrl,
+  alarmEmail: context.alarmEmail,
+  digestName: context.digestName,
+  postalAddress: context.postalAddress,
 });
 if (context.senderEmail === PLACEHOLDER_SENDER) {
   Annotations.of(stack).addWarningV2(

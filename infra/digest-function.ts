@@ -6,19 +6,12 @@ import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { LAMBDA_BUNDLING } from './bundling.ts';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /** Where the afterBundling hook puts templates/ inside the deployment package. */
 export const LAMBDA_TEMPLATES_DIR = '/var/task/templates';
-
-// mjml's dependencies are CommonJS and call require(); an ESM bundle has no require of its own.
-const ESM_REQUIRE_BANNER =
-  "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
-
-// The runtime ships the AWS SDK v3. cosmiconfig (via mjml -> htmlnano) only requires typescript
-// to read a .ts config file, which never exists in the package; bundling it would add 3.5 MB.
-const EXTERNAL_MODULES = ['@aws-sdk/*', '@smithy/*', 'typescript'];
 
 export interface DigestFunctionProps {
   /** Handler file relative to the project root, exporting `handler`. */
@@ -69,17 +62,14 @@ export class DigestFunction extends Construct {
         ...props.environment,
         TEMPLATES_DIR: LAMBDA_TEMPLATES_DIR,
         NODE_OPTIONS: '--enable-source-maps',
+        // Powertools reads its level here, so an operator can turn on DEBUG without a deploy.
+        POWERTOOLS_LOG_LEVEL: 'INFO',
       },
       bundling: {
+        ...LAMBDA_BUNDLING,
         format: OutputFormat.ESM,
-        target: 'node22',
-        minify: true,
-        sourceMap: true,
-        // Stack traces need the mappings, not a second copy of every dependency's source.
-        sourcesContent: false,
-        mainFields: ['module', 'main'],
-        banner: ESM_REQUIRE_BANNER,
-        externalModules: EXTERNAL_MODULES,
+        mainFields: [...LAMBDA_BUNDLING.mainFields],
+        externalModules: [...LAMBDA_BUNDLING.externalModules],
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],

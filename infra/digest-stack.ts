@@ -1,10 +1,7 @@
-import { CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, CrossStackReferences, Duration, ReferenceStrength, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { HttpApi, HttpMethod, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import { Alarm, ComparisonOperator, TreatMissingData, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
-import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import { AttributeType, Billing, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Grant, Role, ServicePrincipal, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
@@ -12,30 +9,24 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
-import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
-import {
-  ConfigurationSet,
-  EmailIdentity,
-  EmailSendingEvent,
-  EventDestination,
-  Identity,
-  SuppressionReasons,
-} from 'aws-cdk-lib/aws-ses';
+import { ConfigurationSet, EmailSendingEvent, EventDestination, SuppressionReasons } from 'aws-cdk-lib/aws-ses';
 import { Topic } from 'aws-cdk-lib/aws-sns';
-import { EmailSubscription, LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { TABLE } from '../functions/adapters/dynamo/schema.ts';
+import type { DigestDataStack } from './data-stack.ts';
 import { DigestFunction } from './digest-function.ts';
+import { DigestMonitoring } from './monitoring.ts';
 
 export interface DigestStackProps extends StackProps {
+  /** The table, signing key and verified sender, from the stack that outlives this one. */
+  readonly data: DigestDataStack;
   /** The From address of every email. */
   readonly senderEmail: string;
-  /** Verify this whole domain (Easy DKIM) instead of the single sender address. */
-  readonly senderDomain?: string;
   /** Public base URL for links in emails when a custom domain fronts the API; no trailing slash. */
   readonly publicUrl?: string;
-  /** Where alarms go; no alarms are created without it. */
+  /** Subscribed to the alarm topic; without it the alarms still exist, for a subscription added later. */
   readonly alarmEmail?: string;
   readonly digestName?: string;
   /** The sender's postal address for every email footer (CAN-SPAM). */
@@ -61,23 +52,19 @@ const TABLE_READ_ACTIONS = [
 const TABLE_WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
 const SES_SEND_ACTIONS = ['ses:SendEmail', 'ses:SendRawEmail'];
 
+/**
+ * The application: everything that can be torn down and rebuilt without losing a reader.
+ * Functions, the HTTP API, the hourly schedule, the send queue, SES's configuration set and its
+ * feedback topic, the dead-letter queues, alarms and dashboard (infra/monitoring.ts).
+ */
 export class DigestStack extends Stack {
   constructor(scope: Construct, id: string, props: DigestStackProps) {
     super(scope, id, props);
+    // Read the data stack's values through Fn::GetStackOutput rather than Export/ImportValue: an
+    // export in use can never change, which would freeze the table and secret in place.
+    CrossStackReferences.of(this).consume(ReferenceStrength.WEAK);
 
-    const table = new TableV2(this, 'Table', {
-      partitionKey: { name: TABLE.partitionKey, type: AttributeType.STRING },
-      sortKey: { name: TABLE.sortKey, type: AttributeType.STRING },
-      globalSecondaryIndexes: [TABLE.byIngestDay, TABLE.bySendSlot].map((index) => ({
-        indexName: index.indexName,
-        partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
-        sortKey: { name: index.sortKey, type: AttributeType.STRING },
-      })),
-      timeToLiveAttribute: TABLE.ttlAttribute,
-      billing: Billing.onDemand(),
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    const { table, tokenSecret, senderIdentity } = props.data;
     // Explicit index ARNs rather than `<table>/index/*`, so no grant is wider than the layout.
     const tableResources = [
       table.tableArn,
@@ -88,25 +75,9 @@ export class DigestStack extends Stack {
       Grant.addToPrincipal({ grantee, actions, resourceArns: tableResources });
     };
 
-    const tokenSecret = new Secret(this, 'TokenSigningKey', {
-      description: 'HMAC key that signs confirm and unsubscribe tokens',
-      generateSecretString: { excludePunctuation: true, passwordLength: 64 },
-    });
-    // Links in emails already sent must keep working, so the key outlives the stack.
-    tokenSecret.applyRemovalPolicy(RemovalPolicy.RETAIN);
-    Validations.of(tokenSecret).acknowledge({
-      id: 'AwsSolutions-SMG4',
-      reason:
-        'The token signing key is not rotated automatically: rotating it would break every confirm and one-click unsubscribe link already delivered, which RFC 8058 and the law require to keep working.',
-    });
-
     const configurationSet = new ConfigurationSet(this, 'MailConfigurationSet', {
       reputationMetrics: true,
       suppressionReasons: SuppressionReasons.BOUNCES_AND_COMPLAINTS,
-    });
-    const senderIdentity = new EmailIdentity(this, 'SenderIdentity', {
-      identity: props.senderDomain ? Identity.domain(props.senderDomain) : Identity.email(props.senderEmail),
-      configurationSet,
     });
     const sesSendResources = [
       senderIdentity.emailIdentityArn,
@@ -210,7 +181,9 @@ export class DigestStack extends Stack {
     });
     configurationSet.addEventDestination('FeedbackToSns', {
       destination: EventDestination.snsTopic(feedbackTopic),
-      events: [EmailSendingEvent.BOUNCE, EmailSendingEvent.COMPLAINT],
+      // Deliveries and rejects change nothing in the table; ses-events counts them as ignored,
+      // and the dashboard shows them next to bounces.
+      events: [EmailSendingEvent.BOUNCE, EmailSendingEvent.COMPLAINT, EmailSendingEvent.DELIVERY, EmailSendingEvent.REJECT],
     });
     const sesEvents = new DigestFunction(this, 'SesEvents', {
       entry: 'functions/handlers/sns-ses-events.ts',
@@ -315,29 +288,28 @@ export class DigestStack extends Stack {
       );
     }
 
-    if (props.alarmEmail) {
-      this.addAlarms(props.alarmEmail, {
-        SendDeadLetters: sendDeadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
-        ScheduleDeadLetters: scheduleDeadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
-        FeedbackDeadLetters: feedbackDeadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
-        PlanErrors: plan.function.metricErrors({ period: Duration.hours(1) }),
-        SendErrors: send.function.metricErrors({ period: Duration.minutes(5) }),
-      });
-    }
+    new DigestMonitoring(this, 'Monitoring', {
+      alarmEmail: props.alarmEmail,
+      api,
+      sendQueue,
+      deadLetterQueues: { Send: sendDeadLetterQueue, Schedule: scheduleDeadLetterQueue, Feedback: feedbackDeadLetterQueue },
+      functions: {
+        ApiArticles: articles,
+        ApiSubscriptions: subscriptions,
+        ApiConfirm: confirm,
+        ApiUnsubscribe: unsubscribe,
+        ApiPreferences: preferences,
+        ApiSite: site,
+        PlanDigest: plan,
+        SendDigest: send,
+        SesEvents: sesEvents,
+      },
+    });
 
     new CfnOutput(this, 'ApiUrl', { value: api.apiEndpoint, description: 'Base URL of the HTTP API' });
     new CfnOutput(this, 'PublicUrl', { value: publicUrl, description: 'Base URL used in emailed links' });
-    new CfnOutput(this, 'TableName', { value: table.tableName });
     new CfnOutput(this, 'QueueUrl', { value: sendQueue.queueUrl });
     new CfnOutput(this, 'StageUrl', { value: stage.url });
-    if (props.senderDomain) {
-      senderIdentity.dkimRecords.forEach((record, index) => {
-        new CfnOutput(this, `DkimRecord${index + 1}`, {
-          value: `${record.name} CNAME ${record.value}`,
-          description: `Easy DKIM record ${index + 1} to add to the DNS of ${props.senderDomain}`,
-        });
-      });
-    }
   }
 
   /**
@@ -357,26 +329,5 @@ export class DigestStack extends Stack {
       });
     }
     return queue;
-  }
-
-  private addAlarms(alarmEmail: string, metrics: Record<string, IMetric>): void {
-    const topic = new Topic(this, 'AlarmTopic', { displayName: 'digest-mailer alarms', enforceSSL: true });
-    topic.addSubscription(new EmailSubscription(alarmEmail));
-    Validations.of(topic).acknowledge({
-      id: 'AwsSolutions-SNS2',
-      reason:
-        'Alarm notifications carry no reader data, and CloudWatch cannot publish to a topic encrypted with the AWS-managed SNS key; a customer key would cost more than it protects.',
-    });
-    const action = new SnsAction(topic);
-    for (const [name, metric] of Object.entries(metrics)) {
-      const alarm = new Alarm(this, `${name}Alarm`, {
-        metric,
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      });
-      alarm.addAlarmAction(action);
-    }
   }
 }

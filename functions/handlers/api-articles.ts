@@ -2,6 +2,8 @@
 import { lambdaDeps, type DepsProvider } from '../adapters/app-deps.ts';
 import { authenticateApiKey } from '../core/api-keys.ts';
 import { ingestBatch, MAX_BATCH_BYTES } from '../core/ingest.ts';
+import { logger, observability, observeHttp } from '../adapters/observability.ts';
+import { DIGEST_METRICS } from '../adapters/metric-names.ts';
 import { header, httpRoute, json, parseBody, type HttpHandler } from './http.ts';
 
 export function articlesHandler(deps: DepsProvider): HttpHandler {
@@ -11,10 +13,11 @@ export function articlesHandler(deps: DepsProvider): HttpHandler {
     const report = await ingestBatch(parseBody(event, MAX_BATCH_BYTES), {
       articles,
       clock,
-      onStoreError: (error) => console.error(JSON.stringify({ level: 'error', message: 'article write failed', error: String(error) })),
+      onStoreError: (error) => logger.error('article write failed', { error }),
     });
+    observability.count(DIGEST_METRICS.articlesIngested, report.counts.created);
     return json(200, report);
   });
 }
 
-export const handler = articlesHandler(lambdaDeps());
+export const handler = observeHttp(articlesHandler(lambdaDeps()));

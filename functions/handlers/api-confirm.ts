@@ -2,6 +2,7 @@
 import { lambdaDeps, type DepsProvider } from '../adapters/app-deps.ts';
 import { confirmedPage, errorPage } from '../adapters/pages.ts';
 import { confirmSubscription } from '../core/subscriptions.ts';
+import { observeHttp } from '../adapters/observability.ts';
 import { html, httpRoute, queryParam, type HttpHandler } from './http.ts';
 
 export function confirmHandler(deps: DepsProvider): HttpHandler {
@@ -26,4 +27,4 @@ export function confirmHandler(deps: DepsProvider): HttpHandler {
   );
 }
 
-export const handler = confirmHandler(lambdaDeps());
+export const handler = observeHttp(confirmHandler(lambdaDeps()));

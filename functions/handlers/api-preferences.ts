@@ -5,6 +5,7 @@ import { ValidationError } from '../core/errors.ts';
 import { allTimeZones } from '../core/slots.ts';
 import { readPreferences, updatePreferences, type Preferences } from '../core/subscriptions.ts';
 import { signToken } from '../core/tokens.ts';
+import { observeHttp } from '../adapters/observability.ts';
 import { html, httpRoute, parseBody, queryParam, type HttpHandler } from './http.ts';
 
 const MAX_BODY_BYTES = 4 * 1024;
@@ -39,4 +40,4 @@ export function preferencesHandler(deps: DepsProvider): HttpHandler {
   );
 }
 
-export const handler = preferencesHandler(lambdaDeps());
+export const handler = observeHttp(preferencesHandler(lambdaDeps()));

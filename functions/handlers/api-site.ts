@@ -4,6 +4,7 @@ import { ARCHIVE_LIMIT, archivePage, editionPage } from '../adapters/edition-pag
 import { subscribePage } from '../adapters/pages.ts';
 import { EDITION_ID_PATTERN } from '../core/edition.ts';
 import { NotFoundError, ValidationError } from '../core/errors.ts';
+import { observeHttp } from '../adapters/observability.ts';
 import { EMAIL_CONTENT_SECURITY_POLICY, html, httpRoute, json, type HttpHandler } from './http.ts';
 
 const EDITION_PREFIX = '/editions/';
@@ -36,4 +37,4 @@ export function siteHandler(deps: DepsProvider): HttpHandler {
   );
 }
 
-export const handler = siteHandler(lambdaDeps());
+export const handler = observeHttp(siteHandler(lambdaDeps()));

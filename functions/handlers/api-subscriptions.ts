@@ -4,6 +4,7 @@ import { lambdaDeps, type DepsProvider } from '../adapters/app-deps.ts';
 import { checkInboxPage, subscribePage } from '../adapters/pages.ts';
 import { ValidationError } from '../core/errors.ts';
 import { requestSubscription } from '../core/subscriptions.ts';
+import { logger, observeHttp } from '../adapters/observability.ts';
 import { errorResponse, header, html, httpRoute, json, parseBody, wantsHtml, type HttpHandler } from './http.ts';
 
 const MAX_BODY_BYTES = 8 * 1024;
@@ -43,7 +44,7 @@ export function subscriptionsHandler(deps: DepsProvider): HttpHandler {
 }
 
 function logMailError(error: unknown): void {
-  console.error(JSON.stringify({ level: 'error', message: 'confirmation email failed', error: String(error) }));
+  logger.error('confirmation email failed', { error });
 }
 
-export const handler = subscriptionsHandler(lambdaDeps());
+export const handler = observeHttp(subscriptionsHandler(lambdaDeps()));

@@ -5,6 +5,7 @@
 import { lambdaDeps, type DepsProvider } from '../adapters/app-deps.ts';
 import { unsubscribedPage, unsubscribePage } from '../adapters/pages.ts';
 import { checkUnsubscribeToken, unsubscribe } from '../core/subscriptions.ts';
+import { observeHttp } from '../adapters/observability.ts';
 import { html, httpRoute, queryParam, type HttpHandler } from './http.ts';
 
 export function unsubscribeHandler(deps: DepsProvider): HttpHandler {
@@ -23,4 +24,4 @@ export function unsubscribeHandler(deps: DepsProvider): HttpHandler {
   );
 }
 
-export const handler = unsubscribeHandler(lambdaDeps());
+export const handler = observeHttp(unsubscribeHandler(lambdaDeps()));

@@ -3,6 +3,7 @@
  * events, and the one place that maps errors to status codes.
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { logger } from '../adapters/observability.ts';
 import { errorPage, pageContentSecurityPolicy } from '../adapters/pages.ts';
 import {
   InvalidTokenError,
@@ -134,7 +135,7 @@ function describe(error: unknown): ErrorShape {
 /** The single error-to-HTTP mapping. Unknown errors are logged and never shown. */
 export function errorResponse(error: unknown, asHtml: boolean): HttpResult {
   const shape = describe(error);
-  if (shape.status >= 500) console.error(JSON.stringify({ level: 'error', message: 'unhandled error', error: String(error), stack: error instanceof Error ? error.stack : undefined }));
+  if (shape.status >= 500) logger.error('unhandled error', { error });
   if (asHtml) {
     return html(shape.status, errorPage({ status: shape.status, title: shape.title, message: shape.message }));
   }

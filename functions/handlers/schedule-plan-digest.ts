@@ -1,6 +1,7 @@
 /** The hourly EventBridge Scheduler target: plan the editions due now and enqueue their readers. */
 import { z } from 'zod';
 import { lambdaDeps, type AppDeps, type DepsProvider } from '../adapters/app-deps.ts';
+import { logger, observeSchedule } from '../adapters/observability.ts';
 import { planDigest, type PlanReport } from '../core/plan.ts';
 import { parseOrThrow } from '../core/validation.ts';
 import type { Queue } from '../ports.ts';
@@ -22,9 +23,9 @@ export function planDigestHandler(deps: DepsProvider): (event: unknown) => Promi
     const { mode } = parseOrThrow(planEventSchema, event ?? {}, 'schedule event');
     const app = await deps();
     const report = await planDigest(mode, { ...app, queue: requireQueue(app) });
-    console.log(JSON.stringify({ level: 'info', message: 'digest planned', ...report }));
+    logger.info('digest planned', { ...report });
     return report;
   };
 }
 
-export const handler = planDigestHandler(lambdaDeps());
+export const handler = observeSchedule(planDigestHandler(lambdaDeps()));

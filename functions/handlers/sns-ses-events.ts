@@ -1,6 +1,8 @@
 /** SNS subscription for the SES configuration set's bounce and complaint events. */
 import type { SNSEvent } from 'aws-lambda';
 import { lambdaDeps, type DepsProvider } from '../adapters/app-deps.ts';
+import { DIGEST_METRICS } from '../adapters/metric-names.ts';
+import { logger, observability, observeSns } from '../adapters/observability.ts';
 import { applySesFeedback } from '../core/suppression.ts';
 import { ValidationError } from '../core/errors.ts';
 
@@ -16,9 +18,11 @@ export function sesEventsHandler(deps: DepsProvider): (event: SNSEvent) => Promi
       }
       const report = await applySesFeedback(message, app);
       // Counts only: addresses are personal data and do not belong in logs.
-      console.log(JSON.stringify({ level: 'info', message: 'ses feedback', messageId: record.Sns.MessageId, suppressed: report.suppressed.length, ignored: report.ignored }));
+      logger.info('ses feedback', { messageId: record.Sns.MessageId, suppressed: report.suppressed.length, ignored: report.ignored });
+      observability.count(DIGEST_METRICS.bounces, report.suppressed.filter((entry) => entry.status === 'bounced').length);
+      observability.count(DIGEST_METRICS.complaints, report.suppressed.filter((entry) => entry.status === 'complained').length);
     }
   };
 }
 
-export const handler = sesEventsHandler(lambdaDeps());
+export const handler = observeSns(sesEventsHandler(lambdaDeps()));

@@ -7,6 +7,9 @@ import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import pMap from 'p-map';
 import { z } from 'zod';
 import { lambdaDeps, type DepsProvider } from '../adapters/app-deps.ts';
+import { DIGEST_METRICS } from '../adapters/metric-names.ts';
+import { logger, observability, observeSqs } from '../adapters/observability.ts';
+import { MailerThrottledError } from '../adapters/ses-mailer.ts';
 import { deliverDigest } from '../core/deliver.ts';
 import { EDITION_ID_PATTERN } from '../core/edition.ts';
 import { emailSchema } from '../core/subscriber.ts';
@@ -31,9 +34,12 @@ export function sendDigestHandler(deps: DepsProvider): (event: SQSEvent) => Prom
         try {
           const job = deliveryJobSchema.parse(JSON.parse(record.body));
           const outcome = await deliverDigest(job, { ...app, editionCache });
-          console.log(JSON.stringify({ level: 'info', message: 'delivery', outcome, editionId: job.editionId }));
+          logger.info('delivery', { messageId: record.messageId, outcome, editionId: job.editionId });
+          if (outcome === 'sent') observability.count(DIGEST_METRICS.digestsSent);
         } catch (error) {
-          console.error(JSON.stringify({ level: 'error', message: 'delivery failed', messageId: record.messageId, error: String(error) }));
+          const throttled = error instanceof MailerThrottledError;
+          observability.count(throttled ? DIGEST_METRICS.sendThrottled : DIGEST_METRICS.sendFailed);
+          logger[throttled ? 'warn' : 'error']('delivery failed', { messageId: record.messageId, error });
           failures.push({ itemIdentifier: record.messageId });
         }
       },
@@ -43,4 +49,4 @@ export function sendDigestHandler(deps: DepsProvider): (event: SQSEvent) => Prom
   };
 }
 
-export const handler = sendDigestHandler(lambdaDeps());
+export const handler = observeSqs(sendDigestHandler(lambdaDeps()));

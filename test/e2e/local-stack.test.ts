@@ -184,5 +184,6 @@ describe('the local stack, toured as a new user', () => {
     const stopped = await restarted.stop('SIGINT');
     expect(stopped.ms).toBeLessThan(5000);
     expect(restarted.output()).toContain('SIGINT: stopping');
-  });
+    // Four process start-ups (npm start, two CLI runs, tsx each): over 30 s on two busy cores.
+  }, 120_000);
 });

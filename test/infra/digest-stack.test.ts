@@ -6,7 +6,9 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TABLE } from '../../functions/adapters/dynamo/schema.ts';
 import { DigestContextError, PLACEHOLDER_SENDER, readDigestContext } from '../../infra/context.ts';
+import { DigestDataStack } from '../../infra/data-stack.ts';
 import { DigestStack, type DigestStackProps } from '../../infra/digest-stack.ts';
+import { SES_BOUNCE_RATE_ALARM, SES_COMPLAINT_RATE_ALARM } from '../../infra/monitoring.ts';
 
 type Json = Record<string, unknown>;
 interface CfnResource {
@@ -27,19 +29,26 @@ interface Synthesized {
   stack: DigestStack;
   template: Template;
   resources: Record<string, CfnResource>;
+  data: { stack: DigestDataStack; template: Template; resources: Record<string, CfnResource> };
   functionLogicalId: (id: FunctionId) => string;
   roleLogicalId: (id: FunctionId) => string;
 }
 
-function synthesize(props: Partial<DigestStackProps> = {}): Synthesized {
+type TestProps = Partial<Omit<DigestStackProps, 'data'>> & { senderDomain?: string };
+
+function synthesize(props: TestProps = {}): Synthesized {
   // An empty bundling-stacks list makes NodejsFunction skip esbuild, and the built-in template
   // validation costs seconds per test run; `cdk synth` still does both.
   const app = new App({
     context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [] },
     builtinCloudFormationValidation: false,
   });
-  const stack = new DigestStack(app, 'DigestTest', { senderEmail: 'news@example.org', ...props });
+  const { senderDomain, ...appProps } = props;
+  const senderEmail = props.senderEmail ?? 'news@example.org';
+  const dataStack = new DigestDataStack(app, 'DigestTestData', { senderEmail, senderDomain });
+  const stack = new DigestStack(app, 'DigestTest', { ...appProps, senderEmail, data: dataStack });
   const template = Template.fromStack(stack);
+  const dataTemplate = Template.fromStack(dataStack);
   const resources = template.toJSON().Resources as Record<string, CfnResource>;
   const child = (id: FunctionId, name: string): CfnElement =>
     stack.node.findChild(id).node.findChild(name).node.defaultChild as CfnElement;
@@ -47,6 +56,7 @@ function synthesize(props: Partial<DigestStackProps> = {}): Synthesized {
     stack,
     template,
     resources,
+    data: { stack: dataStack, template: dataTemplate, resources: dataTemplate.toJSON().Resources as Record<string, CfnResource> },
     functionLogicalId: (id) => stack.getLogicalId(child(id, 'Handler')),
     roleLogicalId: (id) => stack.getLogicalId(child(id, 'Role')),
   };
@@ -69,6 +79,11 @@ function statementsOfRole(resources: Record<string, CfnResource>, roleLogicalId:
 }
 
 const asList = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
+
+/** A value the application stack reads from the data stack's outputs. */
+const fromDataStack = (outputName: RegExp) => ({
+  'Fn::GetStackOutput': { StackName: 'DigestTestData', Region: { Ref: 'AWS::Region' }, OutputName: expect.stringMatching(outputName) },
+});
 const actionsOf = (statements: Statement[]): string[] => statements.flatMap((s) => asList(s.Action));
 
 /** Logical ids a value points at through Ref, Fn::GetAtt or Fn::Sub. */
@@ -117,7 +132,7 @@ function findDependencyCycle(resources: Record<string, CfnResource>): string[] |
   return undefined;
 }
 
-const FULL_PROPS: Partial<DigestStackProps> = {
+const FULL_PROPS: TestProps = {
   senderEmail: 'news@example.org',
   senderDomain: 'example.org',
   publicUrl: 'https://digest.example.org',
@@ -139,8 +154,9 @@ describe('DigestStack with only a sender address', () => {
     synth = minimal;
   });
 
-  it('creates the single table of functions/adapters/dynamo/schema.ts, on demand, with PITR and TTL, retained', () => {
-    const tables = ofType(synth.resources, 'AWS::DynamoDB::GlobalTable');
+  it('creates the single table of functions/adapters/dynamo/schema.ts in the data stack, on demand, with PITR, TTL and deletion protection, retained', () => {
+    expect(ofType(synth.resources, 'AWS::DynamoDB::GlobalTable')).toEqual([]);
+    const tables = ofType(synth.data.resources, 'AWS::DynamoDB::GlobalTable');
     expect(tables).toHaveLength(1);
     const [, table] = tables[0]!;
     expect(table.DeletionPolicy).toBe('Retain');
@@ -152,7 +168,7 @@ describe('DigestStack with only a sender address', () => {
         { AttributeName: TABLE.sortKey, KeyType: 'RANGE' },
       ],
       TimeToLiveSpecification: { AttributeName: TABLE.ttlAttribute, Enabled: true },
-      Replicas: [{ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } }],
+      Replicas: [{ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true }, DeletionProtectionEnabled: true }],
     });
     const indexes = table.Properties?.GlobalSecondaryIndexes as { IndexName: string; KeySchema: unknown }[];
     expect(indexes.map((index) => [index.IndexName, index.KeySchema])).toEqual(
@@ -196,13 +212,14 @@ describe('DigestStack with only a sender address', () => {
       const variables = (synth.resources[synth.functionLogicalId(id)]?.Properties?.Environment as { Variables: Json })
         .Variables;
       expect(variables, id).toMatchObject({
-        TABLE_NAME: { Ref: expect.stringMatching(/^Table/) },
+        TABLE_NAME: fromDataStack(/^PublishOutputRefTable/),
         PUBLIC_URL: { 'Fn::GetAtt': [expect.stringMatching(/^HttpApi/), 'ApiEndpoint'] },
         MAIL_FROM: 'The Daily Digest <news@example.org>',
-        TOKEN_SECRET_ARN: { Ref: expect.stringMatching(/^TokenSigningKey/) },
+        TOKEN_SECRET_ARN: fromDataStack(/^PublishOutputRefTokenSigningKey/),
         SES_CONFIGURATION_SET: { Ref: expect.stringMatching(/^MailConfigurationSet/) },
         TEMPLATES_DIR: '/var/task/templates',
         NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_LOG_LEVEL: 'INFO',
       });
       expect('SEND_QUEUE_URL' in variables, id).toBe(id === 'PlanDigest');
       expect('DIGEST_NAME' in variables, id).toBe(false);
@@ -297,15 +314,36 @@ describe('DigestStack with only a sender address', () => {
     }
   });
 
-  it('verifies the sender address in SES under a configuration set', () => {
-    synth.template.hasResourceProperties('AWS::SES::EmailIdentity', {
-      EmailIdentity: 'news@example.org',
-      ConfigurationSetAttributes: { ConfigurationSetName: { Ref: Match.stringLikeRegexp('^MailConfigurationSet') } },
+  it('denies plain-HTTP publishing to every topic', () => {
+    const topics = ofType(synth.resources, 'AWS::SNS::Topic');
+    expect(topics.length).toBe(2);
+    for (const [topicId] of topics) {
+      synth.template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+        Topics: [{ Ref: topicId }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          ]),
+        },
+      });
+    }
+  });
+
+  it('verifies the sender address in the data stack, retained, and keeps the configuration set in the application stack', () => {
+    synth.data.template.hasResource('AWS::SES::EmailIdentity', {
+      DeletionPolicy: 'Retain',
+      Properties: { EmailIdentity: 'news@example.org' },
     });
+    // A default set on the identity would make the data stack depend on the application stack.
+    const [, identity] = ofType(synth.data.resources, 'AWS::SES::EmailIdentity')[0]!;
+    expect(identity.Properties?.ConfigurationSetAttributes).toBeUndefined();
+    synth.template.resourceCountIs('AWS::SES::EmailIdentity', 0);
+    synth.template.resourceCountIs('AWS::SES::ConfigurationSet', 1);
   });
 
   it('generates a 64-character signing key without punctuation and keeps it when the stack goes', () => {
-    synth.template.hasResource('AWS::SecretsManager::Secret', {
+    synth.template.resourceCountIs('AWS::SecretsManager::Secret', 0);
+    synth.data.template.hasResource('AWS::SecretsManager::Secret', {
       DeletionPolicy: 'Retain',
       Properties: { GenerateSecretString: { ExcludePunctuation: true, PasswordLength: 64 } },
     });
@@ -380,28 +418,49 @@ describe('DigestStack with only a sender address', () => {
     }
   });
 
-  it('outputs the API URL, the table name and the queue URL', () => {
+  it('outputs the API URL and the queue URL, and the table name from the data stack', () => {
     const outputs = synth.template.toJSON().Outputs as Record<string, { Value: unknown }>;
     const [[apiId]] = ofType(synth.resources, 'AWS::ApiGatewayV2::Api') as [[string, CfnResource]];
     expect(outputs.ApiUrl?.Value).toEqual({ 'Fn::GetAtt': [apiId, 'ApiEndpoint'] });
-    expect([...referencedIds(outputs.TableName?.Value)].map((id) => synth.resources[id]?.Type)).toEqual(['AWS::DynamoDB::GlobalTable']);
+    const dataOutputs = synth.data.template.toJSON().Outputs as Record<string, { Value: unknown }>;
+    expect([...referencedIds(dataOutputs.TableName?.Value)].map((id) => synth.data.resources[id]?.Type)).toEqual(['AWS::DynamoDB::GlobalTable']);
     expect([...referencedIds(outputs.QueueUrl?.Value)].map((id) => synth.resources[id]?.Type)).toEqual(['AWS::SQS::Queue']);
   });
 
   it('has no dependency cycle between resources', () => {
     expect(findDependencyCycle(synth.resources)).toBeUndefined();
+    expect(findDependencyCycle(synth.data.resources)).toBeUndefined();
   });
 
-  it('creates no alarms without an alarm address', () => {
-    synth.template.resourceCountIs('AWS::CloudWatch::Alarm', 0);
-    synth.template.resourcePropertiesCountIs('AWS::SNS::Topic', { DisplayName: 'digest-mailer alarms' }, 0);
+  it('creates the alarms and their topic without an alarm address, with no subscription yet', () => {
+    expect(ofType(synth.resources, 'AWS::CloudWatch::Alarm').length).toBeGreaterThan(0);
+    synth.template.resourcePropertiesCountIs('AWS::SNS::Topic', { DisplayName: 'digest-mailer alarms' }, 1);
+    synth.template.resourcePropertiesCountIs('AWS::SNS::Subscription', { Protocol: 'email' }, 0);
   });
 
-  it('routes SES bounces and complaints through an encrypted topic to the ses-events function, with a dead-letter queue', () => {
+  it('reads the data stack through stack outputs, never through exports, so the data stack stays free to change', () => {
+    expect(JSON.stringify(synth.template.toJSON())).not.toContain('Fn::ImportValue');
+    for (const output of Object.values(synth.data.template.toJSON().Outputs as Record<string, Json>)) {
+      expect(output.Export).toBeUndefined();
+    }
+    expect(JSON.stringify(synth.template.toJSON())).toContain('"StackName":"DigestTestData"');
+    expect(synth.stack.dependencies).toContain(synth.data.stack);
+    expect(synth.data.stack.dependencies).toEqual([]);
+  });
+
+  it('keeps every stateful resource in the data stack and nothing stateful in the application stack', () => {
+    const statefulTypes = ['AWS::DynamoDB::GlobalTable', 'AWS::DynamoDB::Table', 'AWS::SecretsManager::Secret', 'AWS::SES::EmailIdentity'];
+    for (const type of statefulTypes) synth.template.resourceCountIs(type, 0);
+    expect(Object.values(synth.data.resources).map((resource) => resource.Type).sort()).toEqual(
+      ['AWS::DynamoDB::GlobalTable', 'AWS::SES::EmailIdentity', 'AWS::SecretsManager::Secret'],
+    );
+  });
+
+  it('routes SES bounces, complaints, deliveries and rejects through an encrypted topic to the ses-events function, with a dead-letter queue', () => {
     synth.template.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
       EventDestination: Match.objectLike({
         Enabled: true,
-        MatchingEventTypes: Match.arrayEquals(['bounce', 'complaint']),
+        MatchingEventTypes: Match.arrayEquals(['bounce', 'complaint', 'delivery', 'reject']),
         SnsDestination: { TopicARN: { Ref: Match.stringLikeRegexp('^FeedbackTopic') } },
       }),
     });
@@ -424,12 +483,12 @@ describe('DigestStack with a domain, a public URL and an alarm address', () => {
   });
 
   it('verifies the whole domain with Easy DKIM and outputs its three records', () => {
-    synth.template.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'example.org' });
-    const [, identity] = ofType(synth.resources, 'AWS::SES::EmailIdentity')[0]!;
+    synth.data.template.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'example.org' });
+    const [, identity] = ofType(synth.data.resources, 'AWS::SES::EmailIdentity')[0]!;
     // Absent signing attributes mean SES-managed (Easy) DKIM; BYODKIM would set a private key here.
     expect(identity.Properties?.DkimSigningAttributes).toBeUndefined();
     expect((identity.Properties?.DkimAttributes as Json | undefined)?.SigningEnabled ?? true).toBe(true);
-    const outputs = Object.keys(synth.template.toJSON().Outputs as Json);
+    const outputs = Object.keys(synth.data.template.toJSON().Outputs as Json);
     expect(outputs.filter((name) => name.startsWith('DkimRecord'))).toHaveLength(3);
   });
 
@@ -443,20 +502,54 @@ describe('DigestStack with a domain, a public URL and an alarm address', () => {
     }
   });
 
-  it('alarms by email on dead letters and function errors', () => {
+  it('alarms by email on every dead-letter queue, every function, send failures, SES reputation and API 5xx', () => {
     synth.template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.org' });
     const alarms = ofType(synth.resources, 'AWS::CloudWatch::Alarm').map(([, alarm]) => alarm.Properties ?? {});
-    expect(alarms.map((alarm) => alarm.MetricName).sort()).toEqual([
-      'ApproximateNumberOfMessagesVisible',
-      'ApproximateNumberOfMessagesVisible',
-      'ApproximateNumberOfMessagesVisible',
-      'Errors',
-      'Errors',
-    ]);
     const [[topicId]] = ofType(synth.resources, 'AWS::SNS::Topic').filter(
       ([, topic]) => topic.Properties?.DisplayName === 'digest-mailer alarms',
     ) as [[string, CfnResource]];
     for (const alarm of alarms) expect(alarm.AlarmActions).toEqual([{ Ref: topicId }]);
+
+    const byMetric = (namespace: string, name: string) =>
+      alarms.filter((alarm) => alarm.Namespace === namespace && alarm.MetricName === name);
+    expect(byMetric('AWS/SQS', 'ApproximateNumberOfMessagesVisible')).toHaveLength(3);
+    const deadLetterQueues = new Set(
+      byMetric('AWS/SQS', 'ApproximateNumberOfMessagesVisible').flatMap((alarm) => [...referencedIds(alarm.Dimensions)]),
+    );
+    expect(deadLetterQueues.size).toBe(3);
+    for (const id of deadLetterQueues) expect(synth.resources[id]?.Properties?.RedrivePolicy).toBeUndefined();
+
+    const functionErrors = byMetric('AWS/Lambda', 'Errors');
+    expect(new Set(functionErrors.flatMap((alarm) => [...referencedIds(alarm.Dimensions)]))).toEqual(
+      new Set(FUNCTION_IDS.map((id) => synth.functionLogicalId(id))),
+    );
+
+    expect(byMetric('DigestMailer', 'SendFailed')).toEqual([
+      expect.objectContaining({ Dimensions: [{ Name: 'service', Value: 'digest-mailer' }], Statistic: 'Sum' }),
+    ]);
+    expect(byMetric('AWS/SES', 'Reputation.BounceRate')).toEqual([
+      expect.objectContaining({ Threshold: SES_BOUNCE_RATE_ALARM, ComparisonOperator: 'GreaterThanThreshold' }),
+    ]);
+    expect(byMetric('AWS/SES', 'Reputation.ComplaintRate')).toEqual([
+      expect.objectContaining({ Threshold: SES_COMPLAINT_RATE_ALARM, ComparisonOperator: 'GreaterThanThreshold' }),
+    ]);
+    expect(SES_BOUNCE_RATE_ALARM).toBeLessThan(0.05);
+    expect(SES_COMPLAINT_RATE_ALARM).toBeLessThan(0.001);
+    const [api5xx] = byMetric('AWS/ApiGateway', '5xx');
+    const [[apiId]] = ofType(synth.resources, 'AWS::ApiGatewayV2::Api') as [[string, CfnResource]];
+    expect(api5xx?.Dimensions).toEqual([{ Name: 'ApiId', Value: { Ref: apiId } }]);
+    expect(alarms).toHaveLength(3 + FUNCTION_IDS.length + 1 + 2 + 1);
+  });
+
+  it('builds a dashboard with the application metrics, SES reputation, the queues, the API and the functions', () => {
+    const [[, dashboard]] = ofType(synth.resources, 'AWS::CloudWatch::Dashboard') as [[string, CfnResource]];
+    const body = JSON.stringify(dashboard.Properties?.DashboardBody);
+    for (const name of ['ArticlesIngested', 'DigestsSent', 'SendThrottled', 'SendFailed', 'Bounces', 'Complaints']) {
+      expect(body, name).toContain(`\\"DigestMailer\\",\\"${name}\\"`);
+    }
+    for (const name of ['Reputation.BounceRate', 'Reputation.ComplaintRate', 'ApproximateAgeOfOldestMessage', '5xx', 'Duration']) {
+      expect(body, name).toContain(name);
+    }
   });
 
   it('has no dependency cycle between resources', () => {
@@ -465,19 +558,22 @@ describe('DigestStack with a domain, a public URL and an alarm address', () => {
 });
 
 describe('cdk-nag AwsSolutions checks', () => {
-  it('finds nothing unacknowledged in a stack with only a sender address', () => {
-    const report = new AwsSolutionsChecks().validateScope(minimal.stack);
-    expect(report.violations.map((violation) => violation.ruleName)).toEqual([]);
+  it('finds nothing unacknowledged in either stack with only a sender address', () => {
+    for (const stack of [minimal.stack, minimal.data.stack]) {
+      const report = new AwsSolutionsChecks().validateScope(stack);
+      expect(report.violations.map((violation) => violation.ruleName), stack.stackName).toEqual([]);
+    }
   });
 
-  it('finds nothing unacknowledged in a stack with a domain, a public URL and alarms', () => {
-    const report = new AwsSolutionsChecks().validateScope(full.stack);
-    expect(report.violations.map((violation) => violation.ruleName)).toEqual([]);
+  it('finds nothing unacknowledged in either stack with a domain, a public URL and alarms', () => {
+    for (const stack of [full.stack, full.data.stack]) {
+      const report = new AwsSolutionsChecks().validateScope(stack);
+      expect(report.violations.map((violation) => violation.ruleName), stack.stackName).toEqual([]);
+    }
   });
 
   it('records a reason with every acknowledgement', () => {
-    const acknowledgements = full.stack.node
-      .findAll()
+    const acknowledgements = [...full.stack.node.findAll(), ...full.data.stack.node.findAll()]
       .flatMap((construct) => construct.node.metadata)
       .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
       .flatMap((entry) => Object.entries(entry.data as Record<string, string>));
@@ -524,5 +620,62 @@ describe('readDigestContext', () => {
   it('rejects a plain-http public URL and a malformed alarm address', () => {
     expect(() => readDigestContext(appWith({ publicUrl: 'http://digest.example.org' }))).toThrow(/publicUrl/);
     expect(() => readDigestContext(appWith({ alarmEmail: 'not-an-address' }))).toThrow(/alarmEmail/);
+  });
+});
+
+/** An intrinsic as readable text, so the snapshot reads like a policy written by hand. */
+function readable(value: unknown, names: Map<string, string>): unknown {
+  if (Array.isArray(value)) return value.map((item) => readable(item, names));
+  if (!value || typeof value !== 'object') return value;
+  const entries = Object.entries(value);
+  const [key, inner] = entries[0] ?? [];
+  if (entries.length === 1 && key === 'Ref') return `\${${names.get(String(inner)) ?? String(inner)}}`;
+  if (entries.length === 1 && key === 'Fn::GetAtt' && Array.isArray(inner)) {
+    return `\${${names.get(String(inner[0])) ?? String(inner[0])}.${String(inner[1])}}`;
+  }
+  if (entries.length === 1 && key === 'Fn::Join' && Array.isArray(inner)) {
+    return (inner[1] as unknown[]).map((part) => String(readable(part, names))).join(String(inner[0]));
+  }
+  if (entries.length === 1 && key === 'Fn::GetStackOutput') {
+    const { StackName, OutputName } = inner as { StackName: string; OutputName: string };
+    // PublishOutput{Ref|FnGetAtt}<logical id><attribute><hash>: keep the construct id and the attribute.
+    const [, id = OutputName, attribute = ''] =
+      /^PublishOutput(?:Ref|FnGetAtt)(.*?)[0-9A-F]{8}(.*?)[0-9A-F]{8}$/.exec(OutputName) ?? [];
+    return `\${${StackName}:${id}${attribute ? `.${attribute}` : ''}}`;
+  }
+  return Object.fromEntries(entries.map(([k, v]) => [k, readable(v, names)]));
+}
+
+/** Every role with its trust and its statements, and every resource-based Lambda permission. */
+function iamSnapshot(synth: Synthesized): Json {
+  const names = new Map(
+    synth.stack.node
+      .findAll()
+      .filter((construct) => construct.node.defaultChild === undefined && 'logicalId' in construct)
+      .map((construct) => [synth.stack.getLogicalId(construct as CfnElement), construct.node.path.replace(/^DigestTest\//, '')]),
+  );
+  const roles = Object.fromEntries(
+    ofType(synth.resources, 'AWS::IAM::Role')
+      .map(([id, role]) => {
+        const trust = (role.Properties?.AssumeRolePolicyDocument as { Statement: Json[] }).Statement;
+        const statements = statementsOfRole(synth.resources, id).map((statement) => ({
+          Effect: statement.Effect,
+          Action: asList(statement.Action).sort(),
+          Resource: readable(asList(statement.Resource), names),
+        }));
+        return [names.get(id) ?? id, { trust: readable(trust, names), statements }] as const;
+      })
+      .sort(([a], [b]) => a.localeCompare(b)),
+  );
+  const lambdaPermissions = ofType(synth.resources, 'AWS::Lambda::Permission')
+    .map(([, permission]) => readable(permission.Properties, names))
+    .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+  return { roles, lambdaPermissions };
+}
+
+describe('IAM', () => {
+  it('matches the reviewed snapshot of every role, statement and Lambda permission', async () => {
+    const snapshot = JSON.stringify(iamSnapshot(full), null, 2);
+    await expect(`${snapshot}\n`).toMatchFileSnapshot('./__snapshots__/iam-policies.json');
   });
 });

@@ -10,7 +10,7 @@ import { DynamoSubscriberStore } from '../../functions/adapters/dynamo/subscribe
 import { CorruptRecordError, NotFoundError } from '../../functions/core/errors.ts';
 import type { Article, Edition, Subscriber } from '../../functions/core/types.ts';
 import type { TimeSlot } from '../../functions/ports.ts';
-import { type LocalDynamo, startDynalite } from '../support/dynamo.ts';
+import { type LocalDynamo, startTestDynamo } from '../support/dynamo.ts';
 
 let dynamo: LocalDynamo;
 let articles: DynamoArticleStore;
@@ -20,7 +20,7 @@ let deliveries: DynamoDeliveryStore;
 let apiKeys: DynamoApiKeyStore;
 
 beforeAll(async () => {
-  dynamo = await startDynalite();
+  dynamo = await startTestDynamo();
   articles = new DynamoArticleStore(dynamo.doc, dynamo.tableName);
   subscribers = new DynamoSubscriberStore(dynamo.doc, dynamo.tableName, { now: () => new Date('2026-11-26T07:00:05Z') });
   editions = new DynamoEditionStore(dynamo.doc, dynamo.tableName);

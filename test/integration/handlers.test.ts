@@ -21,7 +21,7 @@ import { localRoutes } from '../../functions/local/local-app.ts';
 import { createRouter } from '../../functions/local/router.ts';
 import type { Queue } from '../../functions/ports.ts';
 import seedBatch from '../../examples/articles.json' with { type: 'json' };
-import { startDynalite, type LocalDynamo } from '../support/dynamo.ts';
+import { startTestDynamo, type LocalDynamo } from '../support/dynamo.ts';
 import { startSesEmulator, type SesEmulator } from '../support/ses.ts';
 
 const SECRET = 'integration-test-secret-0123456789abcdef';
@@ -68,7 +68,7 @@ let queue: RecordingQueue;
 let apiKey: string;
 
 beforeAll(async () => {
-  [dynamo, ses] = await Promise.all([startDynalite(), startSesEmulator()]);
+  [dynamo, ses] = await Promise.all([startTestDynamo(), startSesEmulator()]);
   server = createRouter([]);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

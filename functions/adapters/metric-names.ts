@@ -1,0 +1,24 @@
+/**
+ * The application's CloudWatch metrics: emitted by the handlers through observability.ts (EMF),
+ * alarmed on and graphed by infra/. One list so the two cannot drift apart.
+ */
+export const METRICS_NAMESPACE = 'DigestMailer';
+/** The only dimension Powertools adds by default; alarms and the dashboard must name it too. */
+export const METRICS_SERVICE = 'digest-mailer';
+
+export const DIGEST_METRICS = {
+  /** Articles stored by POST /articles (new ones, not duplicates). */
+  articlesIngested: 'ArticlesIngested',
+  /** Digests SES accepted. */
+  digestsSent: 'DigestsSent',
+  /** Sends SES refused with a throttling error; the message goes back to the queue. */
+  sendThrottled: 'SendThrottled',
+  /** Sends that failed for any other reason; the message goes back to the queue, then to the DLQ. */
+  sendFailed: 'SendFailed',
+  /** Readers suppressed after a permanent bounce. */
+  bounces: 'Bounces',
+  /** Readers suppressed after a complaint. */
+  complaints: 'Complaints',
+} as const;
+
+export type DigestMetric = (typeof DIGEST_METRICS)[keyof typeof DIGEST_METRICS];

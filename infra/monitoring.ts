@@ -1,0 +1,186 @@
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import {
+  Alarm,
+  ComparisonOperator,
+  Dashboard,
+  GraphWidget,
+  type IMetric,
+  Metric,
+  SingleValueWidget,
+  TextWidget,
+  TreatMissingData,
+} from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { DIGEST_METRICS, type DigestMetric, METRICS_NAMESPACE, METRICS_SERVICE } from '../functions/adapters/metric-names.ts';
+import type { DigestFunction } from './digest-function.ts';
+
+/**
+ * SES reviews an account at 5% bounces or 0.1% complaints and may pause sending at 10% / 0.5%:
+ * the alarms fire below the review line, while there is still time to act.
+ */
+export const SES_BOUNCE_RATE_ALARM = 0.04;
+export const SES_COMPLAINT_RATE_ALARM = 0.0008;
+/** Failed sends (not throttles) in five minutes before anyone is woken: single failures retry by themselves. */
+export const SEND_FAILURES_ALARM = 10;
+
+export interface DigestMonitoringProps {
+  readonly alarmEmail?: string;
+  readonly api: HttpApi;
+  readonly sendQueue: Queue;
+  /** Every dead-letter queue by what it catches; any message in one is an alarm. */
+  readonly deadLetterQueues: Readonly<Record<string, Queue>>;
+  readonly functions: Readonly<Record<string, DigestFunction>>;
+}
+
+/** The alarm topic, the alarms on it, and one dashboard with the same signals. */
+export class DigestMonitoring extends Construct {
+  readonly alarmTopic: Topic;
+  readonly dashboard: Dashboard;
+
+  constructor(scope: Construct, id: string, props: DigestMonitoringProps) {
+    super(scope, id);
+
+    this.alarmTopic = new Topic(this, 'AlarmTopic', { displayName: 'digest-mailer alarms', enforceSSL: true });
+    if (props.alarmEmail) this.alarmTopic.addSubscription(new EmailSubscription(props.alarmEmail));
+    Validations.of(this.alarmTopic).acknowledge({
+      id: 'AwsSolutions-SNS2',
+      reason:
+        'Alarm notifications carry no reader data, and CloudWatch cannot publish to a topic encrypted with the AWS-managed SNS key; a customer key would cost more than it protects.',
+    });
+    const action = new SnsAction(this.alarmTopic);
+    const alarm = (name: string, description: string, metric: IMetric, threshold: number, comparison = ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD): void => {
+      new Alarm(this, `${name}Alarm`, {
+        alarmDescription: description,
+        metric,
+        threshold,
+        evaluationPeriods: 1,
+        comparisonOperator: comparison,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }).addAlarmAction(action);
+    };
+
+    for (const [name, queue] of Object.entries(props.deadLetterQueues)) {
+      alarm(
+        `${name}DeadLetters`,
+        `A message reached the ${name} dead-letter queue: it failed every retry and needs a look.`,
+        queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
+        1,
+      );
+    }
+    for (const [name, fn] of Object.entries(props.functions)) {
+      alarm(
+        `${name}Errors`,
+        `The ${name} function failed (threw or timed out).`,
+        fn.function.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
+        1,
+      );
+    }
+    alarm(
+      'SendFailures',
+      `${SEND_FAILURES_ALARM} or more digests failed to send in five minutes (throttles not counted).`,
+      digestMetric(DIGEST_METRICS.sendFailed, Duration.minutes(5)),
+      SEND_FAILURES_ALARM,
+    );
+    alarm(
+      'SesBounceRate',
+      `The account's SES bounce rate is above ${SES_BOUNCE_RATE_ALARM * 100}% (SES reviews at 5%, may pause at 10%).`,
+      sesReputation('Reputation.BounceRate'),
+      SES_BOUNCE_RATE_ALARM,
+      ComparisonOperator.GREATER_THAN_THRESHOLD,
+    );
+    alarm(
+      'SesComplaintRate',
+      `The account's SES complaint rate is above ${SES_COMPLAINT_RATE_ALARM * 100}% (SES reviews at 0.1%, may pause at 0.5%).`,
+      sesReputation('Reputation.ComplaintRate'),
+      SES_COMPLAINT_RATE_ALARM,
+      ComparisonOperator.GREATER_THAN_THRESHOLD,
+    );
+    alarm(
+      'Api5xx',
+      'The HTTP API answered 5xx: a function failed or timed out behind it.',
+      props.api.metricServerError({ period: Duration.minutes(5), statistic: 'Sum' }),
+      1,
+    );
+
+    this.dashboard = new Dashboard(this, 'Dashboard', { dashboardName: Stack.of(this).stackName, defaultInterval: Duration.days(1) });
+    const fnMetrics = (pick: (fn: DigestFunction) => IMetric): IMetric[] => Object.values(props.functions).map(pick);
+    const deadLetterDepths = Object.entries(props.deadLetterQueues).map(([name, queue]) =>
+      queue.metricApproximateNumberOfMessagesVisible({ label: name, statistic: 'Maximum' }),
+    );
+    this.dashboard.addWidgets(
+      new TextWidget({
+        markdown:
+          '# digest-mailer\nSends, SES feedback and reputation, the send queue, the API and every function. ' +
+          `Alarms fire at a bounce rate over ${SES_BOUNCE_RATE_ALARM * 100}% and a complaint rate over ${SES_COMPLAINT_RATE_ALARM * 100}%.`,
+        width: 24,
+        height: 2,
+      }),
+    );
+    this.dashboard.addWidgets(
+      new GraphWidget({
+        title: 'Digests sent, throttled, failed',
+        left: [DIGEST_METRICS.digestsSent, DIGEST_METRICS.sendThrottled, DIGEST_METRICS.sendFailed].map((name) => digestMetric(name)),
+        width: 8,
+      }),
+      new GraphWidget({
+        title: 'Readers suppressed: bounces and complaints',
+        left: [DIGEST_METRICS.bounces, DIGEST_METRICS.complaints].map((name) => digestMetric(name)),
+        width: 8,
+      }),
+      new SingleValueWidget({
+        title: 'SES reputation (alarm at 4% / 0.08%)',
+        metrics: [sesReputation('Reputation.BounceRate'), sesReputation('Reputation.ComplaintRate')],
+        width: 8,
+      }),
+    );
+    this.dashboard.addWidgets(
+      new GraphWidget({
+        title: 'Articles ingested',
+        left: [digestMetric(DIGEST_METRICS.articlesIngested)],
+        width: 8,
+      }),
+      new GraphWidget({
+        title: 'Send queue: waiting and oldest (s)',
+        left: [props.sendQueue.metricApproximateNumberOfMessagesVisible()],
+        right: [props.sendQueue.metricApproximateAgeOfOldestMessage()],
+        width: 8,
+      }),
+      new GraphWidget({ title: 'Dead-letter queues', left: deadLetterDepths, width: 8 }),
+    );
+    this.dashboard.addWidgets(
+      new GraphWidget({
+        title: 'API requests, 4xx, 5xx',
+        left: [props.api.metricCount(), props.api.metricClientError(), props.api.metricServerError()],
+        right: [props.api.metricLatency({ statistic: 'p99' })],
+        width: 8,
+      }),
+      new GraphWidget({ title: 'Function errors', left: fnMetrics((fn) => fn.function.metricErrors()), width: 8 }),
+      new GraphWidget({
+        title: 'Function duration p99 (ms)',
+        left: fnMetrics((fn) => fn.function.metricDuration({ statistic: 'p99' })),
+        width: 8,
+      }),
+    );
+  }
+}
+
+/** A count the handlers emit through Powertools, which adds the service dimension. */
+function digestMetric(metricName: DigestMetric, period = Duration.hours(1)): Metric {
+  return new Metric({
+    namespace: METRICS_NAMESPACE,
+    metricName,
+    dimensionsMap: { service: METRICS_SERVICE },
+    statistic: 'Sum',
+    period,
+  });
+}
+
+/** Account-wide, as SES's own review measures it (SES publishes these without dimensions). */
+function sesReputation(metricName: 'Reputation.BounceRate' | 'Reputation.ComplaintRate'): Metric {
+  return new Metric({ namespace: 'AWS/SES', metricName, statistic: 'Maximum', period: Duration.hours(1) });
+}
