@@ -175,7 +175,7 @@ export class DigestStack extends Stack {
     // Lambda CPU scales with memory: a 1 MB batch of HTML bodies needs the headroom to finish well inside the timeout.
     const articles = apiFunction('ApiArticles', 'functions/handlers/api-articles.ts', 'POST /articles: ingest a batch', 1024);
     const subscriptions = apiFunction('ApiSubscriptions', 'functions/handlers/api-subscriptions.ts', 'POST /subscriptions');
-    const confirm = apiFunction('ApiConfirm', 'functions/handlers/api-confirm.ts', 'GET /confirm');
+    const confirm = apiFunction('ApiConfirm', 'functions/handlers/api-confirm.ts', 'GET|POST /confirm');
     const unsubscribe = apiFunction('ApiUnsubscribe', 'functions/handlers/api-unsubscribe.ts', 'GET|POST /unsubscribe');
     const preferences = apiFunction('ApiPreferences', 'functions/handlers/api-preferences.ts', 'GET|POST /preferences');
     const site = apiFunction('ApiSite', 'functions/handlers/api-site.ts', 'GET /, GET /health, GET /editions/{id}');
@@ -258,7 +258,7 @@ export class DigestStack extends Stack {
     };
     route('/articles', [HttpMethod.POST], articles, 'ArticlesIntegration');
     route('/subscriptions', [HttpMethod.POST], subscriptions, 'SubscriptionsIntegration');
-    route('/confirm', [HttpMethod.GET], confirm, 'ConfirmIntegration');
+    route('/confirm', [HttpMethod.GET, HttpMethod.POST], confirm, 'ConfirmIntegration');
     route('/unsubscribe', [HttpMethod.GET, HttpMethod.POST], unsubscribe, 'UnsubscribeIntegration');
     route('/preferences', [HttpMethod.GET, HttpMethod.POST], preferences, 'PreferencesIntegration');
     route('/', [HttpMethod.GET], site, 'SiteIntegration');

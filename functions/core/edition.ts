@@ -135,10 +135,12 @@ export function personaliseEdition(
   recipient: string,
   now: Date,
   settings: Settings,
+  /** The reader's tokenVersion, so the manage link survives until they sign out of old links. */
+  tokenVersion = 0,
 ): OutgoingEmail {
   const links: PersonalLinkSlots = {
     unsubscribeUrl: linkTo(settings, '/unsubscribe', signToken(settings.tokenSecret, 'unsubscribe', recipient, now)),
-    preferencesUrl: linkTo(settings, '/preferences', signToken(settings.tokenSecret, 'preferences', recipient, now)),
+    preferencesUrl: linkTo(settings, '/preferences', signToken(settings.tokenSecret, 'preferences', recipient, now, undefined, tokenVersion)),
   };
   const slots = placeholderSlots(edition.placeholderNonce);
   return {

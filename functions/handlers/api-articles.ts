@@ -6,11 +6,12 @@ import { header, httpRoute, json, parseBody, type HttpHandler } from './http.ts'
 
 export function articlesHandler(deps: DepsProvider): HttpHandler {
   return httpRoute(async (event) => {
-    const { apiKeys, articles, clock } = await deps();
+    const { apiKeys, articles, clock, topics } = await deps();
     await authenticateApiKey(header(event, 'x-api-key'), apiKeys);
     const report = await ingestBatch(parseBody(event, MAX_BATCH_BYTES), {
       articles,
       clock,
+      topics,
       onStoreError: (error) => console.error(JSON.stringify({ level: 'error', message: 'article write failed', error: String(error) })),
     });
     return json(200, report);
