@@ -21,6 +21,8 @@ export type SubscriberStatus = 'pending' | 'confirmed' | 'unsubscribed' | 'bounc
 
 export interface Consent {
   at: string;
+  /** Where consent was given when not on our form, e.g. an operator's import that vouches for it. */
+  source?: string;
   ip?: string;
   userAgent?: string;
 }

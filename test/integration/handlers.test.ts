@@ -209,7 +209,7 @@ describe('subscribe, confirm, unsubscribe', () => {
     expect(body.error.details.map((d) => d.field).sort()).toEqual(['email', 'sendHour', 'timezone']);
   });
 
-  it('mails a confirmation link that confirms and shows a page', async () => {
+  it('mails a confirmation link whose GET only shows a button, and whose POST confirms', async () => {
     await subscribe({ email: 'confirm.me@example.com', timezone: 'Europe/London', sendHour: 8 });
     const [mail] = await mailTo('confirm.me@example.com');
     expect(mail?.subject).toMatch(/confirm/i);
@@ -217,7 +217,13 @@ describe('subscribe, confirm, unsubscribe', () => {
     const page = await fetch(link);
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toMatch(/text\/html/);
-    expect(await page.text()).toMatch(/you are subscribed/i);
+    expect(await page.text()).toMatch(/<form method="post"/);
+    // Link scanners follow GETs: only the button's POST may subscribe anyone.
+    expect((await deps.subscribers.get('confirm.me@example.com'))?.status).toBe('pending');
+
+    const confirmed = await fetch(link, { method: 'POST' });
+    expect(confirmed.status).toBe(200);
+    expect(await confirmed.text()).toMatch(/you are subscribed/i);
     expect((await deps.subscribers.get('confirm.me@example.com'))?.status).toBe('confirmed');
   });
 
@@ -256,7 +262,7 @@ describe('plan and send the digest', () => {
   it('sends one digest with html, text and one-click unsubscribe headers, exactly once', async () => {
     await subscribe({ email: 'digest.reader@example.com' });
     const [confirmMail] = await mailTo('digest.reader@example.com');
-    await fetch(linkFrom(confirmMail?.body.text ?? '', '/confirm'));
+    await fetch(linkFrom(confirmMail?.body.text ?? '', '/confirm'), { method: 'POST' });
     await postArticles(seedBatch);
 
     const plan = planDigestHandler(async () => deps);

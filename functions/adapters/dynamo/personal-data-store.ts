@@ -28,8 +28,8 @@ export function addressHash(email: string): string {
 }
 
 /** DynamoDB kept handing back part of a batch; the caller may retry the whole operation, which is idempotent. */
-export class UnprocessedWritesError extends Error {
-  override name = 'UnprocessedWritesError';
+export class UnprocessedItemsError extends Error {
+  override name = 'UnprocessedItemsError';
 }
 
 export class DynamoPersonalDataStore implements PersonalDataStore {
@@ -91,7 +91,7 @@ type WriteRequest = NonNullable<ConstructorParameters<typeof BatchWriteCommand>[
 export async function batchWrite(doc: DynamoDBDocumentClient, tableName: string, requests: WriteRequest[]): Promise<void> {
   let pending = requests;
   for (let attempt = 1; pending.length > 0; attempt += 1) {
-    if (attempt > MAX_BATCH_ATTEMPTS) throw new UnprocessedWritesError(`${pending.length} writes still unprocessed after ${MAX_BATCH_ATTEMPTS} attempts`);
+    if (attempt > MAX_BATCH_ATTEMPTS) throw new UnprocessedItemsError(`${pending.length} writes still unprocessed after ${MAX_BATCH_ATTEMPTS} attempts`);
     if (attempt > 1) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
     const { UnprocessedItems } = await doc.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }));
     pending = UnprocessedItems?.[tableName] ?? [];

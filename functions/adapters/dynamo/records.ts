@@ -34,7 +34,7 @@ export const subscriberRecord: z.ZodType<Subscriber> = z.object({
   createdAt: timestamp,
   updatedAt: timestamp,
   consent: z
-    .object({ at: timestamp, ip: z.string().optional(), userAgent: z.string().optional() })
+    .object({ at: timestamp, source: z.string().optional(), ip: z.string().optional(), userAgent: z.string().optional() })
     .optional(),
   confirmedAt: timestamp.optional(),
   unsubscribedAt: timestamp.optional(),

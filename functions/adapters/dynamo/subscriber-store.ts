@@ -194,6 +194,6 @@ function pendingExpiry(subscriber: Subscriber): number {
   return Math.floor((pendingSince + PENDING_LIFETIME_MS) / 1000);
 }
 
-function slotPartition(slot: Pick<Subscriber, 'timezone' | 'sendHour'>): string {
+export function slotPartition(slot: Pick<Subscriber, 'timezone' | 'sendHour'>): string {
   return `SLOT#${slot.timezone}#${slot.sendHour}`;
 }
