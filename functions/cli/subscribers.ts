@@ -106,14 +106,21 @@ export async function importSubscribers(file: string, options: ImportOptions): P
     columns: (headers: string[]) => headers.map(importColumnName),
     relax_column_count: true,
     skip_empty_lines: true,
-    trim: true,
     info: true,
-    // A row with a stray quote is reported and skipped; the rest of the file still imports.
+    // A stray quote inside a field stays part of the value, which validation then reports.
+    relax_quotes: true,
+    // Anything else unreadable is reported and skipped. A quote never closed swallows the rest
+    // of the file (a quoted field may span lines), so its report line says where reading stopped.
     skip_records_with_error: true,
   });
+  let lastSkippedLine = -1;
   parser.on('skip', (error: CsvError & { lines?: number }) => {
+    const line = error.lines ?? 0;
+    // One broken row can raise more than one parse error.
+    if (line === lastSkippedLine) return;
+    lastSkippedLine = line;
     summary.rows += 1;
-    reject(error.lines ?? 0, '', `not valid CSV: ${error.message}`);
+    reject(line, '', `not valid CSV: ${error.message}`);
   });
   const source = createReadStream(file).pipe(byteCounter((total) => (bytesRead = total)));
   source.on('error', (error) => parser.destroy(error));

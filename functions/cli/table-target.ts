@@ -6,6 +6,8 @@ import { loadLocalSettings } from '../local/local-settings.ts';
 export interface TableOptions {
   table?: string;
   region?: string;
+  /** A DynamoDB-compatible endpoint (DynamoDB Local, dynalite) for --table. */
+  endpoint?: string;
 }
 
 export interface TableTarget {
@@ -18,7 +20,10 @@ export interface TableTarget {
 
 export async function tableTarget(options: TableOptions): Promise<TableTarget> {
   if (options.table) {
-    const doc = createDocumentClient({ region: options.region ?? process.env.AWS_REGION ?? 'us-east-1' });
+    const doc = createDocumentClient({
+      region: options.region ?? process.env.AWS_REGION ?? 'us-east-1',
+      ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+    });
     return { doc, tableName: options.table, where: `table ${options.table}`, close: () => doc.destroy() };
   }
   const { config } = await loadLocalSettings();
