@@ -4,7 +4,7 @@
  * of old links, download and delete their data. Every page is checked with axe-core (injected
  * from the npm package, no network) and photographed at 375 px into test/e2e/artifacts/.
  */
-import { readFile, rm } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -277,5 +277,49 @@ describe("a reader's journey through the preference centre", () => {
     const seen = (await inboxEmails(stack)).filter(confirmationsTo(READER)).length - 1;
     await confirmFromInbox(page, READER, seen);
     expect((await storedSubscriber(stack, READER))?.status).toBe('confirmed');
+  });
+});
+
+describe('operator commands against the running stack', () => {
+  it('lists and revokes ingest keys, after which the key gets 401', { timeout: 120_000 }, async () => {
+    const created = await runCli(['keys', 'create', '--name', 'to-revoke'], stack.env);
+    expect(created.code).toBe(0);
+    const key = created.stdout.trim();
+    const id = /\(id ([0-9a-f]{12})\)/.exec(created.stderr)?.[1];
+    expect(id).toBeDefined();
+    expect((await runCli(['keys', 'list'], stack.env)).stdout).toMatch(new RegExp(`^${id}\\tto-revoke\\t\\S+\\tactive$`, 'm'));
+
+    const revoked = await runCli(['keys', 'revoke', id!], stack.env);
+    expect(revoked).toMatchObject({ code: 0, stdout: `revoked ${id} (to-revoke)\n` });
+    expect((await runCli(['keys', 'list'], stack.env)).stdout).toMatch(new RegExp(`^${id}\\tto-revoke\\t\\S+\\trevoked$`, 'm'));
+    const refused = await fetch(`${stack.apiUrl}/articles`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': key },
+      body: JSON.stringify({ articles: [] }),
+    });
+    expect(refused.status).toBe(401);
+  });
+
+  it('imports a CSV with --confirmed, exports it and deletes one reader', { timeout: 120_000 }, async () => {
+    const file = join(stack.dataDir, 'readers.csv');
+    await writeFile(file, '\uFEFFemail,timezone,sendHour,topics\nimported@example.com,Europe/Paris,6,"science,world"\nbroken@,UTC,7,\n');
+    const checked = await runCli(['subscribers', 'import', file], stack.env);
+    expect(checked).toMatchObject({ code: 1 });
+    expect(checked.stdout).toContain('checked 2 rows: 1 valid, 1 rejected. Nothing was written.');
+    expect(await storedSubscriber(stack, 'imported@example.com')).toBeUndefined();
+
+    const imported = await runCli(['subscribers', 'import', file, '--confirmed'], stack.env);
+    expect(imported.stdout).toContain('imported 1, already on the list 0, erased on request 0, rejected 1 (of 2 rows)');
+    expect(imported.stderr).toContain('line 3: rejected: email must be a valid email address');
+    expect(await storedSubscriber(stack, 'imported@example.com')).toMatchObject({ status: 'confirmed', topics: ['science', 'world'] });
+
+    const exported = await runCli(['subscribers', 'export'], stack.env);
+    expect(exported.stdout).toMatch(/^imported@example.com,confirmed,Europe\/Paris,6,"science,world",daily,/m);
+
+    const deleted = await runCli(['subscribers', 'delete', 'imported@example.com'], stack.env);
+    expect(deleted.stdout).toContain('deleted the reader, 0 delivery rows');
+    expect(await storedSubscriber(stack, 'imported@example.com')).toBeUndefined();
+    const again = await runCli(['subscribers', 'import', file, '--confirmed'], stack.env);
+    expect(again.stdout).toContain('imported 0, already on the list 0, erased on request 1');
   });
 });
