@@ -15,6 +15,7 @@ import type { DeliveryJob, Subscriber } from '../../functions/core/types.ts';
 import { planDigestHandler } from '../../functions/handlers/schedule-plan-digest.ts';
 import { sendDigestHandler } from '../../functions/handlers/sqs-send-digest.ts';
 import { sesEventsHandler } from '../../functions/handlers/sns-ses-events.ts';
+import { subscriptionsHandler } from '../../functions/handlers/api-subscriptions.ts';
 import permanentBounce from '../fixtures/events/ses-bounce-permanent.json' with { type: 'json' };
 import { closeServer } from '../../functions/local/emulators.ts';
 import { localRoutes } from '../../functions/local/local-app.ts';
@@ -409,5 +410,34 @@ describe('pages', () => {
 
     const forged = await fetch(`${baseUrl}/preferences?token=${signToken(SECRET, 'unsubscribe', 'prefs@example.com', new Date())}`);
     expect(forged.status).toBe(400);
+  });
+});
+
+describe('subscribe abuse limits over HTTP', () => {
+  it('answers a filled honeypot with the usual 202 and stores nothing', async () => {
+    const response = await subscribe({ email: 'bot.victim@example.com', website: 'https://spam.example' });
+    expect(response.status).toBe(202);
+    expect(await response.json()).toMatchObject({ status: 'pending' });
+    expect(await deps.subscribers.get('bot.victim@example.com')).toBeUndefined();
+    expect(await mailTo('bot.victim@example.com')).toHaveLength(0);
+  });
+
+  it('answers 429 once one source IP has used up its hour, naming no address', async () => {
+    const handler = subscriptionsHandler(async () => deps);
+    const event = (i: number) => ({
+      version: '2.0',
+      routeKey: 'POST /subscriptions',
+      rawPath: '/subscriptions',
+      rawQueryString: '',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: `flood${i}@example.com`, website: '' }),
+      isBase64Encoded: false,
+      requestContext: { http: { method: 'POST', sourceIp: '198.51.100.23', path: '/subscriptions', protocol: 'HTTP/1.1', userAgent: 'test' } },
+    }) as unknown as Parameters<typeof handler>[0];
+    const statuses = await Promise.all(Array.from({ length: 31 }, (_, i) => handler(event(i)).then((r) => r.statusCode)));
+    expect(statuses.filter((s) => s === 202)).toHaveLength(30);
+    const refused = await handler(event(99));
+    expect(refused.statusCode).toBe(429);
+    expect(refused.body).not.toContain('flood99');
   });
 });
