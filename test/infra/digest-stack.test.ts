@@ -226,6 +226,7 @@ describe('DigestStack with only a sender address', () => {
       'POST /articles': fn('ApiArticles'),
       'POST /subscriptions': fn('ApiSubscriptions'),
       'GET /confirm': fn('ApiConfirm'),
+      'POST /confirm': fn('ApiConfirm'),
       'GET /unsubscribe': fn('ApiUnsubscribe'),
       'POST /unsubscribe': fn('ApiUnsubscribe'),
       'GET /preferences': fn('ApiPreferences'),
