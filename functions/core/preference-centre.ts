@@ -108,8 +108,8 @@ export async function updatePreferences(token: unknown, input: unknown, deps: Li
 /** The topics a reader can pick: those seen in articles, plus any they chose that have not been seen lately. */
 export async function topicChoices(preferences: Preferences, deps: Pick<PreferenceCentreDeps, 'topics'>): Promise<string[]> {
   const seen = await deps.topics.list();
-  // Only topics the form would accept back are offered, whatever an article called its topic.
-  const offerable = seen.filter((topic) => topicList.safeParse([topic]).data?.[0] === topic);
+  // Offered in the form the reader's choice is stored in (lower case); names the form would refuse are left out.
+  const offerable = seen.flatMap((topic) => topicList.safeParse([topic]).data ?? []);
   return [...new Set([...offerable, ...preferences.topics])].sort();
 }
 

@@ -188,8 +188,8 @@ describe('readPreferences', () => {
 });
 
 describe('topicChoices', () => {
-  it('offers the topics seen at ingest that the form accepts, plus the reader’s own', async () => {
-    await deps.topics.add(['world', 'science', 'Bad <b>topic</b>']);
+  it('offers the topics seen at ingest in lower case, leaving out names the form refuses, plus the reader’s own', async () => {
+    await deps.topics.add(['world', 'Science', 'science', 'Bad <b>topic</b>']);
     const choices = await topicChoices(
       { ...(await readPreferences(token('preferences'), deps)), topics: ['gardening'] },
       deps,
