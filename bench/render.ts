@@ -157,7 +157,7 @@ async function main(): Promise<void> {
   const edition30 = editions.get(30)!;
   const settings30 = benchSettings(30);
   const zoneOf = (index: number) => READER_ZONES[index % READER_ZONES.length]!;
-  for (let i = 0; i < 200; i += 1) personaliseEdition(edition30, `warm${i}@example.com`, now, settings30, zoneOf(i));
+  for (let i = 0; i < 200; i += 1) personaliseEdition(edition30, { email: `warm${i}@example.com`, timezone: zoneOf(i) }, now, settings30);
   const linksOnly = measureCalls('baseline: replaceAll of 2 link placeholders, 30 stories', flags.recipients, (index) => {
     const result = replaceLinksOnly(edition30, `https://digest.example/unsubscribe?token=${index}`, `https://digest.example/preferences?token=${index}`);
     sink += result.html.charCodeAt(result.html.length - 1) + result.text.charCodeAt(result.text.length - 1);
@@ -165,16 +165,16 @@ async function main(): Promise<void> {
   const personalised = [12, 30].map((count) => {
     const edition = editions.get(count)!;
     const settingsForCount = benchSettings(count);
-    for (let i = 0; i < 200; i += 1) personaliseEdition(edition, `warm${i}@example.com`, now, settingsForCount, zoneOf(i));
+    for (let i = 0; i < 200; i += 1) personaliseEdition(edition, { email: `warm${i}@example.com`, timezone: zoneOf(i) }, now, settingsForCount);
     return measureCalls(`personaliseEdition, ${count}-story edition, ${READER_ZONES.length} zones`, flags.recipients, (index) => {
-      const email = personaliseEdition(edition, `reader${index}@mail.example`, now, settingsForCount, zoneOf(index));
+      const email = personaliseEdition(edition, { email: `reader${index}@mail.example`, timezone: zoneOf(index) }, now, settingsForCount);
       sink += email.html.length + email.text.length;
     });
   });
   // personaliseEdition returns the pieces joined lazily (a V8 rope); the SDK flattens it when it
   // serialises the request. The baseline's replaceAll returns flat strings, so this is the like-for-like figure.
   const flattened = measureCalls('personaliseEdition + flatten, 30-story edition', flags.recipients, (index) => {
-    const email = personaliseEdition(edition30, `flat${index}@mail.example`, now, settings30, zoneOf(index));
+    const email = personaliseEdition(edition30, { email: `flat${index}@mail.example`, timezone: zoneOf(index) }, now, settings30);
     sink += email.html.charCodeAt(email.html.length - 1) + email.text.charCodeAt(email.text.length - 1);
   });
   personalised.push(flattened);

@@ -73,6 +73,8 @@ export interface DeliveryStore {
 export interface ApiKeyStore {
   get(hash: string): Promise<ApiKey | undefined>;
   put(key: ApiKey): Promise<void>;
+  /** Every key record, for the operator's `digest keys list` and `revoke`. */
+  list(): AsyncIterable<ApiKey>;
 }
 
 export interface Mailer {
@@ -128,4 +130,31 @@ export interface RenderedEmail {
 export interface Renderer {
   renderDigest(view: DigestView): Promise<{ html: string; text: string }>;
   renderConfirmEmail(view: ConfirmView): Promise<RenderedEmail>;
+}
+
+/** Fixed-window counters shared by every instance, so a limit holds across Lambdas. */
+export interface RateLimiter {
+  /** Counts one hit on `key`; false (and nothing counted) when the current window already holds `limit`. */
+  hit(key: string, limit: number, windowSeconds: number, now: Date): Promise<boolean>;
+}
+
+/** Everything stored about one reader, for "download my data" and "delete my data". */
+export interface PersonalDataStore {
+  /** The reader's rows in the send ledger, any edition. */
+  deliveriesTo(email: string): AsyncIterable<Delivery>;
+  /**
+   * Deletes the subscriber and their delivery rows and records only a hash of the address, so
+   * an import cannot bring them back by mistake. Returns how many delivery rows went.
+   */
+  erase(email: string, at: string): Promise<{ deliveries: number }>;
+  /** Whether the address was erased at its owner's request (and has not subscribed again since). */
+  isErased(email: string): Promise<boolean>;
+  /** Drops the erasure mark: the reader confirmed a new subscription themselves. */
+  clearErasure(email: string): Promise<void>;
+}
+
+/** The topics seen in ingested articles: what the preference centre offers. */
+export interface TopicCatalogue {
+  add(topics: readonly string[]): Promise<void>;
+  list(): Promise<string[]>;
 }

@@ -149,7 +149,7 @@ export class DigestStack extends Stack {
     // Lambda CPU scales with memory: a 1 MB batch of HTML bodies needs the headroom to finish well inside the timeout.
     const articles = apiFunction('ApiArticles', 'functions/handlers/api-articles.ts', 'POST /articles: ingest a batch', 1024);
     const subscriptions = apiFunction('ApiSubscriptions', 'functions/handlers/api-subscriptions.ts', 'POST /subscriptions');
-    const confirm = apiFunction('ApiConfirm', 'functions/handlers/api-confirm.ts', 'GET /confirm');
+    const confirm = apiFunction('ApiConfirm', 'functions/handlers/api-confirm.ts', 'GET|POST /confirm');
     const unsubscribe = apiFunction('ApiUnsubscribe', 'functions/handlers/api-unsubscribe.ts', 'GET|POST /unsubscribe');
     const preferences = apiFunction('ApiPreferences', 'functions/handlers/api-preferences.ts', 'GET|POST /preferences');
     const site = apiFunction('ApiSite', 'functions/handlers/api-site.ts', 'GET /, GET /health, GET /editions, GET /editions/{id}');
@@ -213,6 +213,8 @@ export class DigestStack extends Stack {
       actions: ['dynamodb:Scan'],
       resourceArns: [`${table.tableArn}/index/${TABLE.bySendSlot.indexName}`],
     });
+    // "Download my data" and "delete my data" find one reader's delivery rows with a filtered Scan (rare, reader-initiated).
+    Grant.addToPrincipal({ grantee: preferences.role, actions: ['dynamodb:Scan'], resourceArns: [table.tableArn] });
     const functions = [articles, subscriptions, confirm, unsubscribe, preferences, site, plan, send, sesEvents];
     // Every handler resolves its dependencies, the signing key included, on its first invocation.
     for (const fn of functions) tokenSecret.grantRead(fn.role);
@@ -234,7 +236,7 @@ export class DigestStack extends Stack {
     };
     route('/articles', [HttpMethod.POST], articles, 'ArticlesIntegration');
     route('/subscriptions', [HttpMethod.POST], subscriptions, 'SubscriptionsIntegration');
-    route('/confirm', [HttpMethod.GET], confirm, 'ConfirmIntegration');
+    route('/confirm', [HttpMethod.GET, HttpMethod.POST], confirm, 'ConfirmIntegration');
     route('/unsubscribe', [HttpMethod.GET, HttpMethod.POST], unsubscribe, 'UnsubscribeIntegration');
     route('/preferences', [HttpMethod.GET, HttpMethod.POST], preferences, 'PreferencesIntegration');
     route('/', [HttpMethod.GET], site, 'SiteIntegration');

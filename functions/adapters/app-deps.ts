@@ -12,9 +12,12 @@ import type {
   DeliveryStore,
   EditionStore,
   Mailer,
+  PersonalDataStore,
   Queue,
+  RateLimiter,
   Renderer,
   SubscriberStore,
+  TopicCatalogue,
 } from '../ports.ts';
 import { fetchSecretFromSecretsManager, loadConfig, resolveTokenSecret, type AppConfig } from './config.ts';
 import { DynamoApiKeyStore } from './dynamo/api-key-store.ts';
@@ -22,6 +25,9 @@ import { DynamoArticleStore } from './dynamo/article-store.ts';
 import { createDocumentClient } from './dynamo/client.ts';
 import { DynamoDeliveryStore } from './dynamo/delivery-store.ts';
 import { DynamoEditionStore } from './dynamo/edition-store.ts';
+import { DynamoPersonalDataStore } from './dynamo/personal-data-store.ts';
+import { DynamoRateLimiter } from './dynamo/rate-limiter.ts';
+import { DynamoTopicCatalogue } from './dynamo/topic-catalogue.ts';
 import { DynamoSubscriberStore } from './dynamo/subscriber-store.ts';
 import { MjmlRenderer } from './mjml-renderer.ts';
 import type { PageSite } from './pages.ts';
@@ -38,6 +44,9 @@ export interface AppDeps {
   editions: EditionStore;
   deliveries: DeliveryStore;
   apiKeys: ApiKeyStore;
+  limits: RateLimiter;
+  personalData: PersonalDataStore;
+  topics: TopicCatalogue;
   mailer: Mailer;
   renderer: Renderer;
   /** What the HTML pages share: the digest's name and where the templates are. */
@@ -64,6 +73,9 @@ export function createAppDeps(config: AppConfig, tokenSecret: string, overrides:
     editions: new DynamoEditionStore(doc, config.TABLE_NAME),
     deliveries: new DynamoDeliveryStore(doc, config.TABLE_NAME),
     apiKeys: new DynamoApiKeyStore(doc, config.TABLE_NAME),
+    limits: new DynamoRateLimiter(doc, config.TABLE_NAME),
+    personalData: new DynamoPersonalDataStore(doc, config.TABLE_NAME),
+    topics: new DynamoTopicCatalogue(doc, config.TABLE_NAME),
     mailer: new SesMailer(createSesClient({ region: config.AWS_REGION, endpoint: config.SES_ENDPOINT }), {
       configurationSetName: config.SES_CONFIGURATION_SET,
     }),

@@ -1,6 +1,6 @@
 /**
- * The few server-rendered pages: subscribe, check your inbox, confirmed, unsubscribe and
- * errors. Whole HTML documents from templates/pages/, every dynamic value escaped by
+ * The few server-rendered pages: subscribe, check your inbox, confirm, confirmed, preferences,
+ * unsubscribe, data erased and errors. Whole HTML documents from templates/pages/, every dynamic value escaped by
  * fillTemplate. The only script fills in the reader's time zone; without it the form still
  * works and the zone stays UTC.
  */
@@ -89,9 +89,27 @@ export function checkInboxPage(site: PageSite = {}): string {
   return layout(t, site, { title: 'Check your inbox', content });
 }
 
-export function confirmedPage(site: PageSite = {}): string {
+/** A GET of the emailed link shows this; only its POST confirms, so link scanners that follow GETs do not. */
+export function confirmPage(args: { token: string }, site: PageSite = {}): string {
   const t = files(site);
-  return layout(t, site, { title: 'Subscribed', content: t.markup('pages/confirmed.html') });
+  const content = fillTemplate(t.markup('pages/confirm.html'), {
+    digestName: digestName(site),
+    action: `/confirm?token=${encodeURIComponent(args.token)}`,
+  });
+  return layout(t, site, { title: 'Confirm your subscription', content });
+}
+
+export function confirmedPage(args: { preferencesToken: string }, site: PageSite = {}): string {
+  const t = files(site);
+  const content = fillTemplate(t.markup('pages/confirmed.html'), {
+    preferencesUrl: `/preferences?token=${encodeURIComponent(args.preferencesToken)}`,
+  });
+  return layout(t, site, { title: 'Subscribed', content });
+}
+
+export function dataErasedPage(site: PageSite = {}): string {
+  const t = files(site);
+  return layout(t, site, { title: 'Your data is deleted', content: t.markup('pages/data-erased.html') });
 }
 
 /** A GET shows this page; only its POST unsubscribes, so link scanners that follow GETs do not. */
@@ -107,10 +125,17 @@ export function unsubscribePage(args: { token: string }, site: PageSite = {}): s
 export interface PreferencesPageArgs {
   token: string;
   email: string;
+  status: string;
   timezone: string;
   sendHour: number;
+  topics: readonly string[];
+  frequency: 'daily' | 'weekly';
+  weeklyDay: number;
+  pausedUntil?: string | undefined;
   /** Every zone the reader can pick; the current one is selected. */
   timeZones: readonly string[];
+  /** Topics to offer as tick boxes; the reader's own are ticked. */
+  topicChoices: readonly string[];
   /** The preferences page offers unsubscribing too; that needs its own purpose-bound token. */
   unsubscribeToken: string;
   notice?: string | undefined;
@@ -119,24 +144,94 @@ export interface PreferencesPageArgs {
 
 const ZONE_OPTION = trustedTemplate('      <option value="{{zone}}">{{zone}}</option>');
 const ZONE_OPTION_SELECTED = trustedTemplate('      <option value="{{zone}}" selected>{{zone}}</option>');
+const OPTION = trustedTemplate('      <option value="{{value}}">{{label}}</option>');
+const OPTION_SELECTED = trustedTemplate('      <option value="{{value}}" selected>{{label}}</option>');
+const CHECKED = trustedTemplate(' checked');
+const STATUS_NOTE = trustedTemplate('<p class="notice" role="status">{{message}}</p>');
+const STATUS_NOTE_SUBSCRIBE = trustedTemplate(
+  '<p class="notice" role="status">{{message}} <a href="/">Subscribe again</a></p>',
+);
+const NO_TOPICS = trustedTemplate('    <p>No topics yet: they appear here once stories with topics have arrived.</p>');
+
+const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
+/** Pause lengths offered; the server accepts any whole number of days up to its limit. */
+const PAUSE_CHOICES = [7, 14, 28];
+
+const PREFERENCE_FIELDS: Record<string, { label: string; target: string }> = {
+  sendHour: { label: 'Send hour', target: 'sendHour' },
+  timezone: { label: 'Time zone', target: 'timezone' },
+  frequency: { label: 'How often', target: 'frequency-daily' },
+  weeklyDay: { label: 'Weekly on', target: 'weeklyDay' },
+  topics: { label: 'Topics', target: 'topics-hint' },
+  pause: { label: 'Pause', target: 'pause' },
+  confirmErase: { label: 'Delete my data', target: 'confirmErase' },
+  action: { label: 'Form', target: 'sendHour' },
+};
+
+function options(choices: readonly { value: string | number; label: string }[], selected: string | number): Markup {
+  return joinMarkup(
+    choices.map((choice) => fillTemplate(choice.value === selected ? OPTION_SELECTED : OPTION, choice)),
+    '\n',
+  );
+}
+
+function statusNote(args: PreferencesPageArgs): Markup {
+  if (args.status !== 'confirmed') {
+    return fillTemplate(STATUS_NOTE_SUBSCRIBE, { message: 'You are not receiving the digest at the moment.' });
+  }
+  if (args.pausedUntil) {
+    return fillTemplate(STATUS_NOTE, { message: `Paused: your digests start again on ${args.pausedUntil}.` });
+  }
+  return emptyMarkup;
+}
 
 export function preferencesPage(args: PreferencesPageArgs, site: PageSite = {}): string {
   const t = files(site);
   const token = encodeURIComponent(args.token);
   const zones = args.timeZones.includes(args.timezone) ? args.timeZones : [args.timezone, ...args.timeZones];
+  const choice = t.markup('pages/choice.html');
+  const topicChoices =
+    args.topicChoices.length === 0
+      ? NO_TOPICS
+      : joinMarkup(
+          args.topicChoices.map((topic, i) =>
+            fillTemplate(choice, {
+              id: `topic-${i}`,
+              name: 'topics',
+              value: topic,
+              label: topic,
+              checked: args.topics.includes(topic) ? CHECKED : emptyMarkup,
+            }),
+          ),
+          '\n',
+        );
+  const pauseChoices = [
+    { value: '', label: args.pausedUntil ? `Keep the pause until ${args.pausedUntil}` : 'Do not pause' },
+    ...(args.pausedUntil ? [{ value: 'resume', label: 'Resume now' }] : []),
+    ...PAUSE_CHOICES.map((days) => ({ value: String(days), label: `Pause for ${days} days` })),
+  ];
   const content = fillTemplate(t.markup('pages/preferences.html'), {
     email: args.email,
     notice: args.notice ? fillTemplate(t.markup('pages/notice.html'), { message: args.notice }) : emptyMarkup,
-    errorSummary: errorSummary(t, args.error ?? []),
+    errorSummary: errorSummary(t, args.error ?? [], PREFERENCE_FIELDS),
+    statusNote: statusNote(args),
     action: `/preferences?token=${token}`,
     hourOptions: hourOptions(args.sendHour),
     zoneOptions: joinMarkup(
       zones.map((zone) => fillTemplate(zone === args.timezone ? ZONE_OPTION_SELECTED : ZONE_OPTION, { zone })),
       '\n',
     ),
+    dailyChecked: args.frequency === 'daily' ? CHECKED : emptyMarkup,
+    weeklyChecked: args.frequency === 'weekly' ? CHECKED : emptyMarkup,
+    weekdayOptions: options(
+      WEEKDAYS.map((label, i) => ({ value: i + 1, label })),
+      args.weeklyDay,
+    ),
+    topicChoices,
+    pauseOptions: options(pauseChoices, ''),
     unsubscribeAction: `/unsubscribe?token=${encodeURIComponent(args.unsubscribeToken)}`,
   });
-  return layout(t, site, { title: 'Preferences', content });
+  return layout(t, site, { title: 'Preferences', content, script: timezoneScript(t) });
 }
 
 export function unsubscribedPage(site: PageSite = {}): string {
@@ -200,11 +295,21 @@ function timezoneScript(t: TemplateFiles): Markup {
   return fillTemplate(SCRIPT_TAG, { code: t.markup('pages/timezone.js') });
 }
 
-function errorSummary(t: TemplateFiles, issues: readonly FieldIssue[]): Markup {
+const SUBSCRIBE_FIELDS: Record<string, { label: string; target: string }> = Object.fromEntries(
+  Object.entries(FIELD_LABELS).map(([field, label]) => [field, { label, target: FIELD_TARGETS[field] ?? field }]),
+);
+
+function errorSummary(
+  t: TemplateFiles,
+  issues: readonly FieldIssue[],
+  fields: Record<string, { label: string; target: string }> = SUBSCRIBE_FIELDS,
+): Markup {
   if (issues.length === 0) return emptyMarkup;
   const items = issues.map((issue) => {
-    const label = FIELD_LABELS[issue.field];
-    const target = FIELD_TARGETS[issue.field];
+    // Issues inside a list (topics.2) belong to the list's control.
+    const field = fields[issue.field] ?? fields[issue.field.split('.')[0] ?? ''];
+    const label = field?.label;
+    const target = field?.target;
     const message = label === undefined ? issue.message : `${label}: ${issue.message}`;
     return target === undefined
       ? fillTemplate(SUMMARY_ITEM, { message })

@@ -7,12 +7,12 @@ import { Command, InvalidArgumentError } from 'commander';
 import { z } from 'zod';
 import type { DeliverOutcome } from '../core/deliver.ts';
 import { ConfigError } from '../adapters/config.ts';
-import { DynamoApiKeyStore } from '../adapters/dynamo/api-key-store.ts';
-import { createDocumentClient } from '../adapters/dynamo/client.ts';
-import { generateApiKey, newApiKeyRecord } from '../core/api-keys.ts';
 import { planDigest } from '../core/plan.ts';
 import { createLocalDeps } from '../local/local-app.ts';
 import { loadLocalSettings, readLocalApiKey } from '../local/local-settings.ts';
+import { CliError } from './cli-error.ts';
+import { registerKeyCommands } from './keys.ts';
+import { registerSubscriberCommands } from './subscribers.ts';
 import { summarizeFiles, summarizeOptionsSchema } from './summarize.ts';
 
 /** The API's answers, checked: a proxy's HTML error page must not become "Unexpected error". */
@@ -27,10 +27,6 @@ const ingestReportSchema = z.object({
   counts: z.record(z.string(), z.number()),
 });
 const apiErrorSchema = z.object({ error: z.object({ message: z.string() }) });
-
-class CliError extends Error {
-  override name = 'CliError';
-}
 
 function httpUrl(value: string): string {
   try {
@@ -126,30 +122,9 @@ async function sendNow(): Promise<number> {
   return tally.failed > 0 ? 1 : 0;
 }
 
-async function createKey(options: { name: string; table?: string; region?: string }): Promise<number> {
-  const store = options.table
-    ? new DynamoApiKeyStore(
-        createDocumentClient({ region: options.region ?? process.env.AWS_REGION ?? 'us-east-1' }),
-        options.table,
-      )
-    : createLocalDeps(await loadLocalSettings()).apiKeys;
-  const key = generateApiKey();
-  try {
-    await store.put(newApiKeyRecord(key, options.name, new Date().toISOString()));
-  } catch (error) {
-    const where = options.table ? `table ${options.table}` : 'the local stack (is `npm start` running?)';
-    throw new CliError(`Cannot store the key in ${where}: ${error instanceof Error ? error.message : String(error)}`, {
-      cause: error,
-    });
-  }
-  console.log(key);
-  console.error(`Created ingest key "${options.name}". Send it as the x-api-key header; it is not shown again.`);
-  return 0;
-}
-
 const program = new Command()
   .name('digest')
-  .description('Operate digest-mailer: ingest articles and send the digest.')
+  .description('Operate digest-mailer: ingest articles, send the digest, manage readers and keys.')
   .showHelpAfterError();
 
 program
@@ -169,17 +144,8 @@ program
     process.exitCode = await sendNow();
   });
 
-program
-  .command('keys')
-  .description('Manage ingest API keys')
-  .command('create')
-  .description('Create an ingest API key and print it once (only its hash is stored)')
-  .option('--name <name>', 'who the key is for', 'publisher')
-  .option('--table <name>', 'DynamoDB table of a deployed stack (its TableName output); default: the local stack')
-  .option('--region <region>', 'AWS region of --table (default: AWS_REGION)')
-  .action(async (options: { name: string; table?: string; region?: string }) => {
-    process.exitCode = await createKey(options);
-  });
+registerKeyCommands(program);
+registerSubscriberCommands(program);
 
 /** A commander option parser from one field of a zod schema, so the limits live in one place. */
 function schemaOption(field: z.ZodType<number>): (value: string) => number {

@@ -61,7 +61,7 @@ export async function deliverDigest(job: DeliveryJob, deps: DeliverDeps): Promis
 
   let messageId: string;
   try {
-    ({ messageId } = await deps.mailer.send(personaliseEdition(edition, reader.email, now, deps.settings, reader.timezone)));
+    ({ messageId } = await deps.mailer.send(personaliseEdition(edition, reader, now, deps.settings)));
   } catch (error) {
     // A failed row may be claimed again, so the queue's retry gets another go.
     await deps.deliveries.markFailed(job, error instanceof Error ? `${error.name}: ${error.message}` : String(error), deps.clock.now().toISOString());

@@ -198,23 +198,35 @@ export async function buildEdition(
   };
 }
 
+/** Who an edition is personalised for; a bare address reads times in UTC with version-0 links. */
+export interface EditionRecipient {
+  email: string;
+  timezone?: string;
+  tokenVersion?: number;
+}
+
 /**
  * The one per-recipient step: signed links and story times in the reader's zone into the
  * rendered edition, plus the RFC 8058 headers.
  */
 export function personaliseEdition(
   edition: Edition,
-  recipient: string,
+  recipient: EditionRecipient,
   now: Date,
   settings: Settings,
-  timezone = 'UTC',
 ): OutgoingEmail {
-  const unsubscribeUrl = linkTo(settings, '/unsubscribe', signToken(settings.tokenSecret, 'unsubscribe', recipient, now));
-  const preferencesUrl = linkTo(settings, '/preferences', signToken(settings.tokenSecret, 'preferences', recipient, now));
+  const { email, timezone = 'UTC', tokenVersion = 0 } = recipient;
+  const unsubscribeUrl = linkTo(settings, '/unsubscribe', signToken(settings.tokenSecret, 'unsubscribe', email, now));
+  // The manage link carries the reader's tokenVersion, so it lives until they sign out of old links.
+  const preferencesUrl = linkTo(
+    settings,
+    '/preferences',
+    signToken(settings.tokenSecret, 'preferences', email, now, undefined, tokenVersion),
+  );
   const { html, text } = fillPersonalSlots(edition, { unsubscribeUrl, preferencesUrl, timezone, now });
   return {
     from: settings.mailFrom,
-    to: recipient,
+    to: email,
     subject: edition.subject,
     html,
     text,

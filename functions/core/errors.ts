@@ -37,7 +37,8 @@ export class InvalidTokenError extends Error {
   override name = 'InvalidTokenError';
   constructor(
     message: string,
-    readonly reason: 'malformed' | 'signature' | 'expired' | 'purpose',
+    /** `revoked`: a manage link from before the reader signed out of old links. */
+    readonly reason: 'malformed' | 'signature' | 'expired' | 'purpose' | 'revoked',
     options?: ErrorOptions,
   ) {
     super(message, options);
@@ -47,4 +48,9 @@ export class InvalidTokenError extends Error {
 /** A stored item that does not match the schema: a bug or a manual edit, never the caller's fault. */
 export class CorruptRecordError extends Error {
   override name = 'CorruptRecordError';
+}
+
+/** One caller sent too many requests; the answer names no address, so it reveals nothing about readers. */
+export class TooManyRequestsError extends Error {
+  override name = 'TooManyRequestsError';
 }

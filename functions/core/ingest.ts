@@ -1,6 +1,6 @@
 /** POST /articles: validate each item on its own, dedupe, store; one result per item. */
 import pMap from 'p-map';
-import type { ArticleStore, Clock } from '../ports.ts';
+import type { ArticleStore, Clock, TopicCatalogue } from '../ports.ts';
 import { toArticle, validateArticle, validateBatchEnvelope } from './article.ts';
 import type { FieldIssue } from './errors.ts';
 import { validationError } from './validation.ts';
@@ -22,14 +22,17 @@ export interface IngestReport {
 
 export async function ingestBatch(
   body: unknown,
-  deps: { articles: ArticleStore; clock: Clock; onStoreError?: (error: unknown) => void },
+  deps: { articles: ArticleStore; clock: Clock; topics?: TopicCatalogue; onStoreError?: (error: unknown) => void },
 ): Promise<IngestReport> {
   const envelope = validateBatchEnvelope(body);
   if (!envelope.ok) throw validationError('batch', envelope.issues);
   const ingestedAt = deps.clock.now().toISOString();
-  const results = await pMap(envelope.articles, (item, index) => ingestOne(item, index, ingestedAt, deps), {
+  const topics = new Set<string>();
+  const results = await pMap(envelope.articles, (item, index) => ingestOne(item, index, ingestedAt, topics, deps), {
     concurrency: WRITE_CONCURRENCY,
   });
+  // One write per batch keeps the preference centre's topic list current without a scan of articles.
+  await deps.topics?.add([...topics]);
 
   const counts = { created: 0, duplicate: 0, rejected: 0, failed: 0 };
   for (const result of results) counts[result.status] += 1;
@@ -40,6 +43,7 @@ async function ingestOne(
   raw: unknown,
   index: number,
   ingestedAt: string,
+  topics: Set<string>,
   deps: { articles: ArticleStore; onStoreError?: (error: unknown) => void },
 ): Promise<IngestItemResult> {
   const validated = validateArticle(raw, index);
@@ -47,6 +51,7 @@ async function ingestOne(
   const { article, truncated } = toArticle(validated.input, ingestedAt);
   try {
     const status = await deps.articles.putIfAbsent(article);
+    for (const topic of article.topics) topics.add(topic);
     return truncated ? { index, status, id: article.id, truncated: true } : { index, status, id: article.id };
   } catch (error) {
     deps.onStoreError?.(error);

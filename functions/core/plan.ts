@@ -4,6 +4,7 @@
  * delivery ledger drops the repeats.
  */
 import type { ArticleStore, Clock, EditionStore, Queue, Renderer, SubscriberStore } from '../ports.ts';
+import { receivesDigestOn } from './delivery-days.ts';
 import { buildEdition, editionId, topicSet } from './edition.ts';
 import type { Settings } from './settings.ts';
 import { dueSlots, localTime } from './slots.ts';
@@ -129,6 +130,7 @@ export async function planDigest(mode: PlanMode, deps: PlanDeps): Promise<PlanRe
 
   for await (const reader of readers) {
     if (reader.status !== 'confirmed') continue;
+    if (!receivesDigestOn(reader, runDate(cutoff, reader.timezone))) continue;
     if (hadTodaysDigest(reader, cutoff, runDate)) {
       report.skipped.alreadySentToday += 1;
       continue;

@@ -7,18 +7,18 @@ import { parseOrThrow } from './validation.ts';
 export const DEFAULT_SEND_HOUR = 7;
 export const DEFAULT_TIME_ZONE = 'UTC';
 
-const topicList = z
+export const topicList = z
   .union([z.array(z.string()), z.string()])
   .transform((value) => (Array.isArray(value) ? value : value.split(',')))
   .transform((topics) => [...new Set(topics.map((t) => t.trim().toLowerCase()).filter(Boolean))])
   .pipe(z.array(z.string().max(40).regex(/^[\p{L}\p{N} _-]+$/u, 'letters, digits, spaces and dashes only')).max(20));
 
 /** Form posts send strings, JSON sends numbers: accept both, but only whole hours. */
-const sendHour = z
+export const sendHourSchema = z
   .union([z.number(), z.string().trim().regex(/^\d{1,2}$/, 'must be a whole hour from 0 to 23').transform(Number)])
   .pipe(z.number().int('must be a whole hour from 0 to 23').min(0, 'must be 0 to 23').max(23, 'must be 0 to 23'));
 
-const timeZone = z
+export const timeZoneSchema = z
   .string()
   .trim()
   .transform((value, ctx) => {
@@ -40,9 +40,11 @@ export const emailSchema = z
 
 export const subscriptionRequestSchema = z.object({
   email: emailSchema,
-  timezone: z.preprocess((v) => (v === '' || v === null ? undefined : v), timeZone.optional()).default(DEFAULT_TIME_ZONE),
-  sendHour: z.preprocess((v) => (v === '' || v === null ? undefined : v), sendHour.optional()).default(DEFAULT_SEND_HOUR),
+  timezone: z.preprocess((v) => (v === '' || v === null ? undefined : v), timeZoneSchema.optional()).default(DEFAULT_TIME_ZONE),
+  sendHour: z.preprocess((v) => (v === '' || v === null ? undefined : v), sendHourSchema.optional()).default(DEFAULT_SEND_HOUR),
   topics: topicList.optional().default([]),
+  /** The honeypot: hidden from people, so anything in it came from a bot. */
+  website: z.string().max(500).optional(),
 });
 
 export type SubscriptionRequest = z.infer<typeof subscriptionRequestSchema>;

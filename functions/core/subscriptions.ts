@@ -1,24 +1,23 @@
 /** Double opt-in: request -> confirmation email -> confirm; and one-click unsubscribe. */
-import { z } from 'zod';
-import type { Clock, Mailer, Renderer, SubscriberStore } from '../ports.ts';
+import { createHash } from 'node:crypto';
+import type { Clock, Mailer, PersonalDataStore, RateLimiter, Renderer, SubscriberStore } from '../ports.ts';
 import { linkTo, type Settings } from './settings.ts';
-import { NotFoundError } from './errors.ts';
-import {
-  DEFAULT_SEND_HOUR,
-  DEFAULT_TIME_ZONE,
-  isSuppressed,
-  parseSubscriptionRequest,
-  subscriptionRequestSchema,
-  toConfirmed,
-  toPending,
-  toUnsubscribed,
-} from './subscriber.ts';
-import { signToken, verifyToken, type TokenPurpose } from './tokens.ts';
-import type { Subscriber } from './types.ts';
-import { parseOrThrow } from './validation.ts';
+import { InvalidTokenError, TooManyRequestsError } from './errors.ts';
+import { isSuppressed, parseSubscriptionRequest, toConfirmed, toPending, toUnsubscribed } from './subscriber.ts';
+import { signToken, verifyTokenClaims, type TokenPurpose } from './tokens.ts';
 
 /** One confirmation email per address per this many ms, so the form cannot be used to flood an inbox. */
 export const CONFIRM_RESEND_INTERVAL_MS = 10 * 60 * 1000;
+/** A pending subscription nobody confirmed within this long is void (and DynamoDB's TTL deletes it). */
+export const PENDING_LIFETIME_MS = 7 * 24 * 3600 * 1000;
+
+/**
+ * Subscribe requests one client IP may make per window: generous for a household or office
+ * behind one address, far too few for a script signing up a list of victims.
+ */
+export const SUBSCRIBE_LIMIT_PER_IP = { limit: 30, windowSeconds: 3600 } as const;
+/** Requests naming one address per window, whoever sends them: stops churning one reader's record. */
+export const SUBSCRIBE_LIMIT_PER_ADDRESS = { limit: 5, windowSeconds: 3600 } as const;
 
 export interface SubscriptionDeps {
   subscribers: SubscriberStore;
@@ -26,6 +25,8 @@ export interface SubscriptionDeps {
   renderer: Renderer;
   clock: Clock;
   settings: Settings;
+  limits: RateLimiter;
+  personalData: PersonalDataStore;
   /** Told when a confirmation email could not be sent; the caller still answers as usual. */
   onMailError?: (error: unknown) => void;
 }
@@ -36,6 +37,8 @@ export interface RequestContext {
 }
 
 export type SubscribeOutcome =
+  | 'honeypot'
+  | 'rate-limited'
   | 'confirmation-sent'
   | 'confirmation-throttled'
   | 'confirmation-failed'
@@ -52,8 +55,20 @@ export async function requestSubscription(
   deps: SubscriptionDeps,
 ): Promise<SubscribeOutcome> {
   const request = parseSubscriptionRequest(input);
+  // A field people never see: only form-filling bots put something in it. They get the usual answer.
+  if (request.website) return 'honeypot';
   const now = deps.clock.now();
   const at = now.toISOString();
+  if (context.ip) {
+    const { limit, windowSeconds } = SUBSCRIBE_LIMIT_PER_IP;
+    if (!(await deps.limits.hit(`subscribe-ip#${hashed(context.ip)}`, limit, windowSeconds, now))) {
+      throw new TooManyRequestsError('Too many subscribe requests from your network. Please try again in an hour.');
+    }
+  }
+  const perAddress = SUBSCRIBE_LIMIT_PER_ADDRESS;
+  if (!(await deps.limits.hit(`subscribe-address#${hashed(request.email)}`, perAddress.limit, perAddress.windowSeconds, now))) {
+    return 'rate-limited';
+  }
   const existing = await deps.subscribers.get(request.email);
 
   if (existing && isSuppressed(existing)) return 'suppressed';
@@ -84,25 +99,51 @@ export async function requestSubscription(
   return 'confirmation-sent';
 }
 
+/** IPs and addresses in rate-limit keys are hashed: the counters need no personal data. */
+function hashed(value: string): string {
+  return createHash('sha256').update(value.toLowerCase(), 'utf8').digest('hex');
+}
+
 /** What the signed links (confirm, unsubscribe, preferences) need. */
 export type LinkDeps = Pick<SubscriptionDeps, 'subscribers' | 'clock' | 'settings'>;
 
-/** Verifies a link for its purpose and loads the reader it was issued for, if they still exist. */
-async function readerBehind(token: unknown, purpose: TokenPurpose, deps: LinkDeps) {
+/**
+ * Verifies a link for its purpose and loads the reader it was issued for, if they still exist.
+ * Manage links stop working once the reader signs out of old links; unsubscribe links never
+ * do, since mailbox providers and the law expect old ones to keep working.
+ */
+export async function readerBehind(token: unknown, purpose: TokenPurpose, deps: LinkDeps) {
   const now = deps.clock.now();
-  const { email } = verifyToken(deps.settings.tokenSecret, token, purpose, now);
-  return { now, email, subscriber: await deps.subscribers.get(email) };
+  const { email, version } = verifyTokenClaims(deps.settings.tokenSecret, token, purpose, now);
+  const subscriber = await deps.subscribers.get(email);
+  if (purpose === 'preferences' && subscriber && version !== (subscriber.tokenVersion ?? 0)) {
+    throw new InvalidTokenError('This link was replaced by a newer one. Use the link in your latest digest.', 'revoked');
+  }
+  return { now, email, subscriber };
 }
 
-export type ConfirmOutcome = 'confirmed' | 'already-confirmed' | 'not-pending';
+export type ConfirmOutcome = 'confirmed' | 'already-confirmed' | 'not-pending' | 'expired';
 
-export async function confirmSubscription(token: unknown, deps: LinkDeps): Promise<ConfirmOutcome> {
-  const { now, subscriber } = await readerBehind(token, 'confirm', deps);
+/** Checks a confirmation link before showing its confirm button. */
+export function checkConfirmToken(token: unknown, deps: Pick<SubscriptionDeps, 'clock' | 'settings'>): void {
+  verifyTokenClaims(deps.settings.tokenSecret, token, 'confirm', deps.clock.now());
+}
+
+export async function confirmSubscription(
+  token: unknown,
+  deps: LinkDeps & Pick<SubscriptionDeps, 'personalData'>,
+): Promise<ConfirmOutcome> {
+  const { now, email, subscriber } = await readerBehind(token, 'confirm', deps);
   if (!subscriber) return 'not-pending';
   if (subscriber.status === 'confirmed') return 'already-confirmed';
   // An old confirmation link must not undo a later unsubscribe or a bounce suppression.
   if (subscriber.status !== 'pending') return 'not-pending';
+  // TTL deletes expired pending records only eventually (within days), so expiry is checked here too.
+  const pendingSince = Date.parse(subscriber.consent?.at ?? subscriber.updatedAt);
+  if (now.getTime() - pendingSince >= PENDING_LIFETIME_MS) return 'expired';
   await deps.subscribers.put(toConfirmed(subscriber, now.toISOString()));
+  // They asked again and confirmed themselves: the mark left by an earlier erasure no longer applies.
+  await deps.personalData.clearErasure(email);
   return 'confirmed';
 }
 
@@ -115,48 +156,5 @@ export async function unsubscribe(token: unknown, deps: LinkDeps): Promise<void>
 
 /** Checks an unsubscribe link before showing its confirmation page. */
 export function checkUnsubscribeToken(token: unknown, deps: Pick<SubscriptionDeps, 'clock' | 'settings'>): void {
-  verifyToken(deps.settings.tokenSecret, token, 'unsubscribe', deps.clock.now());
-}
-
-export interface Preferences {
-  email: string;
-  timezone: string;
-  sendHour: number;
-  status: Subscriber['status'];
-}
-
-/** The reader behind a preferences link; a deleted reader reads as unsubscribed, revealing nothing new. */
-export async function readPreferences(token: unknown, deps: LinkDeps): Promise<Preferences> {
-  const { email, subscriber } = await readerBehind(token, 'preferences', deps);
-  return {
-    email,
-    timezone: subscriber?.timezone ?? DEFAULT_TIME_ZONE,
-    sendHour: subscriber?.sendHour ?? DEFAULT_SEND_HOUR,
-    status: subscriber?.status ?? 'unsubscribed',
-  };
-}
-
-/** Only what the reader sent changes: an absent field keeps its value rather than falling back to a default. */
-const preferencesUpdateSchema = z.object({
-  timezone: subscriptionRequestSchema.shape.timezone.removeDefault().optional(),
-  sendHour: subscriptionRequestSchema.shape.sendHour.removeDefault().optional(),
-});
-
-/** Changes the send hour and zone; applies from the next hourly run. */
-export async function updatePreferences(
-  token: unknown,
-  input: unknown,
-  deps: LinkDeps,
-): Promise<Preferences> {
-  const { now, email, subscriber } = await readerBehind(token, 'preferences', deps);
-  const update = parseOrThrow(preferencesUpdateSchema, input ?? {}, 'preferences');
-  if (!subscriber) throw new NotFoundError('There is no subscription for this link any more.');
-  const updated = {
-    ...subscriber,
-    timezone: update.timezone ?? subscriber.timezone,
-    sendHour: update.sendHour ?? subscriber.sendHour,
-    updatedAt: now.toISOString(),
-  };
-  await deps.subscribers.put(updated);
-  return { email, timezone: updated.timezone, sendHour: updated.sendHour, status: updated.status };
+  verifyTokenClaims(deps.settings.tokenSecret, token, 'unsubscribe', deps.clock.now());
 }

@@ -20,6 +20,8 @@ const payloadSchema = z.object({
   p: z.enum(['confirm', 'unsubscribe', 'preferences']),
   e: z.string().min(3).max(254),
   x: z.number().int().positive(),
+  /** The reader's tokenVersion when signed; absent in links from before rotation existed, read as 0. */
+  v: z.number().int().min(0).optional(),
 });
 
 /** Shape check for the raw query value before any crypto work. */
@@ -39,14 +41,26 @@ export function signToken(
   email: string,
   now: Date,
   lifetimeSeconds: number = TOKEN_LIFETIME_SECONDS[purpose],
+  version = 0,
 ): string {
   const expiresAt = Math.floor(now.getTime() / 1000) + lifetimeSeconds;
-  const payload = Buffer.from(JSON.stringify({ p: purpose, e: email, x: expiresAt })).toString('base64url');
+  const claims = version > 0 ? { p: purpose, e: email, x: expiresAt, v: version } : { p: purpose, e: email, x: expiresAt };
+  const payload = Buffer.from(JSON.stringify(claims)).toString('base64url');
   return `${payload}.${sign(secret, payload).toString('base64url')}`;
 }
 
 /** Returns the address the token was issued for, or throws InvalidTokenError saying why. */
 export function verifyToken(secret: string, token: unknown, purpose: TokenPurpose, now: Date): { email: string } {
+  return { email: verifyTokenClaims(secret, token, purpose, now).email };
+}
+
+/** verifyToken plus the reader's token version the link was signed with. */
+export function verifyTokenClaims(
+  secret: string,
+  token: unknown,
+  purpose: TokenPurpose,
+  now: Date,
+): { email: string; version: number } {
   const shape = tokenStringSchema.safeParse(token);
   if (!shape.success) throw new InvalidTokenError('The link is malformed.', 'malformed');
   const [payload, signature] = shape.data.split('.') as [string, string];
@@ -65,5 +79,5 @@ export function verifyToken(secret: string, token: unknown, purpose: TokenPurpos
   }
   if (claims.p !== purpose) throw new InvalidTokenError('The link is meant for something else.', 'purpose');
   if (claims.x * 1000 <= now.getTime()) throw new InvalidTokenError('The link has expired.', 'expired');
-  return { email: claims.e };
+  return { email: claims.e, version: claims.v ?? 0 };
 }

@@ -21,6 +21,8 @@ export type SubscriberStatus = 'pending' | 'confirmed' | 'unsubscribed' | 'bounc
 
 export interface Consent {
   at: string;
+  /** Where consent was given when not on our form, e.g. an operator's import that vouches for it. */
+  source?: string;
   ip?: string;
   userAgent?: string;
 }
@@ -44,7 +46,17 @@ export interface Subscriber {
   /** Cutoff of the last edition this reader received: the watermark for "new since". */
   lastDigestCutoff?: string;
   lastEditionId?: string;
+  /** How often the digest comes; absent means daily (records from before the preference centre). */
+  frequency?: DigestFrequency;
+  /** Weekly readers' day, ISO numbering: 1 Monday ... 7 Sunday. */
+  weeklyDay?: number;
+  /** Local date (yyyy-mm-dd) of the first digest after a pause; none before it. */
+  pausedUntil?: string;
+  /** Bumped when the reader signs out of old links; manage links carry it. Absent means 0. */
+  tokenVersion?: number;
 }
+
+export type DigestFrequency = 'daily' | 'weekly';
 
 /** Another report of the same event, merged into a story ("also in: ..."). */
 export interface StorySource {

@@ -8,11 +8,12 @@ import { header, httpRoute, json, parseBody, type HttpHandler } from './http.ts'
 
 export function articlesHandler(deps: DepsProvider): HttpHandler {
   return httpRoute(async (event) => {
-    const { apiKeys, articles, clock } = await deps();
+    const { apiKeys, articles, clock, topics } = await deps();
     await authenticateApiKey(header(event, 'x-api-key'), apiKeys);
     const report = await ingestBatch(parseBody(event, MAX_BATCH_BYTES), {
       articles,
       clock,
+      topics,
       onStoreError: (error) => logger.error('article write failed', { error }),
     });
     observability.count(DIGEST_METRICS.articlesIngested, report.counts.created);

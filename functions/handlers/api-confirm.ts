@@ -1,7 +1,11 @@
-/** GET /confirm?token=: the link in the confirmation email. */
+/**
+ * GET /confirm?token= (the link in the confirmation email) shows a confirm button; its POST
+ * confirms. Mail scanners follow links with GETs, so a GET alone must not subscribe anyone.
+ */
 import { lambdaDeps, type DepsProvider } from '../adapters/app-deps.ts';
-import { confirmedPage, errorPage } from '../adapters/pages.ts';
-import { confirmSubscription } from '../core/subscriptions.ts';
+import { confirmedPage, confirmPage, errorPage } from '../adapters/pages.ts';
+import { preferencesTokenAfterConfirm } from '../core/preference-centre.ts';
+import { checkConfirmToken, confirmSubscription } from '../core/subscriptions.ts';
 import { observeHttp } from '../adapters/observability.ts';
 import { html, httpRoute, queryParam, type HttpHandler } from './http.ts';
 
@@ -9,7 +13,23 @@ export function confirmHandler(deps: DepsProvider): HttpHandler {
   return httpRoute(
     async (event) => {
       const app = await deps();
-      const outcome = await confirmSubscription(queryParam(event, 'token'), app);
+      const token = queryParam(event, 'token');
+      if (event.requestContext?.http?.method !== 'POST') {
+        checkConfirmToken(token, app);
+        return html(200, confirmPage({ token: token ?? '' }, app.site));
+      }
+      const outcome = await confirmSubscription(token, app);
+      if (outcome === 'expired') {
+        const page = errorPage(
+          {
+            status: 410,
+            title: 'This request has expired',
+            message: 'Subscriptions not confirmed within 7 days lapse. Subscribe again from the home page to get a new link.',
+          },
+          app.site,
+        );
+        return html(410, page);
+      }
       if (outcome === 'not-pending') {
         const page = errorPage(
           {
@@ -21,7 +41,7 @@ export function confirmHandler(deps: DepsProvider): HttpHandler {
         );
         return html(409, page);
       }
-      return html(200, confirmedPage(app.site));
+      return html(200, confirmedPage({ preferencesToken: await preferencesTokenAfterConfirm(token, app) }, app.site));
     },
     { html: true },
   );

@@ -1,43 +1,92 @@
-/** GET /preferences?token= shows the reader's send hour and zone; POST saves them. */
-import { lambdaDeps, type DepsProvider } from '../adapters/app-deps.ts';
-import { preferencesPage } from '../adapters/pages.ts';
-import { ValidationError } from '../core/errors.ts';
+/**
+ * GET /preferences?token= shows the preference centre; POST carries an `action`: save the
+ * preferences, download or erase the reader's data, or sign out of old links.
+ */
+import { z } from 'zod';
+import { lambdaDeps, type AppDeps, type DepsProvider } from '../adapters/app-deps.ts';
+import { dataErasedPage, preferencesPage } from '../adapters/pages.ts';
+import { ValidationError, type FieldIssue } from '../core/errors.ts';
+import {
+  erasePersonalData,
+  exportPersonalData,
+  readPreferences,
+  signOutOfOldLinks,
+  topicChoices,
+  updatePreferences,
+  type Preferences,
+} from '../core/preference-centre.ts';
 import { allTimeZones } from '../core/slots.ts';
-import { readPreferences, updatePreferences, type Preferences } from '../core/subscriptions.ts';
 import { signToken } from '../core/tokens.ts';
 import { observeHttp } from '../adapters/observability.ts';
-import { html, httpRoute, parseBody, queryParam, type HttpHandler } from './http.ts';
+import { parseOrThrow } from '../core/validation.ts';
+import { html, httpRoute, json, parseBodyWithLists, queryParam, type HttpHandler, type HttpResult } from './http.ts';
 
-const MAX_BODY_BYTES = 4 * 1024;
+const MAX_BODY_BYTES = 8 * 1024;
+
+const actionSchema = z.object({
+  action: z.enum(['save', 'download', 'erase', 'sign-out'], 'must be save, download, erase or sign-out').default('save'),
+});
+
+/** Notices after a redirect, by name, so no text from the URL reaches the page. */
+const NOTICES = { 'signed-out': 'Done: older links to this page no longer work. Use this page or your next digest.' } as const;
+const doneSchema = z.enum(Object.keys(NOTICES) as [keyof typeof NOTICES]).optional().catch(undefined);
 
 export function preferencesHandler(deps: DepsProvider): HttpHandler {
   return httpRoute(
     async (event) => {
       const app = await deps();
       const token = queryParam(event, 'token');
-      const page = (preferences: Preferences, extra: { notice?: string; error?: ValidationError['issues'] }) =>
-        preferencesPage(
-          {
-            token: token ?? '',
-            unsubscribeToken: signToken(app.settings.tokenSecret, 'unsubscribe', preferences.email, app.clock.now()),
-            ...preferences,
-            timeZones: allTimeZones(),
-            ...extra,
-          },
-          app.site,
-        );
-
-      if (event.requestContext?.http?.method !== 'POST') return html(200, page(await readPreferences(token, app), {}));
+      if (event.requestContext?.http?.method !== 'POST') {
+        const done = doneSchema.parse(queryParam(event, 'done'));
+        return page(app, token, await readPreferences(token, app), { notice: done && NOTICES[done] });
+      }
+      const body = parseBodyWithLists(event, MAX_BODY_BYTES);
       try {
-        const saved = await updatePreferences(token, parseBody(event, MAX_BODY_BYTES), app);
-        return html(200, page(saved, { notice: 'Saved. The change applies from the next digest.' }));
+        const { action } = parseOrThrow(actionSchema, body ?? {}, 'preferences form');
+        if (action === 'download') return download(await exportPersonalData(token, app));
+        if (action === 'erase') {
+          await erasePersonalData(token, body, app);
+          return html(200, dataErasedPage(app.site));
+        }
+        if (action === 'sign-out') {
+          // Post/redirect/get: the address bar (and a reload) must not keep the link that just stopped working.
+          const fresh = await signOutOfOldLinks(token, app);
+          return { statusCode: 303, headers: { location: `/preferences?token=${encodeURIComponent(fresh)}&done=signed-out`, 'cache-control': 'no-store' } };
+        }
+        const saved = await updatePreferences(token, body, app);
+        return page(app, token, saved, { notice: 'Saved. The change applies from the next digest.' });
       } catch (error) {
         if (!(error instanceof ValidationError)) throw error;
-        return html(400, page(await readPreferences(token, app), { error: error.issues }));
+        return page(app, token, await readPreferences(token, app), { error: error.issues }, 400);
       }
     },
     { html: true },
   );
+}
+
+async function page(
+  app: AppDeps,
+  token: string | undefined,
+  preferences: Preferences,
+  extra: { notice?: string | undefined; error?: FieldIssue[] },
+  status = 200,
+): Promise<HttpResult> {
+  const body = preferencesPage(
+    {
+      token: token ?? '',
+      unsubscribeToken: signToken(app.settings.tokenSecret, 'unsubscribe', preferences.email, app.clock.now()),
+      ...preferences,
+      timeZones: allTimeZones(),
+      topicChoices: await topicChoices(preferences, app),
+      ...extra,
+    },
+    app.site,
+  );
+  return html(status, body);
+}
+
+function download(data: unknown): HttpResult {
+  return json(200, data, { 'content-disposition': 'attachment; filename="my-digest-data.json"' });
 }
 
 export const handler = observeHttp(preferencesHandler(lambdaDeps()));

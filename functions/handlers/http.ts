@@ -9,6 +9,7 @@ import {
   InvalidTokenError,
   NotFoundError,
   PayloadTooLargeError,
+  TooManyRequestsError,
   UnauthorizedError,
   ValidationError,
   type FieldIssue,
@@ -104,6 +105,21 @@ export function parseBody(event: HttpEvent, maxBytes: number): unknown {
   }
 }
 
+/**
+ * parseBody, except that a form field sent more than once (a group of tick boxes) becomes a
+ * list instead of keeping only its last value.
+ */
+export function parseBodyWithLists(event: HttpEvent, maxBytes: number): unknown {
+  if (contentType(event) !== 'application/x-www-form-urlencoded') return parseBody(event, maxBytes);
+  const form = new URLSearchParams(rawBody(event, maxBytes));
+  const fields: Record<string, string | string[]> = {};
+  for (const name of new Set(form.keys())) {
+    const values = form.getAll(name);
+    fields[name] = values.length === 1 ? values[0]! : values;
+  }
+  return fields;
+}
+
 interface ErrorShape {
   status: number;
   code: string;
@@ -123,8 +139,11 @@ function describe(error: unknown): ErrorShape {
     return { status: 401, code: 'unauthorized', title: 'Not allowed', message: error.message };
   }
   if (error instanceof InvalidTokenError) {
-    const status = error.reason === 'expired' ? 410 : 400;
+    const status = error.reason === 'expired' || error.reason === 'revoked' ? 410 : 400;
     return { status, code: `token_${error.reason}`, title: 'This link does not work', message: error.message };
+  }
+  if (error instanceof TooManyRequestsError) {
+    return { status: 429, code: 'too_many_requests', title: 'Too many requests', message: error.message };
   }
   if (error instanceof NotFoundError) {
     return { status: 404, code: 'not_found', title: 'Not found', message: error.message };

@@ -31,10 +31,12 @@ export function localRoutes(deps: AppDeps): Route[] {
   const site = siteHandler(provider);
   const unsubscribe = unsubscribeHandler(provider);
   const preferences = preferencesHandler(provider);
+  const confirm = confirmHandler(provider);
   return [
     { method: 'POST', path: '/articles', handler: articlesHandler(provider) },
     { method: 'POST', path: '/subscriptions', handler: subscriptionsHandler(provider) },
-    { method: 'GET', path: '/confirm', handler: confirmHandler(provider) },
+    { method: 'GET', path: '/confirm', handler: confirm },
+    { method: 'POST', path: '/confirm', handler: confirm },
     { method: 'GET', path: '/unsubscribe', handler: unsubscribe },
     { method: 'POST', path: '/unsubscribe', handler: unsubscribe },
     { method: 'GET', path: '/preferences', handler: preferences },

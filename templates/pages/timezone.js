@@ -1,11 +1,28 @@
 (function () {
-  var input = document.getElementById('timezone');
-  if (!input || input.getAttribute('data-detect') !== 'true') return;
+  var zone;
   try {
-    var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-    if (!zone) return;
+    zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  } catch (e) {
+    return;
+  }
+  if (!zone) return;
+  var input = document.getElementById('timezone');
+  if (input && input.getAttribute('data-detect') === 'true') {
     input.value = zone;
     var label = document.getElementById('timezone-label');
     if (label) label.textContent = zone;
-  } catch (e) {}
+  }
+  var offer = document.getElementById('timezone-offer');
+  var use = document.getElementById('use-detected-zone');
+  if (!offer || !use || !input || input.value === zone) return;
+  var known = false;
+  for (var i = 0; i < input.options.length; i++) if (input.options[i].value === zone) known = true;
+  if (!known) return;
+  document.getElementById('detected-zone').textContent = zone;
+  offer.hidden = false;
+  use.addEventListener('click', function () {
+    input.value = zone;
+    offer.hidden = true;
+    input.focus();
+  });
 })();

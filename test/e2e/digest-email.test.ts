@@ -67,7 +67,7 @@ beforeAll(async () => {
     renderer,
     settings,
   );
-  emailHtml = personaliseEdition(edition, 'reader@example.com', SENT_AT, settings, 'Europe/Berlin').html;
+  emailHtml = personaliseEdition(edition, { email: 'reader@example.com', timezone: 'Europe/Berlin' }, SENT_AT, settings).html;
   browser = await launchBrowser();
 }, 120_000);
 
@@ -127,7 +127,7 @@ describe('the seed edition in a browser', () => {
       { renderDigest: (view) => renderer.renderDigest({ ...view, stories, moreCount: 7 }), renderConfirmEmail: (view) => renderer.renderConfirmEmail(view) },
       settings,
     );
-    const html = personaliseEdition(merged, 'reader@example.com', SENT_AT, settings, 'America/New_York').html;
+    const html = personaliseEdition(merged, { email: 'reader@example.com', timezone: 'America/New_York' }, SENT_AT, settings).html;
     for (const scheme of SCHEMES) {
       const page = await show(html, PHONE, scheme);
       await page.screenshot({ path: await artifactPath(`merged-edition-375-${scheme}.png`), fullPage: true });

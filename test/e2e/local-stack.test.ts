@@ -112,7 +112,7 @@ describe('the local stack, toured as a new user', () => {
     const confirmUrl = linkIn(mail, '/confirm');
     expect(confirmUrl.origin).toBe(stack.apiUrl);
 
-    const page = await fetch(confirmUrl);
+    const page = await fetch(confirmUrl, { method: 'POST' });
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toMatch(/^text\/html/);
     expect(await page.text()).toContain('<h1>You are subscribed</h1>');

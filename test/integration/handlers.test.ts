@@ -15,6 +15,7 @@ import type { DeliveryJob, Subscriber } from '../../functions/core/types.ts';
 import { planDigestHandler } from '../../functions/handlers/schedule-plan-digest.ts';
 import { sendDigestHandler } from '../../functions/handlers/sqs-send-digest.ts';
 import { sesEventsHandler } from '../../functions/handlers/sns-ses-events.ts';
+import { subscriptionsHandler } from '../../functions/handlers/api-subscriptions.ts';
 import permanentBounce from '../fixtures/events/ses-bounce-permanent.json' with { type: 'json' };
 import { closeServer } from '../../functions/local/emulators.ts';
 import { localRoutes } from '../../functions/local/local-app.ts';
@@ -209,7 +210,7 @@ describe('subscribe, confirm, unsubscribe', () => {
     expect(body.error.details.map((d) => d.field).sort()).toEqual(['email', 'sendHour', 'timezone']);
   });
 
-  it('mails a confirmation link that confirms and shows a page', async () => {
+  it('mails a confirmation link whose GET only shows a button, and whose POST confirms', async () => {
     await subscribe({ email: 'confirm.me@example.com', timezone: 'Europe/London', sendHour: 8 });
     const [mail] = await mailTo('confirm.me@example.com');
     expect(mail?.subject).toMatch(/confirm/i);
@@ -217,7 +218,13 @@ describe('subscribe, confirm, unsubscribe', () => {
     const page = await fetch(link);
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toMatch(/text\/html/);
-    expect(await page.text()).toMatch(/you are subscribed/i);
+    expect(await page.text()).toMatch(/<form method="post"/);
+    // Link scanners follow GETs: only the button's POST may subscribe anyone.
+    expect((await deps.subscribers.get('confirm.me@example.com'))?.status).toBe('pending');
+
+    const confirmed = await fetch(link, { method: 'POST' });
+    expect(confirmed.status).toBe(200);
+    expect(await confirmed.text()).toMatch(/you are subscribed/i);
     expect((await deps.subscribers.get('confirm.me@example.com'))?.status).toBe('confirmed');
   });
 
@@ -256,7 +263,7 @@ describe('plan and send the digest', () => {
   it('sends one digest with html, text and one-click unsubscribe headers, exactly once', async () => {
     await subscribe({ email: 'digest.reader@example.com' });
     const [confirmMail] = await mailTo('digest.reader@example.com');
-    await fetch(linkFrom(confirmMail?.body.text ?? '', '/confirm'));
+    await fetch(linkFrom(confirmMail?.body.text ?? '', '/confirm'), { method: 'POST' });
     await postArticles(seedBatch);
 
     const plan = planDigestHandler(async () => deps);
@@ -477,5 +484,34 @@ describe('pages', () => {
 
     const forged = await fetch(`${baseUrl}/preferences?token=${signToken(SECRET, 'unsubscribe', 'prefs@example.com', new Date())}`);
     expect(forged.status).toBe(400);
+  });
+});
+
+describe('subscribe abuse limits over HTTP', () => {
+  it('answers a filled honeypot with the usual 202 and stores nothing', async () => {
+    const response = await subscribe({ email: 'bot.victim@example.com', website: 'https://spam.example' });
+    expect(response.status).toBe(202);
+    expect(await response.json()).toMatchObject({ status: 'pending' });
+    expect(await deps.subscribers.get('bot.victim@example.com')).toBeUndefined();
+    expect(await mailTo('bot.victim@example.com')).toHaveLength(0);
+  });
+
+  it('answers 429 once one source IP has used up its hour, naming no address', async () => {
+    const handler = subscriptionsHandler(async () => deps);
+    const event = (i: number) => ({
+      version: '2.0',
+      routeKey: 'POST /subscriptions',
+      rawPath: '/subscriptions',
+      rawQueryString: '',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: `flood${i}@example.com`, website: '' }),
+      isBase64Encoded: false,
+      requestContext: { http: { method: 'POST', sourceIp: '198.51.100.23', path: '/subscriptions', protocol: 'HTTP/1.1', userAgent: 'test' } },
+    }) as unknown as Parameters<typeof handler>[0];
+    const statuses = await Promise.all(Array.from({ length: 31 }, (_, i) => handler(event(i)).then((r) => r.statusCode)));
+    expect(statuses.filter((s) => s === 202)).toHaveLength(30);
+    const refused = await handler(event(99));
+    expect(refused.statusCode).toBe(429);
+    expect(refused.body).not.toContain('flood99');
   });
 });

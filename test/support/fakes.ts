@@ -25,11 +25,14 @@ import type {
   DigestView,
   EditionStore,
   Mailer,
+  PersonalDataStore,
   Queue,
+  RateLimiter,
   RenderedEmail,
   Renderer,
   SubscriberStore,
   TimeSlot,
+  TopicCatalogue,
 } from '../../functions/ports.ts';
 
 const copy = <T>(value: T): T => structuredClone(value);
@@ -143,6 +146,11 @@ export class MemorySubscriberStore implements SubscriberStore {
   size(): number {
     return this.#items.size;
   }
+
+  /** What erasing does to the table's subscriber item. */
+  remove(email: string): void {
+    this.#items.delete(email.toLowerCase());
+  }
 }
 
 export class MemoryEditionStore implements EditionStore {
@@ -224,6 +232,13 @@ export class MemoryDeliveryStore implements DeliveryStore {
     return row && copy(row);
   }
 
+  /** Removes one reader's rows, as erasing does; returns how many went. */
+  removeFor(email: string): number {
+    const keys = [...this.#rows.entries()].filter(([, row]) => row.email === email.toLowerCase()).map(([key]) => key);
+    for (const key of keys) this.#rows.delete(key);
+    return keys.length;
+  }
+
   all(): Delivery[] {
     return [...this.#rows.values()].map(copy);
   }
@@ -239,6 +254,10 @@ export class MemoryApiKeyStore implements ApiKeyStore {
 
   async put(key: ApiKey): Promise<void> {
     this.#items.set(key.hash, copy(key));
+  }
+
+  async *list(): AsyncIterable<ApiKey> {
+    for (const key of [...this.#items.values()]) yield copy(key);
   }
 
   all(): ApiKey[] {
@@ -384,4 +403,63 @@ export function aSubscriber(overrides: Partial<Subscriber> = {}): Subscriber {
     confirmedAt: '2026-11-01T10:05:00.000Z',
     ...overrides,
   };
+}
+
+/** Counts hits per (key, window) in memory, like the DynamoDB counter items. */
+export class MemoryRateLimiter implements RateLimiter {
+  readonly #hits = new Map<string, number>();
+
+  async hit(key: string, limit: number, windowSeconds: number, now: Date): Promise<boolean> {
+    const seconds = Math.floor(now.getTime() / 1000);
+    const slot = `${key}\n${seconds - (seconds % windowSeconds)}`;
+    const hits = this.#hits.get(slot) ?? 0;
+    if (hits >= limit) return false;
+    this.#hits.set(slot, hits + 1);
+    return true;
+  }
+}
+
+/** Erasure over the memory stores: the subscriber and their delivery rows go, a hash mark stays. */
+export class MemoryPersonalDataStore implements PersonalDataStore {
+  readonly #erased = new Set<string>();
+
+  constructor(
+    private readonly subscribers: MemorySubscriberStore,
+    private readonly deliveries: MemoryDeliveryStore,
+  ) {}
+
+  async *deliveriesTo(email: string): AsyncIterable<Delivery> {
+    for (const row of this.deliveries.all()) if (row.email === email.toLowerCase()) yield row;
+  }
+
+  async erase(email: string, _at: string): Promise<{ deliveries: number }> {
+    this.#erased.add(hashOf(email));
+    const deliveries = this.deliveries.removeFor(email);
+    this.subscribers.remove(email);
+    return { deliveries };
+  }
+
+  async isErased(email: string): Promise<boolean> {
+    return this.#erased.has(hashOf(email));
+  }
+
+  async clearErasure(email: string): Promise<void> {
+    this.#erased.delete(hashOf(email));
+  }
+}
+
+function hashOf(email: string): string {
+  return createHash('sha256').update(email.toLowerCase()).digest('hex');
+}
+
+export class MemoryTopicCatalogue implements TopicCatalogue {
+  readonly #topics = new Set<string>();
+
+  async add(topics: readonly string[]): Promise<void> {
+    for (const topic of topics) this.#topics.add(topic);
+  }
+
+  async list(): Promise<string[]> {
+    return [...this.#topics].sort();
+  }
 }

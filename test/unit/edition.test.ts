@@ -182,7 +182,7 @@ describe('personaliseEdition', () => {
   it('puts the reader’s signed links into html and text, leaving no placeholder', async () => {
     const settings = testSettings();
     const built = await edition([anArticle()], settings);
-    const email = personaliseEdition(built, READER, NOW, settings);
+    const email = personaliseEdition(built, { email: READER }, NOW, settings);
 
     expect(email).toMatchObject({ from: settings.mailFrom, to: READER, subject: built.subject });
     for (const content of [email.html, email.text]) {
@@ -197,7 +197,7 @@ describe('personaliseEdition', () => {
   it('escapes the links for an html attribute but not in the text part', async () => {
     const settings = testSettings({ publicUrl: 'https://digest.example/news&views' });
     const built = await edition([anArticle()], settings);
-    const email = personaliseEdition(built, READER, NOW, settings);
+    const email = personaliseEdition(built, { email: READER }, NOW, settings);
 
     expect(email.html).toContain('href="https://digest.example/news&amp;views/unsubscribe?token=');
     expect(email.html).not.toContain('news&views/unsubscribe');
@@ -206,7 +206,7 @@ describe('personaliseEdition', () => {
 
   it('sets the RFC 8058 one-click unsubscribe headers with a link that unsubscribes this reader', async () => {
     const settings = testSettings();
-    const email = personaliseEdition(await edition([anArticle()], settings), READER, NOW, settings);
+    const email = personaliseEdition(await edition([anArticle()], settings), { email: READER }, NOW, settings);
 
     const header = (name: string) => email.headers.filter((h) => h.name === name).map((h) => h.value);
     const [listUnsubscribe] = header('List-Unsubscribe');
@@ -222,8 +222,8 @@ describe('personaliseEdition', () => {
   it('gives each reader their own links', async () => {
     const settings = testSettings();
     const built = await edition([anArticle()], settings);
-    const a = personaliseEdition(built, 'a@example.com', NOW, settings);
-    const b = personaliseEdition(built, 'b@example.com', NOW, settings);
+    const a = personaliseEdition(built, { email: 'a@example.com' }, NOW, settings);
+    const b = personaliseEdition(built, { email: 'b@example.com' }, NOW, settings);
     expect(tokenAfter(a.text, '/unsubscribe')).not.toBe(tokenAfter(b.text, '/unsubscribe'));
     expect(verifyToken(settings.tokenSecret, tokenAfter(b.html, '/unsubscribe'), 'unsubscribe', NOW).email).toBe('b@example.com');
   });
@@ -242,7 +242,7 @@ describe('personaliseEdition', () => {
       ],
       settings,
     );
-    const email = personaliseEdition(built, READER, NOW, settings);
+    const email = personaliseEdition(built, { email: READER }, NOW, settings);
 
     expect(email.html).toContain(guessedUnsubscribe);
     expect(email.text).toContain(guessedUnsubscribe);

@@ -12,6 +12,9 @@ import {
 import {
   checkInboxPage,
   confirmedPage,
+  confirmPage,
+  dataErasedPage,
+  preferencesPage,
   errorPage,
   pageContentSecurityPolicy,
   subscribePage,
@@ -73,7 +76,9 @@ describe('pages', () => {
   const pages = {
     subscribe: subscribePage({}),
     checkInbox: checkInboxPage(),
-    confirmed: confirmedPage(),
+    confirm: confirmPage({ token: 'tok' }),
+    confirmed: confirmedPage({ preferencesToken: 'tok' }),
+    dataErased: dataErasedPage(),
     unsubscribe: unsubscribePage({ token: 'tok' }),
     unsubscribed: unsubscribedPage(),
     error: errorPage({ status: 404, title: 'Not found', message: 'No such page.' }),

@@ -1,12 +1,13 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { InvalidTokenError, NotFoundError, ValidationError } from '../../functions/core/errors.ts';
+import { InvalidTokenError, TooManyRequestsError, ValidationError } from '../../functions/core/errors.ts';
 import {
   CONFIRM_RESEND_INTERVAL_MS,
   confirmSubscription,
-  readPreferences,
+  PENDING_LIFETIME_MS,
   requestSubscription,
+  SUBSCRIBE_LIMIT_PER_ADDRESS,
+  SUBSCRIBE_LIMIT_PER_IP,
   unsubscribe,
-  updatePreferences,
   type SubscriptionDeps,
 } from '../../functions/core/subscriptions.ts';
 import { signToken, verifyToken } from '../../functions/core/tokens.ts';
@@ -14,6 +15,9 @@ import {
   aSubscriber,
   FakeClock,
   FakeRenderer,
+  MemoryDeliveryStore,
+  MemoryPersonalDataStore,
+  MemoryRateLimiter,
   MemorySubscriberStore,
   RecordingMailer,
   testSettings,
@@ -23,12 +27,22 @@ let subscribers: MemorySubscriberStore;
 let mailer: RecordingMailer;
 let clock: FakeClock;
 let deps: SubscriptionDeps;
+let personalData: MemoryPersonalDataStore;
 
 beforeEach(() => {
   subscribers = new MemorySubscriberStore();
   mailer = new RecordingMailer();
   clock = new FakeClock('2026-11-26T10:00:00.000Z');
-  deps = { subscribers, mailer, renderer: new FakeRenderer(), clock, settings: testSettings() };
+  personalData = new MemoryPersonalDataStore(subscribers, new MemoryDeliveryStore());
+  deps = {
+    subscribers,
+    mailer,
+    renderer: new FakeRenderer(),
+    clock,
+    settings: testSettings(),
+    limits: new MemoryRateLimiter(),
+    personalData,
+  };
 });
 
 const EMAIL = 'reader@example.com';
@@ -278,75 +292,60 @@ describe('unsubscribe', () => {
   });
 });
 
-describe('preferences', () => {
-  it('changes the send hour and zone of a reader', async () => {
-    await subscribers.put(aSubscriber({ email: EMAIL, timezone: 'Europe/London', sendHour: 7 }));
-    clock.advance(1000);
-
-    const result = await updatePreferences(token('preferences'), { timezone: 'Asia/Calcutta', sendHour: '21' }, deps);
-
-    const stored = subscribers.peek(EMAIL);
-    expect(result).toEqual({ email: EMAIL, timezone: stored?.timezone, sendHour: 21, status: 'confirmed' });
-    expect(stored).toMatchObject({ sendHour: 21, status: 'confirmed', updatedAt: clock.now().toISOString() });
-    expect(stored?.timezone).toBe(result.timezone);
-    expect(['Asia/Kolkata', 'Asia/Calcutta']).toContain(stored?.timezone);
-  });
-
-  it('changes only the send hour when only the hour is given', async () => {
-    await subscribers.put(aSubscriber({ email: EMAIL, timezone: 'Asia/Tokyo', sendHour: 7 }));
-
-    await updatePreferences(token('preferences'), { sendHour: 9 }, deps);
-
-    expect(subscribers.peek(EMAIL)).toMatchObject({ timezone: 'Asia/Tokyo', sendHour: 9 });
-  });
-
-  it('changes only the zone when only the zone is given', async () => {
-    await subscribers.put(aSubscriber({ email: EMAIL, timezone: 'Asia/Tokyo', sendHour: 18 }));
-
-    await updatePreferences(token('preferences'), { timezone: 'Europe/Paris' }, deps);
-
-    expect(subscribers.peek(EMAIL)).toMatchObject({ timezone: 'Europe/Paris', sendHour: 18 });
-  });
-
-  it.each([
-    [{ timezone: 'Nowhere/Else', sendHour: 7 }, ['timezone']],
-    [{ timezone: 'Europe/London', sendHour: 25 }, ['sendHour']],
-    [{ timezone: 'Europe/London', sendHour: '7am' }, ['sendHour']],
-  ])('rejects %j and leaves the reader unchanged', async (input, fields) => {
-    const reader = aSubscriber({ email: EMAIL });
-    await subscribers.put(reader);
-    expect(await validationIssues(updatePreferences(token('preferences'), input, deps))).toEqual(fields);
-    expect(subscribers.peek(EMAIL)).toEqual(reader);
-  });
-
-  it('refuses an unsubscribe link', async () => {
-    await subscribers.put(aSubscriber({ email: EMAIL }));
-    expect(await tokenRefusal(updatePreferences(token('unsubscribe'), { sendHour: 9 }, deps))).toBe('purpose');
-  });
-
-  it('reports a deleted reader as not found', async () => {
-    await expect(updatePreferences(token('preferences'), { timezone: 'UTC', sendHour: 9 }, deps)).rejects.toBeInstanceOf(
-      NotFoundError,
-    );
+describe('abuse limits', () => {
+  it('answers a filled honeypot like any request but stores and mails nothing', async () => {
+    expect(await requestSubscription({ email: EMAIL, website: 'http://spam.example' }, {}, deps)).toBe('honeypot');
     expect(subscribers.size()).toBe(0);
+    expect(mailer.sent).toHaveLength(0);
   });
 
-  it('reads the current preferences behind a link', async () => {
-    await subscribers.put(aSubscriber({ email: EMAIL, timezone: 'America/Chicago', sendHour: 5 }));
-    expect(await readPreferences(token('preferences'), deps)).toEqual({
-      email: EMAIL,
-      timezone: 'America/Chicago',
-      sendHour: 5,
-      status: 'confirmed',
-    });
+  it('refuses one IP past its hourly limit, whatever the addresses, and lets it in again the next hour', async () => {
+    const context = { ip: '198.51.100.7' };
+    for (let i = 0; i < SUBSCRIBE_LIMIT_PER_IP.limit; i += 1) {
+      await requestSubscription({ email: `reader${i}@example.com` }, context, deps);
+    }
+    await expect(requestSubscription({ email: 'one-more@example.com' }, context, deps)).rejects.toBeInstanceOf(
+      TooManyRequestsError,
+    );
+    expect(subscribers.peek('one-more@example.com')).toBeUndefined();
+    expect(await requestSubscription({ email: 'other-ip@example.com' }, { ip: '198.51.100.8' }, deps)).toBe(
+      'confirmation-sent',
+    );
+    clock.advance(SUBSCRIBE_LIMIT_PER_IP.windowSeconds * 1000);
+    expect(await requestSubscription({ email: 'one-more@example.com' }, context, deps)).toBe('confirmation-sent');
   });
 
-  it('reads an unknown reader as unsubscribed with the defaults', async () => {
-    expect(await readPreferences(token('preferences', 'gone@example.com'), deps)).toEqual({
-      email: 'gone@example.com',
-      timezone: 'UTC',
-      sendHour: 7,
-      status: 'unsubscribed',
-    });
+  it('quietly drops requests for one address past its limit, from any IP, without touching the record', async () => {
+    for (let i = 0; i < SUBSCRIBE_LIMIT_PER_ADDRESS.limit; i += 1) {
+      await requestSubscription({ email: EMAIL, sendHour: 6 }, { ip: `203.0.113.${i}` }, deps);
+    }
+    const before = subscribers.peek(EMAIL);
+    expect(await requestSubscription({ email: EMAIL, sendHour: 9 }, { ip: '203.0.113.99' }, deps)).toBe('rate-limited');
+    expect(subscribers.peek(EMAIL)).toEqual(before);
+    expect(mailer.sent).toHaveLength(1);
+  });
+});
+
+describe('pending expiry and erasure', () => {
+  it('refuses to confirm a pending subscription older than 7 days, even with a link that has not expired', async () => {
+    await requestSubscription({ email: EMAIL }, {}, deps);
+    const link = confirmTokenIn(mailer.sent[0]?.text ?? '');
+    clock.advance(PENDING_LIFETIME_MS);
+    // A second link signed at the last moment is still inside its own lifetime.
+    const fresh = token('confirm');
+    expect(await confirmSubscription(fresh, deps)).toBe('expired');
+    expect(await tokenRefusal(confirmSubscription(link, deps))).toBe('expired');
+    expect(subscribers.peek(EMAIL)?.status).toBe('pending');
+  });
+
+  it('clears the erasure mark when a reader who deleted their data confirms a new subscription', async () => {
+    await subscribers.put(aSubscriber({ email: EMAIL }));
+    await personalData.erase(EMAIL, clock.now().toISOString());
+    expect(await personalData.isErased(EMAIL)).toBe(true);
+
+    await requestSubscription({ email: EMAIL }, {}, deps);
+    expect(await personalData.isErased(EMAIL)).toBe(true);
+    expect(await confirmSubscription(confirmTokenIn(mailer.sent[0]?.text ?? ''), deps)).toBe('confirmed');
+    expect(await personalData.isErased(EMAIL)).toBe(false);
   });
 });

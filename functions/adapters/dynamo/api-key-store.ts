@@ -1,8 +1,8 @@
 /** Publisher API keys, stored by the sha256 of the key so a leaked table reveals no key. */
-import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, paginateScan, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { ApiKey } from '../../core/types.ts';
 import type { ApiKeyStore } from '../../ports.ts';
-import { apiKeyKey } from './keys.ts';
+import { apiKeyKey, keyOf } from './keys.ts';
 import { apiKeyRecord, parseRecord } from './records.ts';
 
 export class DynamoApiKeyStore implements ApiKeyStore {
@@ -19,5 +19,16 @@ export class DynamoApiKeyStore implements ApiKeyStore {
 
   async put(key: ApiKey): Promise<void> {
     await this.doc.send(new PutCommand({ TableName: this.tableName, Item: { ...key, ...apiKeyKey(key.hash) } }));
+  }
+
+  async *list(): AsyncIterable<ApiKey> {
+    // Operators list keys rarely; a filtered scan avoids an index for a handful of items.
+    const pages = paginateScan(
+      { client: this.doc },
+      { TableName: this.tableName, FilterExpression: 'sk = :sk', ExpressionAttributeValues: { ':sk': 'KEY' } },
+    );
+    for await (const page of pages) {
+      for (const item of page.Items ?? []) yield parseRecord(apiKeyRecord, item, keyOf(item));
+    }
   }
 }

@@ -36,6 +36,19 @@ export function deliveryKey(editionId: string, email: string): ItemKey {
 /** One item listing every zone a confirmed reader has ever used: the zones the hourly run visits. */
 export const ZONES_KEY: ItemKey = { pk: 'ZONES', sk: 'ZONES' };
 
+/** One item listing every topic seen in ingested articles: what the preference centre offers. */
+export const TOPICS_KEY: ItemKey = { pk: 'TOPICS', sk: 'TOPICS' };
+
+/** A fixed-window counter; the key is already hashed by the caller. */
+export function rateLimitKey(key: string, windowStart: number): ItemKey {
+  return { pk: `RATE#${key}#${windowStart}`, sk: 'RATE' };
+}
+
+/** What is left of a reader who deleted their data: the sha256 of the address, nothing else. */
+export function erasedKey(addressHash: string): ItemKey {
+  return { pk: `ERASED#${addressHash}`, sk: 'ERASED' };
+}
+
 export function apiKeyKey(hash: string): ItemKey {
   return { pk: `KEY#${hash}`, sk: 'KEY' };
 }

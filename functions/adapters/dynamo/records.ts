@@ -34,13 +34,18 @@ export const subscriberRecord: z.ZodType<Subscriber> = z.object({
   createdAt: timestamp,
   updatedAt: timestamp,
   consent: z
-    .object({ at: timestamp, ip: z.string().optional(), userAgent: z.string().optional() })
+    .object({ at: timestamp, source: z.string().optional(), ip: z.string().optional(), userAgent: z.string().optional() })
     .optional(),
   confirmedAt: timestamp.optional(),
   unsubscribedAt: timestamp.optional(),
   confirmSentAt: timestamp.optional(),
   lastDigestCutoff: timestamp.optional(),
   lastEditionId: z.string().optional(),
+  // Records from before the preference centre have none of these; absent reads as daily, unpaused, version 0.
+  frequency: z.enum(['daily', 'weekly']).optional(),
+  weeklyDay: z.int().min(1).max(7).optional(),
+  pausedUntil: z.iso.date().optional(),
+  tokenVersion: z.int().min(0).optional(),
 });
 
 const storyRecord: z.ZodType<Story> = z.object({

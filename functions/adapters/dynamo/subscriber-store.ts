@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { CorruptRecordError } from '../../core/errors.ts';
+import { PENDING_LIFETIME_MS } from '../../core/subscriptions.ts';
 import type { Subscriber } from '../../core/types.ts';
 import type { Clock, SubscriberStore, TimeSlot } from '../../ports.ts';
 import { isConditionalCheckFailed } from './aws-errors.ts';
@@ -39,6 +40,8 @@ const REMOVABLE_FIELDS = [
   'confirmSentAt',
   'gsi2pk',
   'gsi2sk',
+  'pausedUntil',
+  'expiresAt',
 ] as const;
 
 export class DynamoSubscriberStore implements SubscriberStore {
@@ -63,6 +66,8 @@ export class DynamoSubscriberStore implements SubscriberStore {
       // Only confirmed readers carry slot attributes, which is what keeps GSI2 sparse.
       gsi2pk: confirmed ? slotPartition(subscriber) : undefined,
       gsi2sk: confirmed ? subscriber.email.toLowerCase() : undefined,
+      // DynamoDB's TTL removes a pending subscription nobody confirmed; any other status keeps the record.
+      expiresAt: subscriber.status === 'pending' ? pendingExpiry(subscriber) : undefined,
     };
     const watermark = WATERMARK_FIELDS.filter((name) => fields[name] !== undefined);
     for (const name of WATERMARK_FIELDS) delete fields[name];
@@ -184,6 +189,11 @@ export class DynamoSubscriberStore implements SubscriberStore {
   }
 }
 
-function slotPartition(slot: Pick<Subscriber, 'timezone' | 'sendHour'>): string {
+function pendingExpiry(subscriber: Subscriber): number {
+  const pendingSince = Date.parse(subscriber.consent?.at ?? subscriber.updatedAt);
+  return Math.floor((pendingSince + PENDING_LIFETIME_MS) / 1000);
+}
+
+export function slotPartition(slot: Pick<Subscriber, 'timezone' | 'sendHour'>): string {
   return `SLOT#${slot.timezone}#${slot.sendHour}`;
 }

@@ -1,0 +1,99 @@
+/**
+ * A reader's personal data across the table: their subscriber item and their rows in the send
+ * ledger. Delivery rows live in their edition's partition, so finding one reader's rows is a
+ * filtered scan; that is acceptable for the rare download or erase request (rows expire after
+ * 90 days) and spares every send the cost of a second, per-reader index.
+ */
+import { createHash } from 'node:crypto';
+import {
+  BatchWriteCommand,
+  type DynamoDBDocumentClient,
+  DeleteCommand,
+  GetCommand,
+  paginateScan,
+  PutCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { Delivery } from '../../core/types.ts';
+import type { PersonalDataStore } from '../../ports.ts';
+import { deliveryKey, erasedKey, keyOf, subscriberKey, type ItemKey } from './keys.ts';
+import { deliveryRecord, parseRecord } from './records.ts';
+
+/** DynamoDB's limit per BatchWriteItem call. */
+export const BATCH_WRITE_LIMIT = 25;
+const MAX_BATCH_ATTEMPTS = 8;
+
+/** The only thing kept about an erased reader. Unkeyed, so the CLI can check an import without the token secret. */
+export function addressHash(email: string): string {
+  return createHash('sha256').update(email.trim().toLowerCase(), 'utf8').digest('hex');
+}
+
+/** DynamoDB kept handing back part of a batch; the caller may retry the whole operation, which is idempotent. */
+export class UnprocessedItemsError extends Error {
+  override name = 'UnprocessedItemsError';
+}
+
+export class DynamoPersonalDataStore implements PersonalDataStore {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async *deliveriesTo(email: string): AsyncIterable<Delivery> {
+    for await (const item of this.scanDeliveries(email)) yield parseRecord(deliveryRecord, item, keyOf(item));
+  }
+
+  async erase(email: string, at: string): Promise<{ deliveries: number }> {
+    // The mark goes first: were the erase to stop half way, the address is still protected from re-import.
+    await this.doc.send(
+      new PutCommand({ TableName: this.tableName, Item: { ...erasedKey(addressHash(email)), erasedAt: at } }),
+    );
+    const keys: ItemKey[] = [];
+    for await (const item of this.scanDeliveries(email, 'pk, sk')) keys.push(keyOf(item));
+    for (let start = 0; start < keys.length; start += BATCH_WRITE_LIMIT) {
+      await batchWrite(
+        this.doc,
+        this.tableName,
+        keys.slice(start, start + BATCH_WRITE_LIMIT).map((key) => ({ DeleteRequest: { Key: key } })),
+      );
+    }
+    await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: subscriberKey(email) }));
+    return { deliveries: keys.length };
+  }
+
+  async isErased(email: string): Promise<boolean> {
+    const { Item } = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: erasedKey(addressHash(email)), ConsistentRead: true }),
+    );
+    return Item !== undefined;
+  }
+
+  async clearErasure(email: string): Promise<void> {
+    await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: erasedKey(addressHash(email)) }));
+  }
+
+  private async *scanDeliveries(email: string, projection?: string): AsyncIterable<Record<string, unknown>> {
+    const pages = paginateScan(
+      { client: this.doc },
+      {
+        TableName: this.tableName,
+        FilterExpression: 'sk = :sk AND begins_with(pk, :edition)',
+        ExpressionAttributeValues: { ':sk': deliveryKey('', email).sk, ':edition': 'ED#' },
+        ...(projection ? { ProjectionExpression: projection } : {}),
+      },
+    );
+    for await (const page of pages) yield* page.Items ?? [];
+  }
+}
+
+type WriteRequest = NonNullable<ConstructorParameters<typeof BatchWriteCommand>[0]['RequestItems']>[string][number];
+
+/** One BatchWriteItem of at most 25 requests, retrying what DynamoDB hands back unprocessed. */
+export async function batchWrite(doc: DynamoDBDocumentClient, tableName: string, requests: WriteRequest[]): Promise<void> {
+  let pending = requests;
+  for (let attempt = 1; pending.length > 0; attempt += 1) {
+    if (attempt > MAX_BATCH_ATTEMPTS) throw new UnprocessedItemsError(`${pending.length} writes still unprocessed after ${MAX_BATCH_ATTEMPTS} attempts`);
+    if (attempt > 1) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+    const { UnprocessedItems } = await doc.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }));
+    pending = UnprocessedItems?.[tableName] ?? [];
+  }
+}

@@ -1,0 +1,103 @@
+/**
+ * Bulk access to readers for the operator CLI: import in BatchWriteItem batches of 25, and
+ * export with a paged scan. Items are written in the very shape DynamoSubscriberStore.put
+ * writes, slot index attributes included, so imported readers are planned like any other.
+ */
+import { BatchGetCommand, type DynamoDBDocumentClient, paginateScan, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Subscriber } from '../../core/types.ts';
+import { erasedKey, keyOf, subscriberKey, ZONES_KEY, type ItemKey } from './keys.ts';
+import { addressHash, batchWrite, BATCH_WRITE_LIMIT, UnprocessedItemsError } from './personal-data-store.ts';
+import { parseRecord, subscriberRecord } from './records.ts';
+import { slotPartition } from './subscriber-store.ts';
+
+export { BATCH_WRITE_LIMIT as IMPORT_BATCH_SIZE };
+
+const MAX_BATCH_GET_ATTEMPTS = 8;
+
+export interface ImportBatchResult {
+  written: number;
+  /** Addresses already in the table, whatever their status: an import never overrides a reader's own choice. */
+  existing: string[];
+  /** Addresses erased at their owner's request. */
+  erased: string[];
+}
+
+export class DynamoSubscriberBulk {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  /**
+   * Writes the readers that are neither in the table nor erased. At most 25 per call, distinct
+   * addresses. Check and write are separate calls (BatchWriteItem has no conditions): a reader
+   * subscribing through the form in that gap is overwritten, which an operator import accepts.
+   */
+  async importNew(readers: readonly Subscriber[]): Promise<ImportBatchResult> {
+    if (readers.length > BATCH_WRITE_LIMIT) throw new RangeError(`at most ${BATCH_WRITE_LIMIT} readers per batch`);
+    const known = await this.existingKeys(readers.flatMap((r) => [subscriberKey(r.email), erasedKey(addressHash(r.email))]));
+    const existing: string[] = [];
+    const erased: string[] = [];
+    const fresh: Subscriber[] = [];
+    for (const reader of readers) {
+      if (known.has(erasedKey(addressHash(reader.email)).pk)) erased.push(reader.email);
+      else if (known.has(subscriberKey(reader.email).pk)) existing.push(reader.email);
+      else fresh.push(reader);
+    }
+    if (fresh.length === 0) return { written: 0, existing, erased };
+    // Zones first, as DynamoSubscriberStore.put does, so no confirmed reader sits in a zone the planner skips.
+    const zones = new Set(fresh.filter((r) => r.status === 'confirmed').map((r) => r.timezone));
+    if (zones.size > 0) {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: ZONES_KEY,
+          UpdateExpression: 'ADD zones :zones',
+          ExpressionAttributeValues: { ':zones': zones },
+        }),
+      );
+    }
+    await batchWrite(
+      this.doc,
+      this.tableName,
+      fresh.map((reader) => ({ PutRequest: { Item: itemOf(reader) } })),
+    );
+    return { written: fresh.length, existing, erased };
+  }
+
+  async *scanAll(): AsyncIterable<Subscriber> {
+    const pages = paginateScan(
+      { client: this.doc },
+      { TableName: this.tableName, FilterExpression: 'sk = :sk', ExpressionAttributeValues: { ':sk': 'SUB' } },
+    );
+    for await (const page of pages) {
+      for (const item of page.Items ?? []) yield parseRecord(subscriberRecord, item, keyOf(item));
+    }
+  }
+
+  private async existingKeys(keys: ItemKey[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    let pending: Record<string, unknown>[] = keys.map((key) => ({ ...key }));
+    for (let attempt = 1; pending.length > 0; attempt += 1) {
+      if (attempt > MAX_BATCH_GET_ATTEMPTS) throw new UnprocessedItemsError(`${pending.length} reads still unprocessed`);
+      if (attempt > 1) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+      const { Responses, UnprocessedKeys } = await this.doc.send(
+        new BatchGetCommand({
+          RequestItems: { [this.tableName]: { Keys: pending, ProjectionExpression: 'pk' } },
+        }),
+      );
+      for (const item of Responses?.[this.tableName] ?? []) found.add(String(item['pk']));
+      pending = UnprocessedKeys?.[this.tableName]?.Keys ?? [];
+    }
+    return found;
+  }
+}
+
+function itemOf(reader: Subscriber): Record<string, unknown> {
+  const confirmed = reader.status === 'confirmed';
+  return {
+    ...reader,
+    ...subscriberKey(reader.email),
+    ...(confirmed ? { gsi2pk: slotPartition(reader), gsi2sk: reader.email.toLowerCase() } : {}),
+  };
+}

@@ -1,0 +1,83 @@
+/** `digest keys create|list|revoke`: ingest API keys. Only a key's sha256 is stored, so a key is shown once. */
+import type { Command } from 'commander';
+import { DynamoApiKeyStore } from '../adapters/dynamo/api-key-store.ts';
+import { generateApiKey, newApiKeyRecord } from '../core/api-keys.ts';
+import type { ApiKey } from '../core/types.ts';
+import { CliError } from './cli-error.ts';
+import { REGION_OPTION, TABLE_OPTION, tableTarget, type TableOptions, type TableTarget } from './table-target.ts';
+
+/** Enough of the hash to tell keys apart in a listing and to name one to revoke. */
+const ID_LENGTH = 12;
+const MIN_ID_LENGTH = 6;
+
+async function withKeys<T>(options: TableOptions, use: (store: DynamoApiKeyStore, target: TableTarget) => Promise<T>): Promise<T> {
+  const target = await tableTarget(options);
+  try {
+    return await use(new DynamoApiKeyStore(target.doc, target.tableName), target);
+  } catch (error) {
+    if (error instanceof CliError) throw error;
+    throw new CliError(`Cannot reach the keys in ${target.where}: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    });
+  } finally {
+    target.close();
+  }
+}
+
+async function listAll(store: DynamoApiKeyStore): Promise<ApiKey[]> {
+  const keys: ApiKey[] = [];
+  for await (const key of store.list()) keys.push(key);
+  return keys.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+}
+
+export function registerKeyCommands(program: Command): void {
+  const keys = program.command('keys').description('Manage ingest API keys');
+  keys
+    .command('create')
+    .description('Create an ingest API key and print it once (only its hash is stored)')
+    .option('--name <name>', 'who the key is for', 'publisher')
+    .option(...TABLE_OPTION)
+    .option(...REGION_OPTION)
+    .action(async (options: TableOptions & { name: string }) => {
+      const key = generateApiKey();
+      const record = newApiKeyRecord(key, options.name, new Date().toISOString());
+      await withKeys(options, (store) => store.put(record));
+      console.log(key);
+      console.error(
+        `Created ingest key "${options.name}" (id ${record.hash.slice(0, ID_LENGTH)}). Send it as the x-api-key header; it is not shown again.`,
+      );
+    });
+  keys
+    .command('list')
+    .description('List ingest keys: id (start of the hash), name, created, state')
+    .option(...TABLE_OPTION)
+    .option(...REGION_OPTION)
+    .action(async (options: TableOptions) => {
+      const all = await withKeys(options, listAll);
+      if (all.length === 0) console.error('No ingest keys.');
+      for (const key of all) {
+        console.log([key.hash.slice(0, ID_LENGTH), key.name, key.createdAt, key.disabled ? 'revoked' : 'active'].join('\t'));
+      }
+    });
+  keys
+    .command('revoke')
+    .description('Revoke an ingest key by its id from `digest keys list`; requests with it get 401 from then on')
+    .argument('<id>', `the start of the key's hash, at least ${MIN_ID_LENGTH} characters`)
+    .option(...TABLE_OPTION)
+    .option(...REGION_OPTION)
+    .action(async (id: string, options: TableOptions) => {
+      const prefix = id.trim().toLowerCase();
+      if (!/^[0-9a-f]+$/.test(prefix) || prefix.length < MIN_ID_LENGTH) {
+        throw new CliError(`The id must be at least ${MIN_ID_LENGTH} hex characters, as \`digest keys list\` shows it.`);
+      }
+      const revoked = await withKeys(options, async (store) => {
+        const matches = (await listAll(store)).filter((key) => key.hash.startsWith(prefix));
+        if (matches.length === 0) throw new CliError(`No key has an id starting ${prefix}.`);
+        if (matches.length > 1) throw new CliError(`${matches.length} keys have ids starting ${prefix}; give more characters.`);
+        const [key] = matches as [ApiKey];
+        if (!key.disabled) await store.put({ ...key, disabled: true });
+        return key;
+      });
+      console.log(`revoked ${revoked.hash.slice(0, ID_LENGTH)} (${revoked.name})`);
+    });
+}

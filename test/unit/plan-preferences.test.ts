@@ -1,0 +1,52 @@
+/** The planner honours the preference centre: weekly readers on their day, paused readers not at all. */
+import { describe, expect, it } from 'vitest';
+import { planDigest } from '../../functions/core/plan.ts';
+import {
+  anArticle,
+  aSubscriber,
+  FakeClock,
+  FakeRenderer,
+  MemoryArticleStore,
+  MemoryEditionStore,
+  MemoryQueue,
+  MemorySubscriberStore,
+  testSettings,
+} from '../support/fakes.ts';
+
+async function plannedFor(now: string, readers: Parameters<typeof aSubscriber>[0][]): Promise<string[]> {
+  const deps = {
+    articles: new MemoryArticleStore(),
+    subscribers: new MemorySubscriberStore(),
+    editions: new MemoryEditionStore(),
+    queue: new MemoryQueue(),
+    renderer: new FakeRenderer(),
+    clock: new FakeClock(now),
+    settings: testSettings(),
+  };
+  await deps.articles.putIfAbsent(anArticle({ ingestedAt: new Date(Date.parse(now) - 3600 * 1000).toISOString() }));
+  for (const reader of readers) await deps.subscribers.put(aSubscriber(reader));
+  await planDigest('scheduled', deps);
+  return deps.queue.jobs.map((job) => job.email).sort();
+}
+
+describe('planDigest and reader preferences', () => {
+  // 07:05 UTC on Thursday 26 November 2026: 07:05 in London.
+  const THURSDAY = '2026-11-26T07:05:00.000Z';
+  const london = { timezone: 'Europe/London', sendHour: 7 };
+
+  it('sends weekly readers only on their weekday, and daily and older records every day', async () => {
+    const planned = await plannedFor(THURSDAY, [
+      { ...london, email: 'daily@example.com' },
+      { ...london, email: 'old-record@example.com', frequency: undefined },
+      { ...london, email: 'thursdays@example.com', frequency: 'weekly', weeklyDay: 4 },
+      { ...london, email: 'fridays@example.com', frequency: 'weekly', weeklyDay: 5 },
+    ]);
+    expect(planned).toEqual(['daily@example.com', 'old-record@example.com', 'thursdays@example.com']);
+  });
+
+  it('skips a paused reader until the local date the pause ends', async () => {
+    const paused = { ...london, email: 'paused@example.com', pausedUntil: '2026-11-27' };
+    expect(await plannedFor(THURSDAY, [paused])).toEqual([]);
+    expect(await plannedFor('2026-11-27T07:05:00.000Z', [paused])).toEqual(['paused@example.com']);
+  });
+});
