@@ -213,8 +213,6 @@ export class DigestStack extends Stack {
       actions: ['dynamodb:Scan'],
       resourceArns: [`${table.tableArn}/index/${TABLE.bySendSlot.indexName}`],
     });
-    // "Download my data" and "delete my data" find one reader's delivery rows with a filtered Scan (rare, reader-initiated).
-    Grant.addToPrincipal({ grantee: preferences.role, actions: ['dynamodb:Scan'], resourceArns: [table.tableArn] });
     const functions = [articles, subscriptions, confirm, unsubscribe, preferences, site, plan, send, sesEvents];
     // Every handler resolves its dependencies, the signing key included, on its first invocation.
     for (const fn of functions) tokenSecret.grantRead(fn.role);

@@ -392,7 +392,7 @@ describe('DigestStack with only a sender address', () => {
     }
   });
 
-  it('keeps the site function read-only and lets only the planner (slot index) and the preference centre (table) scan', () => {
+  it('keeps the site function read-only and lets only the planner scan, and only the slot index', () => {
     const site = actionsOf(statementsOfRole(synth.resources, synth.roleLogicalId('ApiSite')));
     expect(site).toContain('dynamodb:GetItem');
     expect(site.filter((a) => /^dynamodb:(Put|Update|Delete|BatchWrite)/.test(a))).toEqual([]);
@@ -400,7 +400,7 @@ describe('DigestStack with only a sender address', () => {
       const scans = statementsOfRole(synth.resources, synth.roleLogicalId(id)).filter((s) =>
         asList(s.Action).includes('dynamodb:Scan'),
       );
-      expect(scans.length > 0, id).toBe(id === 'PlanDigest' || id === 'ApiPreferences');
+      expect(scans.length > 0, id).toBe(id === 'PlanDigest');
       if (id !== 'PlanDigest') continue;
       for (const scan of scans) expect(JSON.stringify(scan.Resource)).toMatch(new RegExp(`/index/${TABLE.bySendSlot.indexName}"`));
     }

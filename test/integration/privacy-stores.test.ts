@@ -3,12 +3,14 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoApiKeyStore } from '../../functions/adapters/dynamo/api-key-store.ts';
 import { DynamoDeliveryStore } from '../../functions/adapters/dynamo/delivery-store.ts';
+import { DynamoEditionStore } from '../../functions/adapters/dynamo/edition-store.ts';
 import { subscriberKey } from '../../functions/adapters/dynamo/keys.ts';
 import { addressHash, DynamoPersonalDataStore } from '../../functions/adapters/dynamo/personal-data-store.ts';
 import { DynamoRateLimiter } from '../../functions/adapters/dynamo/rate-limiter.ts';
 import { DynamoSubscriberStore } from '../../functions/adapters/dynamo/subscriber-store.ts';
 import { DynamoTopicCatalogue } from '../../functions/adapters/dynamo/topic-catalogue.ts';
 import { newApiKeyRecord } from '../../functions/core/api-keys.ts';
+import type { Edition } from '../../functions/core/types.ts';
 import { aSubscriber } from '../support/fakes.ts';
 import { startDynalite, type LocalDynamo } from '../support/dynamo.ts';
 
@@ -65,16 +67,38 @@ describe('DynamoSubscriberStore and pending expiry', () => {
   });
 });
 
+function anEdition(hour: number): Edition {
+  const cutoff = new Date(Date.UTC(2026, 10, 20, 0) + hour * 3600_000).toISOString();
+  return {
+    id: `ed-${hour}`,
+    since: '2026-11-19T00:00:00.000Z',
+    cutoff,
+    createdAt: cutoff,
+    subject: 'Digest',
+    preheader: '',
+    stories: [],
+    moreStories: [],
+    html: '<p>digest</p>',
+    text: 'digest',
+    placeholderNonce: 'nonce',
+    status: 'sending',
+    recipients: 1,
+  };
+}
+
 describe('DynamoPersonalDataStore', () => {
   it("lists and erases only one reader's delivery rows across editions, keeping a hashed mark", async () => {
     const subscribers = new DynamoSubscriberStore(dynamo.doc, dynamo.tableName);
     const deliveries = new DynamoDeliveryStore(dynamo.doc, dynamo.tableName);
+    const editions = new DynamoEditionStore(dynamo.doc, dynamo.tableName);
     const personal = new DynamoPersonalDataStore(dynamo.doc, dynamo.tableName);
     await subscribers.put(aSubscriber({ email: 'erase.me@example.com' }));
     await subscribers.put(aSubscriber({ email: 'keep.me@example.com' }));
+    // More editions than one BatchGetItem takes; the reader got every fourth one.
+    for (let hour = 0; hour < 120; hour += 1) await editions.createIfAbsent(anEdition(hour));
     // More rows than one BatchWriteItem takes.
     for (let i = 0; i < 30; i += 1) {
-      await deliveries.claim({ editionId: `ed-${i}`, email: 'erase.me@example.com' }, '2026-11-20T07:00:00.000Z');
+      await deliveries.claim({ editionId: `ed-${i * 4}`, email: 'erase.me@example.com' }, '2026-11-20T07:00:00.000Z');
     }
     await deliveries.claim({ editionId: 'ed-0', email: 'keep.me@example.com' }, '2026-11-20T07:00:00.000Z');
 

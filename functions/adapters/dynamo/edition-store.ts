@@ -16,7 +16,8 @@ import { editionRecord, parseRecord } from './records.ts';
 import { EDITION_TTL_DAYS, TABLE } from './schema.ts';
 
 /** The one GSI1 partition holding every edition; a few writes an hour, so it never runs hot. */
-const EDITIONS_PARTITION = 'EDITIONS';
+/** Every edition sits in one GSI1 partition, newest last: the archive and the personal-data lookup read it. */
+export const EDITIONS_PARTITION = 'EDITIONS';
 
 export class DynamoEditionStore implements EditionStore {
   constructor(
