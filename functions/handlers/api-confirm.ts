@@ -5,9 +5,23 @@
 import { lambdaDeps, type DepsProvider } from '../adapters/app-deps.ts';
 import { confirmedPage, confirmPage, errorPage } from '../adapters/pages.ts';
 import { preferencesTokenAfterConfirm } from '../core/preference-centre.ts';
-import { checkConfirmToken, confirmSubscription } from '../core/subscriptions.ts';
+import { checkConfirmToken, confirmSubscription, type ConfirmOutcome } from '../core/subscriptions.ts';
 import { observeHttp } from '../adapters/observability.ts';
 import { html, httpRoute, queryParam, type HttpHandler } from './http.ts';
+
+/** Why a valid link confirms nothing, in the reader's words. */
+const REFUSAL_PAGES = {
+  expired: {
+    status: 410,
+    title: 'This request has expired',
+    message: 'Subscriptions not confirmed within 7 days lapse. Subscribe again from the home page to get a new link.',
+  },
+  'not-pending': {
+    status: 409,
+    title: 'Nothing to confirm',
+    message: 'This subscription is no longer waiting for confirmation. Subscribe again from the home page if you want the digest.',
+  },
+} as const satisfies Partial<Record<ConfirmOutcome, { status: number; title: string; message: string }>>;
 
 export function confirmHandler(deps: DepsProvider): HttpHandler {
   return httpRoute(
@@ -19,27 +33,9 @@ export function confirmHandler(deps: DepsProvider): HttpHandler {
         return html(200, confirmPage({ token: token ?? '' }, app.site));
       }
       const outcome = await confirmSubscription(token, app);
-      if (outcome === 'expired') {
-        const page = errorPage(
-          {
-            status: 410,
-            title: 'This request has expired',
-            message: 'Subscriptions not confirmed within 7 days lapse. Subscribe again from the home page to get a new link.',
-          },
-          app.site,
-        );
-        return html(410, page);
-      }
-      if (outcome === 'not-pending') {
-        const page = errorPage(
-          {
-            status: 409,
-            title: 'Nothing to confirm',
-            message: 'This subscription is no longer waiting for confirmation. Subscribe again from the home page if you want the digest.',
-          },
-          app.site,
-        );
-        return html(409, page);
+      if (outcome === 'expired' || outcome === 'not-pending') {
+        const page = REFUSAL_PAGES[outcome];
+        return html(page.status, errorPage(page, app.site));
       }
       return html(200, confirmedPage({ preferencesToken: await preferencesTokenAfterConfirm(token, app) }, app.site));
     },
