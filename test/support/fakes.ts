@@ -201,6 +201,14 @@ export class MemoryDeliveryStore implements DeliveryStore {
     return 'claimed';
   }
 
+  async reclaimStale(job: DeliveryJob, staleClaimedAt: string, at: string): Promise<'claimed' | 'duplicate'> {
+    const key = deliveryKey(job);
+    const existing = this.#rows.get(key);
+    if (existing?.status !== 'claimed' || existing.claimedAt !== staleClaimedAt) return 'duplicate';
+    this.#rows.set(key, { ...existing, claimedAt: at, attempts: existing.attempts + 1 });
+    return 'claimed';
+  }
+
   async markSent(job: DeliveryJob, messageId: string, at: string): Promise<void> {
     const key = deliveryKey(job);
     const row = this.#rows.get(key);
