@@ -7,8 +7,11 @@ export const SEND_FLEET = {
   maxConcurrency: 2,
   /** Messages per SQS batch handed to one invocation. */
   batchSize: 10,
-  /** Jobs of one batch in flight at once inside a container; they share the container's token bucket. */
-  jobsInFlight: 5,
+  /**
+   * Jobs of one batch in flight at once inside a container. The token bucket does the pacing; this
+   * only has to cover the latency of a job (four DynamoDB calls and SES) at the container's rate.
+   */
+  jobsInFlight: 10,
   /** The send function's timeout. */
   timeoutSeconds: 60,
   /** AWS guidance for Lambda consumers: at least six times the function timeout. */

@@ -37,6 +37,14 @@ export class TokenBucket {
     return this.#tokens >= 0 ? 0 : (-this.#tokens / this.#rate) * 1000;
   }
 
+  /** Takes a token only if one is there now: the server side of a rate limit, which refuses rather than queues. */
+  tryTake(nowMs: number): boolean {
+    this.#refill(nowMs);
+    if (this.#tokens < 1) return false;
+    this.#tokens -= 1;
+    return true;
+  }
+
   #refill(nowMs: number): void {
     const elapsed = Math.max(0, nowMs - this.#updatedMs);
     this.#tokens = Math.min(this.#burst, this.#tokens + (elapsed / 1000) * this.#rate);

@@ -61,7 +61,6 @@ export function sendDigestHandler(deps: DepsProvider): (event: SQSEvent) => Prom
           if (quotaExhausted) throw quotaExhausted;
           const outcome = await deliverDigest(job, { ...app, mailer: app.digestMailer, editionCache });
           counts.bump(job.editionId, countNameFor(outcome));
-          console.log(JSON.stringify({ level: 'info', message: 'delivery', outcome, editionId: job.editionId }));
         } catch (error) {
           failures.push({ itemIdentifier: record.messageId });
           if (error instanceof DailyQuotaExhaustedError) {
@@ -91,6 +90,8 @@ export function sendDigestHandler(deps: DepsProvider): (event: SQSEvent) => Prom
       console.log(JSON.stringify({ level: 'warn', message: 'SES daily quota reached; jobs deferred', deferred: deferred.length, delaySeconds: delay, detail: quotaExhausted.message }));
     }
     for (const [editionId, editionCounts] of counts.entries()) await app.sendStats.add(editionId, editionCounts);
+    // One line per batch, not per recipient: 100k lines an hour would cost more to log than to send.
+    console.log(JSON.stringify({ level: 'info', message: 'batch done', records: event.Records.length, failed: failures.length, counts: Object.fromEntries(counts.entries()) }));
     return { batchItemFailures: failures };
   };
 }
