@@ -6,15 +6,17 @@
  * A child process runs dynalite and an SES stand-in that answers ThrottlingException above R
  * (bench/support/send-backends.ts), so their CPU is not ours. This process runs the real
  * planDigest and, as SQS + Lambda would, SEND_FLEET.maxConcurrency sender "containers", each with
- * its own sendDigestHandler, PacedMailer (GetAccount from the stand-in) and token bucket. SQS is
+ * its own process (bench/support/send-worker.ts) with its own sendDigestHandler, PacedMailer
+ * (GetAccount from the stand-in) and token bucket. SQS is
  * simulated in memory (BenchSqs) and its requests counted per call the real service would bill:
  * SendMessageBatch of ten, one ReceiveMessage per non-empty batch, one DeleteMessageBatch per
  * batch. DynamoDB capacity is dynalite's ReturnConsumedCapacity for every call.
  *
  * Progress goes to stderr; stdout gets one JSON line. CPU is process.cpuUsage() of this process
- * from the start of the plan to the last send (loading the readers is not counted).
+ * (the planner, and the SQS stand-in's dispatch) from the start of the plan to the last send,
+ * plus that of each sender process from its start (loading the readers is not counted).
  */
-import { spawn } from 'node:child_process';
+import { fork, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSEvent } from 'aws-lambda';
@@ -42,6 +44,7 @@ import { sendDigestHandler } from '../functions/handlers/sqs-send-digest.ts';
 import { countFlag, parseFlags, processMaxRssMb, runMain } from './harness.ts';
 import { articlePayloads, storedArticles } from './support/articles.ts';
 import { RequestCounter } from './support/emulators.ts';
+import { CapacityMeter, workerInitSchema, type WorkerTotals } from './support/send-protocol.ts';
 import { benchClock, benchSettings, dueReader, YESTERDAY_CUTOFF } from './support/fixtures.ts';
 
 /** Public prices, us-east-1, as of November 2026. */
@@ -101,30 +104,6 @@ async function startBackends(rate: number): Promise<Backends> {
   };
 }
 
-/** Read and write capacity units DynamoDB would bill, as dynalite reports them per call. */
-class CapacityMeter {
-  read = 0;
-  write = 0;
-
-  attachTo(client: DynamoDBClient): void {
-    client.middlewareStack.add(
-      (next, context) => async (args) => {
-        (args.input as Record<string, unknown>)['ReturnConsumedCapacity'] = 'TOTAL';
-        const result = await next(args);
-        const consumed = (result.output as { ConsumedCapacity?: unknown }).ConsumedCapacity;
-        const isRead = /^(Get|BatchGet|Query|Scan)/.test(context.commandName ?? '');
-        for (const entry of Array.isArray(consumed) ? consumed : consumed ? [consumed] : []) {
-          const units = (entry as { CapacityUnits?: number }).CapacityUnits ?? 0;
-          if (isRead) this.read += units;
-          else this.write += units;
-        }
-        return result;
-      },
-      { step: 'initialize', name: 'benchCapacityMeter' },
-    );
-  }
-}
-
 interface QueuedMessage {
   id: number;
   body: string;
@@ -177,6 +156,42 @@ class BenchSqs implements Queue {
   get empty(): boolean {
     return this.#visible.length === 0 && this.#delayed.length === 0 && this.#inFlight === 0;
   }
+}
+
+interface Worker {
+  handle(event: SQSEvent): Promise<string[]>;
+  finish(): Promise<WorkerTotals>;
+}
+
+/** Forks one sender container; it handles one batch at a time, as one Lambda container does. */
+async function startWorker(init: z.infer<typeof workerInitSchema>): Promise<Worker> {
+  const child = fork('bench/support/send-worker.ts', [], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+  });
+  const next = (): Promise<unknown> => new Promise((resolve) => child.once('message', resolve));
+  const ready = next();
+  child.send(init);
+  await ready;
+  return {
+    handle: async (event) => {
+      const reply = next();
+      child.send({ type: 'batch', event });
+      return z.object({ failed: z.array(z.string()) }).parse(await reply).failed;
+    },
+    finish: async () => {
+      const reply = next();
+      child.send({ type: 'finish' });
+      return (await reply) as WorkerTotals;
+    },
+  };
+}
+
+function mergeCounts(all: Record<string, number>[]): Record<string, number> {
+  const merged: Record<string, number> = {};
+  for (const counts of all) for (const [name, count] of Object.entries(counts)) merged[name] = (merged[name] ?? 0) + count;
+  return merged;
 }
 
 function toEvent(batch: QueuedMessage[]): SQSEvent {
@@ -256,41 +271,13 @@ async function main(): Promise<void> {
     capacity.attachTo(client);
     const dynamoRequests = new RequestCounter();
     dynamoRequests.attachTo(client);
-    const sesRequests = new RequestCounter();
     const sqs = new BenchSqs();
     const editions = new DynamoEditionStore(doc, tableName);
-    const deliveries = new DynamoDeliveryStore(doc, tableName);
-    const sendStats = new DynamoSendStatsStore(doc, tableName, () => benchClock.now().toISOString());
-    const config = loadConfig({
-      TABLE_NAME: tableName,
-      DYNAMODB_ENDPOINT: backends.dynamoEndpoint,
-      SES_ENDPOINT: backends.sesEndpoint,
-      TOKEN_SECRET: 'bench-secret-bench-secret-bench-secret',
-      PUBLIC_URL: 'https://digest.example',
-      MAIL_FROM: 'The Daily Digest <digest@digest.example>',
-    });
-    let throttledAttempts = 0;
-    const deferral: JobDeferral = { defer: async () => undefined };
-    const container = (): AppDeps => {
-      const ses = createSesClient({ region: 'us-east-1', endpoint: backends.sesEndpoint, retries: 'caller' });
-      sesRequests.attachTo(ses);
-      const digestMailer = new PacedMailer(new SesMailer(ses), new SesQuotaSource(ses), {
-        fleet: { senders: SEND_FLEET.maxConcurrency, headroom: SEND_FLEET.headroom },
-        onThrottled: () => {
-          throttledAttempts += 1;
-        },
-      });
-      return createAppDeps(config, config.TOKEN_SECRET ?? '', {
-        clock: benchClock,
-        settings: benchSettings(),
-        subscribers,
-        editions,
-        deliveries,
-        sendStats,
-        digestMailer,
-        deferral,
-      });
-    };
+    const workers = await Promise.all(
+      Array.from({ length: SEND_FLEET.maxConcurrency }, () =>
+        startWorker({ type: 'init', dynamoEndpoint: backends.dynamoEndpoint, sesEndpoint: backends.sesEndpoint, tableName }),
+      ),
+    );
 
     const cpuStart = process.cpuUsage();
     const wallStart = performance.now();
@@ -314,9 +301,7 @@ async function main(): Promise<void> {
       log(`planned: ${report.enqueued} jobs, ${report.editions.length} edition(s), ${(planMs / 1000).toFixed(1)} s`);
       return report;
     })();
-    const sender = async (): Promise<void> => {
-      const deps = container();
-      const handler = sendDigestHandler(async () => deps);
+    const sender = async (worker: Worker): Promise<void> => {
       while (!(planDone && sqs.empty)) {
         const batch = sqs.receive(SEND_FLEET.batchSize);
         if (batch.length === 0) {
@@ -324,11 +309,11 @@ async function main(): Promise<void> {
           continue;
         }
         const started = performance.now();
-        const { batchItemFailures } = await handler(toEvent(batch));
+        const failed = await worker.handle(toEvent(batch));
         sendLambdaMs += performance.now() - started;
         invocations += 1;
-        handled += batch.length - batchItemFailures.length;
-        sqs.settle(batch, new Set(batchItemFailures.map((failure) => failure.itemIdentifier)));
+        handled += batch.length - failed.length;
+        sqs.settle(batch, new Set(failed));
       }
     };
     const progress = setInterval(() => {
@@ -337,15 +322,22 @@ async function main(): Promise<void> {
       const eta = perSecond > 0 ? (n - handled) / perSecond : Number.NaN;
       log(`${handled}/${n} jobs done, ${perSecond.toFixed(1)}/s, ETA ${Number.isFinite(eta) ? `${eta.toFixed(0)} s` : '?'}, RSS ${(process.memoryUsage.rss() / 2 ** 20).toFixed(0)} MB`);
     }, PROGRESS_EVERY_MS).unref();
-    await Promise.all([plan, ...Array.from({ length: SEND_FLEET.maxConcurrency }, sender)]);
+    await Promise.all([plan, ...workers.map(sender)]);
+    const fleet = await Promise.all(workers.map((worker) => worker.finish()));
     clearInterval(progress);
     const cpu = process.cpuUsage(cpuStart);
-    const cpuMs = (cpu.user + cpu.system) / 1000;
+    const cpuMs = (cpu.user + cpu.system) / 1000 + fleet.reduce((sum, totals) => sum + totals.cpuMs, 0);
+    const dynamoByCommand = mergeCounts([dynamoRequests.byCommand(), ...fleet.map((totals) => totals.dynamoRequests)]);
+    const sesByCommand = mergeCounts(fleet.map((totals) => totals.sesRequests));
+    const dynamoTotal = Object.values(dynamoByCommand).reduce((sum, count) => sum + count, 0);
+    const readUnits = capacity.read + fleet.reduce((sum, totals) => sum + totals.readUnits, 0);
+    const writeUnits = capacity.write + fleet.reduce((sum, totals) => sum + totals.writeUnits, 0);
+    const throttledAttempts = fleet.reduce((sum, totals) => sum + totals.throttledAttempts, 0);
     const wallMs = performance.now() - wallStart;
 
     const received = await stats(backends.sesEndpoint);
     const achievedRate = received.sendSeconds > 0 ? (received.accepted - 1) / received.sendSeconds : 0;
-    const dynamoUsd = capacity.read * PRICE.dynamoReadRequestUnitUsd + capacity.write * PRICE.dynamoWriteRequestUnitUsd;
+    const dynamoUsd = readUnits * PRICE.dynamoReadRequestUnitUsd + writeUnits * PRICE.dynamoWriteRequestUnitUsd;
     const sqsUsd = sqs.requests * PRICE.sqsRequestUsd;
     const lambdaUsd =
       ((sendLambdaMs / 1000) * SEND_MEMORY_GB + (planMs / 1000) * PLAN_MEMORY_GB) * PRICE.lambdaGbSecondUsd +
@@ -354,8 +346,8 @@ async function main(): Promise<void> {
     const round = (value: number, digits: number) => Number(value.toFixed(digits));
     log(
       `wall ${(wallMs / 1000).toFixed(1)} s; plan ${(planMs / 1000).toFixed(1)} s; ${invocations} invocations; ` +
-        `dynamodb ${dynamoRequests.total()} requests (${JSON.stringify(dynamoRequests.byCommand())}), ` +
-        `${capacity.read.toFixed(0)} RRU, ${capacity.write.toFixed(0)} WRU; SES ${JSON.stringify(sesRequests.byCommand())}; ` +
+        `dynamodb ${dynamoTotal} requests (${JSON.stringify(dynamoByCommand)}), ` +
+        `${readUnits.toFixed(0)} RRU, ${writeUnits.toFixed(0)} WRU; SES ${JSON.stringify(sesByCommand)}; cpu ${cpuMs.toFixed(0)} ms (fleet ${fleet.map((t) => t.cpuMs.toFixed(0)).join(' + ')}); ` +
         `dead-lettered ${sqs.deadLettered}; ${received.bytesPerEmail} bytes per SendEmail; cost/1000: dynamodb $${((dynamoUsd / n) * 1000).toFixed(5)}, sqs $${((sqsUsd / n) * 1000).toFixed(5)}, ` +
         `lambda $${((lambdaUsd / n) * 1000).toFixed(5)}, ses $${((sesUsd / n) * 1000).toFixed(5)}`,
     );
@@ -368,7 +360,7 @@ async function main(): Promise<void> {
       utilisation: round(achievedRate / rate, 3),
       cpuMsPerRecipient: round(cpuMs / n, 3),
       peakRssMb: round(processMaxRssMb(), 1),
-      requestsPerRecipient: { dynamodb: round(dynamoRequests.total() / n, 3), sqs: round(sqs.requests / n, 3) },
+      requestsPerRecipient: { dynamodb: round(dynamoTotal / n, 3), sqs: round(sqs.requests / n, 3) },
       costPer1000Usd: round(((dynamoUsd + sqsUsd + lambdaUsd + sesUsd) / n) * 1000, 5),
     };
     process.stdout.write(`${JSON.stringify(result)}\n`);
