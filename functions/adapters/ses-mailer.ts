@@ -45,6 +45,7 @@ export class SesMailer implements Mailer {
       FromEmailAddress: email.from,
       Destination: { ToAddresses: [email.to] },
       ConfigurationSetName: this.#configurationSetName,
+      EmailTags: email.tags?.map((tag) => ({ Name: tag.name, Value: tag.value })),
       Content: {
         Simple: {
           Subject: { Data: email.subject, Charset: 'UTF-8' },

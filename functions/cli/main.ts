@@ -8,9 +8,14 @@ import { z } from 'zod';
 import type { DeliverOutcome } from '../core/deliver.ts';
 import { ConfigError } from '../adapters/config.ts';
 import { DynamoApiKeyStore } from '../adapters/dynamo/api-key-store.ts';
+import { DynamoEditionStore } from '../adapters/dynamo/edition-store.ts';
+import { DynamoSendStatsStore } from '../adapters/dynamo/send-stats-store.ts';
+import type { EditionStore, SendStatsStore } from '../ports.ts';
 import { createDocumentClient } from '../adapters/dynamo/client.ts';
 import { generateApiKey, newApiKeyRecord } from '../core/api-keys.ts';
 import { planDigest } from '../core/plan.ts';
+import type { DeliveryJob } from '../core/types.ts';
+import { sendProgress } from './send-progress.ts';
 import { createLocalDeps } from '../local/local-app.ts';
 import { loadLocalSettings, readLocalApiKey } from '../local/local-settings.ts';
 
@@ -39,6 +44,12 @@ function httpUrl(value: string): string {
     // fall through to the error below
   }
   throw new InvalidArgumentError('must be an http(s) URL');
+}
+
+function positiveInt(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 1 || parsed > 100) throw new InvalidArgumentError('must be a whole number from 1 to 100');
+  return parsed;
 }
 
 async function ingest(file: string, options: { apiUrl?: string; apiKey?: string }): Promise<number> {
@@ -99,30 +110,76 @@ async function sendNow(): Promise<number> {
     tally.skipped += count;
     reasons.set(reason, (reasons.get(reason) ?? 0) + count);
   };
+  const progress = sendProgress();
+  const failures: string[] = [];
   const deps = createLocalDeps(settings, (job, outcome, error) => {
     if (outcome === 'sent') tally.sent += 1;
     else if (outcome === 'failed') {
       tally.failed += 1;
-      console.error(`  failed: ${job.email}: ${error instanceof Error ? error.message : String(error)}`);
+      failures.push(`  failed: ${job.email}: ${error instanceof Error ? error.message : String(error)}`);
     } else skip(SKIP_REASONS[outcome]);
-    const done = tally.sent + tally.skipped + tally.failed;
-    if (done % 50 === 0 || outcome === 'failed') process.stderr.write(`  ${done} processed\n`);
+    progress.tick();
   });
+  const queue = {
+    enqueue: async (jobs: readonly DeliveryJob[]) => {
+      progress.addTotal(jobs.length);
+      await deps.queue.enqueue(jobs);
+    },
+  };
+  const startedMs = Date.now();
   let report;
   try {
-    report = await planDigest('now', deps);
+    report = await planDigest('now', { ...deps, queue });
   } catch (error) {
+    progress.stop();
     const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     throw new CliError(`Cannot plan the digest (${reason}). Is \`npm start\` running?`, { cause: error });
   }
+  progress.stop();
+  for (const failure of failures) console.error(failure);
   for (const edition of report.editions) {
     console.log(`edition ${edition.id}: ${edition.stories} stories, ${edition.recipients} readers`);
   }
   skip(SKIP_REASONS['already-served-today'], report.skipped.alreadySentToday);
   skip('nothing new since their last digest', report.skipped.nothingNew);
   for (const [reason, count] of reasons) console.log(`  skipped ${count}: ${reason}`);
-  console.log(`sent ${tally.sent}, skipped ${tally.skipped}, failed ${tally.failed}`);
+  const seconds = (Date.now() - startedMs) / 1000;
+  console.log(
+    `sent ${tally.sent}, skipped ${tally.skipped}, failed ${tally.failed} in ${seconds.toFixed(1)} s (${(tally.sent / Math.max(seconds, 0.001)).toFixed(1)}/s)`,
+  );
   return tally.failed > 0 ? 1 : 0;
+}
+
+async function status(options: { limit: number; table?: string; region?: string }): Promise<number> {
+  let editions: EditionStore;
+  let stats: SendStatsStore;
+  if (options.table) {
+    const doc = createDocumentClient({ region: options.region ?? process.env.AWS_REGION ?? 'us-east-1' });
+    editions = new DynamoEditionStore(doc, options.table);
+    stats = new DynamoSendStatsStore(doc, options.table);
+  } else {
+    ({ editions, sendStats: stats } = createLocalDeps(await loadLocalSettings()));
+  }
+  let recent;
+  try {
+    recent = await editions.listRecent(options.limit);
+  } catch (error) {
+    const where = options.table ? `table ${options.table}` : 'the local stack (is `npm start` running?)';
+    throw new CliError(`Cannot read editions from ${where}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+  if (recent.length === 0) console.log('No editions yet.');
+  for (const edition of recent) {
+    const counts = await stats.get(edition.id);
+    const pending = Math.max(0, edition.recipients - counts.sent - counts.skipped - counts.failed);
+    console.log(
+      `${edition.id}  ${edition.status.padEnd(8)} recipients ${edition.recipients}: sent ${counts.sent}, skipped ${counts.skipped}, ` +
+        `failed ${counts.failed}, bounced ${counts.bounced}, complained ${counts.complained}, pending ${pending}` +
+        (counts.deferred > 0 ? `, deferred ${counts.deferred} time(s) for the daily quota` : ''),
+    );
+  }
+  const quota = await stats.lastQuotaExhausted();
+  if (quota) console.log(`SES daily quota last reached at ${quota.at}: ${quota.detail}`);
+  return 0;
 }
 
 async function createKey(options: { name: string; table?: string; region?: string }): Promise<number> {
@@ -166,6 +223,16 @@ program
   .description("Build the current edition now and send it to every confirmed reader who has not had today's digest")
   .action(async () => {
     process.exitCode = await sendNow();
+  });
+
+program
+  .command('status')
+  .description('Show the last editions with sent / skipped / failed / bounced counts, and the daily quota status')
+  .option('--limit <n>', 'editions to show', positiveInt, 5)
+  .option('--table <name>', 'DynamoDB table of a deployed stack (its TableName output); default: the local stack')
+  .option('--region <region>', 'AWS region of --table (default: AWS_REGION)')
+  .action(async (options: { limit: number; table?: string; region?: string }) => {
+    process.exitCode = await status(options);
   });
 
 program

@@ -37,6 +37,9 @@ export class EditionMissingError extends NotFoundError {
 }
 
 /** Another sender holds a fresh claim on this row: try again later, when it has finished or is surely gone. */
+/** The SES message tag naming the edition, so a bounce or complaint is counted against it. */
+export const EDITION_TAG = 'edition';
+
 export class ClaimHeldError extends Error {
   override name = 'ClaimHeldError';
 }
@@ -79,7 +82,8 @@ export async function deliverDigest(job: DeliveryJob, deps: DeliverDeps): Promis
 
   let messageId: string;
   try {
-    ({ messageId } = await deps.mailer.send(personaliseEdition(edition, reader.email, now, deps.settings)));
+    const email = personaliseEdition(edition, reader.email, now, deps.settings);
+    ({ messageId } = await deps.mailer.send({ ...email, tags: [{ name: EDITION_TAG, value: edition.id }] }));
   } catch (error) {
     // A failed row may be claimed again, so the queue's retry gets another go.
     await deps.deliveries.markFailed(job, error instanceof Error ? `${error.name}: ${error.message}` : String(error), deps.clock.now().toISOString());

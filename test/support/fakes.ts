@@ -31,6 +31,8 @@ import type {
   SubscriberStore,
   TimeSlot,
 } from '../../functions/ports.ts';
+import { zeroCounts, type SendCounts } from '../../functions/core/send-stats.ts';
+import type { SendStatsStore } from '../../functions/ports.ts';
 
 const copy = <T>(value: T): T => structuredClone(value);
 
@@ -382,4 +384,27 @@ export function aSubscriber(overrides: Partial<Subscriber> = {}): Subscriber {
     confirmedAt: '2026-11-01T10:05:00.000Z',
     ...overrides,
   };
+}
+
+export class MemorySendStatsStore implements SendStatsStore {
+  readonly #counts = new Map<string, SendCounts>();
+  quota: { at: string; detail: string } | undefined;
+
+  async add(editionId: string, counts: Partial<SendCounts>): Promise<void> {
+    const current = this.#counts.get(editionId) ?? zeroCounts();
+    for (const [name, value] of Object.entries(counts)) current[name as keyof SendCounts] += value ?? 0;
+    this.#counts.set(editionId, current);
+  }
+
+  async get(editionId: string): Promise<SendCounts> {
+    return { ...(this.#counts.get(editionId) ?? zeroCounts()) };
+  }
+
+  async recordQuotaExhausted(at: string, detail: string): Promise<void> {
+    this.quota = { at, detail };
+  }
+
+  async lastQuotaExhausted(): Promise<{ at: string; detail: string } | undefined> {
+    return this.quota;
+  }
 }
