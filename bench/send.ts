@@ -18,29 +18,20 @@
  */
 import { fork, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSEvent } from 'aws-lambda';
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { createAppDeps, type AppDeps } from '../functions/adapters/app-deps.ts';
-import { loadConfig } from '../functions/adapters/config.ts';
 import { DynamoArticleStore } from '../functions/adapters/dynamo/article-store.ts';
 import { createDynamoClient, toDocumentClient } from '../functions/adapters/dynamo/client.ts';
 import { ensureTable } from '../functions/adapters/dynamo/create-table.ts';
-import { DynamoDeliveryStore } from '../functions/adapters/dynamo/delivery-store.ts';
 import { DynamoEditionStore } from '../functions/adapters/dynamo/edition-store.ts';
 import { subscriberKey } from '../functions/adapters/dynamo/keys.ts';
-import { DynamoSendStatsStore } from '../functions/adapters/dynamo/send-stats-store.ts';
 import { DynamoSubscriberStore } from '../functions/adapters/dynamo/subscriber-store.ts';
 import { MjmlRenderer } from '../functions/adapters/mjml-renderer.ts';
-import { PacedMailer } from '../functions/adapters/paced-mailer.ts';
-import { createSesClient, SesMailer } from '../functions/adapters/ses-mailer.ts';
-import { SesQuotaSource } from '../functions/adapters/ses-quota.ts';
 import { planDigest } from '../functions/core/plan.ts';
 import { SEND_FLEET } from '../functions/core/send-fleet.ts';
 import type { DeliveryJob } from '../functions/core/types.ts';
-import type { JobDeferral, Queue } from '../functions/ports.ts';
-import { sendDigestHandler } from '../functions/handlers/sqs-send-digest.ts';
+import type { Queue } from '../functions/ports.ts';
 import { countFlag, parseFlags, processMaxRssMb, runMain } from './harness.ts';
 import { articlePayloads, storedArticles } from './support/articles.ts';
 import { RequestCounter } from './support/emulators.ts';
@@ -241,9 +232,18 @@ async function loadReaders(doc: DynamoDBDocumentClient, tableName: string, subsc
   await Promise.all(Array.from({ length: LOAD_CONCURRENCY }, lane));
 }
 
-async function stats(sesEndpoint: string): Promise<{ accepted: number; bytesPerEmail: number; throttled: number; distinct: number; duplicates: number; sendSeconds: number }> {
+const standInStatsSchema = z.object({
+  accepted: z.number(),
+  bytesPerEmail: z.number(),
+  throttled: z.number(),
+  distinct: z.number(),
+  duplicates: z.number(),
+  sendSeconds: z.number(),
+});
+
+async function stats(sesEndpoint: string): Promise<z.infer<typeof standInStatsSchema>> {
   const response = await fetch(`${sesEndpoint}/bench/stats`);
-  return (await response.json()) as never;
+  return standInStatsSchema.parse(await response.json());
 }
 
 async function main(): Promise<void> {
