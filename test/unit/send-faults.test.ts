@@ -176,13 +176,17 @@ describe('plan + send under faults', () => {
         return { MessageId: `ses-${accepted.length}` };
       });
       const quota: SendQuota = { maxSendRate: 14, max24HourSend: 50_000, sentLast24Hours: 0 };
-      let slept = 0;
+      // Simulated time: the bucket's waits and the backoff move it on instantly; the test checks behaviour, not speed.
+      let nowMs = 0;
       const mailer = new PacedMailer(new SesMailer(new SESv2Client({ region: 'us-east-1' })), { get: async () => quota }, {
         fleet: { senders: 2, headroom: 0.97 },
         random,
-        // The bucket's waits and the backoff are counted, not slept: the test checks behaviour, not time.
+        nowMs: () => nowMs,
+        // Concurrent sleepers each wake at their own time; the clock is the latest wake so far.
         sleep: async (ms) => {
-          slept += ms;
+          const wake = nowMs + ms;
+          await Promise.resolve();
+          nowMs = Math.max(nowMs, wake);
         },
       });
       const w = await world(200, mailer);
@@ -194,7 +198,7 @@ describe('plan + send under faults', () => {
       const { duplicates, lost } = tally(sent, w.emails);
       console.log(
         `SES throttling (seed ${seed}): ${calls} SendEmail calls, ${throttled} throttled (${((throttled / calls) * 100).toFixed(0)}%), ` +
-          `${accepted.length} accepted for 200 readers, ${duplicates} duplicates, ${lost} lost, ${(slept / 1000).toFixed(1)} s of waits`,
+          `${accepted.length} accepted for 200 readers, ${duplicates} duplicates, ${lost} lost, ${(nowMs / 1000).toFixed(1)} s simulated`,
       );
       expect(throttled).toBeGreaterThan(0);
       expect({ duplicates, lost, deadLettered: w.queue.deadLettered.length }).toEqual({ duplicates: 0, lost: 0, deadLettered: 0 });
