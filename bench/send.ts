@@ -1,225 +1,372 @@
 /**
- * Send: deliverDigest for N recipients through the InProcessQueue, against dynalite and
- * aws-ses-v2-local (real SES v2 SendEmail through the SDK), with every DynamoDB and SES request
- * counted. Two split cases show where the time goes (SES with in-memory stores; DynamoDB with a
- * mailer that does nothing). Baseline: raw SendEmail calls with a small fixed body to the same
- * emulator at the same concurrency, the emulator's own ceiling.
+ * bench:send — plan + send for N confirmed readers at an SES rate of R messages a second.
  *
- *   npm run bench:send -- --recipients 5000 --concurrency 8
+ *   npm run bench:send -- --readers 10000 --rate 50
+ *
+ * A child process runs dynalite and an SES stand-in that answers ThrottlingException above R
+ * (bench/support/send-backends.ts), so their CPU is not ours. This process runs the real
+ * planDigest and, as SQS + Lambda would, SEND_FLEET.maxConcurrency sender "containers", each with
+ * its own process (bench/support/send-worker.ts) with its own sendDigestHandler, PacedMailer
+ * (GetAccount from the stand-in) and token bucket. SQS is
+ * simulated in memory (BenchSqs) and its requests counted per call the real service would bill:
+ * SendMessageBatch of ten, one ReceiveMessage per non-empty batch, one DeleteMessageBatch per
+ * batch. DynamoDB capacity is dynalite's ReturnConsumedCapacity for every call.
+ *
+ * Progress goes to stderr; stdout gets one JSON line. CPU is process.cpuUsage() of this process
+ * (the planner, and the SQS stand-in's dispatch) from the start of the plan to the last send,
+ * plus that of each sender process from its start (loading the readers is not counted).
  */
-import { SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { fork, spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import type { SQSEvent } from 'aws-lambda';
+import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { DynamoDeliveryStore } from '../functions/adapters/dynamo/delivery-store.ts';
+import { DynamoArticleStore } from '../functions/adapters/dynamo/article-store.ts';
+import { createDynamoClient, toDocumentClient } from '../functions/adapters/dynamo/client.ts';
+import { ensureTable } from '../functions/adapters/dynamo/create-table.ts';
 import { DynamoEditionStore } from '../functions/adapters/dynamo/edition-store.ts';
+import { subscriberKey } from '../functions/adapters/dynamo/keys.ts';
 import { DynamoSubscriberStore } from '../functions/adapters/dynamo/subscriber-store.ts';
 import { MjmlRenderer } from '../functions/adapters/mjml-renderer.ts';
-import { SesMailer } from '../functions/adapters/ses-mailer.ts';
-import { deliverDigest, type DeliverDeps, type DeliverOutcome } from '../functions/core/deliver.ts';
-import { buildEdition } from '../functions/core/edition.ts';
-import type { Article, DeliveryJob, Edition, OutgoingEmail } from '../functions/core/types.ts';
-import type { EditionStore, Mailer } from '../functions/ports.ts';
-import { InProcessQueue } from '../functions/local/in-process-queue.ts';
-import { MemoryDeliveryStore } from '../test/support/fakes.ts';
-import {
-  countFlag,
-  emitJson,
-  forEachConcurrently,
-  formatNumber,
-  measure,
-  parseFlags,
-  printHeader,
-  printNote,
-  printTable,
-  runMain,
-  type BenchCase,
-} from './harness.ts';
+import { planDigest } from '../functions/core/plan.ts';
+import { SEND_FLEET } from '../functions/core/send-fleet.ts';
+import type { DeliveryJob } from '../functions/core/types.ts';
+import type { Queue } from '../functions/ports.ts';
+import { countFlag, parseFlags, processMaxRssMb, runMain } from './harness.ts';
 import { articlePayloads, storedArticles } from './support/articles.ts';
-import { startBenchDynamo, startBenchSes } from './support/emulators.ts';
-import { BENCH_NOW, benchClock, benchSettings, dueReaders, TODAY_CUTOFF, YESTERDAY_CUTOFF } from './support/fixtures.ts';
-import { LeanEditionStore, LeanSubscriberStore } from './support/memory-stores.ts';
+import { RequestCounter } from './support/emulators.ts';
+import { CapacityMeter, workerInitSchema, type WorkerTotals } from './support/send-protocol.ts';
+import { benchClock, benchSettings, dueReader, YESTERDAY_CUTOFF } from './support/fixtures.ts';
+
+/** Public prices, us-east-1, as of November 2026. */
+const PRICE = {
+  /** https://aws.amazon.com/dynamodb/pricing/on-demand/ */
+  dynamoWriteRequestUnitUsd: 0.625 / 1e6,
+  dynamoReadRequestUnitUsd: 0.125 / 1e6,
+  /** https://aws.amazon.com/sqs/pricing/ (standard queue, beyond the free tier) */
+  sqsRequestUsd: 0.4 / 1e6,
+  /** https://aws.amazon.com/lambda/pricing/ (arm64) */
+  lambdaGbSecondUsd: 0.0000133334,
+  lambdaRequestUsd: 0.2 / 1e6,
+  /** https://aws.amazon.com/ses/pricing/ (outbound email) */
+  sesPerEmailUsd: 0.1 / 1000,
+} as const;
+
+/** As infra/ deploys them. */
+const PLAN_MEMORY_GB = 0.5;
+const SEND_MEMORY_GB = 0.5;
 
 const flagsSchema = z.object({
-  recipients: countFlag(2_000, 'recipients per run'),
-  concurrency: countFlag(4, 'deliveries in flight (InProcessQueue default 4; the SQS handler uses 5)'),
-  runs: countFlag(3, 'timed runs per case'),
-  warmup: countFlag(1, 'untimed runs per case first', 0),
+  readers: countFlag(10_000, 'confirmed readers due in this hour'),
+  rate: countFlag(50, 'the SES stand-in’s MaxSendRate, messages per second'),
 });
 
-const DAY_MS = 24 * 3600 * 1000;
-const LOAD_CONCURRENCY = 16;
-const FROM = 'The Daily Digest <digest@digest.example>';
+const LOAD_BATCH = 25;
+const LOAD_CONCURRENCY = 8;
+/** Failed messages come back this much later (the real queue: 6 minutes; scaled down for a bench). */
+const BENCH_VISIBILITY_MS = 2_000;
+const PROGRESS_EVERY_MS = 5_000;
 
-/** Accepts every email at once: the DynamoDB-only split. */
-class NullMailer implements Mailer {
-  #sent = 0;
+interface Backends {
+  dynamoEndpoint: string;
+  sesEndpoint: string;
+  stop(): Promise<void>;
+}
 
-  async send(_email: OutgoingEmail): Promise<{ messageId: string }> {
-    this.#sent += 1;
-    return { messageId: `bench-${this.#sent}` };
+async function startBackends(rate: number): Promise<Backends> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/support/send-backends.ts', String(rate)], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+  });
+  const lines = createInterface({ input: child.stdout });
+  const first = await new Promise<string>((resolve, reject) => {
+    lines.once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`send-backends exited with ${code}`)));
+  });
+  const { dynamoEndpoint, sesEndpoint } = z.object({ dynamoEndpoint: z.string(), sesEndpoint: z.string() }).parse(JSON.parse(first));
+  return {
+    dynamoEndpoint,
+    sesEndpoint,
+    stop: () =>
+      new Promise((resolve) => {
+        child.once('exit', () => resolve());
+        child.stdin.end();
+      }),
+  };
+}
+
+interface QueuedMessage {
+  id: number;
+  body: string;
+  receiveCount: number;
+  visibleAtMs: number;
+}
+
+/** SQS as the bench needs it, in memory, counting the requests the real one would bill. */
+class BenchSqs implements Queue {
+  requests = 0;
+  deadLettered = 0;
+  #nextId = 0;
+  #visible: QueuedMessage[] = [];
+  #delayed: QueuedMessage[] = [];
+  #inFlight = 0;
+
+  async enqueue(jobs: readonly DeliveryJob[]): Promise<void> {
+    this.requests += Math.ceil(jobs.length / 10);
+    for (const job of jobs) {
+      this.#visible.push({ id: this.#nextId++, body: JSON.stringify(job), receiveCount: 0, visibleAtMs: 0 });
+    }
+  }
+
+  receive(max: number): QueuedMessage[] {
+    const now = performance.now();
+    if (this.#delayed.length > 0) {
+      const due = this.#delayed.filter((m) => m.visibleAtMs <= now);
+      this.#delayed = this.#delayed.filter((m) => m.visibleAtMs > now);
+      this.#visible.push(...due);
+    }
+    const batch = this.#visible.splice(0, max);
+    if (batch.length === 0) return batch;
+    this.requests += 1;
+    this.#inFlight += batch.length;
+    for (const message of batch) message.receiveCount += 1;
+    return batch;
+  }
+
+  /** The handler's answer: deletes the rest, returns the failures (or dead-letters them). */
+  settle(batch: QueuedMessage[], failedIds: Set<string>, delayMs = BENCH_VISIBILITY_MS): void {
+    this.#inFlight -= batch.length;
+    if (batch.length > failedIds.size) this.requests += 1;
+    for (const message of batch) {
+      if (!failedIds.has(String(message.id))) continue;
+      if (message.receiveCount >= SEND_FLEET.maxReceiveCount) this.deadLettered += 1;
+      else this.#delayed.push({ ...message, visibleAtMs: performance.now() + delayMs });
+    }
+  }
+
+  get empty(): boolean {
+    return this.#visible.length === 0 && this.#delayed.length === 0 && this.#inFlight === 0;
   }
 }
 
-/**
- * Every run sends a new edition one day later than the last, so no reader has had it
- * ("one digest a day") and every delivery row is new.
- */
-class EditionsByDay {
-  #day = 0;
+interface Worker {
+  handle(event: SQSEvent): Promise<string[]>;
+  finish(): Promise<WorkerTotals>;
+}
 
-  constructor(
-    private readonly articles: readonly Article[],
-    private readonly renderer: MjmlRenderer,
-  ) {}
+/** Forks one sender container; it handles one batch at a time, as one Lambda container does. */
+async function startWorker(init: z.infer<typeof workerInitSchema>): Promise<Worker> {
+  const child = fork('bench/support/send-worker.ts', [], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+  });
+  const next = (): Promise<unknown> => new Promise((resolve) => child.once('message', resolve));
+  const ready = next();
+  child.send(init);
+  await ready;
+  return {
+    handle: async (event) => {
+      const reply = next();
+      child.send({ type: 'batch', event });
+      return z.object({ failed: z.array(z.string()) }).parse(await reply).failed;
+    },
+    finish: async () => {
+      const reply = next();
+      child.send({ type: 'finish' });
+      return (await reply) as WorkerTotals;
+    },
+  };
+}
 
-  async next(): Promise<Edition> {
-    this.#day += 1;
-    const shift = this.#day * DAY_MS;
-    const iso = (base: string) => new Date(Date.parse(base) + shift).toISOString();
-    return buildEdition(
-      {
-        since: iso(YESTERDAY_CUTOFF),
-        cutoff: iso(TODAY_CUTOFF),
-        articles: this.articles.map((article) => ({ ...article, ingestedAt: iso(article.ingestedAt) })),
-        createdAt: iso(BENCH_NOW),
+function mergeCounts(all: Record<string, number>[]): Record<string, number> {
+  const merged: Record<string, number> = {};
+  for (const counts of all) for (const [name, count] of Object.entries(counts)) merged[name] = (merged[name] ?? 0) + count;
+  return merged;
+}
+
+function toEvent(batch: QueuedMessage[]): SQSEvent {
+  return {
+    Records: batch.map((message) => ({
+      messageId: String(message.id),
+      receiptHandle: `bench-${message.id}-${message.receiveCount}`,
+      body: message.body,
+      attributes: {
+        ApproximateReceiveCount: String(message.receiveCount),
+        SentTimestamp: '0',
+        SenderId: 'bench',
+        ApproximateFirstReceiveTimestamp: '0',
       },
-      this.renderer,
-      benchSettings(),
-    );
-  }
+      messageAttributes: {},
+      md5OfBody: '',
+      eventSource: 'aws:sqs',
+      eventSourceARN: 'arn:aws:sqs:us-east-1:123456789012:bench-send',
+      awsRegion: 'us-east-1',
+    })),
+  };
+}
+
+/** Writes the readers as DynamoSubscriberStore.put would, 25 to a BatchWriteItem, never all in memory. */
+async function loadReaders(doc: DynamoDBDocumentClient, tableName: string, subscribers: DynamoSubscriberStore, count: number): Promise<void> {
+  // put() registers each zone; one reader per zone is enough for that.
+  const zonesSeen = Math.min(count, 24);
+  for (let index = 0; index < zonesSeen; index++) await subscribers.put(dueReader(index));
+  let next = zonesSeen;
+  const lane = async (): Promise<void> => {
+    while (next < count) {
+      const start = next;
+      next = Math.min(count, next + LOAD_BATCH);
+      const items = [];
+      for (let index = start; index < next; index++) {
+        const reader = dueReader(index);
+        // The slot attributes put() gives a confirmed reader (subscriber-store.ts slotPartition).
+        items.push({ ...reader, ...subscriberKey(reader.email), gsi2pk: `SLOT#${reader.timezone}#${reader.sendHour}`, gsi2sk: reader.email });
+      }
+      let pending = items.map((Item) => ({ PutRequest: { Item } }));
+      while (pending.length > 0) {
+        const { UnprocessedItems } = await doc.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }));
+        pending = (UnprocessedItems?.[tableName] ?? []) as typeof pending;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: LOAD_CONCURRENCY }, lane));
+}
+
+const standInStatsSchema = z.object({
+  accepted: z.number(),
+  bytesPerEmail: z.number(),
+  throttled: z.number(),
+  distinct: z.number(),
+  duplicates: z.number(),
+  sendSeconds: z.number(),
+});
+
+async function stats(sesEndpoint: string): Promise<z.infer<typeof standInStatsSchema>> {
+  const response = await fetch(`${sesEndpoint}/bench/stats`);
+  return standInStatsSchema.parse(await response.json());
 }
 
 async function main(): Promise<void> {
   const flags = parseFlags('bench/send.ts', flagsSchema);
-  const n = flags.recipients;
-  const settings = { recipients: n, concurrency: flags.concurrency, runs: flags.runs, warmup: flags.warmup };
-  printHeader('send: deliverDigest through the InProcessQueue, dynalite + aws-ses-v2-local', settings);
-
-  const readers = dueReaders(n);
-  const articles = storedArticles(articlePayloads({ seed: 9, count: 40 }), (index) =>
-    new Date(Date.parse(YESTERDAY_CUTOFF) + (index + 1) * 600_000).toISOString(),
-  );
-  const editions = new EditionsByDay(articles, new MjmlRenderer({ digestName: 'The Daily Digest' }));
-
-  const dynamo = await startBenchDynamo();
-  const ses = await startBenchSes();
+  const { readers: n, rate } = flags;
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const backends = await startBackends(rate);
   try {
-    const dynamoSubscribers = new DynamoSubscriberStore(dynamo.doc, dynamo.tableName, benchClock);
-    const dynamoEditions = new DynamoEditionStore(dynamo.doc, dynamo.tableName);
-    const dynamoDeliveries = new DynamoDeliveryStore(dynamo.doc, dynamo.tableName);
-    const loadStarted = performance.now();
-    await forEachConcurrently(readers, LOAD_CONCURRENCY, (reader) => dynamoSubscribers.put(reader));
-    const loadMs = performance.now() - loadStarted;
-    const memorySubscribers = new LeanSubscriberStore();
-    for (const reader of readers) await memorySubscribers.put(reader);
-    const sesMailer = new SesMailer(ses.client);
-    const settingsForSend = benchSettings();
+    const tableName = 'bench-send';
+    const client = createDynamoClient({ region: 'us-east-1', endpoint: backends.dynamoEndpoint });
+    await ensureTable(client, tableName);
+    const doc = toDocumentClient(client);
+    const subscribers = new DynamoSubscriberStore(doc, tableName, benchClock);
+    const articles = new DynamoArticleStore(doc, tableName);
+    const loadStart = performance.now();
+    log(`loading ${n} readers into dynalite…`);
+    await loadReaders(doc, tableName, subscribers, n);
+    const payloads = storedArticles(articlePayloads({ seed: 9, count: 40 }), (index) =>
+      new Date(Date.parse(YESTERDAY_CUTOFF) + (index + 1) * 600_000).toISOString(),
+    );
+    for (const article of payloads) await articles.putIfAbsent(article);
+    log(`loaded in ${((performance.now() - loadStart) / 1000).toFixed(1)} s`);
 
-    // A digest as sent, for the raw digest-size case and the size note.
-    const sample = await editions.next();
-    const digestCase = (
-      name: string,
-      backend: { subscribers: DeliverDeps['subscribers']; editions: () => EditionStore; deliveries: () => DeliverDeps['deliveries'] },
-      mailer: Mailer,
-    ): BenchCase => {
-      let jobs: DeliveryJob[] = [];
-      let deps: DeliverDeps | undefined;
-      const outcomes = new Map<DeliverOutcome | 'failed', number>();
-      return {
-        name,
-        items: n,
-        setup: async () => {
-          const editionStore = backend.editions();
-          const edition = (await editionStore.createIfAbsent(await editions.next())).edition;
-          jobs = readers.map((reader) => ({ editionId: edition.id, email: reader.email }));
-          // A warm sender's cache, empty at the start of each edition.
-          deps = {
-            editions: editionStore,
-            deliveries: backend.deliveries(),
-            subscribers: backend.subscribers,
-            mailer,
-            clock: benchClock,
-            settings: settingsForSend,
-            editionCache: new Map(),
-          };
-          outcomes.clear();
-          await ses.clear();
-          dynamo.requests.reset();
-          ses.requests.reset();
-        },
-        run: async () => {
-          const queue = new InProcessQueue({
-            deliver: (job) => deliverDigest(job, deps!),
-            concurrency: flags.concurrency,
-            onOutcome: (_job, outcome) => outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1),
-          });
-          await queue.enqueue(jobs);
-          if (outcomes.get('sent') !== n) {
-            throw new Error(`${name}: expected ${n} sent, got ${JSON.stringify(Object.fromEntries(outcomes))}`);
-          }
-        },
-        collect: () => ({
-          'DynamoDB req/email': dynamo.requests.total() / n,
-          'SES req/email': ses.requests.total() / n,
-        }),
-      };
-    };
+    const capacity = new CapacityMeter();
+    capacity.attachTo(client);
+    const dynamoRequests = new RequestCounter();
+    dynamoRequests.attachTo(client);
+    const sqs = new BenchSqs();
+    const editions = new DynamoEditionStore(doc, tableName);
+    const workers = await Promise.all(
+      Array.from({ length: SEND_FLEET.maxConcurrency }, () =>
+        startWorker({ type: 'init', dynamoEndpoint: backends.dynamoEndpoint, sesEndpoint: backends.sesEndpoint, tableName }),
+      ),
+    );
 
-    const rawSend = (name: string, body: () => { html: string; text: string }): BenchCase => ({
-      name,
-      items: n,
-      setup: async () => {
-        await ses.clear();
-        ses.requests.reset();
-      },
-      run: () =>
-        forEachConcurrently(readers, flags.concurrency, async (reader) => {
-          const { html, text } = body();
-          await ses.client.send(
-            new SendEmailCommand({
-              FromEmailAddress: FROM,
-              Destination: { ToAddresses: [reader.email] },
-              Content: {
-                Simple: {
-                  Subject: { Data: 'Hello', Charset: 'UTF-8' },
-                  Body: { Html: { Data: html, Charset: 'UTF-8' }, Text: { Data: text, Charset: 'UTF-8' } },
-                },
-              },
-            }),
-          );
-        }),
-      collect: () => ({ 'SES req/email': ses.requests.total() / n }),
-    });
+    const cpuStart = process.cpuUsage();
+    const wallStart = performance.now();
+    let planDone = false;
+    let planMs = 0;
+    let invocations = 0;
+    let sendLambdaMs = 0;
+    let handled = 0;
+    const plan = (async () => {
+      const report = await planDigest('scheduled', {
+        articles,
+        subscribers,
+        editions,
+        queue: sqs,
+        renderer: new MjmlRenderer({ digestName: 'The Daily Digest' }),
+        clock: benchClock,
+        settings: benchSettings(),
+      });
+      planMs = performance.now() - wallStart;
+      planDone = true;
+      log(`planned: ${report.enqueued} jobs, ${report.editions.length} edition(s), ${(planMs / 1000).toFixed(1)} s`);
+      return report;
+    })();
+    const sender = async (worker: Worker): Promise<void> => {
+      while (!(planDone && sqs.empty)) {
+        const batch = sqs.receive(SEND_FLEET.batchSize);
+        if (batch.length === 0) {
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          continue;
+        }
+        const started = performance.now();
+        const failed = await worker.handle(toEvent(batch));
+        sendLambdaMs += performance.now() - started;
+        invocations += 1;
+        handled += batch.length - failed.length;
+        sqs.settle(batch, new Set(failed));
+      }
+    };
+    const progress = setInterval(() => {
+      const seconds = (performance.now() - wallStart) / 1000;
+      const perSecond = handled / seconds;
+      const eta = perSecond > 0 ? (n - handled) / perSecond : Number.NaN;
+      log(`${handled}/${n} jobs done, ${perSecond.toFixed(1)}/s, ETA ${Number.isFinite(eta) ? `${eta.toFixed(0)} s` : '?'}, RSS ${(process.memoryUsage.rss() / 2 ** 20).toFixed(0)} MB`);
+    }, PROGRESS_EVERY_MS).unref();
+    await Promise.all([plan, ...workers.map(sender)]);
+    const fleet = await Promise.all(workers.map((worker) => worker.finish()));
+    clearInterval(progress);
+    const cpu = process.cpuUsage(cpuStart);
+    const cpuMs = (cpu.user + cpu.system) / 1000 + fleet.reduce((sum, totals) => sum + totals.cpuMs, 0);
+    const dynamoByCommand = mergeCounts([dynamoRequests.byCommand(), ...fleet.map((totals) => totals.dynamoRequests)]);
+    const sesByCommand = mergeCounts(fleet.map((totals) => totals.sesRequests));
+    const dynamoTotal = Object.values(dynamoByCommand).reduce((sum, count) => sum + count, 0);
+    const readUnits = capacity.read + fleet.reduce((sum, totals) => sum + totals.readUnits, 0);
+    const writeUnits = capacity.write + fleet.reduce((sum, totals) => sum + totals.writeUnits, 0);
+    const throttledAttempts = fleet.reduce((sum, totals) => sum + totals.throttledAttempts, 0);
+    const wallMs = performance.now() - wallStart;
 
-    const dynamoBackend = {
-      subscribers: dynamoSubscribers,
-      editions: () => dynamoEditions,
-      deliveries: () => dynamoDeliveries,
+    const received = await stats(backends.sesEndpoint);
+    const achievedRate = received.sendSeconds > 0 ? (received.accepted - 1) / received.sendSeconds : 0;
+    const dynamoUsd = readUnits * PRICE.dynamoReadRequestUnitUsd + writeUnits * PRICE.dynamoWriteRequestUnitUsd;
+    const sqsUsd = sqs.requests * PRICE.sqsRequestUsd;
+    const lambdaUsd =
+      ((sendLambdaMs / 1000) * SEND_MEMORY_GB + (planMs / 1000) * PLAN_MEMORY_GB) * PRICE.lambdaGbSecondUsd +
+      (invocations + 1) * PRICE.lambdaRequestUsd;
+    const sesUsd = received.accepted * PRICE.sesPerEmailUsd;
+    const round = (value: number, digits: number) => Number(value.toFixed(digits));
+    log(
+      `wall ${(wallMs / 1000).toFixed(1)} s; plan ${(planMs / 1000).toFixed(1)} s; ${invocations} invocations; ` +
+        `dynamodb ${dynamoTotal} requests (${JSON.stringify(dynamoByCommand)}), ` +
+        `${readUnits.toFixed(0)} RRU, ${writeUnits.toFixed(0)} WRU; SES ${JSON.stringify(sesByCommand)}; cpu ${cpuMs.toFixed(0)} ms (fleet ${fleet.map((t) => t.cpuMs.toFixed(0)).join(' + ')}); ` +
+        `dead-lettered ${sqs.deadLettered}; ${received.bytesPerEmail} bytes per SendEmail; cost/1000: dynamodb $${((dynamoUsd / n) * 1000).toFixed(5)}, sqs $${((sqsUsd / n) * 1000).toFixed(5)}, ` +
+        `lambda $${((lambdaUsd / n) * 1000).toFixed(5)}, ses $${((sesUsd / n) * 1000).toFixed(5)}`,
+    );
+    const result = {
+      readers: n,
+      sent: received.accepted,
+      duplicates: received.duplicates,
+      lost: n - received.distinct,
+      throttled: received.throttled,
+      utilisation: round(achievedRate / rate, 3),
+      cpuMsPerRecipient: round(cpuMs / n, 3),
+      peakRssMb: round(processMaxRssMb(), 1),
+      requestsPerRecipient: { dynamodb: round(dynamoTotal / n, 3), sqs: round(sqs.requests / n, 3) },
+      costPer1000Usd: round(((dynamoUsd + sqsUsd + lambdaUsd + sesUsd) / n) * 1000, 5),
     };
-    const memoryEditions = new LeanEditionStore();
-    const memoryBackend = {
-      subscribers: memorySubscribers,
-      editions: () => memoryEditions,
-      deliveries: () => new MemoryDeliveryStore(),
-    };
-    const baselineName = 'baseline: raw SendEmail, small body';
-    const cases = [
-      rawSend(baselineName, () => ({ html: '<p>Hello</p>', text: 'Hello' })),
-      // The same emulator ceiling with a digest-sized body: what is left is our own cost.
-      rawSend('raw SendEmail, digest-size body', () => sample),
-      digestCase('deliverDigest: dynalite + SES', dynamoBackend, sesMailer),
-      digestCase('split: memory stores + SES', memoryBackend, sesMailer),
-      digestCase('split: dynalite + null mailer', dynamoBackend, new NullMailer()),
-    ];
-    const results = await measure(cases, { warmup: flags.warmup, runs: flags.runs, baseline: baselineName });
-    printTable(results, 'emails');
-    printNote(`loading ${formatNumber(n)} readers into dynalite took ${formatNumber(loadMs)} ms (not timed)`);
-    printNote(`digest: ${formatNumber(sample.html.length / 1024)} KB html + ${formatNumber(sample.text.length / 1024)} KB text per email`);
-    printNote('ratio = emails/s ÷ baseline emails/s; both emulators run in this process, so their CPU is in every figure');
-    printNote('peak RSS includes the SES emulator, which holds every message of a run until cleared');
-    emitJson({ bench: 'send', settings, rateUnit: 'emails', results, figures: { dynaliteLoadMs: loadMs } });
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+    if (throttledAttempts !== received.throttled) log(`note: the senders saw ${throttledAttempts} throttled attempts`);
   } finally {
-    await ses.stop();
-    await dynamo.stop();
+    await backends.stop();
   }
 }
 

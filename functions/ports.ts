@@ -13,6 +13,8 @@ import type {
   Story,
   Subscriber,
 } from './core/types.ts';
+import type { SendQuota } from './core/send-rate.ts';
+import type { SendCounts } from './core/send-stats.ts';
 
 export interface Clock {
   now(): Date;
@@ -65,6 +67,11 @@ export interface DeliveryStore {
    * sender already claimed or sent it; a `failed` row may be claimed again.
    */
   claim(job: DeliveryJob, at: string): Promise<'claimed' | 'duplicate'>;
+  /**
+   * Takes over a row still `claimed` since `staleClaimedAt` or earlier (its sender is gone), with
+   * a conditional write on that claimedAt so only one later sender wins. `duplicate` otherwise.
+   */
+  reclaimStale(job: DeliveryJob, staleClaimedAt: string, at: string): Promise<'claimed' | 'duplicate'>;
   markSent(job: DeliveryJob, messageId: string, at: string): Promise<void>;
   markFailed(job: DeliveryJob, error: string, at: string): Promise<void>;
   get(job: DeliveryJob): Promise<Delivery | undefined>;
@@ -79,6 +86,11 @@ export interface ApiKeyStore {
 
 export interface Mailer {
   send(email: OutgoingEmail): Promise<{ messageId: string }>;
+}
+
+/** The account's send quota (SES v2 GetAccount), cached by the adapter. */
+export interface SendQuotaSource {
+  get(): Promise<SendQuota>;
 }
 
 export interface Queue {
@@ -157,4 +169,23 @@ export interface PersonalDataStore {
 export interface TopicCatalogue {
   add(topics: readonly string[]): Promise<void>;
   list(): Promise<string[]>;
+}
+
+/** Per-edition send counters, for `digest status`; one small item per edition, bumped with ADD. */
+export interface SendStatsStore {
+  add(editionId: string, counts: Partial<SendCounts>): Promise<void>;
+  get(editionId: string): Promise<SendCounts>;
+  /** The sender found the account's daily SES quota used up; the operator sees the last time. */
+  recordQuotaExhausted(at: string, detail: string): Promise<void>;
+  lastQuotaExhausted(): Promise<{ at: string; detail: string } | undefined>;
+}
+
+/** Returns SQS jobs to the queue for later without counting as a failure of the job itself. */
+export interface JobDeferral {
+  defer(receipts: readonly QueuedJobReceipt[], seconds: number): Promise<void>;
+}
+
+export interface QueuedJobReceipt {
+  queueArn: string;
+  receiptHandle: string;
 }

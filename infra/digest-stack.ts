@@ -16,6 +16,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { TABLE } from '../functions/adapters/dynamo/schema.ts';
 import type { DigestDataStack } from './data-stack.ts';
+import { SEND_FLEET } from '../functions/core/send-fleet.ts';
 import { DigestFunction } from './digest-function.ts';
 import { DigestMonitoring } from './monitoring.ts';
 
@@ -34,13 +35,12 @@ export interface DigestStackProps extends StackProps {
 }
 
 const API_TIMEOUT = Duration.seconds(10);
-const SEND_TIMEOUT = Duration.seconds(60);
+const SEND_TIMEOUT = Duration.seconds(SEND_FLEET.timeoutSeconds);
 // A plan run enqueues a whole send slot (100k readers is a normal day) in SQS batches of ten.
 const PLAN_TIMEOUT = Duration.minutes(10);
-// The fewest parallel senders an SQS event source allows: every message SES throttles goes back to
-// the queue and counts toward the dead-letter queue's maxReceiveCount, so the account's send rate
-// must not be multiplied by a fleet of senders.
-const SEND_MAX_CONCURRENCY = 2;
+// The senders split the account's SES rate by this figure (functions/core/send-fleet.ts), so the
+// event source must never run more of them than the code assumes.
+const SEND_MAX_CONCURRENCY = SEND_FLEET.maxConcurrency;
 
 const TABLE_READ_ACTIONS = [
   'dynamodb:GetItem',
@@ -96,8 +96,9 @@ export class DigestStack extends Stack {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       // AWS guidance for Lambda consumers: at least six times the function timeout.
-      visibilityTimeout: Duration.seconds(SEND_TIMEOUT.toSeconds() * 6),
-      deadLetterQueue: { queue: sendDeadLetterQueue, maxReceiveCount: 5 },
+      // The claim lease of a delivery row is this long too (CLAIM_LEASE_MS).
+      visibilityTimeout: Duration.seconds(SEND_FLEET.visibilityTimeoutSeconds),
+      deadLetterQueue: { queue: sendDeadLetterQueue, maxReceiveCount: SEND_FLEET.maxReceiveCount },
     });
 
     const api = new HttpApi(this, 'HttpApi', {
@@ -223,7 +224,7 @@ export class DigestStack extends Stack {
     sendQueue.grantSendMessages(plan.role);
     send.function.addEventSource(
       new SqsEventSource(sendQueue, {
-        batchSize: 10,
+        batchSize: SEND_FLEET.batchSize,
         reportBatchItemFailures: true,
         maxConcurrency: SEND_MAX_CONCURRENCY,
       }),

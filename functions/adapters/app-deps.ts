@@ -11,11 +11,13 @@ import type {
   Clock,
   DeliveryStore,
   EditionStore,
+  JobDeferral,
   Mailer,
   PersonalDataStore,
   Queue,
   RateLimiter,
   Renderer,
+  SendStatsStore,
   SubscriberStore,
   TopicCatalogue,
 } from '../ports.ts';
@@ -33,6 +35,11 @@ import { MjmlRenderer } from './mjml-renderer.ts';
 import type { PageSite } from './pages.ts';
 import { SesMailer, createSesClient } from './ses-mailer.ts';
 import { SqsQueue } from './sqs-queue.ts';
+import { PacedMailer } from './paced-mailer.ts';
+import { SesQuotaSource } from './ses-quota.ts';
+import { DynamoSendStatsStore } from './dynamo/send-stats-store.ts';
+import { SqsJobDeferral } from './sqs-deferral.ts';
+import { SEND_FLEET } from '../core/send-fleet.ts';
 import { systemClock } from './system-clock.ts';
 
 export interface AppDeps {
@@ -48,9 +55,14 @@ export interface AppDeps {
   personalData: PersonalDataStore;
   topics: TopicCatalogue;
   mailer: Mailer;
+  /** The digest sender's mailer: paced to its share of the SES account rate, retrying throttled sends. */
+  digestMailer: Mailer;
   renderer: Renderer;
   /** What the HTML pages share: the digest's name and where the templates are. */
   site: PageSite;
+  sendStats: SendStatsStore;
+  /** Where the sender puts jobs back for later (the SQS send queue). */
+  deferral?: JobDeferral;
   /** Only where SEND_QUEUE_URL is set (the planner); the local stack supplies its own. */
   queue?: Queue;
 }
@@ -64,6 +76,10 @@ export function createAppDeps(config: AppConfig, tokenSecret: string, overrides:
     digestName: config.DIGEST_NAME,
     maxStories: config.MAX_STORIES,
   };
+  const sesClient = createSesClient({ region: config.AWS_REGION, endpoint: config.SES_ENDPOINT });
+  const senderSesClient = createSesClient({ region: config.AWS_REGION, endpoint: config.SES_ENDPOINT, retries: 'caller' });
+  const sqs = new SQSClient({ region: config.AWS_REGION });
+  const sesOptions = { configurationSetName: config.SES_CONFIGURATION_SET };
   return {
     config,
     settings,
@@ -76,8 +92,9 @@ export function createAppDeps(config: AppConfig, tokenSecret: string, overrides:
     limits: new DynamoRateLimiter(doc, config.TABLE_NAME),
     personalData: new DynamoPersonalDataStore(doc, config.TABLE_NAME),
     topics: new DynamoTopicCatalogue(doc, config.TABLE_NAME),
-    mailer: new SesMailer(createSesClient({ region: config.AWS_REGION, endpoint: config.SES_ENDPOINT }), {
-      configurationSetName: config.SES_CONFIGURATION_SET,
+    mailer: new SesMailer(sesClient, sesOptions),
+    digestMailer: new PacedMailer(new SesMailer(senderSesClient, sesOptions), new SesQuotaSource(senderSesClient), {
+      fleet: { senders: SEND_FLEET.maxConcurrency, headroom: SEND_FLEET.headroom },
     }),
     renderer: new MjmlRenderer({
       templatesDir: config.TEMPLATES_DIR,
@@ -85,9 +102,9 @@ export function createAppDeps(config: AppConfig, tokenSecret: string, overrides:
       postalAddress: config.POSTAL_ADDRESS,
     }),
     site: { digestName: config.DIGEST_NAME, templatesDir: config.TEMPLATES_DIR, postalAddress: config.POSTAL_ADDRESS },
-    queue: config.SEND_QUEUE_URL
-      ? new SqsQueue(new SQSClient({ region: config.AWS_REGION }), config.SEND_QUEUE_URL)
-      : undefined,
+    sendStats: new DynamoSendStatsStore(doc, config.TABLE_NAME),
+    deferral: new SqsJobDeferral(sqs),
+    queue: config.SEND_QUEUE_URL ? new SqsQueue(sqs, config.SEND_QUEUE_URL) : undefined,
     ...overrides,
   };
 }

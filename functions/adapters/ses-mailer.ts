@@ -16,6 +16,11 @@ export class MailerThrottledError extends Error {
   override name = 'MailerThrottledError';
 }
 
+/** SES or the network failed in a way that may pass (5xx, timeout, reset): worth another attempt. */
+export class MailerUnavailableError extends Error {
+  override name = 'MailerUnavailableError';
+}
+
 export interface SesMailerOptions {
   configurationSetName?: string | undefined;
 }
@@ -40,6 +45,7 @@ export class SesMailer implements Mailer {
       FromEmailAddress: email.from,
       Destination: { ToAddresses: [email.to] },
       ConfigurationSetName: this.#configurationSetName,
+      EmailTags: email.tags?.map((tag) => ({ Name: tag.name, Value: tag.value })),
       Content: {
         Simple: {
           Subject: { Data: email.subject, Charset: 'UTF-8' },
@@ -56,6 +62,7 @@ export class SesMailer implements Mailer {
       ({ MessageId: messageId } = await this.#client.send(command));
     } catch (error) {
       if (isThrottling(error)) throw new MailerThrottledError('SES throttled the send', { cause: error });
+      if (isTransient(error)) throw new MailerUnavailableError('SES was unavailable', { cause: error });
       throw error;
     }
     if (messageId === undefined) throw new Error('SES accepted the email but returned no message id');
@@ -88,24 +95,50 @@ function isThrottling(error: unknown): boolean {
   return (typeof name === 'string' && THROTTLING_NAMES.has(name)) || $metadata?.httpStatusCode === 429;
 }
 
+const NETWORK_ERRORS = new Set(['TimeoutError', 'RequestTimeout', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT']);
+
+function isTransient(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { name, code, $metadata, $retryable } = error as {
+    name?: unknown;
+    code?: unknown;
+    $metadata?: { httpStatusCode?: unknown };
+    $retryable?: unknown;
+  };
+  const status = $metadata?.httpStatusCode;
+  return (
+    $retryable !== undefined ||
+    (typeof status === 'number' && status >= 500) ||
+    NETWORK_ERRORS.has(String(name)) ||
+    NETWORK_ERRORS.has(String(code))
+  );
+}
+
 export interface SesClientOptions {
   region: string;
   /** An emulator such as aws-ses-v2-local; it checks only that some credentials are present. */
   endpoint?: string | undefined;
+  /**
+   * `sdk` (default): the SDK's adaptive retries, for the odd confirmation email. `caller`: one
+   * attempt per call, for the digest sender, whose PacedMailer retries through its token bucket.
+   */
+  retries?: 'sdk' | 'caller';
 }
 
 /**
  * SES answers a burst over the account's send rate with throttling errors and no Retry-After;
  * the SDK's adaptive mode backs off and paces the client's own requests after one.
  */
-const RETRY = { retryMode: 'adaptive', maxAttempts: 6 } as const;
+const SDK_RETRY = { retryMode: 'adaptive', maxAttempts: 6 } as const;
+const CALLER_RETRY = { maxAttempts: 1 } as const;
 
 export function createSesClient(options: SesClientOptions): SESv2Client {
-  if (options.endpoint === undefined) return new SESv2Client({ region: options.region, ...RETRY });
+  const retry = options.retries === 'caller' ? CALLER_RETRY : SDK_RETRY;
+  if (options.endpoint === undefined) return new SESv2Client({ region: options.region, ...retry });
   return new SESv2Client({
     region: options.region,
     endpoint: options.endpoint,
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    ...RETRY,
+    ...retry,
   });
 }

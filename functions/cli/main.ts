@@ -8,10 +8,13 @@ import { z } from 'zod';
 import type { DeliverOutcome } from '../core/deliver.ts';
 import { ConfigError } from '../adapters/config.ts';
 import { planDigest } from '../core/plan.ts';
+import type { DeliveryJob } from '../core/types.ts';
+import { sendProgress } from './send-progress.ts';
 import { createLocalDeps } from '../local/local-app.ts';
 import { loadLocalSettings, readLocalApiKey } from '../local/local-settings.ts';
 import { CliError } from './cli-error.ts';
 import { registerKeyCommands } from './keys.ts';
+import { registerStatusCommand } from './status.ts';
 import { registerSubscriberCommands } from './subscribers.ts';
 import { summarizeFiles, summarizeOptionsSchema } from './summarize.ts';
 
@@ -96,29 +99,43 @@ async function sendNow(): Promise<number> {
     tally.skipped += count;
     reasons.set(reason, (reasons.get(reason) ?? 0) + count);
   };
+  const progress = sendProgress();
+  const failures: string[] = [];
   const deps = createLocalDeps(settings, (job, outcome, error) => {
     if (outcome === 'sent') tally.sent += 1;
     else if (outcome === 'failed') {
       tally.failed += 1;
-      console.error(`  failed: ${job.email}: ${error instanceof Error ? error.message : String(error)}`);
+      failures.push(`  failed: ${job.email}: ${error instanceof Error ? error.message : String(error)}`);
     } else skip(SKIP_REASONS[outcome]);
-    const done = tally.sent + tally.skipped + tally.failed;
-    if (done % 50 === 0 || outcome === 'failed') process.stderr.write(`  ${done} processed\n`);
+    progress.tick();
   });
+  const queue = {
+    enqueue: async (jobs: readonly DeliveryJob[]) => {
+      progress.addTotal(jobs.length);
+      await deps.queue.enqueue(jobs);
+    },
+  };
+  const startedMs = Date.now();
   let report;
   try {
-    report = await planDigest('now', deps);
+    report = await planDigest('now', { ...deps, queue });
   } catch (error) {
+    progress.stop();
     const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     throw new CliError(`Cannot plan the digest (${reason}). Is \`npm start\` running?`, { cause: error });
   }
+  progress.stop();
+  for (const failure of failures) console.error(failure);
   for (const edition of report.editions) {
     console.log(`edition ${edition.id}: ${edition.stories} stories, ${edition.recipients} readers`);
   }
   skip(SKIP_REASONS['already-served-today'], report.skipped.alreadySentToday);
   skip('nothing new since their last digest', report.skipped.nothingNew);
   for (const [reason, count] of reasons) console.log(`  skipped ${count}: ${reason}`);
-  console.log(`sent ${tally.sent}, skipped ${tally.skipped}, failed ${tally.failed}`);
+  const seconds = (Date.now() - startedMs) / 1000;
+  console.log(
+    `sent ${tally.sent}, skipped ${tally.skipped}, failed ${tally.failed} in ${seconds.toFixed(1)} s (${(tally.sent / Math.max(seconds, 0.001)).toFixed(1)}/s)`,
+  );
   return tally.failed > 0 ? 1 : 0;
 }
 
@@ -146,6 +163,7 @@ program
 
 registerKeyCommands(program);
 registerSubscriberCommands(program);
+registerStatusCommand(program);
 
 /** A commander option parser from one field of a zod schema, so the limits live in one place. */
 function schemaOption(field: z.ZodType<number>): (value: string) => number {

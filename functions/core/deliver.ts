@@ -1,14 +1,19 @@
 /**
  * send-digest, for one recipient of one edition. The delivery row is claimed with a
  * conditional write before SES is called, so repeats (a duplicate SQS message, a second plan
- * run) are dropped. The one window left open: SES accepted the message and the process died
- * before markSent; the row stays `claimed` and is never retried, so that reader may miss one
- * edition rather than get it twice.
+ * run) are dropped. A claim is a lease: while it is fresh, another copy of the job goes back to
+ * the queue (ClaimHeldError) rather than being dropped, so the job survives its sender dying;
+ * once older than the lease, its sender is surely gone and the next copy takes the row over and
+ * sends. The one window left open: SES accepted the message and the sender died before
+ * markSent. Nothing can tell that row from one whose sender died just before calling SES, and
+ * the second is far likelier (it spans the wait for a token), so the takeover sends: in that
+ * window a reader may get the edition twice, never zero times (README, "Delivery guarantee").
  */
 import type { Clock, DeliveryStore, EditionStore, Mailer, SubscriberStore } from '../ports.ts';
 import { NotFoundError } from './errors.ts';
 import { personaliseEdition } from './edition.ts';
 import { hadTodaysDigest } from './plan.ts';
+import { CLAIM_LEASE_MS } from './send-fleet.ts';
 import type { Settings } from './settings.ts';
 import type { DeliveryJob, Edition } from './types.ts';
 
@@ -21,12 +26,22 @@ export interface DeliverDeps {
   settings: Settings;
   /** Editions are immutable once planned, so a warm sender reads each one once, even with concurrent jobs. */
   editionCache?: Map<string, Promise<Edition>>;
+  /** How old a claim must be before another sender may take it over; CLAIM_LEASE_MS unless a test says otherwise. */
+  claimLeaseMs?: number;
 }
 
 export type DeliverOutcome = 'sent' | 'duplicate' | 'not-subscribed' | 'already-served-today';
 
 export class EditionMissingError extends NotFoundError {
   override name = 'EditionMissingError';
+}
+
+/** Another sender holds a fresh claim on this row: try again later, when it has finished or is surely gone. */
+/** The SES message tag naming the edition, so a bounce or complaint is counted against it. */
+export const EDITION_TAG = 'edition';
+
+export class ClaimHeldError extends Error {
+  override name = 'ClaimHeldError';
 }
 
 function loadEdition(id: string, deps: DeliverDeps): Promise<Edition> {
@@ -52,16 +67,23 @@ export async function deliverDigest(job: DeliveryJob, deps: DeliverDeps): Promis
 
   const now = deps.clock.now();
   if ((await deps.deliveries.claim(job, now.toISOString())) === 'duplicate') {
-    // A sender that died between SES and the watermark left the row sent: finish its bookkeeping.
-    if ((await deps.deliveries.get(job))?.status === 'sent') {
+    const row = await deps.deliveries.get(job);
+    if (row?.status === 'sent') {
+      // A sender that died between SES and the watermark left the row sent: finish its bookkeeping.
       await deps.subscribers.recordDigest(reader.email, edition.id, edition.cutoff);
+      return 'duplicate';
     }
-    return 'duplicate';
+    const leaseMs = deps.claimLeaseMs ?? CLAIM_LEASE_MS;
+    const stale = row?.status === 'claimed' && Date.parse(row.claimedAt) <= now.getTime() - leaseMs;
+    if (!stale || (await deps.deliveries.reclaimStale(job, row.claimedAt, now.toISOString())) === 'duplicate') {
+      throw new ClaimHeldError(`delivery of ${job.editionId} to ${job.email} is ${row?.status ?? 'changing'} elsewhere`);
+    }
   }
 
   let messageId: string;
   try {
-    ({ messageId } = await deps.mailer.send(personaliseEdition(edition, reader, now, deps.settings)));
+    const email = personaliseEdition(edition, reader, now, deps.settings);
+    ({ messageId } = await deps.mailer.send({ ...email, tags: [{ name: EDITION_TAG, value: edition.id }] }));
   } catch (error) {
     // A failed row may be claimed again, so the queue's retry gets another go.
     await deps.deliveries.markFailed(job, error instanceof Error ? `${error.name}: ${error.message}` : String(error), deps.clock.now().toISOString());

@@ -3,7 +3,9 @@
  * SES pauses accounts whose bounce or complaint rates climb, so this is not optional.
  */
 import { z } from 'zod';
-import type { Clock, SubscriberStore } from '../ports.ts';
+import type { Clock, SendStatsStore, SubscriberStore } from '../ports.ts';
+import { EDITION_TAG } from './deliver.ts';
+import { EDITION_ID_PATTERN } from './edition.ts';
 import { emailSchema } from './subscriber.ts';
 import type { SubscriberStatus } from './types.ts';
 import { parseOrThrow } from './validation.ts';
@@ -20,6 +22,7 @@ export const sesFeedbackSchema = z
     notificationType: z.string().optional(),
     bounce: z.looseObject({ bounceType: z.string(), bouncedRecipients: recipients }).optional(),
     complaint: z.looseObject({ complainedRecipients: recipients }).optional(),
+    mail: z.looseObject({ tags: z.record(z.string(), z.array(z.string())).optional() }).optional(),
   })
   .refine((event) => event.eventType ?? event.notificationType, { message: 'must carry eventType or notificationType' });
 
@@ -53,11 +56,16 @@ function verdict(event: SesFeedback): { status: 'bounced' | 'complained'; emails
 
 export async function applySesFeedback(
   input: unknown,
-  deps: { subscribers: SubscriberStore; clock: Clock },
+  deps: { subscribers: SubscriberStore; clock: Clock; sendStats?: SendStatsStore },
 ): Promise<SuppressionReport> {
   const event = parseOrThrow(sesFeedbackSchema, input, 'SES event');
   const found = verdict(event);
   if (!found) return { suppressed: [], ignored: 1 };
+  // The edition tag deliverDigest put on the message; mail from elsewhere (confirmations) has none.
+  const editionId = event.mail?.tags?.[EDITION_TAG]?.[0];
+  if (deps.sendStats && editionId !== undefined && EDITION_ID_PATTERN.test(editionId) && found.emails.length > 0) {
+    await deps.sendStats.add(editionId, { [found.status]: found.emails.length });
+  }
   const at = deps.clock.now().toISOString();
   const suppressed: SuppressionReport['suppressed'] = [];
   for (const email of found.emails) {

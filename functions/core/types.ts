@@ -138,4 +138,6 @@ export interface OutgoingEmail {
   html: string;
   text: string;
   headers: { name: string; value: string }[];
+  /** SES message tags; they come back on bounce and complaint events (mail.tags), e.g. the edition id. */
+  tags?: { name: string; value: string }[];
 }

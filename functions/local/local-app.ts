@@ -1,6 +1,7 @@
 /** Wires the Lambda handlers to the local emulators: the same code paths as in AWS, other endpoints. */
 import { createAppDeps, type AppDeps } from '../adapters/app-deps.ts';
 import { deliverDigest, type DeliverOutcome } from '../core/deliver.ts';
+import { countNameFor } from '../core/send-stats.ts';
 import type { DeliveryJob, Edition } from '../core/types.ts';
 import type { Queue } from '../ports.ts';
 import { articlesHandler } from '../handlers/api-articles.ts';
@@ -20,8 +21,18 @@ export function createLocalDeps(settings: LocalSettings, onOutcome?: OutcomeList
   const deps = createAppDeps(settings.config, settings.config.TOKEN_SECRET ?? '');
   const editionCache = new Map<string, Promise<Edition>>();
   const queue = new InProcessQueue({
-    deliver: (job) => deliverDigest(job, { ...deps, editionCache }),
-    onOutcome,
+    // The sender's paced mailer, so a local send-now keeps to the emulator's 14 messages a second as AWS would.
+    deliver: async (job) => {
+      const outcome = await deliverDigest(job, { ...deps, mailer: deps.digestMailer, editionCache });
+      const counted = countNameFor(outcome);
+      // Counted per job here; the SQS handler counts per batch.
+      if (counted) await deps.sendStats.add(job.editionId, { [counted]: 1 });
+      return outcome;
+    },
+    onOutcome: (job, outcome, error) => {
+      if (outcome === 'failed') void deps.sendStats.add(job.editionId, { failed: 1 }).catch(() => undefined);
+      onOutcome?.(job, outcome, error);
+    },
   });
   return { ...deps, queue };
 }

@@ -34,6 +34,8 @@ import type {
   TimeSlot,
   TopicCatalogue,
 } from '../../functions/ports.ts';
+import { zeroCounts, type SendCounts } from '../../functions/core/send-stats.ts';
+import type { SendStatsStore } from '../../functions/ports.ts';
 
 const copy = <T>(value: T): T => structuredClone(value);
 
@@ -206,6 +208,14 @@ export class MemoryDeliveryStore implements DeliveryStore {
       claimedAt: at,
       attempts: (existing?.attempts ?? 0) + 1,
     });
+    return 'claimed';
+  }
+
+  async reclaimStale(job: DeliveryJob, staleClaimedAt: string, at: string): Promise<'claimed' | 'duplicate'> {
+    const key = deliveryKey(job);
+    const existing = this.#rows.get(key);
+    if (existing?.status !== 'claimed' || existing.claimedAt !== staleClaimedAt) return 'duplicate';
+    this.#rows.set(key, { ...existing, claimedAt: at, attempts: existing.attempts + 1 });
     return 'claimed';
   }
 
@@ -461,5 +471,28 @@ export class MemoryTopicCatalogue implements TopicCatalogue {
 
   async list(): Promise<string[]> {
     return [...this.#topics].sort();
+  }
+}
+
+export class MemorySendStatsStore implements SendStatsStore {
+  readonly #counts = new Map<string, SendCounts>();
+  quota: { at: string; detail: string } | undefined;
+
+  async add(editionId: string, counts: Partial<SendCounts>): Promise<void> {
+    const current = this.#counts.get(editionId) ?? zeroCounts();
+    for (const [name, value] of Object.entries(counts)) current[name as keyof SendCounts] += value ?? 0;
+    this.#counts.set(editionId, current);
+  }
+
+  async get(editionId: string): Promise<SendCounts> {
+    return { ...(this.#counts.get(editionId) ?? zeroCounts()) };
+  }
+
+  async recordQuotaExhausted(at: string, detail: string): Promise<void> {
+    this.quota = { at, detail };
+  }
+
+  async lastQuotaExhausted(): Promise<{ at: string; detail: string } | undefined> {
+    return this.quota;
   }
 }

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { deliverDigest, EditionMissingError, type DeliverDeps } from '../../functions/core/deliver.ts';
+import { ClaimHeldError, deliverDigest, EditionMissingError, type DeliverDeps } from '../../functions/core/deliver.ts';
 import { buildEdition } from '../../functions/core/edition.ts';
 import { NotFoundError } from '../../functions/core/errors.ts';
 import { verifyToken } from '../../functions/core/tokens.ts';
@@ -137,12 +137,28 @@ describe('deliverDigest', () => {
     expect(await deliveries.get(missing)).toBeUndefined();
   });
 
-  it('sends exactly one email when ten senders get the same job at once', async () => {
-    const outcomes = await Promise.all(Array.from({ length: 10 }, () => deliverDigest({ ...job }, deps)));
+  it('sends exactly one email when ten senders get the same job at once; the others retry and find it sent', async () => {
+    const outcomes = await Promise.allSettled(Array.from({ length: 10 }, () => deliverDigest({ ...job }, deps)));
 
     expect(mailer.sent).toHaveLength(1);
-    expect(outcomes.filter((o) => o === 'sent')).toHaveLength(1);
-    expect(outcomes.filter((o) => o === 'duplicate')).toHaveLength(9);
+    expect(outcomes.filter((o) => o.status === 'fulfilled' && o.value === 'sent')).toHaveLength(1);
+    const held = outcomes.filter((o) => o.status === 'rejected');
+    expect(held).toHaveLength(9);
+    for (const o of held) expect((o as PromiseRejectedResult).reason).toBeInstanceOf(ClaimHeldError);
+    const retries = await Promise.all(Array.from({ length: 9 }, () => deliverDigest({ ...job }, deps)));
+    expect(retries).toEqual(Array(9).fill('duplicate'));
+    expect(mailer.sent).toHaveLength(1);
+  });
+
+  it('keeps a fresh claim of a sender that died, and takes it over once the lease has passed', async () => {
+    await deliveries.claim(job, clock.now().toISOString());
+
+    await expect(deliverDigest(job, { ...deps, claimLeaseMs: 60_000 })).rejects.toBeInstanceOf(ClaimHeldError);
+    expect(mailer.sent).toHaveLength(0);
+    clock.advance(60_000);
+    expect(await deliverDigest(job, { ...deps, claimLeaseMs: 60_000 })).toBe('sent');
+    expect(mailer.sent).toHaveLength(1);
+    expect((await deliveries.get(job))?.status).toBe('sent');
   });
 
   it('reads each edition once when given a cache', async () => {

@@ -4,7 +4,7 @@ import { applySesFeedback } from '../../functions/core/suppression.ts';
 import permanentBounce from '../fixtures/events/ses-bounce-permanent.json' with { type: 'json' };
 import transientBounce from '../fixtures/events/ses-bounce-transient.json' with { type: 'json' };
 import complaint from '../fixtures/events/ses-complaint.json' with { type: 'json' };
-import { aSubscriber, FakeClock, MemorySubscriberStore } from '../support/fakes.ts';
+import { aSubscriber, FakeClock, MemorySendStatsStore, MemorySubscriberStore } from '../support/fakes.ts';
 
 let subscribers: MemorySubscriberStore;
 let deps: { subscribers: MemorySubscriberStore; clock: FakeClock };
@@ -48,6 +48,19 @@ describe('applySesFeedback', () => {
     await subscribers.put(aSubscriber({ email: 'gone@example.com', status: 'complained' }));
     await applySesFeedback(permanentBounce, deps);
     expect(subscribers.peek('gone@example.com')?.status).toBe('complained');
+  });
+
+  it('counts a bounce and a complaint against the edition named in the message tags', async () => {
+    const sendStats = new MemorySendStatsStore();
+    const edition = '20261126T065800-20261125T065800';
+    const tagged = <T extends { mail: object }>(event: T): T => ({ ...event, mail: { ...event.mail, tags: { edition: [edition] } } });
+
+    await applySesFeedback(tagged(permanentBounce), { ...deps, sendStats });
+    await applySesFeedback(tagged(complaint), { ...deps, sendStats });
+    // Untagged (a confirmation email, say): suppressed as ever, counted against no edition.
+    await applySesFeedback(permanentBounce, { ...deps, sendStats });
+
+    expect(await sendStats.get(edition)).toMatchObject({ bounced: 1, complained: 1 });
   });
 
   it('refuses something that is not an SES event', async () => {

@@ -55,6 +55,26 @@ export class DynamoDeliveryStore implements DeliveryStore {
     }
   }
 
+  async reclaimStale(job: DeliveryJob, staleClaimedAt: string, at: string): Promise<'claimed' | 'duplicate'> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: deliveryKey(job.editionId, job.email),
+          UpdateExpression: 'SET claimedAt = :at, attempts = attempts + :one',
+          // On the exact claimedAt read, so of several senders finding the same stale row one wins.
+          ConditionExpression: '#status = :claimed AND claimedAt = :stale',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':claimed': 'claimed', ':stale': staleClaimedAt, ':at': at, ':one': 1 },
+        }),
+      );
+      return 'claimed';
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return 'duplicate';
+      throw error;
+    }
+  }
+
   async markSent(job: DeliveryJob, messageId: string, at: string): Promise<void> {
     try {
       await this.doc.send(

@@ -1,0 +1,54 @@
+/** `digest status`: the last editions with their send counters, and when the SES daily quota last ran out. */
+import { type Command, InvalidArgumentError } from 'commander';
+import { DynamoEditionStore } from '../adapters/dynamo/edition-store.ts';
+import { DynamoSendStatsStore } from '../adapters/dynamo/send-stats-store.ts';
+import { CliError } from './cli-error.ts';
+import { REGION_OPTION, TABLE_OPTION, tableTarget, type TableOptions } from './table-target.ts';
+
+function editionCount(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 1 || parsed > 100) throw new InvalidArgumentError('must be a whole number from 1 to 100');
+  return parsed;
+}
+
+async function printStatus(options: TableOptions & { limit: number }): Promise<void> {
+  const target = await tableTarget(options);
+  try {
+    const editions = new DynamoEditionStore(target.doc, target.tableName);
+    const stats = new DynamoSendStatsStore(target.doc, target.tableName);
+    let recent;
+    try {
+      recent = await editions.listRecent(options.limit);
+    } catch (error) {
+      throw new CliError(`Cannot read editions from ${target.where}: ${error instanceof Error ? error.message : String(error)}`, {
+        cause: error,
+      });
+    }
+    if (recent.length === 0) console.log('No editions yet.');
+    for (const edition of recent) {
+      const counts = await stats.get(edition.id);
+      const pending = Math.max(0, edition.recipients - counts.sent - counts.skipped - counts.failed);
+      console.log(
+        `${edition.id}  ${edition.status.padEnd(8)} recipients ${edition.recipients}: sent ${counts.sent}, skipped ${counts.skipped}, ` +
+          `failed ${counts.failed}, bounced ${counts.bounced}, complained ${counts.complained}, pending ${pending}` +
+          (counts.deferred > 0 ? `, deferred ${counts.deferred} time(s) for the daily quota` : ''),
+      );
+    }
+    const quota = await stats.lastQuotaExhausted();
+    if (quota) console.log(`SES daily quota last reached at ${quota.at}: ${quota.detail}`);
+  } finally {
+    target.close();
+  }
+}
+
+export function registerStatusCommand(program: Command): void {
+  program
+    .command('status')
+    .description('Show the last editions with sent / skipped / failed / bounced counts, and the daily quota status')
+    .option('--limit <n>', 'editions to show', editionCount, 5)
+    .option(...TABLE_OPTION)
+    .option(...REGION_OPTION)
+    .action(async (options: TableOptions & { limit: number }) => {
+      await printStatus(options);
+    });
+}

@@ -1,0 +1,99 @@
+/**
+ * A send queue with SQS's delivery rules, for the fault-injection tests: a job stays on the queue
+ * until a delivery returns; a delivery that throws (or dies) leaves it to come back after the
+ * visibility timeout; after maxReceiveCount receives it goes to the dead-letter queue. Rounds
+ * advance the test clock by the claim lease, as the visibility timeout does in AWS.
+ */
+import type { DeliverOutcome } from '../../functions/core/deliver.ts';
+import type { DeliveryJob, OutgoingEmail } from '../../functions/core/types.ts';
+import type { Queue } from '../../functions/ports.ts';
+import type { FakeClock } from './fakes.ts';
+
+/** mulberry32: a small seeded generator, so a failing run can be replayed from its printed seed. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** The seed from FAULT_SEED when replaying, else a fresh one; tests print it. */
+export function faultSeed(): number {
+  const fromEnv = Number(process.env['FAULT_SEED']);
+  return Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : Math.floor(Math.random() * 2 ** 31) + 1;
+}
+
+interface Message {
+  job: DeliveryJob;
+  receives: number;
+}
+
+export class SimulatedSqs implements Queue {
+  #waiting: Message[] = [];
+  readonly deadLettered: DeliveryJob[] = [];
+  enqueued = 0;
+
+  constructor(private readonly maxReceiveCount = 5) {}
+
+  async enqueue(jobs: readonly DeliveryJob[]): Promise<void> {
+    this.enqueued += jobs.length;
+    for (const job of jobs) this.#waiting.push({ job: { ...job }, receives: 0 });
+  }
+
+  get pending(): number {
+    return this.#waiting.length;
+  }
+
+  /**
+   * Delivers every waiting message once, `concurrency` at a time (several senders); what did not
+   * return comes back next round. Returns the outcomes of this round.
+   */
+  async round(deliver: (job: DeliveryJob) => Promise<DeliverOutcome>, concurrency: number): Promise<void> {
+    const batch = this.#waiting;
+    this.#waiting = [];
+    let next = 0;
+    const lane = async (): Promise<void> => {
+      while (next < batch.length) {
+        const message = batch[next++]!;
+        message.receives += 1;
+        try {
+          await deliver(message.job);
+        } catch {
+          if (message.receives >= this.maxReceiveCount) this.deadLettered.push(message.job);
+          else this.#waiting.push(message);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: concurrency }, lane));
+  }
+
+  /** Rounds until the queue is empty, the clock moving on by `visibilityMs` between them. */
+  async drain(
+    deliver: (job: DeliveryJob) => Promise<DeliverOutcome>,
+    options: { concurrency: number; clock: FakeClock; visibilityMs: number; maxRounds?: number },
+  ): Promise<void> {
+    for (let round = 0; this.pending > 0; round++) {
+      if (round >= (options.maxRounds ?? 50)) throw new Error(`queue not drained after ${round} rounds`);
+      await this.round(deliver, options.concurrency);
+      options.clock.advance(options.visibilityMs);
+    }
+  }
+}
+
+/** Per reader, how many emails arrived: duplicates and lost, as a mailbox sees them. */
+export function tally(sent: readonly OutgoingEmail[], expected: readonly string[]): { duplicates: number; lost: number } {
+  const counts = new Map<string, number>();
+  for (const email of sent) counts.set(email.to, (counts.get(email.to) ?? 0) + 1);
+  let duplicates = 0;
+  let lost = 0;
+  for (const address of expected) {
+    const count = counts.get(address) ?? 0;
+    if (count === 0) lost += 1;
+    else duplicates += count - 1;
+  }
+  return { duplicates, lost };
+}
