@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { DynamoDeliveryStore } from '../functions/adapters/dynamo/delivery-store.ts';
 import { DynamoEditionStore } from '../functions/adapters/dynamo/edition-store.ts';
 import { DynamoSubscriberStore } from '../functions/adapters/dynamo/subscriber-store.ts';
-import { MjmlRenderer } from '../functions/adapters/mjml-renderer.ts';
+import { TemplateRenderer } from '../functions/adapters/template-renderer.ts';
 import { SesMailer } from '../functions/adapters/ses-mailer.ts';
 import { deliverDigest, type DeliverDeps, type DeliverOutcome } from '../functions/core/deliver.ts';
 import { buildEdition } from '../functions/core/edition.ts';
@@ -68,7 +68,7 @@ class EditionsByDay {
 
   constructor(
     private readonly articles: readonly Article[],
-    private readonly renderer: MjmlRenderer,
+    private readonly renderer: TemplateRenderer,
   ) {}
 
   async next(): Promise<Edition> {
@@ -98,7 +98,7 @@ async function main(): Promise<void> {
   const articles = storedArticles(articlePayloads({ seed: 9, count: 40 }), (index) =>
     new Date(Date.parse(YESTERDAY_CUTOFF) + (index + 1) * 600_000).toISOString(),
   );
-  const editions = new EditionsByDay(articles, new MjmlRenderer({ digestName: 'The Daily Digest' }));
+  const editions = new EditionsByDay(articles, new TemplateRenderer({ digestName: 'The Daily Digest' }));
 
   const dynamo = await startBenchDynamo();
   const ses = await startBenchSes();

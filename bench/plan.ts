@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { DynamoArticleStore } from '../functions/adapters/dynamo/article-store.ts';
 import { DynamoEditionStore } from '../functions/adapters/dynamo/edition-store.ts';
 import { DynamoSubscriberStore } from '../functions/adapters/dynamo/subscriber-store.ts';
-import { MjmlRenderer } from '../functions/adapters/mjml-renderer.ts';
+import { TemplateRenderer } from '../functions/adapters/template-renderer.ts';
 import { editionId } from '../functions/core/edition.ts';
 import { cutoffFor, planDigest, type PlanDeps, type PlanMode } from '../functions/core/plan.ts';
 import type { DeliveryJob, Edition, EditionStatus } from '../functions/core/types.ts';
@@ -92,7 +92,7 @@ async function main(): Promise<void> {
   const articles = storedArticles(articlePayloads({ seed: 42, count: flags.articles }), (index) =>
     new Date(Date.parse(YESTERDAY_CUTOFF) + ((index + 1) * windowMs) / (flags.articles + 1)).toISOString(),
   );
-  const renderer = new MjmlRenderer({ digestName: 'The Daily Digest' });
+  const renderer = new TemplateRenderer({ digestName: 'The Daily Digest' });
   const planSettings = benchSettings();
 
   const memory = {

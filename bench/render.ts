@@ -1,5 +1,5 @@
 /**
- * Render: MjmlRenderer.renderDigest (the MJML-authored template, compiled at build time, filled
+ * Render: TemplateRenderer.renderDigest (the MJML-authored template, compiled at build time, filled
  * with Mustache) for a 12-story and a 30-story edition, warm; the one-off MJML compile of the
  * templates that `npm run templates` pays; and personaliseEdition, the one step paid per
  * recipient (signed links, story times in the reader's zone). Baselines in the same process: a
@@ -10,7 +10,7 @@
  */
 import { z } from 'zod';
 import { escapeHtml, safeHref } from '../functions/adapters/html.ts';
-import { MjmlRenderer } from '../functions/adapters/mjml-renderer.ts';
+import { TemplateRenderer } from '../functions/adapters/template-renderer.ts';
 import { buildEdition, personaliseEdition, placeholderSlots, selectStories } from '../functions/core/edition.ts';
 import { localTimeSlots } from '../functions/core/personal-slots.ts';
 import type { Article, Edition, Story } from '../functions/core/types.ts';
@@ -104,7 +104,7 @@ async function main(): Promise<void> {
   const articles = storedArticles(articlePayloads({ seed: 7, count: 60 }), (index) =>
     new Date(Date.parse(YESTERDAY_CUTOFF) + (index + 1) * 60_000).toISOString(),
   );
-  const renderer = new MjmlRenderer({ digestName: 'The Daily Digest', postalAddress: '1 Example Street, Springfield' });
+  const renderer = new TemplateRenderer({ digestName: 'The Daily Digest', postalAddress: '1 Example Street, Springfield' });
   const views = new Map([12, 30].map((count) => [count, digestView(articles, count)]));
 
   const templateCase = (stories: number): BenchCase => ({

@@ -27,7 +27,7 @@ import { ensureTable } from '../functions/adapters/dynamo/create-table.ts';
 import { DynamoEditionStore } from '../functions/adapters/dynamo/edition-store.ts';
 import { subscriberKey } from '../functions/adapters/dynamo/keys.ts';
 import { DynamoSubscriberStore } from '../functions/adapters/dynamo/subscriber-store.ts';
-import { MjmlRenderer } from '../functions/adapters/mjml-renderer.ts';
+import { TemplateRenderer } from '../functions/adapters/template-renderer.ts';
 import { planDigest } from '../functions/core/plan.ts';
 import { SEND_FLEET } from '../functions/core/send-fleet.ts';
 import type { DeliveryJob } from '../functions/core/types.ts';
@@ -292,7 +292,7 @@ async function main(): Promise<void> {
         subscribers,
         editions,
         queue: sqs,
-        renderer: new MjmlRenderer({ digestName: 'The Daily Digest' }),
+        renderer: new TemplateRenderer({ digestName: 'The Daily Digest' }),
         clock: benchClock,
         settings: benchSettings(),
       });

@@ -31,7 +31,7 @@ import { DynamoPersonalDataStore } from './dynamo/personal-data-store.ts';
 import { DynamoRateLimiter } from './dynamo/rate-limiter.ts';
 import { DynamoTopicCatalogue } from './dynamo/topic-catalogue.ts';
 import { DynamoSubscriberStore } from './dynamo/subscriber-store.ts';
-import { MjmlRenderer } from './mjml-renderer.ts';
+import { TemplateRenderer } from './template-renderer.ts';
 import type { PageSite } from './pages.ts';
 import { SesMailer, createSesClient } from './ses-mailer.ts';
 import { SqsQueue } from './sqs-queue.ts';
@@ -96,7 +96,7 @@ export function createAppDeps(config: AppConfig, tokenSecret: string, overrides:
     digestMailer: new PacedMailer(new SesMailer(senderSesClient, sesOptions), new SesQuotaSource(senderSesClient), {
       fleet: { senders: SEND_FLEET.maxConcurrency, headroom: SEND_FLEET.headroom },
     }),
-    renderer: new MjmlRenderer({
+    renderer: new TemplateRenderer({
       templatesDir: config.TEMPLATES_DIR,
       digestName: config.DIGEST_NAME,
       postalAddress: config.POSTAL_ADDRESS,

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { editionPage } from '../../functions/adapters/edition-pages.ts';
-import { MjmlRenderer } from '../../functions/adapters/mjml-renderer.ts';
+import { TemplateRenderer } from '../../functions/adapters/template-renderer.ts';
 import { toArticle, validateArticle } from '../../functions/core/article.ts';
 import { buildEdition, personaliseEdition } from '../../functions/core/edition.ts';
 import type { Article, Edition } from '../../functions/core/types.ts';
@@ -61,7 +61,7 @@ function brightness(rgb: string): number {
 }
 
 beforeAll(async () => {
-  const renderer = new MjmlRenderer({ digestName: settings.digestName, postalAddress: '1 Example Street, Springfield' });
+  const renderer = new TemplateRenderer({ digestName: settings.digestName, postalAddress: '1 Example Street, Springfield' });
   edition = await buildEdition(
     { since: '2026-11-25T07:00:00.000Z', cutoff: '2026-11-26T07:00:00.000Z', articles: await seedArticles(), createdAt: SENT_AT.toISOString() },
     renderer,
@@ -121,7 +121,7 @@ describe('the seed edition in a browser', () => {
         { source: 'Radio Without Links', title: story.title },
       ],
     }));
-    const renderer = new MjmlRenderer({ digestName: settings.digestName, postalAddress: '1 Example Street, Springfield' });
+    const renderer = new TemplateRenderer({ digestName: settings.digestName, postalAddress: '1 Example Street, Springfield' });
     const merged = await buildEdition(
       { since: edition.since, cutoff: edition.cutoff, articles: [], createdAt: SENT_AT.toISOString() },
       { renderDigest: (view) => renderer.renderDigest({ ...view, stories, moreCount: 7 }), renderConfirmEmail: (view) => renderer.renderConfirmEmail(view) },

@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Story } from '../../functions/core/types.ts';
-import { InvalidViewError, MjmlRenderer } from '../../functions/adapters/mjml-renderer.ts';
+import { InvalidViewError, TemplateRenderer } from '../../functions/adapters/template-renderer.ts';
 import type { DigestView } from '../../functions/ports.ts';
 
 const UNSUBSCRIBE = '__DM_n0nce42_UNSUBSCRIBE__';
 const PREFERENCES = '__DM_n0nce42_PREFERENCES__';
-const renderer = new MjmlRenderer({ digestName: 'The Daily Digest' });
+const renderer = new TemplateRenderer({ digestName: 'The Daily Digest' });
 
 interface SampleArticle {
   title: string;
@@ -95,7 +95,7 @@ function hrefs(html: string): string[] {
   return [...html.matchAll(/\bhref\s*=\s*"([^"]*)"/gi)].map((m) => m[1] as string);
 }
 
-describe('MjmlRenderer.renderDigest', () => {
+describe('TemplateRenderer.renderDigest', () => {
   it('keeps hostile article text as text: no script, no event handler, no injected link', async () => {
     const { html } = await renderer.renderDigest(view(hostileStories));
 
@@ -203,14 +203,14 @@ describe('MjmlRenderer.renderDigest', () => {
   });
 
   it('escapes a digest name with markup in it', async () => {
-    const named = new MjmlRenderer({ digestName: 'Tom & Jerry <News>' });
+    const named = new TemplateRenderer({ digestName: 'Tom & Jerry <News>' });
     const { html } = await named.renderDigest(view([]));
     expect(html).toContain('Tom &amp; Jerry &lt;News&gt;');
     expect(html).not.toContain('<News>');
   });
 });
 
-describe('MjmlRenderer.renderDigest: shape of the email', () => {
+describe('TemplateRenderer.renderDigest: shape of the email', () => {
   const localTimes = { timePrefix: '__DM_n0nce42_T', zone: '__DM_n0nce42_ZONE__' };
 
   it('lists the headlines at the top, each linking to its story further down', async () => {
@@ -303,7 +303,7 @@ describe('MjmlRenderer.renderDigest: shape of the email', () => {
   });
 
   it('is dark-mode aware and shows the postal address in the footer', async () => {
-    const withAddress = new MjmlRenderer({ digestName: 'The Daily Digest', postalAddress: '1 Main St <b>, Springfield' });
+    const withAddress = new TemplateRenderer({ digestName: 'The Daily Digest', postalAddress: '1 Main St <b>, Springfield' });
     const { html, text } = await withAddress.renderDigest(view(realisticStories(1)));
     expect(html).toContain('<meta name="color-scheme" content="light dark"');
     expect(html).toContain('@media (prefers-color-scheme: dark)');
@@ -326,7 +326,7 @@ describe('MjmlRenderer.renderDigest: shape of the email', () => {
   });
 });
 
-describe('MjmlRenderer.renderConfirmEmail', () => {
+describe('TemplateRenderer.renderConfirmEmail', () => {
   const confirm = { confirmUrl: 'https://digest.example.com/confirm?token=abc.def&x=1', publicUrl: 'https://digest.example.com' };
 
   it('links the button to the confirm URL and says what to do if it was not you', async () => {

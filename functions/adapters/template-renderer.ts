@@ -20,7 +20,7 @@ import { TemplateFiles, templatesDir } from './templates.ts';
 
 export { InvalidViewError } from './digest-content.ts';
 
-export interface MjmlRendererOptions {
+export interface TemplateRendererOptions {
   digestName: string;
   /** config.TEMPLATES_DIR; see templatesDir() for the default. */
   templatesDir?: string | undefined;
@@ -28,12 +28,12 @@ export interface MjmlRendererOptions {
   postalAddress?: string | undefined;
 }
 
-export class MjmlRenderer implements Renderer {
+export class TemplateRenderer implements Renderer {
   readonly #digestName: string;
   readonly #postalAddress: string | undefined;
   readonly #templates: TemplateFiles;
 
-  constructor(options: MjmlRendererOptions) {
+  constructor(options: TemplateRendererOptions) {
     this.#digestName = options.digestName;
     this.#postalAddress = options.postalAddress;
     this.#templates = new TemplateFiles(templatesDir({ TEMPLATES_DIR: options.templatesDir }));
