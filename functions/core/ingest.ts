@@ -32,7 +32,8 @@ export async function ingestBatch(
     concurrency: WRITE_CONCURRENCY,
   });
   // One write per batch keeps the preference centre's topic list current without a scan of articles.
-  await deps.topics?.add([...topics]);
+  // The articles are stored by now: a failed catalogue write is logged, never turned into a failed batch.
+  await deps.topics?.add([...topics]).catch((error: unknown) => deps.onStoreError?.(error));
 
   const counts = { created: 0, duplicate: 0, rejected: 0, failed: 0 };
   for (const result of results) counts[result.status] += 1;

@@ -175,4 +175,22 @@ describe('ingestBatch', () => {
     expect(seen).toEqual([storeError]);
     expect(articles.all()).toHaveLength(2);
   });
+
+  it('still reports the stored articles when the topic catalogue write fails, and logs the error', async () => {
+    const catalogueError = new Error('Item size has exceeded the maximum allowed size');
+    const seen: unknown[] = [];
+
+    const report = await ingestBatch(
+      { articles: [{ ...item(1), topics: ['world'] }] },
+      {
+        articles,
+        clock,
+        topics: { add: () => Promise.reject(catalogueError), list: async () => [] },
+        onStoreError: (error) => seen.push(error),
+      },
+    );
+
+    expect(report.counts).toEqual({ created: 1, duplicate: 0, rejected: 0, failed: 0 });
+    expect(seen).toEqual([catalogueError]);
+  });
 });
