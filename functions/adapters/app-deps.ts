@@ -67,7 +67,20 @@ export interface AppDeps {
   queue?: Queue;
 }
 
-export function createAppDeps(config: AppConfig, tokenSecret: string, overrides: Partial<AppDeps> = {}): AppDeps {
+export interface AppDepsOptions {
+  /**
+   * How many sender containers share the SES account rate. AWS runs the event source's
+   * maxConcurrency of them; the local stack has one in-process sender, which may take it all.
+   */
+  senders?: number;
+}
+
+export function createAppDeps(
+  config: AppConfig,
+  tokenSecret: string,
+  overrides: Partial<AppDeps> = {},
+  options: AppDepsOptions = {},
+): AppDeps {
   const doc = createDocumentClient({ region: config.AWS_REGION, endpoint: config.DYNAMODB_ENDPOINT });
   const settings: Settings = {
     publicUrl: config.PUBLIC_URL,
@@ -94,7 +107,7 @@ export function createAppDeps(config: AppConfig, tokenSecret: string, overrides:
     topics: new DynamoTopicCatalogue(doc, config.TABLE_NAME),
     mailer: new SesMailer(sesClient, sesOptions),
     digestMailer: new PacedMailer(new SesMailer(senderSesClient, sesOptions), new SesQuotaSource(senderSesClient), {
-      fleet: { senders: SEND_FLEET.maxConcurrency, headroom: SEND_FLEET.headroom },
+      fleet: { senders: options.senders ?? SEND_FLEET.maxConcurrency, headroom: SEND_FLEET.headroom },
     }),
     renderer: new TemplateRenderer({
       templatesDir: config.TEMPLATES_DIR,

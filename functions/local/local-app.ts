@@ -18,10 +18,11 @@ export type OutcomeListener = (job: DeliveryJob, outcome: DeliverOutcome | 'fail
 
 /** App deps against the emulators, with the in-process queue standing in for SQS. */
 export function createLocalDeps(settings: LocalSettings, onOutcome?: OutcomeListener): AppDeps & { queue: Queue } {
-  const deps = createAppDeps(settings.config, settings.config.TOKEN_SECRET ?? '');
+  const deps = createAppDeps(settings.config, settings.config.TOKEN_SECRET ?? '', {}, { senders: 1 });
   const editionCache = new Map<string, Promise<Edition>>();
   const queue = new InProcessQueue({
-    // The sender's paced mailer, so a local send-now keeps to the emulator's 14 messages a second as AWS would.
+    // The sender's paced mailer, so a local send-now keeps to the emulator's 14 messages a second as AWS would;
+    // the one in-process sender takes the whole rate.
     deliver: async (job) => {
       const outcome = await deliverDigest(job, { ...deps, mailer: deps.digestMailer, editionCache });
       const counted = countNameFor(outcome);
