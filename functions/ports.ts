@@ -73,6 +73,12 @@ export interface DeliveryStore {
    */
   reclaimStale(job: DeliveryJob, staleClaimedAt: string, at: string): Promise<'claimed' | 'duplicate'>;
   markSent(job: DeliveryJob, messageId: string, at: string): Promise<void>;
+  /**
+   * SES reported accepting `messageId` for this row: a claimed or failed row becomes sent, so a
+   * sender that died (or timed out) after SES accepted is not followed by a second send. False
+   * when the row is already sent, unknown, or changed meanwhile.
+   */
+  confirmSent(job: DeliveryJob, messageId: string, at: string): Promise<boolean>;
   markFailed(job: DeliveryJob, error: string, at: string): Promise<void>;
   get(job: DeliveryJob): Promise<Delivery | undefined>;
 }

@@ -182,9 +182,15 @@ export class DigestStack extends Stack {
     });
     configurationSet.addEventDestination('FeedbackToSns', {
       destination: EventDestination.snsTopic(feedbackTopic),
-      // Deliveries and rejects change nothing in the table; ses-events counts them as ignored,
-      // and the dashboard shows them next to bounces.
-      events: [EmailSendingEvent.BOUNCE, EmailSendingEvent.COMPLAINT, EmailSendingEvent.DELIVERY, EmailSendingEvent.REJECT],
+      // Sends mark the delivery row sent (closing the sender's crash window); deliveries and
+      // rejects change nothing in the table: ses-events counts them as ignored.
+      events: [
+        EmailSendingEvent.SEND,
+        EmailSendingEvent.BOUNCE,
+        EmailSendingEvent.COMPLAINT,
+        EmailSendingEvent.DELIVERY,
+        EmailSendingEvent.REJECT,
+      ],
     });
     const sesEvents = new DigestFunction(this, 'SesEvents', {
       entry: 'functions/handlers/sns-ses-events.ts',

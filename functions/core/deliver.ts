@@ -4,10 +4,11 @@
  * run) are dropped. A claim is a lease: while it is fresh, another copy of the job goes back to
  * the queue (ClaimHeldError) rather than being dropped, so the job survives its sender dying;
  * once older than the lease, its sender is surely gone and the next copy takes the row over and
- * sends. The one window left open: SES accepted the message and the sender died before
- * markSent. Nothing can tell that row from one whose sender died just before calling SES, and
- * the second is far likelier (it spans the wait for a token), so the takeover sends: in that
- * window a reader may get the edition twice, never zero times (README, "Delivery guarantee").
+ * sends. The window left open: SES accepted the message and the sender died before markSent.
+ * In AWS, SES's own Send event (confirmSesSend) marks that row sent within seconds, long before
+ * the lease ends, so the takeover finds it sent. Only if that event is lost or later than the
+ * lease does the takeover send again: a reader may then get the edition twice, never zero times
+ * (README, "Delivery guarantee").
  */
 import type { Clock, DeliveryStore, EditionStore, Mailer, SubscriberStore } from '../ports.ts';
 import { NotFoundError } from './errors.ts';
@@ -36,10 +37,10 @@ export class EditionMissingError extends NotFoundError {
   override name = 'EditionMissingError';
 }
 
-/** Another sender holds a fresh claim on this row: try again later, when it has finished or is surely gone. */
-/** The SES message tag naming the edition, so a bounce or complaint is counted against it. */
+/** The SES message tag naming the edition, so SES events (send, bounce, complaint) map back to it. */
 export const EDITION_TAG = 'edition';
 
+/** Another sender holds a fresh claim on this row: try again later, when it has finished or is surely gone. */
 export class ClaimHeldError extends Error {
   override name = 'ClaimHeldError';
 }

@@ -1,9 +1,10 @@
 /**
  * Mailbox feedback from SES: a permanent bounce or a complaint suppresses the address for good.
- * SES pauses accounts whose bounce or complaint rates climb, so this is not optional.
+ * SES pauses accounts whose bounce or complaint rates climb, so this is not optional. SES's Send
+ * event also lands here, and confirms a digest the sender could not mark sent itself.
  */
 import { z } from 'zod';
-import type { Clock, SendStatsStore, SubscriberStore } from '../ports.ts';
+import type { Clock, DeliveryStore, SendStatsStore, SubscriberStore } from '../ports.ts';
 import { EDITION_TAG } from './deliver.ts';
 import { EDITION_ID_PATTERN } from './edition.ts';
 import { emailSchema } from './subscriber.ts';
@@ -22,7 +23,13 @@ export const sesFeedbackSchema = z
     notificationType: z.string().optional(),
     bounce: z.looseObject({ bounceType: z.string(), bouncedRecipients: recipients }).optional(),
     complaint: z.looseObject({ complainedRecipients: recipients }).optional(),
-    mail: z.looseObject({ tags: z.record(z.string(), z.array(z.string())).optional() }).optional(),
+    mail: z
+      .looseObject({
+        messageId: z.string().optional(),
+        destination: z.array(z.string()).optional(),
+        tags: z.record(z.string(), z.array(z.string())).optional(),
+      })
+      .optional(),
   })
   .refine((event) => event.eventType ?? event.notificationType, { message: 'must carry eventType or notificationType' });
 
@@ -32,6 +39,12 @@ export interface SuppressionReport {
   suppressed: { email: string; status: SubscriberStatus }[];
   /** Transient bounces and deliveries: counted by the caller, never a reason to stop mailing. */
   ignored: number;
+}
+
+/** The edition deliverDigest tagged the message with; mail from elsewhere (confirmations) has none. */
+function taggedEdition(event: SesFeedback): string | undefined {
+  const editionId = event.mail?.tags?.[EDITION_TAG]?.[0];
+  return editionId !== undefined && EDITION_ID_PATTERN.test(editionId) ? editionId : undefined;
 }
 
 /** Addresses from SES are mostly well formed; one that is not is skipped, not fatal for the rest. */
@@ -61,9 +74,8 @@ export async function applySesFeedback(
   const event = parseOrThrow(sesFeedbackSchema, input, 'SES event');
   const found = verdict(event);
   if (!found) return { suppressed: [], ignored: 1 };
-  // The edition tag deliverDigest put on the message; mail from elsewhere (confirmations) has none.
-  const editionId = event.mail?.tags?.[EDITION_TAG]?.[0];
-  if (deps.sendStats && editionId !== undefined && EDITION_ID_PATTERN.test(editionId) && found.emails.length > 0) {
+  const editionId = taggedEdition(event);
+  if (deps.sendStats && editionId !== undefined && found.emails.length > 0) {
     await deps.sendStats.add(editionId, { [found.status]: found.emails.length });
   }
   const at = deps.clock.now().toISOString();
@@ -76,4 +88,26 @@ export async function applySesFeedback(
     suppressed.push({ email, status: found.status });
   }
   return { suppressed, ignored: 0 };
+}
+
+/**
+ * SES's Send event says it accepted a digest. Marking the delivery row sent from it closes most
+ * of the one window the sender cannot: SES accepted, then the sender died (or its call timed out)
+ * before markSent. The event arrives within seconds, long before the claim lease lets another
+ * sender take the row over. Returns how many rows it marked.
+ */
+export async function confirmSesSend(
+  input: unknown,
+  deps: { deliveries: DeliveryStore; clock: Clock },
+): Promise<number> {
+  const event = parseOrThrow(sesFeedbackSchema, input, 'SES event');
+  const editionId = taggedEdition(event);
+  const messageId = event.mail?.messageId;
+  if ((event.eventType ?? event.notificationType) !== 'Send' || editionId === undefined || !messageId) return 0;
+  const at = deps.clock.now().toISOString();
+  let confirmed = 0;
+  for (const email of addresses((event.mail?.destination ?? []).map((emailAddress) => ({ emailAddress })))) {
+    if (await deps.deliveries.confirmSent({ editionId, email }, messageId, at)) confirmed += 1;
+  }
+  return confirmed;
 }

@@ -1,9 +1,9 @@
-/** SNS subscription for the SES configuration set's bounce and complaint events. */
+/** SNS subscription for the SES configuration set's events: bounces and complaints suppress, sends confirm the ledger. */
 import type { SNSEvent } from 'aws-lambda';
 import { lambdaDeps, type DepsProvider } from '../adapters/app-deps.ts';
 import { DIGEST_METRICS } from '../adapters/metric-names.ts';
 import { logger, observability, observeSns } from '../adapters/observability.ts';
-import { applySesFeedback } from '../core/suppression.ts';
+import { applySesFeedback, confirmSesSend } from '../core/suppression.ts';
 import { ValidationError } from '../core/errors.ts';
 
 export function sesEventsHandler(deps: DepsProvider): (event: SNSEvent) => Promise<void> {
@@ -17,8 +17,14 @@ export function sesEventsHandler(deps: DepsProvider): (event: SNSEvent) => Promi
         throw new ValidationError('The SNS message is not JSON.', [{ field: 'Sns.Message', message: 'must be JSON' }], { cause: error });
       }
       const report = await applySesFeedback(message, app);
+      const confirmedSends = await confirmSesSend(message, app);
       // Counts only: addresses are personal data and do not belong in logs.
-      logger.info('ses feedback', { messageId: record.Sns.MessageId, suppressed: report.suppressed.length, ignored: report.ignored });
+      logger.info('ses feedback', {
+        messageId: record.Sns.MessageId,
+        suppressed: report.suppressed.length,
+        ignored: report.ignored,
+        confirmedSends,
+      });
       observability.count(DIGEST_METRICS.bounces, report.suppressed.filter((entry) => entry.status === 'bounced').length);
       observability.count(DIGEST_METRICS.complaints, report.suppressed.filter((entry) => entry.status === 'complained').length);
     }

@@ -458,11 +458,11 @@ describe('DigestStack with only a sender address', () => {
     );
   });
 
-  it('routes SES bounces, complaints, deliveries and rejects through an encrypted topic to the ses-events function, with a dead-letter queue', () => {
+  it('routes SES sends, bounces, complaints, deliveries and rejects through an encrypted topic to the ses-events function, with a dead-letter queue', () => {
     synth.template.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
       EventDestination: Match.objectLike({
         Enabled: true,
-        MatchingEventTypes: Match.arrayEquals(['bounce', 'complaint', 'delivery', 'reject']),
+        MatchingEventTypes: Match.arrayEquals(['send', 'bounce', 'complaint', 'delivery', 'reject']),
         SnsDestination: { TopicARN: { Ref: Match.stringLikeRegexp('^FeedbackTopic') } },
       }),
     });

@@ -78,6 +78,7 @@ describe('sending while DynamoDB fails some writes', () => {
       reclaimStale: (job, stale, at) => store.reclaimStale(job, stale, at),
       get: (job) => store.get(job),
       markFailed: (job, error, at) => store.markFailed(job, error, at),
+      confirmSent: (job, messageId, at) => store.confirmSent(job, messageId, at),
       // Reached only after SES accepted: if it fails for good, the row stays claimed.
       markSent: (job, messageId, at) =>
         store.markSent(job, messageId, at).catch((error: unknown) => {

@@ -229,6 +229,15 @@ export class MemoryDeliveryStore implements DeliveryStore {
     this.#rows.set(key, { ...row, status: 'sent', messageId, sentAt: at });
   }
 
+  async confirmSent(job: DeliveryJob, messageId: string, at: string): Promise<boolean> {
+    const key = deliveryKey(job);
+    const row = this.#rows.get(key);
+    if (row?.status !== 'claimed' && row?.status !== 'failed') return false;
+    const { error: _error, ...rest } = row;
+    this.#rows.set(key, { ...rest, status: 'sent', messageId, sentAt: at });
+    return true;
+  }
+
   async markFailed(job: DeliveryJob, error: string, _at: string): Promise<void> {
     const key = deliveryKey(job);
     const row = this.#rows.get(key);

@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { ClaimHeldError, deliverDigest, EditionMissingError, type DeliverDeps } from '../../functions/core/deliver.ts';
+import { ClaimHeldError, deliverDigest, EDITION_TAG, EditionMissingError, type DeliverDeps } from '../../functions/core/deliver.ts';
+import { confirmSesSend } from '../../functions/core/suppression.ts';
 import { buildEdition } from '../../functions/core/edition.ts';
 import { NotFoundError } from '../../functions/core/errors.ts';
 import { verifyToken } from '../../functions/core/tokens.ts';
@@ -159,6 +160,20 @@ describe('deliverDigest', () => {
     expect(await deliverDigest(job, { ...deps, claimLeaseMs: 60_000 })).toBe('sent');
     expect(mailer.sent).toHaveLength(1);
     expect((await deliveries.get(job))?.status).toBe('sent');
+  });
+
+  it('does not send again after a crash between SES and markSent once SES reported the send', async () => {
+    // The dead sender's claim: SES accepted its message, then the process died before markSent.
+    await deliveries.claim(job, clock.now().toISOString());
+    await confirmSesSend(
+      { eventType: 'Send', mail: { messageId: 'ses-1', destination: [READER], tags: { [EDITION_TAG]: [edition.id] } } },
+      { deliveries, clock },
+    );
+    clock.advance(60_000);
+
+    expect(await deliverDigest(job, { ...deps, claimLeaseMs: 60_000 })).toBe('duplicate');
+    expect(mailer.sent).toHaveLength(0);
+    expect((await subscribers.get(READER))?.lastEditionId).toBe(edition.id);
   });
 
   it('reads each edition once when given a cache', async () => {

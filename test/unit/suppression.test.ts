@@ -1,10 +1,11 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ValidationError } from '../../functions/core/errors.ts';
-import { applySesFeedback } from '../../functions/core/suppression.ts';
+import { applySesFeedback, confirmSesSend } from '../../functions/core/suppression.ts';
 import permanentBounce from '../fixtures/events/ses-bounce-permanent.json' with { type: 'json' };
 import transientBounce from '../fixtures/events/ses-bounce-transient.json' with { type: 'json' };
 import complaint from '../fixtures/events/ses-complaint.json' with { type: 'json' };
-import { aSubscriber, FakeClock, MemorySendStatsStore, MemorySubscriberStore } from '../support/fakes.ts';
+import sendEvent from '../fixtures/events/ses-send.json' with { type: 'json' };
+import { aSubscriber, FakeClock, MemoryDeliveryStore, MemorySendStatsStore, MemorySubscriberStore } from '../support/fakes.ts';
 
 let subscribers: MemorySubscriberStore;
 let deps: { subscribers: MemorySubscriberStore; clock: FakeClock };
@@ -66,5 +67,49 @@ describe('applySesFeedback', () => {
   it('refuses something that is not an SES event', async () => {
     await expect(applySesFeedback({ hello: 'world' }, deps)).rejects.toBeInstanceOf(ValidationError);
     await expect(applySesFeedback('nope', deps)).rejects.toBeInstanceOf(ValidationError);
+  });
+});
+
+describe('confirmSesSend', () => {
+  const job = { editionId: '20261126T065800-20261125T065800', email: 'reader@example.com' };
+  const messageId = sendEvent.mail.messageId;
+  let deliveries: MemoryDeliveryStore;
+  const confirmDeps = () => ({ deliveries, clock: new FakeClock('2026-11-26T07:01:12.000Z') });
+
+  beforeEach(() => {
+    deliveries = new MemoryDeliveryStore();
+  });
+
+  it('marks a claimed row sent when SES reports it accepted the digest, so no takeover sends it again', async () => {
+    await deliveries.claim(job, '2026-11-26T07:01:09.000Z');
+
+    expect(await confirmSesSend(sendEvent, confirmDeps())).toBe(1);
+
+    expect(await deliveries.get(job)).toMatchObject({ status: 'sent', messageId });
+  });
+
+  it('marks a failed row sent: the sender timed out after SES had accepted', async () => {
+    await deliveries.claim(job, '2026-11-26T07:01:09.000Z');
+    await deliveries.markFailed(job, 'TimeoutError', '2026-11-26T07:01:40.000Z');
+
+    expect(await confirmSesSend(sendEvent, confirmDeps())).toBe(1);
+
+    expect(await deliveries.get(job)).toMatchObject({ status: 'sent', messageId });
+  });
+
+  it('leaves a row the sender already marked sent, and ignores untagged mail and other event types', async () => {
+    await deliveries.claim(job, '2026-11-26T07:01:09.000Z');
+    await deliveries.markSent(job, messageId, '2026-11-26T07:01:11.000Z');
+    const { tags: _tags, ...untaggedMail } = sendEvent.mail;
+
+    expect(await confirmSesSend(sendEvent, confirmDeps())).toBe(0);
+    expect(await confirmSesSend({ ...sendEvent, mail: untaggedMail }, confirmDeps())).toBe(0);
+    expect(await confirmSesSend(complaint, confirmDeps())).toBe(0);
+    expect(await deliveries.get(job)).toMatchObject({ status: 'sent', sentAt: '2026-11-26T07:01:11.000Z' });
+  });
+
+  it('creates no row for a recipient it has no claim for', async () => {
+    expect(await confirmSesSend(sendEvent, confirmDeps())).toBe(0);
+    expect(await deliveries.get(job)).toBeUndefined();
   });
 });

@@ -99,6 +99,25 @@ export class DynamoDeliveryStore implements DeliveryStore {
     }
   }
 
+  async confirmSent(job: DeliveryJob, messageId: string, at: string): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: deliveryKey(job.editionId, job.email),
+          UpdateExpression: 'SET #status = :sent, messageId = :messageId, sentAt = :at REMOVE #error, failedAt',
+          ConditionExpression: '#status IN (:claimed, :failed)',
+          ExpressionAttributeNames: { '#status': 'status', '#error': 'error' },
+          ExpressionAttributeValues: { ':sent': 'sent', ':claimed': 'claimed', ':failed': 'failed', ':messageId': messageId, ':at': at },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return false;
+      throw error;
+    }
+  }
+
   async markFailed(job: DeliveryJob, error: string, at: string): Promise<void> {
     try {
       await this.doc.send(
