@@ -19,24 +19,15 @@ import {
 import type { Delivery } from '../../core/types.ts';
 import type { PersonalDataStore } from '../../ports.ts';
 import { deliveryKey, erasedKey, keyOf, subscriberKey, type ItemKey } from './keys.ts';
+import { BATCH_GET_LIMIT, BATCH_WRITE_LIMIT, batchGet, batchWrite } from './batch.ts';
 import { deliveryRecord, parseRecord } from './records.ts';
 import { EDITIONS_PARTITION } from './edition-store.ts';
 import { TABLE } from './schema.ts';
 
-/** DynamoDB's limit per BatchWriteItem call. */
-export const BATCH_WRITE_LIMIT = 25;
-/** DynamoDB's limit per BatchGetItem call. */
-const BATCH_GET_LIMIT = 100;
-const MAX_BATCH_ATTEMPTS = 8;
 
 /** The only thing kept about an erased reader. Unkeyed, so the CLI can check an import without the token secret. */
 export function addressHash(email: string): string {
   return createHash('sha256').update(email.trim().toLowerCase(), 'utf8').digest('hex');
-}
-
-/** DynamoDB kept handing back part of a batch; the caller may retry the whole operation, which is idempotent. */
-export class UnprocessedItemsError extends Error {
-  override name = 'UnprocessedItemsError';
 }
 
 export class DynamoPersonalDataStore implements PersonalDataStore {
@@ -83,11 +74,11 @@ export class DynamoPersonalDataStore implements PersonalDataStore {
     for await (const editionId of this.storedEditionIds()) {
       keys.push(deliveryKey(editionId, email));
       if (keys.length === BATCH_GET_LIMIT) {
-        yield* this.batchGet(keys, projection);
+        yield* await batchGet(this.doc, this.tableName, keys, projection);
         keys = [];
       }
     }
-    if (keys.length > 0) yield* this.batchGet(keys, projection);
+    if (keys.length > 0) yield* await batchGet(this.doc, this.tableName, keys, projection);
   }
 
   private async *storedEditionIds(): AsyncIterable<string> {
@@ -104,33 +95,5 @@ export class DynamoPersonalDataStore implements PersonalDataStore {
     for await (const page of pages) {
       for (const item of page.Items ?? []) yield String(item['pk']).slice('ED#'.length);
     }
-  }
-
-  private async *batchGet(keys: ItemKey[], projection?: string): AsyncIterable<Record<string, unknown>> {
-    let pending: Record<string, unknown>[] = keys.map((key) => ({ ...key }));
-    for (let attempt = 1; pending.length > 0; attempt += 1) {
-      if (attempt > MAX_BATCH_ATTEMPTS) throw new UnprocessedItemsError(`${pending.length} reads still unprocessed after ${MAX_BATCH_ATTEMPTS} attempts`);
-      if (attempt > 1) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
-      const { Responses, UnprocessedKeys } = await this.doc.send(
-        new BatchGetCommand({
-          RequestItems: { [this.tableName]: { Keys: pending, ...(projection ? { ProjectionExpression: projection } : {}) } },
-        }),
-      );
-      yield* Responses?.[this.tableName] ?? [];
-      pending = UnprocessedKeys?.[this.tableName]?.Keys ?? [];
-    }
-  }
-}
-
-type WriteRequest = NonNullable<ConstructorParameters<typeof BatchWriteCommand>[0]['RequestItems']>[string][number];
-
-/** One BatchWriteItem of at most 25 requests, retrying what DynamoDB hands back unprocessed. */
-export async function batchWrite(doc: DynamoDBDocumentClient, tableName: string, requests: WriteRequest[]): Promise<void> {
-  let pending = requests;
-  for (let attempt = 1; pending.length > 0; attempt += 1) {
-    if (attempt > MAX_BATCH_ATTEMPTS) throw new UnprocessedItemsError(`${pending.length} writes still unprocessed after ${MAX_BATCH_ATTEMPTS} attempts`);
-    if (attempt > 1) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
-    const { UnprocessedItems } = await doc.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }));
-    pending = UnprocessedItems?.[tableName] ?? [];
   }
 }

@@ -3,16 +3,15 @@
  * export with a paged scan. Items are written in the very shape DynamoSubscriberStore.put
  * writes, slot index attributes included, so imported readers are planned like any other.
  */
-import { BatchGetCommand, type DynamoDBDocumentClient, paginateScan, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, paginateScan, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Subscriber } from '../../core/types.ts';
 import { erasedKey, keyOf, subscriberKey, ZONES_KEY, type ItemKey } from './keys.ts';
-import { addressHash, batchWrite, BATCH_WRITE_LIMIT, UnprocessedItemsError } from './personal-data-store.ts';
+import { BATCH_WRITE_LIMIT, batchGet, batchWrite } from './batch.ts';
+import { addressHash } from './personal-data-store.ts';
 import { parseRecord, subscriberRecord } from './records.ts';
 import { slotPartition } from './subscriber-store.ts';
 
 export { BATCH_WRITE_LIMIT as IMPORT_BATCH_SIZE };
-
-const MAX_BATCH_GET_ATTEMPTS = 8;
 
 export interface ImportBatchResult {
   written: number;
@@ -76,20 +75,8 @@ export class DynamoSubscriberBulk {
   }
 
   private async existingKeys(keys: ItemKey[]): Promise<Set<string>> {
-    const found = new Set<string>();
-    let pending: Record<string, unknown>[] = keys.map((key) => ({ ...key }));
-    for (let attempt = 1; pending.length > 0; attempt += 1) {
-      if (attempt > MAX_BATCH_GET_ATTEMPTS) throw new UnprocessedItemsError(`${pending.length} reads still unprocessed`);
-      if (attempt > 1) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
-      const { Responses, UnprocessedKeys } = await this.doc.send(
-        new BatchGetCommand({
-          RequestItems: { [this.tableName]: { Keys: pending, ProjectionExpression: 'pk' } },
-        }),
-      );
-      for (const item of Responses?.[this.tableName] ?? []) found.add(String(item['pk']));
-      pending = UnprocessedKeys?.[this.tableName]?.Keys ?? [];
-    }
-    return found;
+    const found = await batchGet(this.doc, this.tableName, keys, 'pk');
+    return new Set(found.map((item) => String(item['pk'])));
   }
 }
 
