@@ -8,8 +8,9 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { DynamoArticleStore } from '../functions/adapters/dynamo/article-store.ts';
-import { ingestBatch, type IngestReport } from '../functions/core/ingest.ts';
-import type { ArticleStore, Clock } from '../functions/ports.ts';
+import { ingestBatch, type IngestReport } from '../functions/core/ingest/ingest.ts';
+import type { ArticleStore } from '../functions/core/ingest/ports.ts';
+import type { Clock } from '../functions/core/shared/clock.ts';
 import {
   countFlag,
   emitJson,

@@ -7,10 +7,10 @@
  *   npm run bench:merge -- --articles 3000 --runs 5
  */
 import { z } from 'zod';
-import { arrangeStories } from '../functions/core/edition.ts';
-import { clusterArticles } from '../functions/core/merge.ts';
-import { splitSentences } from '../functions/core/sentences.ts';
-import type { Article } from '../functions/core/types.ts';
+import { arrangeStories } from '../functions/core/edition/edition.ts';
+import { clusterArticles } from '../functions/core/stories/merge.ts';
+import { splitSentences } from '../functions/core/stories/sentences.ts';
+import type { Article } from '../functions/core/ingest/types.ts';
 import {
   countFlag,
   emitJson,

@@ -11,11 +11,12 @@ import { z } from 'zod';
 import { DynamoArticleStore } from '../functions/adapters/dynamo/article-store.ts';
 import { DynamoEditionStore } from '../functions/adapters/dynamo/edition-store.ts';
 import { DynamoSubscriberStore } from '../functions/adapters/dynamo/subscriber-store.ts';
-import { TemplateRenderer } from '../functions/adapters/template-renderer.ts';
-import { editionId } from '../functions/core/edition.ts';
-import { cutoffFor, planDigest, type PlanDeps, type PlanMode } from '../functions/core/plan.ts';
-import type { DeliveryJob, Edition, EditionStatus } from '../functions/core/types.ts';
-import type { EditionStore } from '../functions/ports.ts';
+import { TemplateRenderer } from '../functions/adapters/render/template-renderer.ts';
+import { editionId } from '../functions/core/edition/edition.ts';
+import { planDigest, planWindow, type PlanDeps, type PlanMode } from '../functions/core/planning/plan.ts';
+import type { DeliveryJob } from '../functions/core/delivery/types.ts';
+import type { Edition, EditionStatus } from '../functions/core/edition/types.ts';
+import type { EditionStore } from '../functions/core/edition/ports.ts';
 import {
   countFlag,
   emitJson,
@@ -78,7 +79,7 @@ class TimedEditionStore implements EditionStore {
 
 /** The edition each mode builds from these readers' shared window. */
 function editionIdFor(mode: PlanMode): string {
-  return editionId(YESTERDAY_CUTOFF, cutoffFor(new Date(BENCH_NOW), mode));
+  return editionId(YESTERDAY_CUTOFF, planWindow(new Date(BENCH_NOW), mode).cutoff);
 }
 
 async function main(): Promise<void> {

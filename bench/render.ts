@@ -9,12 +9,13 @@
  *   npm run bench:render -- --runs 50 --recipients 20000
  */
 import { z } from 'zod';
-import { escapeHtml, safeHref } from '../functions/adapters/html.ts';
-import { TemplateRenderer } from '../functions/adapters/template-renderer.ts';
-import { buildEdition, personaliseEdition, placeholderSlots, selectStories } from '../functions/core/edition.ts';
-import { localTimeSlots } from '../functions/core/personal-slots.ts';
-import type { Article, Edition, Story } from '../functions/core/types.ts';
-import type { DigestView } from '../functions/ports.ts';
+import { escapeHtml, safeHref } from '../functions/adapters/render/html.ts';
+import { TemplateRenderer } from '../functions/adapters/render/template-renderer.ts';
+import { arrangeStories, buildEdition, personaliseEdition, linkPlaceholders } from '../functions/core/edition/edition.ts';
+import { localTimePlaceholders } from '../functions/core/edition/placeholders.ts';
+import type { Article } from '../functions/core/ingest/types.ts';
+import type { Edition, Story } from '../functions/core/edition/types.ts';
+import type { DigestView } from '../functions/core/edition/ports.ts';
 import { compileEmailTemplate, EMAIL_TEMPLATES } from '../functions/build/compile-templates.ts';
 import {
   countFlag,
@@ -73,22 +74,22 @@ function merged(stories: Story[]): Story[] {
 }
 
 function digestView(articles: readonly Article[], storyCount: number): DigestView {
-  const stories = merged(selectStories(articles, storyCount));
+  const stories = merged(arrangeStories(articles, { maxStories: storyCount }).stories);
   return {
     subject: `The Daily Digest: ${stories[0]!.title}`,
     preheader: stories[0]!.summary[0] ?? '',
     dateLabel: 'Thursday 26 November 2026',
     stories,
     webUrl: 'https://digest.example/editions/20261126T070000-20261125T070000',
-    links: placeholderSlots(NONCE),
+    links: linkPlaceholders(NONCE),
     moreCount: 4,
-    localTimes: localTimeSlots(NONCE),
+    localTimes: localTimePlaceholders(NONCE),
   };
 }
 
 /** What personaliseEdition did before story times: swap the two link placeholders in both parts. */
 function replaceLinksOnly(edition: Edition, unsubscribeUrl: string, preferencesUrl: string): { html: string; text: string } {
-  const slots = placeholderSlots(edition.placeholderNonce);
+  const slots = linkPlaceholders(edition.placeholderNonce);
   const fill = (content: string) =>
     content.replaceAll(slots.unsubscribeUrl, unsubscribeUrl).replaceAll(slots.preferencesUrl, preferencesUrl);
   return { html: fill(edition.html), text: fill(edition.text) };
@@ -148,8 +149,8 @@ async function main(): Promise<void> {
     // Rendered from the merged view (sections, other sources), as an edition of merged stories is.
     const { html, text } = await renderer.renderDigest({
       ...digestView(articles, count),
-      links: placeholderSlots(built.placeholderNonce),
-      localTimes: localTimeSlots(built.placeholderNonce),
+      links: linkPlaceholders(built.placeholderNonce),
+      localTimes: localTimePlaceholders(built.placeholderNonce),
     });
     editions.set(count, { ...built, html, text });
   }

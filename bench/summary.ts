@@ -12,7 +12,8 @@ import { join, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { leadSentences, summarise, wordCount } from '../functions/core/summarise.ts';
+import { leadSentences, summarise } from '../functions/core/stories/summarise.ts';
+import { wordCount } from '../functions/core/stories/terms.ts';
 import { countFlag, emitJsonLine, formatNumber, parseFlags, printHeader, printNote, runMain } from './harness.ts';
 import { rougeLsum, rougeN, type RougeScore } from './support/rouge.ts';
 

@@ -16,7 +16,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { TABLE } from '../functions/adapters/dynamo/schema.ts';
 import type { DigestDataStack } from './data-stack.ts';
-import { SEND_FLEET } from '../functions/core/send-fleet.ts';
+import { SEND_FLEET } from '../functions/core/delivery/index.ts';
 import { DigestFunction } from './digest-function.ts';
 import { DigestMonitoring } from './monitoring.ts';
 

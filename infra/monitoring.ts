@@ -16,7 +16,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { DIGEST_METRICS, type DigestMetric, METRICS_NAMESPACE, METRICS_SERVICE } from '../functions/adapters/metric-names.ts';
+import { DIGEST_METRICS, type DigestMetric, METRICS_NAMESPACE, METRICS_SERVICE } from '../functions/adapters/runtime/metric-names.ts';
 import type { DigestFunction } from './digest-function.ts';
 
 /**

@@ -4,8 +4,8 @@
  * 2-5 KB bodies, a share of them HTML, URLs carrying utm_* and other tracking parameters.
  */
 import { readFileSync } from 'node:fs';
-import { toArticle, validateArticle } from '../../functions/core/article.ts';
-import type { Article } from '../../functions/core/types.ts';
+import { toArticle, validateArticle } from '../../functions/core/ingest/article.ts';
+import type { Article } from '../../functions/core/ingest/types.ts';
 
 const EXAMPLES = new URL('../../examples/articles.json', import.meta.url);
 

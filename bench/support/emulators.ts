@@ -6,7 +6,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import { editionKey } from '../../functions/adapters/dynamo/keys.ts';
-import { createSesClient } from '../../functions/adapters/ses-mailer.ts';
+import { createSesClient } from '../../functions/adapters/ses/ses-mailer.ts';
 import { startSesEmulator } from '../../functions/local/emulators.ts';
 import { startDynalite } from '../../test/support/dynamo.ts';
 

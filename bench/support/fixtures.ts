@@ -1,10 +1,10 @@
 /** The settings, clock and reader records the benchmarks share. */
-import type { Settings } from '../../functions/core/settings.ts';
-import { editionId } from '../../functions/core/edition.ts';
-import { cutoffFor, planWindow } from '../../functions/core/plan.ts';
-import { canonicalTimeZone, localTime } from '../../functions/core/slots.ts';
-import type { Subscriber } from '../../functions/core/types.ts';
-import type { Clock } from '../../functions/ports.ts';
+import type { Settings } from '../../functions/core/shared/settings.ts';
+import { editionId } from '../../functions/core/edition/edition.ts';
+import { planWindow } from '../../functions/core/planning/plan.ts';
+import { canonicalTimeZone, localTime } from '../../functions/core/shared/local-time.ts';
+import type { Subscriber } from '../../functions/core/subscribers/types.ts';
+import type { Clock } from '../../functions/core/shared/clock.ts';
 import { testSettings } from '../../test/support/fakes.ts';
 
 /** Minutes past a scheduled run, as the hourly schedule fires it. */
@@ -12,10 +12,10 @@ export const BENCH_NOW = '2026-11-26T07:05:00.000Z';
 const DAY_MS = 24 * 3600 * 1000;
 
 /** This hour's scheduled cutoff, as the planner computes it. */
-export const TODAY_CUTOFF = cutoffFor(new Date(BENCH_NOW), 'scheduled');
+export const TODAY_CUTOFF = planWindow(new Date(BENCH_NOW), 'scheduled').cutoff;
 /** The previous day's scheduled cutoff: every generated reader had that digest. */
-export const YESTERDAY_CUTOFF = cutoffFor(new Date(Date.parse(BENCH_NOW) - DAY_MS), 'scheduled');
-const DAY_BEFORE_CUTOFF = cutoffFor(new Date(Date.parse(BENCH_NOW) - 2 * DAY_MS), 'scheduled');
+export const YESTERDAY_CUTOFF = planWindow(new Date(Date.parse(BENCH_NOW) - DAY_MS), 'scheduled').cutoff;
+const DAY_BEFORE_CUTOFF = planWindow(new Date(Date.parse(BENCH_NOW) - 2 * DAY_MS), 'scheduled').cutoff;
 
 export const benchClock: Clock = { now: () => new Date(BENCH_NOW) };
 

@@ -4,8 +4,14 @@
  * hour), which is right for tests but would make a benchmark measure the fake; these hand out
  * the stored objects and index readers by slot, as the DynamoDB index does.
  */
-import type { DeliveryJob, Edition, EditionStatus, Article, Subscriber } from '../../functions/core/types.ts';
-import type { ArticleStore, EditionStore, Queue, SubscriberStore, TimeSlot } from '../../functions/ports.ts';
+import type { DeliveryJob } from '../../functions/core/delivery/types.ts';
+import type { Edition, EditionStatus } from '../../functions/core/edition/types.ts';
+import type { Article } from '../../functions/core/ingest/types.ts';
+import type { Subscriber, TimeSlot } from '../../functions/core/subscribers/types.ts';
+import type { ArticleStore } from '../../functions/core/ingest/ports.ts';
+import type { EditionStore } from '../../functions/core/edition/ports.ts';
+import type { Queue } from '../../functions/core/planning/ports.ts';
+import type { SubscriberStore } from '../../functions/core/subscribers/ports.ts';
 
 export class LeanArticleStore implements ArticleStore {
   readonly #items = new Map<string, Article>();

@@ -11,7 +11,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { TokenBucket } from '../../functions/core/token-bucket.ts';
+import { TokenBucket } from '../../functions/core/delivery/token-bucket.ts';
 import { startDynamoEmulator } from '../../functions/local/emulators.ts';
 
 const rate = Number(process.argv[2]);

@@ -5,17 +5,17 @@
  */
 import type { SQSEvent } from 'aws-lambda';
 import { z } from 'zod';
-import { createAppDeps } from '../../functions/adapters/app-deps.ts';
-import { loadConfig } from '../../functions/adapters/config.ts';
+import { createAppDeps } from '../../functions/adapters/runtime/app-deps.ts';
+import { loadConfig } from '../../functions/adapters/runtime/config.ts';
 import { createDynamoClient, toDocumentClient } from '../../functions/adapters/dynamo/client.ts';
 import { DynamoDeliveryStore } from '../../functions/adapters/dynamo/delivery-store.ts';
 import { DynamoEditionStore } from '../../functions/adapters/dynamo/edition-store.ts';
 import { DynamoSendStatsStore } from '../../functions/adapters/dynamo/send-stats-store.ts';
 import { DynamoSubscriberStore } from '../../functions/adapters/dynamo/subscriber-store.ts';
-import { PacedMailer } from '../../functions/adapters/paced-mailer.ts';
-import { createSesClient, SesMailer } from '../../functions/adapters/ses-mailer.ts';
-import { SesQuotaSource } from '../../functions/adapters/ses-quota.ts';
-import { SEND_FLEET } from '../../functions/core/send-fleet.ts';
+import { PacedMailer } from '../../functions/adapters/ses/paced-mailer.ts';
+import { createSesClient, SesMailer } from '../../functions/adapters/ses/ses-mailer.ts';
+import { SesQuotaSource } from '../../functions/adapters/ses/ses-quota.ts';
+import { SEND_FLEET } from '../../functions/core/delivery/send-fleet.ts';
 import { sendDigestHandler } from '../../functions/handlers/sqs-send-digest.ts';
 import { RequestCounter } from './emulators.ts';
 import { CapacityMeter, workerInitSchema, type WorkerTotals } from './send-protocol.ts';

@@ -1,8 +1,7 @@
 /** `digest keys create|list|revoke`: ingest API keys. Only a key's sha256 is stored, so a key is shown once. */
 import type { Command } from 'commander';
 import { DynamoApiKeyStore } from '../adapters/dynamo/api-key-store.ts';
-import { generateApiKey, newApiKeyRecord } from '../core/api-keys.ts';
-import type { ApiKey } from '../core/types.ts';
+import { type ApiKey, generateApiKey, newApiKeyRecord } from '../core/ingest/index.ts';
 import { CliError } from './cli-error.ts';
 import { REGION_OPTION, TABLE_OPTION, tableTarget, type TableOptions, type TableTarget } from './table-target.ts';
 

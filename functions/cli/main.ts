@@ -5,10 +5,9 @@
 import { readFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError } from 'commander';
 import { z } from 'zod';
-import type { DeliverOutcome } from '../core/deliver.ts';
-import { ConfigError } from '../adapters/config.ts';
-import { planDigest } from '../core/plan.ts';
-import type { DeliveryJob } from '../core/types.ts';
+import type { DeliverOutcome, DeliveryJob } from '../core/delivery/index.ts';
+import { ConfigError } from '../adapters/runtime/config.ts';
+import { planDigest } from '../core/planning/index.ts';
 import { sendProgress } from './send-progress.ts';
 import { createLocalDeps } from '../local/local-app.ts';
 import { loadLocalSettings, readLocalApiKey } from '../local/local-settings.ts';

@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { summarise } from '../core/summarise.ts';
+import { summarise } from '../core/stories/index.ts';
 
 /** The summariser's own limits; the word budget defaults to the digest's. */
 export const summarizeOptionsSchema = z.object({

@@ -1,10 +1,9 @@
 /** POST /articles: a publisher's batch, authenticated by x-api-key. */
-import { lambdaDeps, type DepsProvider } from '../adapters/app-deps.ts';
-import { authenticateApiKey } from '../core/api-keys.ts';
-import { ingestBatch, MAX_BATCH_BYTES } from '../core/ingest.ts';
-import { logger, observability, observeHttp } from '../adapters/observability.ts';
-import { DIGEST_METRICS } from '../adapters/metric-names.ts';
-import { header, httpRoute, json, parseBody, type HttpHandler } from './http.ts';
+import { lambdaDeps, type DepsProvider } from '../adapters/runtime/app-deps.ts';
+import { authenticateApiKey, ingestBatch, MAX_BATCH_BYTES } from '../core/ingest/index.ts';
+import { logger, observability, observeHttp } from '../adapters/runtime/observability.ts';
+import { DIGEST_METRICS } from '../adapters/runtime/metric-names.ts';
+import { header, httpRoute, json, parseBody, type HttpHandler } from '../adapters/http/http.ts';
 
 export function articlesHandler(deps: DepsProvider): HttpHandler {
   return httpRoute(async (event) => {

@@ -2,12 +2,11 @@
  * GET /confirm?token= (the link in the confirmation email) shows a confirm button; its POST
  * confirms. Mail scanners follow links with GETs, so a GET alone must not subscribe anyone.
  */
-import { lambdaDeps, type DepsProvider } from '../adapters/app-deps.ts';
-import { confirmedPage, confirmPage, errorPage } from '../adapters/pages.ts';
-import { preferencesTokenAfterConfirm } from '../core/preference-centre.ts';
-import { checkConfirmToken, confirmSubscription, type ConfirmOutcome } from '../core/subscriptions.ts';
-import { observeHttp } from '../adapters/observability.ts';
-import { html, httpRoute, queryParam, type HttpHandler } from './http.ts';
+import { lambdaDeps, type DepsProvider } from '../adapters/runtime/app-deps.ts';
+import { confirmedPage, confirmPage, errorPage } from '../adapters/render/pages.ts';
+import { checkConfirmToken, type ConfirmOutcome, confirmSubscription, preferencesTokenAfterConfirm } from '../core/subscribers/index.ts';
+import { observeHttp } from '../adapters/runtime/observability.ts';
+import { html, httpRoute, queryParam, type HttpHandler } from '../adapters/http/http.ts';
 
 /** Why a valid link confirms nothing, in the reader's words. */
 const REFUSAL_PAGES = {

@@ -3,23 +3,13 @@
  * preferences, download or erase the reader's data, or sign out of old links.
  */
 import { z } from 'zod';
-import { lambdaDeps, type AppDeps, type DepsProvider } from '../adapters/app-deps.ts';
-import { dataErasedPage, preferencesPage } from '../adapters/pages.ts';
-import { ValidationError, type FieldIssue } from '../core/errors.ts';
-import {
-  erasePersonalData,
-  exportPersonalData,
-  readPreferences,
-  signOutOfOldLinks,
-  topicChoices,
-  updatePreferences,
-  type Preferences,
-} from '../core/preference-centre.ts';
-import { allTimeZones } from '../core/slots.ts';
-import { signToken } from '../core/tokens.ts';
-import { observeHttp } from '../adapters/observability.ts';
-import { parseOrThrow } from '../core/validation.ts';
-import { html, httpRoute, json, parseBodyWithLists, queryParam, type HttpHandler, type HttpResult } from './http.ts';
+import { lambdaDeps, type AppDeps, type DepsProvider } from '../adapters/runtime/app-deps.ts';
+import { dataErasedPage, preferencesPage } from '../adapters/render/pages.ts';
+import { allTimeZones, type FieldIssue, parseOrThrow, signToken, ValidationError } from '../core/shared/index.ts';
+import { readPreferences, signOutOfOldLinks, topicChoices, updatePreferences, type Preferences } from '../core/subscribers/index.ts';
+import { erasePersonalData, exportPersonalData } from '../core/privacy/index.ts';
+import { observeHttp } from '../adapters/runtime/observability.ts';
+import { html, httpRoute, json, parseBodyWithLists, queryParam, type HttpHandler, type HttpResult } from '../adapters/http/http.ts';
 
 const MAX_BODY_BYTES = 8 * 1024;
 

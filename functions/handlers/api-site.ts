@@ -1,11 +1,11 @@
 /** GET / (subscribe page), GET /health, GET /editions (the archive), GET /editions/{id} (the web edition). */
-import { lambdaDeps, type DepsProvider } from '../adapters/app-deps.ts';
-import { ARCHIVE_LIMIT, archivePage, editionPage } from '../adapters/edition-pages.ts';
-import { subscribePage } from '../adapters/pages.ts';
-import { EDITION_ID_PATTERN } from '../core/edition.ts';
-import { NotFoundError, ValidationError } from '../core/errors.ts';
-import { observeHttp } from '../adapters/observability.ts';
-import { EMAIL_CONTENT_SECURITY_POLICY, html, httpRoute, json, type HttpHandler } from './http.ts';
+import { lambdaDeps, type DepsProvider } from '../adapters/runtime/app-deps.ts';
+import { ARCHIVE_LIMIT, archivePage, editionPage } from '../adapters/render/edition-pages.ts';
+import { subscribePage } from '../adapters/render/pages.ts';
+import { EDITION_ID_PATTERN } from '../core/edition/index.ts';
+import { NotFoundError, ValidationError } from '../core/shared/index.ts';
+import { observeHttp } from '../adapters/runtime/observability.ts';
+import { EMAIL_CONTENT_SECURITY_POLICY, html, httpRoute, json, type HttpHandler } from '../adapters/http/http.ts';
 
 const EDITION_PREFIX = '/editions/';
 

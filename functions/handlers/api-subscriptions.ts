@@ -1,11 +1,11 @@
 /** POST /subscriptions: JSON from API clients, a form post from the subscribe page. */
 import { setTimeout as delay } from 'node:timers/promises';
-import { lambdaDeps, type DepsProvider } from '../adapters/app-deps.ts';
-import { checkInboxPage, subscribePage } from '../adapters/pages.ts';
-import { ValidationError } from '../core/errors.ts';
-import { requestSubscription } from '../core/subscriptions.ts';
-import { logger, observeHttp } from '../adapters/observability.ts';
-import { errorResponse, header, html, httpRoute, json, parseBody, wantsHtml, type HttpHandler } from './http.ts';
+import { lambdaDeps, type DepsProvider } from '../adapters/runtime/app-deps.ts';
+import { checkInboxPage, subscribePage } from '../adapters/render/pages.ts';
+import { ValidationError } from '../core/shared/index.ts';
+import { requestSubscription } from '../core/subscribers/index.ts';
+import { logger, observeHttp } from '../adapters/runtime/observability.ts';
+import { errorResponse, header, html, httpRoute, json, parseBody, wantsHtml, type HttpHandler } from '../adapters/http/http.ts';
 
 const MAX_BODY_BYTES = 8 * 1024;
 /**

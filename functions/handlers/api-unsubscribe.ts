@@ -2,11 +2,11 @@
  * GET /unsubscribe?token= shows a page with a button (link scanners follow GETs, so a GET must
  * not unsubscribe); POST is the RFC 8058 one-click request from mailbox providers and the button.
  */
-import { lambdaDeps, type DepsProvider } from '../adapters/app-deps.ts';
-import { unsubscribedPage, unsubscribePage } from '../adapters/pages.ts';
-import { checkUnsubscribeToken, unsubscribe } from '../core/subscriptions.ts';
-import { observeHttp } from '../adapters/observability.ts';
-import { html, httpRoute, queryParam, type HttpHandler } from './http.ts';
+import { lambdaDeps, type DepsProvider } from '../adapters/runtime/app-deps.ts';
+import { unsubscribedPage, unsubscribePage } from '../adapters/render/pages.ts';
+import { checkUnsubscribeToken, unsubscribe } from '../core/subscribers/index.ts';
+import { observeHttp } from '../adapters/runtime/observability.ts';
+import { html, httpRoute, queryParam, type HttpHandler } from '../adapters/http/http.ts';
 
 export function unsubscribeHandler(deps: DepsProvider): HttpHandler {
   return httpRoute(

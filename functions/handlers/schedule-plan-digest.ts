@@ -1,10 +1,9 @@
 /** The hourly EventBridge Scheduler target: plan the editions due now and enqueue their readers. */
 import { z } from 'zod';
-import { lambdaDeps, type AppDeps, type DepsProvider } from '../adapters/app-deps.ts';
-import { logger, observeSchedule } from '../adapters/observability.ts';
-import { planDigest, type PlanReport } from '../core/plan.ts';
-import { parseOrThrow } from '../core/validation.ts';
-import type { Queue } from '../ports.ts';
+import { lambdaDeps, type AppDeps, type DepsProvider } from '../adapters/runtime/app-deps.ts';
+import { logger, observeSchedule } from '../adapters/runtime/observability.ts';
+import { planDigest, type PlanReport, type Queue } from '../core/planning/index.ts';
+import { parseOrThrow } from '../core/shared/index.ts';
 
 /** The schedule's input; `now` is for an operator's manual invoke. Unknown fields from the scheduler are ignored. */
 export const planEventSchema = z.looseObject({ mode: z.enum(['scheduled', 'now']).default('scheduled') });

@@ -1,10 +1,10 @@
 /** SNS subscription for the SES configuration set's events: bounces and complaints suppress, sends confirm the ledger. */
 import type { SNSEvent } from 'aws-lambda';
-import { lambdaDeps, type DepsProvider } from '../adapters/app-deps.ts';
-import { DIGEST_METRICS } from '../adapters/metric-names.ts';
-import { logger, observability, observeSns } from '../adapters/observability.ts';
-import { applySesFeedback, confirmSesSend } from '../core/suppression.ts';
-import { ValidationError } from '../core/errors.ts';
+import { lambdaDeps, type DepsProvider } from '../adapters/runtime/app-deps.ts';
+import { DIGEST_METRICS } from '../adapters/runtime/metric-names.ts';
+import { logger, observability, observeSns } from '../adapters/runtime/observability.ts';
+import { applySesFeedback, confirmSesSend } from '../core/delivery/index.ts';
+import { ValidationError } from '../core/shared/index.ts';
 
 export function sesEventsHandler(deps: DepsProvider): (event: SNSEvent) => Promise<void> {
   return async (event) => {

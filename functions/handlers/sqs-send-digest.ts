@@ -7,17 +7,13 @@
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import pMap from 'p-map';
 import { z } from 'zod';
-import { lambdaDeps, type DepsProvider } from '../adapters/app-deps.ts';
-import { DIGEST_METRICS } from '../adapters/metric-names.ts';
-import { logger, observability, observeSqs } from '../adapters/observability.ts';
-import { MailerThrottledError } from '../adapters/ses-mailer.ts';
-import { ClaimHeldError, deliverDigest } from '../core/deliver.ts';
-import { EDITION_ID_PATTERN } from '../core/edition.ts';
-import { SEND_FLEET } from '../core/send-fleet.ts';
-import { DailyQuotaExhaustedError } from '../core/send-rate.ts';
-import { countNameFor, secondsToNextHour, type SendCountName, type SendCounts } from '../core/send-stats.ts';
-import { emailSchema } from '../core/subscriber.ts';
-import type { Edition } from '../core/types.ts';
+import { lambdaDeps, type DepsProvider } from '../adapters/runtime/app-deps.ts';
+import { DIGEST_METRICS } from '../adapters/runtime/metric-names.ts';
+import { logger, observability, observeSqs } from '../adapters/runtime/observability.ts';
+import { MailerThrottledError } from '../adapters/ses/ses-mailer.ts';
+import { ClaimHeldError, countNameFor, DailyQuotaExhaustedError, deliverDigest, secondsToNextHour, SEND_FLEET, type SendCountName, type SendCounts } from '../core/delivery/index.ts';
+import { type Edition, EDITION_ID_PATTERN } from '../core/edition/index.ts';
+import { emailSchema } from '../core/subscribers/index.ts';
 
 export const deliveryJobSchema = z.object({
   editionId: z.string().regex(EDITION_ID_PATTERN, 'must be an edition id'),

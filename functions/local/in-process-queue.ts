@@ -3,9 +3,8 @@
  * retries SQS would give (a failed delivery row may be claimed again), and reports outcomes.
  */
 import pMap from 'p-map';
-import type { DeliverOutcome } from '../core/deliver.ts';
-import type { DeliveryJob } from '../core/types.ts';
-import type { Queue } from '../ports.ts';
+import type { DeliverOutcome, DeliveryJob } from '../core/delivery/index.ts';
+import type { Queue } from '../core/planning/index.ts';
 
 export interface InProcessQueueOptions {
   deliver(job: DeliveryJob): Promise<DeliverOutcome>;

@@ -1,9 +1,8 @@
 /** Wires the Lambda handlers to the local emulators: the same code paths as in AWS, other endpoints. */
-import { createAppDeps, type AppDeps } from '../adapters/app-deps.ts';
-import { deliverDigest, type DeliverOutcome } from '../core/deliver.ts';
-import { countNameFor } from '../core/send-stats.ts';
-import type { DeliveryJob, Edition } from '../core/types.ts';
-import type { Queue } from '../ports.ts';
+import { createAppDeps, type AppDeps } from '../adapters/runtime/app-deps.ts';
+import { countNameFor, deliverDigest, type DeliverOutcome, type DeliveryJob } from '../core/delivery/index.ts';
+import type { Edition } from '../core/edition/index.ts';
+import type { Queue } from '../core/planning/index.ts';
 import { articlesHandler } from '../handlers/api-articles.ts';
 import { confirmHandler } from '../handlers/api-confirm.ts';
 import { preferencesHandler } from '../handlers/api-preferences.ts';

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { ConfigError, loadConfig, type AppConfig } from '../adapters/config.ts';
+import { ConfigError, loadConfig, type AppConfig } from '../adapters/runtime/config.ts';
 
 const PORT_MESSAGE = 'must be a port number from 1 to 65535';
 const port = z.coerce.number({ error: PORT_MESSAGE }).int(PORT_MESSAGE).min(1, PORT_MESSAGE).max(65535, PORT_MESSAGE);

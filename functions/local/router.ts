@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { HttpEvent, HttpHandler, HttpResult } from '../handlers/http.ts';
+import type { HttpEvent, HttpHandler, HttpResult } from '../adapters/http/http.ts';
 
 export interface Route {
   method: 'GET' | 'POST';

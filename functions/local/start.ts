@@ -6,14 +6,14 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ensureTable } from '../adapters/dynamo/create-table.ts';
 import { createDynamoClient } from '../adapters/dynamo/client.ts';
-import { generateApiKey, newApiKeyRecord } from '../core/api-keys.ts';
-import { planDigest } from '../core/plan.ts';
+import { generateApiKey, newApiKeyRecord } from '../core/ingest/index.ts';
+import { planDigest } from '../core/planning/index.ts';
 import { closeServer, startDynamoEmulator, startSesEmulator, type RunningEmulator } from './emulators.ts';
 import { everyHour } from './hourly.ts';
 import { createLocalDeps, localRoutes } from './local-app.ts';
 import { apiKeyFile, loadLocalSettings, readLocalApiKey, type LocalSettings } from './local-settings.ts';
 import { createRouter } from './router.ts';
-import type { AppDeps } from '../adapters/app-deps.ts';
+import type { AppDeps } from '../adapters/runtime/app-deps.ts';
 
 async function ensureApiKey(settings: LocalSettings, deps: AppDeps): Promise<string> {
   const existing = await readLocalApiKey(settings);

@@ -8,11 +8,12 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { editionPage } from '../../functions/adapters/edition-pages.ts';
-import { TemplateRenderer } from '../../functions/adapters/template-renderer.ts';
-import { toArticle, validateArticle } from '../../functions/core/article.ts';
-import { buildEdition, personaliseEdition } from '../../functions/core/edition.ts';
-import type { Article, Edition } from '../../functions/core/types.ts';
+import { editionPage } from '../../functions/adapters/render/edition-pages.ts';
+import { TemplateRenderer } from '../../functions/adapters/render/template-renderer.ts';
+import { toArticle, validateArticle } from '../../functions/core/ingest/article.ts';
+import { buildEdition, personaliseEdition } from '../../functions/core/edition/edition.ts';
+import type { Article } from '../../functions/core/ingest/types.ts';
+import type { Edition } from '../../functions/core/edition/types.ts';
 import { artifactPath, launchBrowser } from '../support/browser.ts';
 import { testSettings } from '../support/fakes.ts';
 import { repoRoot } from '../support/local-stack.ts';
@@ -124,7 +125,7 @@ describe('the seed edition in a browser', () => {
     const renderer = new TemplateRenderer({ digestName: settings.digestName, postalAddress: '1 Example Street, Springfield' });
     const merged = await buildEdition(
       { since: edition.since, cutoff: edition.cutoff, articles: [], createdAt: SENT_AT.toISOString() },
-      { renderDigest: (view) => renderer.renderDigest({ ...view, stories, moreCount: 7 }), renderConfirmEmail: (view) => renderer.renderConfirmEmail(view) },
+      { renderDigest: (view) => renderer.renderDigest({ ...view, stories, moreCount: 7 }) },
       settings,
     );
     const html = personaliseEdition(merged, { email: 'reader@example.com', timezone: 'America/New_York' }, SENT_AT, settings).html;

@@ -7,9 +7,10 @@ import { ensureTable } from '../../functions/adapters/dynamo/create-table.ts';
 import { DeliveryStateError, DynamoDeliveryStore } from '../../functions/adapters/dynamo/delivery-store.ts';
 import { DynamoEditionStore } from '../../functions/adapters/dynamo/edition-store.ts';
 import { DynamoSubscriberStore } from '../../functions/adapters/dynamo/subscriber-store.ts';
-import { CorruptRecordError, NotFoundError } from '../../functions/core/errors.ts';
-import type { Article, Edition, Subscriber } from '../../functions/core/types.ts';
-import type { TimeSlot } from '../../functions/ports.ts';
+import { CorruptRecordError, NotFoundError } from '../../functions/core/shared/errors.ts';
+import type { Article } from '../../functions/core/ingest/types.ts';
+import type { Edition } from '../../functions/core/edition/types.ts';
+import type { Subscriber, TimeSlot } from '../../functions/core/subscribers/types.ts';
 import { type LocalDynamo, startTestDynamo } from '../support/dynamo.ts';
 
 let dynamo: LocalDynamo;

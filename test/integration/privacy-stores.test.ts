@@ -9,8 +9,8 @@ import { addressHash, DynamoPersonalDataStore } from '../../functions/adapters/d
 import { DynamoRateLimiter } from '../../functions/adapters/dynamo/rate-limiter.ts';
 import { DynamoSubscriberStore } from '../../functions/adapters/dynamo/subscriber-store.ts';
 import { DynamoTopicCatalogue } from '../../functions/adapters/dynamo/topic-catalogue.ts';
-import { newApiKeyRecord } from '../../functions/core/api-keys.ts';
-import type { Edition } from '../../functions/core/types.ts';
+import { newApiKeyRecord } from '../../functions/core/ingest/api-keys.ts';
+import type { Edition } from '../../functions/core/edition/types.ts';
 import { aSubscriber } from '../support/fakes.ts';
 import { startDynalite, type LocalDynamo } from '../support/dynamo.ts';
 

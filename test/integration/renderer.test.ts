@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { Story } from '../../functions/core/types.ts';
-import { InvalidViewError, TemplateRenderer } from '../../functions/adapters/template-renderer.ts';
-import type { DigestView } from '../../functions/ports.ts';
+import type { Story } from '../../functions/core/edition/types.ts';
+import { InvalidViewError, TemplateRenderer } from '../../functions/adapters/render/template-renderer.ts';
+import type { DigestView } from '../../functions/core/edition/ports.ts';
 
 const UNSUBSCRIBE = '__DM_n0nce42_UNSUBSCRIBE__';
 const PREFERENCES = '__DM_n0nce42_PREFERENCES__';

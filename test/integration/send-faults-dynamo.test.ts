@@ -9,9 +9,9 @@ import { DynamoArticleStore } from '../../functions/adapters/dynamo/article-stor
 import { DynamoDeliveryStore } from '../../functions/adapters/dynamo/delivery-store.ts';
 import { DynamoEditionStore } from '../../functions/adapters/dynamo/edition-store.ts';
 import { DynamoSubscriberStore } from '../../functions/adapters/dynamo/subscriber-store.ts';
-import { deliverDigest, type DeliverDeps } from '../../functions/core/deliver.ts';
-import { planDigest } from '../../functions/core/plan.ts';
-import type { DeliveryStore } from '../../functions/ports.ts';
+import { deliverDigest, type DeliverDeps } from '../../functions/core/delivery/deliver.ts';
+import { planDigest } from '../../functions/core/planning/plan.ts';
+import type { DeliveryStore } from '../../functions/core/delivery/ports.ts';
 import { type LocalDynamo, startDynalite } from '../support/dynamo.ts';
 import { anArticle, aSubscriber, FakeClock, FakeRenderer, RecordingMailer, testSettings } from '../support/fakes.ts';
 import { faultSeed, seededRandom, SimulatedSqs, tally } from '../support/send-sim.ts';

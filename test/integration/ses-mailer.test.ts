@@ -1,12 +1,12 @@
 import { MessageRejected, TooManyRequestsException, type SESv2Client } from '@aws-sdk/client-sesv2';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { OutgoingEmail } from '../../functions/core/types.ts';
+import type { OutgoingEmail } from '../../functions/core/shared/mail.ts';
 import {
   InvalidEmailHeaderError,
   MailerThrottledError,
   SesMailer,
   createSesClient,
-} from '../../functions/adapters/ses-mailer.ts';
+} from '../../functions/adapters/ses/ses-mailer.ts';
 import { startSesEmulator, type SesEmulator } from '../support/ses.ts';
 
 const UNSUBSCRIBE_URL = 'https://digest.example.com/unsubscribe?token=abc.def';

@@ -5,7 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoSubscriberStore } from '../../functions/adapters/dynamo/subscriber-store.ts';
-import { canonicalTimeZone, dueSlots, localTime } from '../../functions/core/slots.ts';
+import { dueSlots } from '../../functions/core/planning/send-slots.ts';
+import { canonicalTimeZone, localTime } from '../../functions/core/shared/local-time.ts';
 import { type LocalDynamo, startDynalite } from '../support/dynamo.ts';
 import { aSubscriber } from '../support/fakes.ts';
 

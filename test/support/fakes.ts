@@ -4,38 +4,21 @@
  * so a use-case that mutates a record it read cannot pass by accident.
  */
 import { createHash } from 'node:crypto';
-import { NotFoundError } from '../../functions/core/errors.ts';
-import type { Settings } from '../../functions/core/settings.ts';
-import type {
-  ApiKey,
-  Article,
-  Delivery,
-  DeliveryJob,
-  Edition,
-  EditionStatus,
-  OutgoingEmail,
-  Subscriber,
-} from '../../functions/core/types.ts';
-import type {
-  ApiKeyStore,
-  ArticleStore,
-  Clock,
-  ConfirmView,
-  DeliveryStore,
-  DigestView,
-  EditionStore,
-  Mailer,
-  PersonalDataStore,
-  Queue,
-  RateLimiter,
-  RenderedEmail,
-  Renderer,
-  SubscriberStore,
-  TimeSlot,
-  TopicCatalogue,
-} from '../../functions/ports.ts';
-import { zeroCounts, type SendCounts } from '../../functions/core/send-stats.ts';
-import type { SendStatsStore } from '../../functions/ports.ts';
+import { NotFoundError } from '../../functions/core/shared/errors.ts';
+import type { Settings } from '../../functions/core/shared/settings.ts';
+import type { ApiKey, Article } from '../../functions/core/ingest/types.ts';
+import type { Delivery, DeliveryJob } from '../../functions/core/delivery/types.ts';
+import type { Edition, EditionStatus } from '../../functions/core/edition/types.ts';
+import type { Mailer, OutgoingEmail } from '../../functions/core/shared/mail.ts';
+import type { Subscriber, TimeSlot } from '../../functions/core/subscribers/types.ts';
+import type { ApiKeyStore, ArticleStore, TopicCatalogue } from '../../functions/core/ingest/ports.ts';
+import type { Clock } from '../../functions/core/shared/clock.ts';
+import type { ConfirmView, RateLimiter, RenderedEmail, ConfirmationRenderer, SubscriberStore } from '../../functions/core/subscribers/ports.ts';
+import type { DeliveryStore, SendStatsStore } from '../../functions/core/delivery/ports.ts';
+import type { DigestRenderer, DigestView, EditionStore } from '../../functions/core/edition/ports.ts';
+import type { PersonalDataStore } from '../../functions/core/privacy/ports.ts';
+import type { Queue } from '../../functions/core/planning/ports.ts';
+import { zeroCounts, type SendCounts } from '../../functions/core/delivery/send-stats.ts';
 
 const copy = <T>(value: T): T => structuredClone(value);
 
@@ -339,7 +322,7 @@ function escapeHtml(value: string): string {
  * Deterministic stand-in for the MJML renderer: escapes every view value and puts the personal
  * link placeholders into href attributes (html) and bare lines (text), where the real one puts them.
  */
-export class FakeRenderer implements Renderer {
+export class FakeRenderer implements DigestRenderer, ConfirmationRenderer {
   readonly digestViews: DigestView[] = [];
   readonly confirmViews: ConfirmView[] = [];
 

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createDynamoClient, toDocumentClient } from '../../functions/adapters/dynamo/client.ts';
 import { DynamoSubscriberStore } from '../../functions/adapters/dynamo/subscriber-store.ts';
-import type { Subscriber } from '../../functions/core/types.ts';
+import type { Subscriber } from '../../functions/core/subscribers/types.ts';
 import type { StoredEmail } from './ses.ts';
 
 export type { StoredEmail };

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { Article } from '../../functions/core/types.ts';
+import type { Article } from '../../functions/core/ingest/types.ts';
 
 interface SeedItem {
   title: string;

@@ -4,9 +4,10 @@
  * visibility timeout; after maxReceiveCount receives it goes to the dead-letter queue. Rounds
  * advance the test clock by the claim lease, as the visibility timeout does in AWS.
  */
-import type { DeliverOutcome } from '../../functions/core/deliver.ts';
-import type { DeliveryJob, OutgoingEmail } from '../../functions/core/types.ts';
-import type { Queue } from '../../functions/ports.ts';
+import type { DeliverOutcome } from '../../functions/core/delivery/types.ts';
+import type { DeliveryJob } from '../../functions/core/delivery/types.ts';
+import type { OutgoingEmail } from '../../functions/core/shared/mail.ts';
+import type { Queue } from '../../functions/core/planning/ports.ts';
 import type { FakeClock } from './fakes.ts';
 
 /** mulberry32: a small seeded generator, so a failing run can be replayed from its printed seed. */

@@ -5,8 +5,8 @@ import {
   generateApiKey,
   hashApiKey,
   newApiKeyRecord,
-} from '../../functions/core/api-keys.ts';
-import { UnauthorizedError } from '../../functions/core/errors.ts';
+} from '../../functions/core/ingest/api-keys.ts';
+import { UnauthorizedError } from '../../functions/core/shared/errors.ts';
 import { MemoryApiKeyStore } from '../support/fakes.ts';
 
 const CREATED_AT = '2026-11-26T07:00:00.000Z';

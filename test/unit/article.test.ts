@@ -11,9 +11,9 @@ import {
   validateArticle,
   validateBatchEnvelope,
   type ArticleInput,
-} from '../../functions/core/article.ts';
-import type { FieldIssue } from '../../functions/core/errors.ts';
-import { MAX_HTML_ELEMENTS } from '../../functions/core/text.ts';
+} from '../../functions/core/ingest/article.ts';
+import type { FieldIssue } from '../../functions/core/shared/errors.ts';
+import { MAX_HTML_ELEMENTS } from '../../functions/core/shared/text.ts';
 
 const seed = JSON.parse(readFileSync(new URL('../../examples/articles.json', import.meta.url), 'utf8')) as {
   articles: Record<string, unknown>[];

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { ConfigError, loadConfig, resolveTokenSecret } from '../../functions/adapters/config.ts';
+import { ConfigError, loadConfig, resolveTokenSecret } from '../../functions/adapters/runtime/config.ts';
 
 const SECRET = 'a-token-secret-that-is-long-enough-0123456789';
 

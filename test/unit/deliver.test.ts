@@ -1,10 +1,11 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { ClaimHeldError, deliverDigest, EDITION_TAG, EditionMissingError, type DeliverDeps } from '../../functions/core/deliver.ts';
-import { confirmSesSend } from '../../functions/core/suppression.ts';
-import { buildEdition } from '../../functions/core/edition.ts';
-import { NotFoundError } from '../../functions/core/errors.ts';
-import { verifyToken } from '../../functions/core/tokens.ts';
-import type { DeliveryJob, Edition } from '../../functions/core/types.ts';
+import { ClaimHeldError, deliverDigest, EDITION_TAG, EditionMissingError, type DeliverDeps } from '../../functions/core/delivery/deliver.ts';
+import { confirmSesSend } from '../../functions/core/delivery/feedback.ts';
+import { buildEdition } from '../../functions/core/edition/edition.ts';
+import { NotFoundError } from '../../functions/core/shared/errors.ts';
+import { verifyToken } from '../../functions/core/shared/tokens.ts';
+import type { DeliveryJob } from '../../functions/core/delivery/types.ts';
+import type { Edition } from '../../functions/core/edition/types.ts';
 import {
   anArticle,
   aSubscriber,

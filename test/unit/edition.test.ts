@@ -1,17 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import {
+  arrangeStories,
   buildEdition,
   editionId,
   personaliseEdition,
   placeholderNonce,
-  placeholderSlots,
-  selectStories,
+  linkPlaceholders,
   toStory,
-} from '../../functions/core/edition.ts';
-import { InvalidTokenError } from '../../functions/core/errors.ts';
-import type { Settings } from '../../functions/core/settings.ts';
-import { verifyToken } from '../../functions/core/tokens.ts';
-import type { Article, Edition } from '../../functions/core/types.ts';
+} from '../../functions/core/edition/edition.ts';
+import { InvalidTokenError } from '../../functions/core/shared/errors.ts';
+import type { Settings } from '../../functions/core/shared/settings.ts';
+import { verifyToken } from '../../functions/core/shared/tokens.ts';
+import type { Article } from '../../functions/core/ingest/types.ts';
+import type { Edition } from '../../functions/core/edition/types.ts';
 import { anArticle, FakeRenderer, testSettings } from '../support/fakes.ts';
 
 const SINCE = '2026-11-25T07:00:00.000Z';
@@ -47,14 +48,14 @@ describe('editionId', () => {
   });
 });
 
-describe('selectStories', () => {
+describe('arrangeStories', () => {
   it('orders stories newest first by publication time, falling back to ingest time', () => {
     const old = anArticle({ title: 'Old', publishedAt: '2025-07-22T12:00:00.000Z', ingestedAt: '2026-11-26T06:00:00.000Z' });
     const fresh = anArticle({ title: 'Fresh', publishedAt: '2026-11-26T05:00:00.000Z' });
     const undated = anArticle({ title: 'Undated', publishedAt: undefined, ingestedAt: '2026-11-25T20:00:00.000Z' });
     const middle = anArticle({ title: 'Middle', publishedAt: '2026-11-25T09:00:00.000Z' });
 
-    expect(selectStories([old, undated, fresh, middle], 10).map((s) => s.title)).toEqual([
+    expect(arrangeStories([old, undated, fresh, middle], { maxStories: 10 }).stories.map((s) => s.title)).toEqual([
       'Fresh',
       'Undated',
       'Middle',
@@ -63,12 +64,12 @@ describe('selectStories', () => {
   });
 
   it('does not let a publishedAt in the future jump the queue', () => {
-    const stories = selectStories(
+    const { stories } = arrangeStories(
       [
         anArticle({ title: 'Claims 2099', publishedAt: '2099-01-01T00:00:00.000Z', ingestedAt: '2026-11-26T01:00:00.000Z' }),
         anArticle({ title: 'Honest', publishedAt: '2026-11-26T05:00:00.000Z', ingestedAt: '2026-11-26T05:01:00.000Z' }),
       ],
-      10,
+      { maxStories: 10 },
     );
     expect(stories.map((s) => s.title)).toEqual(['Honest', 'Claims 2099']);
   });
@@ -77,12 +78,12 @@ describe('selectStories', () => {
     const articles = Array.from({ length: 15 }, (_, i) =>
       anArticle({ title: `Day ${String(i + 1).padStart(2, '0')}`, publishedAt: `2026-11-${String(i + 1).padStart(2, '0')}T12:00:00.000Z` }),
     );
-    const stories = selectStories(articles, 5);
+    const { stories } = arrangeStories(articles, { maxStories: 5 });
     expect(stories.map((s) => s.title)).toEqual(['Day 15', 'Day 14', 'Day 13', 'Day 12', 'Day 11']);
   });
 
   it('keeps articles published long ago (the sample set is from 2025)', () => {
-    const stories = selectStories([anArticle({ publishedAt: '2025-07-22T12:00:00.000Z' })], 10);
+    const { stories } = arrangeStories([anArticle({ publishedAt: '2025-07-22T12:00:00.000Z' })], { maxStories: 10 });
     expect(stories).toHaveLength(1);
   });
 
@@ -93,7 +94,7 @@ describe('selectStories', () => {
       publishedAt: '2026-11-25T09:00:00.000Z',
       topics: ['local'],
     });
-    const [story] = selectStories([article], 10);
+    const [story] = arrangeStories([article], { maxStories: 10 }).stories;
     expect(story).toMatchObject({
       articleId: article.id,
       title: 'Bridge reopens',
@@ -129,7 +130,7 @@ describe('buildEdition', () => {
       recipients: 0,
     });
     expect(built.stories).toHaveLength(2);
-    const slots = placeholderSlots(built.placeholderNonce);
+    const slots = linkPlaceholders(built.placeholderNonce);
     expect(renderer.digestViews[0]?.links).toEqual(slots);
     expect(renderer.digestViews[0]?.webUrl).toBe('https://digest.example/editions/20261126T070000-20261125T070000');
     // ICU 72+ writes a comma after the weekday; older ICU does not.
@@ -247,8 +248,8 @@ describe('personaliseEdition', () => {
     expect(email.html).toContain(guessedUnsubscribe);
     expect(email.text).toContain(guessedUnsubscribe);
     // Only the renderer's own link slots became links.
-    expect(count(email.html, '/unsubscribe?token=')).toBe(count(built.html, placeholderSlots(built.placeholderNonce).unsubscribeUrl));
-    expect(count(email.html, '/preferences?token=')).toBe(count(built.html, placeholderSlots(built.placeholderNonce).preferencesUrl));
+    expect(count(email.html, '/unsubscribe?token=')).toBe(count(built.html, linkPlaceholders(built.placeholderNonce).unsubscribeUrl));
+    expect(count(email.html, '/preferences?token=')).toBe(count(built.html, linkPlaceholders(built.placeholderNonce).preferencesUrl));
     expect(count(email.text, '/unsubscribe?token=')).toBe(1);
     expect(count(email.subject, '?token=')).toBe(0);
   });

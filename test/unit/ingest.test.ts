@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { ValidationError } from '../../functions/core/errors.ts';
-import { ingestBatch, type IngestItemResult } from '../../functions/core/ingest.ts';
-import type { Article } from '../../functions/core/types.ts';
-import type { ArticleStore } from '../../functions/ports.ts';
+import { ValidationError } from '../../functions/core/shared/errors.ts';
+import { ingestBatch, type IngestItemResult } from '../../functions/core/ingest/ingest.ts';
+import type { Article } from '../../functions/core/ingest/types.ts';
+import type { ArticleStore } from '../../functions/core/ingest/ports.ts';
 import { FakeClock, MemoryArticleStore } from '../support/fakes.ts';
 
 const seed = JSON.parse(readFileSync(new URL('../../examples/articles.json', import.meta.url), 'utf8')) as {

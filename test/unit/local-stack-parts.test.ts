@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { DeliverOutcome } from '../../functions/core/deliver.ts';
-import type { DeliveryJob } from '../../functions/core/types.ts';
+import type { DeliverOutcome } from '../../functions/core/delivery/types.ts';
+import type { DeliveryJob } from '../../functions/core/delivery/types.ts';
 import { everyHour } from '../../functions/local/hourly.ts';
 import { InProcessQueue } from '../../functions/local/in-process-queue.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { knownZone, localTimeLabels } from '../../functions/core/local-time.ts';
+import { knownZone, localTimeLabels } from '../../functions/core/shared/local-time.ts';
 
 const at = (iso: string) => Date.parse(iso);
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { clusterArticles, DUPLICATE_THRESHOLD, leadSimilarities } from '../../functions/core/merge.ts';
-import type { Article } from '../../functions/core/types.ts';
+import { clusterArticles, DUPLICATE_THRESHOLD, leadSimilarities } from '../../functions/core/stories/merge.ts';
+import type { Article } from '../../functions/core/ingest/types.ts';
 import { anArticle } from '../support/fakes.ts';
 import { seedBatchArticles, seedPageArticles } from '../support/news-fixtures.ts';
 import { DIFFERENT_EVENTS, SAME_EVENT, type Report } from '../fixtures/wire-pairs.ts';

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { DIGEST_METRICS, METRICS_NAMESPACE } from '../../functions/adapters/metric-names.ts';
-import { createObservability } from '../../functions/adapters/observability.ts';
+import { DIGEST_METRICS, METRICS_NAMESPACE } from '../../functions/adapters/runtime/metric-names.ts';
+import { createObservability } from '../../functions/adapters/runtime/observability.ts';
 
 /** Powertools writes through its own Console on process.stdout; read the JSON lines it wrote. */
 function captureStdout(): { lines: () => Record<string, unknown>[] } {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { PacedMailer } from '../../functions/adapters/paced-mailer.ts';
-import { MailerThrottledError } from '../../functions/adapters/ses-mailer.ts';
-import { DailyQuotaExhaustedError, fullJitterDelayMs, perSenderRate, type SendQuota } from '../../functions/core/send-rate.ts';
-import { TokenBucket } from '../../functions/core/token-bucket.ts';
-import type { OutgoingEmail } from '../../functions/core/types.ts';
+import { PacedMailer } from '../../functions/adapters/ses/paced-mailer.ts';
+import { MailerThrottledError } from '../../functions/adapters/ses/ses-mailer.ts';
+import { DailyQuotaExhaustedError, fullJitterDelayMs, perSenderRate, type SendQuota } from '../../functions/core/delivery/send-rate.ts';
+import { TokenBucket } from '../../functions/core/delivery/token-bucket.ts';
+import type { OutgoingEmail } from '../../functions/core/shared/mail.ts';
 import { RecordingMailer } from '../support/fakes.ts';
 
 const EMAIL: OutgoingEmail = { from: 'd@example.com', to: 'r@example.com', subject: 'Hi', html: '<p>Hi</p>', text: 'Hi', headers: [] };

@@ -8,7 +8,7 @@ import {
   fillTemplate,
   safeHref,
   trustedTemplate,
-} from '../../functions/adapters/html.ts';
+} from '../../functions/adapters/render/html.ts';
 import {
   checkInboxPage,
   confirmedPage,
@@ -20,7 +20,7 @@ import {
   subscribePage,
   unsubscribePage,
   unsubscribedPage,
-} from '../../functions/adapters/pages.ts';
+} from '../../functions/adapters/render/pages.ts';
 
 const HOSTILE = '"><script>alert(1)</script><img src=x onerror=alert(2)>';
 

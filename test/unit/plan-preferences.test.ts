@@ -1,6 +1,6 @@
 /** The planner honours the preference centre: weekly readers on their day, paused readers not at all. */
 import { describe, expect, it } from 'vitest';
-import { planDigest } from '../../functions/core/plan.ts';
+import { planDigest } from '../../functions/core/planning/plan.ts';
 import {
   anArticle,
   aSubscriber,

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { deliverDigest } from '../../functions/core/deliver.ts';
-import { editionId } from '../../functions/core/edition.ts';
-import { planDigest, type PlanDeps } from '../../functions/core/plan.ts';
-import { canonicalTimeZone } from '../../functions/core/slots.ts';
-import type { Article, Subscriber } from '../../functions/core/types.ts';
+import { deliverDigest } from '../../functions/core/delivery/deliver.ts';
+import { editionId } from '../../functions/core/edition/edition.ts';
+import { planDigest, type PlanDeps } from '../../functions/core/planning/plan.ts';
+import { canonicalTimeZone } from '../../functions/core/shared/local-time.ts';
+import type { Article } from '../../functions/core/ingest/types.ts';
+import type { Subscriber } from '../../functions/core/subscribers/types.ts';
 import {
   anArticle,
   aSubscriber,

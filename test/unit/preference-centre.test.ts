@@ -1,17 +1,10 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { addDays, isoWeekday, receivesDigestOn } from '../../functions/core/delivery-days.ts';
-import { InvalidTokenError, NotFoundError, ValidationError } from '../../functions/core/errors.ts';
-import {
-  erasePersonalData,
-  exportPersonalData,
-  readPreferences,
-  signOutOfOldLinks,
-  topicChoices,
-  updatePreferences,
-  type PreferenceCentreDeps,
-} from '../../functions/core/preference-centre.ts';
-import { unsubscribe } from '../../functions/core/subscriptions.ts';
-import { signToken } from '../../functions/core/tokens.ts';
+import { addDays, isoWeekday, receivesDigestOn } from '../../functions/core/subscribers/delivery-days.ts';
+import { InvalidTokenError, NotFoundError, ValidationError } from '../../functions/core/shared/errors.ts';
+import { readPreferences, signOutOfOldLinks, topicChoices, updatePreferences, type PreferenceCentreDeps } from '../../functions/core/subscribers/preference-centre.ts';
+import { erasePersonalData, exportPersonalData, type PersonalDataDeps } from '../../functions/core/privacy/personal-data.ts';
+import { unsubscribe } from '../../functions/core/subscribers/subscriptions.ts';
+import { signToken } from '../../functions/core/shared/tokens.ts';
 import {
   aSubscriber,
   FakeClock,
@@ -26,7 +19,7 @@ const EMAIL = 'reader@example.com';
 let subscribers: MemorySubscriberStore;
 let deliveries: MemoryDeliveryStore;
 let clock: FakeClock;
-let deps: PreferenceCentreDeps;
+let deps: PreferenceCentreDeps & PersonalDataDeps;
 
 beforeEach(() => {
   subscribers = new MemorySubscriberStore();

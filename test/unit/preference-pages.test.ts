@@ -1,7 +1,7 @@
 /** The preference centre, confirm and erasure pages: escaping, the current choices, and errors beside their fields. */
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
-import { confirmPage, preferencesPage, subscribePage, type PreferencesPageArgs } from '../../functions/adapters/pages.ts';
+import { confirmPage, preferencesPage, subscribePage, type PreferencesPageArgs } from '../../functions/adapters/render/pages.ts';
 
 const HOSTILE = '"><script>alert(1)</script>';
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { arrangeStories, editionId, EDITION_ID_PATTERN, topicSet } from '../../functions/core/edition.ts';
-import type { ArticleCluster } from '../../functions/core/merge.ts';
-import { OTHER_SECTION, rankClusters, sectionTitle, storyScore } from '../../functions/core/rank.ts';
-import type { Article } from '../../functions/core/types.ts';
+import { arrangeStories, editionId, EDITION_ID_PATTERN, topicSet } from '../../functions/core/edition/edition.ts';
+import type { ArticleCluster } from '../../functions/core/stories/merge.ts';
+import { OTHER_SECTION, rankClusters, sectionTitle, storyScore } from '../../functions/core/stories/rank.ts';
+import type { Article } from '../../functions/core/ingest/types.ts';
 import { anArticle } from '../support/fakes.ts';
 import { SAME_EVENT } from '../fixtures/wire-pairs.ts';
 

@@ -1,10 +1,10 @@
 import type { SQSEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import type { AppDeps } from '../../functions/adapters/app-deps.ts';
-import { buildEdition } from '../../functions/core/edition.ts';
-import { DailyQuotaExhaustedError } from '../../functions/core/send-rate.ts';
+import type { AppDeps } from '../../functions/adapters/runtime/app-deps.ts';
+import { buildEdition } from '../../functions/core/edition/edition.ts';
+import { DailyQuotaExhaustedError } from '../../functions/core/delivery/send-rate.ts';
 import { sendDigestHandler } from '../../functions/handlers/sqs-send-digest.ts';
-import type { JobDeferral, QueuedJobReceipt } from '../../functions/ports.ts';
+import type { JobDeferral, QueuedJobReceipt } from '../../functions/core/delivery/ports.ts';
 import {
   anArticle,
   aSubscriber,

@@ -7,12 +7,12 @@
 import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { PacedMailer } from '../../functions/adapters/paced-mailer.ts';
-import { SesMailer } from '../../functions/adapters/ses-mailer.ts';
-import { deliverDigest, type DeliverDeps } from '../../functions/core/deliver.ts';
-import { planDigest, type PlanDeps } from '../../functions/core/plan.ts';
-import type { SendQuota } from '../../functions/core/send-rate.ts';
-import type { Mailer } from '../../functions/ports.ts';
+import { PacedMailer } from '../../functions/adapters/ses/paced-mailer.ts';
+import { SesMailer } from '../../functions/adapters/ses/ses-mailer.ts';
+import { deliverDigest, type DeliverDeps } from '../../functions/core/delivery/deliver.ts';
+import { planDigest, type PlanDeps } from '../../functions/core/planning/plan.ts';
+import type { SendQuota } from '../../functions/core/delivery/send-rate.ts';
+import type { Mailer } from '../../functions/core/shared/mail.ts';
 import {
   anArticle,
   aSubscriber,

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { splitSentences } from '../../functions/core/sentences.ts';
+import { splitSentences } from '../../functions/core/stories/sentences.ts';
 
 const seed = JSON.parse(readFileSync(new URL('../../examples/articles.json', import.meta.url), 'utf8')) as {
   articles: { title: string; body: string }[];

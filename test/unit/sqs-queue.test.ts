@@ -1,8 +1,8 @@
 import { SendMessageBatchCommand, SQSClient, type SendMessageBatchCommandInput } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { DeliveryJob } from '../../functions/core/types.ts';
-import { QueueEnqueueError, SqsQueue } from '../../functions/adapters/sqs-queue.ts';
+import type { DeliveryJob } from '../../functions/core/delivery/types.ts';
+import { QueueEnqueueError, SqsQueue } from '../../functions/adapters/sqs/sqs-queue.ts';
 
 const QUEUE_URL = 'https://sqs.us-east-1.amazonaws.com/123456789012/send';
 const sqs = mockClient(SQSClient);

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { InvalidTokenError, TooManyRequestsError, ValidationError } from '../../functions/core/errors.ts';
+import { InvalidTokenError, TooManyRequestsError, ValidationError } from '../../functions/core/shared/errors.ts';
 import {
   CONFIRM_RESEND_INTERVAL_MS,
   confirmSubscription,
@@ -9,8 +9,8 @@ import {
   SUBSCRIBE_LIMIT_PER_IP,
   unsubscribe,
   type SubscriptionDeps,
-} from '../../functions/core/subscriptions.ts';
-import { signToken, verifyToken } from '../../functions/core/tokens.ts';
+} from '../../functions/core/subscribers/subscriptions.ts';
+import { signToken, verifyToken } from '../../functions/core/shared/tokens.ts';
 import {
   aSubscriber,
   FakeClock,

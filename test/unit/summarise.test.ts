@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { splitSentences } from '../../functions/core/sentences.ts';
-import { cutToWords, leadSentences, stem, summarise, wordCount } from '../../functions/core/summarise.ts';
+import { splitSentences } from '../../functions/core/stories/sentences.ts';
+import { leadSentences, summarise } from '../../functions/core/stories/summarise.ts';
+import { cutToWords, stem, wordCount } from '../../functions/core/stories/terms.ts';
 
 const seed = JSON.parse(readFileSync(new URL('../../examples/articles.json', import.meta.url), 'utf8')) as {
   articles: { title: string; body: string }[];

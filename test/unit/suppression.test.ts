@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { ValidationError } from '../../functions/core/errors.ts';
-import { applySesFeedback, confirmSesSend } from '../../functions/core/suppression.ts';
+import { ValidationError } from '../../functions/core/shared/errors.ts';
+import { applySesFeedback, confirmSesSend } from '../../functions/core/delivery/feedback.ts';
 import permanentBounce from '../fixtures/events/ses-bounce-permanent.json' with { type: 'json' };
 import transientBounce from '../fixtures/events/ses-bounce-transient.json' with { type: 'json' };
 import complaint from '../fixtures/events/ses-complaint.json' with { type: 'json' };

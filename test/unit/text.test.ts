@@ -12,7 +12,7 @@ import {
   normaliseText,
   plainLine,
   singleLine,
-} from '../../functions/core/text.ts';
+} from '../../functions/core/shared/text.ts';
 
 /** Milliseconds `run` takes. */
 function timed(run: () => unknown): number {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { calmTitle } from '../../functions/core/titles.ts';
-import { arrangeStories } from '../../functions/core/edition.ts';
+import { calmTitle } from '../../functions/core/stories/titles.ts';
+import { arrangeStories } from '../../functions/core/edition/edition.ts';
 import { anArticle } from '../support/fakes.ts';
 
 describe('calmTitle', () => {

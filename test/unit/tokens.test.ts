@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidTokenError } from '../../functions/core/errors.ts';
-import { signToken, TOKEN_LIFETIME_SECONDS, verifyToken } from '../../functions/core/tokens.ts';
+import { InvalidTokenError } from '../../functions/core/shared/errors.ts';
+import { signToken, TOKEN_LIFETIME_SECONDS, verifyToken } from '../../functions/core/shared/tokens.ts';
 
 const SECRET = 'token-test-secret-abcdefghijklmnop';
 const NOW = new Date('2026-11-26T07:00:00.000Z');

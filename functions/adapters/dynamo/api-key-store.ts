@@ -1,7 +1,6 @@
 /** Publisher API keys, stored by the sha256 of the key so a leaked table reveals no key. */
 import { type DynamoDBDocumentClient, GetCommand, paginateScan, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { ApiKey } from '../../core/types.ts';
-import type { ApiKeyStore } from '../../ports.ts';
+import type { ApiKey, ApiKeyStore } from '../../core/ingest/index.ts';
 import { apiKeyKey, keyOf } from './keys.ts';
 import { apiKeyRecord, parseRecord } from './records.ts';
 

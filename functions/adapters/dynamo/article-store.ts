@@ -1,7 +1,6 @@
 /** Articles: one item each, deduplicated by id; GSI1 lists them by ingest day for the digest planner. */
 import { type DynamoDBDocumentClient, paginateQuery, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { Article } from '../../core/types.ts';
-import type { ArticleStore } from '../../ports.ts';
+import type { Article, ArticleStore } from '../../core/ingest/index.ts';
 import { isConditionalCheckFailed } from './aws-errors.ts';
 import { expiresAfterDays, toUtcIso, utcDay } from './item-time.ts';
 import { articleKey, keyOf } from './keys.ts';

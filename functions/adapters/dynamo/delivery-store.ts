@@ -3,8 +3,7 @@
  * item, so two senders racing for the same recipient cannot both send (dynalite has no transactions).
  */
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Delivery, DeliveryJob } from '../../core/types.ts';
-import type { DeliveryStore } from '../../ports.ts';
+import type { Delivery, DeliveryJob, DeliveryStore } from '../../core/delivery/index.ts';
 import { isConditionalCheckFailed } from './aws-errors.ts';
 import { expiresAfterDays } from './item-time.ts';
 import { deliveryKey } from './keys.ts';

@@ -6,9 +6,8 @@ import {
   PutCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { NotFoundError } from '../../core/errors.ts';
-import type { Edition, EditionStatus } from '../../core/types.ts';
-import type { EditionStore } from '../../ports.ts';
+import { NotFoundError } from '../../core/shared/index.ts';
+import type { Edition, EditionStatus, EditionStore } from '../../core/edition/index.ts';
 import { isConditionalCheckFailed } from './aws-errors.ts';
 import { expiresAfterDays, toUtcIso } from './item-time.ts';
 import { editionKey, keyOf } from './keys.ts';

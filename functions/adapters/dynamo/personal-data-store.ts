@@ -16,8 +16,8 @@ import {
   paginateQuery,
   PutCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { Delivery } from '../../core/types.ts';
-import type { PersonalDataStore } from '../../ports.ts';
+import type { Delivery } from '../../core/delivery/index.ts';
+import type { PersonalDataStore } from '../../core/privacy/index.ts';
 import { deliveryKey, erasedKey, keyOf, subscriberKey, type ItemKey } from './keys.ts';
 import { BATCH_GET_LIMIT, BATCH_WRITE_LIMIT, batchGet, batchWrite } from './batch.ts';
 import { deliveryRecord, parseRecord } from './records.ts';

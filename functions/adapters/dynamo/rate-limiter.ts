@@ -3,7 +3,7 @@
  * ADD so concurrent Lambdas share one count, and removed by TTL after the window.
  */
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { RateLimiter } from '../../ports.ts';
+import type { RateLimiter } from '../../core/subscribers/index.ts';
 import { isConditionalCheckFailed } from './aws-errors.ts';
 import { rateLimitKey } from './keys.ts';
 

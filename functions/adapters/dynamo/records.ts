@@ -3,8 +3,11 @@
  * a manual edit, an older layout), so every read goes through parseRecord before core sees it.
  */
 import { z } from 'zod';
-import { CorruptRecordError } from '../../core/errors.ts';
-import type { ApiKey, Article, Delivery, Edition, Story, Subscriber } from '../../core/types.ts';
+import { CorruptRecordError } from '../../core/shared/index.ts';
+import type { ApiKey, Article } from '../../core/ingest/index.ts';
+import type { Delivery } from '../../core/delivery/index.ts';
+import type { Edition, Story } from '../../core/edition/index.ts';
+import type { Subscriber } from '../../core/subscribers/index.ts';
 import type { ItemKey } from './keys.ts';
 
 const timestamp = z.iso.datetime({ offset: true });

@@ -5,8 +5,7 @@
  */
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { SEND_COUNT_NAMES, zeroCounts, type SendCounts } from '../../core/send-stats.ts';
-import type { SendStatsStore } from '../../ports.ts';
+import { SEND_COUNT_NAMES, type SendCounts, type SendStatsStore, zeroCounts } from '../../core/delivery/index.ts';
 import { expiresAfterDays } from './item-time.ts';
 import { editionKey } from './keys.ts';
 import { EDITION_TTL_DAYS } from './schema.ts';

@@ -4,7 +4,7 @@
  * writes, slot index attributes included, so imported readers are planned like any other.
  */
 import { type DynamoDBDocumentClient, paginateScan, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Subscriber } from '../../core/types.ts';
+import type { Subscriber } from '../../core/subscribers/index.ts';
 import { erasedKey, keyOf, subscriberKey, ZONES_KEY, type ItemKey } from './keys.ts';
 import { BATCH_WRITE_LIMIT, batchGet, batchWrite } from './batch.ts';
 import { addressHash } from './personal-data-store.ts';

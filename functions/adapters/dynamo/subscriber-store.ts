@@ -7,17 +7,15 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { CorruptRecordError } from '../../core/errors.ts';
-import { PENDING_LIFETIME_MS } from '../../core/subscriptions.ts';
-import type { Subscriber } from '../../core/types.ts';
-import type { Clock, SubscriberStore, TimeSlot } from '../../ports.ts';
+import { type Clock, CorruptRecordError } from '../../core/shared/index.ts';
+import { PENDING_LIFETIME_MS, type Subscriber, type SubscriberStore, type TimeSlot } from '../../core/subscribers/index.ts';
 import { isConditionalCheckFailed } from './aws-errors.ts';
 import { toUtcIso } from './item-time.ts';
 import { keyOf, subscriberKey, ZONES_KEY } from './keys.ts';
 import { mergeAsync } from './merge-async.ts';
 import { parseRecord, subscriberRecord } from './records.ts';
 import { TABLE } from './schema.ts';
-import { systemClock } from '../system-clock.ts';
+import { systemClock } from '../runtime/system-clock.ts';
 
 /** Slot queries in flight at once: enough to hide latency for the few dozen zones due each hour. */
 const SLOT_QUERY_CONCURRENCY = 8;

@@ -1,8 +1,8 @@
 /** The TOPICS item: a string set of every topic seen at ingest, like the ZONES item for zones. */
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { CorruptRecordError } from '../../core/errors.ts';
-import type { TopicCatalogue } from '../../ports.ts';
+import { CorruptRecordError } from '../../core/shared/index.ts';
+import type { TopicCatalogue } from '../../core/ingest/index.ts';
 import { TOPICS_KEY } from './keys.ts';
 
 const topicsRecord = z.set(z.string());

@@ -1,0 +1,73 @@
+/**
+ * The public web pages of editions: one edition (the email's "view in browser" link) and the
+ * archive of recent ones. Rendered from the stored stories, not from the stored email HTML,
+ * so the web edition lists every story, including those past the email's limit, and no
+ * personal placeholder can reach a public page.
+ */
+import { type Edition, editionDateLabel } from '../../core/edition/index.ts';
+import { digestModel, type DigestFooter } from './digest-content.ts';
+import { fillEmailTemplate } from './email-templates.ts';
+import { fillTemplate, joinMarkup, trustedTemplate } from './html.ts';
+import { sitePage, type PageSite } from './pages.ts';
+import { TemplateFiles, templatesDir } from './templates.ts';
+
+export interface EditionSite extends PageSite {
+  /** Base URL of the site, no trailing slash. */
+  publicUrl: string;
+}
+
+const DEFAULT_DIGEST_NAME = 'The Daily Digest';
+
+/** How many editions the archive lists: a month of dailies; older ones stay reachable by link. */
+export const ARCHIVE_LIMIT = 31;
+
+export function editionPage(edition: Edition, site: EditionSite): string {
+  const digestName = site.digestName ?? DEFAULT_DIGEST_NAME;
+  const footer: DigestFooter = {
+    note: `You are reading the web edition of ${digestName}.`,
+    links: [
+      { label: 'All editions', href: `${site.publicUrl}/editions` },
+      { label: 'Subscribe', href: `${site.publicUrl}/` },
+    ],
+    postalAddress: site.postalAddress,
+  };
+  const model = digestModel(
+    {
+      subject: edition.subject,
+      preheader: edition.preheader,
+      dateLabel: editionDateLabel(edition.cutoff),
+      stories: [...edition.stories, ...edition.moreStories],
+    },
+    footer,
+    digestName,
+  );
+  return fillEmailTemplate(new TemplateFiles(templatesDir({ TEMPLATES_DIR: site.templatesDir })), 'digest', model);
+}
+
+const ARCHIVE_LIST = trustedTemplate('<h1>All editions</h1>\n<ol class="editions">\n{{items}}\n</ol>');
+const ARCHIVE_ITEM = trustedTemplate(
+  '<li><a href="/editions/{{id}}">{{date}}</a><br><span>{{subject}}</span> <span class="muted">({{count}})</span></li>',
+);
+const ARCHIVE_EMPTY = trustedTemplate('<h1>All editions</h1>\n<p class="lead">No edition has been sent yet.</p>');
+
+/** Newest first, as EditionStore.listRecent returns them. */
+export function archivePage(editions: readonly Edition[], site: PageSite): string {
+  const content =
+    editions.length === 0
+      ? ARCHIVE_EMPTY
+      : fillTemplate(ARCHIVE_LIST, {
+          items: joinMarkup(
+            editions.map((edition) => {
+              const stories = edition.stories.length + edition.moreStories.length;
+              return fillTemplate(ARCHIVE_ITEM, {
+                id: edition.id,
+                date: editionDateLabel(edition.cutoff),
+                subject: edition.subject,
+                count: stories === 1 ? '1 story' : `${stories} stories`,
+              });
+            }),
+            '\n',
+          ),
+        });
+  return sitePage({ title: 'All editions', content }, site);
+}

@@ -1,0 +1,96 @@
+/**
+ * Renders the digest and the confirmation email from the MJML-authored templates, compiled to
+ * HTML at build time (functions/build/compile-templates.ts), so no mjml is loaded at run time. Values
+ * are escaped by the template step; links have passed safeHref; personal links and reader-zone
+ * times are placeholders that personaliseEdition fills per recipient.
+ */
+import type { ConfirmationRenderer, ConfirmView, RenderedEmail } from '../../core/subscribers/index.ts';
+import type { DigestRenderer, DigestView } from '../../core/edition/index.ts';
+import {
+  cleanText,
+  digestModel,
+  digestText,
+  requireHref,
+  requirePlaceholder,
+  wrap,
+  TEXT_RULE,
+  type DigestFooter,
+} from './digest-content.ts';
+import { fillEmailTemplate } from './email-templates.ts';
+import { TemplateFiles, templatesDir } from './templates.ts';
+
+export { InvalidViewError } from './digest-content.ts';
+
+export interface TemplateRendererOptions {
+  digestName: string;
+  /** config.TEMPLATES_DIR; see templatesDir() for the default. */
+  templatesDir?: string | undefined;
+  /** config.POSTAL_ADDRESS: the sender's postal address in every footer (CAN-SPAM asks for one). */
+  postalAddress?: string | undefined;
+}
+
+export class TemplateRenderer implements DigestRenderer, ConfirmationRenderer {
+  readonly #digestName: string;
+  readonly #postalAddress: string | undefined;
+  readonly #templates: TemplateFiles;
+
+  constructor(options: TemplateRendererOptions) {
+    this.#digestName = options.digestName;
+    this.#postalAddress = options.postalAddress;
+    this.#templates = new TemplateFiles(templatesDir({ TEMPLATES_DIR: options.templatesDir }));
+  }
+
+  async renderDigest(view: DigestView): Promise<{ html: string; text: string }> {
+    const webUrl = requireHref(view.webUrl, 'webUrl');
+    const footer: DigestFooter = {
+      note: `You get this email because you subscribed to ${this.#digestName} and confirmed your address.`,
+      links: [
+        { label: 'View in browser', href: webUrl },
+        { label: 'Preferences', href: requirePlaceholder(view.links.preferencesUrl, 'links.preferencesUrl') },
+        { label: 'Unsubscribe', href: requirePlaceholder(view.links.unsubscribeUrl, 'links.unsubscribeUrl') },
+      ],
+      postalAddress: this.#postalAddress,
+    };
+    const more = view.moreCount ? { count: view.moreCount, href: webUrl } : undefined;
+    const model = digestModel({ ...view, more }, footer, this.#digestName);
+    return { html: fillEmailTemplate(this.#templates, 'digest', model), text: digestText(model) };
+  }
+
+  async renderConfirmEmail(view: ConfirmView): Promise<RenderedEmail> {
+    const confirmUrl = requireHref(view.confirmUrl, 'confirmUrl');
+    const publicUrl = requireHref(view.publicUrl, 'publicUrl');
+    const subject = `Confirm your subscription to ${this.#digestName}`;
+    const html = fillEmailTemplate(this.#templates, 'confirm', {
+      subject,
+      preheader: 'One click and you are subscribed.',
+      digestName: this.#digestName,
+      subtitle: 'Confirm your subscription',
+      confirmUrl,
+      footer: {
+        note: `Sent by ${this.#digestName} from ${publicUrl}`,
+        links: [],
+        postalAddress: this.#postalAddress ?? null,
+      },
+    });
+    return { subject, html, text: this.#confirmText(confirmUrl, publicUrl) };
+  }
+
+  #confirmText(confirmUrl: string, publicUrl: string): string {
+    const name = cleanText(this.#digestName);
+    return [
+      `Confirm your subscription to ${name}`,
+      '',
+      ...wrap(`Please confirm that you want to receive ${name} by email. Nothing is sent until you do.`),
+      '',
+      'Confirm my subscription:',
+      confirmUrl,
+      '',
+      ...wrap('If you did not ask for this, ignore this email: you will not be subscribed and will not hear from us again.'),
+      '',
+      TEXT_RULE,
+      `Sent by ${name} from ${publicUrl}`,
+      ...(this.#postalAddress ? ['', ...wrap(cleanText(this.#postalAddress))] : []),
+      '',
+    ].join('\n');
+  }
+}

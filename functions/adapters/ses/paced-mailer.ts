@@ -1,0 +1,91 @@
+/**
+ * Paces a Mailer to this sender's share of the SES account rate and retries throttled sends.
+ *
+ * Why not a library: the rate comes from GetAccount and may change while the container lives,
+ * retries must take a token like first attempts (else a throttled burst is retried as a burst),
+ * and tests run it on a fake clock. p-throttle fixes its limit at creation and runs on real
+ * timers; p-retry's `randomize` multiplies by 1-2 rather than drawing full jitter; the SDK's
+ * retry strategy retries inside the client, past the bucket. So the bucket and the jitter are
+ * two small pure functions in core (token-bucket.ts, send-rate.ts) and this class wires them.
+ */
+import { DailyQuotaExhaustedError, dailySendsLeft, fullJitterDelayMs, perSenderRate, type SendFleet, type SendQuota, TokenBucket } from '../../core/delivery/index.ts';
+import type { Mailer, OutgoingEmail } from '../../core/shared/index.ts';
+import type { SendQuotaSource } from './ses-quota.ts';
+import { MailerThrottledError, MailerUnavailableError } from './ses-mailer.ts';
+
+export interface PacedMailerOptions {
+  fleet: SendFleet;
+  /** Attempts per email, the first included, before the job goes back to the queue. */
+  maxAttempts?: number;
+  backoffBaseMs?: number;
+  backoffCapMs?: number;
+  /** Tokens a sender may save up: 1 keeps the fleet's sum under the account rate in every second. */
+  burst?: number;
+  nowMs?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+  /** Called for every throttled attempt, for metrics and the benchmark. */
+  onThrottled?: () => void;
+}
+
+export class PacedMailer implements Mailer {
+  readonly #inner: Mailer;
+  readonly #quotas: SendQuotaSource;
+  readonly #options: Required<Omit<PacedMailerOptions, 'onThrottled'>> & Pick<PacedMailerOptions, 'onThrottled'>;
+  #bucket: TokenBucket | undefined;
+  #quota: SendQuota | undefined;
+  /** Accepted by SES since #quota was read, so not yet in its sentLast24Hours. */
+  #sentSinceQuota = 0;
+
+  constructor(inner: Mailer, quotas: SendQuotaSource, options: PacedMailerOptions) {
+    this.#inner = inner;
+    this.#quotas = quotas;
+    this.#options = {
+      maxAttempts: 8,
+      backoffBaseMs: 100,
+      backoffCapMs: 5_000,
+      burst: 1,
+      nowMs: Date.now,
+      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+      random: Math.random,
+      ...options,
+    };
+  }
+
+  async send(email: OutgoingEmail): Promise<{ messageId: string }> {
+    const { maxAttempts, backoffBaseMs, backoffCapMs, nowMs, sleep, random, onThrottled } = this.#options;
+    for (let attempt = 0; ; attempt += 1) {
+      const bucket = await this.#bucketForCurrentQuota();
+      const wait = bucket.reserve(nowMs());
+      if (wait > 0) await sleep(wait);
+      try {
+        const result = await this.#inner.send(email);
+        this.#sentSinceQuota += 1;
+        return result;
+      } catch (error) {
+        const retryable = error instanceof MailerThrottledError || error instanceof MailerUnavailableError;
+        if (!retryable || attempt + 1 >= maxAttempts) throw error;
+        if (error instanceof MailerThrottledError) onThrottled?.();
+        await sleep(fullJitterDelayMs(attempt, backoffBaseMs, backoffCapMs, random));
+      }
+    }
+  }
+
+  async #bucketForCurrentQuota(): Promise<TokenBucket> {
+    const quota = await this.#quotas.get();
+    if (quota !== this.#quota) {
+      this.#quota = quota;
+      this.#sentSinceQuota = 0;
+    }
+    if (dailySendsLeft(quota, this.#sentSinceQuota) <= 0) {
+      throw new DailyQuotaExhaustedError(
+        `SES daily quota reached: ${quota.sentLast24Hours + this.#sentSinceQuota} of ${quota.max24HourSend} in the last 24 hours`,
+      );
+    }
+    const rate = perSenderRate(quota, this.#options.fleet);
+    const now = this.#options.nowMs();
+    if (!this.#bucket) this.#bucket = new TokenBucket(rate, this.#options.burst, now);
+    else if (this.#bucket.rate !== rate) this.#bucket.setRate(rate, now);
+    return this.#bucket;
+  }
+}

@@ -1,0 +1,229 @@
+/** One edition: the stories of a time window, summarised and rendered once, then personalised per reader. */
+import { createHash, createHmac } from 'node:crypto';
+import type { DigestRenderer, DigestView, PersonalLinkPlaceholders } from './ports.ts';
+import { type ArticleCluster, calmTitle, clusterArticles, rankClusters, summarise } from '../stories/index.ts';
+import { fillPlaceholders, localTimePlaceholders } from './placeholders.ts';
+import { defangLinks, linkTo, type OutgoingEmail, type Settings, signToken } from '../shared/index.ts';
+import type { Article } from '../ingest/index.ts';
+import type { Edition, Story, StorySource } from './types.ts';
+
+const MAX_SUBJECT_LENGTH = 120;
+
+/** yyyymmddTHHMMSS in UTC: short, sortable, safe in a URL path. */
+function compactUtc(iso: string): string {
+  return iso.slice(0, 19).replace(/[-:]/g, '');
+}
+
+/** The shape of an edition id, for validating ids that arrive from outside. */
+export const EDITION_ID_PATTERN = /^[0-9]{8}T[0-9]{6}-[0-9]{8}T[0-9]{6}(?:-t[0-9a-f]{10})?$/;
+
+/** Reader topics as one canonical list: trimmed, lower case, unique, sorted. */
+export function topicSet(topics: readonly string[] = []): string[] {
+  return [...new Set(topics.map((topic) => topic.trim().toLowerCase()).filter(Boolean))].sort();
+}
+
+/**
+ * `<cutoff>-<since>`, plus `-t<hash>` of the topic set for readers with topics: each topic set
+ * is its own edition variant (its own order), still rendered once for all readers who share it.
+ */
+export function editionId(since: string, cutoff: string, topics: readonly string[] = []): string {
+  const window = `${compactUtc(cutoff)}-${compactUtc(since)}`;
+  const set = topicSet(topics);
+  if (set.length === 0) return window;
+  return `${window}-t${createHash('sha256').update(set.join('\n')).digest('hex').slice(0, 10)}`;
+}
+
+/**
+ * Article text is shown, never linked: mail clients turn URLs and bare domains in text into
+ * links, so the shown text has them defanged. Only the validated article URL becomes a link.
+ * `summarised: false` leaves the summary empty, for stories listed as headlines only.
+ */
+export function toStory(
+  article: Article,
+  extra: { others?: readonly Article[]; section?: string; summarised?: boolean } = {},
+): Story {
+  const story: Story = {
+    articleId: article.id,
+    title: defangLinks(calmTitle(article.title)),
+    url: article.url,
+    source: defangLinks(article.source),
+    publishedAt: article.publishedAt,
+    ingestedAt: article.ingestedAt,
+    topics: article.topics,
+    summary:
+      extra.summarised === false
+        ? []
+        : summarise({ title: calmTitle(article.title), text: article.text }).map(defangLinks),
+    alsoIn: alsoIn(article, extra.others ?? []),
+  };
+  if (extra.section !== undefined) story.section = defangLinks(extra.section);
+  return story;
+}
+
+/** The other reports, once each; a copy of the primary itself (same source and link or title) is not "also in". */
+function alsoIn(primary: Article, others: readonly Article[]): StorySource[] {
+  const key = (article: Article) => `${article.source.toLowerCase()}\n${article.url ?? article.title}`;
+  const seen = new Set([key(primary)]);
+  const sources: StorySource[] = [];
+  for (const other of others) {
+    if (seen.has(key(other))) continue;
+    seen.add(key(other));
+    const source: StorySource = { source: defangLinks(other.source), title: defangLinks(calmTitle(other.title)) };
+    if (other.url !== undefined) source.url = other.url;
+    sources.push(source);
+  }
+  return sources.sort((a, b) => a.source.localeCompare(b.source) || a.title.localeCompare(b.title));
+}
+
+/**
+ * The web edition lists the stories past the email's limit as headlines; beyond this many the
+ * edition item would grow towards DynamoDB's 400 KB limit for stories nobody scrolls to.
+ */
+export const MAX_MORE_STORIES = 100;
+
+export interface StoryOptions {
+  maxStories: number;
+  /** End of the window: recency is measured from here (default: the newest article). */
+  cutoff?: string;
+  /** The reader topics of an edition variant: stories on them come first. */
+  topics?: readonly string[];
+}
+
+/**
+ * Merges reports of one event, ranks the stories (see rank.ts) and cuts at maxStories.
+ * publishedAt only orders, it never drops a story (sample articles can be months old).
+ */
+export function arrangeStories(
+  articles: readonly Article[],
+  options: StoryOptions,
+): { stories: Story[]; moreStories: Story[] } {
+  const { top, more } = rankClusters(clusterArticles(articles), {
+    maxStories: options.maxStories,
+    cutoff: options.cutoff,
+    readerTopics: topicSet(options.topics),
+  });
+  const story = (cluster: ArticleCluster, section: string | undefined, summarised: boolean) =>
+    toStory(cluster.primary, { others: cluster.others, section, summarised });
+  // Summarising is the costly step: only the stories the email shows need it.
+  return {
+    stories: top.map((item) => story(item.cluster, item.section, true)),
+    moreStories: more.slice(0, MAX_MORE_STORIES).map((item) => story(item.cluster, item.section, false)),
+  };
+}
+
+/** Cuts by code point, so an emoji or other astral character is never split in half. */
+function truncate(text: string, max: number): string {
+  const codePoints = Array.from(text);
+  if (codePoints.length <= max) return text;
+  return `${codePoints.slice(0, max - 1).join('').trimEnd()}…`;
+}
+
+const EDITION_DATE = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'UTC',
+  weekday: 'long',
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+});
+
+/** "Thursday 26 November 2026": the UTC date of the edition's cutoff. */
+export function editionDateLabel(cutoff: string): string {
+  return EDITION_DATE.format(new Date(cutoff));
+}
+
+export function linkPlaceholders(nonce: string): PersonalLinkPlaceholders {
+  return { unsubscribeUrl: `__DM_${nonce}_UNSUBSCRIBE__`, preferencesUrl: `__DM_${nonce}_PREFERENCES__` };
+}
+
+/**
+ * Derived from the secret so it is stable for one edition across runs, yet no article author can
+ * guess it and plant a placeholder that would become someone's unsubscribe link.
+ */
+export function placeholderNonce(secret: string, id: string): string {
+  return createHmac('sha256', secret).update(`placeholder:${id}`).digest('hex').slice(0, 16);
+}
+
+export async function buildEdition(
+  input: { since: string; cutoff: string; articles: readonly Article[]; createdAt: string; topics?: readonly string[] },
+  renderer: DigestRenderer,
+  settings: Settings,
+): Promise<Edition> {
+  const id = editionId(input.since, input.cutoff, input.topics);
+  const { stories, moreStories } = arrangeStories(input.articles, {
+    maxStories: settings.maxStories,
+    cutoff: input.cutoff,
+    topics: input.topics,
+  });
+  const top = stories[0];
+  const nonce = placeholderNonce(settings.tokenSecret, id);
+  const subject = truncate(
+    top ? `${settings.digestName}: ${top.title}` : settings.digestName,
+    MAX_SUBJECT_LENGTH,
+  );
+  const preheader = truncate(top ? (top.summary[0] ?? top.title) : '', 140);
+  const view: DigestView = {
+    subject,
+    preheader,
+    dateLabel: editionDateLabel(input.cutoff),
+    stories,
+    webUrl: linkTo(settings, `/editions/${id}`),
+    links: linkPlaceholders(nonce),
+    moreCount: moreStories.length,
+    localTimes: localTimePlaceholders(nonce),
+  };
+  const { html, text } = await renderer.renderDigest(view);
+  return {
+    id,
+    since: input.since,
+    cutoff: input.cutoff,
+    createdAt: input.createdAt,
+    subject,
+    preheader,
+    stories,
+    moreStories,
+    html,
+    text,
+    placeholderNonce: nonce,
+    status: 'planned',
+    recipients: 0,
+  };
+}
+
+/** Who an edition is personalised for; a bare address reads times in UTC with version-0 links. */
+export interface EditionRecipient {
+  email: string;
+  timezone?: string;
+  tokenVersion?: number;
+}
+
+/**
+ * The one per-recipient step: signed links and story times in the reader's zone into the
+ * rendered edition, plus the RFC 8058 headers.
+ */
+export function personaliseEdition(
+  edition: Edition,
+  recipient: EditionRecipient,
+  now: Date,
+  settings: Settings,
+): OutgoingEmail {
+  const { email, timezone = 'UTC', tokenVersion = 0 } = recipient;
+  const unsubscribeUrl = linkTo(settings, '/unsubscribe', signToken(settings.tokenSecret, 'unsubscribe', email, now));
+  // The manage link carries the reader's tokenVersion, so it lives until they sign out of old links.
+  const preferencesUrl = linkTo(
+    settings,
+    '/preferences',
+    signToken(settings.tokenSecret, 'preferences', email, now, undefined, tokenVersion),
+  );
+  const { html, text } = fillPlaceholders(edition, { unsubscribeUrl, preferencesUrl, timezone, now });
+  return {
+    from: settings.mailFrom,
+    to: email,
+    subject: edition.subject,
+    html,
+    text,
+    headers: [
+      { name: 'List-Unsubscribe', value: `<${unsubscribeUrl}>` },
+      { name: 'List-Unsubscribe-Post', value: 'List-Unsubscribe=One-Click' },
+    ],
+  };
+}

@@ -1,0 +1,4 @@
+/** The edition capability's public face: other code imports from here, never from its files. */
+export { buildEdition, EDITION_ID_PATTERN, editionDateLabel, editionId, personaliseEdition, topicSet } from './edition.ts';
+export { type DigestRenderer, type DigestView, type EditionStore, type LocalTimePlaceholders } from './ports.ts';
+export { type Edition, type EditionStatus, type Story } from './types.ts';

@@ -1,0 +1,46 @@
+/** What building and rendering an edition needs from the outside world. */
+
+import type { Edition, EditionStatus, Story } from './types.ts';
+
+export interface EditionStore {
+  get(id: string): Promise<Edition | undefined>;
+  /** Creates the edition unless it exists; returns the stored one either way, so two planners share one edition. */
+  createIfAbsent(edition: Edition): Promise<{ edition: Edition; created: boolean }>;
+  setStatus(id: string, status: EditionStatus, recipients: number): Promise<void>;
+  listRecent(limit: number): Promise<Edition[]>;
+}
+
+/** Placeholder strings the renderer puts where personal links go; replaced per recipient. */
+export interface PersonalLinkPlaceholders {
+  unsubscribeUrl: string;
+  preferencesUrl: string;
+}
+
+/**
+ * Placeholders for times shown in the reader's zone. The edition is rendered once for every
+ * reader, so each story time is `${timePrefix}<unix seconds>__`, filled in per recipient.
+ */
+export interface LocalTimePlaceholders {
+  timePrefix: string;
+  /** Where the reader's zone name goes ("times in Europe/London"). */
+  zone: string;
+}
+
+export interface DigestView {
+  subject: string;
+  preheader: string;
+  /** Human date of the edition, e.g. "Thursday 26 November 2026". */
+  dateLabel: string;
+  stories: Story[];
+  webUrl: string;
+  links: PersonalLinkPlaceholders;
+  /** Stories past the email's limit: the email says "and K more" and links to the web edition. */
+  moreCount?: number;
+  /** Without these, times are shown in UTC. */
+  localTimes?: LocalTimePlaceholders;
+}
+
+/** Asynchronous so an adapter may load its templates lazily. */
+export interface DigestRenderer {
+  renderDigest(view: DigestView): Promise<{ html: string; text: string }>;
+}

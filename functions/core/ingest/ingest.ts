@@ -1,0 +1,65 @@
+/** POST /articles: validate each item on its own, dedupe, store; one result per item. */
+import pMap from 'p-map';
+import type { ArticleStore, TopicCatalogue } from './ports.ts';
+import { type Clock, type FieldIssue, validationError } from '../shared/index.ts';
+import { toArticle, validateArticle, validateBatchEnvelope } from './article.ts';
+
+export const MAX_BATCH_BYTES = 1024 * 1024;
+/** Writes in flight per batch: enough to hide DynamoDB latency, few enough to stay under a cold table's limits. */
+const WRITE_CONCURRENCY = 8;
+
+export type IngestItemResult =
+  | { index: number; status: 'created' | 'duplicate'; id: string; truncated?: true }
+  | { index: number; status: 'rejected'; errors: FieldIssue[] }
+  /** The store failed for this item only; the publisher should retry it. */
+  | { index: number; status: 'failed'; id: string; errors: FieldIssue[] };
+
+export interface IngestReport {
+  results: IngestItemResult[];
+  counts: Record<IngestItemResult['status'], number>;
+}
+
+export async function ingestBatch(
+  body: unknown,
+  deps: { articles: ArticleStore; clock: Clock; topics?: TopicCatalogue; onStoreError?: (error: unknown) => void },
+): Promise<IngestReport> {
+  const envelope = validateBatchEnvelope(body);
+  if (!envelope.ok) throw validationError('batch', envelope.issues);
+  const ingestedAt = deps.clock.now().toISOString();
+  const topics = new Set<string>();
+  const results = await pMap(envelope.articles, (item, index) => ingestOne(item, index, ingestedAt, topics, deps), {
+    concurrency: WRITE_CONCURRENCY,
+  });
+  // One write per batch keeps the preference centre's topic list current without a scan of articles.
+  // The articles are stored by now: a failed catalogue write is logged, never turned into a failed batch.
+  await deps.topics?.add([...topics]).catch((error: unknown) => deps.onStoreError?.(error));
+
+  const counts = { created: 0, duplicate: 0, rejected: 0, failed: 0 };
+  for (const result of results) counts[result.status] += 1;
+  return { results, counts };
+}
+
+async function ingestOne(
+  raw: unknown,
+  index: number,
+  ingestedAt: string,
+  topics: Set<string>,
+  deps: { articles: ArticleStore; onStoreError?: (error: unknown) => void },
+): Promise<IngestItemResult> {
+  const validated = validateArticle(raw, index);
+  if (!validated.ok) return { index, status: 'rejected', errors: validated.issues };
+  const { article, truncated } = toArticle(validated.input, ingestedAt);
+  try {
+    const status = await deps.articles.putIfAbsent(article);
+    for (const topic of article.topics) topics.add(topic);
+    return truncated ? { index, status, id: article.id, truncated: true } : { index, status, id: article.id };
+  } catch (error) {
+    deps.onStoreError?.(error);
+    return {
+      index,
+      status: 'failed',
+      id: article.id,
+      errors: [{ field: `articles.${index}`, message: 'could not be stored; retry this item' }],
+    };
+  }
+}

@@ -1,0 +1,9 @@
+/** The shared capability's public face: other code imports from here, never from its files. */
+export { type Clock } from './clock.ts';
+export { CorruptRecordError, type FieldIssue, InvalidTokenError, NotFoundError, PayloadTooLargeError, TooManyRequestsError, UnauthorizedError, ValidationError } from './errors.ts';
+export { allTimeZones, canonicalTimeZone, knownZone, localTime, localTimeLabels } from './local-time.ts';
+export { type Mailer, type OutgoingEmail } from './mail.ts';
+export { linkTo, type Settings } from './settings.ts';
+export { defangLinks, htmlLimitIssue, htmlToPlainText, normaliseText, plainLine, singleLine } from './text.ts';
+export { signToken, type TokenPurpose, verifyTokenClaims } from './tokens.ts';
+export { fieldIssues, parseOrThrow, validationError, WHOLE_BODY } from './validation.ts';

@@ -1,0 +1,181 @@
+/**
+ * Near-duplicate detection: the same event reported by several sources, or by one source
+ * twice, becomes one cluster. Reports are compared by TF-IDF cosine over their title and lead
+ * (stemmed content words), because rewritten wire copy shares names, places and numbers far
+ * more than it shares exact phrases, which shingle hashing would need.
+ */
+import { splitSentences } from './sentences.ts';
+import { termCounts } from './terms.ts';
+import type { Article } from '../ingest/index.ts';
+
+/**
+ * Reports at least this similar are one story. In the tests, rewrites of one event by two
+ * desks score 0.60-0.70 and a republished copy 1.0; different events on one subject (two
+ * central banks, two earthquakes, two supermarkets' results, the talks and that day's list of
+ * key events) score 0.09-0.34. Across the 50 BBC dev articles the most similar pair, one
+ * author tipped for a prize and then winning it, scores 0.52 and stays two stories.
+ */
+export const DUPLICATE_THRESHOLD = 0.55;
+/** The lead: what every rewrite of a story repeats, before each source adds its own detail. */
+const LEAD_SENTENCES = 3;
+const LEAD_CHARS = 2000;
+/**
+ * IDF needs a population: a window of two articles would call every shared word common. Below
+ * this many articles, the missing ones count as sharing none of the terms.
+ */
+const MIN_IDF_DOCUMENTS = 20;
+
+export interface ArticleCluster {
+  /** The report the story is shown from: the fullest text, then the earliest. */
+  primary: Article;
+  /** The other reports of the same event, in the order they were clustered. */
+  others: Article[];
+}
+
+export interface MergeOptions {
+  threshold?: number;
+}
+
+/** A unit vector over term ids: ids ascending (for merge-join dot products), weights alongside. */
+interface Vector {
+  ids: Int32Array;
+  weights: Float64Array;
+}
+
+/** Names and figures tell one event from another on the same subject (Tesco or Sainsbury's, 6.8 or 7.8). */
+const NAME_WEIGHT = 2;
+/** A capitalised word that does not open its sentence, or a number. */
+const NAME_OR_FIGURE = /(?<=\s['‘"“(]?)\p{Lu}[\p{L}\p{M}'’-]*|\p{N}[\p{N}.,]*\p{L}{0,3}/gu;
+
+/**
+ * Term counts of the title plus the first sentences (bounded, so a 100 KB body costs no more
+ * than a short one), names and figures of the lead counted NAME_WEIGHT times.
+ */
+function leadTerms(article: Article): Map<string, number> {
+  const lead = splitSentences(article.text.slice(0, LEAD_CHARS)).slice(0, LEAD_SENTENCES);
+  const terms = termCounts(`${article.title}\n\n${lead.join(' ')}`);
+  const names = lead.flatMap((sentence) => Array.from(sentence.matchAll(NAME_OR_FIGURE), ([name]) => name));
+  for (const term of termCounts(names.join(' ')).keys()) {
+    const count = terms.get(term);
+    if (count !== undefined) terms.set(term, count * NAME_WEIGHT);
+  }
+  return terms;
+}
+
+function unitVectors(termsPerArticle: readonly Map<string, number>[]): Vector[] {
+  const termIds = new Map<string, number>();
+  const documentFrequency: number[] = [];
+  for (const terms of termsPerArticle) {
+    for (const term of terms.keys()) {
+      let id = termIds.get(term);
+      if (id === undefined) {
+        id = termIds.size;
+        termIds.set(term, id);
+        documentFrequency.push(0);
+      }
+      documentFrequency[id] = documentFrequency[id]! + 1;
+    }
+  }
+  const population = Math.max(termsPerArticle.length, MIN_IDF_DOCUMENTS);
+  return termsPerArticle.map((terms) => {
+    const entries = [...terms]
+      .map(([term, count]) => {
+        const id = termIds.get(term)!;
+        const idf = Math.log((population + 1) / (documentFrequency[id]! + 1)) + 1;
+        return { id, weight: (1 + Math.log(count)) * idf };
+      })
+      .sort((a, b) => a.id - b.id);
+    const norm = Math.sqrt(entries.reduce((sum, entry) => sum + entry.weight * entry.weight, 0)) || 1;
+    return {
+      ids: Int32Array.from(entries, (entry) => entry.id),
+      weights: Float64Array.from(entries, (entry) => entry.weight / norm),
+    };
+  });
+}
+
+/** Cosine similarity of every pair of articles' title and lead (TF-IDF over the given articles). */
+export function leadSimilarities(articles: readonly Article[]): (i: number, j: number) => number {
+  const vectors = unitVectors(articles.map(leadTerms));
+  return (i, j) => {
+    const a = vectors[i];
+    const b = vectors[j];
+    return a && b ? dot(a, b) : 0;
+  };
+}
+
+function textLength(article: Article): number {
+  return article.text.length;
+}
+
+function dot(a: Vector, b: Vector): number {
+  let sum = 0;
+  let i = 0;
+  let j = 0;
+  while (i < a.ids.length && j < b.ids.length) {
+    const difference = a.ids[i]! - b.ids[j]!;
+    if (difference === 0) sum += a.weights[i++]! * b.weights[j++]!;
+    else if (difference < 0) i += 1;
+    else j += 1;
+  }
+  return sum;
+}
+
+/**
+ * The primaries that can reach `threshold` with `vector`: those sharing one of its heaviest
+ * terms. Terms are taken heaviest first until the rest have a norm below the threshold; a
+ * unit vector sharing none of the taken terms has a cosine of at most that norm
+ * (Cauchy-Schwarz), so no candidate is missed, and common words are rarely looked up at all.
+ */
+function candidatePrimaries(vector: Vector, threshold: number, primariesByTerm: readonly number[][]): Set<number> {
+  const heaviestFirst = Array.from(vector.ids.keys()).sort(
+    (a, b) => vector.weights[b]! - vector.weights[a]! || vector.ids[a]! - vector.ids[b]!,
+  );
+  let rest = 1;
+  const candidates = new Set<number>();
+  for (const index of heaviestFirst) {
+    if (rest < threshold * threshold) break;
+    for (const cluster of primariesByTerm[vector.ids[index]!] ?? []) candidates.add(cluster);
+    rest -= vector.weights[index]! ** 2;
+  }
+  return candidates;
+}
+
+/**
+ * Groups reports of the same event. Each article, fullest first, joins the first cluster whose
+ * primary it resembles at least `threshold`, else starts its own; comparing with the primary
+ * only (not any member) keeps a chain of loosely similar reports from snowballing into one.
+ * At worst O(n²) comparisons of sparse vectors; only primaries sharing a heavy term are compared.
+ */
+export function clusterArticles(articles: readonly Article[], options: MergeOptions = {}): ArticleCluster[] {
+  const threshold = options.threshold ?? DUPLICATE_THRESHOLD;
+  const order = articles
+    .map((article, index) => ({ article, index }))
+    .sort(
+      (a, b) =>
+        textLength(b.article) - textLength(a.article) ||
+        a.article.ingestedAt.localeCompare(b.article.ingestedAt) ||
+        a.article.id.localeCompare(b.article.id),
+    );
+  const vectors = unitVectors(order.map(({ article }) => leadTerms(article)));
+  const clusters: ArticleCluster[] = [];
+  const primaryVectors: Vector[] = [];
+  // Which clusters' primaries carry a term: the candidates an article is compared with.
+  const primariesByTerm: number[][] = [];
+  order.forEach(({ article }, position) => {
+    const vector = vectors[position]!;
+    let joined: number | undefined;
+    for (const cluster of candidatePrimaries(vector, threshold, primariesByTerm)) {
+      if (joined !== undefined && cluster > joined) continue;
+      if (dot(vector, primaryVectors[cluster]!) >= threshold) joined = cluster;
+    }
+    if (joined !== undefined) {
+      clusters[joined]!.others.push(article);
+      return;
+    }
+    const index = clusters.length;
+    clusters.push({ primary: article, others: [] });
+    primaryVectors.push(vector);
+    for (const id of vector.ids) (primariesByTerm[id] ??= []).push(index);
+  });
+  return clusters;
+}

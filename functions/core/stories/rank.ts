@@ -1,0 +1,123 @@
+/**
+ * The order of an edition: which merged stories lead, which make the email and which go to
+ * "and K more", and the sections they are listed under. The score is documented in
+ * docs/architecture.md ("Ranking and sections"); change both together.
+ */
+import type { ArticleCluster } from './merge.ts';
+import type { Article } from '../ingest/index.ts';
+
+const HOUR_MS = 3600 * 1000;
+/** A story loses half its recency score per day of age: a daily digest leads with today. */
+const RECENCY_HALF_LIFE_HOURS = 24;
+/** Worth of each doubling of the number of sources reporting a story. */
+const SOURCES_WEIGHT = 0.5;
+/** Listed last, when other stories have topics and these have none. */
+export const OTHER_SECTION = 'Other news';
+
+export interface RankOptions {
+  /** The end of the window; ages are measured from here. Default: the newest article's time. */
+  cutoff?: string;
+  /** The reader's topics (lower case): stories on them come first. */
+  readerTopics?: readonly string[];
+  maxStories: number;
+}
+
+export interface RankedCluster {
+  cluster: ArticleCluster;
+  score: number;
+  /** Newest time of any report of the story. */
+  time: number;
+  onReaderTopic: boolean;
+  section?: string;
+}
+
+export interface Ranking {
+  /** At most maxStories, in reading order, sections contiguous. */
+  top: RankedCluster[];
+  /** The rest, in the same order. */
+  more: RankedCluster[];
+}
+
+/** A publishedAt in the future (a typo, or a publisher gaming the order) counts as the ingest time. */
+export function articleTime(article: Pick<Article, 'publishedAt' | 'ingestedAt'>): number {
+  const ingested = Date.parse(article.ingestedAt);
+  return article.publishedAt ? Math.min(Date.parse(article.publishedAt), ingested) : ingested;
+}
+
+function members(cluster: ArticleCluster): Article[] {
+  return [cluster.primary, ...cluster.others];
+}
+
+/**
+ * score = 0.5^(age hours / 24) + 0.5 × log2(distinct sources): a story reported now by one
+ * source scores 1, the same story from four sources 2, a day-old one from two sources 1.
+ */
+export function storyScore(cluster: ArticleCluster, nowMs: number): { score: number; time: number } {
+  const time = Math.max(...members(cluster).map(articleTime));
+  const ageHours = Math.max(0, (nowMs - time) / HOUR_MS);
+  const sources = new Set(members(cluster).map((article) => article.source.toLowerCase())).size;
+  return { score: 0.5 ** (ageHours / RECENCY_HALF_LIFE_HOURS) + SOURCES_WEIGHT * Math.log2(sources), time };
+}
+
+/** `world news` -> `World News`, `us-politics` -> `Us-Politics`: topics are stored lower case. */
+export function sectionTitle(topic: string): string {
+  return topic.replace(/(^|[\s-])(\p{Ll})/gu, (_, before: string, letter: string) => before + letter.toUpperCase());
+}
+
+function storyTopics(cluster: ArticleCluster): string[] {
+  return [...new Set(members(cluster).flatMap((article) => article.topics))];
+}
+
+/**
+ * Reader topics are a tier, not a bonus: every story on them comes before any other. Within a
+ * tier, higher score first, then newer, then by title, so the order is total and repeatable.
+ */
+function compare(a: RankedCluster, b: RankedCluster): number {
+  return (
+    Number(b.onReaderTopic) - Number(a.onReaderTopic) ||
+    b.score - a.score ||
+    b.time - a.time ||
+    a.cluster.primary.title.localeCompare(b.cluster.primary.title) ||
+    a.cluster.primary.id.localeCompare(b.cluster.primary.id)
+  );
+}
+
+/** Keeps each section together, sections in the order of their best story, OTHER_SECTION last. */
+function groupBySection(ranked: readonly RankedCluster[]): RankedCluster[] {
+  const sections = new Map<string, RankedCluster[]>();
+  for (const item of ranked) {
+    const key = item.section ?? '';
+    const list = sections.get(key);
+    if (list) list.push(item);
+    else sections.set(key, [item]);
+  }
+  const other = sections.get(OTHER_SECTION) ?? [];
+  sections.delete(OTHER_SECTION);
+  return [...[...sections.values()].flat(), ...other];
+}
+
+export function rankClusters(clusters: readonly ArticleCluster[], options: RankOptions): Ranking {
+  const readerTopics = new Set(options.readerTopics ?? []);
+  const nowMs = options.cutoff
+    ? Date.parse(options.cutoff)
+    : Math.max(0, ...clusters.flatMap((cluster) => members(cluster).map(articleTime)));
+  const withSections = clusters.some((cluster) => storyTopics(cluster).length > 0);
+  const ranked = clusters
+    .map((cluster): RankedCluster => {
+      const topics = storyTopics(cluster);
+      const readerTopic = topics.find((topic) => readerTopics.has(topic));
+      const sectionTopic = readerTopic ?? topics[0];
+      return {
+        cluster,
+        ...storyScore(cluster, nowMs),
+        onReaderTopic: readerTopic !== undefined,
+        section: withSections ? (sectionTopic === undefined ? OTHER_SECTION : sectionTitle(sectionTopic)) : undefined,
+      };
+    })
+    .sort(compare);
+  // Cut by rank first, then group: a weak story in a strong section must not push a strong one out.
+  return {
+    top: groupBySection(ranked.slice(0, options.maxStories)),
+    more: groupBySection(ranked.slice(options.maxStories)),
+  };
+}

@@ -1,0 +1,265 @@
+/**
+ * Extractive summaries: a few sentences of the article itself, never new words. Each
+ * sentence is scored by where it stands (news puts the point first), how central it is to
+ * the article (LexRank over TF-IDF cosine similarity) and how much it shares with the
+ * title; the best are picked greedily, skipping ones that repeat what is already chosen.
+ */
+import { z } from 'zod';
+import { splitSentences } from './sentences.ts';
+import { cutToWords, termCounts, wordCount } from './terms.ts';
+
+const optionsSchema = z.object({
+  maxSentences: z.number().int().min(1).max(10).default(3),
+  maxWords: z.number().int().min(5).max(1000).default(80),
+});
+
+export type SummaryOptions = z.input<typeof optionsSchema>;
+
+/**
+ * Only the first sentences compete: the similarity graph is quadratic in their number,
+ * and in news prose a sentence this far down hardly ever beats the lead.
+ */
+const MAX_CANDIDATES = 150;
+/** Far more text than MAX_CANDIDATES sentences of news prose fill. */
+const MAX_SCAN_CHARS = 50_000;
+
+const WEIGHTS = { position: 0.35, centrality: 0.45, title: 0.2 } as const;
+/** MMR trade-off between a sentence's own score and its overlap with sentences already chosen. */
+const RELEVANCE_SHARE = 0.8;
+/** Sentences at least this similar to a chosen one say the same thing. */
+const REDUNDANT = 0.5;
+const SHORT_FRAGMENT_WORDS = 8;
+/** A third sentence must score at least this share of the best sentence's score. */
+const WEAK_SHARE = 0.5;
+
+/** Openings of sentences about the article rather than the news: kept, but ranked lower. */
+const META_OPENINGS = [
+  'here (?:is|are)', "here's", 'this is (?:how|what)', 'below', 'read (?:more|on)', 'click', 'tap', 'sign up',
+  'subscribe', 'follow (?:us|our|live)', 'related', 'advertisement', 'watch', 'listen', 'share (?:this|on)',
+  'more on this', 'image (?:source|caption)', 'photo', 'getty images', 'list of key events',
+];
+const META_SENTENCE = new RegExp(`^(?:${META_OPENINGS.join('|')})\\b`, 'iu');
+
+interface Candidate {
+  index: number;
+  text: string;
+  words: number;
+  terms: Map<string, number>;
+}
+
+/**
+ * The summary: at most `maxSentences` sentences of the text, in article order, within
+ * `maxWords` words. A single sentence, or one without any punctuation, is cut at a word
+ * boundary with an ellipsis when it is too long. Text without a sentence (empty, or markup
+ * only) gives the title, so an entry is never blank; [] only when both are empty.
+ */
+export function summarise(input: { title: string; text: string }, options: SummaryOptions = {}): string[] {
+  const { maxSentences, maxWords } = optionsSchema.parse(options);
+  const sentences = leadingSentences(input.text);
+  const first = sentences[0];
+  if (first === undefined) {
+    const [title] = splitSentences(input.title.replace(/\s+/gu, ' '));
+    return title === undefined ? [] : [cutToWords(title, maxWords)];
+  }
+  if (sentences.length === 1) return [cutToWords(first, maxWords)];
+
+  const candidates = sentences.map(
+    (text, index): Candidate => ({ index, text, words: wordCount(text), terms: termCounts(text) }),
+  );
+  const vectors = tfIdfVectors(candidates.map((candidate) => candidate.terms));
+  const similarity = cosineMatrix(vectors);
+  const centrality = normaliseToMax(lexRank(similarity, candidates.length));
+  const titleTerms = new Set(termCounts(input.title).keys());
+  const scores = candidates.map(
+    (candidate) =>
+      (WEIGHTS.position * positionScore(candidate.index) +
+        WEIGHTS.centrality * (centrality[candidate.index] ?? 0) +
+        WEIGHTS.title * titleOverlap(titleTerms, candidate.terms)) *
+      penalty(candidate),
+  );
+
+  const chosen = pick(candidates, scores, similarity, { maxSentences, maxWords });
+  if (chosen.length === 0) {
+    // Every sentence is over the budget on its own: cut the best one.
+    const best = bestIndex(scores);
+    return [cutToWords(candidates[best]?.text ?? first, maxWords)];
+  }
+  return chosen.sort((a, b) => a.index - b.index).map((candidate) => candidate.text);
+}
+
+/**
+ * The first MAX_CANDIDATES sentences, splitting only as much text as they can need so a
+ * long article costs no more than a short one. A sentence cut by that limit is dropped,
+ * unless it is the only one.
+ */
+function leadingSentences(text: string): string[] {
+  if (text.length <= MAX_SCAN_CHARS) return splitSentences(text).slice(0, MAX_CANDIDATES);
+  const sentences = splitSentences(text.slice(0, MAX_SCAN_CHARS));
+  if (sentences.length > MAX_CANDIDATES) return sentences.slice(0, MAX_CANDIDATES);
+  return sentences.length > 1 ? sentences.slice(0, -1) : sentences;
+}
+
+/** Lead-N: the first `n` sentences, the baseline any summariser of news has to beat. */
+export function leadSentences(text: string, n: number): string[] {
+  return splitSentences(text).slice(0, Math.max(0, n));
+}
+
+function pick(
+  candidates: readonly Candidate[],
+  scores: readonly number[],
+  similarity: Float64Array,
+  limits: { maxSentences: number; maxWords: number },
+): Candidate[] {
+  const size = candidates.length;
+  const chosen: Candidate[] = [];
+  const remaining = new Set(candidates.filter((candidate) => candidate.words <= limits.maxWords));
+  let words = 0;
+  const topScore = Math.max(0, ...scores);
+  while (chosen.length < limits.maxSentences && remaining.size > 0) {
+    let best: Candidate | undefined;
+    let bestValue = -Infinity;
+    for (const candidate of remaining) {
+      const overlap = Math.max(0, ...chosen.map((c) => similarity[candidate.index * size + c.index] ?? 0));
+      if (overlap >= REDUNDANT || words + candidate.words > limits.maxWords) {
+        remaining.delete(candidate);
+        continue;
+      }
+      const score = scores[candidate.index] ?? 0;
+      // Past the first two, a sentence has to earn its place, not merely fit the words left.
+      if (chosen.length >= 2 && score < WEAK_SHARE * topScore) {
+        remaining.delete(candidate);
+        continue;
+      }
+      const value = RELEVANCE_SHARE * score - (1 - RELEVANCE_SHARE) * overlap;
+      if (value > bestValue) {
+        best = candidate;
+        bestValue = value;
+      }
+    }
+    if (!best) break;
+    chosen.push(best);
+    remaining.delete(best);
+    words += best.words;
+  }
+  return chosen;
+}
+
+function positionScore(index: number): number {
+  return 1 / (1 + index / 2);
+}
+
+function penalty(candidate: Candidate): number {
+  let factor = 1;
+  if (candidate.words < SHORT_FRAGMENT_WORDS) factor *= 0.5;
+  if (META_SENTENCE.test(candidate.text.replace(/^['"‘“(\[]+/u, ''))) factor *= 0.5;
+  if (/\?['"’”)\]]*$/u.test(candidate.text)) factor *= 0.8;
+  if (isQuoteFragment(candidate.text)) factor *= 0.7;
+  if (candidate.index > 0 && DANGLING_OPENING.test(candidate.text)) factor *= 0.8;
+  return factor;
+}
+
+/** Opens with a word pointing back at the sentence before, which the summary may not show. */
+const DANGLING_OPENING = /^(?:he|she|they|it|this|these|those|his|her|their|its)\b(?!['’]s\b)/iu;
+
+const OPENING_QUOTE = /(?:^|[\s(\[–—-])['‘"“](?=\S)/u;
+const CLOSING_QUOTE = /\S['’"”](?=[\s,.;:!?)\]–—-]|$)/u;
+
+/** One sentence out of a longer quotation: it opens a quote it never closes, or the reverse. */
+function isQuoteFragment(text: string): boolean {
+  if (/^['‘"“]/u.test(text)) return !CLOSING_QUOTE.test(text.slice(1));
+  if (/[.!?…]['’"”]$/u.test(text)) return !OPENING_QUOTE.test(text.slice(0, -1));
+  return false;
+}
+
+function titleOverlap(titleTerms: ReadonlySet<string>, terms: ReadonlyMap<string, number>): number {
+  if (titleTerms.size === 0) return 0;
+  let shared = 0;
+  for (const term of titleTerms) if (terms.has(term)) shared += 1;
+  return shared / titleTerms.size;
+}
+
+function tfIdfVectors(termCountsPerSentence: readonly Map<string, number>[]): Map<string, number>[] {
+  const documentFrequency = new Map<string, number>();
+  for (const terms of termCountsPerSentence) {
+    for (const term of terms.keys()) documentFrequency.set(term, (documentFrequency.get(term) ?? 0) + 1);
+  }
+  const count = termCountsPerSentence.length;
+  return termCountsPerSentence.map((terms) => {
+    const vector = new Map<string, number>();
+    let norm = 0;
+    for (const [term, tf] of terms) {
+      const weight = (1 + Math.log(tf)) * Math.log((count + 1) / (documentFrequency.get(term) ?? 1));
+      vector.set(term, weight);
+      norm += weight * weight;
+    }
+    norm = Math.sqrt(norm);
+    if (norm > 0) for (const [term, weight] of vector) vector.set(term, weight / norm);
+    return vector;
+  });
+}
+
+/** Dense n × n cosine similarities of unit vectors, built from postings so that only shared terms cost. */
+function cosineMatrix(vectors: readonly Map<string, number>[]): Float64Array {
+  const size = vectors.length;
+  const matrix = new Float64Array(size * size);
+  const postings = new Map<string, { index: number; weight: number }[]>();
+  vectors.forEach((vector, index) => {
+    for (const [term, weight] of vector) {
+      const list = postings.get(term);
+      if (list) list.push({ index, weight });
+      else postings.set(term, [{ index, weight }]);
+    }
+  });
+  for (const list of postings.values()) {
+    for (const a of list) {
+      for (const b of list) {
+        const cell = a.index * size + b.index;
+        matrix[cell] = matrix[cell]! + a.weight * b.weight;
+      }
+    }
+  }
+  return matrix;
+}
+
+/** Continuous LexRank: PageRank over the similarity graph, edges weighted by cosine. */
+function lexRank(similarity: Float64Array, size: number): Float64Array {
+  const damping = 0.85;
+  // Row-stochastic transitions without self-loops; a sentence that shares nothing with
+  // the others spreads its rank evenly, as PageRank does with dead ends.
+  const transition = new Float64Array(size * size);
+  for (let i = 0; i < size; i += 1) {
+    const row = i * size;
+    let sum = 0;
+    for (let j = 0; j < size; j += 1) if (i !== j) sum += similarity[row + j]!;
+    for (let j = 0; j < size; j += 1) {
+      transition[row + j] = sum === 0 ? 1 / size : i === j ? 0 : similarity[row + j]! / sum;
+    }
+  }
+  let rank = new Float64Array(size).fill(1 / size);
+  for (let iteration = 0; iteration < 100; iteration += 1) {
+    const next = new Float64Array(size).fill((1 - damping) / size);
+    for (let i = 0; i < size; i += 1) {
+      const row = i * size;
+      const flow = damping * rank[i]!;
+      for (let j = 0; j < size; j += 1) next[j] = next[j]! + flow * transition[row + j]!;
+    }
+    let change = 0;
+    for (let i = 0; i < size; i += 1) change += Math.abs(next[i]! - rank[i]!);
+    rank = next;
+    if (change < 1e-5) break;
+  }
+  return rank;
+}
+
+function normaliseToMax(values: Float64Array): Float64Array {
+  const max = Math.max(...values);
+  return max > 0 ? values.map((value) => value / max) : values;
+}
+
+function bestIndex(scores: readonly number[]): number {
+  let best = 0;
+  scores.forEach((score, index) => {
+    if (score > (scores[best] ?? -Infinity)) best = index;
+  });
+  return best;
+}

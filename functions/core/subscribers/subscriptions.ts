@@ -1,0 +1,158 @@
+/** Double opt-in: request -> confirmation email -> confirm; and one-click unsubscribe. */
+import { createHash } from 'node:crypto';
+import { type Clock, InvalidTokenError, linkTo, type Mailer, type Settings, signToken, type TokenPurpose, TooManyRequestsError, verifyTokenClaims } from '../shared/index.ts';
+import type { ConfirmationRenderer, RateLimiter, SubscriberStore, ErasedAddresses } from './ports.ts';
+import { isSuppressed, parseSubscriptionRequest, toConfirmed, toPending, toUnsubscribed } from './subscriber.ts';
+
+/** One confirmation email per address per this many ms, so the form cannot be used to flood an inbox. */
+export const CONFIRM_RESEND_INTERVAL_MS = 10 * 60 * 1000;
+/** A pending subscription nobody confirmed within this long is void (and DynamoDB's TTL deletes it). */
+export const PENDING_LIFETIME_MS = 7 * 24 * 3600 * 1000;
+
+/**
+ * Subscribe requests one client IP may make per window: generous for a household or office
+ * behind one address, far too few for a script signing up a list of victims.
+ */
+export const SUBSCRIBE_LIMIT_PER_IP = { limit: 30, windowSeconds: 3600 } as const;
+/** Requests naming one address per window, whoever sends them: stops churning one reader's record. */
+export const SUBSCRIBE_LIMIT_PER_ADDRESS = { limit: 5, windowSeconds: 3600 } as const;
+
+export interface SubscriptionDeps {
+  subscribers: SubscriberStore;
+  mailer: Mailer;
+  renderer: ConfirmationRenderer;
+  clock: Clock;
+  settings: Settings;
+  limits: RateLimiter;
+  personalData: ErasedAddresses;
+  /** Told when a confirmation email could not be sent; the caller still answers as usual. */
+  onMailError?: (error: unknown) => void;
+}
+
+export interface RequestContext {
+  ip?: string;
+  userAgent?: string;
+}
+
+export type SubscribeOutcome =
+  | 'honeypot'
+  | 'rate-limited'
+  | 'confirmation-sent'
+  | 'confirmation-throttled'
+  | 'confirmation-failed'
+  | 'already-confirmed'
+  | 'suppressed';
+
+/**
+ * Records a pending subscription and mails a confirmation link. The caller answers the same
+ * way whatever the outcome, so the endpoint never reveals whether an address is subscribed.
+ */
+export async function requestSubscription(
+  input: unknown,
+  context: RequestContext,
+  deps: SubscriptionDeps,
+): Promise<SubscribeOutcome> {
+  const request = parseSubscriptionRequest(input);
+  // A field people never see: only form-filling bots put something in it. They get the usual answer.
+  if (request.website) return 'honeypot';
+  const now = deps.clock.now();
+  const at = now.toISOString();
+  if (context.ip) {
+    const { limit, windowSeconds } = SUBSCRIBE_LIMIT_PER_IP;
+    if (!(await deps.limits.hit(`subscribe-ip#${hashed(context.ip)}`, limit, windowSeconds, now))) {
+      throw new TooManyRequestsError('Too many subscribe requests from your network. Please try again in an hour.');
+    }
+  }
+  const perAddress = SUBSCRIBE_LIMIT_PER_ADDRESS;
+  if (!(await deps.limits.hit(`subscribe-address#${hashed(request.email)}`, perAddress.limit, perAddress.windowSeconds, now))) {
+    return 'rate-limited';
+  }
+  const existing = await deps.subscribers.get(request.email);
+
+  if (existing && isSuppressed(existing)) return 'suppressed';
+  if (existing?.status === 'confirmed') return 'already-confirmed';
+
+  const pending = toPending(request, { at, ip: context.ip, userAgent: context.userAgent?.slice(0, 256) }, existing);
+  const lastSent = existing?.status === 'pending' && existing.confirmSentAt ? Date.parse(existing.confirmSentAt) : 0;
+  if (now.getTime() - lastSent < CONFIRM_RESEND_INTERVAL_MS) {
+    await deps.subscribers.put({ ...pending, confirmSentAt: existing?.confirmSentAt });
+    return 'confirmation-throttled';
+  }
+
+  const token = signToken(deps.settings.tokenSecret, 'confirm', request.email, now);
+  const email = await deps.renderer.renderConfirmEmail({
+    confirmUrl: linkTo(deps.settings, '/confirm', token),
+    publicUrl: deps.settings.publicUrl,
+  });
+  // Store before sending: a crash after the send still leaves a subscriber the link can confirm.
+  await deps.subscribers.put({ ...pending, confirmSentAt: at });
+  try {
+    await deps.mailer.send({ from: deps.settings.mailFrom, to: request.email, headers: [], ...email });
+  } catch (error) {
+    // A failure must look like any other answer (no probing), and must not throttle the retry.
+    deps.onMailError?.(error);
+    await deps.subscribers.put({ ...pending, confirmSentAt: undefined });
+    return 'confirmation-failed';
+  }
+  return 'confirmation-sent';
+}
+
+/** IPs and addresses in rate-limit keys are hashed: the counters need no personal data. */
+function hashed(value: string): string {
+  return createHash('sha256').update(value.toLowerCase(), 'utf8').digest('hex');
+}
+
+/** What the signed links (confirm, unsubscribe, preferences) need. */
+export type LinkDeps = Pick<SubscriptionDeps, 'subscribers' | 'clock' | 'settings'>;
+
+/**
+ * Verifies a link for its purpose and loads the reader it was issued for, if they still exist.
+ * Manage links stop working once the reader signs out of old links; unsubscribe links never
+ * do, since mailbox providers and the law expect old ones to keep working.
+ */
+export async function readerBehind(token: unknown, purpose: TokenPurpose, deps: LinkDeps) {
+  const now = deps.clock.now();
+  const { email, version } = verifyTokenClaims(deps.settings.tokenSecret, token, purpose, now);
+  const subscriber = await deps.subscribers.get(email);
+  if (purpose === 'preferences' && subscriber && version !== (subscriber.tokenVersion ?? 0)) {
+    throw new InvalidTokenError('This link was replaced by a newer one. Use the link in your latest digest.', 'revoked');
+  }
+  return { now, email, subscriber };
+}
+
+export type ConfirmOutcome = 'confirmed' | 'already-confirmed' | 'not-pending' | 'expired';
+
+/** Checks a confirmation link before showing its confirm button. */
+export function checkConfirmToken(token: unknown, deps: Pick<SubscriptionDeps, 'clock' | 'settings'>): void {
+  verifyTokenClaims(deps.settings.tokenSecret, token, 'confirm', deps.clock.now());
+}
+
+export async function confirmSubscription(
+  token: unknown,
+  deps: LinkDeps & Pick<SubscriptionDeps, 'personalData'>,
+): Promise<ConfirmOutcome> {
+  const { now, email, subscriber } = await readerBehind(token, 'confirm', deps);
+  if (!subscriber) return 'not-pending';
+  if (subscriber.status === 'confirmed') return 'already-confirmed';
+  // An old confirmation link must not undo a later unsubscribe or a bounce suppression.
+  if (subscriber.status !== 'pending') return 'not-pending';
+  // TTL deletes expired pending records only eventually (within days), so expiry is checked here too.
+  const pendingSince = Date.parse(subscriber.consent?.at ?? subscriber.updatedAt);
+  if (now.getTime() - pendingSince >= PENDING_LIFETIME_MS) return 'expired';
+  await deps.subscribers.put(toConfirmed(subscriber, now.toISOString()));
+  // They asked again and confirmed themselves: the mark left by an earlier erasure no longer applies.
+  await deps.personalData.clearErasure(email);
+  return 'confirmed';
+}
+
+/** Idempotent: unknown, already unsubscribed or suppressed addresses all end "unsubscribed". */
+export async function unsubscribe(token: unknown, deps: LinkDeps): Promise<void> {
+  const { now, subscriber } = await readerBehind(token, 'unsubscribe', deps);
+  if (!subscriber || subscriber.status === 'unsubscribed' || isSuppressed(subscriber)) return;
+  await deps.subscribers.put(toUnsubscribed(subscriber, now.toISOString()));
+}
+
+/** Checks an unsubscribe link before showing its confirmation page. */
+export function checkUnsubscribeToken(token: unknown, deps: Pick<SubscriptionDeps, 'clock' | 'settings'>): void {
+  verifyTokenClaims(deps.settings.tokenSecret, token, 'unsubscribe', deps.clock.now());
+}
