@@ -9,7 +9,7 @@ import type { DeliverOutcome, DeliveryJob } from '../core/delivery/index.ts';
 import { ConfigError } from '../adapters/runtime/config.ts';
 import { planDigest } from '../core/planning/index.ts';
 import { sendProgress } from './send-progress.ts';
-import { createLocalDeps } from '../local/local-app.ts';
+import { createLocalWiring } from '../local/local-app.ts';
 import { loadLocalSettings, readLocalApiKey } from '../local/local-settings.ts';
 import { CliError } from './cli-error.ts';
 import { registerKeyCommands } from './keys.ts';
@@ -83,8 +83,9 @@ async function ingest(file: string, options: { apiUrl?: string; apiKey?: string 
   return (counts.rejected ?? 0) + (counts.failed ?? 0) > 0 ? 1 : 0;
 }
 
-const SKIP_REASONS: Record<Exclude<DeliverOutcome, 'sent'>, string> = {
+const SKIP_REASONS: Record<Exclude<DeliverOutcome, 'sent'>, string> & { deferred: string } = {
   duplicate: 'already sent this edition',
+  deferred: 'SES daily quota reached; deferred to the next hour',
   'not-subscribed': 'unsubscribed since the plan',
   'already-served-today': "already had today's digest",
 };
@@ -100,7 +101,7 @@ async function sendNow(): Promise<number> {
   };
   const progress = sendProgress();
   const failures: string[] = [];
-  const deps = createLocalDeps(settings, (job, outcome, error) => {
+  const wiring = createLocalWiring(settings, (job, outcome, error) => {
     if (outcome === 'sent') tally.sent += 1;
     else if (outcome === 'failed') {
       tally.failed += 1;
@@ -108,16 +109,17 @@ async function sendNow(): Promise<number> {
     } else skip(SKIP_REASONS[outcome]);
     progress.tick();
   });
+  const planner = wiring.deps('schedule-plan-digest');
   const queue = {
     enqueue: async (jobs: readonly DeliveryJob[]) => {
       progress.addTotal(jobs.length);
-      await deps.queue.enqueue(jobs);
+      await planner.queue.enqueue(jobs);
     },
   };
   const startedMs = Date.now();
   let report;
   try {
-    report = await planDigest('now', { ...deps, queue });
+    report = await planDigest('now', { ...planner, queue });
   } catch (error) {
     progress.stop();
     const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);

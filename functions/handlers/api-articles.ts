@@ -1,11 +1,11 @@
 /** POST /articles: a publisher's batch, authenticated by x-api-key. */
-import { lambdaDeps, type DepsProvider } from '../adapters/runtime/app-deps.ts';
+import { lambdaDeps, type DepsProvider } from '../adapters/runtime/wiring.ts';
 import { authenticateApiKey, ingestBatch, MAX_BATCH_BYTES } from '../core/ingest/index.ts';
 import { logger, observability, observeHttp } from '../adapters/runtime/observability.ts';
 import { DIGEST_METRICS } from '../adapters/runtime/metric-names.ts';
 import { header, httpRoute, json, parseBody, type HttpHandler } from '../adapters/http/http.ts';
 
-export function articlesHandler(deps: DepsProvider): HttpHandler {
+export function articlesHandler(deps: DepsProvider<'api-articles'>): HttpHandler {
   return httpRoute(async (event) => {
     const { apiKeys, articles, clock, topics } = await deps();
     await authenticateApiKey(header(event, 'x-api-key'), apiKeys);
@@ -20,4 +20,4 @@ export function articlesHandler(deps: DepsProvider): HttpHandler {
   });
 }
 
-export const handler = observeHttp(articlesHandler(lambdaDeps()));
+export const handler = observeHttp(articlesHandler(lambdaDeps('api-articles')));

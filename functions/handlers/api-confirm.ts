@@ -2,7 +2,7 @@
  * GET /confirm?token= (the link in the confirmation email) shows a confirm button; its POST
  * confirms. Mail scanners follow links with GETs, so a GET alone must not subscribe anyone.
  */
-import { lambdaDeps, type DepsProvider } from '../adapters/runtime/app-deps.ts';
+import { lambdaDeps, type DepsProvider } from '../adapters/runtime/wiring.ts';
 import { confirmedPage, confirmPage, errorPage } from '../adapters/render/pages.ts';
 import { checkConfirmToken, type ConfirmOutcome, confirmSubscription, preferencesTokenAfterConfirm } from '../core/subscribers/index.ts';
 import { observeHttp } from '../adapters/runtime/observability.ts';
@@ -22,7 +22,7 @@ const REFUSAL_PAGES = {
   },
 } as const satisfies Partial<Record<ConfirmOutcome, { status: number; title: string; message: string }>>;
 
-export function confirmHandler(deps: DepsProvider): HttpHandler {
+export function confirmHandler(deps: DepsProvider<'api-confirm'>): HttpHandler {
   return httpRoute(
     async (event) => {
       const app = await deps();
@@ -42,4 +42,4 @@ export function confirmHandler(deps: DepsProvider): HttpHandler {
   );
 }
 
-export const handler = observeHttp(confirmHandler(lambdaDeps()));
+export const handler = observeHttp(confirmHandler(lambdaDeps('api-confirm')));

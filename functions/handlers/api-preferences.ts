@@ -3,10 +3,10 @@
  * preferences, download or erase the reader's data, or sign out of old links.
  */
 import { z } from 'zod';
-import { lambdaDeps, type AppDeps, type DepsProvider } from '../adapters/runtime/app-deps.ts';
+import { lambdaDeps, type DepsProvider, type FunctionDeps } from '../adapters/runtime/wiring.ts';
 import { dataErasedPage, preferencesPage } from '../adapters/render/pages.ts';
-import { allTimeZones, type FieldIssue, parseOrThrow, signToken, ValidationError } from '../core/shared/index.ts';
-import { readPreferences, signOutOfOldLinks, topicChoices, updatePreferences, type Preferences } from '../core/subscribers/index.ts';
+import { type FieldIssue, parseOrThrow, ValidationError } from '../core/shared/index.ts';
+import { preferenceCentreView, readPreferences, signOutOfOldLinks, updatePreferences, type Preferences } from '../core/subscribers/index.ts';
 import { erasePersonalData, exportPersonalData } from '../core/privacy/index.ts';
 import { observeHttp } from '../adapters/runtime/observability.ts';
 import { html, httpRoute, json, parseBodyWithLists, queryParam, type HttpHandler, type HttpResult } from '../adapters/http/http.ts';
@@ -21,7 +21,31 @@ const actionSchema = z.object({
 const NOTICES = { 'signed-out': 'Done: older links to this page no longer work. Use this page or your next digest.' } as const;
 const doneSchema = z.enum(Object.keys(NOTICES) as [keyof typeof NOTICES]).optional().catch(undefined);
 
-export function preferencesHandler(deps: DepsProvider): HttpHandler {
+type Deps = FunctionDeps<'api-preferences'>;
+type Extra = { notice?: string | undefined; error?: FieldIssue[] };
+
+async function page(app: Deps, token: string | undefined, preferences: Preferences, extra: Extra, status = 200): Promise<HttpResult> {
+  return html(status, preferencesPage({ ...(await preferenceCentreView(token, preferences, app)), ...extra }, app.site));
+}
+
+async function act(app: Deps, token: string | undefined, body: unknown): Promise<HttpResult> {
+  const { action } = parseOrThrow(actionSchema, body ?? {}, 'preferences form');
+  if (action === 'download') {
+    return json(200, await exportPersonalData(token, app), { 'content-disposition': 'attachment; filename="my-digest-data.json"' });
+  }
+  if (action === 'erase') {
+    await erasePersonalData(token, body, app);
+    return html(200, dataErasedPage(app.site));
+  }
+  if (action === 'sign-out') {
+    // Post/redirect/get: the address bar (and a reload) must not keep the link that just stopped working.
+    const fresh = await signOutOfOldLinks(token, app);
+    return { statusCode: 303, headers: { location: `/preferences?token=${encodeURIComponent(fresh)}&done=signed-out`, 'cache-control': 'no-store' } };
+  }
+  return page(app, token, await updatePreferences(token, body, app), { notice: 'Saved. The change applies from the next digest.' });
+}
+
+export function preferencesHandler(deps: DepsProvider<'api-preferences'>): HttpHandler {
   return httpRoute(
     async (event) => {
       const app = await deps();
@@ -32,19 +56,7 @@ export function preferencesHandler(deps: DepsProvider): HttpHandler {
       }
       const body = parseBodyWithLists(event, MAX_BODY_BYTES);
       try {
-        const { action } = parseOrThrow(actionSchema, body ?? {}, 'preferences form');
-        if (action === 'download') return download(await exportPersonalData(token, app));
-        if (action === 'erase') {
-          await erasePersonalData(token, body, app);
-          return html(200, dataErasedPage(app.site));
-        }
-        if (action === 'sign-out') {
-          // Post/redirect/get: the address bar (and a reload) must not keep the link that just stopped working.
-          const fresh = await signOutOfOldLinks(token, app);
-          return { statusCode: 303, headers: { location: `/preferences?token=${encodeURIComponent(fresh)}&done=signed-out`, 'cache-control': 'no-store' } };
-        }
-        const saved = await updatePreferences(token, body, app);
-        return page(app, token, saved, { notice: 'Saved. The change applies from the next digest.' });
+        return await act(app, token, body);
       } catch (error) {
         if (!(error instanceof ValidationError)) throw error;
         return page(app, token, await readPreferences(token, app), { error: error.issues }, 400);
@@ -54,29 +66,4 @@ export function preferencesHandler(deps: DepsProvider): HttpHandler {
   );
 }
 
-async function page(
-  app: AppDeps,
-  token: string | undefined,
-  preferences: Preferences,
-  extra: { notice?: string | undefined; error?: FieldIssue[] },
-  status = 200,
-): Promise<HttpResult> {
-  const body = preferencesPage(
-    {
-      token: token ?? '',
-      unsubscribeToken: signToken(app.settings.tokenSecret, 'unsubscribe', preferences.email, app.clock.now()),
-      ...preferences,
-      timeZones: allTimeZones(),
-      topicChoices: await topicChoices(preferences, app),
-      ...extra,
-    },
-    app.site,
-  );
-  return html(status, body);
-}
-
-function download(data: unknown): HttpResult {
-  return json(200, data, { 'content-disposition': 'attachment; filename="my-digest-data.json"' });
-}
-
-export const handler = observeHttp(preferencesHandler(lambdaDeps()));
+export const handler = observeHttp(preferencesHandler(lambdaDeps('api-preferences')));

@@ -1,5 +1,5 @@
 /** GET / (subscribe page), GET /health, GET /editions (the archive), GET /editions/{id} (the web edition). */
-import { lambdaDeps, type DepsProvider } from '../adapters/runtime/app-deps.ts';
+import { lambdaDeps, type DepsProvider } from '../adapters/runtime/wiring.ts';
 import { ARCHIVE_LIMIT, archivePage, editionPage } from '../adapters/render/edition-pages.ts';
 import { subscribePage } from '../adapters/render/pages.ts';
 import { EDITION_ID_PATTERN } from '../core/edition/index.ts';
@@ -9,7 +9,7 @@ import { EMAIL_CONTENT_SECURITY_POLICY, html, httpRoute, json, type HttpHandler 
 
 const EDITION_PREFIX = '/editions/';
 
-export function siteHandler(deps: DepsProvider): HttpHandler {
+export function siteHandler(deps: DepsProvider<'api-site'>): HttpHandler {
   return httpRoute(
     async (event) => {
       const path = event.rawPath ?? '/';
@@ -26,10 +26,10 @@ export function siteHandler(deps: DepsProvider): HttpHandler {
             { field: 'id', message: 'must look like 20261126T070000-20261125T070000' },
           ]);
         }
-        const { editions, settings, site } = await deps();
+        const { editions, site } = await deps();
         const edition = await editions.get(id);
         if (!edition) throw new NotFoundError('There is no edition with that date.');
-        return html(200, editionPage(edition, { ...site, publicUrl: settings.publicUrl }), EMAIL_CONTENT_SECURITY_POLICY);
+        return html(200, editionPage(edition, site), EMAIL_CONTENT_SECURITY_POLICY);
       }
       throw new NotFoundError('There is no page here.');
     },
@@ -37,4 +37,4 @@ export function siteHandler(deps: DepsProvider): HttpHandler {
   );
 }
 
-export const handler = observeHttp(siteHandler(lambdaDeps()));
+export const handler = observeHttp(siteHandler(lambdaDeps('api-site')));

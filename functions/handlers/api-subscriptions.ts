@@ -1,6 +1,6 @@
 /** POST /subscriptions: JSON from API clients, a form post from the subscribe page. */
 import { setTimeout as delay } from 'node:timers/promises';
-import { lambdaDeps, type DepsProvider } from '../adapters/runtime/app-deps.ts';
+import { lambdaDeps, type DepsProvider } from '../adapters/runtime/wiring.ts';
 import { checkInboxPage, subscribePage } from '../adapters/render/pages.ts';
 import { ValidationError } from '../core/shared/index.ts';
 import { requestSubscription } from '../core/subscribers/index.ts';
@@ -15,7 +15,7 @@ const MAX_BODY_BYTES = 8 * 1024;
 const MIN_ACCEPTED_MS = 400;
 const ACCEPTED = { status: 'pending', message: 'If this address can subscribe, a confirmation link is on its way.' };
 
-export function subscriptionsHandler(deps: DepsProvider): HttpHandler {
+export function subscriptionsHandler(deps: DepsProvider<'api-subscriptions'>): HttpHandler {
   return httpRoute(
     async (event) => {
       const asHtml = wantsHtml(event);
@@ -47,4 +47,4 @@ function logMailError(error: unknown): void {
   logger.error('confirmation email failed', { error });
 }
 
-export const handler = observeHttp(subscriptionsHandler(lambdaDeps()));
+export const handler = observeHttp(subscriptionsHandler(lambdaDeps('api-subscriptions')));

@@ -1,12 +1,12 @@
 /** SNS subscription for the SES configuration set's events: bounces and complaints suppress, sends confirm the ledger. */
 import type { SNSEvent } from 'aws-lambda';
-import { lambdaDeps, type DepsProvider } from '../adapters/runtime/app-deps.ts';
+import { lambdaDeps, type DepsProvider } from '../adapters/runtime/wiring.ts';
 import { DIGEST_METRICS } from '../adapters/runtime/metric-names.ts';
 import { logger, observability, observeSns } from '../adapters/runtime/observability.ts';
 import { applySesFeedback, confirmSesSend } from '../core/delivery/index.ts';
 import { ValidationError } from '../core/shared/index.ts';
 
-export function sesEventsHandler(deps: DepsProvider): (event: SNSEvent) => Promise<void> {
+export function sesEventsHandler(deps: DepsProvider<'sns-ses-events'>): (event: SNSEvent) => Promise<void> {
   return async (event) => {
     const app = await deps();
     for (const record of event.Records) {
@@ -31,4 +31,4 @@ export function sesEventsHandler(deps: DepsProvider): (event: SNSEvent) => Promi
   };
 }
 
-export const handler = observeSns(sesEventsHandler(lambdaDeps()));
+export const handler = observeSns(sesEventsHandler(lambdaDeps('sns-ses-events')));

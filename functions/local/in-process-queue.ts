@@ -1,45 +1,89 @@
 /**
- * The local stand-in for the SQS send queue: delivers each job in this process, with the
- * retries SQS would give (a failed delivery row may be claimed again), and reports outcomes.
+ * The local stand-in for the SQS send queue and its event source: jobs go out in batches to the
+ * sender's batch use case (core's sendBatch, as in the Lambda), with the redeliveries SQS would
+ * give: a job not done (failed, or its claim held by another sender) comes back after a delay
+ * until maxAttempts, like maxReceiveCount before the DLQ; a deferred job (daily quota) comes back
+ * after the deferral's delay. Each job's final outcome is reported once.
  */
 import pMap from 'p-map';
-import type { DeliverOutcome, DeliveryJob } from '../core/delivery/index.ts';
+import { type DeliverOutcome, type DeliveryJob, type JobDeferral, type QueuedDelivery, type QueuedJobReceipt, SEND_FLEET, type SendBatchReport } from '../core/delivery/index.ts';
 import type { Queue } from '../core/planning/index.ts';
 
+/** A job's last word: what delivery made of it, or that the queue gave up, or that it waits for the quota. */
+export type QueueOutcome = DeliverOutcome | 'failed' | 'deferred';
+
 export interface InProcessQueueOptions {
-  deliver(job: DeliveryJob): Promise<DeliverOutcome>;
-  /** Jobs in flight at once, like a small reserved concurrency. */
+  /** Runs one batch; `maxReceiveCount` is this queue's maxAttempts, so failures are counted on the last one. */
+  deliverBatch(messages: readonly QueuedDelivery[], maxReceiveCount: number): Promise<SendBatchReport>;
+  /** Jobs per batch, like the event source's batch size. */
+  batchSize?: number;
+  /** Batches in flight at once. */
   concurrency?: number;
   /** Attempts per job, like the queue's maxReceiveCount before the DLQ. */
   maxAttempts?: number;
   retryDelayMs?: number;
-  onOutcome?(job: DeliveryJob, outcome: DeliverOutcome | 'failed', error?: unknown): void;
+  onOutcome?(job: DeliveryJob, outcome: QueueOutcome, error?: unknown): void;
 }
 
-export class InProcessQueue implements Queue {
+const QUEUE_ARN = 'in-process';
+
+export class InProcessQueue implements Queue, JobDeferral {
   readonly #options: Required<Omit<InProcessQueueOptions, 'onOutcome'>> & Pick<InProcessQueueOptions, 'onOutcome'>;
+  /** Messages handed to a batch and not yet settled, by receipt handle, so a deferral can find them. */
+  readonly #inFlight = new Map<string, { message: QueuedDelivery; job: DeliveryJob }>();
+  #nextId = 0;
 
   constructor(options: InProcessQueueOptions) {
-    this.#options = { concurrency: 4, maxAttempts: 3, retryDelayMs: 500, ...options };
+    this.#options = { batchSize: SEND_FLEET.batchSize, concurrency: 1, maxAttempts: 3, retryDelayMs: 500, ...options };
   }
 
   async enqueue(jobs: readonly DeliveryJob[]): Promise<void> {
-    await pMap(jobs, (job) => this.#deliverWithRetries(job), { concurrency: this.#options.concurrency });
+    const messages = jobs.map((job) => this.#message(job));
+    const batches: QueuedDelivery[][] = [];
+    for (let i = 0; i < messages.length; i += this.#options.batchSize) batches.push(messages.slice(i, i + this.#options.batchSize));
+    await pMap(batches, (batch) => this.#run(batch), { concurrency: this.#options.concurrency });
   }
 
-  async #deliverWithRetries(job: DeliveryJob): Promise<void> {
-    const { deliver, maxAttempts, retryDelayMs, onOutcome } = this.#options;
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        onOutcome?.(job, await deliver(job));
-        return;
-      } catch (error) {
-        if (attempt >= maxAttempts) {
-          onOutcome?.(job, 'failed', error);
-          return;
-        }
-        await new Promise((resolve) => setTimeout(resolve, retryDelayMs * attempt));
-      }
+  /** The sender found the daily quota used up: these messages come back after `seconds`, without holding up the rest. */
+  async defer(receipts: readonly QueuedJobReceipt[], seconds: number): Promise<void> {
+    for (const receipt of receipts) {
+      const entry = this.#inFlight.get(receipt.receiptHandle);
+      if (!entry) continue;
+      this.#inFlight.delete(receipt.receiptHandle);
+      this.#options.onOutcome?.(entry.job, 'deferred');
+      const again = { ...entry.message, receiveCount: entry.message.receiveCount + 1 };
+      // Unref'd: a deferred job must not keep `digest send-now` or a stopping `npm start` alive.
+      setTimeout(() => void this.#run([again]), seconds * 1000).unref();
     }
+  }
+
+  /** The receipt handle is the message id: one queue, no visibility timeout to tell deliveries apart. */
+  #message(job: DeliveryJob): QueuedDelivery {
+    const id = `local-${(this.#nextId += 1)}`;
+    return { id, body: JSON.stringify(job), receiveCount: 1, receipt: { queueArn: QUEUE_ARN, receiptHandle: id } };
+  }
+
+  async #run(batch: readonly QueuedDelivery[]): Promise<void> {
+    const { deliverBatch, maxAttempts, retryDelayMs, onOutcome } = this.#options;
+    for (const message of batch) this.#inFlight.set(message.receipt.receiptHandle, { message, job: JSON.parse(message.body) as DeliveryJob });
+    let report: SendBatchReport;
+    try {
+      report = await deliverBatch(batch, maxAttempts);
+    } catch (error) {
+      report = { items: batch.map((message) => ({ id: message.id, job: undefined, outcome: 'failed', error })), notDone: batch.map((m) => m.id), counts: {} };
+    }
+    const again: QueuedDelivery[] = [];
+    for (const item of report.items) {
+      const entry = this.#inFlight.get(item.id);
+      // Deferred messages left the map in defer(); their timer brings them back.
+      if (!entry || item.outcome === 'deferred') continue;
+      this.#inFlight.delete(item.id);
+      if (item.outcome !== 'failed' && item.outcome !== 'claim-held') onOutcome?.(entry.job, item.outcome);
+      else if (entry.message.receiveCount >= maxAttempts) onOutcome?.(entry.job, 'failed', item.error);
+      else again.push({ ...entry.message, receiveCount: entry.message.receiveCount + 1 });
+    }
+    if (again.length === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, retryDelayMs * ((again[0]?.receiveCount ?? 2) - 1)));
+    await this.#run(again);
   }
 }

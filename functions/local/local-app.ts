@@ -1,51 +1,52 @@
 /** Wires the Lambda handlers to the local emulators: the same code paths as in AWS, other endpoints. */
-import { createAppDeps, type AppDeps } from '../adapters/runtime/app-deps.ts';
-import { countNameFor, deliverDigest, type DeliverOutcome, type DeliveryJob } from '../core/delivery/index.ts';
-import type { Edition } from '../core/edition/index.ts';
-import type { Queue } from '../core/planning/index.ts';
+import { type FunctionName } from '../adapters/runtime/function-ports.ts';
+import { type DepsProvider, Wiring } from '../adapters/runtime/wiring.ts';
+import { type DeliveryJob, sendBatch } from '../core/delivery/index.ts';
 import { articlesHandler } from '../handlers/api-articles.ts';
 import { confirmHandler } from '../handlers/api-confirm.ts';
 import { preferencesHandler } from '../handlers/api-preferences.ts';
 import { siteHandler } from '../handlers/api-site.ts';
 import { subscriptionsHandler } from '../handlers/api-subscriptions.ts';
 import { unsubscribeHandler } from '../handlers/api-unsubscribe.ts';
-import { InProcessQueue } from './in-process-queue.ts';
+import { InProcessQueue, type QueueOutcome } from './in-process-queue.ts';
 import type { LocalSettings } from './local-settings.ts';
 import type { Route } from './router.ts';
 
-export type OutcomeListener = (job: DeliveryJob, outcome: DeliverOutcome | 'failed', error?: unknown) => void;
+export type OutcomeListener = (job: DeliveryJob, outcome: QueueOutcome, error?: unknown) => void;
 
-/** App deps against the emulators, with the in-process queue standing in for SQS. */
-export function createLocalDeps(settings: LocalSettings, onOutcome?: OutcomeListener): AppDeps & { queue: Queue } {
-  const deps = createAppDeps(settings.config, settings.config.TOKEN_SECRET ?? '', {}, { senders: 1 });
-  const editionCache = new Map<string, Promise<Edition>>();
+/**
+ * The Lambdas' wiring against the emulators, with the in-process queue standing in for SQS: the
+ * planner's queue, and the sender's deferral. Its batches run through the sender's own deps and
+ * core's sendBatch, so claims held elsewhere, the daily quota and the per-edition counters work
+ * as in AWS. The one in-process sender takes the whole SES rate.
+ */
+export function createLocalWiring(settings: LocalSettings, onOutcome?: OutcomeListener): Wiring {
   const queue = new InProcessQueue({
-    // The sender's paced mailer, so a local send-now keeps to the emulator's 14 messages a second as AWS would;
-    // the one in-process sender takes the whole rate.
-    deliver: async (job) => {
-      const outcome = await deliverDigest(job, { ...deps, mailer: deps.digestMailer, editionCache });
-      const counted = countNameFor(outcome);
-      // Counted per job here; the SQS handler counts per batch.
-      if (counted) await deps.sendStats.add(job.editionId, { [counted]: 1 });
-      return outcome;
-    },
-    onOutcome: (job, outcome, error) => {
-      if (outcome === 'failed') void deps.sendStats.add(job.editionId, { failed: 1 }).catch(() => undefined);
-      onOutcome?.(job, outcome, error);
-    },
+    deliverBatch: (messages, maxReceiveCount) => sendBatch(messages, { ...wiring.deps('sqs-send-digest'), maxReceiveCount }),
+    onOutcome,
   });
-  return { ...deps, queue };
+  const wiring: Wiring = new Wiring(settings.config, {
+    tokenSecret: settings.config.TOKEN_SECRET,
+    senders: 1,
+    ports: { queue, deferral: queue },
+  });
+  return wiring;
 }
 
-export function localRoutes(deps: AppDeps): Route[] {
-  const provider = async (): Promise<AppDeps> => deps;
-  const site = siteHandler(provider);
-  const unsubscribe = unsubscribeHandler(provider);
-  const preferences = preferencesHandler(provider);
-  const confirm = confirmHandler(provider);
+/** A provider of one function's deps, built once: what `lambdaDeps` gives a warm Lambda. */
+export function provide<F extends FunctionName>(wiring: Wiring, name: F): DepsProvider<F> {
+  const deps = wiring.deps(name);
+  return async () => deps;
+}
+
+export function localRoutes(wiring: Wiring): Route[] {
+  const site = siteHandler(provide(wiring, 'api-site'));
+  const unsubscribe = unsubscribeHandler(provide(wiring, 'api-unsubscribe'));
+  const preferences = preferencesHandler(provide(wiring, 'api-preferences'));
+  const confirm = confirmHandler(provide(wiring, 'api-confirm'));
   return [
-    { method: 'POST', path: '/articles', handler: articlesHandler(provider) },
-    { method: 'POST', path: '/subscriptions', handler: subscriptionsHandler(provider) },
+    { method: 'POST', path: '/articles', handler: articlesHandler(provide(wiring, 'api-articles')) },
+    { method: 'POST', path: '/subscriptions', handler: subscriptionsHandler(provide(wiring, 'api-subscriptions')) },
     { method: 'GET', path: '/confirm', handler: confirm },
     { method: 'POST', path: '/confirm', handler: confirm },
     { method: 'GET', path: '/unsubscribe', handler: unsubscribe },

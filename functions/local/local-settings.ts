@@ -7,6 +7,7 @@ import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { ConfigError, loadConfig, type AppConfig } from '../adapters/runtime/config.ts';
+import { DEFAULT_DIGEST_NAME } from '../core/shared/index.ts';
 
 const PORT_MESSAGE = 'must be a port number from 1 to 65535';
 const port = z.coerce.number({ error: PORT_MESSAGE }).int(PORT_MESSAGE).min(1, PORT_MESSAGE).max(65535, PORT_MESSAGE);
@@ -18,7 +19,7 @@ const localEnvSchema = z.object({
   DATA_DIR: z.string().min(1).default('.data'),
   API_KEY: z.string().min(16, 'must be at least 16 characters').max(200).optional(),
   PUBLIC_URL: z.string().optional(),
-  MAIL_FROM: z.string().default('The Daily Digest <digest@localhost.localdomain>'),
+  MAIL_FROM: z.string().default(`${DEFAULT_DIGEST_NAME} <digest@localhost.localdomain>`),
   TABLE_NAME: z.string().default('digest-mailer'),
 });
 

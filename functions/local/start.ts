@@ -10,17 +10,18 @@ import { generateApiKey, newApiKeyRecord } from '../core/ingest/index.ts';
 import { planDigest } from '../core/planning/index.ts';
 import { closeServer, startDynamoEmulator, startSesEmulator, type RunningEmulator } from './emulators.ts';
 import { everyHour } from './hourly.ts';
-import { createLocalDeps, localRoutes } from './local-app.ts';
+import { createLocalWiring, localRoutes } from './local-app.ts';
 import { apiKeyFile, loadLocalSettings, readLocalApiKey, type LocalSettings } from './local-settings.ts';
 import { createRouter } from './router.ts';
-import type { AppDeps } from '../adapters/runtime/app-deps.ts';
+import type { Wiring } from '../adapters/runtime/wiring.ts';
 
-async function ensureApiKey(settings: LocalSettings, deps: AppDeps): Promise<string> {
+async function ensureApiKey(settings: LocalSettings, wiring: Wiring): Promise<string> {
+  const apiKeys = wiring.port('apiKeys');
   const existing = await readLocalApiKey(settings);
   const key = existing ?? generateApiKey();
   if (!existing) await writeFile(apiKeyFile(settings.dataDir), `${key}\n`, { mode: 0o600 });
-  if (!(await deps.apiKeys.get(newApiKeyRecord(key, '', '').hash))) {
-    await deps.apiKeys.put(newApiKeyRecord(key, settings.apiKey ? 'API_KEY' : 'local dev key', new Date().toISOString()));
+  if (!(await apiKeys.get(newApiKeyRecord(key, '', '').hash))) {
+    await apiKeys.put(newApiKeyRecord(key, settings.apiKey ? 'API_KEY' : 'local dev key', new Date().toISOString()));
   }
   return key;
 }
@@ -41,16 +42,17 @@ async function main(): Promise<void> {
   emulators.push(await startSesEmulator({ port: settings.sesPort, inboxFile: join(settings.dataDir, 'inbox.json') }));
   await ensureTable(createDynamoClient({ region: settings.config.AWS_REGION, endpoint: settings.config.DYNAMODB_ENDPOINT }), settings.config.TABLE_NAME);
 
-  const deps = createLocalDeps(settings, (job, outcome, error) => {
+  const wiring = createLocalWiring(settings, (job, outcome, error) => {
     if (outcome === 'failed') console.error(`send failed for ${job.email}: ${String(error)}`);
   });
-  const apiKey = await ensureApiKey(settings, deps);
-  const server = createRouter(localRoutes(deps));
+  const apiKey = await ensureApiKey(settings, wiring);
+  const server = createRouter(localRoutes(wiring));
+  const planner = wiring.deps('schedule-plan-digest');
   await listen(server, settings.port);
 
   const schedule = everyHour(async () => {
     try {
-      const report = await planDigest('scheduled', deps);
+      const report = await planDigest('scheduled', planner);
       console.log(`hourly run: ${report.enqueued} digests sent or queued, ${report.skipped.nothingNew} with nothing new`);
     } catch (error) {
       console.error('hourly run failed:', error);

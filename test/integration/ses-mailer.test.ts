@@ -1,9 +1,8 @@
 import { MessageRejected, TooManyRequestsException, type SESv2Client } from '@aws-sdk/client-sesv2';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { OutgoingEmail } from '../../functions/core/shared/mail.ts';
+import { MailerThrottledError, type OutgoingEmail } from '../../functions/core/shared/mail.ts';
 import {
   InvalidEmailHeaderError,
-  MailerThrottledError,
   SesMailer,
   createSesClient,
 } from '../../functions/adapters/ses/ses-mailer.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PacedMailer } from '../../functions/adapters/ses/paced-mailer.ts';
-import { MailerThrottledError } from '../../functions/adapters/ses/ses-mailer.ts';
-import { DailyQuotaExhaustedError, fullJitterDelayMs, perSenderRate, type SendQuota } from '../../functions/core/delivery/send-rate.ts';
+import { DailyQuotaExhaustedError, MailerThrottledError } from '../../functions/core/shared/mail.ts';
+import { fullJitterDelayMs, perSenderRate, type SendQuota } from '../../functions/core/delivery/send-rate.ts';
 import { TokenBucket } from '../../functions/core/delivery/token-bucket.ts';
 import type { OutgoingEmail } from '../../functions/core/shared/mail.ts';
 import { RecordingMailer } from '../support/fakes.ts';

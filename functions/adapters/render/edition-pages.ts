@@ -5,6 +5,7 @@
  * personal placeholder can reach a public page.
  */
 import { type Edition, editionDateLabel } from '../../core/edition/index.ts';
+import { DEFAULT_DIGEST_NAME } from '../../core/shared/index.ts';
 import { digestModel, type DigestFooter } from './digest-content.ts';
 import { fillEmailTemplate } from './email-templates.ts';
 import { fillTemplate, joinMarkup, trustedTemplate } from './html.ts';
@@ -16,7 +17,6 @@ export interface EditionSite extends PageSite {
   publicUrl: string;
 }
 
-const DEFAULT_DIGEST_NAME = 'The Daily Digest';
 
 /** How many editions the archive lists: a month of dailies; older ones stay reachable by link. */
 export const ARCHIVE_LIMIT = 31;

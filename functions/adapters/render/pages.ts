@@ -5,7 +5,7 @@
  * works and the zone stays UTC.
  */
 import { createHash } from 'node:crypto';
-import type { FieldIssue } from '../../core/shared/index.ts';
+import { DEFAULT_DIGEST_NAME, DEFAULT_SEND_HOUR, DEFAULT_TIME_ZONE, type FieldIssue } from '../../core/shared/index.ts';
 import { emptyMarkup, fillTemplate, joinMarkup, trustedTemplate, type Markup } from './html.ts';
 import { TemplateFiles, templatesDir } from './templates.ts';
 
@@ -16,10 +16,6 @@ export interface PageSite {
   /** config.POSTAL_ADDRESS, for the footer of the web edition. */
   postalAddress?: string | undefined;
 }
-
-const DEFAULT_DIGEST_NAME = 'The Daily Digest';
-const DEFAULT_SEND_HOUR = 7;
-const DEFAULT_TIMEZONE = 'UTC';
 
 /** Form fields with a control on the subscribe page, so an issue can sit next to its control. */
 const FIELD_LABELS: Record<string, string> = {
@@ -53,7 +49,7 @@ export function subscribePage(args: SubscribePageArgs = {}, site: PageSite = {})
   };
   // The zone is a hidden field: one the server refused must not come back, or the form could never be sent.
   const zoneRefused = issues.some((issue) => issue.field === 'timezone');
-  const timezone = (zoneRefused ? undefined : value('timezone')?.trim()) || DEFAULT_TIMEZONE;
+  const timezone = (zoneRefused ? undefined : value('timezone')?.trim()) || DEFAULT_TIME_ZONE;
   const sendHour = parseHour(value('sendHour')) ?? DEFAULT_SEND_HOUR;
 
   const fieldError = (field: string): { id: string; message: Markup } | undefined => {

@@ -1,8 +1,8 @@
 /**
  * Where the email and page templates live, and a read-once cache of their text.
  * Bundled Lambdas set TEMPLATES_DIR to the copy shipped next to the bundle, because
- * import.meta.url then points into the bundle, not into this source tree. The page
- * functions take no config, so the environment variable is also read here directly.
+ * import.meta.url then points into the bundle, not into this source tree; the validated
+ * config carries it here (the renderer's options, the pages' site).
  */
 import { readFileSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
@@ -12,9 +12,9 @@ import { trustedTemplate, type Markup } from './html.ts';
 /** This file is functions/adapters/render/templates.ts, so the repo's templates/ is three levels up. */
 const REPO_TEMPLATES_DIR = fileURLToPath(new URL('../../../templates/', import.meta.url));
 
-/** config.TEMPLATES_DIR when set, else the TEMPLATES_DIR environment variable, else the repo's templates/. */
+/** config.TEMPLATES_DIR when set, else the repo's templates/. */
 export function templatesDir(config?: { TEMPLATES_DIR?: string | undefined }): string {
-  return resolve(config?.TEMPLATES_DIR || process.env.TEMPLATES_DIR || REPO_TEMPLATES_DIR);
+  return resolve(config?.TEMPLATES_DIR || REPO_TEMPLATES_DIR);
 }
 
 const fileCache = new Map<string, string>();

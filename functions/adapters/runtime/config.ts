@@ -5,6 +5,8 @@
  */
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { z } from 'zod';
+import { DEFAULT_DIGEST_NAME, DEFAULT_MAX_STORIES, type Settings } from '../../core/shared/index.ts';
+import type { EditionSite } from '../render/edition-pages.ts';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -50,12 +52,12 @@ const configSchema = z
       .int(MAX_STORIES_MESSAGE)
       .min(1, MAX_STORIES_MESSAGE)
       .max(30, MAX_STORIES_MESSAGE)
-      .default(12),
+      .default(DEFAULT_MAX_STORIES),
     DIGEST_NAME: z
       .string()
       .min(1)
       .refine((value) => !/[\r\n]/.test(value), 'must not contain line breaks')
-      .default('The Daily Digest'),
+      .default(DEFAULT_DIGEST_NAME),
     // CAN-SPAM asks every commercial email for the sender's postal address; it goes in the footer.
     POSTAL_ADDRESS: z
       .string()
@@ -88,6 +90,27 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
 }
 
+/** What core's use cases read from the config: the one place Settings are made. */
+export function settingsFrom(config: AppConfig, tokenSecret: string): Settings {
+  return {
+    publicUrl: config.PUBLIC_URL,
+    mailFrom: config.MAIL_FROM,
+    tokenSecret,
+    digestName: config.DIGEST_NAME,
+    maxStories: config.MAX_STORIES,
+  };
+}
+
+/** What the HTML pages share, from the same config. */
+export function siteFrom(config: AppConfig): EditionSite {
+  return {
+    digestName: config.DIGEST_NAME,
+    templatesDir: config.TEMPLATES_DIR,
+    postalAddress: config.POSTAL_ADDRESS,
+    publicUrl: config.PUBLIC_URL,
+  };
+}
+
 /** The token-signing secret, from the environment or from Secrets Manager. */
 export async function resolveTokenSecret(
   config: Pick<AppConfig, 'TOKEN_SECRET' | 'TOKEN_SECRET_ARN'>,
@@ -106,8 +129,12 @@ export async function resolveTokenSecret(
   return secret;
 }
 
-export async function fetchSecretFromSecretsManager(arn: string, region: string): Promise<string> {
-  const client = new SecretsManagerClient({ region });
+export async function fetchSecretFromSecretsManager(
+  arn: string,
+  region: string,
+  captureAwsClient: <T>(client: T) => T = (client) => client,
+): Promise<string> {
+  const client = captureAwsClient(new SecretsManagerClient({ region }));
   try {
     const result = await client.send(new GetSecretValueCommand({ SecretId: arn }));
     if (result.SecretString === undefined) {

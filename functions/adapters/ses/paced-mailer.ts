@@ -8,10 +8,10 @@
  * retry strategy retries inside the client, past the bucket. So the bucket and the jitter are
  * two small pure functions in core (token-bucket.ts, send-rate.ts) and this class wires them.
  */
-import { DailyQuotaExhaustedError, dailySendsLeft, fullJitterDelayMs, perSenderRate, type SendFleet, type SendQuota, TokenBucket } from '../../core/delivery/index.ts';
-import type { Mailer, OutgoingEmail } from '../../core/shared/index.ts';
+import { dailySendsLeft, fullJitterDelayMs, perSenderRate, type SendFleet, type SendQuota, TokenBucket } from '../../core/delivery/index.ts';
+import { DailyQuotaExhaustedError, type Mailer, MailerThrottledError, type OutgoingEmail } from '../../core/shared/index.ts';
 import type { SendQuotaSource } from './ses-quota.ts';
-import { MailerThrottledError, MailerUnavailableError } from './ses-mailer.ts';
+import { MailerUnavailableError } from './ses-mailer.ts';
 
 export interface PacedMailerOptions {
   fleet: SendFleet;

@@ -3,16 +3,11 @@
  * custom List-Unsubscribe headers on both; the emulator drops headers of raw MIME messages.
  */
 import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
-import type { Mailer, OutgoingEmail } from '../../core/shared/index.ts';
+import { type Mailer, MailerThrottledError, type OutgoingEmail } from '../../core/shared/index.ts';
 
 /** A header, subject or address that could start a new header line: refused, never cleaned. */
 export class InvalidEmailHeaderError extends Error {
   override name = 'InvalidEmailHeaderError';
-}
-
-/** SES refused for rate: the same send may succeed later, unlike a rejected message. */
-export class MailerThrottledError extends Error {
-  override name = 'MailerThrottledError';
 }
 
 /** SES or the network failed in a way that may pass (5xx, timeout, reset): worth another attempt. */

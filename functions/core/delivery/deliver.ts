@@ -10,7 +10,7 @@
  * lease does the takeover send again: a reader may then get the edition twice, never zero times
  * (README, "Delivery guarantee").
  */
-import { type Clock, type Mailer, NotFoundError, type Settings } from '../shared/index.ts';
+import { type Clock, LruCache, type Mailer, NotFoundError, type Settings } from '../shared/index.ts';
 import type { DeliveryStore } from './ports.ts';
 import { type Edition, type EditionStore, personaliseEdition } from '../edition/index.ts';
 import { hadTodaysDigest, type SubscriberStore } from '../subscribers/index.ts';
@@ -25,9 +25,26 @@ export interface DeliverDeps {
   clock: Clock;
   settings: Settings;
   /** Editions are immutable once planned, so a warm sender reads each one once, even with concurrent jobs. */
-  editionCache?: Map<string, Promise<Edition>>;
+  editionCache?: EditionCache;
   /** How old a claim must be before another sender may take it over; CLAIM_LEASE_MS unless a test says otherwise. */
   claimLeaseMs?: number;
+}
+
+/** Where a sender keeps the editions it has read; bounded on a warm Lambda (see newEditionCache). */
+export interface EditionCache {
+  get(id: string): Promise<Edition> | undefined;
+  set(id: string, edition: Promise<Edition>): unknown;
+  delete(id: string): unknown;
+}
+
+/**
+ * A sender meets one edition per zone-hour it serves, a handful a day: a few dozen entries keep
+ * every live one while a container that runs for days holds no more than that.
+ */
+export const EDITION_CACHE_ENTRIES = 32;
+
+export function newEditionCache(): EditionCache {
+  return new LruCache<string, Promise<Edition>>(EDITION_CACHE_ENTRIES);
 }
 
 export class EditionMissingError extends NotFoundError {

@@ -39,7 +39,3 @@ export function fullJitterDelayMs(attempt: number, baseMs: number, capMs: number
   return random() * Math.min(capMs, baseMs * 2 ** attempt);
 }
 
-/** The account sent its 24-hour allowance: stop and leave the jobs queued for a later hour. */
-export class DailyQuotaExhaustedError extends Error {
-  override name = 'DailyQuotaExhaustedError';
-}

@@ -2,7 +2,7 @@
 export { hadTodaysDigest, localRunDate, receivesDigestOn, SETTLE_MS } from './delivery-days.ts';
 export { describeIssues, importColumnName, importedReader } from './import.ts';
 export { type ConfirmationRenderer, type ConfirmView, type ErasedAddresses, type RateLimiter, type RenderedEmail, type SubscriberStore } from './ports.ts';
-export { type Preferences, preferencesTokenAfterConfirm, readPreferences, signOutOfOldLinks, topicChoices, updatePreferences } from './preference-centre.ts';
+export { preferenceCentreView, type PreferenceCentreView, type Preferences, preferencesTokenAfterConfirm, readPreferences, signOutOfOldLinks, topicChoices, updatePreferences } from './preference-centre.ts';
 export { emailSchema } from './subscriber.ts';
 export { checkConfirmToken, checkUnsubscribeToken, type ConfirmOutcome, confirmSubscription, PENDING_LIFETIME_MS, requestSubscription, unsubscribe, readerBehind, type LinkDeps } from './subscriptions.ts';
 export { type Subscriber, type SubscriberStatus, type TimeSlot } from './types.ts';

@@ -5,8 +5,8 @@
 import { z } from 'zod';
 import type { TopicCatalogue } from '../ingest/index.ts';
 import { addDays, DEFAULT_WEEKLY_DAY } from './delivery-days.ts';
-import { localTime, NotFoundError, parseOrThrow, signToken } from '../shared/index.ts';
-import { DEFAULT_SEND_HOUR, DEFAULT_TIME_ZONE, sendHourSchema, timeZoneSchema, topicList } from './subscriber.ts';
+import { allTimeZones, DEFAULT_SEND_HOUR, DEFAULT_TIME_ZONE, localTime, NotFoundError, parseOrThrow, signToken } from '../shared/index.ts';
+import { sendHourSchema, timeZoneSchema, topicList } from './subscriber.ts';
 import { readerBehind, type LinkDeps } from './subscriptions.ts';
 import type { DigestFrequency, Subscriber } from './types.ts';
 
@@ -100,6 +100,30 @@ export async function updatePreferences(token: unknown, input: unknown, deps: Li
   };
   await deps.subscribers.put(updated);
   return preferencesOf(email, updated);
+}
+
+/** What the preference centre shows: the reader's preferences, the choices its form offers and its links. */
+export interface PreferenceCentreView extends Preferences {
+  /** The preferences link token the page was opened with. */
+  token: string;
+  /** The page offers unsubscribing too; that needs its own purpose-bound token. */
+  unsubscribeToken: string;
+  timeZones: readonly string[];
+  topicChoices: string[];
+}
+
+export async function preferenceCentreView(
+  token: string | undefined,
+  preferences: Preferences,
+  deps: Pick<PreferenceCentreDeps, 'topics' | 'settings' | 'clock'>,
+): Promise<PreferenceCentreView> {
+  return {
+    ...preferences,
+    token: token ?? '',
+    unsubscribeToken: signToken(deps.settings.tokenSecret, 'unsubscribe', preferences.email, deps.clock.now()),
+    timeZones: allTimeZones(),
+    topicChoices: await topicChoices(preferences, deps),
+  };
 }
 
 /** The topics a reader can pick: those seen in articles, plus any they chose that have not been seen lately. */

@@ -1,10 +1,7 @@
 /** Subscription requests and the subscriber state machine. */
 import { z } from 'zod';
-import { canonicalTimeZone, parseOrThrow } from '../shared/index.ts';
+import { canonicalTimeZone, DEFAULT_SEND_HOUR, DEFAULT_TIME_ZONE, parseOrThrow } from '../shared/index.ts';
 import type { Consent, Subscriber } from './types.ts';
-
-export const DEFAULT_SEND_HOUR = 7;
-export const DEFAULT_TIME_ZONE = 'UTC';
 
 export const topicList = z
   .union([z.array(z.string()), z.string()])

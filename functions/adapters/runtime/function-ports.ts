@@ -1,0 +1,120 @@
+/**
+ * What each Lambda uses, and what AWS access each of those ports needs: one declaration that the
+ * runtime wiring builds from (wiring.ts types a handler's deps by it, so a handler cannot reach
+ * a port its function does not declare) and that infra grants IAM from (so a function cannot
+ * call what its role lacks). Pure data, no AWS SDK: the CDK app imports it.
+ */
+
+/** One kind of AWS access; infra turns each into IAM statements on the stack's resources. */
+export type AwsAccess =
+  /** GetItem, BatchGetItem, Query, ConditionCheckItem, DescribeTable on the table and its indexes. */
+  | 'table:read'
+  /** PutItem, UpdateItem, DeleteItem, BatchWriteItem on the table. */
+  | 'table:write'
+  /** Scan of the sparse slot index: the planner's "now" mode reads every confirmed reader. */
+  | 'table:scan-slot-index'
+  /** SendEmail and SendRawEmail from the sender identity through the configuration set. */
+  | 'ses:send'
+  /** The account's send quota (GetAccount), for pacing and the daily quota. */
+  | 'ses:get-account'
+  /** SendMessage to the send queue. */
+  | 'sqs:send'
+  /** ChangeMessageVisibility on the send queue, to defer jobs past the daily quota. */
+  | 'sqs:change-visibility'
+  /** GetSecretValue of the token-signing secret (TOKEN_SECRET_ARN). */
+  | 'secret:read';
+
+const TABLE_READ_WRITE = ['table:read', 'table:write'] as const;
+
+/** Every port the wiring can build, with the access it needs; the wiring's PortTypes gives each its type. */
+export const PORT_ACCESS = {
+  clock: [],
+  /** Digest name, templates, postal address and public URL: config alone. */
+  site: [],
+  /** Settings carry the token-signing secret (signing and verifying links, the placeholder nonce). */
+  settings: ['secret:read'],
+  renderer: [],
+  /** Editions a warm sender has read, bounded. */
+  editionCache: [],
+  articles: TABLE_READ_WRITE,
+  apiKeys: TABLE_READ_WRITE,
+  topics: TABLE_READ_WRITE,
+  subscribers: TABLE_READ_WRITE,
+  /** The subscriber store as the planner uses it: its "now" mode scans the slot index. */
+  plannerSubscribers: [...TABLE_READ_WRITE, 'table:scan-slot-index'],
+  editions: TABLE_READ_WRITE,
+  /** Reading published editions only (the web edition and the archive). */
+  editionArchive: ['table:read'],
+  deliveries: TABLE_READ_WRITE,
+  limits: TABLE_READ_WRITE,
+  personalData: TABLE_READ_WRITE,
+  sendStats: TABLE_READ_WRITE,
+  /** Transactional mail (confirmation links), the SDK retrying throttles. */
+  mailer: ['ses:send'],
+  /** The digest sender's mailer: paced to its share of the account's rate, which it reads. */
+  digestMailer: ['ses:send', 'ses:get-account'],
+  /** The send queue, for the planner. */
+  queue: ['sqs:send'],
+  /** Puts the sender's jobs back on the send queue for later. */
+  deferral: ['sqs:change-visibility'],
+} as const satisfies Record<string, readonly AwsAccess[]>;
+
+export type PortKind = keyof typeof PORT_ACCESS;
+
+/**
+ * Per function (named as its file in functions/handlers/): each dependency the handler gets,
+ * mapped to the kind of port that fills it.
+ */
+export const FUNCTION_PORTS = {
+  'api-articles': { clock: 'clock', apiKeys: 'apiKeys', articles: 'articles', topics: 'topics' },
+  'api-subscriptions': {
+    clock: 'clock',
+    settings: 'settings',
+    site: 'site',
+    subscribers: 'subscribers',
+    limits: 'limits',
+    personalData: 'personalData',
+    mailer: 'mailer',
+    renderer: 'renderer',
+  },
+  'api-confirm': { clock: 'clock', settings: 'settings', site: 'site', subscribers: 'subscribers', personalData: 'personalData' },
+  'api-unsubscribe': { clock: 'clock', settings: 'settings', site: 'site', subscribers: 'subscribers' },
+  'api-preferences': {
+    clock: 'clock',
+    settings: 'settings',
+    site: 'site',
+    subscribers: 'subscribers',
+    topics: 'topics',
+    personalData: 'personalData',
+  },
+  'api-site': { site: 'site', editions: 'editionArchive' },
+  'schedule-plan-digest': {
+    clock: 'clock',
+    settings: 'settings',
+    articles: 'articles',
+    subscribers: 'plannerSubscribers',
+    editions: 'editions',
+    renderer: 'renderer',
+    queue: 'queue',
+  },
+  'sqs-send-digest': {
+    clock: 'clock',
+    settings: 'settings',
+    editions: 'editions',
+    editionCache: 'editionCache',
+    subscribers: 'subscribers',
+    deliveries: 'deliveries',
+    sendStats: 'sendStats',
+    mailer: 'digestMailer',
+    deferral: 'deferral',
+  },
+  'sns-ses-events': { clock: 'clock', subscribers: 'subscribers', deliveries: 'deliveries', sendStats: 'sendStats' },
+} as const satisfies Record<string, Record<string, PortKind>>;
+
+export type FunctionName = keyof typeof FUNCTION_PORTS;
+
+/** The AWS access a function needs: the union over its ports. */
+export function accessOf(name: FunctionName): Set<AwsAccess> {
+  const kinds: readonly PortKind[] = Object.values(FUNCTION_PORTS[name]);
+  return new Set(kinds.flatMap((kind): readonly AwsAccess[] => PORT_ACCESS[kind]));
+}

@@ -1,0 +1,227 @@
+/**
+ * The composition root: one validated config -> the ports one function declares
+ * (function-ports.ts) -> that function's deps, typed by the same declaration. A Lambda builds
+ * only what its handler uses, on its first invocation, and keeps it while warm; the local stack,
+ * the CLI and tests build theirs through the same Wiring with emulator endpoints.
+ */
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { SESv2Client } from '@aws-sdk/client-sesv2';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import type { Clock, Mailer, Settings } from '../../core/shared/index.ts';
+import type { ApiKeyStore, ArticleStore, TopicCatalogue } from '../../core/ingest/index.ts';
+import { type DeliveryStore, type EditionCache, type JobDeferral, newEditionCache, SEND_FLEET, type SendStatsStore } from '../../core/delivery/index.ts';
+import type { DigestRenderer, EditionStore } from '../../core/edition/index.ts';
+import type { PersonalDataStore } from '../../core/privacy/index.ts';
+import type { Queue } from '../../core/planning/index.ts';
+import type { ConfirmationRenderer, RateLimiter, SubscriberStore } from '../../core/subscribers/index.ts';
+import { type AppConfig, fetchSecretFromSecretsManager, loadConfig, resolveTokenSecret, settingsFrom, siteFrom } from './config.ts';
+import { FUNCTION_PORTS, type FunctionName, PORT_ACCESS, type PortKind } from './function-ports.ts';
+import { observability } from './observability.ts';
+import { systemClock } from './system-clock.ts';
+import { DynamoApiKeyStore } from '../dynamo/api-key-store.ts';
+import { DynamoArticleStore } from '../dynamo/article-store.ts';
+import { createDynamoClient, toDocumentClient } from '../dynamo/client.ts';
+import { DynamoDeliveryStore } from '../dynamo/delivery-store.ts';
+import { DynamoEditionStore } from '../dynamo/edition-store.ts';
+import { DynamoPersonalDataStore } from '../dynamo/personal-data-store.ts';
+import { DynamoRateLimiter } from '../dynamo/rate-limiter.ts';
+import { DynamoSendStatsStore } from '../dynamo/send-stats-store.ts';
+import { DynamoSubscriberStore } from '../dynamo/subscriber-store.ts';
+import { DynamoTopicCatalogue } from '../dynamo/topic-catalogue.ts';
+import type { EditionSite } from '../render/edition-pages.ts';
+import { TemplateRenderer } from '../render/template-renderer.ts';
+import { PacedMailer } from '../ses/paced-mailer.ts';
+import { createSesClient, SesMailer } from '../ses/ses-mailer.ts';
+import { SesQuotaSource } from '../ses/ses-quota.ts';
+import { SqsJobDeferral } from '../sqs/sqs-deferral.ts';
+import { SqsQueue } from '../sqs/sqs-queue.ts';
+
+/** The type of each port kind of function-ports.ts. */
+export interface PortTypes {
+  clock: Clock;
+  site: EditionSite;
+  settings: Settings;
+  renderer: DigestRenderer & ConfirmationRenderer;
+  editionCache: EditionCache;
+  articles: ArticleStore;
+  apiKeys: ApiKeyStore;
+  topics: TopicCatalogue;
+  subscribers: SubscriberStore;
+  plannerSubscribers: SubscriberStore;
+  editions: EditionStore;
+  editionArchive: Pick<EditionStore, 'get' | 'listRecent'>;
+  deliveries: DeliveryStore;
+  limits: RateLimiter;
+  personalData: PersonalDataStore;
+  sendStats: SendStatsStore;
+  mailer: Mailer;
+  digestMailer: Mailer;
+  queue: Queue;
+  deferral: JobDeferral;
+}
+
+// Both ways: a kind declared without a type, or a type without a declared kind, fails to compile.
+type Exactly<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
+const portKindsMatch: Exactly<keyof PortTypes, PortKind> = true;
+void portKindsMatch;
+
+/** What a function's handler receives: exactly the ports its declaration names. */
+export type FunctionDeps<F extends FunctionName> = {
+  -readonly [K in keyof (typeof FUNCTION_PORTS)[F]]: (typeof FUNCTION_PORTS)[F][K] extends PortKind ? PortTypes[(typeof FUNCTION_PORTS)[F][K]] : never;
+};
+
+export type DepsProvider<F extends FunctionName> = () => Promise<FunctionDeps<F>>;
+
+export interface WiringOptions {
+  /** Required by the `settings` port only. */
+  tokenSecret?: string | undefined;
+  /**
+   * How many sender containers share the SES account rate. AWS runs the event source's
+   * maxConcurrency of them; the local stack has one in-process sender, which may take it all.
+   */
+  senders?: number;
+  /** Ports supplied from outside: the local stack's in-process queue and deferral, test doubles. */
+  ports?: Partial<PortTypes>;
+  /** Wraps every AWS SDK client built here (the X-Ray tracer in Lambda). */
+  captureAwsClient?: <T>(client: T) => T;
+}
+
+export class MissingTokenSecretError extends Error {
+  override name = 'MissingTokenSecretError';
+}
+
+/** Builds ports on first use and keeps them, so functions wired from one Wiring share clients and stores. */
+export class Wiring {
+  readonly config: AppConfig;
+  readonly #options: WiringOptions;
+  readonly #ports: Partial<PortTypes>;
+  #doc: DynamoDBDocumentClient | undefined;
+  #ses: SESv2Client | undefined;
+  #senderSes: SESv2Client | undefined;
+  #sqs: SQSClient | undefined;
+
+  constructor(config: AppConfig, options: WiringOptions = {}) {
+    this.config = config;
+    this.#options = options;
+    this.#ports = { ...options.ports };
+  }
+
+  port<K extends PortKind>(kind: K): PortTypes[K] {
+    let port = this.#ports[kind];
+    if (port === undefined) {
+      port = this.#build(kind);
+      this.#ports[kind] = port;
+    }
+    return port as PortTypes[K];
+  }
+
+  deps<F extends FunctionName>(name: F): FunctionDeps<F> {
+    const declared: Record<string, PortKind> = FUNCTION_PORTS[name];
+    return Object.fromEntries(Object.entries(declared).map(([key, kind]) => [key, this.port(kind)])) as FunctionDeps<F>;
+  }
+
+  #build<K extends PortKind>(kind: K): PortTypes[K] {
+    const builders: { [P in PortKind]: () => PortTypes[P] } = {
+      clock: () => systemClock,
+      site: () => siteFrom(this.config),
+      settings: () => settingsFrom(this.config, this.#tokenSecret()),
+      renderer: () =>
+        new TemplateRenderer({ templatesDir: this.config.TEMPLATES_DIR, digestName: this.config.DIGEST_NAME, postalAddress: this.config.POSTAL_ADDRESS }),
+      editionCache: () => newEditionCache(),
+      articles: () => new DynamoArticleStore(this.#docClient(), this.config.TABLE_NAME),
+      apiKeys: () => new DynamoApiKeyStore(this.#docClient(), this.config.TABLE_NAME),
+      topics: () => new DynamoTopicCatalogue(this.#docClient(), this.config.TABLE_NAME),
+      subscribers: () => new DynamoSubscriberStore(this.#docClient(), this.config.TABLE_NAME),
+      plannerSubscribers: () => this.port('subscribers'),
+      editions: () => new DynamoEditionStore(this.#docClient(), this.config.TABLE_NAME),
+      editionArchive: () => this.port('editions'),
+      deliveries: () => new DynamoDeliveryStore(this.#docClient(), this.config.TABLE_NAME),
+      limits: () => new DynamoRateLimiter(this.#docClient(), this.config.TABLE_NAME),
+      personalData: () => new DynamoPersonalDataStore(this.#docClient(), this.config.TABLE_NAME),
+      sendStats: () => new DynamoSendStatsStore(this.#docClient(), this.config.TABLE_NAME),
+      mailer: () => new SesMailer(this.#sesClient(), { configurationSetName: this.config.SES_CONFIGURATION_SET }),
+      digestMailer: () => {
+        const ses = this.#senderSesClient();
+        return new PacedMailer(new SesMailer(ses, { configurationSetName: this.config.SES_CONFIGURATION_SET }), new SesQuotaSource(ses), {
+          fleet: { senders: this.#options.senders ?? SEND_FLEET.maxConcurrency, headroom: SEND_FLEET.headroom },
+        });
+      },
+      queue: () => {
+        if (!this.config.SEND_QUEUE_URL) throw new MissingQueueUrlError('SEND_QUEUE_URL is not set for the planner.');
+        return new SqsQueue(this.#sqsClient(), this.config.SEND_QUEUE_URL);
+      },
+      deferral: () => new SqsJobDeferral(this.#sqsClient()),
+    };
+    return builders[kind]();
+  }
+
+  #tokenSecret(): string {
+    if (this.#options.tokenSecret === undefined) throw new MissingTokenSecretError('the settings port needs the token secret');
+    return this.#options.tokenSecret;
+  }
+
+  #capture<T>(client: T): T {
+    return this.#options.captureAwsClient ? this.#options.captureAwsClient(client) : client;
+  }
+
+  #docClient(): DynamoDBDocumentClient {
+    this.#doc ??= toDocumentClient(
+      this.#capture(createDynamoClient({ region: this.config.AWS_REGION, endpoint: this.config.DYNAMODB_ENDPOINT })),
+    );
+    return this.#doc;
+  }
+
+  #sesClient(): SESv2Client {
+    this.#ses ??= this.#capture(createSesClient({ region: this.config.AWS_REGION, endpoint: this.config.SES_ENDPOINT }));
+    return this.#ses;
+  }
+
+  /** The digest sender's own client: one attempt per call, since PacedMailer retries through its token bucket. */
+  #senderSesClient(): SESv2Client {
+    this.#senderSes ??= this.#capture(
+      createSesClient({ region: this.config.AWS_REGION, endpoint: this.config.SES_ENDPOINT, retries: 'caller' }),
+    );
+    return this.#senderSes;
+  }
+
+  #sqsClient(): SQSClient {
+    this.#sqs ??= this.#capture(new SQSClient({ region: this.config.AWS_REGION }));
+    return this.#sqs;
+  }
+}
+
+export class MissingQueueUrlError extends Error {
+  override name = 'MissingQueueUrlError';
+}
+
+/** Whether a function's ports need the token secret, so only those functions read Secrets Manager. */
+export function needsTokenSecret(name: FunctionName): boolean {
+  const kinds: readonly PortKind[] = Object.values(FUNCTION_PORTS[name]);
+  return kinds.some((kind) => (PORT_ACCESS[kind] as readonly string[]).includes('secret:read'));
+}
+
+/**
+ * A Lambda's deps: config validated and (for functions that sign or verify links) the secret
+ * fetched on the first invocation of a cold container, then memoised; a failure is not
+ * memoised, so a transient Secrets Manager error heals on retry.
+ */
+export function lambdaDeps<F extends FunctionName>(
+  name: F,
+  options: { env?: NodeJS.ProcessEnv; captureAwsClient?: <T>(client: T) => T } = {},
+): DepsProvider<F> {
+  const captureAwsClient = options.captureAwsClient ?? observability.captureAwsClient;
+  let pending: Promise<FunctionDeps<F>> | undefined;
+  return () => {
+    pending ??= (async () => {
+      const config = loadConfig(options.env ?? process.env);
+      const tokenSecret = needsTokenSecret(name)
+        ? await resolveTokenSecret(config, (arn) => fetchSecretFromSecretsManager(arn, config.AWS_REGION, captureAwsClient))
+        : undefined;
+      return new Wiring(config, { tokenSecret, captureAwsClient }).deps(name);
+    })().catch((error: unknown) => {
+      pending = undefined;
+      throw error;
+    });
+    return pending;
+  };
+}
