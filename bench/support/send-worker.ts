@@ -5,7 +5,7 @@
  */
 import type { SQSEvent } from 'aws-lambda';
 import { z } from 'zod';
-import { createAppDeps } from '../../functions/adapters/runtime/app-deps.ts';
+import { Wiring } from '../../functions/adapters/runtime/wiring.ts';
 import { loadConfig } from '../../functions/adapters/runtime/config.ts';
 import { createDynamoClient, toDocumentClient } from '../../functions/adapters/dynamo/client.ts';
 import { DynamoDeliveryStore } from '../../functions/adapters/dynamo/delivery-store.ts';
@@ -45,22 +45,25 @@ function container(init: z.infer<typeof workerInitSchema>) {
     PUBLIC_URL: 'https://digest.example',
     MAIL_FROM: 'The Daily Digest <digest@digest.example>',
   });
-  const deps = createAppDeps(config, config.TOKEN_SECRET ?? '', {
-    clock: benchClock,
-    settings: benchSettings(),
-    subscribers: new DynamoSubscriberStore(doc, init.tableName, benchClock),
-    editions: new DynamoEditionStore(doc, init.tableName),
-    deliveries: new DynamoDeliveryStore(doc, init.tableName),
-    sendStats: new DynamoSendStatsStore(doc, init.tableName, () => benchClock.now().toISOString()),
-    digestMailer: new PacedMailer(new SesMailer(ses), new SesQuotaSource(ses), {
-      fleet: { senders: SEND_FLEET.maxConcurrency, headroom: SEND_FLEET.headroom },
-      onThrottled: () => {
-        throttledAttempts += 1;
-      },
-    }),
-    // Quota deferral does not happen here: the stand-in's daily quota is out of reach.
-    deferral: { defer: async () => undefined },
+  const wiring = new Wiring(config, {
+    ports: {
+      clock: benchClock,
+      settings: benchSettings(),
+      subscribers: new DynamoSubscriberStore(doc, init.tableName, benchClock),
+      editions: new DynamoEditionStore(doc, init.tableName),
+      deliveries: new DynamoDeliveryStore(doc, init.tableName),
+      sendStats: new DynamoSendStatsStore(doc, init.tableName, () => benchClock.now().toISOString()),
+      digestMailer: new PacedMailer(new SesMailer(ses), new SesQuotaSource(ses), {
+        fleet: { senders: SEND_FLEET.maxConcurrency, headroom: SEND_FLEET.headroom },
+        onThrottled: () => {
+          throttledAttempts += 1;
+        },
+      }),
+      // Quota deferral does not happen here: the stand-in's daily quota is out of reach.
+      deferral: { defer: async () => undefined },
+    },
   });
+  const deps = wiring.deps('sqs-send-digest');
   const handler = sendDigestHandler(async () => deps);
   const totals = (): WorkerTotals => {
     const cpu = process.cpuUsage(cpuStart);

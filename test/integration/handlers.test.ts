@@ -6,7 +6,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { SNSEvent, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createAppDeps, type AppDeps } from '../../functions/adapters/runtime/app-deps.ts';
+import { Wiring } from '../../functions/adapters/runtime/wiring.ts';
 import { loadConfig } from '../../functions/adapters/runtime/config.ts';
 import { generateApiKey, newApiKeyRecord } from '../../functions/core/ingest/api-keys.ts';
 import { canonicalTimeZone } from '../../functions/core/shared/local-time.ts';
@@ -19,7 +19,7 @@ import { sesEventsHandler } from '../../functions/handlers/sns-ses-events.ts';
 import { subscriptionsHandler } from '../../functions/handlers/api-subscriptions.ts';
 import permanentBounce from '../fixtures/events/ses-bounce-permanent.json' with { type: 'json' };
 import { closeServer } from '../../functions/local/emulators.ts';
-import { localRoutes } from '../../functions/local/local-app.ts';
+import { localRoutes, provide } from '../../functions/local/local-app.ts';
 import { createRouter } from '../../functions/local/router.ts';
 import type { Queue } from '../../functions/core/planning/ports.ts';
 import seedBatch from '../../examples/articles.json' with { type: 'json' };
@@ -65,7 +65,7 @@ let dynamo: LocalDynamo;
 let ses: SesEmulator;
 let server: Server;
 let baseUrl: string;
-let deps: AppDeps;
+let wiring: Wiring;
 let queue: RecordingQueue;
 let apiKey: string;
 
@@ -85,11 +85,11 @@ beforeAll(async () => {
     SES_ENDPOINT: ses.endpoint,
   });
   queue = new RecordingQueue();
-  deps = createAppDeps(config, SECRET, { queue });
+  wiring = new Wiring(config, { tokenSecret: SECRET, ports: { queue } });
   apiKey = generateApiKey();
-  await deps.apiKeys.put(newApiKeyRecord(apiKey, 'test', new Date().toISOString()));
+  await wiring.port('apiKeys').put(newApiKeyRecord(apiKey, 'test', new Date().toISOString()));
 
-  server = createRouter(localRoutes(deps));
+  server = createRouter(localRoutes(wiring));
   await new Promise<void>((resolve) => server.listen(Number(new URL(baseUrl).port), '127.0.0.1', resolve));
 });
 
@@ -221,12 +221,12 @@ describe('subscribe, confirm, unsubscribe', () => {
     expect(page.headers.get('content-type')).toMatch(/text\/html/);
     expect(await page.text()).toMatch(/<form method="post"/);
     // Link scanners follow GETs: only the button's POST may subscribe anyone.
-    expect((await deps.subscribers.get('confirm.me@example.com'))?.status).toBe('pending');
+    expect((await wiring.port('subscribers').get('confirm.me@example.com'))?.status).toBe('pending');
 
     const confirmed = await fetch(link, { method: 'POST' });
     expect(confirmed.status).toBe(200);
     expect(await confirmed.text()).toMatch(/you are subscribed/i);
-    expect((await deps.subscribers.get('confirm.me@example.com'))?.status).toBe('confirmed');
+    expect((await wiring.port('subscribers').get('confirm.me@example.com'))?.status).toBe('confirmed');
   });
 
   it('shows a 4xx page for a tampered, expired or wrong-purpose token', async () => {
@@ -255,7 +255,7 @@ describe('subscribe, confirm, unsubscribe', () => {
     });
     expect(response.status).toBe(202);
     expect(await response.text()).toMatch(/inbox/i);
-    const stored = await deps.subscribers.get('form.user@example.com');
+    const stored = await wiring.port('subscribers').get('form.user@example.com');
     expect(stored).toMatchObject({ status: 'pending', timezone: canonicalTimeZone('Asia/Kolkata'), sendHour: 6 });
   });
 });
@@ -267,13 +267,13 @@ describe('plan and send the digest', () => {
     await fetch(linkFrom(confirmMail?.body.text ?? '', '/confirm'), { method: 'POST' });
     await postArticles(seedBatch);
 
-    const plan = planDigestHandler(async () => deps);
+    const plan = planDigestHandler(provide(wiring, 'schedule-plan-digest'));
     const report = await plan({ mode: 'now' });
     const jobs = queue.jobs.filter((j) => j.email === 'digest.reader@example.com');
     expect(jobs).toHaveLength(1);
     expect(report.editions[0]?.stories).toBeGreaterThanOrEqual(4);
 
-    const send = sendDigestHandler(async () => deps);
+    const send = sendDigestHandler(provide(wiring, 'sqs-send-digest'));
     expect(await send(sqsEvent(jobs))).toEqual({ batchItemFailures: [] });
     // A duplicate SQS delivery of the same job sends nothing more.
     expect(await send(sqsEvent(jobs))).toEqual({ batchItemFailures: [] });
@@ -305,7 +305,7 @@ describe('plan and send the digest', () => {
       body: 'List-Unsubscribe=One-Click',
     });
     expect(oneClick.status).toBe(200);
-    expect((await deps.subscribers.get('digest.reader@example.com'))?.status).toBe('unsubscribed');
+    expect((await wiring.port('subscribers').get('digest.reader@example.com'))?.status).toBe('unsubscribed');
 
     // The web edition is served, without anyone's personal links.
     const web = await fetch(`${baseUrl}/editions/${jobs[0]!.editionId}`);
@@ -325,20 +325,20 @@ describe('plan and send the digest', () => {
   });
 
   it('reports an undecodable SQS message as a batch item failure, not a crash', async () => {
-    const send = sendDigestHandler(async () => deps);
+    const send = sendDigestHandler(provide(wiring, 'sqs-send-digest'));
     const event = sqsEvent([{ editionId: 'nope', email: 'x@example.com' }]);
     expect(await send(event)).toEqual({ batchItemFailures: [{ itemIdentifier: 'm-0' }] });
   });
 
   it('refuses a malformed schedule event', async () => {
-    await expect(planDigestHandler(async () => deps)({ mode: 'sometimes' })).rejects.toThrow(/schedule event/);
+    await expect(planDigestHandler(provide(wiring, 'schedule-plan-digest'))({ mode: 'sometimes' })).rejects.toThrow(/schedule event/);
   });
 });
 
 describe('SES feedback through SNS', () => {
   it('suppresses a reader after a permanent bounce, so the next plan leaves them out', async () => {
     const now = new Date().toISOString();
-    await deps.subscribers.put(aConfirmedReader('gone@example.com'));
+    await wiring.port('subscribers').put(aConfirmedReader('gone@example.com'));
     const snsEvent: SNSEvent = {
       Records: [
         {
@@ -361,11 +361,11 @@ describe('SES feedback through SNS', () => {
         },
       ],
     };
-    await sesEventsHandler(async () => deps)(snsEvent);
-    expect((await deps.subscribers.get('gone@example.com'))?.status).toBe('bounced');
+    await sesEventsHandler(provide(wiring, 'sns-ses-events'))(snsEvent);
+    expect((await wiring.port('subscribers').get('gone@example.com'))?.status).toBe('bounced');
 
     queue.jobs = [];
-    await planDigestHandler(async () => deps)({ mode: 'now' });
+    await planDigestHandler(provide(wiring, 'schedule-plan-digest'))({ mode: 'now' });
     expect(queue.jobs.map((j) => j.email)).not.toContain('gone@example.com');
   });
 });
@@ -384,7 +384,7 @@ describe('web edition and archive', () => {
   };
 
   beforeAll(async () => {
-    await deps.editions.createIfAbsent({
+    await wiring.port('editions').createIfAbsent({
       id,
       since: '2030-01-01T07:00:00.000Z',
       cutoff: '2030-01-02T07:00:00.000Z',
@@ -454,16 +454,16 @@ describe('pages', () => {
   });
 
   it('shows an unsubscribe page with a button for a GET, without unsubscribing', async () => {
-    await deps.subscribers.put(aConfirmedReader('stay@example.com'));
+    await wiring.port('subscribers').put(aConfirmedReader('stay@example.com'));
     const token = signToken(SECRET, 'unsubscribe', 'stay@example.com', new Date());
     const page = await fetch(`${baseUrl}/unsubscribe?token=${token}`);
     expect(page.status).toBe(200);
     expect(await page.text()).toMatch(/<button/);
-    expect((await deps.subscribers.get('stay@example.com'))?.status).toBe('confirmed');
+    expect((await wiring.port('subscribers').get('stay@example.com'))?.status).toBe('confirmed');
   });
 
   it('shows and saves the reader\'s send hour and zone on the preferences page', async () => {
-    await deps.subscribers.put(aConfirmedReader('prefs@example.com'));
+    await wiring.port('subscribers').put(aConfirmedReader('prefs@example.com'));
     const url = `${baseUrl}/preferences?token=${signToken(SECRET, 'preferences', 'prefs@example.com', new Date())}`;
     const page = await fetch(url);
     expect(page.status).toBe(200);
@@ -476,12 +476,12 @@ describe('pages', () => {
         body: new URLSearchParams(body).toString(),
       });
     expect((await save({ sendHour: '9', timezone: 'America/New_York' })).status).toBe(200);
-    expect(await deps.subscribers.get('prefs@example.com')).toMatchObject({ sendHour: 9, timezone: 'America/New_York', status: 'confirmed' });
+    expect(await wiring.port('subscribers').get('prefs@example.com')).toMatchObject({ sendHour: 9, timezone: 'America/New_York', status: 'confirmed' });
 
     const bad = await save({ sendHour: '24' });
     expect(bad.status).toBe(400);
     expect(await bad.text()).toMatch(/0 to 23/);
-    expect((await deps.subscribers.get('prefs@example.com'))?.sendHour).toBe(9);
+    expect((await wiring.port('subscribers').get('prefs@example.com'))?.sendHour).toBe(9);
 
     const forged = await fetch(`${baseUrl}/preferences?token=${signToken(SECRET, 'unsubscribe', 'prefs@example.com', new Date())}`);
     expect(forged.status).toBe(400);
@@ -493,12 +493,12 @@ describe('subscribe abuse limits over HTTP', () => {
     const response = await subscribe({ email: 'bot.victim@example.com', website: 'https://spam.example' });
     expect(response.status).toBe(202);
     expect(await response.json()).toMatchObject({ status: 'pending' });
-    expect(await deps.subscribers.get('bot.victim@example.com')).toBeUndefined();
+    expect(await wiring.port('subscribers').get('bot.victim@example.com')).toBeUndefined();
     expect(await mailTo('bot.victim@example.com')).toHaveLength(0);
   });
 
   it('answers 429 once one source IP has used up its hour, naming no address', async () => {
-    const handler = subscriptionsHandler(async () => deps);
+    const handler = subscriptionsHandler(provide(wiring, 'api-subscriptions'));
     const event = (i: number) => ({
       version: '2.0',
       routeKey: 'POST /subscriptions',

@@ -2,7 +2,25 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { DeliverOutcome } from '../../functions/core/delivery/types.ts';
 import type { DeliveryJob } from '../../functions/core/delivery/types.ts';
 import { everyHour } from '../../functions/local/hourly.ts';
-import { InProcessQueue } from '../../functions/local/in-process-queue.ts';
+import type { BatchItemResult, QueuedDelivery, SendBatchReport } from '../../functions/core/delivery/send-batch.ts';
+import { InProcessQueue, type QueueOutcome } from '../../functions/local/in-process-queue.ts';
+
+/** A batch runner from a per-job delivery, standing in for core's sendBatch: a throw leaves the job not done. */
+function batchOf(deliver: (job: DeliveryJob) => Promise<DeliverOutcome>) {
+  return async (messages: readonly QueuedDelivery[]): Promise<SendBatchReport> => {
+    const items = await Promise.all(
+      messages.map(async (message): Promise<BatchItemResult> => {
+        const job = JSON.parse(message.body) as DeliveryJob;
+        try {
+          return { id: message.id, job, outcome: await deliver(job) };
+        } catch (error) {
+          return { id: message.id, job, outcome: 'failed', error };
+        }
+      }),
+    );
+    return { items, notDone: items.filter((item) => item.outcome === 'failed').map((item) => item.id), counts: {} };
+  };
+}
 
 afterEach(() => {
   vi.useRealTimers();
@@ -38,13 +56,13 @@ describe('InProcessQueue', () => {
 
   it('retries a failed delivery like an SQS redelivery and reports each outcome once', async () => {
     let failuresLeft = 1;
-    const outcomes: [string, DeliverOutcome | 'failed'][] = [];
+    const outcomes: [string, QueueOutcome][] = [];
     const queue = new InProcessQueue({
       retryDelayMs: 0,
-      deliver: async (job) => {
+      deliverBatch: batchOf(async (job) => {
         if (job.email === 'a@example.com' && failuresLeft-- > 0) throw new Error('SES hiccup');
         return 'sent';
-      },
+      }),
       onOutcome: (job, outcome) => outcomes.push([job.email, outcome]),
     });
 
@@ -57,18 +75,18 @@ describe('InProcessQueue', () => {
   });
 
   it('gives up after maxAttempts and reports the job failed with its error, without stopping the others', async () => {
-    const outcomes: [string, DeliverOutcome | 'failed', unknown][] = [];
+    const outcomes: [string, QueueOutcome, unknown][] = [];
     let attempts = 0;
     const queue = new InProcessQueue({
       maxAttempts: 3,
       retryDelayMs: 0,
-      deliver: async (job) => {
+      deliverBatch: batchOf(async (job) => {
         if (job.email === 'a@example.com') {
           attempts += 1;
           throw new Error('always down');
         }
         return 'duplicate';
-      },
+      }),
       onOutcome: (job, outcome, error) => outcomes.push([job.email, outcome, error]),
     });
 

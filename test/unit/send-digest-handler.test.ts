@@ -1,8 +1,8 @@
 import type { SQSEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import type { AppDeps } from '../../functions/adapters/runtime/app-deps.ts';
+import type { FunctionDeps } from '../../functions/adapters/runtime/wiring.ts';
 import { buildEdition } from '../../functions/core/edition/edition.ts';
-import { DailyQuotaExhaustedError } from '../../functions/core/delivery/send-rate.ts';
+import { DailyQuotaExhaustedError } from '../../functions/core/shared/mail.ts';
 import { sendDigestHandler } from '../../functions/handlers/sqs-send-digest.ts';
 import type { JobDeferral, QueuedJobReceipt } from '../../functions/core/delivery/ports.ts';
 import {
@@ -63,16 +63,17 @@ async function setUp(quotaLeft: number) {
     },
   };
   const sendStats = new MemorySendStatsStore();
-  const deps = {
+  const deps: FunctionDeps<'sqs-send-digest'> = {
     clock,
     settings,
     editions,
+    editionCache: new Map(),
     subscribers,
     deliveries: new MemoryDeliveryStore(),
-    digestMailer,
+    mailer: digestMailer,
     sendStats,
     deferral,
-  } as Partial<AppDeps> as AppDeps;
+  };
   const bodies = emails.map((email) => JSON.stringify({ editionId: edition.id, email }));
   return { deps, bodies, inner, deferred, sendStats, edition };
 }
