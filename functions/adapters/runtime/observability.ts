@@ -71,7 +71,11 @@ export function createObservability(env: NodeJS.ProcessEnv = process.env, tracer
     },
     handler(correlationIdOf, run) {
       return async (event, context) => {
-        if (context) logger.addContext(context);
+        if (context) {
+          logger.addContext(context);
+          // Powertools' default formatter leaves the version out of the context fields it prints.
+          logger.appendPersistentKeys({ function_version: context.functionVersion });
+        }
         logger.appendKeys({ correlationId: correlationIdOf(event) });
         try {
           return await traced(() => run(event));
