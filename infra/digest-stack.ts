@@ -17,6 +17,8 @@ import type { Construct } from 'constructs';
 import { TABLE } from '../functions/adapters/dynamo/schema.ts';
 import type { DigestDataStack } from './data-stack.ts';
 import { SEND_FLEET } from '../functions/core/delivery/index.ts';
+import { DEFAULT_DIGEST_NAME } from '../functions/core/shared/index.ts';
+import { accessOf, type AwsAccess, type FunctionName } from '../functions/adapters/runtime/function-ports.ts';
 import { DigestFunction } from './digest-function.ts';
 import { DigestMonitoring } from './monitoring.ts';
 
@@ -138,7 +140,7 @@ export class DigestStack extends Stack {
       TABLE_NAME: table.tableName,
       PUBLIC_URL: publicUrl,
       // A display name in From is what readers see in their inbox list.
-      MAIL_FROM: `${props.digestName ?? 'The Daily Digest'} <${props.senderEmail}>`,
+      MAIL_FROM: `${props.digestName ?? DEFAULT_DIGEST_NAME} <${props.senderEmail}>`,
       TOKEN_SECRET_ARN: tokenSecret.secretArn,
       SES_CONFIGURATION_SET: configurationSet.configurationSetName,
       ...(props.digestName ? { DIGEST_NAME: props.digestName } : {}),
@@ -205,29 +207,40 @@ export class DigestStack extends Stack {
     );
     feedbackTopic.addSubscription(new LambdaSubscription(sesEvents.function, { deadLetterQueue: feedbackDeadLetterQueue }));
 
-    grantTable(articles.role, 'readWrite');
-    grantTable(sesEvents.role, 'readWrite');
-    grantTable(subscriptions.role, 'readWrite');
-    grantTable(confirm.role, 'readWrite');
-    grantTable(unsubscribe.role, 'readWrite');
-    grantTable(preferences.role, 'readWrite');
-    grantTable(site.role, 'read');
-    grantTable(plan.role, 'readWrite');
-    grantTable(send.role, 'readWrite');
-    // Scan is for the planner's "now" mode (every confirmed reader), on the sparse slot index only.
-    Grant.addToPrincipal({
-      grantee: plan.role,
-      actions: ['dynamodb:Scan'],
-      resourceArns: [`${table.tableArn}/index/${TABLE.bySendSlot.indexName}`],
-    });
-    const functions = [articles, subscriptions, confirm, unsubscribe, preferences, site, plan, send, sesEvents];
-    // Every handler resolves its dependencies, the signing key included, on its first invocation.
-    for (const fn of functions) tokenSecret.grantRead(fn.role);
-    grantSendEmail(subscriptions.role);
-    grantSendEmail(send.role);
-    // GetAccount has no resource type: the send quota it returns is account-wide.
-    Grant.addToPrincipal({ grantee: send.role, actions: ['ses:GetAccount'], resourceArns: ['*'] });
-    sendQueue.grantSendMessages(plan.role);
+    // Each role gets what its function's ports declare (functions/adapters/runtime/function-ports.ts),
+    // the declaration the runtime wiring builds each handler's deps from.
+    const grants: Record<Exclude<AwsAccess, 'table:read' | 'table:write'>, (grantee: IGrantable) => void> = {
+      // Scan is for the planner's "now" mode (every confirmed reader), on the sparse slot index only.
+      'table:scan-slot-index': (grantee) =>
+        Grant.addToPrincipal({ grantee, actions: ['dynamodb:Scan'], resourceArns: [`${table.tableArn}/index/${TABLE.bySendSlot.indexName}`] }),
+      'secret:read': (grantee) => tokenSecret.grantRead(grantee),
+      'ses:send': grantSendEmail,
+      // GetAccount has no resource type: the send quota it returns is account-wide.
+      'ses:get-account': (grantee) => Grant.addToPrincipal({ grantee, actions: ['ses:GetAccount'], resourceArns: ['*'] }),
+      'sqs:send': (grantee) => sendQueue.grantSendMessages(grantee),
+      'sqs:change-visibility': (grantee) =>
+        Grant.addToPrincipal({ grantee, actions: ['sqs:ChangeMessageVisibility'], resourceArns: [sendQueue.queueArn] }),
+    };
+    const functionsByName = {
+      'api-articles': articles,
+      'api-subscriptions': subscriptions,
+      'api-confirm': confirm,
+      'api-unsubscribe': unsubscribe,
+      'api-preferences': preferences,
+      'api-site': site,
+      'schedule-plan-digest': plan,
+      'sqs-send-digest': send,
+      'sns-ses-events': sesEvents,
+    } satisfies Record<FunctionName, DigestFunction>;
+    for (const [name, fn] of Object.entries(functionsByName) as [FunctionName, DigestFunction][]) {
+      const access = accessOf(name);
+      if (access.has('table:write')) grantTable(fn.role, 'readWrite');
+      else if (access.has('table:read')) grantTable(fn.role, 'read');
+      for (const [kind, grant] of Object.entries(grants) as [keyof typeof grants, (grantee: IGrantable) => void][]) {
+        if (access.has(kind)) grant(fn.role);
+      }
+    }
+    const functions = Object.values(functionsByName);
     send.function.addEventSource(
       new SqsEventSource(sendQueue, {
         batchSize: SEND_FLEET.batchSize,

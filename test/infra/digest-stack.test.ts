@@ -5,6 +5,7 @@ import { PolicyStatement, type Role } from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TABLE } from '../../functions/adapters/dynamo/schema.ts';
+import { accessOf, type AwsAccess, FUNCTION_PORTS, type FunctionName } from '../../functions/adapters/runtime/function-ports.ts';
 import { DigestContextError, PLACEHOLDER_SENDER, readDigestContext } from '../../infra/context.ts';
 import { DigestDataStack } from '../../infra/data-stack.ts';
 import { DigestStack, type DigestStackProps } from '../../infra/digest-stack.ts';
@@ -406,11 +407,41 @@ describe('DigestStack with only a sender address', () => {
     }
   });
 
-  it('lets only the planner enqueue and every function read the signing key', () => {
+  it('lets only the planner enqueue and only the functions that sign or verify links read the signing key', () => {
+    // Ingest, the public site and SES feedback never touch a token, so their wiring never fetches the secret.
+    const withoutSecret = ['ApiArticles', 'ApiSite', 'SesEvents'];
     for (const id of FUNCTION_IDS) {
       const actions = actionsOf(statementsOfRole(synth.resources, synth.roleLogicalId(id)));
       expect(actions.includes('sqs:SendMessage'), id).toBe(id === 'PlanDigest');
-      expect(actions, id).toContain('secretsmanager:GetSecretValue');
+      expect(actions.includes('secretsmanager:GetSecretValue'), id).toBe(!withoutSecret.includes(id));
+    }
+  });
+
+  it('grants each function exactly the access its ports declare in function-ports.ts', () => {
+    const idOf: Record<FunctionName, FunctionId> = {
+      'api-articles': 'ApiArticles',
+      'api-subscriptions': 'ApiSubscriptions',
+      'api-confirm': 'ApiConfirm',
+      'api-unsubscribe': 'ApiUnsubscribe',
+      'api-preferences': 'ApiPreferences',
+      'api-site': 'ApiSite',
+      'schedule-plan-digest': 'PlanDigest',
+      'sqs-send-digest': 'SendDigest',
+      'sns-ses-events': 'SesEvents',
+    };
+    const probes: [AwsAccess, string][] = [
+      ['table:read', 'dynamodb:GetItem'],
+      ['table:write', 'dynamodb:PutItem'],
+      ['table:scan-slot-index', 'dynamodb:Scan'],
+      ['ses:send', 'ses:SendEmail'],
+      ['ses:get-account', 'ses:GetAccount'],
+      ['sqs:send', 'sqs:SendMessage'],
+      ['sqs:change-visibility', 'sqs:ChangeMessageVisibility'],
+      ['secret:read', 'secretsmanager:GetSecretValue'],
+    ];
+    for (const name of Object.keys(FUNCTION_PORTS) as FunctionName[]) {
+      const actions = actionsOf(statementsOfRole(synth.resources, synth.roleLogicalId(idOf[name])));
+      for (const [access, action] of probes) expect(actions.includes(action), `${name} ${access}`).toBe(accessOf(name).has(access));
     }
   });
 
