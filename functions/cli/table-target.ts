@@ -1,6 +1,7 @@
 /** Which table a data command works on: a deployed one (--table, --region), or the local stack's. */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../adapters/dynamo/client.ts';
+import { DEFAULT_AWS_REGION } from '../adapters/runtime/config.ts';
 import { loadLocalSettings } from '../local/local-settings.ts';
 
 export interface TableOptions {
@@ -21,7 +22,7 @@ export interface TableTarget {
 export async function tableTarget(options: TableOptions): Promise<TableTarget> {
   if (options.table) {
     const doc = createDocumentClient({
-      region: options.region ?? process.env.AWS_REGION ?? 'us-east-1',
+      region: options.region ?? (process.env.AWS_REGION || DEFAULT_AWS_REGION),
       ...(options.endpoint ? { endpoint: options.endpoint } : {}),
     });
     return { doc, tableName: options.table, where: `table ${options.table}`, close: () => doc.destroy() };

@@ -49,7 +49,6 @@ export async function loadLocalSettings(env: NodeJS.ProcessEnv = process.env): P
   const config = loadConfig({
     ...env,
     TABLE_NAME: local.TABLE_NAME,
-    AWS_REGION: env.AWS_REGION || 'us-east-1',
     PUBLIC_URL: local.PUBLIC_URL || apiUrl,
     MAIL_FROM: local.MAIL_FROM,
     TOKEN_SECRET: await localSecret(dataDir),

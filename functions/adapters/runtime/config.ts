@@ -14,6 +14,9 @@ export class ConfigError extends Error {
 
 const MIN_SECRET_LENGTH = 32;
 
+/** Where the SDK clients go when AWS_REGION is unset (the local stack, a CLI run without a profile region). */
+export const DEFAULT_AWS_REGION = 'us-east-1';
+
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 
 const emailAddress = z.email({ error: 'must be an email address' });
@@ -33,7 +36,7 @@ const MAX_STORIES_MESSAGE = 'must be a whole number from 1 to 30';
 const configSchema = z
   .object({
     TABLE_NAME: z.string({ error: 'is required' }).min(1, 'is required'),
-    AWS_REGION: z.string().min(1).default('us-east-1'),
+    AWS_REGION: z.string().min(1).default(DEFAULT_AWS_REGION),
     PUBLIC_URL: z
       .string({ error: 'is required' })
       .pipe(httpUrl)
