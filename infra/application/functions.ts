@@ -33,12 +33,12 @@ const API_TIMEOUT = Duration.seconds(10);
 
 const FUNCTION_SPECS: Readonly<Record<FunctionId, FunctionSpec>> = {
   // Lambda CPU scales with memory: a 1 MB batch of HTML bodies needs the headroom to finish well inside the timeout.
-  ApiArticles: api('api-articles.ts', 'POST /articles: ingest a batch', 1024),
-  ApiSubscriptions: api('api-subscriptions.ts', 'POST /subscriptions'),
-  ApiConfirm: api('api-confirm.ts', 'GET|POST /confirm'),
-  ApiUnsubscribe: api('api-unsubscribe.ts', 'GET|POST /unsubscribe'),
-  ApiPreferences: api('api-preferences.ts', 'GET|POST /preferences'),
-  ApiSite: api('api-site.ts', 'GET /, GET /health, GET /editions, GET /editions/{id}'),
+  ApiArticles: apiFunction('api-articles.ts', 'POST /articles: ingest a batch', 1024),
+  ApiSubscriptions: apiFunction('api-subscriptions.ts', 'POST /subscriptions'),
+  ApiConfirm: apiFunction('api-confirm.ts', 'GET|POST /confirm'),
+  ApiUnsubscribe: apiFunction('api-unsubscribe.ts', 'GET|POST /unsubscribe'),
+  ApiPreferences: apiFunction('api-preferences.ts', 'GET|POST /preferences'),
+  ApiSite: apiFunction('api-site.ts', 'GET /, GET /health, GET /editions, GET /editions/{id}'),
   PlanDigest: {
     entry: 'functions/handlers/schedule-plan-digest.ts',
     description: 'Hourly: build the edition for the readers whose local send hour is now and enqueue them',
@@ -61,7 +61,7 @@ const FUNCTION_SPECS: Readonly<Record<FunctionId, FunctionSpec>> = {
   },
 };
 
-function api(handlerFile: string, description: string, memorySize = 256): FunctionSpec {
+function apiFunction(handlerFile: string, description: string, memorySize = 256): FunctionSpec {
   return { entry: `functions/handlers/${handlerFile}`, description, memorySize, timeout: API_TIMEOUT };
 }
 

@@ -4,7 +4,7 @@ import type { ConfigurationSet } from 'aws-cdk-lib/aws-ses';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { TABLE } from '../../functions/adapters/dynamo/schema.ts';
 import type { DigestDataStack } from '../data-stack.ts';
-import type { DigestFunctions, FunctionId } from './functions.ts';
+import { type DigestFunctions, FUNCTION_IDS, type FunctionId } from './functions.ts';
 
 /** What one function may touch beyond its own log group and X-Ray (which DigestFunction grants). */
 interface FunctionAccess {
@@ -54,9 +54,9 @@ export function grantFunctionAccess(functions: DigestFunctions, resources: Grant
   // Explicit index ARNs rather than `<table>/index/*`, so no grant is wider than the layout.
   const tableArns = [table.tableArn, ...[TABLE.byIngestDay, TABLE.bySendSlot].map((index) => `${table.tableArn}/index/${index.indexName}`)];
   const sesSendArns = sesSendResources(resources);
-  for (const [id, fn] of Object.entries(functions) as [FunctionId, DigestFunctions[FunctionId]][]) {
+  for (const id of FUNCTION_IDS) {
     const access = FUNCTION_ACCESS[id];
-    const grantee: IGrantable = fn.role;
+    const grantee: IGrantable = functions[id].role;
     const tableActions = access.table === 'read' ? TABLE_READ_ACTIONS : [...TABLE_READ_ACTIONS, ...TABLE_WRITE_ACTIONS];
     Grant.addToPrincipal({ grantee, actions: tableActions, resourceArns: tableArns });
     if (access.scanSendSlots) Grant.addToPrincipal({ grantee, actions: ['dynamodb:Scan'], resourceArns: [slotIndexArn] });
