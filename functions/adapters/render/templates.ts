@@ -1,20 +1,24 @@
 /**
- * Where the email and page templates live, and a read-once cache of their text.
- * Bundled Lambdas set TEMPLATES_DIR to the copy shipped next to the bundle, because
- * import.meta.url then points into the bundle, not into this source tree; the validated
- * config carries it here (the renderer's options, the pages' site).
+ * Where the email and page templates live, and a read-once cache of their text. The validated
+ * config's TEMPLATES_DIR reaches here through the renderer's options and the pages' site; a page
+ * rendered without either (the HTTP edge's error page) finds the templates by itself.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { trustedTemplate, type Markup } from './html.ts';
 
-/** This file is functions/adapters/render/templates.ts, so the repo's templates/ is three levels up. */
+/**
+ * In a Lambda, import.meta.url is the bundle, and the afterBundling hook puts templates/ beside
+ * it; in the source tree this file is functions/adapters/render/templates.ts, three levels down.
+ */
+const BUNDLED_TEMPLATES_DIR = fileURLToPath(new URL('./templates/', import.meta.url));
 const REPO_TEMPLATES_DIR = fileURLToPath(new URL('../../../templates/', import.meta.url));
+const FOUND_TEMPLATES_DIR = existsSync(BUNDLED_TEMPLATES_DIR) ? BUNDLED_TEMPLATES_DIR : REPO_TEMPLATES_DIR;
 
-/** config.TEMPLATES_DIR when set, else the repo's templates/. */
+/** config.TEMPLATES_DIR when set, else the templates/ beside the bundle or in the repo. */
 export function templatesDir(config?: { TEMPLATES_DIR?: string | undefined }): string {
-  return resolve(config?.TEMPLATES_DIR || REPO_TEMPLATES_DIR);
+  return resolve(config?.TEMPLATES_DIR || FOUND_TEMPLATES_DIR);
 }
 
 const fileCache = new Map<string, string>();
