@@ -35,7 +35,7 @@ import type { Queue } from '../functions/core/planning/ports.ts';
 import { countFlag, parseFlags, processMaxRssMb, runMain } from './harness.ts';
 import { articlePayloads, storedArticles } from './support/articles.ts';
 import { RequestCounter } from './support/emulators.ts';
-import { CapacityMeter, workerInitSchema, type WorkerTotals } from './support/send-protocol.ts';
+import { CapacityMeter, type workerInitSchema, type WorkerTotals } from './support/send-protocol.ts';
 import { benchClock, benchSettings, dueReader, YESTERDAY_CUTOFF } from './support/fixtures.ts';
 
 /** Public prices, us-east-1, as of November 2026. */
