@@ -23,12 +23,17 @@ import { zeroCounts, type SendCounts } from '../../functions/core/delivery/send-
 /** The DynamoDB delivery store keeps this much of a failure message (delivery-store.ts). */
 const DELIVERY_ERROR_MAX_CHARS = 500;
 
-/** A deep copy without the fields set to undefined, which the DynamoDB document client drops too. */
+/**
+ * A deep copy of a plain record without the fields set to undefined, which the DynamoDB document
+ * client drops too. A loop rather than structuredClone: several times faster on small records,
+ * which keeps the copying out of the planner benchmarks that list a thousand readers.
+ */
 function stored<T>(value: T): T {
   if (Array.isArray(value)) return value.map(stored) as T;
   if (value === null || typeof value !== 'object') return value;
-  const entries = Object.entries(value).filter(([, field]) => field !== undefined);
-  return Object.fromEntries(entries.map(([name, field]) => [name, stored(field)])) as T;
+  const copy: Record<string, unknown> = {};
+  for (const [name, field] of Object.entries(value)) if (field !== undefined) copy[name] = stored(field);
+  return copy as T;
 }
 
 const instant = (timestamp: string): number => Date.parse(timestamp);
