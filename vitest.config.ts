@@ -3,7 +3,11 @@ import { defineConfig } from 'vitest/config';
 
 // The integration suites that talk to DynamoDB run a second time against moto's server, an
 // independent implementation of the API (see test/support/dynamo.ts and docs/architecture.md).
-const CONFORMANCE_SUITES = ['test/integration/dynamo-stores.test.ts', 'test/integration/handlers.test.ts'];
+const CONFORMANCE_SUITES = [
+  'test/integration/dynamo-stores.test.ts',
+  'test/integration/handlers.test.ts',
+  'test/integration/subscriber-bulk.test.ts',
+];
 
 function motoServerMissing(): string | undefined {
   const probe = spawnSync('python3', ['-c', 'import moto.server, werkzeug, flask'], { encoding: 'utf8', timeout: 30_000 });

@@ -24,7 +24,6 @@ import type { EditionStore } from '../functions/core/edition/ports.ts';
 import { sendBatch } from '../functions/core/delivery/send-batch.ts';
 import type { JobDeferral, SendStatsStore } from '../functions/core/delivery/ports.ts';
 import { InProcessQueue, type QueueOutcome } from '../functions/local/in-process-queue.ts';
-import { MemoryDeliveryStore } from '../test/support/fakes.ts';
 import {
   countFlag,
   emitJson,
@@ -41,7 +40,7 @@ import {
 import { articlePayloads, storedArticles } from './support/articles.ts';
 import { startBenchDynamo, startBenchSes } from './support/emulators.ts';
 import { BENCH_NOW, benchClock, benchSettings, dueReaders, TODAY_CUTOFF, YESTERDAY_CUTOFF } from './support/fixtures.ts';
-import { LeanEditionStore, LeanSubscriberStore } from './support/memory-stores.ts';
+import { MemoryDeliveryStore, MemoryEditionStore, MemorySubscriberStore } from '../test/support/memory-stores.ts';
 
 const flagsSchema = z.object({
   recipients: countFlag(2_000, 'recipients per run'),
@@ -114,7 +113,7 @@ async function main(): Promise<void> {
     const loadStarted = performance.now();
     await forEachConcurrently(readers, LOAD_CONCURRENCY, (reader) => dynamoSubscribers.put(reader));
     const loadMs = performance.now() - loadStarted;
-    const memorySubscribers = new LeanSubscriberStore();
+    const memorySubscribers = new MemorySubscriberStore(benchClock);
     for (const reader of readers) await memorySubscribers.put(reader);
     const sesMailer = new SesMailer(ses.client);
     const settingsForSend = benchSettings();
@@ -210,7 +209,7 @@ async function main(): Promise<void> {
       editions: () => dynamoEditions,
       deliveries: () => dynamoDeliveries,
     };
-    const memoryEditions = new LeanEditionStore();
+    const memoryEditions = new MemoryEditionStore();
     const memoryBackend = {
       subscribers: memorySubscribers,
       editions: () => memoryEditions,

@@ -71,7 +71,8 @@ class RssMonitor {
   #timer: NodeJS.Timeout | undefined;
 
   start(intervalMs = 10): void {
-    this.#timer ??= setInterval(() => this.sample(), intervalMs).unref();
+    if (this.#timer) return;
+    this.#timer = setInterval(() => this.sample(), intervalMs).unref();
   }
 
   sample(): number {

@@ -24,7 +24,7 @@ import {
 } from './harness.ts';
 import { articlePayloads, batchBodies, type ArticlePayload } from './support/articles.ts';
 import { startBenchDynamo } from './support/emulators.ts';
-import { LeanArticleStore } from './support/memory-stores.ts';
+import { MemoryArticleStore } from '../test/support/memory-stores.ts';
 
 const BATCH_SIZE = 100;
 
@@ -92,7 +92,7 @@ async function main(): Promise<void> {
   try {
     const data = new BatchesByIteration(items);
     const dynamoStore = new DynamoArticleStore(dynamo.doc, dynamo.tableName);
-    let memoryStore = new LeanArticleStore();
+    let memoryStore = new MemoryArticleStore();
 
     const cases: BenchCase[] = [
       {
@@ -106,7 +106,7 @@ async function main(): Promise<void> {
         items,
         setup: (iteration) => {
           data.bodies(iteration);
-          memoryStore = new LeanArticleStore();
+          memoryStore = new MemoryArticleStore();
         },
         run: async (iteration) => {
           expectCounts('memory', await ingestAll(data.bodies(iteration), memoryStore), { created: items });

@@ -33,7 +33,8 @@ import {
 import { articlePayloads, storedArticles } from './support/articles.ts';
 import { startBenchDynamo } from './support/emulators.ts';
 import { BENCH_NOW, benchClock, benchSettings, dueReaders, TODAY_CUTOFF, YESTERDAY_CUTOFF } from './support/fixtures.ts';
-import { CountingQueue, LeanArticleStore, LeanEditionStore, LeanSubscriberStore } from './support/memory-stores.ts';
+import { MemoryArticleStore, MemoryEditionStore, MemorySubscriberStore } from '../test/support/memory-stores.ts';
+import { CountingQueue } from './support/counting-queue.ts';
 
 const flagsSchema = z.object({
   readers: countFlag(10_000, 'confirmed readers, all due now'),
@@ -97,9 +98,9 @@ async function main(): Promise<void> {
   const planSettings = benchSettings();
 
   const memory = {
-    articles: new LeanArticleStore(),
-    subscribers: new LeanSubscriberStore(),
-    editions: new LeanEditionStore(),
+    articles: new MemoryArticleStore(),
+    subscribers: new MemorySubscriberStore(benchClock),
+    editions: new MemoryEditionStore(),
   };
   for (const article of articles) await memory.articles.putIfAbsent(article);
   for (const reader of readers) await memory.subscribers.put(reader);

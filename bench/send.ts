@@ -25,7 +25,7 @@ import { DynamoArticleStore } from '../functions/adapters/dynamo/article-store.t
 import { createDynamoClient, toDocumentClient } from '../functions/adapters/dynamo/client.ts';
 import { ensureTable } from '../functions/adapters/dynamo/create-table.ts';
 import { DynamoEditionStore } from '../functions/adapters/dynamo/edition-store.ts';
-import { subscriberKey } from '../functions/adapters/dynamo/keys.ts';
+import { subscriberItem } from '../functions/adapters/dynamo/subscriber-item.ts';
 import { DynamoSubscriberStore } from '../functions/adapters/dynamo/subscriber-store.ts';
 import { TemplateRenderer } from '../functions/adapters/render/template-renderer.ts';
 import { planDigest } from '../functions/core/planning/plan.ts';
@@ -35,7 +35,7 @@ import type { Queue } from '../functions/core/planning/ports.ts';
 import { countFlag, parseFlags, processMaxRssMb, runMain } from './harness.ts';
 import { articlePayloads, storedArticles } from './support/articles.ts';
 import { RequestCounter } from './support/emulators.ts';
-import { CapacityMeter, workerInitSchema, type WorkerTotals } from './support/send-protocol.ts';
+import { CapacityMeter, type workerInitSchema, type WorkerTotals } from './support/send-protocol.ts';
 import { benchClock, benchSettings, dueReader, YESTERDAY_CUTOFF } from './support/fixtures.ts';
 
 /** Public prices, us-east-1, as of November 2026. */
@@ -206,7 +206,7 @@ function toEvent(batch: QueuedMessage[]): SQSEvent {
   };
 }
 
-/** Writes the readers as DynamoSubscriberStore.put would, 25 to a BatchWriteItem, never all in memory. */
+/** Writes the readers in the item shape DynamoSubscriberStore.put writes, 25 to a BatchWriteItem, never all in memory. */
 async function loadReaders(doc: DynamoDBDocumentClient, tableName: string, subscribers: DynamoSubscriberStore, count: number): Promise<void> {
   // put() registers each zone; one reader per zone is enough for that.
   const zonesSeen = Math.min(count, 24);
@@ -218,9 +218,7 @@ async function loadReaders(doc: DynamoDBDocumentClient, tableName: string, subsc
       next = Math.min(count, next + LOAD_BATCH);
       const items = [];
       for (let index = start; index < next; index++) {
-        const reader = dueReader(index);
-        // The slot attributes put() gives a confirmed reader (subscriber-store.ts slotPartition).
-        items.push({ ...reader, ...subscriberKey(reader.email), gsi2pk: `SLOT#${reader.timezone}#${reader.sendHour}`, gsi2sk: reader.email });
+        items.push(subscriberItem(dueReader(index)));
       }
       let pending = items.map((Item) => ({ PutRequest: { Item } }));
       while (pending.length > 0) {

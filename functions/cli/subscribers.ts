@@ -7,168 +7,18 @@
  * how senders collect complaints and have SES pause the account. Either consent was collected
  * elsewhere (say so with --confirmed) or the readers subscribe through the form themselves.
  */
-import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
-import { Transform } from 'node:stream';
-import { parse, type CsvError } from 'csv-parse';
 import { stringify } from 'csv-stringify';
 import type { Command } from 'commander';
 import { DynamoPersonalDataStore } from '../adapters/dynamo/personal-data-store.ts';
-import { DynamoSubscriberBulk, IMPORT_BATCH_SIZE } from '../adapters/dynamo/subscriber-bulk.ts';
+import { DynamoSubscriberBulk } from '../adapters/dynamo/subscriber-bulk.ts';
 import { DynamoSubscriberStore } from '../adapters/dynamo/subscriber-store.ts';
-import { describeIssues, emailSchema, importColumnName, importedReader, type Subscriber } from '../core/subscribers/index.ts';
+import { emailSchema } from '../core/subscribers/index.ts';
 import { CliError } from './cli-error.ts';
 import { startProgress } from './progress.ts';
+import { importSubscribers, type ImportOptions } from './subscriber-import.ts';
 import { REGION_OPTION, TABLE_OPTION, tableTarget, type TableOptions } from './table-target.ts';
 
-/** Batches in flight at once: keeps a table busy without tripping on-demand throttling on a cold table. */
-const WRITE_CONCURRENCY = 4;
-/** Rejected rows echoed to the terminal; the --report file has them all. */
-const REJECTS_SHOWN = 20;
-
-export interface ImportOptions extends TableOptions {
-  confirmed?: boolean;
-  report?: string;
-}
-
-export interface ImportSummary {
-  rows: number;
-  imported: number;
-  existing: number;
-  erased: number;
-  rejected: number;
-  duplicate: number;
-}
-
-/** Counts bytes as they pass, for the progress bar of a file whose size is known. */
-function byteCounter(onBytes: (total: number) => void): Transform {
-  let total = 0;
-  return new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      total += chunk.length;
-      onBytes(total);
-      done(null, chunk);
-    },
-  });
-}
-
-export async function importSubscribers(file: string, options: ImportOptions): Promise<ImportSummary> {
-  let size: number;
-  try {
-    size = (await stat(file)).size;
-  } catch (error) {
-    throw new CliError(`Cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
-  }
-  const write = options.confirmed === true;
-  const target = write ? await tableTarget(options) : undefined;
-  const bulk = target && new DynamoSubscriberBulk(target.doc, target.tableName);
-  const report = options.report ? stringify({ header: true, columns: ['line', 'email', 'reason'] }) : undefined;
-  let reportFile: WriteStream | undefined;
-  if (report && options.report) {
-    reportFile = createWriteStream(options.report);
-    report.pipe(reportFile);
-  }
-
-  const summary: ImportSummary = { rows: 0, imported: 0, existing: 0, erased: 0, rejected: 0, duplicate: 0 };
-  const reject = (line: number, email: string, reason: string): void => {
-    summary.rejected += 1;
-    if (summary.rejected <= REJECTS_SHOWN) process.stderr.write(`  line ${line}: rejected: ${reason}\n`);
-    report?.write([line, email, reason]);
-  };
-  const progress = startProgress(write ? 'importing' : 'checking', size, 'bytes');
-  let bytesRead = 0;
-  const counts = () => ({ ok: write ? summary.imported : summary.rows - summary.rejected, rejected: summary.rejected });
-
-  const inFlight = new Set<Promise<void>>();
-  let failure: unknown;
-  const flush = async (batch: Subscriber[]): Promise<void> => {
-    if (!bulk || batch.length === 0) return;
-    const task = bulk.importNew(batch).then(
-      (result) => {
-        summary.imported += result.written;
-        summary.existing += result.existing.length;
-        summary.erased += result.erased.length;
-      },
-      (error: unknown) => {
-        failure ??= error;
-      },
-    );
-    const tracked = task.finally(() => inFlight.delete(tracked));
-    inFlight.add(tracked);
-    // Backpressure: parsing waits while enough batches are in flight, which keeps memory flat.
-    if (inFlight.size >= WRITE_CONCURRENCY) await Promise.race(inFlight);
-  };
-
-  const parser = parse({
-    bom: true,
-    columns: (headers: string[]) => headers.map(importColumnName),
-    relax_column_count: true,
-    skip_empty_lines: true,
-    info: true,
-    // A stray quote inside a field stays part of the value, which validation then reports.
-    relax_quotes: true,
-    // Anything else unreadable is reported and skipped. A quote never closed swallows the rest
-    // of the file (a quoted field may span lines), so its report line says where reading stopped.
-    skip_records_with_error: true,
-  });
-  let lastSkippedLine = -1;
-  parser.on('skip', (error: CsvError & { lines?: number }) => {
-    const line = error.lines ?? 0;
-    // One broken row can raise more than one parse error.
-    if (line === lastSkippedLine) return;
-    lastSkippedLine = line;
-    summary.rows += 1;
-    reject(line, '', `not valid CSV: ${error.message}`);
-  });
-  const source = createReadStream(file).pipe(byteCounter((total) => (bytesRead = total)));
-  source.on('error', (error) => parser.destroy(error));
-  source.pipe(parser);
-
-  let batch: Subscriber[] = [];
-  let batchEmails = new Set<string>();
-  const at = new Date().toISOString();
-  try {
-    for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
-      if (failure) break;
-      summary.rows += 1;
-      if (summary.rows === 1 && !('email' in record)) {
-        throw new CliError(`${file} has no "email" column. The first row must name the columns: email,timezone,sendHour,topics`);
-      }
-      const result = importedReader(record, at);
-      if (!result.ok) reject(info.lines, record.email ?? '', describeIssues(result.issues));
-      else if (batchEmails.has(result.subscriber.email)) summary.duplicate += 1;
-      else {
-        batch.push(result.subscriber);
-        batchEmails.add(result.subscriber.email);
-        if (batch.length === IMPORT_BATCH_SIZE) {
-          await flush(batch);
-          batch = [];
-          batchEmails = new Set();
-        }
-      }
-      progress.update(bytesRead, counts());
-    }
-    await flush(batch);
-    await Promise.all(inFlight);
-  } catch (error) {
-    if (error instanceof CliError) throw error;
-    throw new CliError(`Cannot import ${file}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
-  } finally {
-    progress.update(size, counts());
-    progress.stop();
-    report?.end();
-    const written = reportFile;
-    if (written) await new Promise<void>((resolve) => written.once('close', () => resolve()));
-    target?.close();
-  }
-  if (failure) {
-    throw new CliError(
-      `Cannot write to ${target?.where ?? 'the table'} (${failure instanceof Error ? failure.message : String(failure)}); ${summary.imported} readers were imported before it stopped. Importing again skips them.`,
-      { cause: failure },
-    );
-  }
-  return summary;
-}
+export { importSubscribers, type ImportOptions, type ImportSummary } from './subscriber-import.ts';
 
 async function importCommand(file: string, options: ImportOptions): Promise<number> {
   const summary = await importSubscribers(file, options);

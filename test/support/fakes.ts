@@ -1,24 +1,30 @@
 /**
- * In-memory implementations of every port, for unit tests of core. Each keeps to the contract
- * documented in functions/ports.ts (and to what the DynamoDB adapters do), and hands out copies,
- * so a use-case that mutates a record it read cannot pass by accident.
+ * Fakes for unit tests of core: a settable clock, a recording mailer, a queue, a renderer and
+ * record builders. The in-memory stores live in memory-stores.ts (the benchmarks use them too)
+ * and are re-exported here, so a test imports every fake from one place.
  */
 import { createHash } from 'node:crypto';
-import { NotFoundError } from '../../functions/core/shared/errors.ts';
 import type { Settings } from '../../functions/core/shared/settings.ts';
-import type { ApiKey, Article } from '../../functions/core/ingest/types.ts';
-import type { Delivery, DeliveryJob } from '../../functions/core/delivery/types.ts';
-import type { Edition, EditionStatus } from '../../functions/core/edition/types.ts';
+import type { Article } from '../../functions/core/ingest/types.ts';
+import type { DeliveryJob } from '../../functions/core/delivery/types.ts';
 import type { Mailer, OutgoingEmail } from '../../functions/core/shared/mail.ts';
-import type { Subscriber, TimeSlot } from '../../functions/core/subscribers/types.ts';
-import type { ApiKeyStore, ArticleStore, TopicCatalogue } from '../../functions/core/ingest/ports.ts';
+import type { Subscriber } from '../../functions/core/subscribers/types.ts';
 import type { Clock } from '../../functions/core/shared/clock.ts';
-import type { ConfirmView, RateLimiter, RenderedEmail, ConfirmationRenderer, SubscriberStore } from '../../functions/core/subscribers/ports.ts';
-import type { DeliveryStore, SendStatsStore } from '../../functions/core/delivery/ports.ts';
-import type { DigestRenderer, DigestView, EditionStore } from '../../functions/core/edition/ports.ts';
-import type { PersonalDataStore } from '../../functions/core/privacy/ports.ts';
+import type { ConfirmView, RenderedEmail, ConfirmationRenderer } from '../../functions/core/subscribers/ports.ts';
+import type { DigestRenderer, DigestView } from '../../functions/core/edition/ports.ts';
 import type { Queue } from '../../functions/core/planning/ports.ts';
-import { zeroCounts, type SendCounts } from '../../functions/core/delivery/send-stats.ts';
+
+export {
+  MemoryApiKeyStore,
+  MemoryArticleStore,
+  MemoryDeliveryStore,
+  MemoryEditionStore,
+  MemoryPersonalDataStore,
+  MemoryRateLimiter,
+  MemorySendStatsStore,
+  MemorySubscriberStore,
+  MemoryTopicCatalogue,
+} from './memory-stores.ts';
 
 const copy = <T>(value: T): T => structuredClone(value);
 
@@ -50,220 +56,6 @@ export class FakeClock implements Clock {
 
   advance(ms: number): void {
     this.#ms += ms;
-  }
-}
-
-export class MemoryArticleStore implements ArticleStore {
-  readonly #items = new Map<string, Article>();
-
-  async putIfAbsent(article: Article): Promise<'created' | 'duplicate'> {
-    if (this.#items.has(article.id)) return 'duplicate';
-    this.#items.set(article.id, copy(article));
-    return 'created';
-  }
-
-  async *listIngested(since: string, cutoff: string): AsyncIterable<Article> {
-    const from = Date.parse(since);
-    const to = Date.parse(cutoff);
-    const matching = [...this.#items.values()]
-      .filter((a) => Date.parse(a.ingestedAt) > from && Date.parse(a.ingestedAt) <= to)
-      .sort((a, b) => Date.parse(a.ingestedAt) - Date.parse(b.ingestedAt) || a.id.localeCompare(b.id));
-    for (const article of matching) yield copy(article);
-  }
-
-  get(id: string): Article | undefined {
-    const article = this.#items.get(id);
-    return article && copy(article);
-  }
-
-  all(): Article[] {
-    return [...this.#items.values()].map(copy);
-  }
-}
-
-export class MemorySubscriberStore implements SubscriberStore {
-  readonly #items = new Map<string, Subscriber>();
-
-  async get(email: string): Promise<Subscriber | undefined> {
-    const found = this.#items.get(email.toLowerCase());
-    return found && copy(found);
-  }
-
-  async put(subscriber: Subscriber): Promise<void> {
-    const existing = this.#items.get(subscriber.email.toLowerCase());
-    const watermark = existing?.lastDigestCutoff
-      ? { lastDigestCutoff: existing.lastDigestCutoff, lastEditionId: existing.lastEditionId }
-      : {};
-    this.#items.set(subscriber.email.toLowerCase(), copy({ ...subscriber, ...watermark }));
-  }
-
-  async listTimeZones(): Promise<string[]> {
-    const zones = [...this.#items.values()].filter((r) => r.status === 'confirmed').map((r) => r.timezone);
-    return [...new Set(zones)].sort();
-  }
-
-  async *listDue(slots: readonly TimeSlot[]): AsyncIterable<Subscriber> {
-    for (const reader of [...this.#items.values()]) {
-      const due = slots.some((slot) => slot.timezone === reader.timezone && slot.hour === reader.sendHour);
-      if (reader.status === 'confirmed' && due) yield copy(reader);
-    }
-  }
-
-  async *listConfirmed(): AsyncIterable<Subscriber> {
-    for (const reader of [...this.#items.values()]) {
-      if (reader.status === 'confirmed') yield copy(reader);
-    }
-  }
-
-  async recordDigest(email: string, editionId: string, cutoff: string): Promise<void> {
-    const reader = this.#items.get(email.toLowerCase());
-    if (!reader) return;
-    if (reader.lastDigestCutoff !== undefined && Date.parse(reader.lastDigestCutoff) >= Date.parse(cutoff)) return;
-    this.#items.set(email.toLowerCase(), { ...reader, lastDigestCutoff: cutoff, lastEditionId: editionId });
-  }
-
-  /** Synchronous read for assertions. */
-  peek(email: string): Subscriber | undefined {
-    const found = this.#items.get(email.toLowerCase());
-    return found && copy(found);
-  }
-
-  size(): number {
-    return this.#items.size;
-  }
-
-  /** What erasing does to the table's subscriber item. */
-  remove(email: string): void {
-    this.#items.delete(email.toLowerCase());
-  }
-}
-
-export class MemoryEditionStore implements EditionStore {
-  readonly #items = new Map<string, Edition>();
-  /** Calls to get(), so tests can see caching. */
-  reads = 0;
-
-  async get(id: string): Promise<Edition | undefined> {
-    this.reads += 1;
-    const found = this.#items.get(id);
-    return found && copy(found);
-  }
-
-  async createIfAbsent(edition: Edition): Promise<{ edition: Edition; created: boolean }> {
-    const existing = this.#items.get(edition.id);
-    if (existing) return { edition: copy(existing), created: false };
-    this.#items.set(edition.id, copy(edition));
-    return { edition: copy(edition), created: true };
-  }
-
-  async setStatus(id: string, status: EditionStatus, recipients: number): Promise<void> {
-    const existing = this.#items.get(id);
-    if (!existing) throw new NotFoundError(`no edition ${id}`);
-    this.#items.set(id, { ...existing, status, recipients });
-  }
-
-  async listRecent(limit: number): Promise<Edition[]> {
-    return [...this.#items.values()]
-      .sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id))
-      .slice(0, Math.max(0, limit))
-      .map(copy);
-  }
-
-  all(): Edition[] {
-    return [...this.#items.values()].map(copy);
-  }
-}
-
-const deliveryKey = (job: DeliveryJob) => `${job.editionId}\n${job.email.toLowerCase()}`;
-
-export class MemoryDeliveryStore implements DeliveryStore {
-  readonly #rows = new Map<string, Delivery>();
-
-  async claim(job: DeliveryJob, at: string): Promise<'claimed' | 'duplicate'> {
-    // Check and set with no await between them: the in-memory twin of a conditional write.
-    const key = deliveryKey(job);
-    const existing = this.#rows.get(key);
-    if (existing && existing.status !== 'failed') return 'duplicate';
-    this.#rows.set(key, {
-      editionId: job.editionId,
-      email: job.email,
-      status: 'claimed',
-      claimedAt: at,
-      attempts: (existing?.attempts ?? 0) + 1,
-    });
-    return 'claimed';
-  }
-
-  async reclaimStale(job: DeliveryJob, staleClaimedAt: string, at: string): Promise<'claimed' | 'duplicate'> {
-    const key = deliveryKey(job);
-    const existing = this.#rows.get(key);
-    if (existing?.status !== 'claimed' || existing.claimedAt !== staleClaimedAt) return 'duplicate';
-    this.#rows.set(key, { ...existing, claimedAt: at, attempts: existing.attempts + 1 });
-    return 'claimed';
-  }
-
-  async markSent(job: DeliveryJob, messageId: string, at: string): Promise<void> {
-    const key = deliveryKey(job);
-    const row = this.#rows.get(key);
-    if (row?.status === 'sent' && row.messageId === messageId) return;
-    if (row?.status !== 'claimed') {
-      throw new Error(`delivery of ${job.editionId} to ${job.email} is ${row?.status ?? 'unclaimed'}, not claimed`);
-    }
-    this.#rows.set(key, { ...row, status: 'sent', messageId, sentAt: at });
-  }
-
-  async confirmSent(job: DeliveryJob, messageId: string, at: string): Promise<boolean> {
-    const key = deliveryKey(job);
-    const row = this.#rows.get(key);
-    if (row?.status !== 'claimed' && row?.status !== 'failed') return false;
-    const { error: _error, ...rest } = row;
-    this.#rows.set(key, { ...rest, status: 'sent', messageId, sentAt: at });
-    return true;
-  }
-
-  async markFailed(job: DeliveryJob, error: string, _at: string): Promise<void> {
-    const key = deliveryKey(job);
-    const row = this.#rows.get(key);
-    // Only a claimed row can fail, as in the DynamoDB store.
-    if (row?.status !== 'claimed') return;
-    this.#rows.set(key, { ...row, status: 'failed', error });
-  }
-
-  async get(job: DeliveryJob): Promise<Delivery | undefined> {
-    const row = this.#rows.get(deliveryKey(job));
-    return row && copy(row);
-  }
-
-  /** Removes one reader's rows, as erasing does; returns how many went. */
-  removeFor(email: string): number {
-    const keys = [...this.#rows.entries()].filter(([, row]) => row.email === email.toLowerCase()).map(([key]) => key);
-    for (const key of keys) this.#rows.delete(key);
-    return keys.length;
-  }
-
-  all(): Delivery[] {
-    return [...this.#rows.values()].map(copy);
-  }
-}
-
-export class MemoryApiKeyStore implements ApiKeyStore {
-  readonly #items = new Map<string, ApiKey>();
-
-  async get(hash: string): Promise<ApiKey | undefined> {
-    const found = this.#items.get(hash);
-    return found && copy(found);
-  }
-
-  async put(key: ApiKey): Promise<void> {
-    this.#items.set(key.hash, copy(key));
-  }
-
-  async *list(): AsyncIterable<ApiKey> {
-    for (const key of [...this.#items.values()]) yield copy(key);
-  }
-
-  all(): ApiKey[] {
-    return [...this.#items.values()].map(copy);
   }
 }
 
@@ -407,84 +199,3 @@ export function aSubscriber(overrides: Partial<Subscriber> = {}): Subscriber {
   };
 }
 
-/** Counts hits per (key, window) in memory, like the DynamoDB counter items. */
-export class MemoryRateLimiter implements RateLimiter {
-  readonly #hits = new Map<string, number>();
-
-  async hit(key: string, limit: number, windowSeconds: number, now: Date): Promise<boolean> {
-    const seconds = Math.floor(now.getTime() / 1000);
-    const slot = `${key}\n${seconds - (seconds % windowSeconds)}`;
-    const hits = this.#hits.get(slot) ?? 0;
-    if (hits >= limit) return false;
-    this.#hits.set(slot, hits + 1);
-    return true;
-  }
-}
-
-/** Erasure over the memory stores: the subscriber and their delivery rows go, a hash mark stays. */
-export class MemoryPersonalDataStore implements PersonalDataStore {
-  readonly #erased = new Set<string>();
-
-  constructor(
-    private readonly subscribers: MemorySubscriberStore,
-    private readonly deliveries: MemoryDeliveryStore,
-  ) {}
-
-  async *deliveriesTo(email: string): AsyncIterable<Delivery> {
-    for (const row of this.deliveries.all()) if (row.email === email.toLowerCase()) yield row;
-  }
-
-  async erase(email: string, _at: string): Promise<{ deliveries: number }> {
-    this.#erased.add(hashOf(email));
-    const deliveries = this.deliveries.removeFor(email);
-    this.subscribers.remove(email);
-    return { deliveries };
-  }
-
-  async isErased(email: string): Promise<boolean> {
-    return this.#erased.has(hashOf(email));
-  }
-
-  async clearErasure(email: string): Promise<void> {
-    this.#erased.delete(hashOf(email));
-  }
-}
-
-function hashOf(email: string): string {
-  return createHash('sha256').update(email.toLowerCase()).digest('hex');
-}
-
-export class MemoryTopicCatalogue implements TopicCatalogue {
-  readonly #topics = new Set<string>();
-
-  async add(topics: readonly string[]): Promise<void> {
-    for (const topic of topics) this.#topics.add(topic);
-  }
-
-  async list(): Promise<string[]> {
-    return [...this.#topics].sort();
-  }
-}
-
-export class MemorySendStatsStore implements SendStatsStore {
-  readonly #counts = new Map<string, SendCounts>();
-  quota: { at: string; detail: string } | undefined;
-
-  async add(editionId: string, counts: Partial<SendCounts>): Promise<void> {
-    const current = this.#counts.get(editionId) ?? zeroCounts();
-    for (const [name, value] of Object.entries(counts)) current[name as keyof SendCounts] += value ?? 0;
-    this.#counts.set(editionId, current);
-  }
-
-  async get(editionId: string): Promise<SendCounts> {
-    return { ...(this.#counts.get(editionId) ?? zeroCounts()) };
-  }
-
-  async recordQuotaExhausted(at: string, detail: string): Promise<void> {
-    this.quota = { at, detail };
-  }
-
-  async lastQuotaExhausted(): Promise<{ at: string; detail: string } | undefined> {
-    return this.quota;
-  }
-}

@@ -14,7 +14,6 @@ import {
   confirmedPage,
   confirmPage,
   dataErasedPage,
-  preferencesPage,
   errorPage,
   pageContentSecurityPolicy,
   subscribePage,

@@ -8,9 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import {
-  BatchWriteCommand,
   type DynamoDBDocumentClient,
-  BatchGetCommand,
   DeleteCommand,
   GetCommand,
   paginateQuery,

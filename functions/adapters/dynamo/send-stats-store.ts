@@ -13,7 +13,8 @@ import { EDITION_TTL_DAYS } from './schema.ts';
 const STATS_SK = 'STATS';
 const QUOTA_KEY = { pk: 'SEND_STATUS', sk: 'QUOTA' };
 
-const countsRecord = z.looseObject(Object.fromEntries(SEND_COUNT_NAMES.map((name) => [name, z.number().int().min(0).default(0)])));
+// A plain object schema drops the item's key and TTL attributes, so get() returns the counts alone.
+const countsRecord = z.object(Object.fromEntries(SEND_COUNT_NAMES.map((name) => [name, z.number().int().min(0).default(0)])));
 const quotaRecord = z.looseObject({ at: z.string(), detail: z.string() });
 
 export class DynamoSendStatsStore implements SendStatsStore {

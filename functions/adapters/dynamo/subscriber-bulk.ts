@@ -1,15 +1,16 @@
 /**
  * Bulk access to readers for the operator CLI: import in BatchWriteItem batches of 25, and
- * export with a paged scan. Items are written in the very shape DynamoSubscriberStore.put
- * writes, slot index attributes included, so imported readers are planned like any other.
+ * export with a paged scan. Items come from the store's own mapping (subscriber-item.ts), slot
+ * index and TTL attributes included, so imported readers are planned and expired like any other.
  */
-import { type DynamoDBDocumentClient, paginateScan, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, paginateScan } from '@aws-sdk/lib-dynamodb';
 import type { Subscriber } from '../../core/subscribers/index.ts';
-import { erasedKey, keyOf, subscriberKey, ZONES_KEY, type ItemKey } from './keys.ts';
+import { erasedKey, keyOf, subscriberKey, type ItemKey } from './keys.ts';
 import { BATCH_WRITE_LIMIT, batchGet, batchWrite } from './batch.ts';
 import { addressHash } from './personal-data-store.ts';
 import { parseRecord, subscriberRecord } from './records.ts';
-import { slotPartition } from './subscriber-store.ts';
+import { subscriberItem } from './subscriber-item.ts';
+import { registerTimeZones } from './subscriber-store.ts';
 
 export { BATCH_WRITE_LIMIT as IMPORT_BATCH_SIZE };
 
@@ -44,22 +45,12 @@ export class DynamoSubscriberBulk {
       else fresh.push(reader);
     }
     if (fresh.length === 0) return { written: 0, existing, erased };
-    // Zones first, as DynamoSubscriberStore.put does, so no confirmed reader sits in a zone the planner skips.
-    const zones = new Set(fresh.filter((r) => r.status === 'confirmed').map((r) => r.timezone));
-    if (zones.size > 0) {
-      await this.doc.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: ZONES_KEY,
-          UpdateExpression: 'ADD zones :zones',
-          ExpressionAttributeValues: { ':zones': zones },
-        }),
-      );
-    }
+    const confirmedZones = fresh.filter((r) => r.status === 'confirmed').map((r) => r.timezone);
+    await registerTimeZones(this.doc, this.tableName, confirmedZones);
     await batchWrite(
       this.doc,
       this.tableName,
-      fresh.map((reader) => ({ PutRequest: { Item: itemOf(reader) } })),
+      fresh.map((reader) => ({ PutRequest: { Item: subscriberItem(reader) } })),
     );
     return { written: fresh.length, existing, erased };
   }
@@ -78,13 +69,4 @@ export class DynamoSubscriberBulk {
     const found = await batchGet(this.doc, this.tableName, keys, 'pk');
     return new Set(found.map((item) => String(item['pk'])));
   }
-}
-
-function itemOf(reader: Subscriber): Record<string, unknown> {
-  const confirmed = reader.status === 'confirmed';
-  return {
-    ...reader,
-    ...subscriberKey(reader.email),
-    ...(confirmed ? { gsi2pk: slotPartition(reader), gsi2sk: reader.email.toLowerCase() } : {}),
-  };
 }

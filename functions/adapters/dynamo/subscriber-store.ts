@@ -8,13 +8,14 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { type Clock, CorruptRecordError } from '../../core/shared/index.ts';
-import { PENDING_LIFETIME_MS, type Subscriber, type SubscriberStore, type TimeSlot } from '../../core/subscribers/index.ts';
+import type { Subscriber, SubscriberStore, TimeSlot } from '../../core/subscribers/index.ts';
 import { isConditionalCheckFailed } from './aws-errors.ts';
 import { toUtcIso } from './item-time.ts';
 import { keyOf, subscriberKey, ZONES_KEY } from './keys.ts';
 import { mergeAsync } from './merge-async.ts';
 import { parseRecord, subscriberRecord } from './records.ts';
 import { TABLE } from './schema.ts';
+import { slotPartition, subscriberAttributes } from './subscriber-item.ts';
 import { systemClock } from '../runtime/system-clock.ts';
 
 /** Slot queries in flight at once: enough to hide latency for the few dozen zones due each hour. */
@@ -56,17 +57,9 @@ export class DynamoSubscriberStore implements SubscriberStore {
   }
 
   async put(subscriber: Subscriber): Promise<void> {
-    const confirmed = subscriber.status === 'confirmed';
     // Registered before the reader enters the slot index, so no confirmed reader is in a zone the run skips.
-    if (confirmed) await this.registerTimeZone(subscriber.timezone);
-    const fields: Record<string, unknown> = {
-      ...subscriber,
-      // Only confirmed readers carry slot attributes, which is what keeps GSI2 sparse.
-      gsi2pk: confirmed ? slotPartition(subscriber) : undefined,
-      gsi2sk: confirmed ? subscriber.email.toLowerCase() : undefined,
-      // DynamoDB's TTL removes a pending subscription nobody confirmed; any other status keeps the record.
-      expiresAt: subscriber.status === 'pending' ? pendingExpiry(subscriber) : undefined,
-    };
+    if (subscriber.status === 'confirmed') await registerTimeZones(this.doc, this.tableName, [subscriber.timezone]);
+    const fields = subscriberAttributes(subscriber);
     const watermark = WATERMARK_FIELDS.filter((name) => fields[name] !== undefined);
     for (const name of WATERMARK_FIELDS) delete fields[name];
     const set = Object.entries(fields).filter(([, value]) => value !== undefined);
@@ -110,17 +103,6 @@ export class DynamoSubscriberStore implements SubscriberStore {
     const zones = zonesRecord.safeParse(Item?.['zones'] ?? new Set());
     if (!zones.success) throw new CorruptRecordError(`The zone list (${ZONES_KEY.pk}) is not a set of strings.`);
     return [...zones.data].sort();
-  }
-
-  private async registerTimeZone(timezone: string): Promise<void> {
-    await this.doc.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: ZONES_KEY,
-        UpdateExpression: 'ADD zones :zone',
-        ExpressionAttributeValues: { ':zone': new Set([timezone]) },
-      }),
-    );
   }
 
   async *listDue(slots: readonly TimeSlot[]): AsyncIterable<Subscriber> {
@@ -187,11 +169,19 @@ export class DynamoSubscriberStore implements SubscriberStore {
   }
 }
 
-function pendingExpiry(subscriber: Subscriber): number {
-  const pendingSince = Date.parse(subscriber.consent?.at ?? subscriber.updatedAt);
-  return Math.floor((pendingSince + PENDING_LIFETIME_MS) / 1000);
-}
-
-export function slotPartition(slot: Pick<Subscriber, 'timezone' | 'sendHour'>): string {
-  return `SLOT#${slot.timezone}#${slot.sendHour}`;
+/**
+ * Adds zones to the list the hourly run visits. Call it before a confirmed reader's item is
+ * written, so no confirmed reader sits in a zone the run skips.
+ */
+export async function registerTimeZones(doc: DynamoDBDocumentClient, tableName: string, zones: Iterable<string>): Promise<void> {
+  const added = new Set(zones);
+  if (added.size === 0) return;
+  await doc.send(
+    new UpdateCommand({
+      TableName: tableName,
+      Key: ZONES_KEY,
+      UpdateExpression: 'ADD zones :zones',
+      ExpressionAttributeValues: { ':zones': added },
+    }),
+  );
 }

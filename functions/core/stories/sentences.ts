@@ -48,7 +48,7 @@ const FUNCTION_WORDS = [
   'said', 'says', 'told',
 ];
 const ENDS_WITH_FUNCTION_WORD = new RegExp(`(?:^|\\s)(?:${FUNCTION_WORDS.join('|')})$`, 'u');
-const OPENERS = /^['"‘“«‹¿¡(\[]+/u;
+const OPENERS = /^['"‘“«‹¿¡([]+/u;
 const HAS_CONTENT = /[\p{L}\p{N}\p{Extended_Pictographic}]/u;
 
 /**

@@ -151,7 +151,7 @@ function positionScore(index: number): number {
 function penalty(candidate: Candidate): number {
   let factor = 1;
   if (candidate.words < SHORT_FRAGMENT_WORDS) factor *= 0.5;
-  if (META_SENTENCE.test(candidate.text.replace(/^['"‘“(\[]+/u, ''))) factor *= 0.5;
+  if (META_SENTENCE.test(candidate.text.replace(/^['"‘“([]+/u, ''))) factor *= 0.5;
   if (/\?['"’”)\]]*$/u.test(candidate.text)) factor *= 0.8;
   if (isQuoteFragment(candidate.text)) factor *= 0.7;
   if (candidate.index > 0 && DANGLING_OPENING.test(candidate.text)) factor *= 0.8;
@@ -161,7 +161,7 @@ function penalty(candidate: Candidate): number {
 /** Opens with a word pointing back at the sentence before, which the summary may not show. */
 const DANGLING_OPENING = /^(?:he|she|they|it|this|these|those|his|her|their|its)\b(?!['’]s\b)/iu;
 
-const OPENING_QUOTE = /(?:^|[\s(\[–—-])['‘"“](?=\S)/u;
+const OPENING_QUOTE = /(?:^|[\s([–—-])['‘"“](?=\S)/u;
 const CLOSING_QUOTE = /\S['’"”](?=[\s,.;:!?)\]–—-]|$)/u;
 
 /** One sentence out of a longer quotation: it opens a quote it never closes, or the reverse. */

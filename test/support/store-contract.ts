@@ -1,0 +1,719 @@
+/**
+ * The behaviour every implementation of the store ports must have, written from the ports' doc
+ * comments (functions/core/{ingest,subscribers,edition,delivery,privacy}/ports.ts). The DynamoDB
+ * stores run it in test/integration/dynamo-stores.test.ts (dynalite, and moto where installed),
+ * the in-memory stores in test/unit/memory-stores.test.ts, so a unit test of core that passes on
+ * the fakes means the same on the table. What only one implementation has (item shapes, TTLs,
+ * query pages, damaged items) stays in that implementation's own tests.
+ */
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import type { DeliveryStore, SendStatsStore } from '../../functions/core/delivery/ports.ts';
+import type { EditionStore } from '../../functions/core/edition/ports.ts';
+import type { Edition } from '../../functions/core/edition/types.ts';
+import { newApiKeyRecord } from '../../functions/core/ingest/api-keys.ts';
+import type { ApiKeyStore, ArticleStore, TopicCatalogue } from '../../functions/core/ingest/ports.ts';
+import type { Article } from '../../functions/core/ingest/types.ts';
+import type { PersonalDataStore } from '../../functions/core/privacy/ports.ts';
+import { NotFoundError } from '../../functions/core/shared/errors.ts';
+import type { RateLimiter, SubscriberStore } from '../../functions/core/subscribers/ports.ts';
+import type { Subscriber, TimeSlot } from '../../functions/core/subscribers/types.ts';
+import { FakeClock } from './fakes.ts';
+
+/** One implementation's stores over one shared backing store (one table, or one set of maps). */
+export interface StoreSet {
+  articles: ArticleStore;
+  subscribers: SubscriberStore;
+  editions: EditionStore;
+  deliveries: DeliveryStore;
+  apiKeys: ApiKeyStore;
+  rateLimiter: RateLimiter;
+  personalData: PersonalDataStore;
+  topics: TopicCatalogue;
+  sendStats: SendStatsStore;
+}
+
+/** Empty stores for one case; stores that stamp times read `clock`. */
+export type StoreSetFactory = (clock: FakeClock) => Promise<StoreSet>;
+
+const unique = () => randomUUID().replaceAll('-', '');
+
+async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const all: T[] = [];
+  for await (const item of items) all.push(item);
+  return all;
+}
+
+function article(ingestedAt: string, overrides: Partial<Article> = {}): Article {
+  const id = unique();
+  return {
+    id,
+    title: `Story ${id.slice(0, 6)}`,
+    text: 'First sentence. Second sentence.',
+    source: 'Example Times',
+    url: `https://example.com/${id}`,
+    topics: ['world'],
+    ingestedAt,
+    ...overrides,
+  };
+}
+
+function subscriber(overrides: Partial<Subscriber> = {}): Subscriber {
+  return {
+    email: `reader-${unique()}@example.com`,
+    status: 'pending',
+    timezone: 'Europe/Berlin',
+    sendHour: 7,
+    topics: [],
+    createdAt: '2026-11-01T10:00:00.000Z',
+    updatedAt: '2026-11-01T10:00:00.000Z',
+    ...overrides,
+  };
+}
+
+function edition(overrides: Partial<Edition> = {}): Edition {
+  return {
+    id: `20261126T0700-${unique()}`,
+    since: '2026-11-25T07:00:00.000Z',
+    cutoff: '2026-11-26T07:00:00.000Z',
+    createdAt: '2026-11-26T07:00:01.000Z',
+    subject: 'Your digest',
+    preheader: 'Three stories',
+    stories: [
+      {
+        articleId: unique(),
+        title: 'A story',
+        source: 'Example Times',
+        ingestedAt: '2026-11-25T12:00:00.000Z',
+        topics: ['world'],
+        summary: ['One sentence.'],
+        alsoIn: [],
+      },
+    ],
+    moreStories: [],
+    html: '<p>digest</p>',
+    text: 'digest',
+    placeholderNonce: unique(),
+    status: 'planned',
+    recipients: 0,
+    ...overrides,
+  };
+}
+
+/** Registers the whole contract under `describe(name)`; each case gets fresh stores from `fresh`. */
+export function describeStoreContract(name: string, fresh: StoreSetFactory): void {
+  const stores = () => fresh(new FakeClock());
+  describe(`${name}: store contract`, () => {
+    articleStoreContract(stores);
+    subscriberStoreContract(fresh);
+    editionStoreContract(stores);
+    deliveryStoreContract(stores);
+    apiKeyStoreContract(stores);
+    rateLimiterContract(stores);
+    personalDataStoreContract(stores);
+    topicCatalogueContract(stores);
+    sendStatsStoreContract(stores);
+  });
+}
+
+function articleStoreContract(stores: () => Promise<StoreSet>): void {
+  describe('ArticleStore', () => {
+    it('creates an article once and reports the second put as a duplicate, keeping the first', async () => {
+      const { articles } = await stores();
+      const stored = article('2026-11-10T10:00:00.000Z');
+
+      expect(await articles.putIfAbsent(stored)).toBe('created');
+      expect(await articles.putIfAbsent({ ...stored, title: 'Another title' })).toBe('duplicate');
+
+      const listed = await collect(articles.listIngested('2026-11-10T09:00:00.000Z', '2026-11-10T11:00:00.000Z'));
+      expect(listed).toEqual([stored]);
+    });
+
+    it('lets exactly one of ten concurrent puts of the same article win', async () => {
+      const { articles } = await stores();
+      const stored = article('2026-11-11T10:00:00.000Z');
+
+      const results = await Promise.all(Array.from({ length: 10 }, () => articles.putIfAbsent({ ...stored })));
+
+      expect(results.filter((result) => result === 'created')).toHaveLength(1);
+      expect(results.filter((result) => result === 'duplicate')).toHaveLength(9);
+    });
+
+    it('lists articles after since and up to cutoff across a UTC day boundary, oldest first', async () => {
+      const { articles } = await stores();
+      const since = '2026-11-14T22:00:00.000Z';
+      const cutoff = '2026-11-15T02:00:00.000Z';
+      const atSince = article(since);
+      const lateEvening = article('2026-11-14T23:30:00.000Z');
+      const midnight = article('2026-11-15T00:00:00.000Z');
+      const atCutoff = article(cutoff);
+      const afterCutoff = article('2026-11-15T02:00:00.001Z');
+      const dayBefore = article('2026-11-13T23:00:00.000Z');
+      for (const item of [atCutoff, afterCutoff, midnight, dayBefore, atSince, lateEvening]) {
+        expect(await articles.putIfAbsent(item)).toBe('created');
+      }
+
+      const listed = await collect(articles.listIngested(since, cutoff));
+
+      expect(listed.map((item) => item.id)).toEqual([lateEvening.id, midnight.id, atCutoff.id]);
+    });
+
+    it('compares bounds as instants even when they are written in another ISO form', async () => {
+      const { articles } = await stores();
+      const inside = article('2026-11-16T07:00:00.500Z');
+      await articles.putIfAbsent(inside);
+
+      expect(await collect(articles.listIngested('2026-11-16T08:00:00+01:00', '2026-11-16T07:00:01Z'))).toEqual([inside]);
+      expect(await collect(articles.listIngested('2026-11-16T06:00:00Z', '2026-11-16T07:00:00Z'))).toEqual([]);
+    });
+
+    it('finds recent articles for a reader whose watermark is years old', async () => {
+      const { articles } = await stores();
+      const recent = article('2026-11-22T10:00:00.000Z');
+      await articles.putIfAbsent(recent);
+
+      const listed = await collect(articles.listIngested('2001-01-01T00:00:00.000Z', '2026-11-22T10:00:00.000Z'));
+
+      expect(listed.map((item) => item.id)).toContain(recent.id);
+    });
+
+    it('yields nothing when since is not before cutoff', async () => {
+      const { articles } = await stores();
+      await articles.putIfAbsent(article('2026-11-17T10:00:00.000Z'));
+
+      expect(await collect(articles.listIngested('2026-11-17T11:00:00.000Z', '2026-11-17T09:00:00.000Z'))).toEqual([]);
+    });
+
+    it('keeps optional fields and omits the ones that were never set', async () => {
+      const { articles } = await stores();
+      const full = article('2026-11-19T10:00:00.000Z', {
+        publishedAt: '2026-11-19T08:00:00.000Z',
+        language: 'en',
+        imageUrl: 'https://example.com/a.jpg',
+        truncated: true,
+      });
+      const bare = article('2026-11-19T10:00:01.000Z', { url: undefined, topics: [] });
+      await articles.putIfAbsent(full);
+      await articles.putIfAbsent(bare);
+
+      const [readFull, readBare] = await collect(articles.listIngested('2026-11-19T00:00:00.000Z', '2026-11-19T23:00:00.000Z'));
+
+      expect(readFull).toEqual(full);
+      expect(readBare).not.toHaveProperty('url');
+      expect(readBare).toEqual({ ...bare, url: undefined });
+    });
+
+    it('hands out records whose changes do not reach the store', async () => {
+      const { articles } = await stores();
+      const stored = article('2026-11-20T10:00:00.000Z');
+      await articles.putIfAbsent(stored);
+      stored.topics.push('changed after the put');
+
+      const [read] = await collect(articles.listIngested('2026-11-20T00:00:00.000Z', '2026-11-20T23:00:00.000Z'));
+      read!.title = 'changed after the read';
+
+      const [again] = await collect(articles.listIngested('2026-11-20T00:00:00.000Z', '2026-11-20T23:00:00.000Z'));
+      expect(again).toMatchObject({ title: stored.title, topics: ['world'] });
+    });
+  });
+}
+
+function subscriberStoreContract(fresh: StoreSetFactory): void {
+  const stores = () => fresh(new FakeClock());
+  const dueEmails = async (subscribers: SubscriberStore, slots: TimeSlot[]) =>
+    (await collect(subscribers.listDue(slots))).map((reader) => reader.email).sort();
+
+  describe('SubscriberStore', () => {
+    it('keeps the due-slot listing in step with status and send hour', async () => {
+      const { subscribers } = await stores();
+      const timezone = 'America/Chicago';
+      const pending = subscriber({ timezone, sendHour: 6 });
+      const confirmed = subscriber({ timezone, sendHour: 6, status: 'confirmed', confirmedAt: '2026-11-02T10:00:00.000Z' });
+      await subscribers.put(pending);
+      await subscribers.put(confirmed);
+      const six = { timezone, hour: 6 };
+      const nine = { timezone, hour: 9 };
+
+      expect(await dueEmails(subscribers, [six])).toEqual([confirmed.email]);
+
+      await subscribers.put({ ...confirmed, sendHour: 9 });
+      expect(await dueEmails(subscribers, [six])).toEqual([]);
+      expect(await dueEmails(subscribers, [nine])).toEqual([confirmed.email]);
+
+      await subscribers.put({ ...confirmed, timezone: 'America/Denver', sendHour: 9 });
+      expect(await dueEmails(subscribers, [nine])).toEqual([]);
+      expect(await dueEmails(subscribers, [{ timezone: 'America/Denver', hour: 9 }])).toEqual([confirmed.email]);
+
+      await subscribers.put({ ...confirmed, sendHour: 9, status: 'unsubscribed' });
+      expect(await dueEmails(subscribers, [six, nine])).toEqual([]);
+      expect(await subscribers.get(confirmed.email)).toMatchObject({ status: 'unsubscribed', sendHour: 9 });
+    });
+
+    it('lists due readers of several slots once each, and only those slots', async () => {
+      const { subscribers } = await stores();
+      const zone = 'Asia/Kolkata';
+      const readers = Array.from({ length: 12 }, (_, index) => subscriber({ timezone: zone, sendHour: index, status: 'confirmed' }));
+      for (const reader of readers) await subscribers.put(reader);
+      const slots = Array.from({ length: 10 }, (_, hour) => ({ timezone: zone, hour }));
+
+      const due = await dueEmails(subscribers, [...slots, slots[0]!]);
+
+      expect(due).toEqual(readers.slice(0, 10).map((reader) => reader.email).sort());
+    });
+
+    it('lists every confirmed reader and no one else', async () => {
+      const { subscribers } = await stores();
+      const confirmed = subscriber({ status: 'confirmed', timezone: 'Pacific/Auckland', sendHour: 20 });
+      const pending = subscriber({ timezone: 'Pacific/Auckland' });
+      const bounced = subscriber({ status: 'bounced', timezone: 'Pacific/Auckland' });
+      for (const reader of [confirmed, pending, bounced]) await subscribers.put(reader);
+
+      const listed = await collect(subscribers.listConfirmed());
+
+      expect(listed.every((reader) => reader.status === 'confirmed')).toBe(true);
+      const emails = listed.map((reader) => reader.email);
+      expect(emails).toContain(confirmed.email);
+      expect(emails).not.toContain(pending.email);
+      expect(emails).not.toContain(bounced.email);
+    });
+
+    it('round-trips a reader with consent and finds them whatever the case of the address asked for', async () => {
+      const { subscribers } = await stores();
+      const reader = subscriber({ consent: { at: '2026-11-01T10:00:00.000Z', ip: '203.0.113.9', userAgent: 'UA' } });
+      await subscribers.put(reader);
+
+      expect(await subscribers.get(reader.email.toUpperCase())).toEqual(reader);
+      expect(await subscribers.get(`nobody-${unique()}@example.com`)).toBeUndefined();
+    });
+
+    it('reads back the preference fields, and records without them', async () => {
+      const { subscribers } = await stores();
+      const old = subscriber({ status: 'confirmed' });
+      await subscribers.put(old);
+      expect((await subscribers.get(old.email))?.frequency).toBeUndefined();
+
+      const weekly = subscriber({ frequency: 'weekly', weeklyDay: 3, pausedUntil: '2026-12-01', tokenVersion: 2 });
+      await subscribers.put(weekly);
+      expect(await subscribers.get(weekly.email)).toMatchObject({ frequency: 'weekly', weeklyDay: 3, pausedUntil: '2026-12-01', tokenVersion: 2 });
+
+      const { pausedUntil: _resumed, ...unpaused } = weekly;
+      await subscribers.put(unpaused);
+      expect((await subscribers.get(weekly.email))?.pausedUntil).toBeUndefined();
+    });
+
+    it('moves the digest watermark forward and never backwards, stamping the update', async () => {
+      const clock = new FakeClock('2026-11-26T07:00:05.000Z');
+      const { subscribers } = await fresh(clock);
+      const reader = subscriber({ status: 'confirmed', timezone: 'Europe/Lisbon' });
+      await subscribers.put(reader);
+
+      await subscribers.recordDigest(reader.email, 'ed-26', '2026-11-26T07:00:00.000Z');
+      await subscribers.recordDigest(reader.email, 'ed-25', '2026-11-25T07:00:00.000Z');
+      await subscribers.recordDigest(reader.email, 'ed-26-again', '2026-11-26T07:00:00.000Z');
+
+      expect(await subscribers.get(reader.email)).toMatchObject({
+        lastDigestCutoff: '2026-11-26T07:00:00.000Z',
+        lastEditionId: 'ed-26',
+        updatedAt: '2026-11-26T07:00:05.000Z',
+      });
+
+      await subscribers.recordDigest(reader.email, 'ed-27', '2026-11-27T07:00:00.000Z');
+      expect(await subscribers.get(reader.email)).toMatchObject({ lastEditionId: 'ed-27' });
+    });
+
+    it('compares cutoffs as instants and stores them in UTC', async () => {
+      const { subscribers } = await stores();
+      const reader = subscriber({ status: 'confirmed' });
+      await subscribers.put(reader);
+
+      await subscribers.recordDigest(reader.email, 'ed-26', '2026-11-26T08:00:00+01:00');
+      await subscribers.recordDigest(reader.email, 'ed-earlier', '2026-11-26T06:59:59Z');
+
+      expect(await subscribers.get(reader.email)).toMatchObject({ lastDigestCutoff: '2026-11-26T07:00:00.000Z', lastEditionId: 'ed-26' });
+    });
+
+    it("keeps a digest recorded between a reader's read and their put (preferences racing a send)", async () => {
+      const { subscribers } = await stores();
+      const reader = subscriber({ status: 'confirmed', timezone: 'Europe/Lisbon', sendHour: 7 });
+      await subscribers.put(reader);
+      const staleRead = (await subscribers.get(reader.email))!;
+
+      await subscribers.recordDigest(reader.email, 'ed-26', '2026-11-26T07:00:00.000Z');
+      await subscribers.put({ ...staleRead, sendHour: 9, confirmSentAt: undefined });
+
+      expect(await subscribers.get(reader.email)).toMatchObject({
+        sendHour: 9,
+        lastDigestCutoff: '2026-11-26T07:00:00.000Z',
+        lastEditionId: 'ed-26',
+      });
+    });
+
+    it('takes the watermark of a new record, and clears optional fields a put leaves out', async () => {
+      const { subscribers } = await stores();
+      const reader = subscriber({
+        status: 'unsubscribed',
+        unsubscribedAt: '2026-11-20T00:00:00.000Z',
+        lastDigestCutoff: '2026-11-19T07:00:00.000Z',
+        lastEditionId: 'ed-19',
+      });
+      await subscribers.put(reader);
+      expect(await subscribers.get(reader.email)).toMatchObject({ lastEditionId: 'ed-19' });
+
+      const { unsubscribedAt: _dropped, ...resubscribed } = reader;
+      await subscribers.put({ ...resubscribed, status: 'pending' });
+      const stored = await subscribers.get(reader.email);
+      expect(stored?.status).toBe('pending');
+      expect(stored?.unsubscribedAt).toBeUndefined();
+      expect(stored).not.toHaveProperty('unsubscribedAt');
+    });
+
+    it('lists the zones of confirmed readers once each, sorted, as stored, for the hourly run', async () => {
+      const { subscribers } = await stores();
+      await subscribers.put(subscriber({ status: 'pending', timezone: 'Pacific/Chatham' }));
+      await subscribers.put(subscriber({ status: 'confirmed', timezone: 'Asia/Kolkata' }));
+      await subscribers.put(subscriber({ status: 'confirmed', timezone: 'Asia/Kolkata' }));
+      await subscribers.put(subscriber({ status: 'confirmed', timezone: 'America/Argentina/Buenos_Aires' }));
+
+      const zones = await subscribers.listTimeZones();
+
+      expect(zones).toContain('Asia/Kolkata');
+      expect(zones.filter((zone) => zone === 'Asia/Kolkata')).toHaveLength(1);
+      expect(zones).toContain('America/Argentina/Buenos_Aires');
+      expect(zones).not.toContain('Pacific/Chatham');
+      expect(zones).toEqual([...zones].sort());
+    });
+
+    it('does not create a reader when recording a digest for an unknown address', async () => {
+      const { subscribers } = await stores();
+      const email = `gone-${unique()}@example.com`;
+
+      await subscribers.recordDigest(email, 'ed-26', '2026-11-26T07:00:00.000Z');
+
+      expect(await subscribers.get(email)).toBeUndefined();
+    });
+
+    it('hands out records whose changes do not reach the store', async () => {
+      const { subscribers } = await stores();
+      const reader = subscriber({ status: 'confirmed', topics: ['world'] });
+      await subscribers.put(reader);
+      reader.topics.push('changed after the put');
+
+      const read = (await subscribers.get(reader.email))!;
+      read.topics.push('changed after the read');
+      const [due] = await collect(subscribers.listDue([{ timezone: reader.timezone, hour: reader.sendHour }]));
+      due!.sendHour = 23;
+
+      expect(await subscribers.get(reader.email)).toMatchObject({ topics: ['world'], sendHour: 7 });
+    });
+  });
+}
+
+function editionStoreContract(stores: () => Promise<StoreSet>): void {
+  describe('EditionStore', () => {
+    it('creates an edition once and hands the stored one to a second planner', async () => {
+      const { editions } = await stores();
+      const first = edition();
+
+      const created = await editions.createIfAbsent(first);
+      const second = await editions.createIfAbsent({ ...first, subject: 'A different subject', placeholderNonce: 'other' });
+
+      expect(created).toEqual({ edition: first, created: true });
+      expect(second).toEqual({ edition: first, created: false });
+      expect(await editions.get(first.id)).toEqual(first);
+      expect(await editions.get(`missing-${unique()}`)).toBeUndefined();
+    });
+
+    it('updates status and recipients, and refuses to update an edition that does not exist', async () => {
+      const { editions } = await stores();
+      const stored = edition();
+      await editions.createIfAbsent(stored);
+
+      await editions.setStatus(stored.id, 'sending', 1234);
+
+      expect(await editions.get(stored.id)).toMatchObject({ status: 'sending', recipients: 1234 });
+      await expect(editions.setStatus(`missing-${unique()}`, 'sending', 1)).rejects.toBeInstanceOf(NotFoundError);
+      expect(await editions.listRecent(10)).toHaveLength(1);
+    });
+
+    it('lists the most recent editions first, up to the limit', async () => {
+      const { editions } = await stores();
+      const bulky = 'y'.repeat(150_000);
+      const made = Array.from({ length: 9 }, (_, index) =>
+        edition({ createdAt: `2030-01-0${index + 1}T07:00:00.000Z`, html: bulky, text: bulky }),
+      );
+      for (const item of made) await editions.createIfAbsent(item);
+
+      const recent = await editions.listRecent(8);
+
+      expect(recent.map((item) => item.id)).toEqual(made.slice(1).reverse().map((item) => item.id));
+      expect(await editions.listRecent(0)).toEqual([]);
+    });
+
+    it('orders editions by the instant they were made, whatever ISO form names it', async () => {
+      const { editions } = await stores();
+      const earlier = edition({ createdAt: '2030-02-01T08:00:00+01:00' });
+      const later = edition({ createdAt: '2030-02-01T07:30:00.000Z' });
+      await editions.createIfAbsent(later);
+      await editions.createIfAbsent(earlier);
+
+      expect((await editions.listRecent(2)).map((item) => item.id)).toEqual([later.id, earlier.id]);
+    });
+  });
+}
+
+function deliveryStoreContract(stores: () => Promise<StoreSet>): void {
+  const job = () => ({ editionId: `ed-${unique()}`, email: `to-${unique()}@example.com` });
+
+  describe('DeliveryStore', () => {
+    it('claims a recipient once and reports the second claim as a duplicate', async () => {
+      const { deliveries } = await stores();
+      const delivery = job();
+
+      expect(await deliveries.claim(delivery, '2026-11-26T07:01:00.000Z')).toBe('claimed');
+      expect(await deliveries.claim(delivery, '2026-11-26T07:02:00.000Z')).toBe('duplicate');
+      expect(await deliveries.get(delivery)).toEqual({
+        ...delivery,
+        status: 'claimed',
+        claimedAt: '2026-11-26T07:01:00.000Z',
+        attempts: 1,
+      });
+      expect(await deliveries.get({ ...delivery, email: delivery.email.toUpperCase() })).toMatchObject({ status: 'claimed' });
+    });
+
+    it('lets exactly one of ten concurrent claims win', async () => {
+      const { deliveries } = await stores();
+      const delivery = job();
+
+      const results = await Promise.all(Array.from({ length: 10 }, () => deliveries.claim(delivery, '2026-11-26T07:01:00.000Z')));
+
+      expect(results.filter((result) => result === 'claimed')).toHaveLength(1);
+    });
+
+    it('lets a failed delivery be claimed again and counts the attempt', async () => {
+      const { deliveries } = await stores();
+      const delivery = job();
+      await deliveries.claim(delivery, '2026-11-26T07:01:00.000Z');
+      await deliveries.markFailed(delivery, `Throttling: ${'e'.repeat(1000)}`, '2026-11-26T07:01:01.000Z');
+
+      const failed = await deliveries.get(delivery);
+      expect(failed).toMatchObject({ status: 'failed', attempts: 1 });
+      expect(failed?.error).toHaveLength(500);
+
+      expect(await deliveries.claim(delivery, '2026-11-26T07:05:00.000Z')).toBe('claimed');
+      const reclaimed = await deliveries.get(delivery);
+      expect(reclaimed).toMatchObject({ status: 'claimed', attempts: 2, claimedAt: '2026-11-26T07:05:00.000Z' });
+      expect(reclaimed).not.toHaveProperty('error');
+    });
+
+    it('records the message id of a sent delivery, which then cannot be claimed or failed', async () => {
+      const { deliveries } = await stores();
+      const delivery = job();
+      await deliveries.claim(delivery, '2026-11-26T07:01:00.000Z');
+
+      await deliveries.markSent(delivery, 'msg-1', '2026-11-26T07:01:02.000Z');
+      await deliveries.markSent(delivery, 'msg-1', '2026-11-26T07:01:03.000Z');
+      await deliveries.markFailed(delivery, 'late error', '2026-11-26T07:01:04.000Z');
+
+      expect(await deliveries.claim(delivery, '2026-11-26T08:00:00.000Z')).toBe('duplicate');
+      expect(await deliveries.get(delivery)).toMatchObject({
+        status: 'sent',
+        messageId: 'msg-1',
+        sentAt: '2026-11-26T07:01:02.000Z',
+        attempts: 1,
+      });
+      await expect(deliveries.markSent(delivery, 'msg-2', '2026-11-26T07:01:05.000Z')).rejects.toThrow(/not claimed/);
+    });
+
+    it('refuses to mark sent a delivery that was never claimed, and records no failure for one', async () => {
+      const { deliveries } = await stores();
+      const delivery = job();
+
+      await expect(deliveries.markSent(delivery, 'msg-x', '2026-11-26T07:01:02.000Z')).rejects.toThrow(/unclaimed/);
+      await deliveries.markFailed(delivery, 'nothing to fail', '2026-11-26T07:01:03.000Z');
+      expect(await deliveries.get(delivery)).toBeUndefined();
+    });
+
+    it('hands a stale claim to exactly one later sender, on the claimedAt it read', async () => {
+      const { deliveries } = await stores();
+      const delivery = job();
+      await deliveries.claim(delivery, '2026-11-26T07:01:00.000Z');
+
+      expect(await deliveries.reclaimStale(delivery, '2026-11-26T07:00:59.000Z', '2026-11-26T07:20:00.000Z')).toBe('duplicate');
+      const racing = await Promise.all(
+        Array.from({ length: 5 }, () => deliveries.reclaimStale(delivery, '2026-11-26T07:01:00.000Z', '2026-11-26T07:20:00.000Z')),
+      );
+      expect(racing.filter((result) => result === 'claimed')).toHaveLength(1);
+      expect(await deliveries.get(delivery)).toMatchObject({ status: 'claimed', claimedAt: '2026-11-26T07:20:00.000Z', attempts: 2 });
+
+      await deliveries.markSent(delivery, 'msg-1', '2026-11-26T07:20:01.000Z');
+      expect(await deliveries.reclaimStale(delivery, '2026-11-26T07:20:00.000Z', '2026-11-26T07:40:00.000Z')).toBe('duplicate');
+      expect(await deliveries.reclaimStale(job(), '2026-11-26T07:20:00.000Z', '2026-11-26T07:40:00.000Z')).toBe('duplicate');
+    });
+
+    it('confirms as sent a claimed or failed row that SES accepted, and nothing else', async () => {
+      const { deliveries } = await stores();
+      const claimed = job();
+      const failed = job();
+      await deliveries.claim(claimed, '2026-11-26T07:01:00.000Z');
+      await deliveries.claim(failed, '2026-11-26T07:01:00.000Z');
+      await deliveries.markFailed(failed, 'timed out', '2026-11-26T07:01:30.000Z');
+
+      expect(await deliveries.confirmSent(claimed, 'msg-c', '2026-11-26T07:02:00.000Z')).toBe(true);
+      expect(await deliveries.confirmSent(failed, 'msg-f', '2026-11-26T07:02:00.000Z')).toBe(true);
+      expect(await deliveries.get(claimed)).toMatchObject({ status: 'sent', messageId: 'msg-c', sentAt: '2026-11-26T07:02:00.000Z' });
+      const confirmed = await deliveries.get(failed);
+      expect(confirmed).toMatchObject({ status: 'sent', messageId: 'msg-f', attempts: 1 });
+      expect(confirmed).not.toHaveProperty('error');
+
+      expect(await deliveries.confirmSent(claimed, 'msg-other', '2026-11-26T07:03:00.000Z')).toBe(false);
+      expect(await deliveries.get(claimed)).toMatchObject({ messageId: 'msg-c' });
+      const unknown = job();
+      expect(await deliveries.confirmSent(unknown, 'msg-u', '2026-11-26T07:03:00.000Z')).toBe(false);
+      expect(await deliveries.get(unknown)).toBeUndefined();
+    });
+  });
+}
+
+function apiKeyStoreContract(stores: () => Promise<StoreSet>): void {
+  describe('ApiKeyStore', () => {
+    it('stores a key by its hash and reads it back', async () => {
+      const { apiKeys } = await stores();
+      const key = { hash: 'a'.repeat(64), name: 'newsroom', createdAt: '2026-11-01T00:00:00.000Z', disabled: false };
+
+      await apiKeys.put(key);
+
+      expect(await apiKeys.get(key.hash)).toEqual(key);
+      expect(await apiKeys.get('b'.repeat(64))).toBeUndefined();
+    });
+
+    it('lists every stored key, and a put replaces the key it names (revoking)', async () => {
+      const { apiKeys } = await stores();
+      await apiKeys.put(newApiKeyRecord('dm_one', 'one', '2026-11-26T10:00:00.000Z'));
+      const two = newApiKeyRecord('dm_two', 'two', '2026-11-26T10:01:00.000Z');
+      await apiKeys.put(two);
+      await apiKeys.put({ ...two, disabled: true });
+
+      const listed = await collect(apiKeys.list());
+
+      expect(listed.map((key) => key.name).sort()).toEqual(['one', 'two']);
+      expect(await apiKeys.get(two.hash)).toMatchObject({ disabled: true });
+    });
+  });
+}
+
+function rateLimiterContract(stores: () => Promise<StoreSet>): void {
+  describe('RateLimiter', () => {
+    it('allows exactly the limit per window across concurrent callers, then a fresh window, per key', async () => {
+      const { rateLimiter } = await stores();
+      const now = new Date('2026-11-26T10:15:00.000Z');
+
+      const results = await Promise.all(Array.from({ length: 12 }, () => rateLimiter.hit('ip#abc', 5, 3600, now)));
+
+      expect(results.filter(Boolean)).toHaveLength(5);
+      expect(await rateLimiter.hit('ip#abc', 5, 3600, new Date('2026-11-26T10:59:59.000Z'))).toBe(false);
+      expect(await rateLimiter.hit('ip#abc', 5, 3600, new Date('2026-11-26T11:00:00.000Z'))).toBe(true);
+      expect(await rateLimiter.hit('ip#other', 5, 3600, now)).toBe(true);
+    });
+  });
+}
+
+function personalDataStoreContract(stores: () => Promise<StoreSet>): void {
+  /** An edition that a delivery row can belong to: rows are found through the editions still stored. */
+  const anEdition = (id: string, hour: number) =>
+    edition({ id, createdAt: new Date(Date.UTC(2026, 10, 20, 0) + hour * 3600_000).toISOString(), status: 'sending', recipients: 1 });
+
+  describe('PersonalDataStore', () => {
+    it("lists and erases only one reader's delivery rows across editions, keeping a mark", async () => {
+      const { subscribers, deliveries, editions, personalData } = await stores();
+      await subscribers.put(subscriber({ email: 'erase.me@example.com' }));
+      await subscribers.put(subscriber({ email: 'keep.me@example.com' }));
+      // More editions than one BatchGetItem takes; the reader got every fourth one.
+      for (let hour = 0; hour < 120; hour += 1) await editions.createIfAbsent(anEdition(`ed-${hour}`, hour));
+      // More rows than one BatchWriteItem takes.
+      for (let i = 0; i < 30; i += 1) {
+        await deliveries.claim({ editionId: `ed-${i * 4}`, email: 'erase.me@example.com' }, '2026-11-20T07:00:00.000Z');
+      }
+      await deliveries.claim({ editionId: 'ed-0', email: 'keep.me@example.com' }, '2026-11-20T07:00:00.000Z');
+
+      const listed = await collect(personalData.deliveriesTo('erase.me@example.com'));
+      expect(listed).toHaveLength(30);
+      expect(listed.every((row) => row.email === 'erase.me@example.com')).toBe(true);
+
+      expect(await personalData.erase('Erase.Me@example.com', '2026-11-26T10:00:00.000Z')).toEqual({ deliveries: 30 });
+      expect(await subscribers.get('erase.me@example.com')).toBeUndefined();
+      expect(await collect(personalData.deliveriesTo('erase.me@example.com'))).toEqual([]);
+      expect(await deliveries.get({ editionId: 'ed-0', email: 'keep.me@example.com' })).toBeDefined();
+      expect(await subscribers.get('keep.me@example.com')).toBeDefined();
+      expect(await personalData.isErased('erase.me@example.com')).toBe(true);
+      expect(await personalData.isErased('keep.me@example.com')).toBe(false);
+
+      await personalData.clearErasure('erase.me@example.com');
+      expect(await personalData.isErased('erase.me@example.com')).toBe(false);
+    });
+
+    it('finds and erases rows whatever the case of the address they were sent to', async () => {
+      const { deliveries, editions, personalData } = await stores();
+      await editions.createIfAbsent(anEdition('ed-mixed', 1));
+      await deliveries.claim({ editionId: 'ed-mixed', email: 'Mixed.Case@Example.com' }, '2026-11-20T07:00:00.000Z');
+
+      expect(await collect(personalData.deliveriesTo('mixed.case@example.com'))).toHaveLength(1);
+      expect(await personalData.erase('MIXED.CASE@example.com', '2026-11-26T10:00:00.000Z')).toEqual({ deliveries: 1 });
+      expect(await deliveries.get({ editionId: 'ed-mixed', email: 'mixed.case@example.com' })).toBeUndefined();
+    });
+
+    it('marks an address never stored as erased, so an import cannot add it later', async () => {
+      const { personalData } = await stores();
+
+      expect(await personalData.erase('stranger@example.com', '2026-11-26T10:00:00.000Z')).toEqual({ deliveries: 0 });
+
+      expect(await personalData.isErased('Stranger@Example.com')).toBe(true);
+    });
+  });
+}
+
+function topicCatalogueContract(stores: () => Promise<StoreSet>): void {
+  describe('TopicCatalogue', () => {
+    it('collects topics into one set and lists them sorted', async () => {
+      const { topics } = await stores();
+      expect(await topics.list()).toEqual([]);
+      await topics.add(['world', 'science']);
+      await topics.add([]);
+      await topics.add(['science', 'culture']);
+      expect(await topics.list()).toEqual(['culture', 'science', 'world']);
+    });
+  });
+}
+
+function sendStatsStoreContract(stores: () => Promise<StoreSet>): void {
+  describe('SendStatsStore', () => {
+    it('reads zero counts for an edition nobody sent, and adds counts per edition', async () => {
+      const { sendStats } = await stores();
+      const zeros = await sendStats.get('ed-none');
+      expect(Object.values(zeros).every((count) => count === 0)).toBe(true);
+
+      await sendStats.add('ed-1', { sent: 2, failed: 1 });
+      await sendStats.add('ed-1', { sent: 3 });
+      await sendStats.add('ed-1', {});
+      await sendStats.add('ed-2', { sent: 7 });
+
+      expect(await sendStats.get('ed-1')).toEqual({ ...zeros, sent: 5, failed: 1 });
+      expect(await sendStats.get('ed-2')).toEqual({ ...zeros, sent: 7 });
+    });
+
+    it('counts every add when adds race each other', async () => {
+      const { sendStats } = await stores();
+      await Promise.all(Array.from({ length: 10 }, () => sendStats.add('ed-race', { sent: 1 })));
+      expect((await sendStats.get('ed-race')).sent).toBe(10);
+    });
+
+    it('reports the last time the daily quota ran out', async () => {
+      const { sendStats } = await stores();
+      expect(await sendStats.lastQuotaExhausted()).toBeUndefined();
+
+      await sendStats.recordQuotaExhausted('2026-11-26T09:00:00.000Z', 'Max24HourSend reached');
+      await sendStats.recordQuotaExhausted('2026-11-26T10:00:00.000Z', 'Max24HourSend reached again');
+
+      expect(await sendStats.lastQuotaExhausted()).toEqual({ at: '2026-11-26T10:00:00.000Z', detail: 'Max24HourSend reached again' });
+    });
+  });
+}

@@ -1,0 +1,29 @@
+/** The in-memory stores the unit tests and benchmarks use keep the same store contract as the DynamoDB stores. */
+import {
+  MemoryApiKeyStore,
+  MemoryArticleStore,
+  MemoryDeliveryStore,
+  MemoryEditionStore,
+  MemoryPersonalDataStore,
+  MemoryRateLimiter,
+  MemorySendStatsStore,
+  MemorySubscriberStore,
+  MemoryTopicCatalogue,
+} from '../support/memory-stores.ts';
+import { describeStoreContract } from '../support/store-contract.ts';
+
+describeStoreContract('in-memory', async (clock) => {
+  const subscribers = new MemorySubscriberStore(clock);
+  const deliveries = new MemoryDeliveryStore();
+  return {
+    articles: new MemoryArticleStore(),
+    subscribers,
+    editions: new MemoryEditionStore(),
+    deliveries,
+    apiKeys: new MemoryApiKeyStore(),
+    rateLimiter: new MemoryRateLimiter(),
+    personalData: new MemoryPersonalDataStore(subscribers, deliveries),
+    topics: new MemoryTopicCatalogue(),
+    sendStats: new MemorySendStatsStore(),
+  };
+});
