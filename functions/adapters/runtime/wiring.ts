@@ -14,7 +14,7 @@ import type { DigestRenderer, EditionStore } from '../../core/edition/index.ts';
 import type { PersonalDataStore } from '../../core/privacy/index.ts';
 import type { Queue } from '../../core/planning/index.ts';
 import type { ConfirmationRenderer, RateLimiter, SubscriberStore } from '../../core/subscribers/index.ts';
-import { type AppConfig, fetchSecretFromSecretsManager, loadConfig, resolveTokenSecret, settingsFrom, siteFrom } from './config.ts';
+import { type AppConfig, ConfigError, fetchSecretFromSecretsManager, loadConfig, resolveTokenSecret, settingsFrom, siteFrom } from './config.ts';
 import { FUNCTION_PORTS, type FunctionName, PORT_ACCESS, type PortKind } from './function-ports.ts';
 import { observability } from './observability.ts';
 import { systemClock } from './system-clock.ts';
@@ -86,10 +86,6 @@ export interface WiringOptions {
   captureAwsClient?: <T>(client: T) => T;
 }
 
-export class MissingTokenSecretError extends Error {
-  override name = 'MissingTokenSecretError';
-}
-
 /** Builds ports on first use and keeps them, so functions wired from one Wiring share clients and stores. */
 export class Wiring {
   readonly config: AppConfig;
@@ -147,7 +143,7 @@ export class Wiring {
         });
       },
       queue: () => {
-        if (!this.config.SEND_QUEUE_URL) throw new MissingQueueUrlError('SEND_QUEUE_URL is not set for the planner.');
+        if (!this.config.SEND_QUEUE_URL) throw new ConfigError('invalid configuration: SEND_QUEUE_URL is not set for the planner');
         return new SqsQueue(this.#sqsClient(), this.config.SEND_QUEUE_URL);
       },
       deferral: () => new SqsJobDeferral(this.#sqsClient()),
@@ -156,7 +152,7 @@ export class Wiring {
   }
 
   #tokenSecret(): string {
-    if (this.#options.tokenSecret === undefined) throw new MissingTokenSecretError('the settings port needs the token secret');
+    if (this.#options.tokenSecret === undefined) throw new ConfigError('invalid configuration: the settings port needs the token secret');
     return this.#options.tokenSecret;
   }
 
@@ -188,10 +184,6 @@ export class Wiring {
     this.#sqs ??= this.#capture(new SQSClient({ region: this.config.AWS_REGION }));
     return this.#sqs;
   }
-}
-
-export class MissingQueueUrlError extends Error {
-  override name = 'MissingQueueUrlError';
 }
 
 /** Whether a function's ports need the token secret, so only those functions read Secrets Manager. */
