@@ -64,7 +64,7 @@ async function page(
   const body = preferencesPage(
     {
       token: token ?? '',
-      unsubscribeToken: signToken(app.settings.tokenSecret, 'unsubscribe', preferences.email, app.clock.now()),
+      unsubscribeToken: signToken({ secret: app.settings.tokenSecret, purpose: 'unsubscribe', email: preferences.email, now: app.clock.now() }),
       ...preferences,
       timeZones: allTimeZones(),
       topicChoices: await topicChoices(preferences, app),

@@ -36,7 +36,7 @@ beforeEach(() => {
 });
 
 const token = (purpose: 'confirm' | 'unsubscribe' | 'preferences', email = EMAIL, version = 0) =>
-  signToken(deps.settings.tokenSecret, purpose, email, clock.now(), undefined, version);
+  signToken({ secret: deps.settings.tokenSecret, purpose, email, now: clock.now(), version });
 
 async function refusal(promise: Promise<unknown>): Promise<unknown> {
   return promise.then(

@@ -47,7 +47,7 @@ beforeEach(() => {
 
 const EMAIL = 'reader@example.com';
 const token = (purpose: 'confirm' | 'unsubscribe' | 'preferences', email = EMAIL) =>
-  signToken(deps.settings.tokenSecret, purpose, email, clock.now());
+  signToken({ secret: deps.settings.tokenSecret, purpose, email, now: clock.now() });
 
 /** The token in the confirmation link of a sent email, read from its plain-text part. */
 function confirmTokenIn(text: string): string {

@@ -124,7 +124,7 @@ export async function signOutOfOldLinks(token: unknown, deps: LinkDeps): Promise
 
 /** A preferences link token for the reader's current token version. */
 export function preferencesToken(deps: Pick<LinkDeps, 'settings' | 'clock'>, email: string, tokenVersion = 0): string {
-  return signToken(deps.settings.tokenSecret, 'preferences', email, deps.clock.now(), undefined, tokenVersion);
+  return signToken({ secret: deps.settings.tokenSecret, purpose: 'preferences', email, now: deps.clock.now(), version: tokenVersion });
 }
 
 /** The manage link shown once a reader confirms, for their current token version. */

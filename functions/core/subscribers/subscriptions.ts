@@ -79,7 +79,7 @@ export async function requestSubscription(
     return 'confirmation-throttled';
   }
 
-  const token = signToken(deps.settings.tokenSecret, 'confirm', request.email, now);
+  const token = signToken({ secret: deps.settings.tokenSecret, purpose: 'confirm', email: request.email, now });
   const email = await deps.renderer.renderConfirmEmail({
     confirmUrl: linkTo(deps.settings, '/confirm', token),
     publicUrl: deps.settings.publicUrl,
