@@ -7,7 +7,8 @@ import { ensureTable } from '../../functions/adapters/dynamo/create-table.ts';
 import { DeliveryStateError, DynamoDeliveryStore } from '../../functions/adapters/dynamo/delivery-store.ts';
 import { DynamoEditionStore } from '../../functions/adapters/dynamo/edition-store.ts';
 import { DynamoSubscriberStore } from '../../functions/adapters/dynamo/subscriber-store.ts';
-import { CorruptRecordError, NotFoundError } from '../../functions/core/shared/errors.ts';
+import { EditionNotFoundError } from '../../functions/core/edition/errors.ts';
+import { CorruptRecordError } from '../../functions/core/shared/errors.ts';
 import type { Article } from '../../functions/core/ingest/types.ts';
 import type { Edition } from '../../functions/core/edition/types.ts';
 import type { Subscriber, TimeSlot } from '../../functions/core/subscribers/types.ts';
@@ -364,7 +365,7 @@ describe('DynamoEditionStore', () => {
     await editions.setStatus(stored.id, 'sending', 1234);
 
     expect(await editions.get(stored.id)).toMatchObject({ status: 'sending', recipients: 1234 });
-    await expect(editions.setStatus(`missing-${unique()}`, 'sending', 1)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(editions.setStatus(`missing-${unique()}`, 'sending', 1)).rejects.toBeInstanceOf(EditionNotFoundError);
   });
 
   it('lists the most recent editions first, up to the limit, across query pages', async () => {

@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { InvalidTokenError, TooManyRequestsError, ValidationError } from '../../functions/core/shared/errors.ts';
+import { InvalidTokenError, ValidationError } from '../../functions/core/shared/errors.ts';
+import { RateLimitExceededError } from '../../functions/core/subscribers/errors.ts';
 import {
   CONFIRM_RESEND_INTERVAL_MS,
   confirmSubscription,
@@ -305,7 +306,7 @@ describe('abuse limits', () => {
       await requestSubscription({ email: `reader${i}@example.com` }, context, deps);
     }
     await expect(requestSubscription({ email: 'one-more@example.com' }, context, deps)).rejects.toBeInstanceOf(
-      TooManyRequestsError,
+      RateLimitExceededError,
     );
     expect(subscribers.peek('one-more@example.com')).toBeUndefined();
     expect(await requestSubscription({ email: 'other-ip@example.com' }, { ip: '198.51.100.8' }, deps)).toBe(

@@ -1,6 +1,7 @@
 /** The subscribers capability's public face: other code imports from here, never from its files. */
 export { hadTodaysDigest, localRunDate, receivesDigestOn, SETTLE_MS } from './delivery-days.ts';
 export { describeIssues, importColumnName, importedReader } from './import.ts';
+export { RateLimitExceededError, SubscriberNotFoundError } from './errors.ts';
 export { type ConfirmationRenderer, type ConfirmView, type ErasedAddresses, type RateLimiter, type RenderedEmail, type SubscriberStore } from './ports.ts';
 export { type Preferences, preferencesTokenAfterConfirm, readPreferences, signOutOfOldLinks, topicChoices, updatePreferences } from './preference-centre.ts';
 export { emailSchema } from './subscriber.ts';

@@ -1,6 +1,7 @@
 /** Double opt-in: request -> confirmation email -> confirm; and one-click unsubscribe. */
 import { createHash } from 'node:crypto';
-import { type Clock, InvalidTokenError, linkTo, type Mailer, type Settings, signToken, type TokenPurpose, TooManyRequestsError, verifyTokenClaims } from '../shared/index.ts';
+import { type Clock, InvalidTokenError, linkTo, type Mailer, type Settings, signToken, type TokenPurpose, verifyTokenClaims } from '../shared/index.ts';
+import { RateLimitExceededError } from './errors.ts';
 import type { ConfirmationRenderer, RateLimiter, SubscriberStore, ErasedAddresses } from './ports.ts';
 import { isSuppressed, parseSubscriptionRequest, toConfirmed, toPending, toUnsubscribed } from './subscriber.ts';
 
@@ -60,7 +61,7 @@ export async function requestSubscription(
   if (context.ip) {
     const { limit, windowSeconds } = SUBSCRIBE_LIMIT_PER_IP;
     if (!(await deps.limits.hit(`subscribe-ip#${hashed(context.ip)}`, limit, windowSeconds, now))) {
-      throw new TooManyRequestsError('Too many subscribe requests from your network. Please try again in an hour.');
+      throw new RateLimitExceededError('Too many subscribe requests from your network. Please try again in an hour.');
     }
   }
   const perAddress = SUBSCRIBE_LIMIT_PER_ADDRESS;
