@@ -21,11 +21,8 @@ export function subscriptionsHandler(deps: DepsProvider): HttpHandler {
       const body = parseBody(event, MAX_BODY_BYTES);
       const started = performance.now();
       const app = await deps();
-      await requestSubscription(
-        body,
-        { ip: event.requestContext?.http?.sourceIp, userAgent: header(event, 'user-agent') },
-        { ...app, onMailError: logMailError },
-      );
+      const { failures } = await requestSubscription(body, { ip: event.requestContext?.http?.sourceIp, userAgent: header(event, 'user-agent') }, app);
+      for (const { what, cause } of failures) logger.error(what, { error: cause });
       // Identical answer whatever the address's state: the endpoint must not reveal who subscribes.
       await delay(Math.max(0, started + MIN_ACCEPTED_MS - performance.now()));
       return asHtml ? html(202, checkInboxPage(app.site)) : json(202, ACCEPTED);
@@ -37,10 +34,6 @@ export function subscriptionsHandler(deps: DepsProvider): HttpHandler {
         subscribePage({ error: issues, values: parseBody(event, MAX_BODY_BYTES) as Record<string, string> }, (await deps()).site),
     },
   );
-}
-
-function logMailError(error: unknown): void {
-  logger.error('confirmation email failed', { error });
 }
 
 export const handler = observeHttp(subscriptionsHandler(lambdaDeps()));

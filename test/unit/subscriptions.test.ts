@@ -77,7 +77,7 @@ async function tokenRefusal(promise: Promise<unknown>): Promise<string> {
 
 describe('requestSubscription', () => {
   it('records a pending reader and mails one confirmation link that verifies for them', async () => {
-    const outcome = await requestSubscription(
+    const { outcome } = await requestSubscription(
       { email: EMAIL, timezone: 'Europe/Berlin', sendHour: 6 },
       { ip: '203.0.113.9', userAgent: 'Test/1.0' },
       deps,
@@ -114,7 +114,7 @@ describe('requestSubscription', () => {
     await requestSubscription({ email: EMAIL }, {}, deps);
     clock.advance(CONFIRM_RESEND_INTERVAL_MS - 1000);
 
-    expect(await requestSubscription({ email: EMAIL }, {}, deps)).toBe('confirmation-throttled');
+    expect((await requestSubscription({ email: EMAIL }, {}, deps)).outcome).toBe('confirmation-throttled');
     expect(mailer.sent).toHaveLength(1);
     expect(subscribers.peek(EMAIL)?.status).toBe('pending');
   });
@@ -133,7 +133,7 @@ describe('requestSubscription', () => {
     await requestSubscription({ email: EMAIL }, {}, deps);
     clock.advance(CONFIRM_RESEND_INTERVAL_MS + 1000);
 
-    expect(await requestSubscription({ email: EMAIL }, {}, deps)).toBe('confirmation-sent');
+    expect((await requestSubscription({ email: EMAIL }, {}, deps)).outcome).toBe('confirmation-sent');
     expect(mailer.sent).toHaveLength(2);
     expect(subscribers.peek(EMAIL)?.confirmSentAt).toBe(clock.now().toISOString());
   });
@@ -142,7 +142,7 @@ describe('requestSubscription', () => {
     const reader = aSubscriber({ email: EMAIL, timezone: 'Asia/Tokyo', sendHour: 9 });
     await subscribers.put(reader);
 
-    expect(await requestSubscription({ email: EMAIL, sendHour: 3 }, {}, deps)).toBe('already-confirmed');
+    expect((await requestSubscription({ email: EMAIL, sendHour: 3 }, {}, deps)).outcome).toBe('already-confirmed');
     expect(mailer.sent).toHaveLength(0);
     expect(subscribers.peek(EMAIL)).toEqual(reader);
   });
@@ -151,7 +151,7 @@ describe('requestSubscription', () => {
     const reader = aSubscriber({ email: EMAIL, status });
     await subscribers.put(reader);
 
-    expect(await requestSubscription({ email: EMAIL }, {}, deps)).toBe('suppressed');
+    expect((await requestSubscription({ email: EMAIL }, {}, deps)).outcome).toBe('suppressed');
     expect(mailer.sent).toHaveLength(0);
     expect(subscribers.peek(EMAIL)).toEqual(reader);
   });
@@ -159,7 +159,7 @@ describe('requestSubscription', () => {
   it('lets an unsubscribed reader subscribe again with a fresh confirmation', async () => {
     await subscribers.put(aSubscriber({ email: EMAIL, status: 'unsubscribed', unsubscribedAt: '2026-11-20T00:00:00.000Z' }));
 
-    expect(await requestSubscription({ email: EMAIL }, {}, deps)).toBe('confirmation-sent');
+    expect((await requestSubscription({ email: EMAIL }, {}, deps)).outcome).toBe('confirmation-sent');
     expect(mailer.sent).toHaveLength(1);
     expect(subscribers.peek(EMAIL)?.status).toBe('pending');
   });
@@ -199,16 +199,15 @@ describe('requestSubscription', () => {
 
 describe('requestSubscription when the mailer fails', () => {
   it('answers like any other request, reports the error and lets the next request try again at once', async () => {
-    const errors: unknown[] = [];
     mailer.failNext(1);
-    const failing = { ...deps, onMailError: (error: unknown) => errors.push(error) };
 
-    expect(await requestSubscription({ email: EMAIL }, {}, failing)).toBe('confirmation-failed');
-    expect(errors).toHaveLength(1);
+    const failed = await requestSubscription({ email: EMAIL }, {}, deps);
+    expect(failed.outcome).toBe('confirmation-failed');
+    expect(failed.failures).toEqual([{ what: 'confirmation email failed', cause: expect.any(Error) }]);
     expect(subscribers.peek(EMAIL)).toMatchObject({ status: 'pending' });
     expect(subscribers.peek(EMAIL)?.confirmSentAt).toBeUndefined();
 
-    expect(await requestSubscription({ email: EMAIL }, {}, failing)).toBe('confirmation-sent');
+    expect(await requestSubscription({ email: EMAIL }, {}, deps)).toEqual({ outcome: 'confirmation-sent', failures: [] });
     expect(mailer.sent).toHaveLength(1);
   });
 });
@@ -295,7 +294,7 @@ describe('unsubscribe', () => {
 
 describe('abuse limits', () => {
   it('answers a filled honeypot like any request but stores and mails nothing', async () => {
-    expect(await requestSubscription({ email: EMAIL, website: 'http://spam.example' }, {}, deps)).toBe('honeypot');
+    expect((await requestSubscription({ email: EMAIL, website: 'http://spam.example' }, {}, deps)).outcome).toBe('honeypot');
     expect(subscribers.size()).toBe(0);
     expect(mailer.sent).toHaveLength(0);
   });
@@ -309,11 +308,11 @@ describe('abuse limits', () => {
       RateLimitExceededError,
     );
     expect(subscribers.peek('one-more@example.com')).toBeUndefined();
-    expect(await requestSubscription({ email: 'other-ip@example.com' }, { ip: '198.51.100.8' }, deps)).toBe(
+    expect((await requestSubscription({ email: 'other-ip@example.com' }, { ip: '198.51.100.8' }, deps)).outcome).toBe(
       'confirmation-sent',
     );
     clock.advance(SUBSCRIBE_LIMIT_PER_IP.windowSeconds * 1000);
-    expect(await requestSubscription({ email: 'one-more@example.com' }, context, deps)).toBe('confirmation-sent');
+    expect((await requestSubscription({ email: 'one-more@example.com' }, context, deps)).outcome).toBe('confirmation-sent');
   });
 
   it('quietly drops requests for one address past its limit, from any IP, without touching the record', async () => {
@@ -321,7 +320,7 @@ describe('abuse limits', () => {
       await requestSubscription({ email: EMAIL, sendHour: 6 }, { ip: `203.0.113.${i}` }, deps);
     }
     const before = subscribers.peek(EMAIL);
-    expect(await requestSubscription({ email: EMAIL, sendHour: 9 }, { ip: '203.0.113.99' }, deps)).toBe('rate-limited');
+    expect((await requestSubscription({ email: EMAIL, sendHour: 9 }, { ip: '203.0.113.99' }, deps)).outcome).toBe('rate-limited');
     expect(subscribers.peek(EMAIL)).toEqual(before);
     expect(mailer.sent).toHaveLength(1);
   });
