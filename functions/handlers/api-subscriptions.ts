@@ -21,7 +21,8 @@ export function subscriptionsHandler(deps: DepsProvider): HttpHandler {
       const body = parseBody(event, MAX_BODY_BYTES);
       const started = performance.now();
       const app = await deps();
-      const { failures } = await requestSubscription(body, { ip: event.requestContext?.http?.sourceIp, userAgent: header(event, 'user-agent') }, app);
+      const context = { ip: event.requestContext?.http?.sourceIp, userAgent: header(event, 'user-agent') };
+      const { failures } = await requestSubscription(body, context, app);
       for (const { what, cause } of failures) logger.error(what, { error: cause });
       // Identical answer whatever the address's state: the endpoint must not reveal who subscribes.
       await delay(Math.max(0, started + MIN_ACCEPTED_MS - performance.now()));
