@@ -7,14 +7,16 @@ import type { BuildOptions } from 'esbuild';
 
 export const LAMBDA_NODE_TARGET = 'node22';
 
-// mjml's dependencies are CommonJS and call require(); an ESM bundle has no require of its own.
+// Powertools' tracer brings the X-Ray SDK and cls-hooked, which are CommonJS and require() Node's
+// built-in modules (async_hooks, crypto, http...); an ESM bundle has no require of its own.
 export const ESM_REQUIRE_BANNER =
   "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
 
-// The runtime ships the AWS SDK v3. cosmiconfig (via mjml -> htmlnano) only requires typescript
-// to read a .ts config file, which never exists in the package; bundling it would add 3.5 MB.
-export const EXTERNAL_MODULES = ['@aws-sdk/*', '@smithy/*', 'typescript'];
+// The runtime ships the AWS SDK v3 and the Smithy packages it is built on.
+export const EXTERNAL_MODULES = ['@aws-sdk/*', '@smithy/*'];
 
+// A package without an exports map is read from its ESM build when it has one (esbuild's Node default
+// is the reverse): ESM tree-shakes, and needs no require shim.
 export const MAIN_FIELDS = ['module', 'main'];
 
 /** The bundling settings as NodejsFunction takes them (format is set by the construct). */

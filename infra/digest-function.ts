@@ -25,7 +25,7 @@ export interface DigestFunctionProps {
 /**
  * One handler file as a Lambda function, bundled locally by esbuild, with its own log group and
  * its own role. The role starts empty except for writing to that log group, so every other
- * permission is an explicit grant in the stack (no AWSLambdaBasicExecutionRole).
+ * permission is an explicit grant in infra/application/grants.ts (no AWSLambdaBasicExecutionRole).
  */
 export class DigestFunction extends Construct {
   readonly function: NodejsFunction;

@@ -6,6 +6,7 @@ import {
   Dashboard,
   GraphWidget,
   type IMetric,
+  type IWidget,
   Metric,
   SingleValueWidget,
   TextWidget,
@@ -44,129 +45,173 @@ export class DigestMonitoring extends Construct {
 
   constructor(scope: Construct, id: string, props: DigestMonitoringProps) {
     super(scope, id);
+    this.alarmTopic = createAlarmTopic(this, props.alarmEmail);
+    const alarm = alarmsNotifying(this, this.alarmTopic);
+    addDeadLetterAlarms(alarm, props.deadLetterQueues);
+    addFunctionErrorAlarms(alarm, props.functions);
+    addSendingAlarms(alarm);
+    addApiAlarms(alarm, props.api);
+    this.dashboard = createDashboard(this, props);
+  }
+}
 
-    this.alarmTopic = new Topic(this, 'AlarmTopic', { displayName: 'digest-mailer alarms', enforceSSL: true });
-    if (props.alarmEmail) this.alarmTopic.addSubscription(new EmailSubscription(props.alarmEmail));
-    Validations.of(this.alarmTopic).acknowledge({
-      id: 'AwsSolutions-SNS2',
-      reason:
-        'Alarm notifications carry no reader data, and CloudWatch cannot publish to a topic encrypted with the AWS-managed SNS key; a customer key would cost more than it protects.',
-    });
-    const action = new SnsAction(this.alarmTopic);
-    const alarm = (name: string, description: string, metric: IMetric, threshold: number, comparison = ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD): void => {
-      new Alarm(this, `${name}Alarm`, {
-        alarmDescription: description,
-        metric,
-        threshold,
-        evaluationPeriods: 1,
-        comparisonOperator: comparison,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      }).addAlarmAction(action);
-    };
+/** Adds one alarm that notifies the alarm topic; ids end in `Alarm`. */
+type AddAlarm = (name: string, description: string, metric: IMetric, threshold: number, comparison?: ComparisonOperator) => void;
 
-    for (const [name, queue] of Object.entries(props.deadLetterQueues)) {
-      alarm(
-        `${name}DeadLetters`,
-        `A message reached the ${name} dead-letter queue: it failed every retry and needs a look.`,
-        queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
-        1,
-      );
-    }
-    for (const [name, fn] of Object.entries(props.functions)) {
-      alarm(
-        `${name}Errors`,
-        `The ${name} function failed (threw or timed out).`,
-        fn.function.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
-        1,
-      );
-    }
+function createAlarmTopic(scope: Construct, alarmEmail: string | undefined): Topic {
+  const topic = new Topic(scope, 'AlarmTopic', { displayName: 'digest-mailer alarms', enforceSSL: true });
+  if (alarmEmail) topic.addSubscription(new EmailSubscription(alarmEmail));
+  Validations.of(topic).acknowledge({
+    id: 'AwsSolutions-SNS2',
+    reason:
+      'Alarm notifications carry no reader data, and CloudWatch cannot publish to a topic encrypted with the AWS-managed SNS key; a customer key would cost more than it protects.',
+  });
+  return topic;
+}
+
+function alarmsNotifying(scope: Construct, topic: Topic): AddAlarm {
+  const action = new SnsAction(topic);
+  return (name, description, metric, threshold, comparison = ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD) => {
+    new Alarm(scope, `${name}Alarm`, {
+      alarmDescription: description,
+      metric,
+      threshold,
+      evaluationPeriods: 1,
+      comparisonOperator: comparison,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    }).addAlarmAction(action);
+  };
+}
+
+function addDeadLetterAlarms(alarm: AddAlarm, deadLetterQueues: DigestMonitoringProps['deadLetterQueues']): void {
+  for (const [name, queue] of Object.entries(deadLetterQueues)) {
     alarm(
-      'SendFailures',
-      `${SEND_FAILURES_ALARM} or more digests failed to send in five minutes (throttles not counted).`,
-      digestMetric(DIGEST_METRICS.sendFailed, Duration.minutes(5)),
-      SEND_FAILURES_ALARM,
-    );
-    alarm(
-      'SesBounceRate',
-      `The account's SES bounce rate is above ${SES_BOUNCE_RATE_ALARM * 100}% (SES reviews at 5%, may pause at 10%).`,
-      sesReputation('Reputation.BounceRate'),
-      SES_BOUNCE_RATE_ALARM,
-      ComparisonOperator.GREATER_THAN_THRESHOLD,
-    );
-    alarm(
-      'SesComplaintRate',
-      `The account's SES complaint rate is above ${SES_COMPLAINT_RATE_ALARM * 100}% (SES reviews at 0.1%, may pause at 0.5%).`,
-      sesReputation('Reputation.ComplaintRate'),
-      SES_COMPLAINT_RATE_ALARM,
-      ComparisonOperator.GREATER_THAN_THRESHOLD,
-    );
-    alarm(
-      'Api5xx',
-      'The HTTP API answered 5xx: a function failed or timed out behind it.',
-      props.api.metricServerError({ period: Duration.minutes(5), statistic: 'Sum' }),
+      `${name}DeadLetters`,
+      `A message reached the ${name} dead-letter queue: it failed every retry and needs a look.`,
+      queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
       1,
     );
+  }
+}
 
-    this.dashboard = new Dashboard(this, 'Dashboard', { dashboardName: Stack.of(this).stackName, defaultInterval: Duration.days(1) });
-    const fnMetrics = (pick: (fn: DigestFunction) => IMetric): IMetric[] => Object.values(props.functions).map(pick);
-    const deadLetterDepths = Object.entries(props.deadLetterQueues).map(([name, queue]) =>
-      queue.metricApproximateNumberOfMessagesVisible({ label: name, statistic: 'Maximum' }),
-    );
-    this.dashboard.addWidgets(
-      new TextWidget({
-        markdown:
-          '# digest-mailer\nSends, SES feedback and reputation, the send queue, the API and every function. ' +
-          `Alarms fire at a bounce rate over ${SES_BOUNCE_RATE_ALARM * 100}% and a complaint rate over ${SES_COMPLAINT_RATE_ALARM * 100}%.`,
-        width: 24,
-        height: 2,
-      }),
-    );
-    this.dashboard.addWidgets(
-      new GraphWidget({
-        title: 'Digests sent, throttled, failed',
-        left: [DIGEST_METRICS.digestsSent, DIGEST_METRICS.sendThrottled, DIGEST_METRICS.sendFailed].map((name) => digestMetric(name)),
-        width: 8,
-      }),
-      new GraphWidget({
-        title: 'Readers suppressed: bounces and complaints',
-        left: [DIGEST_METRICS.bounces, DIGEST_METRICS.complaints].map((name) => digestMetric(name)),
-        width: 8,
-      }),
-      new SingleValueWidget({
-        title: 'SES reputation (alarm at 4% / 0.08%)',
-        metrics: [sesReputation('Reputation.BounceRate'), sesReputation('Reputation.ComplaintRate')],
-        width: 8,
-      }),
-    );
-    this.dashboard.addWidgets(
-      new GraphWidget({
-        title: 'Articles ingested',
-        left: [digestMetric(DIGEST_METRICS.articlesIngested)],
-        width: 8,
-      }),
-      new GraphWidget({
-        title: 'Send queue: waiting and oldest (s)',
-        left: [props.sendQueue.metricApproximateNumberOfMessagesVisible()],
-        right: [props.sendQueue.metricApproximateAgeOfOldestMessage()],
-        width: 8,
-      }),
-      new GraphWidget({ title: 'Dead-letter queues', left: deadLetterDepths, width: 8 }),
-    );
-    this.dashboard.addWidgets(
-      new GraphWidget({
-        title: 'API requests, 4xx, 5xx',
-        left: [props.api.metricCount(), props.api.metricClientError(), props.api.metricServerError()],
-        right: [props.api.metricLatency({ statistic: 'p99' })],
-        width: 8,
-      }),
-      new GraphWidget({ title: 'Function errors', left: fnMetrics((fn) => fn.function.metricErrors()), width: 8 }),
-      new GraphWidget({
-        title: 'Function duration p99 (ms)',
-        left: fnMetrics((fn) => fn.function.metricDuration({ statistic: 'p99' })),
-        width: 8,
-      }),
+function addFunctionErrorAlarms(alarm: AddAlarm, functions: DigestMonitoringProps['functions']): void {
+  for (const [name, fn] of Object.entries(functions)) {
+    alarm(
+      `${name}Errors`,
+      `The ${name} function failed (threw or timed out).`,
+      fn.function.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
+      1,
     );
   }
+}
+
+/** Failed sends, and the account's reputation as SES reviews it. */
+function addSendingAlarms(alarm: AddAlarm): void {
+  alarm(
+    'SendFailures',
+    `${SEND_FAILURES_ALARM} or more digests failed to send in five minutes (throttles not counted).`,
+    digestMetric(DIGEST_METRICS.sendFailed, Duration.minutes(5)),
+    SEND_FAILURES_ALARM,
+  );
+  alarm(
+    'SesBounceRate',
+    `The account's SES bounce rate is above ${SES_BOUNCE_RATE_ALARM * 100}% (SES reviews at 5%, may pause at 10%).`,
+    sesReputation('Reputation.BounceRate'),
+    SES_BOUNCE_RATE_ALARM,
+    ComparisonOperator.GREATER_THAN_THRESHOLD,
+  );
+  alarm(
+    'SesComplaintRate',
+    `The account's SES complaint rate is above ${SES_COMPLAINT_RATE_ALARM * 100}% (SES reviews at 0.1%, may pause at 0.5%).`,
+    sesReputation('Reputation.ComplaintRate'),
+    SES_COMPLAINT_RATE_ALARM,
+    ComparisonOperator.GREATER_THAN_THRESHOLD,
+  );
+}
+
+function addApiAlarms(alarm: AddAlarm, api: HttpApi): void {
+  alarm(
+    'Api5xx',
+    'The HTTP API answered 5xx: a function failed or timed out behind it.',
+    api.metricServerError({ period: Duration.minutes(5), statistic: 'Sum' }),
+    1,
+  );
+}
+
+/** Four rows: the title; mail and its feedback; ingest and the queues; the API and the functions. */
+function createDashboard(scope: Construct, props: DigestMonitoringProps): Dashboard {
+  const dashboard = new Dashboard(scope, 'Dashboard', { dashboardName: Stack.of(scope).stackName, defaultInterval: Duration.days(1) });
+  dashboard.addWidgets(
+    new TextWidget({
+      markdown:
+        '# digest-mailer\nSends, SES feedback and reputation, the send queue, the API and every function. ' +
+        `Alarms fire at a bounce rate over ${SES_BOUNCE_RATE_ALARM * 100}% and a complaint rate over ${SES_COMPLAINT_RATE_ALARM * 100}%.`,
+      width: 24,
+      height: 2,
+    }),
+  );
+  dashboard.addWidgets(...mailWidgets());
+  dashboard.addWidgets(...pipelineWidgets(props));
+  dashboard.addWidgets(...apiAndFunctionWidgets(props));
+  return dashboard;
+}
+
+function mailWidgets(): IWidget[] {
+  return [
+    new GraphWidget({
+      title: 'Digests sent, throttled, failed',
+      left: [DIGEST_METRICS.digestsSent, DIGEST_METRICS.sendThrottled, DIGEST_METRICS.sendFailed].map((name) => digestMetric(name)),
+      width: 8,
+    }),
+    new GraphWidget({
+      title: 'Readers suppressed: bounces and complaints',
+      left: [DIGEST_METRICS.bounces, DIGEST_METRICS.complaints].map((name) => digestMetric(name)),
+      width: 8,
+    }),
+    new SingleValueWidget({
+      title: 'SES reputation (alarm at 4% / 0.08%)',
+      metrics: [sesReputation('Reputation.BounceRate'), sesReputation('Reputation.ComplaintRate')],
+      width: 8,
+    }),
+  ];
+}
+
+function pipelineWidgets({ sendQueue, deadLetterQueues }: DigestMonitoringProps): IWidget[] {
+  const deadLetterDepths = Object.entries(deadLetterQueues).map(([name, queue]) =>
+    queue.metricApproximateNumberOfMessagesVisible({ label: name, statistic: 'Maximum' }),
+  );
+  return [
+    new GraphWidget({
+      title: 'Articles ingested',
+      left: [digestMetric(DIGEST_METRICS.articlesIngested)],
+      width: 8,
+    }),
+    new GraphWidget({
+      title: 'Send queue: waiting and oldest (s)',
+      left: [sendQueue.metricApproximateNumberOfMessagesVisible()],
+      right: [sendQueue.metricApproximateAgeOfOldestMessage()],
+      width: 8,
+    }),
+    new GraphWidget({ title: 'Dead-letter queues', left: deadLetterDepths, width: 8 }),
+  ];
+}
+
+function apiAndFunctionWidgets({ api, functions }: DigestMonitoringProps): IWidget[] {
+  const fnMetrics = (pick: (fn: DigestFunction) => IMetric): IMetric[] => Object.values(functions).map(pick);
+  return [
+    new GraphWidget({
+      title: 'API requests, 4xx, 5xx',
+      left: [api.metricCount(), api.metricClientError(), api.metricServerError()],
+      right: [api.metricLatency({ statistic: 'p99' })],
+      width: 8,
+    }),
+    new GraphWidget({ title: 'Function errors', left: fnMetrics((fn) => fn.function.metricErrors()), width: 8 }),
+    new GraphWidget({
+      title: 'Function duration p99 (ms)',
+      left: fnMetrics((fn) => fn.function.metricDuration({ statistic: 'p99' })),
+      width: 8,
+    }),
+  ];
 }
 
 /** A count the handlers emit through Powertools, which adds the service dimension. */
