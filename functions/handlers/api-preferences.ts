@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { lambdaDeps, type AppDeps, type DepsProvider } from '../adapters/runtime/app-deps.ts';
 import { dataErasedPage, preferencesPage } from '../adapters/render/pages.ts';
-import { allTimeZones, type FieldIssue, parseOrThrow, signToken, ValidationError } from '../core/shared/index.ts';
+import { allTimeZones, type FieldIssue, parseOrThrow, signToken } from '../core/shared/index.ts';
 import { readPreferences, signOutOfOldLinks, topicChoices, updatePreferences, type Preferences } from '../core/subscribers/index.ts';
 import { erasePersonalData, exportPersonalData } from '../core/privacy/index.ts';
 import { observeHttp } from '../adapters/runtime/observability.ts';
@@ -31,26 +31,28 @@ export function preferencesHandler(deps: DepsProvider): HttpHandler {
         return page(app, token, await readPreferences(token, app), { notice: done && NOTICES[done] });
       }
       const body = parseBodyWithLists(event, MAX_BODY_BYTES);
-      try {
-        const { action } = parseOrThrow(actionSchema, body ?? {}, 'preferences form');
-        if (action === 'download') return download(await exportPersonalData(token, app));
-        if (action === 'erase') {
-          await erasePersonalData(token, body, app);
-          return html(200, dataErasedPage(app.site));
-        }
-        if (action === 'sign-out') {
-          // Post/redirect/get: the address bar (and a reload) must not keep the link that just stopped working.
-          const fresh = await signOutOfOldLinks(token, app);
-          return { statusCode: 303, headers: { location: `/preferences?token=${encodeURIComponent(fresh)}&done=signed-out`, 'cache-control': 'no-store' } };
-        }
-        const saved = await updatePreferences(token, body, app);
-        return page(app, token, saved, { notice: 'Saved. The change applies from the next digest.' });
-      } catch (error) {
-        if (!(error instanceof ValidationError)) throw error;
-        return page(app, token, await readPreferences(token, app), { error: error.issues }, 400);
+      const { action } = parseOrThrow(actionSchema, body ?? {}, 'preferences form');
+      if (action === 'download') return download(await exportPersonalData(token, app));
+      if (action === 'erase') {
+        await erasePersonalData(token, body, app);
+        return html(200, dataErasedPage(app.site));
       }
+      if (action === 'sign-out') {
+        // Post/redirect/get: the address bar (and a reload) must not keep the link that just stopped working.
+        const fresh = await signOutOfOldLinks(token, app);
+        return { statusCode: 303, headers: { location: `/preferences?token=${encodeURIComponent(fresh)}&done=signed-out`, 'cache-control': 'no-store' } };
+      }
+      const saved = await updatePreferences(token, body, app);
+      return page(app, token, saved, { notice: 'Saved. The change applies from the next digest.' });
     },
-    { html: true },
+    {
+      html: true,
+      formWithIssues: async (issues, event) => {
+        const app = await deps();
+        const token = queryParam(event, 'token');
+        return pageBody(app, token, await readPreferences(token, app), { error: issues });
+      },
+    },
   );
 }
 
@@ -58,13 +60,21 @@ async function page(
   app: AppDeps,
   token: string | undefined,
   preferences: Preferences,
-  extra: { notice?: string | undefined; error?: FieldIssue[] },
-  status = 200,
+  extra: { notice?: string | undefined },
 ): Promise<HttpResult> {
-  const body = preferencesPage(
+  return html(200, await pageBody(app, token, preferences, extra));
+}
+
+async function pageBody(
+  app: AppDeps,
+  token: string | undefined,
+  preferences: Preferences,
+  extra: { notice?: string | undefined; error?: FieldIssue[] },
+): Promise<string> {
+  return preferencesPage(
     {
       token: token ?? '',
-      unsubscribeToken: signToken(app.settings.tokenSecret, 'unsubscribe', preferences.email, app.clock.now()),
+      unsubscribeToken: signToken({ secret: app.settings.tokenSecret, purpose: 'unsubscribe', email: preferences.email, now: app.clock.now() }),
       ...preferences,
       timeZones: allTimeZones(),
       topicChoices: await topicChoices(preferences, app),
@@ -72,7 +82,6 @@ async function page(
     },
     app.site,
   );
-  return html(status, body);
 }
 
 function download(data: unknown): HttpResult {

@@ -1,5 +1,6 @@
 /** The delivery capability's public face: other code imports from here, never from its files. */
-export { ClaimHeldError, deliverDigest } from './deliver.ts';
+export { deliverDigest } from './deliver.ts';
+export { ClaimHeldError } from './errors.ts';
 export { type DeliverOutcome } from './types.ts';
 export { applySesFeedback, confirmSesSend } from './feedback.ts';
 export { type DeliveryStore, type JobDeferral, type QueuedJobReceipt, type SendStatsStore } from './ports.ts';

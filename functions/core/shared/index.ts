@@ -1,6 +1,6 @@
 /** The shared capability's public face: other code imports from here, never from its files. */
 export { type Clock } from './clock.ts';
-export { CorruptRecordError, type FieldIssue, InvalidTokenError, NotFoundError, PayloadTooLargeError, TooManyRequestsError, UnauthorizedError, ValidationError } from './errors.ts';
+export { CorruptRecordError, type FieldIssue, HtmlTooComplexError, InvalidTokenError, type ToleratedFailure, ValidationError } from './errors.ts';
 export { allTimeZones, canonicalTimeZone, knownZone, localTime, localTimeLabels } from './local-time.ts';
 export { type Mailer, type OutgoingEmail } from './mail.ts';
 export { linkTo, type Settings } from './settings.ts';

@@ -5,7 +5,8 @@
 import { z } from 'zod';
 import type { TopicCatalogue } from '../ingest/index.ts';
 import { addDays, DEFAULT_WEEKLY_DAY } from './delivery-days.ts';
-import { localTime, NotFoundError, parseOrThrow, signToken } from '../shared/index.ts';
+import { localTime, parseOrThrow, signToken } from '../shared/index.ts';
+import { SubscriberNotFoundError } from './errors.ts';
 import { DEFAULT_SEND_HOUR, DEFAULT_TIME_ZONE, sendHourSchema, timeZoneSchema, topicList } from './subscriber.ts';
 import { readerBehind, type LinkDeps } from './subscriptions.ts';
 import type { DigestFrequency, Subscriber } from './types.ts';
@@ -82,7 +83,7 @@ export const preferencesUpdateSchema = z.object({
 export async function updatePreferences(token: unknown, input: unknown, deps: LinkDeps): Promise<Preferences> {
   const { now, email, subscriber } = await readerBehind(token, 'preferences', deps);
   const update = parseOrThrow(preferencesUpdateSchema, input ?? {}, 'preferences');
-  if (!subscriber) throw new NotFoundError('There is no subscription for this link any more.');
+  if (!subscriber) throw new SubscriberNotFoundError('There is no subscription for this link any more.');
   const timezone = update.timezone ?? subscriber.timezone;
   let pausedUntil = subscriber.pausedUntil;
   if (update.pause === 'resume' || update.pause === 0) pausedUntil = undefined;
@@ -116,7 +117,7 @@ export async function topicChoices(preferences: Preferences, deps: Pick<Preferen
  */
 export async function signOutOfOldLinks(token: unknown, deps: LinkDeps): Promise<string> {
   const { now, email, subscriber } = await readerBehind(token, 'preferences', deps);
-  if (!subscriber) throw new NotFoundError('There is no subscription for this link any more.');
+  if (!subscriber) throw new SubscriberNotFoundError('There is no subscription for this link any more.');
   const tokenVersion = (subscriber.tokenVersion ?? 0) + 1;
   await deps.subscribers.put({ ...subscriber, tokenVersion, updatedAt: now.toISOString() });
   return preferencesToken(deps, email, tokenVersion);
@@ -124,7 +125,7 @@ export async function signOutOfOldLinks(token: unknown, deps: LinkDeps): Promise
 
 /** A preferences link token for the reader's current token version. */
 export function preferencesToken(deps: Pick<LinkDeps, 'settings' | 'clock'>, email: string, tokenVersion = 0): string {
-  return signToken(deps.settings.tokenSecret, 'preferences', email, deps.clock.now(), undefined, tokenVersion);
+  return signToken({ secret: deps.settings.tokenSecret, purpose: 'preferences', email, now: deps.clock.now(), version: tokenVersion });
 }
 
 /** The manage link shown once a reader confirms, for their current token version. */
