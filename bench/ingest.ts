@@ -68,7 +68,7 @@ async function ingestAll(bodies: readonly string[], articles: ArticleStore): Pro
   const totals = { created: 0, duplicate: 0, rejected: 0, failed: 0 };
   // One publisher request after another, each parsed from its raw body as the handler does.
   for (const body of bodies) {
-    const { counts } = await ingestBatch(JSON.parse(body) as unknown, { articles, clock });
+    const { report: { counts } } = await ingestBatch(JSON.parse(body) as unknown, { articles, clock });
     for (const key of Object.keys(totals) as (keyof typeof totals)[]) totals[key] += counts[key];
   }
   return totals;

@@ -9,12 +9,8 @@ export function articlesHandler(deps: DepsProvider<'api-articles'>): HttpHandler
   return httpRoute(async (event) => {
     const { apiKeys, articles, clock, topics } = await deps();
     await authenticateApiKey(header(event, 'x-api-key'), apiKeys);
-    const report = await ingestBatch(parseBody(event, MAX_BATCH_BYTES), {
-      articles,
-      clock,
-      topics,
-      onStoreError: (error) => logger.error('article write failed', { error }),
-    });
+    const { report, failures } = await ingestBatch(parseBody(event, MAX_BATCH_BYTES), { articles, clock, topics });
+    for (const { what, cause } of failures) logger.error(what, { error: cause });
     observability.count(DIGEST_METRICS.articlesIngested, report.counts.created);
     return json(200, report);
   });

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { lambdaDeps, type DepsProvider, type FunctionDeps } from '../adapters/runtime/wiring.ts';
 import { dataErasedPage, preferencesPage } from '../adapters/render/pages.ts';
-import { type FieldIssue, parseOrThrow, ValidationError } from '../core/shared/index.ts';
+import { type FieldIssue, parseOrThrow } from '../core/shared/index.ts';
 import { preferenceCentreView, readPreferences, signOutOfOldLinks, updatePreferences, type Preferences } from '../core/subscribers/index.ts';
 import { erasePersonalData, exportPersonalData } from '../core/privacy/index.ts';
 import { observeHttp } from '../adapters/runtime/observability.ts';
@@ -22,27 +22,9 @@ const NOTICES = { 'signed-out': 'Done: older links to this page no longer work. 
 const doneSchema = z.enum(Object.keys(NOTICES) as [keyof typeof NOTICES]).optional().catch(undefined);
 
 type Deps = FunctionDeps<'api-preferences'>;
-type Extra = { notice?: string | undefined; error?: FieldIssue[] };
 
-async function page(app: Deps, token: string | undefined, preferences: Preferences, extra: Extra, status = 200): Promise<HttpResult> {
-  return html(status, preferencesPage({ ...(await preferenceCentreView(token, preferences, app)), ...extra }, app.site));
-}
-
-async function act(app: Deps, token: string | undefined, body: unknown): Promise<HttpResult> {
-  const { action } = parseOrThrow(actionSchema, body ?? {}, 'preferences form');
-  if (action === 'download') {
-    return json(200, await exportPersonalData(token, app), { 'content-disposition': 'attachment; filename="my-digest-data.json"' });
-  }
-  if (action === 'erase') {
-    await erasePersonalData(token, body, app);
-    return html(200, dataErasedPage(app.site));
-  }
-  if (action === 'sign-out') {
-    // Post/redirect/get: the address bar (and a reload) must not keep the link that just stopped working.
-    const fresh = await signOutOfOldLinks(token, app);
-    return { statusCode: 303, headers: { location: `/preferences?token=${encodeURIComponent(fresh)}&done=signed-out`, 'cache-control': 'no-store' } };
-  }
-  return page(app, token, await updatePreferences(token, body, app), { notice: 'Saved. The change applies from the next digest.' });
+async function pageBody(app: Deps, token: string | undefined, preferences: Preferences, extra: { notice?: string | undefined; error?: FieldIssue[] }): Promise<string> {
+  return preferencesPage({ ...(await preferenceCentreView(token, preferences, app)), ...extra }, app.site);
 }
 
 export function preferencesHandler(deps: DepsProvider<'api-preferences'>): HttpHandler {
@@ -52,18 +34,36 @@ export function preferencesHandler(deps: DepsProvider<'api-preferences'>): HttpH
       const token = queryParam(event, 'token');
       if (event.requestContext?.http?.method !== 'POST') {
         const done = doneSchema.parse(queryParam(event, 'done'));
-        return page(app, token, await readPreferences(token, app), { notice: done && NOTICES[done] });
+        return html(200, await pageBody(app, token, await readPreferences(token, app), { notice: done && NOTICES[done] }));
       }
       const body = parseBodyWithLists(event, MAX_BODY_BYTES);
-      try {
-        return await act(app, token, body);
-      } catch (error) {
-        if (!(error instanceof ValidationError)) throw error;
-        return page(app, token, await readPreferences(token, app), { error: error.issues }, 400);
+      const { action } = parseOrThrow(actionSchema, body ?? {}, 'preferences form');
+      if (action === 'download') return download(await exportPersonalData(token, app));
+      if (action === 'erase') {
+        await erasePersonalData(token, body, app);
+        return html(200, dataErasedPage(app.site));
       }
+      if (action === 'sign-out') {
+        // Post/redirect/get: the address bar (and a reload) must not keep the link that just stopped working.
+        const fresh = await signOutOfOldLinks(token, app);
+        return { statusCode: 303, headers: { location: `/preferences?token=${encodeURIComponent(fresh)}&done=signed-out`, 'cache-control': 'no-store' } };
+      }
+      const saved = await updatePreferences(token, body, app);
+      return html(200, await pageBody(app, token, saved, { notice: 'Saved. The change applies from the next digest.' }));
     },
-    { html: true },
+    {
+      html: true,
+      formWithIssues: async (issues, event) => {
+        const app = await deps();
+        const token = queryParam(event, 'token');
+        return pageBody(app, token, await readPreferences(token, app), { error: issues });
+      },
+    },
   );
+}
+
+function download(data: unknown): HttpResult {
+  return json(200, data, { 'content-disposition': 'attachment; filename="my-digest-data.json"' });
 }
 
 export const handler = observeHttp(preferencesHandler(lambdaDeps('api-preferences')));

@@ -2,10 +2,10 @@
 import { lambdaDeps, type DepsProvider } from '../adapters/runtime/wiring.ts';
 import { ARCHIVE_LIMIT, archivePage, editionPage } from '../adapters/render/edition-pages.ts';
 import { subscribePage } from '../adapters/render/pages.ts';
-import { EDITION_ID_PATTERN } from '../core/edition/index.ts';
-import { NotFoundError, ValidationError } from '../core/shared/index.ts';
+import { EDITION_ID_PATTERN, EditionNotFoundError } from '../core/edition/index.ts';
+import { ValidationError } from '../core/shared/index.ts';
 import { observeHttp } from '../adapters/runtime/observability.ts';
-import { EMAIL_CONTENT_SECURITY_POLICY, html, httpRoute, json, type HttpHandler } from '../adapters/http/http.ts';
+import { EMAIL_CONTENT_SECURITY_POLICY, html, httpRoute, json, RouteNotFoundError, type HttpHandler } from '../adapters/http/http.ts';
 
 const EDITION_PREFIX = '/editions/';
 
@@ -28,10 +28,10 @@ export function siteHandler(deps: DepsProvider<'api-site'>): HttpHandler {
         }
         const { editions, site } = await deps();
         const edition = await editions.get(id);
-        if (!edition) throw new NotFoundError('There is no edition with that date.');
+        if (!edition) throw new EditionNotFoundError('There is no edition with that date.');
         return html(200, editionPage(edition, site), EMAIL_CONTENT_SECURITY_POLICY);
       }
-      throw new NotFoundError('There is no page here.');
+      throw new RouteNotFoundError('There is no page here.');
     },
     { html: true },
   );

@@ -2,10 +2,9 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { lambdaDeps, type DepsProvider } from '../adapters/runtime/wiring.ts';
 import { checkInboxPage, subscribePage } from '../adapters/render/pages.ts';
-import { ValidationError } from '../core/shared/index.ts';
 import { requestSubscription } from '../core/subscribers/index.ts';
 import { logger, observeHttp } from '../adapters/runtime/observability.ts';
-import { errorResponse, header, html, httpRoute, json, parseBody, wantsHtml, type HttpHandler } from '../adapters/http/http.ts';
+import { header, html, httpRoute, json, parseBody, wantsHtml, type HttpHandler } from '../adapters/http/http.ts';
 
 const MAX_BODY_BYTES = 8 * 1024;
 /**
@@ -22,29 +21,20 @@ export function subscriptionsHandler(deps: DepsProvider<'api-subscriptions'>): H
       const body = parseBody(event, MAX_BODY_BYTES);
       const started = performance.now();
       const app = await deps();
-      try {
-        await requestSubscription(
-          body,
-          { ip: event.requestContext?.http?.sourceIp, userAgent: header(event, 'user-agent') },
-          { ...app, onMailError: logMailError },
-        );
-      } catch (error) {
-        // A form user gets the form back with the message beside it rather than a bare error page.
-        if (asHtml && error instanceof ValidationError) {
-          return html(400, subscribePage({ error: error.issues, values: body as Record<string, string> }, app.site));
-        }
-        return errorResponse(error, asHtml);
-      }
+      const context = { ip: event.requestContext?.http?.sourceIp, userAgent: header(event, 'user-agent') };
+      const { failures } = await requestSubscription(body, context, app);
+      for (const { what, cause } of failures) logger.error(what, { error: cause });
       // Identical answer whatever the address's state: the endpoint must not reveal who subscribes.
       await delay(Math.max(0, started + MIN_ACCEPTED_MS - performance.now()));
       return asHtml ? html(202, checkInboxPage(app.site)) : json(202, ACCEPTED);
     },
-    { html: wantsHtml },
+    {
+      html: wantsHtml,
+      // A form user gets the form back with the message beside it rather than a bare error page.
+      formWithIssues: async (issues, event) =>
+        subscribePage({ error: issues, values: parseBody(event, MAX_BODY_BYTES) as Record<string, string> }, (await deps()).site),
+    },
   );
-}
-
-function logMailError(error: unknown): void {
-  logger.error('confirmation email failed', { error });
 }
 
 export const handler = observeHttp(subscriptionsHandler(lambdaDeps('api-subscriptions')));

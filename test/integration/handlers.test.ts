@@ -230,10 +230,10 @@ describe('subscribe, confirm, unsubscribe', () => {
   });
 
   it('shows a 4xx page for a tampered, expired or wrong-purpose token', async () => {
-    const good = signToken(SECRET, 'confirm', 'x@example.com', new Date());
+    const good = signToken({ secret: SECRET, purpose: 'confirm', email: 'x@example.com', now: new Date() });
     const tampered = `${good.slice(0, -3)}abc`;
-    const expired = signToken(SECRET, 'confirm', 'x@example.com', new Date(Date.now() - 8 * 24 * 3600 * 1000));
-    const wrongPurpose = signToken(SECRET, 'unsubscribe', 'x@example.com', new Date());
+    const expired = signToken({ secret: SECRET, purpose: 'confirm', email: 'x@example.com', now: new Date(Date.now() - 8 * 24 * 3600 * 1000) });
+    const wrongPurpose = signToken({ secret: SECRET, purpose: 'unsubscribe', email: 'x@example.com', now: new Date() });
     const cases: [string, number][] = [
       [tampered, 400],
       [expired, 410],
@@ -455,7 +455,7 @@ describe('pages', () => {
 
   it('shows an unsubscribe page with a button for a GET, without unsubscribing', async () => {
     await wiring.port('subscribers').put(aConfirmedReader('stay@example.com'));
-    const token = signToken(SECRET, 'unsubscribe', 'stay@example.com', new Date());
+    const token = signToken({ secret: SECRET, purpose: 'unsubscribe', email: 'stay@example.com', now: new Date() });
     const page = await fetch(`${baseUrl}/unsubscribe?token=${token}`);
     expect(page.status).toBe(200);
     expect(await page.text()).toMatch(/<button/);
@@ -464,7 +464,7 @@ describe('pages', () => {
 
   it('shows and saves the reader\'s send hour and zone on the preferences page', async () => {
     await wiring.port('subscribers').put(aConfirmedReader('prefs@example.com'));
-    const url = `${baseUrl}/preferences?token=${signToken(SECRET, 'preferences', 'prefs@example.com', new Date())}`;
+    const url = `${baseUrl}/preferences?token=${signToken({ secret: SECRET, purpose: 'preferences', email: 'prefs@example.com', now: new Date() })}`;
     const page = await fetch(url);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('prefs@example.com');
@@ -483,7 +483,7 @@ describe('pages', () => {
     expect(await bad.text()).toMatch(/0 to 23/);
     expect((await wiring.port('subscribers').get('prefs@example.com'))?.sendHour).toBe(9);
 
-    const forged = await fetch(`${baseUrl}/preferences?token=${signToken(SECRET, 'unsubscribe', 'prefs@example.com', new Date())}`);
+    const forged = await fetch(`${baseUrl}/preferences?token=${signToken({ secret: SECRET, purpose: 'unsubscribe', email: 'prefs@example.com', now: new Date() })}`);
     expect(forged.status).toBe(400);
   });
 });

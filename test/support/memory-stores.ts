@@ -7,7 +7,7 @@
  * does not match every reader against every slot (a benchmark would measure the fake).
  */
 import { createHash } from 'node:crypto';
-import { NotFoundError } from '../../functions/core/shared/errors.ts';
+import { EditionNotFoundError } from '../../functions/core/edition/errors.ts';
 import type { Clock } from '../../functions/core/shared/clock.ts';
 import type { ApiKey, Article } from '../../functions/core/ingest/types.ts';
 import type { Delivery, DeliveryJob } from '../../functions/core/delivery/types.ts';
@@ -172,7 +172,7 @@ export class MemoryEditionStore implements EditionStore {
 
   async setStatus(id: string, status: EditionStatus, recipients: number): Promise<void> {
     const existing = this.#items.get(id);
-    if (!existing) throw new NotFoundError(`no edition ${id}`);
+    if (!existing) throw new EditionNotFoundError(`no edition ${id}`);
     this.#items.set(id, { ...existing, status, recipients });
   }
 

@@ -15,7 +15,7 @@ import { newApiKeyRecord } from '../../functions/core/ingest/api-keys.ts';
 import type { ApiKeyStore, ArticleStore, TopicCatalogue } from '../../functions/core/ingest/ports.ts';
 import type { Article } from '../../functions/core/ingest/types.ts';
 import type { PersonalDataStore } from '../../functions/core/privacy/ports.ts';
-import { NotFoundError } from '../../functions/core/shared/errors.ts';
+import { EditionNotFoundError } from '../../functions/core/edition/errors.ts';
 import type { RateLimiter, SubscriberStore } from '../../functions/core/subscribers/ports.ts';
 import type { Subscriber, TimeSlot } from '../../functions/core/subscribers/types.ts';
 import { FakeClock } from './fakes.ts';
@@ -431,7 +431,7 @@ function editionStoreContract(stores: () => Promise<StoreSet>): void {
       await editions.setStatus(stored.id, 'sending', 1234);
 
       expect(await editions.get(stored.id)).toMatchObject({ status: 'sending', recipients: 1234 });
-      await expect(editions.setStatus(`missing-${unique()}`, 'sending', 1)).rejects.toBeInstanceOf(NotFoundError);
+      await expect(editions.setStatus(`missing-${unique()}`, 'sending', 1)).rejects.toBeInstanceOf(EditionNotFoundError);
       expect(await editions.listRecent(10)).toHaveLength(1);
     });
 

@@ -6,7 +6,7 @@ import {
   hashApiKey,
   newApiKeyRecord,
 } from '../../functions/core/ingest/api-keys.ts';
-import { UnauthorizedError } from '../../functions/core/shared/errors.ts';
+import { InvalidApiKeyError } from '../../functions/core/ingest/errors.ts';
 import { MemoryApiKeyStore } from '../support/fakes.ts';
 
 const CREATED_AT = '2026-11-26T07:00:00.000Z';
@@ -15,6 +15,13 @@ async function storeWith(key: string, disabled = false): Promise<MemoryApiKeySto
   const keys = new MemoryApiKeyStore();
   await keys.put({ ...newApiKeyRecord(key, 'newsroom feed', CREATED_AT), disabled });
   return keys;
+}
+
+/** Why authenticateApiKey refused, failing the test unless it threw InvalidApiKeyError. */
+async function refusal(attempt: Promise<unknown>): Promise<InvalidApiKeyError['reason']> {
+  const error = await attempt.then(() => undefined, (caught: unknown) => caught);
+  expect(error).toBeInstanceOf(InvalidApiKeyError);
+  return (error as InvalidApiKeyError).reason;
 }
 
 describe('API keys', () => {
@@ -52,28 +59,28 @@ describe('API keys', () => {
 
   it('rejects a key it does not know', async () => {
     const keys = await storeWith(generateApiKey());
-    await expect(authenticateApiKey(generateApiKey(), keys)).rejects.toBeInstanceOf(UnauthorizedError);
+    expect(await refusal(authenticateApiKey(generateApiKey(), keys))).toBe('unknown');
   });
 
   it('rejects the stored hash presented as a key', async () => {
     const key = generateApiKey();
     const keys = await storeWith(key);
-    await expect(authenticateApiKey(hashApiKey(key), keys)).rejects.toBeInstanceOf(UnauthorizedError);
+    expect(await refusal(authenticateApiKey(hashApiKey(key), keys))).toBe('unknown');
   });
 
   it('rejects a disabled key', async () => {
     const key = generateApiKey();
     const keys = await storeWith(key, true);
-    await expect(authenticateApiKey(key, keys)).rejects.toBeInstanceOf(UnauthorizedError);
+    expect(await refusal(authenticateApiKey(key, keys))).toBe('revoked');
   });
 
   it.each([
-    ['a missing key', undefined],
-    ['an empty key', ''],
-    ['an absurdly long key', `dm_${'x'.repeat(500)}`],
-  ])('rejects %s', async (_label, presented) => {
+    ['a missing key', undefined, 'missing'],
+    ['an empty key', '', 'missing'],
+    ['an absurdly long key', `dm_${'x'.repeat(500)}`, 'unknown'],
+  ] as const)('rejects %s', async (_label, presented, reason) => {
     const keys = await storeWith(generateApiKey());
-    await expect(authenticateApiKey(presented, keys)).rejects.toBeInstanceOf(UnauthorizedError);
+    expect(await refusal(authenticateApiKey(presented, keys))).toBe(reason);
   });
 
   it('gives the same message whatever was wrong, so a caller learns nothing about stored keys', async () => {

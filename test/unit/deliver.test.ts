@@ -1,8 +1,9 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { ClaimHeldError, deliverDigest, EDITION_TAG, EditionMissingError, type DeliverDeps } from '../../functions/core/delivery/deliver.ts';
+import { deliverDigest, EDITION_TAG, type DeliverDeps } from '../../functions/core/delivery/deliver.ts';
+import { ClaimHeldError } from '../../functions/core/delivery/errors.ts';
+import { EditionNotFoundError } from '../../functions/core/edition/errors.ts';
 import { confirmSesSend } from '../../functions/core/delivery/feedback.ts';
 import { buildEdition } from '../../functions/core/edition/edition.ts';
-import { NotFoundError } from '../../functions/core/shared/errors.ts';
 import { verifyToken } from '../../functions/core/shared/tokens.ts';
 import type { DeliveryJob } from '../../functions/core/delivery/types.ts';
 import type { Edition } from '../../functions/core/edition/types.ts';
@@ -129,12 +130,11 @@ describe('deliverDigest', () => {
     expect((await deliveries.get(job))?.error).toContain('socket hang up');
   });
 
-  it('throws EditionMissingError for an edition that does not exist, sending nothing', async () => {
+  it('throws EditionNotFoundError for an edition that does not exist, sending nothing', async () => {
     const missing = { editionId: '20261126T070000-20261125T060000', email: READER };
     const error = await deliverDigest(missing, deps).catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(EditionMissingError);
-    expect(error).toBeInstanceOf(NotFoundError);
-    expect((error as Error).name).toBe('EditionMissingError');
+    expect(error).toBeInstanceOf(EditionNotFoundError);
+    expect((error as Error).name).toBe('EditionNotFoundError');
     expect(mailer.attempts).toBe(0);
     expect(await deliveries.get(missing)).toBeUndefined();
   });

@@ -38,7 +38,7 @@ async function envelopeIssues(body: unknown): Promise<string[]> {
 
 describe('ingestBatch', () => {
   it('stores the four sample articles, then reports a re-post as four duplicates', async () => {
-    const first = await ingestBatch(seed, { articles, clock });
+    const { report: first } = await ingestBatch(seed, { articles, clock });
 
     expect(statuses(first.results)).toEqual(['created', 'created', 'created', 'created']);
     expect(first.counts).toEqual({ created: 4, duplicate: 0, rejected: 0, failed: 0 });
@@ -50,7 +50,7 @@ describe('ingestBatch', () => {
     for (const stored of articles.all()) expect(stored.ingestedAt).toBe('2026-11-26T06:15:00.000Z');
 
     clock.advance(3600_000);
-    const again = await ingestBatch(seed, { articles, clock });
+    const { report: again } = await ingestBatch(seed, { articles, clock });
 
     expect(again.counts).toEqual({ created: 0, duplicate: 4, rejected: 0, failed: 0 });
     expect(again.results.map(idOf)).toEqual(ids);
@@ -58,7 +58,7 @@ describe('ingestBatch', () => {
   });
 
   it('keeps the sample article fields it stores', async () => {
-    const report = await ingestBatch({ articles: [seed.articles[0]] }, { articles, clock });
+    const { report } = await ingestBatch({ articles: [seed.articles[0]] }, { articles, clock });
     const stored = articles.get(idOf(report.results[0])!);
     expect(stored).toMatchObject({
       title: seed.articles[0]?.title,
@@ -69,7 +69,7 @@ describe('ingestBatch', () => {
   });
 
   it('rejects a javascript: url and keeps the other items, naming the field', async () => {
-    const report = await ingestBatch(
+    const { report } = await ingestBatch(
       { articles: [item(1), item(2, { url: 'javascript:alert(document.cookie)' }), item(3)] },
       { articles, clock },
     );
@@ -82,7 +82,7 @@ describe('ingestBatch', () => {
   });
 
   it('reports every bad field of a rejected item under its own index', async () => {
-    const report = await ingestBatch({ articles: [item(1), { body: 'No title or source here.' }] }, { articles, clock });
+    const { report } = await ingestBatch({ articles: [item(1), { body: 'No title or source here.' }] }, { articles, clock });
 
     const rejected = report.results[1];
     expect(rejected?.status).toBe('rejected');
@@ -93,14 +93,14 @@ describe('ingestBatch', () => {
   });
 
   it('counts a repeat inside one batch as a duplicate', async () => {
-    const report = await ingestBatch({ articles: [item(7), item(7)] }, { articles, clock });
+    const { report } = await ingestBatch({ articles: [item(7), item(7)] }, { articles, clock });
     expect(statuses(report.results)).toEqual(['created', 'duplicate']);
     expect(idOf(report.results[0])).toBe(idOf(report.results[1]));
   });
 
   it('treats the same story with tracking parameters as a duplicate', async () => {
     await ingestBatch({ articles: [item(8)] }, { articles, clock });
-    const report = await ingestBatch(
+    const { report } = await ingestBatch(
       { articles: [item(8, { url: 'https://GAZETTE.example/news/8?utm_source=feed&utm_medium=rss#comments' })] },
       { articles, clock },
     );
@@ -108,7 +108,7 @@ describe('ingestBatch', () => {
   });
 
   it('never stores line breaks in a title, which becomes an email subject', async () => {
-    const report = await ingestBatch(
+    const { report } = await ingestBatch(
       { articles: [item(9, { title: 'Breaking\r\nBcc: everyone@example.com' })] },
       { articles, clock },
     );
@@ -119,7 +119,7 @@ describe('ingestBatch', () => {
   it('cuts an over-long body and says so', async () => {
     const sentence = 'The inquiry heard evidence from witnesses for many weeks. ';
     const body = sentence.repeat(Math.ceil(450_000 / sentence.length));
-    const report = await ingestBatch({ articles: [item(10, { body })] }, { articles, clock });
+    const { report } = await ingestBatch({ articles: [item(10, { body })] }, { articles, clock });
 
     expect(report.results[0]).toMatchObject({ status: 'created', truncated: true });
     const stored = articles.get(idOf(report.results[0])!);
@@ -136,7 +136,7 @@ describe('ingestBatch', () => {
   });
 
   it('accepts a batch of exactly 100 items', async () => {
-    const report = await ingestBatch({ articles: Array.from({ length: 100 }, (_, i) => item(i)) }, { articles, clock });
+    const { report } = await ingestBatch({ articles: Array.from({ length: 100 }, (_, i) => item(i)) }, { articles, clock });
     expect(report.counts.created).toBe(100);
     expect(report.results.map((r) => r.index)).toEqual(Array.from({ length: 100 }, (_, i) => i));
   });
@@ -159,12 +159,8 @@ describe('ingestBatch', () => {
         article.title.endsWith('2') ? Promise.reject(storeError) : articles.putIfAbsent(article),
       listIngested: (since, cutoff) => articles.listIngested(since, cutoff),
     };
-    const seen: unknown[] = [];
 
-    const report = await ingestBatch(
-      { articles: [item(1), item(2), item(3)] },
-      { articles: flaky, clock, onStoreError: (error) => seen.push(error) },
-    );
+    const { report, failures } = await ingestBatch({ articles: [item(1), item(2), item(3)] }, { articles: flaky, clock });
 
     expect(statuses(report.results)).toEqual(['created', 'failed', 'created']);
     expect(report.counts).toEqual({ created: 2, duplicate: 0, rejected: 0, failed: 1 });
@@ -172,25 +168,23 @@ describe('ingestBatch', () => {
     expect(failed).toMatchObject({ index: 1, status: 'failed', id: expect.stringMatching(/^[0-9a-f]{64}$/) });
     expect(failed?.status === 'failed' && failed.errors.map((e) => e.field)).toEqual(['articles.1']);
     expect(JSON.stringify(failed)).not.toContain('ProvisionedThroughput');
-    expect(seen).toEqual([storeError]);
+    expect(failures).toEqual([{ what: 'article write failed', cause: storeError }]);
     expect(articles.all()).toHaveLength(2);
   });
 
-  it('still reports the stored articles when the topic catalogue write fails, and logs the error', async () => {
+  it('still reports the stored articles when the topic catalogue write fails, and returns the error for the log', async () => {
     const catalogueError = new Error('Item size has exceeded the maximum allowed size');
-    const seen: unknown[] = [];
 
-    const report = await ingestBatch(
+    const { report, failures } = await ingestBatch(
       { articles: [{ ...item(1), topics: ['world'] }] },
       {
         articles,
         clock,
         topics: { add: () => Promise.reject(catalogueError), list: async () => [] },
-        onStoreError: (error) => seen.push(error),
       },
     );
 
     expect(report.counts).toEqual({ created: 1, duplicate: 0, rejected: 0, failed: 0 });
-    expect(seen).toEqual([catalogueError]);
+    expect(failures).toEqual([{ what: 'topic catalogue write failed', cause: catalogueError }]);
   });
 });

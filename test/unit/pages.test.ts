@@ -3,7 +3,7 @@ import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import {
   Markup,
-  MissingTemplateValueError,
+  InvalidViewError,
   escapeHtml,
   fillTemplate,
   safeHref,
@@ -67,7 +67,7 @@ describe('escapeHtml and safeHref', () => {
   });
 
   it('refuses a template placeholder without a value', () => {
-    expect(() => fillTemplate(trustedTemplate('{{missing}}'), {})).toThrow(MissingTemplateValueError);
+    expect(() => fillTemplate(trustedTemplate('{{missing}}'), {})).toThrow(InvalidViewError);
   });
 });
 

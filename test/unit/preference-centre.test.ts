@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { addDays, isoWeekday, receivesDigestOn } from '../../functions/core/subscribers/delivery-days.ts';
-import { InvalidTokenError, NotFoundError, ValidationError } from '../../functions/core/shared/errors.ts';
+import { InvalidTokenError, ValidationError } from '../../functions/core/shared/errors.ts';
+import { SubscriberNotFoundError } from '../../functions/core/subscribers/errors.ts';
 import { readPreferences, signOutOfOldLinks, topicChoices, updatePreferences, type PreferenceCentreDeps } from '../../functions/core/subscribers/preference-centre.ts';
 import { erasePersonalData, exportPersonalData, type PersonalDataDeps } from '../../functions/core/privacy/personal-data.ts';
 import { unsubscribe } from '../../functions/core/subscribers/subscriptions.ts';
@@ -36,7 +37,7 @@ beforeEach(() => {
 });
 
 const token = (purpose: 'confirm' | 'unsubscribe' | 'preferences', email = EMAIL, version = 0) =>
-  signToken(deps.settings.tokenSecret, purpose, email, clock.now(), undefined, version);
+  signToken({ secret: deps.settings.tokenSecret, purpose, email, now: clock.now(), version });
 
 async function refusal(promise: Promise<unknown>): Promise<unknown> {
   return promise.then(
@@ -150,7 +151,7 @@ describe('updatePreferences', () => {
   });
 
   it('reports a deleted reader as not found', async () => {
-    await expect(updatePreferences(token('preferences'), { sendHour: 9 }, deps)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(updatePreferences(token('preferences'), { sendHour: 9 }, deps)).rejects.toBeInstanceOf(SubscriberNotFoundError);
     expect(subscribers.size()).toBe(0);
   });
 });

@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { InvalidTokenError, TooManyRequestsError, ValidationError } from '../../functions/core/shared/errors.ts';
+import { InvalidTokenError, ValidationError } from '../../functions/core/shared/errors.ts';
+import { RateLimitExceededError } from '../../functions/core/subscribers/errors.ts';
 import {
   CONFIRM_RESEND_INTERVAL_MS,
   confirmSubscription,
@@ -47,7 +48,7 @@ beforeEach(() => {
 
 const EMAIL = 'reader@example.com';
 const token = (purpose: 'confirm' | 'unsubscribe' | 'preferences', email = EMAIL) =>
-  signToken(deps.settings.tokenSecret, purpose, email, clock.now());
+  signToken({ secret: deps.settings.tokenSecret, purpose, email, now: clock.now() });
 
 /** The token in the confirmation link of a sent email, read from its plain-text part. */
 function confirmTokenIn(text: string): string {
@@ -76,7 +77,7 @@ async function tokenRefusal(promise: Promise<unknown>): Promise<string> {
 
 describe('requestSubscription', () => {
   it('records a pending reader and mails one confirmation link that verifies for them', async () => {
-    const outcome = await requestSubscription(
+    const { outcome } = await requestSubscription(
       { email: EMAIL, timezone: 'Europe/Berlin', sendHour: 6 },
       { ip: '203.0.113.9', userAgent: 'Test/1.0' },
       deps,
@@ -113,7 +114,7 @@ describe('requestSubscription', () => {
     await requestSubscription({ email: EMAIL }, {}, deps);
     clock.advance(CONFIRM_RESEND_INTERVAL_MS - 1000);
 
-    expect(await requestSubscription({ email: EMAIL }, {}, deps)).toBe('confirmation-throttled');
+    expect((await requestSubscription({ email: EMAIL }, {}, deps)).outcome).toBe('confirmation-throttled');
     expect(mailer.sent).toHaveLength(1);
     expect(subscribers.peek(EMAIL)?.status).toBe('pending');
   });
@@ -132,7 +133,7 @@ describe('requestSubscription', () => {
     await requestSubscription({ email: EMAIL }, {}, deps);
     clock.advance(CONFIRM_RESEND_INTERVAL_MS + 1000);
 
-    expect(await requestSubscription({ email: EMAIL }, {}, deps)).toBe('confirmation-sent');
+    expect((await requestSubscription({ email: EMAIL }, {}, deps)).outcome).toBe('confirmation-sent');
     expect(mailer.sent).toHaveLength(2);
     expect(subscribers.peek(EMAIL)?.confirmSentAt).toBe(clock.now().toISOString());
   });
@@ -141,7 +142,7 @@ describe('requestSubscription', () => {
     const reader = aSubscriber({ email: EMAIL, timezone: 'Asia/Tokyo', sendHour: 9 });
     await subscribers.put(reader);
 
-    expect(await requestSubscription({ email: EMAIL, sendHour: 3 }, {}, deps)).toBe('already-confirmed');
+    expect((await requestSubscription({ email: EMAIL, sendHour: 3 }, {}, deps)).outcome).toBe('already-confirmed');
     expect(mailer.sent).toHaveLength(0);
     expect(subscribers.peek(EMAIL)).toEqual(reader);
   });
@@ -150,7 +151,7 @@ describe('requestSubscription', () => {
     const reader = aSubscriber({ email: EMAIL, status });
     await subscribers.put(reader);
 
-    expect(await requestSubscription({ email: EMAIL }, {}, deps)).toBe('suppressed');
+    expect((await requestSubscription({ email: EMAIL }, {}, deps)).outcome).toBe('suppressed');
     expect(mailer.sent).toHaveLength(0);
     expect(subscribers.peek(EMAIL)).toEqual(reader);
   });
@@ -158,7 +159,7 @@ describe('requestSubscription', () => {
   it('lets an unsubscribed reader subscribe again with a fresh confirmation', async () => {
     await subscribers.put(aSubscriber({ email: EMAIL, status: 'unsubscribed', unsubscribedAt: '2026-11-20T00:00:00.000Z' }));
 
-    expect(await requestSubscription({ email: EMAIL }, {}, deps)).toBe('confirmation-sent');
+    expect((await requestSubscription({ email: EMAIL }, {}, deps)).outcome).toBe('confirmation-sent');
     expect(mailer.sent).toHaveLength(1);
     expect(subscribers.peek(EMAIL)?.status).toBe('pending');
   });
@@ -198,16 +199,15 @@ describe('requestSubscription', () => {
 
 describe('requestSubscription when the mailer fails', () => {
   it('answers like any other request, reports the error and lets the next request try again at once', async () => {
-    const errors: unknown[] = [];
     mailer.failNext(1);
-    const failing = { ...deps, onMailError: (error: unknown) => errors.push(error) };
 
-    expect(await requestSubscription({ email: EMAIL }, {}, failing)).toBe('confirmation-failed');
-    expect(errors).toHaveLength(1);
+    const failed = await requestSubscription({ email: EMAIL }, {}, deps);
+    expect(failed.outcome).toBe('confirmation-failed');
+    expect(failed.failures).toEqual([{ what: 'confirmation email failed', cause: expect.any(Error) }]);
     expect(subscribers.peek(EMAIL)).toMatchObject({ status: 'pending' });
     expect(subscribers.peek(EMAIL)?.confirmSentAt).toBeUndefined();
 
-    expect(await requestSubscription({ email: EMAIL }, {}, failing)).toBe('confirmation-sent');
+    expect(await requestSubscription({ email: EMAIL }, {}, deps)).toEqual({ outcome: 'confirmation-sent', failures: [] });
     expect(mailer.sent).toHaveLength(1);
   });
 });
@@ -294,7 +294,7 @@ describe('unsubscribe', () => {
 
 describe('abuse limits', () => {
   it('answers a filled honeypot like any request but stores and mails nothing', async () => {
-    expect(await requestSubscription({ email: EMAIL, website: 'http://spam.example' }, {}, deps)).toBe('honeypot');
+    expect((await requestSubscription({ email: EMAIL, website: 'http://spam.example' }, {}, deps)).outcome).toBe('honeypot');
     expect(subscribers.size()).toBe(0);
     expect(mailer.sent).toHaveLength(0);
   });
@@ -305,14 +305,14 @@ describe('abuse limits', () => {
       await requestSubscription({ email: `reader${i}@example.com` }, context, deps);
     }
     await expect(requestSubscription({ email: 'one-more@example.com' }, context, deps)).rejects.toBeInstanceOf(
-      TooManyRequestsError,
+      RateLimitExceededError,
     );
     expect(subscribers.peek('one-more@example.com')).toBeUndefined();
-    expect(await requestSubscription({ email: 'other-ip@example.com' }, { ip: '198.51.100.8' }, deps)).toBe(
+    expect((await requestSubscription({ email: 'other-ip@example.com' }, { ip: '198.51.100.8' }, deps)).outcome).toBe(
       'confirmation-sent',
     );
     clock.advance(SUBSCRIBE_LIMIT_PER_IP.windowSeconds * 1000);
-    expect(await requestSubscription({ email: 'one-more@example.com' }, context, deps)).toBe('confirmation-sent');
+    expect((await requestSubscription({ email: 'one-more@example.com' }, context, deps)).outcome).toBe('confirmation-sent');
   });
 
   it('quietly drops requests for one address past its limit, from any IP, without touching the record', async () => {
@@ -320,7 +320,7 @@ describe('abuse limits', () => {
       await requestSubscription({ email: EMAIL, sendHour: 6 }, { ip: `203.0.113.${i}` }, deps);
     }
     const before = subscribers.peek(EMAIL);
-    expect(await requestSubscription({ email: EMAIL, sendHour: 9 }, { ip: '203.0.113.99' }, deps)).toBe('rate-limited');
+    expect((await requestSubscription({ email: EMAIL, sendHour: 9 }, { ip: '203.0.113.99' }, deps)).outcome).toBe('rate-limited');
     expect(subscribers.peek(EMAIL)).toEqual(before);
     expect(mailer.sent).toHaveLength(1);
   });

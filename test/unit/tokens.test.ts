@@ -22,63 +22,63 @@ const decode = (part: string) => JSON.parse(Buffer.from(part, 'base64url').toStr
 
 describe('link tokens', () => {
   it('returns the address a token was signed for, for the same purpose', () => {
-    const token = signToken(SECRET, 'confirm', EMAIL, NOW);
+    const token = signToken({ secret: SECRET, purpose: 'confirm', email: EMAIL, now: NOW });
     expect(verifyToken(SECRET, token, 'confirm', NOW)).toEqual({ email: EMAIL });
   });
 
   it('is URL-safe without encoding', () => {
-    const token = signToken(SECRET, 'unsubscribe', 'o+tag@example.com', NOW);
+    const token = signToken({ secret: SECRET, purpose: 'unsubscribe', email: 'o+tag@example.com', now: NOW });
     expect(encodeURIComponent(token)).toBe(token);
   });
 
   it('rejects a token whose payload was changed to another address, as a bad signature', () => {
-    const [payload, signature] = signToken(SECRET, 'unsubscribe', EMAIL, NOW).split('.') as [string, string];
+    const [payload, signature] = signToken({ secret: SECRET, purpose: 'unsubscribe', email: EMAIL, now: NOW }).split('.') as [string, string];
     const forged = encode({ ...decode(payload), e: 'victim@example.com' });
     expect(refusal(() => verifyToken(SECRET, `${forged}.${signature}`, 'unsubscribe', NOW))).toBe('signature');
   });
 
   it('rejects a token whose expiry was pushed out, as a bad signature', () => {
-    const [payload, signature] = signToken(SECRET, 'confirm', EMAIL, NOW).split('.') as [string, string];
+    const [payload, signature] = signToken({ secret: SECRET, purpose: 'confirm', email: EMAIL, now: NOW }).split('.') as [string, string];
     const claims = decode(payload);
     const forged = encode({ ...claims, x: Number(claims.x) + 10 * 365 * 24 * 3600 });
     expect(refusal(() => verifyToken(SECRET, `${forged}.${signature}`, 'confirm', NOW))).toBe('signature');
   });
 
   it('rejects a token with a changed signature', () => {
-    const [payload, signature] = signToken(SECRET, 'confirm', EMAIL, NOW).split('.') as [string, string];
+    const [payload, signature] = signToken({ secret: SECRET, purpose: 'confirm', email: EMAIL, now: NOW }).split('.') as [string, string];
     const flipped = `${signature[0] === 'A' ? 'B' : 'A'}${signature.slice(1)}`;
     expect(refusal(() => verifyToken(SECRET, `${payload}.${flipped}`, 'confirm', NOW))).toBe('signature');
     expect(refusal(() => verifyToken(SECRET, `${payload}.${signature.slice(0, -4)}`, 'confirm', NOW))).toBe('signature');
   });
 
   it('rejects a token signed with another secret', () => {
-    const token = signToken('some-other-secret-zyxwvutsrqponml', 'confirm', EMAIL, NOW);
+    const token = signToken({ secret: 'some-other-secret-zyxwvutsrqponml', purpose: 'confirm', email: EMAIL, now: NOW });
     expect(refusal(() => verifyToken(SECRET, token, 'confirm', NOW))).toBe('signature');
   });
 
   it('rejects a token used for another purpose', () => {
-    const unsubscribe = signToken(SECRET, 'unsubscribe', EMAIL, NOW);
+    const unsubscribe = signToken({ secret: SECRET, purpose: 'unsubscribe', email: EMAIL, now: NOW });
     expect(refusal(() => verifyToken(SECRET, unsubscribe, 'confirm', NOW))).toBe('purpose');
     expect(refusal(() => verifyToken(SECRET, unsubscribe, 'preferences', NOW))).toBe('purpose');
-    const confirm = signToken(SECRET, 'confirm', EMAIL, NOW);
+    const confirm = signToken({ secret: SECRET, purpose: 'confirm', email: EMAIL, now: NOW });
     expect(refusal(() => verifyToken(SECRET, confirm, 'unsubscribe', NOW))).toBe('purpose');
   });
 
   it('accepts a token until its lifetime is over and rejects it as expired from then on', () => {
-    const token = signToken(SECRET, 'confirm', EMAIL, NOW);
+    const token = signToken({ secret: SECRET, purpose: 'confirm', email: EMAIL, now: NOW });
     const lifetimeMs = TOKEN_LIFETIME_SECONDS.confirm * 1000;
     expect(verifyToken(SECRET, token, 'confirm', new Date(NOW.getTime() + lifetimeMs - 1000)).email).toBe(EMAIL);
     expect(refusal(() => verifyToken(SECRET, token, 'confirm', new Date(NOW.getTime() + lifetimeMs)))).toBe('expired');
   });
 
   it('honours an explicit lifetime', () => {
-    const token = signToken(SECRET, 'preferences', EMAIL, NOW, 60);
+    const token = signToken({ secret: SECRET, purpose: 'preferences', email: EMAIL, now: NOW, lifetimeSeconds: 60 });
     expect(verifyToken(SECRET, token, 'preferences', new Date(NOW.getTime() + 59_000)).email).toBe(EMAIL);
     expect(refusal(() => verifyToken(SECRET, token, 'preferences', new Date(NOW.getTime() + 61_000)))).toBe('expired');
   });
 
   it('keeps unsubscribe links working for months', () => {
-    const token = signToken(SECRET, 'unsubscribe', EMAIL, NOW);
+    const token = signToken({ secret: SECRET, purpose: 'unsubscribe', email: EMAIL, now: NOW });
     const sixMonthsLater = new Date(NOW.getTime() + 182 * 24 * 3600 * 1000);
     expect(verifyToken(SECRET, token, 'unsubscribe', sixMonthsLater).email).toBe(EMAIL);
   });
@@ -99,7 +99,7 @@ describe('link tokens', () => {
   });
 
   it('never reveals the address of a forged token in its error', () => {
-    const [, signature] = signToken(SECRET, 'confirm', EMAIL, NOW).split('.') as [string, string];
+    const [, signature] = signToken({ secret: SECRET, purpose: 'confirm', email: EMAIL, now: NOW }).split('.') as [string, string];
     const forged = `${encode({ p: 'confirm', e: 'victim@example.com', x: 9_999_999_999 })}.${signature}`;
     try {
       verifyToken(SECRET, forged, 'confirm', NOW);

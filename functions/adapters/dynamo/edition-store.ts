@@ -6,8 +6,7 @@ import {
   PutCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { NotFoundError } from '../../core/shared/index.ts';
-import type { Edition, EditionStatus, EditionStore } from '../../core/edition/index.ts';
+import { type Edition, EditionNotFoundError, type EditionStatus, type EditionStore } from '../../core/edition/index.ts';
 import { isConditionalCheckFailed } from './aws-errors.ts';
 import { expiresAfterDays, toUtcIso } from './item-time.ts';
 import { editionKey, keyOf } from './keys.ts';
@@ -70,7 +69,7 @@ export class DynamoEditionStore implements EditionStore {
         }),
       );
     } catch (error) {
-      if (isConditionalCheckFailed(error)) throw new NotFoundError(`no edition ${id}`, { cause: error });
+      if (isConditionalCheckFailed(error)) throw new EditionNotFoundError(`no edition ${id}`, { cause: error });
       throw error;
     }
   }

@@ -4,11 +4,7 @@
  * here is plain text (the template step escapes it) or a link that has passed safeHref.
  */
 import type { LocalTimePlaceholders, Story } from '../../core/edition/index.ts';
-import { safeHref } from './html.ts';
-
-export class InvalidViewError extends Error {
-  override name = 'InvalidViewError';
-}
+import { InvalidViewError, safeHref } from './html.ts';
 
 /** The parts of a digest that do not depend on where it is read. */
 export interface DigestContent {

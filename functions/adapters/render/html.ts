@@ -60,8 +60,9 @@ export function joinMarkup(parts: readonly Markup[], separator = ''): Markup {
 
 export type TemplateValues = Readonly<Record<string, string | number | Markup>>;
 
-export class MissingTemplateValueError extends Error {
-  override name = 'MissingTemplateValueError';
+/** A template was handed a view it cannot render: a value missing, or a link or placeholder of the wrong shape. */
+export class InvalidViewError extends Error {
+  override name = 'InvalidViewError';
 }
 
 const PLACEHOLDER = /\{\{\s*([A-Za-z][A-Za-z0-9_]*)\s*\}\}/g;
@@ -74,7 +75,7 @@ const PLACEHOLDER = /\{\{\s*([A-Za-z][A-Za-z0-9_]*)\s*\}\}/g;
 export function fillTemplate(template: Markup, values: TemplateValues): Markup {
   const html = template.html.replace(PLACEHOLDER, (_match, name: string) => {
     if (!Object.hasOwn(values, name)) {
-      throw new MissingTemplateValueError(`template placeholder {{${name}}} has no value`);
+      throw new InvalidViewError(`template placeholder {{${name}}} has no value`);
     }
     const value = values[name];
     if (value instanceof Markup) return value.html;

@@ -19,7 +19,7 @@ import {
 import { fillEmailTemplate } from './email-templates.ts';
 import { TemplateFiles, templatesDir } from './templates.ts';
 
-export { InvalidViewError } from './digest-content.ts';
+export { InvalidViewError } from './html.ts';
 
 export interface TemplateRendererOptions {
   digestName: string;

@@ -10,10 +10,11 @@
  * lease does the takeover send again: a reader may then get the edition twice, never zero times
  * (README, "Delivery guarantee").
  */
-import { type Clock, LruCache, type Mailer, NotFoundError, type Settings } from '../shared/index.ts';
+import { type Clock, LruCache, type Mailer, type Settings } from '../shared/index.ts';
 import type { DeliveryStore } from './ports.ts';
-import { type Edition, type EditionStore, personaliseEdition } from '../edition/index.ts';
+import { type Edition, EditionNotFoundError, type EditionStore, personaliseEdition } from '../edition/index.ts';
 import { hadTodaysDigest, type SubscriberStore } from '../subscribers/index.ts';
+import { ClaimHeldError } from './errors.ts';
 import { CLAIM_LEASE_MS } from './send-fleet.ts';
 import type { DeliverOutcome, DeliveryJob } from './types.ts';
 
@@ -47,23 +48,14 @@ export function newEditionCache(): EditionCache {
   return new LruCache<string, Promise<Edition>>(EDITION_CACHE_ENTRIES);
 }
 
-export class EditionMissingError extends NotFoundError {
-  override name = 'EditionMissingError';
-}
-
 /** The SES message tag naming the edition, so SES events (send, bounce, complaint) map back to it. */
 export const EDITION_TAG = 'edition';
-
-/** Another sender holds a fresh claim on this row: try again later, when it has finished or is surely gone. */
-export class ClaimHeldError extends Error {
-  override name = 'ClaimHeldError';
-}
 
 function loadEdition(id: string, deps: DeliverDeps): Promise<Edition> {
   const cached = deps.editionCache?.get(id);
   if (cached) return cached;
   const loading = deps.editions.get(id).then((edition) => {
-    if (!edition) throw new EditionMissingError(`Edition ${id} does not exist.`);
+    if (!edition) throw new EditionNotFoundError(`Edition ${id} does not exist.`);
     return edition;
   });
   deps.editionCache?.set(id, loading);

@@ -1,5 +1,6 @@
 /** The delivery capability's public face: other code imports from here, never from its files. */
-export { ClaimHeldError, deliverDigest, type EditionCache, newEditionCache } from './deliver.ts';
+export { deliverDigest, type EditionCache, newEditionCache } from './deliver.ts';
+export { ClaimHeldError } from './errors.ts';
 export { type BatchItemOutcome, type BatchItemResult, deliveryJobSchema, type QueuedDelivery, sendBatch, type SendBatchDeps, type SendBatchReport } from './send-batch.ts';
 export { type DeliverOutcome } from './types.ts';
 export { applySesFeedback, confirmSesSend } from './feedback.ts';

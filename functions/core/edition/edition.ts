@@ -207,12 +207,12 @@ export function personaliseEdition(
   settings: Settings,
 ): OutgoingEmail {
   const { email, timezone = 'UTC', tokenVersion = 0 } = recipient;
-  const unsubscribeUrl = linkTo(settings, '/unsubscribe', signToken(settings.tokenSecret, 'unsubscribe', email, now));
+  const unsubscribeUrl = linkTo(settings, '/unsubscribe', signToken({ secret: settings.tokenSecret, purpose: 'unsubscribe', email, now }));
   // The manage link carries the reader's tokenVersion, so it lives until they sign out of old links.
   const preferencesUrl = linkTo(
     settings,
     '/preferences',
-    signToken(settings.tokenSecret, 'preferences', email, now, undefined, tokenVersion),
+    signToken({ secret: settings.tokenSecret, purpose: 'preferences', email, now, version: tokenVersion }),
   );
   const { html, text } = fillPlaceholders(edition, { unsubscribeUrl, preferencesUrl, timezone, now });
   return {

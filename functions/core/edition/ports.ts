@@ -6,6 +6,7 @@ export interface EditionStore {
   get(id: string): Promise<Edition | undefined>;
   /** Creates the edition unless it exists; returns the stored one either way, so two planners share one edition. */
   createIfAbsent(edition: Edition): Promise<{ edition: Edition; created: boolean }>;
+  /** EditionNotFoundError when there is no edition `id`. */
   setStatus(id: string, status: EditionStatus, recipients: number): Promise<void>;
   listRecent(limit: number): Promise<Edition[]>;
 }

@@ -1,7 +1,7 @@
 /** Ingest API keys: only their sha256 is stored, so a table dump yields no usable key. */
 import { createHash, randomBytes } from 'node:crypto';
 import type { ApiKeyStore } from './ports.ts';
-import { UnauthorizedError } from '../shared/index.ts';
+import { InvalidApiKeyError } from './errors.ts';
 import type { ApiKey } from './types.ts';
 
 export function hashApiKey(key: string): string {
@@ -17,9 +17,13 @@ export function newApiKeyRecord(key: string, name: string, createdAt: string): A
   return { hash: hashApiKey(key), name, createdAt, disabled: false };
 }
 
+const REFUSAL = 'Missing or invalid x-api-key header.';
+
 export async function authenticateApiKey(key: string | undefined, keys: ApiKeyStore): Promise<ApiKey> {
-  if (!key || key.length > 200) throw new UnauthorizedError('Missing or invalid x-api-key header.');
-  const record = await keys.get(hashApiKey(key));
-  if (!record || record.disabled) throw new UnauthorizedError('Missing or invalid x-api-key header.');
+  if (!key) throw new InvalidApiKeyError(REFUSAL, 'missing');
+  // Far longer than any key generateApiKey makes: refused before it is hashed or looked up.
+  const record = key.length > 200 ? undefined : await keys.get(hashApiKey(key));
+  if (!record) throw new InvalidApiKeyError(REFUSAL, 'unknown');
+  if (record.disabled) throw new InvalidApiKeyError(REFUSAL, 'revoked');
   return record;
 }

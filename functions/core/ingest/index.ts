@@ -1,5 +1,6 @@
 /** The ingest capability's public face: other code imports from here, never from its files. */
 export { authenticateApiKey, generateApiKey, newApiKeyRecord } from './api-keys.ts';
-export { ingestBatch, MAX_BATCH_BYTES } from './ingest.ts';
+export { InvalidApiKeyError } from './errors.ts';
+export { ingestBatch, type IngestReport, type IngestResult, MAX_BATCH_BYTES } from './ingest.ts';
 export { type ApiKeyStore, type ArticleStore, type TopicCatalogue } from './ports.ts';
 export { type ApiKey, type Article } from './types.ts';

@@ -1,7 +1,7 @@
 /** POST /articles: validate each item on its own, dedupe, store; one result per item. */
 import pMap from 'p-map';
 import type { ArticleStore, TopicCatalogue } from './ports.ts';
-import { type Clock, type FieldIssue, validationError } from '../shared/index.ts';
+import { type Clock, type FieldIssue, type ToleratedFailure, validationError } from '../shared/index.ts';
 import { toArticle, validateArticle, validateBatchEnvelope } from './article.ts';
 
 export const MAX_BATCH_BYTES = 1024 * 1024;
@@ -14,29 +14,34 @@ export type IngestItemResult =
   /** The store failed for this item only; the publisher should retry it. */
   | { index: number; status: 'failed'; id: string; errors: FieldIssue[] };
 
+/** What the publisher is told. */
 export interface IngestReport {
   results: IngestItemResult[];
   counts: Record<IngestItemResult['status'], number>;
 }
 
-export async function ingestBatch(
-  body: unknown,
-  deps: { articles: ArticleStore; clock: Clock; topics?: TopicCatalogue; onStoreError?: (error: unknown) => void },
-): Promise<IngestReport> {
+/** The report, and the store errors behind its failed items (and a failed topic write) for the log only. */
+export interface IngestResult {
+  report: IngestReport;
+  failures: ToleratedFailure[];
+}
+
+export async function ingestBatch(body: unknown, deps: { articles: ArticleStore; clock: Clock; topics?: TopicCatalogue }): Promise<IngestResult> {
   const envelope = validateBatchEnvelope(body);
   if (!envelope.ok) throw validationError('batch', envelope.issues);
   const ingestedAt = deps.clock.now().toISOString();
   const topics = new Set<string>();
-  const results = await pMap(envelope.articles, (item, index) => ingestOne(item, index, ingestedAt, topics, deps), {
+  const failures: ToleratedFailure[] = [];
+  const results = await pMap(envelope.articles, (item, index) => ingestOne(item, index, ingestedAt, topics, deps, failures), {
     concurrency: WRITE_CONCURRENCY,
   });
   // One write per batch keeps the preference centre's topic list current without a scan of articles.
   // The articles are stored by now: a failed catalogue write is logged, never turned into a failed batch.
-  await deps.topics?.add([...topics]).catch((error: unknown) => deps.onStoreError?.(error));
+  await deps.topics?.add([...topics]).catch((cause: unknown) => failures.push({ what: 'topic catalogue write failed', cause }));
 
   const counts = { created: 0, duplicate: 0, rejected: 0, failed: 0 };
   for (const result of results) counts[result.status] += 1;
-  return { results, counts };
+  return { report: { results, counts }, failures };
 }
 
 async function ingestOne(
@@ -44,7 +49,8 @@ async function ingestOne(
   index: number,
   ingestedAt: string,
   topics: Set<string>,
-  deps: { articles: ArticleStore; onStoreError?: (error: unknown) => void },
+  deps: { articles: ArticleStore },
+  failures: ToleratedFailure[],
 ): Promise<IngestItemResult> {
   const validated = validateArticle(raw, index);
   if (!validated.ok) return { index, status: 'rejected', errors: validated.issues };
@@ -53,8 +59,8 @@ async function ingestOne(
     const status = await deps.articles.putIfAbsent(article);
     for (const topic of article.topics) topics.add(topic);
     return truncated ? { index, status, id: article.id, truncated: true } : { index, status, id: article.id };
-  } catch (error) {
-    deps.onStoreError?.(error);
+  } catch (cause) {
+    failures.push({ what: 'article write failed', cause });
     return {
       index,
       status: 'failed',

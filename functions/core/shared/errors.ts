@@ -1,6 +1,7 @@
 /**
- * Named domain errors. Handlers map them to HTTP in one place (handlers/http.ts);
- * anything else is an internal error and never shows its message to a client.
+ * Errors every capability may raise. Each capability's own errors live in its errors.ts; the
+ * HTTP edge (adapters/http/http.ts) maps all of them to responses in one place, and anything
+ * it does not know is an internal error whose message never reaches a client.
  */
 
 export interface FieldIssue {
@@ -9,6 +10,7 @@ export interface FieldIssue {
   message: string;
 }
 
+/** Input that breaks a rule, with every offending field named. */
 export class ValidationError extends Error {
   override name = 'ValidationError';
   constructor(
@@ -18,18 +20,6 @@ export class ValidationError extends Error {
   ) {
     super(message, options);
   }
-}
-
-export class PayloadTooLargeError extends Error {
-  override name = 'PayloadTooLargeError';
-}
-
-export class UnauthorizedError extends Error {
-  override name = 'UnauthorizedError';
-}
-
-export class NotFoundError extends Error {
-  override name = 'NotFoundError';
 }
 
 /** A link token that is malformed, forged, expired or meant for another purpose. */
@@ -50,7 +40,24 @@ export class CorruptRecordError extends Error {
   override name = 'CorruptRecordError';
 }
 
-/** One caller sent too many requests; the answer names no address, so it reveals nothing about readers. */
-export class TooManyRequestsError extends Error {
-  override name = 'TooManyRequestsError';
+/** Markup beyond what the HTML parser handles in bounded time: too deeply nested or too many elements. */
+export class HtmlTooComplexError extends Error {
+  override name = 'HtmlTooComplexError';
+  constructor(
+    message: string,
+    readonly limit: 'depth' | 'elements',
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+/**
+ * Something that went wrong without failing the request or job: a use case returns these
+ * beside its result, and the caller logs them. Never shown to a client.
+ */
+export interface ToleratedFailure {
+  /** What did not happen, as a log message: "confirmation email failed". */
+  what: string;
+  cause: unknown;
 }

@@ -2,7 +2,7 @@
 export { type Clock } from './clock.ts';
 export { DEFAULT_DIGEST_NAME, DEFAULT_MAX_STORIES, DEFAULT_SEND_HOUR, DEFAULT_TIME_ZONE } from './defaults.ts';
 export { LruCache } from './lru-cache.ts';
-export { CorruptRecordError, type FieldIssue, InvalidTokenError, NotFoundError, PayloadTooLargeError, TooManyRequestsError, UnauthorizedError, ValidationError } from './errors.ts';
+export { CorruptRecordError, type FieldIssue, HtmlTooComplexError, InvalidTokenError, type ToleratedFailure, ValidationError } from './errors.ts';
 export { allTimeZones, canonicalTimeZone, knownZone, localTime, localTimeLabels } from './local-time.ts';
 export { DailyQuotaExhaustedError, type Mailer, MailerThrottledError, type OutgoingEmail } from './mail.ts';
 export { linkTo, type Settings } from './settings.ts';

@@ -3,6 +3,7 @@
  * renders it (MJML, a plain-text part, a mail header) still escapes or encodes it.
  */
 import { compile, type DomNode, type FormatCallback, type SelectorDefinition } from 'html-to-text';
+import { HtmlTooComplexError } from './errors.ts';
 
 /**
  * Nesting deeper than this is refused: the HTML parser keeps its open-element stack with
@@ -17,14 +18,6 @@ export const MAX_HTML_DEPTH = 256;
  * of heap. A long article, even with a large table, has a few thousand.
  */
 export const MAX_HTML_ELEMENTS = 50_000;
-
-export class HtmlTooDeepError extends Error {
-  override name = 'HtmlTooDeepError';
-}
-
-export class HtmlTooLargeError extends Error {
-  override name = 'HtmlTooLargeError';
-}
 
 const SKIPPED_ELEMENTS = [
   'script',
@@ -183,17 +176,17 @@ export function htmlLimitIssue(input: string): string | undefined {
 /**
  * Reduces HTML to plain text (link text without URLs, no images, no script or style
  * content, paragraphs as blank lines, table rows as lines); plain text only gets
- * `normaliseText`. Throws HtmlTooDeepError or HtmlTooLargeError for markup beyond
+ * `normaliseText`. Throws HtmlTooComplexError for markup beyond
  * MAX_HTML_DEPTH or MAX_HTML_ELEMENTS.
  */
 export function htmlToPlainText(input: string): string {
   if (!looksLikeHtml(input)) return normaliseText(input);
   const { depth, elements } = measureHtml(input);
   if (depth > MAX_HTML_DEPTH) {
-    throw new HtmlTooDeepError(`HTML nested ${depth} levels deep; at most ${MAX_HTML_DEPTH} allowed`);
+    throw new HtmlTooComplexError(`HTML nested ${depth} levels deep; at most ${MAX_HTML_DEPTH} allowed`, 'depth');
   }
   if (elements > MAX_HTML_ELEMENTS) {
-    throw new HtmlTooLargeError(`HTML has ${elements} elements; at most ${MAX_HTML_ELEMENTS} allowed`);
+    throw new HtmlTooComplexError(`HTML has ${elements} elements; at most ${MAX_HTML_ELEMENTS} allowed`, 'elements');
   }
   return normaliseText(convertHtml(input));
 }

@@ -35,14 +35,18 @@ function sign(secret: string, payload: string): Buffer {
   return createHmac('sha256', secret).update(`v1.${payload}`).digest();
 }
 
-export function signToken(
-  secret: string,
-  purpose: TokenPurpose,
-  email: string,
-  now: Date,
-  lifetimeSeconds: number = TOKEN_LIFETIME_SECONDS[purpose],
-  version = 0,
-): string {
+export interface SignTokenOptions {
+  secret: string;
+  purpose: TokenPurpose;
+  email: string;
+  now: Date;
+  /** TOKEN_LIFETIME_SECONDS for the purpose unless given. */
+  lifetimeSeconds?: number;
+  /** The reader's tokenVersion; 0 (the default) is left out of the payload, as in links from before rotation. */
+  version?: number;
+}
+
+export function signToken({ secret, purpose, email, now, lifetimeSeconds = TOKEN_LIFETIME_SECONDS[purpose], version = 0 }: SignTokenOptions): string {
   const expiresAt = Math.floor(now.getTime() / 1000) + lifetimeSeconds;
   const claims = version > 0 ? { p: purpose, e: email, x: expiresAt, v: version } : { p: purpose, e: email, x: expiresAt };
   const payload = Buffer.from(JSON.stringify(claims)).toString('base64url');

@@ -1,8 +1,9 @@
 /** The subscribers capability's public face: other code imports from here, never from its files. */
 export { hadTodaysDigest, localRunDate, receivesDigestOn, SETTLE_MS } from './delivery-days.ts';
 export { describeIssues, importColumnName, importedReader } from './import.ts';
+export { RateLimitExceededError, SubscriberNotFoundError } from './errors.ts';
 export { type ConfirmationRenderer, type ConfirmView, type ErasedAddresses, type RateLimiter, type RenderedEmail, type SubscriberStore } from './ports.ts';
 export { preferenceCentreView, type PreferenceCentreView, type Preferences, preferencesTokenAfterConfirm, readPreferences, signOutOfOldLinks, topicChoices, updatePreferences } from './preference-centre.ts';
 export { emailSchema } from './subscriber.ts';
-export { checkConfirmToken, checkUnsubscribeToken, type ConfirmOutcome, confirmSubscription, PENDING_LIFETIME_MS, requestSubscription, unsubscribe, readerBehind, type LinkDeps } from './subscriptions.ts';
+export { checkConfirmToken, checkUnsubscribeToken, type ConfirmOutcome, confirmSubscription, PENDING_LIFETIME_MS, requestSubscription, type SubscribeOutcome, type SubscribeResult, unsubscribe, readerBehind, type LinkDeps } from './subscriptions.ts';
 export { type Subscriber, type SubscriberStatus, type TimeSlot } from './types.ts';

@@ -5,7 +5,8 @@
 import { z } from 'zod';
 import type { TopicCatalogue } from '../ingest/index.ts';
 import { addDays, DEFAULT_WEEKLY_DAY } from './delivery-days.ts';
-import { allTimeZones, DEFAULT_SEND_HOUR, DEFAULT_TIME_ZONE, localTime, NotFoundError, parseOrThrow, signToken } from '../shared/index.ts';
+import { allTimeZones, DEFAULT_SEND_HOUR, DEFAULT_TIME_ZONE, localTime, parseOrThrow, signToken } from '../shared/index.ts';
+import { SubscriberNotFoundError } from './errors.ts';
 import { sendHourSchema, timeZoneSchema, topicList } from './subscriber.ts';
 import { readerBehind, type LinkDeps } from './subscriptions.ts';
 import type { DigestFrequency, Subscriber } from './types.ts';
@@ -82,7 +83,7 @@ export const preferencesUpdateSchema = z.object({
 export async function updatePreferences(token: unknown, input: unknown, deps: LinkDeps): Promise<Preferences> {
   const { now, email, subscriber } = await readerBehind(token, 'preferences', deps);
   const update = parseOrThrow(preferencesUpdateSchema, input ?? {}, 'preferences');
-  if (!subscriber) throw new NotFoundError('There is no subscription for this link any more.');
+  if (!subscriber) throw new SubscriberNotFoundError('There is no subscription for this link any more.');
   const timezone = update.timezone ?? subscriber.timezone;
   let pausedUntil = subscriber.pausedUntil;
   if (update.pause === 'resume' || update.pause === 0) pausedUntil = undefined;
@@ -120,7 +121,7 @@ export async function preferenceCentreView(
   return {
     ...preferences,
     token: token ?? '',
-    unsubscribeToken: signToken(deps.settings.tokenSecret, 'unsubscribe', preferences.email, deps.clock.now()),
+    unsubscribeToken: signToken({ secret: deps.settings.tokenSecret, purpose: 'unsubscribe', email: preferences.email, now: deps.clock.now() }),
     timeZones: allTimeZones(),
     topicChoices: await topicChoices(preferences, deps),
   };
@@ -140,7 +141,7 @@ export async function topicChoices(preferences: Preferences, deps: Pick<Preferen
  */
 export async function signOutOfOldLinks(token: unknown, deps: LinkDeps): Promise<string> {
   const { now, email, subscriber } = await readerBehind(token, 'preferences', deps);
-  if (!subscriber) throw new NotFoundError('There is no subscription for this link any more.');
+  if (!subscriber) throw new SubscriberNotFoundError('There is no subscription for this link any more.');
   const tokenVersion = (subscriber.tokenVersion ?? 0) + 1;
   await deps.subscribers.put({ ...subscriber, tokenVersion, updatedAt: now.toISOString() });
   return preferencesToken(deps, email, tokenVersion);
@@ -148,7 +149,7 @@ export async function signOutOfOldLinks(token: unknown, deps: LinkDeps): Promise
 
 /** A preferences link token for the reader's current token version. */
 export function preferencesToken(deps: Pick<LinkDeps, 'settings' | 'clock'>, email: string, tokenVersion = 0): string {
-  return signToken(deps.settings.tokenSecret, 'preferences', email, deps.clock.now(), undefined, tokenVersion);
+  return signToken({ secret: deps.settings.tokenSecret, purpose: 'preferences', email, now: deps.clock.now(), version: tokenVersion });
 }
 
 /** The manage link shown once a reader confirms, for their current token version. */

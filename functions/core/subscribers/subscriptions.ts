@@ -1,6 +1,7 @@
 /** Double opt-in: request -> confirmation email -> confirm; and one-click unsubscribe. */
 import { createHash } from 'node:crypto';
-import { type Clock, InvalidTokenError, linkTo, type Mailer, type Settings, signToken, type TokenPurpose, TooManyRequestsError, verifyTokenClaims } from '../shared/index.ts';
+import { type Clock, InvalidTokenError, linkTo, type Mailer, type Settings, signToken, type ToleratedFailure, type TokenPurpose, verifyTokenClaims } from '../shared/index.ts';
+import { RateLimitExceededError } from './errors.ts';
 import type { ConfirmationRenderer, RateLimiter, SubscriberStore, ErasedAddresses } from './ports.ts';
 import { isSuppressed, parseSubscriptionRequest, toConfirmed, toPending, toUnsubscribed } from './subscriber.ts';
 
@@ -25,8 +26,6 @@ export interface SubscriptionDeps {
   settings: Settings;
   limits: RateLimiter;
   personalData: ErasedAddresses;
-  /** Told when a confirmation email could not be sent; the caller still answers as usual. */
-  onMailError?: (error: unknown) => void;
 }
 
 export interface RequestContext {
@@ -43,6 +42,12 @@ export type SubscribeOutcome =
   | 'already-confirmed'
   | 'suppressed';
 
+/** The outcome, for tests and metrics; a failed confirmation email's cause, for the log only. */
+export interface SubscribeResult {
+  outcome: SubscribeOutcome;
+  failures: ToleratedFailure[];
+}
+
 /**
  * Records a pending subscription and mails a confirmation link. The caller answers the same
  * way whatever the outcome, so the endpoint never reveals whether an address is subscribed.
@@ -51,35 +56,35 @@ export async function requestSubscription(
   input: unknown,
   context: RequestContext,
   deps: SubscriptionDeps,
-): Promise<SubscribeOutcome> {
+): Promise<SubscribeResult> {
   const request = parseSubscriptionRequest(input);
   // A field people never see: only form-filling bots put something in it. They get the usual answer.
-  if (request.website) return 'honeypot';
+  if (request.website) return answered('honeypot');
   const now = deps.clock.now();
   const at = now.toISOString();
   if (context.ip) {
     const { limit, windowSeconds } = SUBSCRIBE_LIMIT_PER_IP;
     if (!(await deps.limits.hit(`subscribe-ip#${hashed(context.ip)}`, limit, windowSeconds, now))) {
-      throw new TooManyRequestsError('Too many subscribe requests from your network. Please try again in an hour.');
+      throw new RateLimitExceededError('Too many subscribe requests from your network. Please try again in an hour.');
     }
   }
   const perAddress = SUBSCRIBE_LIMIT_PER_ADDRESS;
   if (!(await deps.limits.hit(`subscribe-address#${hashed(request.email)}`, perAddress.limit, perAddress.windowSeconds, now))) {
-    return 'rate-limited';
+    return answered('rate-limited');
   }
   const existing = await deps.subscribers.get(request.email);
 
-  if (existing && isSuppressed(existing)) return 'suppressed';
-  if (existing?.status === 'confirmed') return 'already-confirmed';
+  if (existing && isSuppressed(existing)) return answered('suppressed');
+  if (existing?.status === 'confirmed') return answered('already-confirmed');
 
   const pending = toPending(request, { at, ip: context.ip, userAgent: context.userAgent?.slice(0, 256) }, existing);
   const lastSent = existing?.status === 'pending' && existing.confirmSentAt ? Date.parse(existing.confirmSentAt) : 0;
   if (now.getTime() - lastSent < CONFIRM_RESEND_INTERVAL_MS) {
     await deps.subscribers.put({ ...pending, confirmSentAt: existing?.confirmSentAt });
-    return 'confirmation-throttled';
+    return answered('confirmation-throttled');
   }
 
-  const token = signToken(deps.settings.tokenSecret, 'confirm', request.email, now);
+  const token = signToken({ secret: deps.settings.tokenSecret, purpose: 'confirm', email: request.email, now });
   const email = await deps.renderer.renderConfirmEmail({
     confirmUrl: linkTo(deps.settings, '/confirm', token),
     publicUrl: deps.settings.publicUrl,
@@ -88,13 +93,16 @@ export async function requestSubscription(
   await deps.subscribers.put({ ...pending, confirmSentAt: at });
   try {
     await deps.mailer.send({ from: deps.settings.mailFrom, to: request.email, headers: [], ...email });
-  } catch (error) {
+  } catch (cause) {
     // A failure must look like any other answer (no probing), and must not throttle the retry.
-    deps.onMailError?.(error);
     await deps.subscribers.put({ ...pending, confirmSentAt: undefined });
-    return 'confirmation-failed';
+    return answered('confirmation-failed', [{ what: 'confirmation email failed', cause }]);
   }
-  return 'confirmation-sent';
+  return answered('confirmation-sent');
+}
+
+function answered(outcome: SubscribeOutcome, failures: ToleratedFailure[] = []): SubscribeResult {
+  return { outcome, failures };
 }
 
 /** IPs and addresses in rate-limit keys are hashed: the counters need no personal data. */

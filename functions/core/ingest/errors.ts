@@ -1,0 +1,16 @@
+/** The ingest capability's errors; the HTTP edge maps them (adapters/http/http.ts). */
+
+/**
+ * The publisher's key is missing, unknown or revoked. The message is the same for every
+ * reason, so a caller cannot tell a revoked key from one that never existed.
+ */
+export class InvalidApiKeyError extends Error {
+  override name = 'InvalidApiKeyError';
+  constructor(
+    message: string,
+    readonly reason: 'missing' | 'unknown' | 'revoked',
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
