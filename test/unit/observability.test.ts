@@ -122,7 +122,6 @@ function fakeTracer() {
     setSegment: (segment: unknown) => calls.push(segment === facade ? 'set facade' : 'set subsegment'),
     annotateColdStart: () => calls.push('annotate ColdStart'),
     addServiceNameAnnotation: () => calls.push('annotate Service'),
-    addResponseAsMetadata: () => calls.push('response metadata'),
     addErrorAsMetadata: (error: Error) => calls.push(`error metadata ${error.message}`),
     captureAWSv3Client: <T>(client: T): T => {
       calls.push('capture client');
@@ -171,7 +170,6 @@ describe('createObservability in Lambda', () => {
       'set subsegment',
       'annotate ColdStart',
       'annotate Service',
-      'response metadata',
       'close',
       'set facade',
     ]);

@@ -12,7 +12,7 @@ import { type DigestMetric, METRICS_NAMESPACE, METRICS_SERVICE } from './metric-
 /** The part of Powertools' Tracer the wrapper uses, so a test can stand in for X-Ray. */
 export type HandlerTracer = Pick<
   Tracer,
-  'getSegment' | 'setSegment' | 'annotateColdStart' | 'addServiceNameAnnotation' | 'addResponseAsMetadata' | 'addErrorAsMetadata' | 'captureAWSv3Client'
+  'getSegment' | 'setSegment' | 'annotateColdStart' | 'addServiceNameAnnotation' | 'addErrorAsMetadata' | 'captureAWSv3Client'
 >;
 
 /** A Lambda entry point; the runtime always passes the context, local callers and tests may not. */
@@ -49,9 +49,9 @@ export function createObservability(env: NodeJS.ProcessEnv = process.env, tracer
     tracer.annotateColdStart();
     tracer.addServiceNameAnnotation();
     try {
-      const result = await run();
-      tracer.addResponseAsMetadata(result, handlerName);
-      return result;
+      // No response metadata: pages, data downloads and plan reports carry readers' addresses
+      // and signed links, which do not belong in traces any more than in logs.
+      return await run();
     } catch (error) {
       tracer.addErrorAsMetadata(error as Error);
       throw error;
