@@ -2,7 +2,6 @@
  * The DynamoDB stores: the store contract every implementation keeps (test/support/store-contract.ts),
  * then what only the table has: index items, query pages, damaged items, adapter error classes.
  */
-import { randomUUID } from 'node:crypto';
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoApiKeyStore } from '../../functions/adapters/dynamo/api-key-store.ts';
@@ -16,10 +15,9 @@ import { DynamoSendStatsStore } from '../../functions/adapters/dynamo/send-stats
 import { DynamoSubscriberStore } from '../../functions/adapters/dynamo/subscriber-store.ts';
 import { DynamoTopicCatalogue } from '../../functions/adapters/dynamo/topic-catalogue.ts';
 import { CorruptRecordError } from '../../functions/core/shared/errors.ts';
-import type { Article } from '../../functions/core/ingest/types.ts';
-import type { Subscriber, TimeSlot } from '../../functions/core/subscribers/types.ts';
+import type { TimeSlot } from '../../functions/core/subscribers/types.ts';
 import { type LocalDynamo, startTestDynamo } from '../support/dynamo.ts';
-import { describeStoreContract } from '../support/store-contract.ts';
+import { article, collect, describeStoreContract, subscriber, unique } from '../support/store-contract.ts';
 
 let dynamo: LocalDynamo;
 let articles: DynamoArticleStore;
@@ -37,40 +35,9 @@ afterAll(async () => {
   await dynamo?.stop();
 });
 
-const unique = () => randomUUID().replaceAll('-', '');
 
-function article(ingestedAt: string, overrides: Partial<Article> = {}): Article {
-  const id = unique();
-  return {
-    id,
-    title: `Story ${id.slice(0, 6)}`,
-    text: 'First sentence. Second sentence.',
-    source: 'Example Times',
-    url: `https://example.com/${id}`,
-    topics: ['world'],
-    ingestedAt,
-    ...overrides,
-  };
-}
 
-function subscriber(overrides: Partial<Subscriber> = {}): Subscriber {
-  return {
-    email: `reader-${unique()}@example.com`,
-    status: 'pending',
-    timezone: 'Europe/Berlin',
-    sendHour: 7,
-    topics: [],
-    createdAt: '2026-11-01T10:00:00.000Z',
-    updatedAt: '2026-11-01T10:00:00.000Z',
-    ...overrides,
-  };
-}
 
-async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
-  const all: T[] = [];
-  for await (const item of items) all.push(item);
-  return all;
-}
 
 async function dueEmails(slots: TimeSlot[]): Promise<string[]> {
   return (await collect(subscribers.listDue(slots))).map((reader) => reader.email).sort();

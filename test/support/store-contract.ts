@@ -36,15 +36,16 @@ export interface StoreSet {
 /** Empty stores for one case; stores that stamp times read `clock`. */
 export type StoreSetFactory = (clock: FakeClock) => Promise<StoreSet>;
 
-const unique = () => randomUUID().replaceAll('-', '');
+/** A fresh id, so cases sharing one table never see each other's items. */
+export const unique = () => randomUUID().replaceAll('-', '');
 
-async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+export async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
   const all: T[] = [];
   for await (const item of items) all.push(item);
   return all;
 }
 
-function article(ingestedAt: string, overrides: Partial<Article> = {}): Article {
+export function article(ingestedAt: string, overrides: Partial<Article> = {}): Article {
   const id = unique();
   return {
     id,
@@ -58,7 +59,7 @@ function article(ingestedAt: string, overrides: Partial<Article> = {}): Article 
   };
 }
 
-function subscriber(overrides: Partial<Subscriber> = {}): Subscriber {
+export function subscriber(overrides: Partial<Subscriber> = {}): Subscriber {
   return {
     email: `reader-${unique()}@example.com`,
     status: 'pending',
