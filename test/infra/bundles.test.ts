@@ -2,12 +2,13 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
+import { EXTERNAL_MODULES, LAMBDA_NODE_TARGET, MAIN_FIELDS } from '../../infra/bundling.ts';
 import { PROJECT_ROOT } from '../../infra/digest-function.ts';
 
 /** Every Lambda entry point, bundled the way the stack bundles it (minus minifying). */
 async function handlerEntries(): Promise<string[]> {
   const dir = join(PROJECT_ROOT, 'functions/handlers');
-  return (await readdir(dir)).filter((file) => file.endsWith('.ts') && file !== 'http.ts').map((file) => join(dir, file));
+  return (await readdir(dir)).filter((file) => file.endsWith('.ts')).map((file) => join(dir, file));
 }
 
 describe('Lambda bundles', () => {
@@ -19,10 +20,10 @@ describe('Lambda bundles', () => {
       outdir: '/tmp/digest-bundle-check',
       platform: 'node',
       format: 'esm',
-      target: 'node22',
+      target: LAMBDA_NODE_TARGET,
       metafile: true,
-      mainFields: ['module', 'main'],
-      external: ['@aws-sdk/*', '@smithy/*', 'typescript'],
+      mainFields: [...MAIN_FIELDS],
+      external: [...EXTERNAL_MODULES],
       logLevel: 'silent',
     });
     const inputs = Object.keys(result.metafile.inputs);
