@@ -3,6 +3,7 @@ import type { ConfigurationSet } from 'aws-cdk-lib/aws-ses';
 import type { Construct } from 'constructs';
 import { SEND_FLEET } from '../../functions/core/delivery/index.ts';
 import { DEFAULT_DIGEST_NAME } from '../../functions/core/shared/index.ts';
+import { accessOf, type FunctionName } from '../../functions/adapters/runtime/function-ports.ts';
 import type { DigestDataStack } from '../data-stack.ts';
 import { DigestFunction } from '../digest-function.ts';
 
@@ -22,48 +23,51 @@ export type FunctionId = (typeof FUNCTION_IDS)[number];
 export type DigestFunctions = Readonly<Record<FunctionId, DigestFunction>>;
 
 interface FunctionSpec {
-  readonly entry: string;
+  /** The handler file it runs (functions/handlers/<name>.ts), which names its ports and so its grants. */
+  readonly handler: FunctionName;
   readonly description: string;
   readonly memorySize: number;
   readonly timeout: Duration;
-  /** The planner is the one function that writes to the send queue. */
-  readonly needsSendQueueUrl?: true;
 }
 
 const API_TIMEOUT = Duration.seconds(10);
 
 const FUNCTION_SPECS: Readonly<Record<FunctionId, FunctionSpec>> = {
   // Lambda CPU scales with memory: a 1 MB batch of HTML bodies needs the headroom to finish well inside the timeout.
-  ApiArticles: apiFunction('api-articles.ts', 'POST /articles: ingest a batch', 1024),
-  ApiSubscriptions: apiFunction('api-subscriptions.ts', 'POST /subscriptions'),
-  ApiConfirm: apiFunction('api-confirm.ts', 'GET|POST /confirm'),
-  ApiUnsubscribe: apiFunction('api-unsubscribe.ts', 'GET|POST /unsubscribe'),
-  ApiPreferences: apiFunction('api-preferences.ts', 'GET|POST /preferences'),
-  ApiSite: apiFunction('api-site.ts', 'GET /, GET /health, GET /editions, GET /editions/{id}'),
+  ApiArticles: apiFunction('api-articles', 'POST /articles: ingest a batch', 1024),
+  ApiSubscriptions: apiFunction('api-subscriptions', 'POST /subscriptions'),
+  ApiConfirm: apiFunction('api-confirm', 'GET|POST /confirm'),
+  ApiUnsubscribe: apiFunction('api-unsubscribe', 'GET|POST /unsubscribe'),
+  ApiPreferences: apiFunction('api-preferences', 'GET|POST /preferences'),
+  ApiSite: apiFunction('api-site', 'GET /, GET /health, GET /editions, GET /editions/{id}'),
   PlanDigest: {
-    entry: 'functions/handlers/schedule-plan-digest.ts',
+    handler: 'schedule-plan-digest',
     description: 'Hourly: build the edition for the readers whose local send hour is now and enqueue them',
     memorySize: 512,
     // A plan run enqueues a whole send slot (100k readers is a normal day) in SQS batches of ten.
     timeout: Duration.minutes(10),
-    needsSendQueueUrl: true,
   },
   SendDigest: {
-    entry: 'functions/handlers/sqs-send-digest.ts',
+    handler: 'sqs-send-digest',
     description: 'Sends one edition to the recipients of an SQS batch',
     memorySize: 512,
     timeout: Duration.seconds(SEND_FLEET.timeoutSeconds),
   },
   SesEvents: {
-    entry: 'functions/handlers/sns-ses-events.ts',
+    handler: 'sns-ses-events',
     description: 'Suppresses readers after a permanent bounce or a complaint',
     memorySize: 256,
     timeout: API_TIMEOUT,
   },
 };
 
-function apiFunction(handlerFile: string, description: string, memorySize = 256): FunctionSpec {
-  return { entry: `functions/handlers/${handlerFile}`, description, memorySize, timeout: API_TIMEOUT };
+function apiFunction(handler: FunctionName, description: string, memorySize = 256): FunctionSpec {
+  return { handler, description, memorySize, timeout: API_TIMEOUT };
+}
+
+/** The handler a function runs; grants.ts reads its declared access through this. */
+export function handlerOf(id: FunctionId): FunctionName {
+  return FUNCTION_SPECS[id].handler;
 }
 
 export interface EnvironmentSources {
@@ -96,10 +100,15 @@ export function createDigestFunctions(
   sendQueueUrl: string,
 ): DigestFunctions {
   const create = (id: FunctionId): DigestFunction => {
-    const { needsSendQueueUrl, ...spec } = FUNCTION_SPECS[id];
+    const { handler, description, memorySize, timeout } = FUNCTION_SPECS[id];
+    // The queue URL goes only where the declared ports send to the queue (the planner).
+    const sendsToQueue = accessOf(handler).has('sqs:send');
     const fn = new DigestFunction(scope, id, {
-      ...spec,
-      environment: needsSendQueueUrl ? { ...environment, SEND_QUEUE_URL: sendQueueUrl } : environment,
+      entry: `functions/handlers/${handler}.ts`,
+      description,
+      memorySize,
+      timeout,
+      environment: sendsToQueue ? { ...environment, SEND_QUEUE_URL: sendQueueUrl } : environment,
     });
     acknowledgeFunctionFindings(fn);
     return fn;

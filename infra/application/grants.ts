@@ -3,27 +3,10 @@ import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { ConfigurationSet } from 'aws-cdk-lib/aws-ses';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { TABLE } from '../../functions/adapters/dynamo/schema.ts';
-import { accessOf, type AwsAccess, type FunctionName } from '../../functions/adapters/runtime/function-ports.ts';
+import { accessOf, type AwsAccess } from '../../functions/adapters/runtime/function-ports.ts';
 import type { DigestDataStack } from '../data-stack.ts';
-import { type DigestFunctions, FUNCTION_IDS, type FunctionId } from './functions.ts';
+import { type DigestFunctions, FUNCTION_IDS, handlerOf } from './functions.ts';
 
-/**
- * The handler (functions/handlers/<name>.ts) each function runs. What a function may touch beyond
- * its own log group and X-Ray (which DigestFunction grants) is what that handler's ports declare
- * in function-ports.ts, the declaration its runtime wiring is typed by: no grant is kept by hand.
- * Reading the send queue comes with its event source (send-queue.ts).
- */
-const HANDLER_OF: Readonly<Record<FunctionId, FunctionName>> = {
-  ApiArticles: 'api-articles',
-  ApiSubscriptions: 'api-subscriptions',
-  ApiConfirm: 'api-confirm',
-  ApiUnsubscribe: 'api-unsubscribe',
-  ApiPreferences: 'api-preferences',
-  ApiSite: 'api-site',
-  PlanDigest: 'schedule-plan-digest',
-  SendDigest: 'sqs-send-digest',
-  SesEvents: 'sns-ses-events',
-};
 
 const TABLE_READ_ACTIONS = [
   'dynamodb:GetItem',
@@ -41,6 +24,12 @@ export interface GrantedResources {
   readonly sendQueue: Queue;
 }
 
+/**
+ * What a function may touch beyond its own log group and X-Ray (which DigestFunction grants) is
+ * what its handler's ports declare in function-ports.ts, the declaration its runtime wiring is
+ * typed by: no grant is kept by hand. Reading the send queue comes with its event source
+ * (send-queue.ts).
+ */
 export function grantFunctionAccess(functions: DigestFunctions, resources: GrantedResources): void {
   const { table, tokenSecret } = resources.data;
   // Explicit index ARNs rather than `<table>/index/*`, so no grant is wider than the layout.
@@ -63,7 +52,7 @@ export function grantFunctionAccess(functions: DigestFunctions, resources: Grant
       Grant.addToPrincipal({ grantee, actions: ['sqs:ChangeMessageVisibility'], resourceArns: [resources.sendQueue.queueArn] }),
   };
   for (const id of FUNCTION_IDS) {
-    const access = accessOf(HANDLER_OF[id]);
+    const access = accessOf(handlerOf(id));
     // In the order above, so each role's statements read the same from deploy to deploy.
     for (const [kind, grant] of Object.entries(grants) as [AwsAccess, (grantee: IGrantable) => void][]) {
       if (access.has(kind)) grant(functions[id].role);
