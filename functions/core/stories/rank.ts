@@ -3,7 +3,7 @@
  * "and K more", and the sections they are listed under. The score is documented in
  * docs/architecture.md ("Ranking and sections"); change both together.
  */
-import type { ArticleCluster } from './merge.ts';
+import { type ArticleCluster, articleTime } from './merge.ts';
 import type { Article } from '../ingest/index.ts';
 
 const HOUR_MS = 3600 * 1000;
@@ -44,12 +44,6 @@ export interface Ranking {
   top: RankedCluster[];
   /** The rest, in the same order. */
   more: RankedCluster[];
-}
-
-/** A publishedAt in the future (a typo, or a publisher gaming the order) counts as the ingest time. */
-export function articleTime(article: Pick<Article, 'publishedAt' | 'ingestedAt'>): number {
-  const ingested = Date.parse(article.ingestedAt);
-  return article.publishedAt ? Math.min(Date.parse(article.publishedAt), ingested) : ingested;
 }
 
 function members(cluster: ArticleCluster): Article[] {
