@@ -4,7 +4,7 @@ import type { DigestRenderer, DigestView, PersonalLinkPlaceholders } from './por
 import { type ArticleCluster, calmTitle, clusterArticles, rankClusters, summarise } from '../stories/index.ts';
 import { fillPlaceholders, localTimePlaceholders } from './placeholders.ts';
 import { defangLinks, linkTo, type OutgoingEmail, type Settings, signToken } from '../shared/index.ts';
-import type { Article } from '../ingest/index.ts';
+import { type Article, plausiblePublishedAt } from '../ingest/index.ts';
 import type { Edition, Story, StorySource } from './types.ts';
 
 const MAX_SUBJECT_LENGTH = 120;
@@ -47,7 +47,8 @@ export function toStory(
     title: defangLinks(calmTitle(article.title)),
     url: article.url,
     source: defangLinks(article.source),
-    publishedAt: article.publishedAt,
+    // Articles stored before ingest clamped a future publishedAt are clamped here too.
+    publishedAt: article.publishedAt === undefined ? undefined : plausiblePublishedAt(article.publishedAt, article.ingestedAt),
     ingestedAt: article.ingestedAt,
     topics: article.topics,
     summary:
