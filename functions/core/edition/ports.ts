@@ -39,6 +39,10 @@ export interface DigestView {
   moreCount?: number;
   /** Without these, times are shown in UTC. */
   localTimes?: LocalTimePlaceholders;
+  /** Stories taken out after the edition was built (a takedown): the email says so. */
+  withdrawnCount?: number;
+  /** A test copy for the publisher (`digest preview --send-to`): marked as one. */
+  testCopy?: boolean;
 }
 
 /** Asynchronous so an adapter may load its templates lazily. */
