@@ -4,4 +4,5 @@ export { plausiblePublishedAt } from './article.ts';
 export { InvalidApiKeyError } from './errors.ts';
 export { ingestBatch, type IngestReport, type IngestResult, MAX_BATCH_BYTES } from './ingest.ts';
 export { type ApiKeyStore, type ArticleStore, type TopicCatalogue } from './ports.ts';
-export { type ApiKey, type Article } from './types.ts';
+export { CATALOGUE_LIMIT, mergeTopicCatalogue, TOPIC_HALF_LIFE_DAYS, topicWeight } from './topic-catalogue.ts';
+export { type ApiKey, type Article, type CatalogueTopic, type TopicSighting } from './types.ts';
