@@ -44,8 +44,10 @@ export function localRoutes(wiring: Wiring): Route[] {
   const unsubscribe = unsubscribeHandler(provide(wiring, 'api-unsubscribe'));
   const preferences = preferencesHandler(provide(wiring, 'api-preferences'));
   const confirm = confirmHandler(provide(wiring, 'api-confirm'));
+  const articles = articlesHandler(provide(wiring, 'api-articles'));
   return [
-    { method: 'POST', path: '/articles', handler: articlesHandler(provide(wiring, 'api-articles')) },
+    { method: 'POST', path: '/articles', handler: articles },
+    { method: 'DELETE', path: '/articles/*', handler: articles },
     { method: 'POST', path: '/subscriptions', handler: subscriptionsHandler(provide(wiring, 'api-subscriptions')) },
     { method: 'GET', path: '/confirm', handler: confirm },
     { method: 'POST', path: '/confirm', handler: confirm },

@@ -51,6 +51,7 @@ export function addRoutes(api: HttpApi, functions: DigestFunctions): void {
     api.addRoutes({ path, methods, integration: new HttpLambdaIntegration(name, target.function) });
   };
   route('/articles', [HttpMethod.POST], functions.ApiArticles, 'ArticlesIntegration');
+  route('/articles/{id}', [HttpMethod.DELETE], functions.ApiArticles, 'ArticleTakedownIntegration');
   route('/subscriptions', [HttpMethod.POST], functions.ApiSubscriptions, 'SubscriptionsIntegration');
   route('/confirm', [HttpMethod.GET, HttpMethod.POST], functions.ApiConfirm, 'ConfirmIntegration');
   route('/unsubscribe', [HttpMethod.GET, HttpMethod.POST], functions.ApiUnsubscribe, 'UnsubscribeIntegration');

@@ -26,6 +26,7 @@ export const articleRecord: z.ZodType<Article> = z.object({
   imageUrl: z.string().optional(),
   ingestedAt: timestamp,
   truncated: z.boolean().optional(),
+  withdrawnAt: timestamp.optional(),
 });
 
 export const subscriberRecord: z.ZodType<Subscriber> = z.object({

@@ -9,7 +9,16 @@ export interface EditionStore {
   /** EditionNotFoundError when there is no edition `id`. */
   setStatus(id: string, status: EditionStatus, recipients: number): Promise<void>;
   listRecent(limit: number): Promise<Edition[]>;
+  /** Editions created at or after `createdAt`, oldest first: those that can hold an article ingested then. */
+  listCreatedSince(createdAt: string): AsyncIterable<Edition>;
+  /** Replaces what an edition shows (a story withdrawn); EditionNotFoundError when there is no edition `id`. */
+  replaceContent(id: string, content: EditionContent): Promise<void>;
 }
+
+/** The parts of an edition that a takedown rewrites. */
+export type EditionContent = Pick<Edition, 'subject' | 'preheader' | 'html' | 'text' | 'stories' | 'moreStories'> & {
+  withdrawn: NonNullable<Edition['withdrawn']>;
+};
 
 /** Placeholder strings the renderer puts where personal links go; replaced per recipient. */
 export interface PersonalLinkPlaceholders {

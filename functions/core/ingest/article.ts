@@ -256,6 +256,9 @@ export function toArticle(input: ArticleInput, ingestedAt: string): { article: A
   return { article, truncated };
 }
 
+/** An article id: the sha256 hex of its canonical URL, or of source, title and text. */
+export const ARTICLE_ID_PATTERN = /^[0-9a-f]{64}$/;
+
 /** Clocks drift and feeds round to the hour; past this a publication time is a typo or a bid for the top. */
 export const MAX_PUBLISHED_AHEAD_MS = 60 * 60_000;
 
