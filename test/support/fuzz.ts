@@ -120,6 +120,8 @@ export interface FuzzRequest {
 export interface Credentials {
   apiKey: string;
   token(purpose: 'confirm' | 'unsubscribe' | 'preferences'): string;
+  /** A path parameter that names something stored (an article id); the document's example otherwise. */
+  pathParam?(route: ApiRoute, name: string): string | undefined;
 }
 
 const DOCUMENT = buildOpenApiDocument();
@@ -161,7 +163,12 @@ export function requestsFor(route: ApiRoute, credentials: Credentials): fc.Arbit
     { weight: 6, arbitrary: fc.constant(route.path) },
     { weight: 1, arbitrary: hostileString.map((s) => route.path.replace(/\{\w+\}/, encodeURIComponent(s)) + (route.path.includes('{') ? '' : `/${encodeURIComponent(s)}`)) },
     { weight: 1, arbitrary: fc.constant(`${route.path}/`) },
-  ).map((p) => p.replace('{id}', '20261126T070000-20261125T070000'));
+  ).map((p) =>
+    p.replace(/\{(\w+)\}/g, (_whole, name: string) => {
+      const documented = operation.parameters?.find((parameter) => parameter.name === name)?.example;
+      return encodeURIComponent(credentials.pathParam?.(route, name) ?? (typeof documented === 'string' ? documented : name));
+    }),
+  );
   const token = purpose ? fc.option(mutatedToken(credentials.token(purpose)), { freq: 6, nil: undefined }) : fc.constant(undefined);
   const extraQuery = fc.option(fc.tuple(fc.constantFrom('done', 'token', 'q', 'x'), hostileString), { freq: 3, nil: undefined });
   const body = fc.oneof(

@@ -26,7 +26,14 @@ let credentials: Credentials;
 beforeAll(async () => {
   announceSeed('test/unit/fuzz-routes.test.ts');
   app = await memoryApp();
-  credentials = { apiKey: app.apiKey, token: (purpose) => app.token(purpose, READER) };
+  // An article to take down: DELETE /articles/{id} then has something to find.
+  const ingested = await app.answer({ method: 'POST', url: '/articles', headers: { 'x-api-key': app.apiKey, 'content-type': 'application/json' }, body: JSON.stringify({ articles: [{ title: 'To withdraw', body: 'Text.', source: 'Fuzz' }] }) });
+  const articleId = (JSON.parse(ingested.body!) as { results: Array<{ id: string }> }).results[0]!.id;
+  credentials = {
+    apiKey: app.apiKey,
+    token: (purpose) => app.token(purpose, READER),
+    pathParam: (route, name) => (route.path === '/articles/{id}' && name === 'id' ? articleId : undefined),
+  };
 });
 
 /** Statuses seen per route, to check that the cases reach every route's handler, not just its validation. */
