@@ -13,6 +13,7 @@ import { createLocalWiring } from '../local/local-app.ts';
 import { loadLocalSettings, readLocalApiKey } from '../local/local-settings.ts';
 import { CliError } from './cli-error.ts';
 import { registerKeyCommands } from './keys.ts';
+import { registerSourceCommands } from './sources.ts';
 import { registerStatusCommand } from './status.ts';
 import { registerSubscriberCommands } from './subscribers.ts';
 import { summarizeFiles, summarizeOptionsSchema } from './summarize.ts';
@@ -165,6 +166,7 @@ program
 registerKeyCommands(program);
 registerSubscriberCommands(program);
 registerStatusCommand(program);
+registerSourceCommands(program);
 
 /** A commander option parser from one field of a zod schema, so the limits live in one place. */
 function schemaOption(field: z.ZodType<number>): (value: string) => number {

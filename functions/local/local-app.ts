@@ -6,6 +6,7 @@ import { articlesHandler } from '../handlers/api-articles.ts';
 import { confirmHandler } from '../handlers/api-confirm.ts';
 import { preferencesHandler } from '../handlers/api-preferences.ts';
 import { siteHandler } from '../handlers/api-site.ts';
+import { sourcesHandler } from '../handlers/api-sources.ts';
 import { subscriptionsHandler } from '../handlers/api-subscriptions.ts';
 import { unsubscribeHandler } from '../handlers/api-unsubscribe.ts';
 import { InProcessQueue, type QueueOutcome } from './in-process-queue.ts';
@@ -44,6 +45,7 @@ export function localRoutes(wiring: Wiring): Route[] {
   const unsubscribe = unsubscribeHandler(provide(wiring, 'api-unsubscribe'));
   const preferences = preferencesHandler(provide(wiring, 'api-preferences'));
   const confirm = confirmHandler(provide(wiring, 'api-confirm'));
+  const sources = sourcesHandler(provide(wiring, 'api-sources'));
   return [
     { method: 'POST', path: '/articles', handler: articlesHandler(provide(wiring, 'api-articles')) },
     { method: 'POST', path: '/subscriptions', handler: subscriptionsHandler(provide(wiring, 'api-subscriptions')) },
@@ -57,5 +59,8 @@ export function localRoutes(wiring: Wiring): Route[] {
     { method: 'GET', path: '/health', handler: site },
     { method: 'GET', path: '/editions', handler: site },
     { method: 'GET', path: '/editions/*', handler: site },
+    { method: 'POST', path: '/sources', handler: sources },
+    { method: 'GET', path: '/sources', handler: sources },
+    { method: 'DELETE', path: '/sources/*', handler: sources },
   ];
 }

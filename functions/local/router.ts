@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { HttpEvent, HttpHandler, HttpResult } from '../adapters/http/http.ts';
 
 export interface Route {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'DELETE';
   /** Exact path, or a prefix ending in `/*`. */
   path: string;
   handler: HttpHandler;

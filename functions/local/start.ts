@@ -10,6 +10,7 @@ import { generateApiKey, newApiKeyRecord } from '../core/ingest/index.ts';
 import { planDigest } from '../core/planning/index.ts';
 import { closeServer, startDynamoEmulator, startSesEmulator, type RunningEmulator } from './emulators.ts';
 import { everyHour } from './hourly.ts';
+import { pollDepsOf, pollFeedsEvery } from './feed-poller.ts';
 import { createLocalWiring, localRoutes } from './local-app.ts';
 import { apiKeyFile, loadLocalSettings, readLocalApiKey, type LocalSettings } from './local-settings.ts';
 import { createRouter } from './router.ts';
@@ -59,6 +60,8 @@ async function main(): Promise<void> {
     }
   });
 
+  const feedPolls = pollFeedsEvery(pollDepsOf(wiring));
+
   console.log(`digest-mailer is running.
   API and pages:   ${settings.apiUrl}
   Email inbox:     ${settings.inboxUrl}
@@ -73,6 +76,7 @@ Press Ctrl+C to stop.`);
     stopping = true;
     console.log(`\n${signal}: stopping…`);
     schedule.stop();
+    feedPolls.stop();
     // A hung socket must not keep a developer waiting: give up after a few seconds.
     const deadline = setTimeout(() => process.exit(1), 5000);
     deadline.unref();

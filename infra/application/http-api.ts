@@ -59,9 +59,11 @@ export function addRoutes(api: HttpApi, functions: DigestFunctions): void {
   route('/health', [HttpMethod.GET], functions.ApiSite, 'HealthIntegration');
   route('/editions', [HttpMethod.GET], functions.ApiSite, 'ArchiveIntegration');
   route('/editions/{id}', [HttpMethod.GET], functions.ApiSite, 'EditionIntegration');
+  route('/sources', [HttpMethod.GET, HttpMethod.POST], functions.ApiSources, 'SourcesIntegration');
+  route('/sources/{id}', [HttpMethod.DELETE], functions.ApiSources, 'SourceIntegration');
   Validations.of(api).acknowledge({
     id: 'AwsSolutions-APIG4',
     reason:
-      'Subscribe, confirm, unsubscribe (RFC 8058 one-click), preferences, the subscribe page, web editions and /health are public by design; confirm/unsubscribe/preferences carry a signed token and POST /articles checks a hashed x-api-key inside the function.',
+      'Subscribe, confirm, unsubscribe (RFC 8058 one-click), preferences, the subscribe page, web editions and /health are public by design; confirm/unsubscribe/preferences carry a signed token and POST /articles and /sources check a hashed x-api-key inside the function.',
   });
 }

@@ -23,7 +23,20 @@ interface CfnResource {
 // The feature flags `cdk synth` runs with, so the tested template is the deployed one.
 const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as { context: Json };
 
-const FUNCTION_IDS = ['ApiArticles', 'ApiSubscriptions', 'ApiConfirm', 'ApiUnsubscribe', 'ApiPreferences', 'ApiSite', 'PlanDigest', 'SendDigest', 'SesEvents'] as const;
+const FUNCTION_IDS = [
+  'ApiArticles',
+  'ApiSubscriptions',
+  'ApiConfirm',
+  'ApiUnsubscribe',
+  'ApiPreferences',
+  'ApiSite',
+  'PlanDigest',
+  'SendDigest',
+  'SesEvents',
+  'ApiSources',
+  'PlanFeedPolls',
+  'PollFeeds',
+] as const;
 type FunctionId = (typeof FUNCTION_IDS)[number];
 
 interface Synthesized {
@@ -407,12 +420,12 @@ describe('DigestStack with only a sender address', () => {
     }
   });
 
-  it('lets only the planner enqueue and only the functions that sign or verify links read the signing key', () => {
-    // Ingest, the public site and SES feedback never touch a token, so their wiring never fetches the secret.
-    const withoutSecret = ['ApiArticles', 'ApiSite', 'SesEvents'];
+  it('lets only the planners enqueue and only the functions that sign or verify links read the signing key', () => {
+    // Ingest, the public site, SES feedback and feeds never touch a token, so their wiring never fetches the secret.
+    const withoutSecret = ['ApiArticles', 'ApiSite', 'SesEvents', 'ApiSources', 'PlanFeedPolls', 'PollFeeds'];
     for (const id of FUNCTION_IDS) {
       const actions = actionsOf(statementsOfRole(synth.resources, synth.roleLogicalId(id)));
-      expect(actions.includes('sqs:SendMessage'), id).toBe(id === 'PlanDigest');
+      expect(actions.includes('sqs:SendMessage'), id).toBe(id === 'PlanDigest' || id === 'PlanFeedPolls');
       expect(actions.includes('secretsmanager:GetSecretValue'), id).toBe(!withoutSecret.includes(id));
     }
   });
@@ -428,6 +441,9 @@ describe('DigestStack with only a sender address', () => {
       'schedule-plan-digest': 'PlanDigest',
       'sqs-send-digest': 'SendDigest',
       'sns-ses-events': 'SesEvents',
+      'api-sources': 'ApiSources',
+      'schedule-plan-feeds': 'PlanFeedPolls',
+      'sqs-poll-feeds': 'PollFeeds',
     };
     const probes: [AwsAccess, string][] = [
       ['table:read', 'dynamodb:GetItem'],
@@ -438,10 +454,13 @@ describe('DigestStack with only a sender address', () => {
       ['sqs:send', 'sqs:SendMessage'],
       ['sqs:change-visibility', 'sqs:ChangeMessageVisibility'],
       ['secret:read', 'secretsmanager:GetSecretValue'],
+      ['sqs:send-feed-poll', 'sqs:SendMessage'],
     ];
     for (const name of Object.keys(FUNCTION_PORTS) as FunctionName[]) {
       const actions = actionsOf(statementsOfRole(synth.resources, synth.roleLogicalId(idOf[name])));
-      for (const [access, action] of probes) expect(actions.includes(action), `${name} ${access}`).toBe(accessOf(name).has(access));
+      // An action is granted exactly when some access the function declares brings it (two queues share SendMessage).
+      const declared = (action: string) => probes.some(([access, probe]) => probe === action && accessOf(name).has(access));
+      for (const [access, action] of probes) expect(actions.includes(action), `${name} ${access}`).toBe(declared(action));
     }
   });
 
@@ -545,11 +564,11 @@ describe('DigestStack with a domain, a public URL and an alarm address', () => {
 
     const byMetric = (namespace: string, name: string) =>
       alarms.filter((alarm) => alarm.Namespace === namespace && alarm.MetricName === name);
-    expect(byMetric('AWS/SQS', 'ApproximateNumberOfMessagesVisible')).toHaveLength(3);
+    expect(byMetric('AWS/SQS', 'ApproximateNumberOfMessagesVisible')).toHaveLength(5);
     const deadLetterQueues = new Set(
       byMetric('AWS/SQS', 'ApproximateNumberOfMessagesVisible').flatMap((alarm) => [...referencedIds(alarm.Dimensions)]),
     );
-    expect(deadLetterQueues.size).toBe(3);
+    expect(deadLetterQueues.size).toBe(5);
     for (const id of deadLetterQueues) expect(synth.resources[id]?.Properties?.RedrivePolicy).toBeUndefined();
 
     const functionErrors = byMetric('AWS/Lambda', 'Errors');
@@ -571,7 +590,7 @@ describe('DigestStack with a domain, a public URL and an alarm address', () => {
     const [api5xx] = byMetric('AWS/ApiGateway', '5xx');
     const [[apiId]] = ofType(synth.resources, 'AWS::ApiGatewayV2::Api') as [[string, CfnResource]];
     expect(api5xx?.Dimensions).toEqual([{ Name: 'ApiId', Value: { Ref: apiId } }]);
-    expect(alarms).toHaveLength(3 + FUNCTION_IDS.length + 1 + 2 + 1);
+    expect(alarms).toHaveLength(5 + FUNCTION_IDS.length + 1 + 2 + 1 + 1);
   });
 
   it('builds a dashboard with the application metrics, SES reputation, the queues, the API and the functions', () => {

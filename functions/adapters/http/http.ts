@@ -10,6 +10,7 @@ import { EditionNotFoundError } from '../../core/edition/index.ts';
 import { InvalidApiKeyError } from '../../core/ingest/index.ts';
 import { type FieldIssue, InvalidTokenError, ValidationError } from '../../core/shared/index.ts';
 import { RateLimitExceededError, SubscriberNotFoundError } from '../../core/subscribers/index.ts';
+import { SourceNotFoundError } from '../../core/sources/index.ts';
 
 export type HttpEvent = APIGatewayProxyEventV2;
 export type HttpResult = APIGatewayProxyStructuredResultV2;
@@ -146,7 +147,7 @@ interface ErrorShape {
   details?: FieldIssue[];
 }
 
-const NOT_FOUND = [EditionNotFoundError, SubscriberNotFoundError, RouteNotFoundError];
+const NOT_FOUND = [EditionNotFoundError, SubscriberNotFoundError, RouteNotFoundError, SourceNotFoundError];
 
 function describe(error: unknown): ErrorShape {
   if (error instanceof ValidationError || error instanceof UnreadableBodyError) {

@@ -21,6 +21,8 @@ export const TEASER_WORDS = 80;
 /** Sources polled at once by one poller; each is bounded by the fetcher's own timeouts. */
 export const POLL_CONCURRENCY = 4;
 const FULL_TEXT_CONCURRENCY = 4;
+/** Linked pages fetched per poll at most, so one poll stays well inside the poller's timeout (each fetch takes at most 20 s). */
+export const MAX_FULL_TEXT_PER_POLL = 20;
 
 export interface PollDeps {
   sources: SourceStore;
@@ -96,10 +98,12 @@ function titleLine(title: string): string | undefined {
 async function withFullText(entries: FeedEntry[], source: Source, deps: PollDeps, failures: ToleratedFailure[]): Promise<FeedEntry[]> {
   const fullText = deps.fullText;
   if (!source.fullText || !fullText) return entries;
+  let budget = MAX_FULL_TEXT_PER_POLL;
   return pMap(
     entries,
     async (entry) => {
-      if (entry.link === undefined || countWords(entryText(entry)) >= TEASER_WORDS) return entry;
+      if (entry.link === undefined || countWords(entryText(entry)) >= TEASER_WORDS || budget <= 0) return entry;
+      budget -= 1;
       try {
         const text = await fullText.articleText(entry.link);
         return text !== undefined && countWords(text) > countWords(entryText(entry)) ? { ...entry, content: text } : entry;
@@ -171,11 +175,22 @@ export async function pollDueSources(deps: PollDeps): Promise<PollResult[]> {
   return pollSources(await dueSources(deps), deps);
 }
 
-/** The planner Lambda: hands the due sources to the pollers, one message per source. */
-export async function planFeedPolls(deps: { sources: SourceStore; clock: Clock; queue: FeedPollQueue }): Promise<{ queued: number }> {
-  const due = await dueSources(deps);
-  if (due.length > 0) await deps.queue.enqueue(due.map((source) => source.id));
-  return { queued: due.length };
+const DAY_MS = 24 * 3600 * 1000;
+
+/**
+ * The planner Lambda: hands the due sources to the pollers, one message per source, and counts
+ * the sources that have failed for a day or more (the alarm's signal).
+ */
+export async function planFeedPolls(deps: { sources: SourceStore; clock: Clock; queue: FeedPollQueue }): Promise<{ queued: number; failingForADay: number }> {
+  const now = deps.clock.now();
+  const due: string[] = [];
+  let failingForADay = 0;
+  for await (const source of deps.sources.list()) {
+    if (isDue(source, now)) due.push(source.id);
+    if (source.failingSince !== undefined && now.getTime() - Date.parse(source.failingSince) >= DAY_MS) failingForADay += 1;
+  }
+  if (due.length > 0) await deps.queue.enqueue(due);
+  return { queued: due.length, failingForADay };
 }
 
 /**
