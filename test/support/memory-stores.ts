@@ -14,6 +14,8 @@ import type { Delivery, DeliveryJob } from '../../functions/core/delivery/types.
 import type { Edition, EditionStatus } from '../../functions/core/edition/types.ts';
 import type { Subscriber, TimeSlot } from '../../functions/core/subscribers/types.ts';
 import type { ApiKeyStore, ArticleStore, TopicCatalogue } from '../../functions/core/ingest/ports.ts';
+import { mergeTopicCatalogue } from '../../functions/core/ingest/topic-catalogue.ts';
+import type { CatalogueTopic, TopicSighting } from '../../functions/core/ingest/types.ts';
 import type { RateLimiter, SubscriberStore } from '../../functions/core/subscribers/ports.ts';
 import type { DeliveryStore, SendStatsStore } from '../../functions/core/delivery/ports.ts';
 import type { EditionStore } from '../../functions/core/edition/ports.ts';
@@ -337,14 +339,15 @@ function hashOf(email: string): string {
 }
 
 export class MemoryTopicCatalogue implements TopicCatalogue {
-  readonly #topics = new Set<string>();
+  #topics: CatalogueTopic[] = [];
 
-  async add(topics: readonly string[]): Promise<void> {
-    for (const topic of topics) this.#topics.add(topic);
+  async record(sightings: readonly TopicSighting[], at: string): Promise<void> {
+    if (sightings.length === 0) return;
+    this.#topics = mergeTopicCatalogue(this.#topics, sightings, at);
   }
 
-  async list(): Promise<string[]> {
-    return [...this.#topics].sort();
+  async list(): Promise<CatalogueTopic[]> {
+    return this.#topics.map((topic) => ({ ...topic }));
   }
 }
 

@@ -12,6 +12,7 @@ import type { DeliveryStore, SendStatsStore } from '../../functions/core/deliver
 import type { EditionStore } from '../../functions/core/edition/ports.ts';
 import type { Edition } from '../../functions/core/edition/types.ts';
 import { newApiKeyRecord } from '../../functions/core/ingest/api-keys.ts';
+import { CATALOGUE_LIMIT } from '../../functions/core/ingest/topic-catalogue.ts';
 import type { ApiKeyStore, ArticleStore, TopicCatalogue } from '../../functions/core/ingest/ports.ts';
 import type { Article } from '../../functions/core/ingest/types.ts';
 import type { PersonalDataStore } from '../../functions/core/privacy/ports.ts';
@@ -678,13 +679,39 @@ function personalDataStoreContract(stores: () => Promise<StoreSet>): void {
 
 function topicCatalogueContract(stores: () => Promise<StoreSet>): void {
   describe('TopicCatalogue', () => {
-    it('collects topics into one set and lists them sorted', async () => {
+    const sighting = (key: string, articles = 1) => ({ key, label: key.toUpperCase(), articles });
+
+    it('collects topics with counts and last-seen times, keeps the first label, lists them by key', async () => {
       const { topics } = await stores();
       expect(await topics.list()).toEqual([]);
-      await topics.add(['world', 'science']);
-      await topics.add([]);
-      await topics.add(['science', 'culture']);
-      expect(await topics.list()).toEqual(['culture', 'science', 'world']);
+      await topics.record([sighting('world', 2), sighting('science')], '2026-11-26T10:00:00.000Z');
+      await topics.record([], '2026-11-26T10:30:00.000Z');
+      await topics.record([{ key: 'science', label: 'science', articles: 3 }, sighting('culture', 0)], '2026-11-26T11:00:00.000Z');
+      expect(await topics.list()).toEqual([
+        { key: 'culture', label: 'CULTURE', count: 1, lastSeen: '2026-11-26T11:00:00.000Z' },
+        { key: 'science', label: 'SCIENCE', count: 4, lastSeen: '2026-11-26T11:00:00.000Z' },
+        { key: 'world', label: 'WORLD', count: 2, lastSeen: '2026-11-26T10:00:00.000Z' },
+      ]);
+    });
+
+    it('keeps at most CATALOGUE_LIMIT topics whatever one batch brings', async () => {
+      const { topics } = await stores();
+      const flood = Array.from({ length: 1000 }, (_, i) => sighting(`flood ${String(i).padStart(4, '0')} ${'x'.repeat(28)}`));
+      await topics.record(flood, '2026-11-26T10:00:00.000Z');
+      await topics.record(flood.slice(0, 500), '2026-11-26T11:00:00.000Z');
+      const listed = await topics.list();
+      expect(listed).toHaveLength(CATALOGUE_LIMIT);
+      expect(listed.every((topic) => topic.count === 2)).toBe(true);
+    });
+
+    it('loses no topic and no count when records race each other', async () => {
+      const { topics } = await stores();
+      await Promise.all(
+        Array.from({ length: 8 }, (_, i) => topics.record([sighting(`topic-${i}`), sighting('shared')], '2026-11-26T10:00:00.000Z')),
+      );
+      const listed = await topics.list();
+      expect(listed.map((topic) => topic.key)).toEqual(['shared', ...Array.from({ length: 8 }, (_, i) => `topic-${i}`)]);
+      expect(listed.find((topic) => topic.key === 'shared')?.count).toBe(8);
     });
   });
 }

@@ -146,8 +146,11 @@ describe('validateArticle', () => {
     },
   );
 
-  it('lower-cases, trims and dedupes topics', () => {
-    expect(valid(item({ topics: ['Politics', ' politics ', 'World', 'POLITICS'] })).topics).toEqual(['politics', 'world']);
+  it('lower-cases, trims and dedupes topics, keeping the first spelling for display', () => {
+    expect(valid(item({ topics: ['Politics', ' politics ', 'World', 'POLITICS'] })).topics).toEqual([
+      { key: 'politics', label: 'Politics' },
+      { key: 'world', label: 'World' },
+    ]);
   });
 
   it('refuses more than 10 topics, empty or long ones, and non-strings', () => {

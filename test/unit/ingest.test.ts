@@ -180,7 +180,7 @@ describe('ingestBatch', () => {
       {
         articles,
         clock,
-        topics: { add: () => Promise.reject(catalogueError), list: async () => [] },
+        topics: { record: () => Promise.reject(catalogueError), list: async () => [] },
       },
     );
 

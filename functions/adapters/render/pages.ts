@@ -130,8 +130,8 @@ export interface PreferencesPageArgs {
   pausedUntil?: string | undefined;
   /** Every zone the reader can pick; the current one is selected. */
   timeZones: readonly string[];
-  /** Topics to offer as tick boxes; the reader's own are ticked. */
-  topicChoices: readonly string[];
+  /** Topics to offer as tick boxes (a key, or a key with the label to show); the reader's own are ticked. */
+  topicChoices: readonly (string | { value: string; label: string })[];
   /** The preferences page offers unsubscribing too; that needs its own purpose-bound token. */
   unsubscribeToken: string;
   notice?: string | undefined;
@@ -190,15 +190,16 @@ export function preferencesPage(args: PreferencesPageArgs, site: PageSite = {}):
     args.topicChoices.length === 0
       ? NO_TOPICS
       : joinMarkup(
-          args.topicChoices.map((topic, i) =>
-            fillTemplate(choice, {
+          args.topicChoices.map((topic, i) => {
+            const { value, label } = typeof topic === 'string' ? { value: topic, label: topic } : topic;
+            return fillTemplate(choice, {
               id: `topic-${i}`,
               name: 'topics',
-              value: topic,
-              label: topic,
-              checked: args.topics.includes(topic) ? CHECKED : emptyMarkup,
-            }),
-          ),
+              value,
+              label,
+              checked: args.topics.includes(value) ? CHECKED : emptyMarkup,
+            });
+          }),
           '\n',
         );
   const pauseChoices = [

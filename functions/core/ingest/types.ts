@@ -24,3 +24,23 @@ export interface ApiKey {
   createdAt: string;
   disabled: boolean;
 }
+
+/** One topic as the catalogue keeps it. */
+export interface CatalogueTopic {
+  /** The case-folded key articles and readers store (core/shared/topics.ts). */
+  key: string;
+  /** The spelling first seen, for pages. */
+  label: string;
+  /** Articles stored with this topic (at least 1). */
+  count: number;
+  /** ISO time of the last batch that carried it. */
+  lastSeen: string;
+}
+
+/** One topic in one ingested batch. */
+export interface TopicSighting {
+  key: string;
+  label: string;
+  /** Articles of the batch newly stored with it; 0 when only duplicates carried it. */
+  articles: number;
+}

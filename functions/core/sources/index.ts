@@ -17,5 +17,5 @@ export {
 export type { ConditionalHeaders, FeedFetcher, FeedParser, FeedPollQueue, FullTextFetcher, SourceStore } from './ports.ts';
 export { backoffMs, DISABLE_AFTER_MS, isDue, MAX_BACKOFF_MS, POLL_INTERVAL_MS } from './schedule.ts';
 export { addSource, type AddedSource, displayName, findSource, listSources, newSourceSchema, pauseSource, removeSource, resumeSource, sourceId } from './sources.ts';
-export { entryTopics, normaliseTopic } from './topics.ts';
+export { entryTopics } from './topics.ts';
 export type { FeedEntry, FetchedFeed, FetchOutcome, ParsedFeed, PollReport, PollStatus, Source, SourceState } from './types.ts';

@@ -2,10 +2,9 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { canonicalUrl } from '../ingest/index.ts';
-import { type Clock, parseOrThrow, plainLine } from '../shared/index.ts';
+import { type Clock, MAX_ARTICLE_TOPICS, parseOrThrow, parseTopic, plainLine } from '../shared/index.ts';
 import { SourceNotFoundError } from './errors.ts';
 import type { SourceStore } from './ports.ts';
-import { MAX_TOPICS, normaliseTopic } from './topics.ts';
 import type { Source } from './types.ts';
 
 const MAX_URL_LENGTH = 2048;
@@ -44,12 +43,17 @@ const topicList = z
   .union([z.string().transform((value) => value.split(',')), z.array(z.string({ error: 'must be a string' }))], {
     error: 'must be a list of topics or a comma-separated string',
   })
-  .transform((values) => [...new Set(values.map((value) => (value.trim() === '' ? '' : normaliseTopic(value))))])
-  .superRefine((values, ctx) => {
-    if (values.includes(undefined)) ctx.addIssue({ code: 'custom', message: 'each topic must be 1 to 40 characters of text' });
-    if (values.length > MAX_TOPICS) ctx.addIssue({ code: 'custom', message: `must have at most ${MAX_TOPICS} topics` });
-  })
-  .transform((values) => values.filter((value): value is string => value !== undefined && value !== ''));
+  .transform((values, ctx) => {
+    const keys = new Set<string>();
+    for (const [index, value] of values.entries()) {
+      if (value.trim() === '') continue;
+      const parsed = parseTopic(value);
+      if (parsed.ok) keys.add(parsed.topic.key);
+      else ctx.addIssue({ code: 'custom', path: [index], message: parsed.issue });
+    }
+    if (keys.size > MAX_ARTICLE_TOPICS) ctx.addIssue({ code: 'custom', message: `must have at most ${MAX_ARTICLE_TOPICS} topics` });
+    return [...keys];
+  });
 
 /** What an operator sends to add a source. Unknown keys are dropped. */
 export const newSourceSchema = z.object({
