@@ -27,6 +27,11 @@ export interface SafeHttpOptions {
   maxRedirects: number;
   /** Name resolution; tests inject one that answers 10.0.0.1. */
   resolve: Resolver;
+  /**
+   * Why an address may not be connected to (undefined: it may). refusedRange unless a test
+   * stands a local server in for a public host.
+   */
+  refuse: (address: string, hostname: string) => string | undefined;
 }
 
 export const DEFAULT_SAFE_HTTP: Omit<SafeHttpOptions, 'allowPrivate' | 'userAgent'> = {
@@ -35,6 +40,7 @@ export const DEFAULT_SAFE_HTTP: Omit<SafeHttpOptions, 'allowPrivate' | 'userAgen
   maxBytes: 5 * 1024 * 1024,
   maxRedirects: 5,
   resolve: (hostname) => dnsLookup(hostname, { all: true, verbatim: true }),
+  refuse: (address) => refusedRange(address),
 };
 
 export interface SafeResponse {
@@ -51,7 +57,7 @@ function fail(message: string, reason: ConstructorParameters<typeof FeedFetchErr
 
 function checkAddress(address: string, hostname: string, options: SafeHttpOptions): void {
   if (options.allowPrivate) return;
-  const refused = refusedRange(address);
+  const refused = options.refuse(address, hostname);
   if (refused !== undefined) throw fail(`${hostname} resolves to ${address} (${refused}), which feeds may not reach`, 'blocked-address');
 }
 
@@ -174,7 +180,9 @@ function readBody(response: IncomingMessage, url: URL, options: SafeHttpOptions,
   });
 }
 
-function toFetchError(error: unknown, url: URL, options: SafeHttpOptions): FeedFetchError {
+function toFetchError(error: unknown, url: URL, options: SafeHttpOptions, signal: AbortSignal): FeedFetchError {
+  if (error instanceof FeedFetchError && error.reason !== 'network') return error;
+  if (signal.aborted) return fail(`${url.host} did not answer in full within ${options.totalTimeoutMs} ms`, 'timeout', error);
   if (error instanceof FeedFetchError) return error;
   const cause = (error as { cause?: unknown }).cause;
   if (cause instanceof FeedFetchError) return cause;
@@ -207,7 +215,7 @@ export async function safeGet(target: string, headers: Record<string, string>, o
       try {
         response = await send(url, { 'user-agent': options.userAgent, 'accept-encoding': 'gzip, deflate, br', ...headers }, options, controller.signal);
       } catch (error) {
-        throw toFetchError(error, url, options);
+        throw toFetchError(error, url, options, controller.signal);
       }
       const status = response.statusCode ?? 0;
       const location = response.headers.location;
@@ -231,7 +239,7 @@ export async function safeGet(target: string, headers: Record<string, string>, o
       try {
         return { url: url.href, status, headers: response.headers, body: await readBody(response, url, options, controller.signal) };
       } catch (error) {
-        throw toFetchError(error, url, options);
+        throw toFetchError(error, url, options, controller.signal);
       }
     }
   } finally {
