@@ -5,6 +5,10 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+
+/** The feed fixtures (real/, rdf/, atom03/, charset/, sanitize/ from rss-parser and feedparser, licences beside them; json-feed-*.json ours). */
+export const FEED_FIXTURES = join(import.meta.dirname, '../fixtures/feeds');
 
 export type FeedRoute = (request: IncomingMessage, response: ServerResponse) => void;
 

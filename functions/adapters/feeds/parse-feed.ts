@@ -94,6 +94,8 @@ function fromFeedsmith(document: string, url: string): ParsedFeed {
   }
 }
 
+const ATOM_03 = /<feed\b[^>]*\bxmlns\s*=\s*["']http:\/\/purl\.org\/atom\/ns#["']/;
+
 /** Parses a decoded feed document; throws FeedFetchError('not-a-feed') for anything that is not one. */
 export function parseFeedText(text: string, url: string): ParsedFeed {
   const document = withoutDoctype(text.replace(/^\uFEFF/, ''));
@@ -110,6 +112,11 @@ export function parseFeedText(text: string, url: string): ParsedFeed {
     } catch (error) {
       throw new FeedFetchError('not a feed: JSON, but not a JSON Feed (https://jsonfeed.org)', 'not-a-feed', undefined, { cause: error });
     }
+  }
+  // Atom 0.3 has content modes (base64, escaped) that feedsmith, reading it as Atom 1.0, does not know.
+  if (ATOM_03.test(document)) {
+    const atom03 = fallbackParse(document, xmlBase(document, url));
+    if (atom03) return atom03;
   }
   try {
     return fromFeedsmith(document, url);
