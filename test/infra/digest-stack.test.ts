@@ -213,9 +213,9 @@ describe('DigestStack with only a sender address', () => {
     }
   });
 
-  it('gives ingest 1024 MB, the planner and the sender 512 MB and the other API functions 256 MB', () => {
+  it('gives ingest and the feed poller 1024 MB, the planner and the sender 512 MB and the other functions 256 MB', () => {
     const expected = (id: FunctionId): number =>
-      id === 'ApiArticles' ? 1024 : id === 'PlanDigest' || id === 'SendDigest' ? 512 : 256;
+      id === 'ApiArticles' || id === 'PollFeeds' ? 1024 : id === 'PlanDigest' || id === 'SendDigest' ? 512 : 256;
     for (const id of FUNCTION_IDS) {
       const memory = synth.resources[synth.functionLogicalId(id)]?.Properties?.MemorySize;
       expect(memory, id).toBe(expected(id));
@@ -237,8 +237,24 @@ describe('DigestStack with only a sender address', () => {
         POWERTOOLS_LOG_LEVEL: 'INFO',
       });
       expect('SEND_QUEUE_URL' in variables, id).toBe(id === 'PlanDigest');
+      expect('FEED_QUEUE_URL' in variables, id).toBe(id === 'PlanFeedPolls');
+      // Deployed functions never reach private addresses.
+      expect('FEEDS_ALLOW_PRIVATE' in variables, id).toBe(false);
       expect('DIGEST_NAME' in variables, id).toBe(false);
     }
+  });
+
+  it('polls feeds: a 15-minute schedule to the feed planner, a queue with a DLQ to the poller at bounded concurrency, an alarm for a source failing a day', () => {
+    const schedules = ofType(synth.resources, 'AWS::Scheduler::Schedule').map(([, schedule]) => schedule.Properties ?? {});
+    const feedSchedule = schedules.find((schedule) => schedule.ScheduleExpression === 'rate(15 minutes)');
+    expect([...referencedIds((feedSchedule?.Target as Json)?.['Arn' as never])]).toContain(synth.functionLogicalId('PlanFeedPolls'));
+    const mappings = ofType(synth.resources, 'AWS::Lambda::EventSourceMapping').map(([, mapping]) => mapping.Properties ?? {});
+    const pollMapping = mappings.find((mapping) => [...referencedIds(mapping.FunctionName)].includes(synth.functionLogicalId('PollFeeds')));
+    expect(pollMapping).toMatchObject({ BatchSize: 1, ScalingConfig: { MaximumConcurrency: 5 }, FunctionResponseTypes: ['ReportBatchItemFailures'] });
+    const [queueId] = [...referencedIds(pollMapping?.EventSourceArn)];
+    expect(synth.resources[queueId!]?.Properties).toMatchObject({ VisibilityTimeout: 1800, RedrivePolicy: { maxReceiveCount: 3 } });
+    const alarms = ofType(synth.resources, 'AWS::CloudWatch::Alarm').map(([, alarm]) => alarm.Properties ?? {});
+    expect(alarms).toContainEqual(expect.objectContaining({ MetricName: 'FeedSourcesFailingForADay', Threshold: 1, Statistic: 'Maximum', Period: 900 }));
   });
 
   it('routes the public API to the right functions', () => {
@@ -277,6 +293,10 @@ describe('DigestStack with only a sender address', () => {
       'HEAD /editions': fn('ApiSite'),
       'HEAD /editions/{id}': fn('ApiSite'),
       'HEAD /openapi.json': fn('ApiSite'),
+      'POST /sources': fn('ApiSources'),
+      'GET /sources': fn('ApiSources'),
+      'HEAD /sources': fn('ApiSources'),
+      'DELETE /sources/{id}': fn('ApiSources'),
       // Unknown paths and methods reach our site function, which answers JSON 404 / 405 with Allow and our headers.
       $default: fn('ApiSite'),
     });
@@ -482,7 +502,9 @@ describe('DigestStack with only a sender address', () => {
     for (const name of Object.keys(FUNCTION_PORTS) as FunctionName[]) {
       const actions = actionsOf(statementsOfRole(synth.resources, synth.roleLogicalId(idOf[name])));
       // An action is granted exactly when some access the function declares brings it (two queues share SendMessage).
-      const declared = (action: string) => probes.some(([access, probe]) => probe === action && accessOf(name).has(access));
+      // The feed poller's SQS event source grants it what consuming its queue takes, ChangeMessageVisibility included.
+      const consumesFeedQueue = (action: string) => name === 'sqs-poll-feeds' && action === 'sqs:ChangeMessageVisibility';
+      const declared = (action: string) => consumesFeedQueue(action) || probes.some(([access, probe]) => probe === action && accessOf(name).has(access));
       for (const [access, action] of probes) expect(actions.includes(action), `${name} ${access}`).toBe(declared(action));
     }
   });
