@@ -12,8 +12,10 @@ import { sendProgress } from './send-progress.ts';
 import { createLocalWiring } from '../local/local-app.ts';
 import { loadLocalSettings, readLocalApiKey } from '../local/local-settings.ts';
 import { CliError } from './cli-error.ts';
+import { registerArticleCommands } from './articles.ts';
 import { registerKeyCommands } from './keys.ts';
 import { registerSourceCommands } from './sources.ts';
+import { registerPreviewCommand } from './preview.ts';
 import { registerStatusCommand } from './status.ts';
 import { registerSubscriberCommands } from './subscribers.ts';
 import { summarizeFiles, summarizeOptionsSchema } from './summarize.ts';
@@ -166,6 +168,8 @@ program
 registerKeyCommands(program);
 registerSubscriberCommands(program);
 registerStatusCommand(program);
+registerPreviewCommand(program);
+registerArticleCommands(program);
 registerSourceCommands(program);
 
 /** A commander option parser from one field of a zod schema, so the limits live in one place. */

@@ -7,7 +7,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { logger } from '../runtime/observability.ts';
 import { errorPage, pageContentSecurityPolicy } from '../render/pages.ts';
 import { EditionNotFoundError } from '../../core/edition/index.ts';
-import { InvalidApiKeyError } from '../../core/ingest/index.ts';
+import { ArticleNotFoundError, InvalidApiKeyError } from '../../core/ingest/index.ts';
 import { type FieldIssue, InvalidTokenError, ValidationError } from '../../core/shared/index.ts';
 import { RateLimitExceededError, SubscriberNotFoundError } from '../../core/subscribers/index.ts';
 import { SourceNotFoundError } from '../../core/sources/index.ts';
@@ -163,7 +163,7 @@ interface ErrorShape {
   headers?: Record<string, string>;
 }
 
-const NOT_FOUND = [EditionNotFoundError, SubscriberNotFoundError, RouteNotFoundError, SourceNotFoundError];
+const NOT_FOUND = [EditionNotFoundError, SubscriberNotFoundError, RouteNotFoundError, ArticleNotFoundError, SourceNotFoundError];
 
 function describe(error: unknown): ErrorShape {
   if (error instanceof ValidationError || error instanceof UnreadableBodyError) {
