@@ -27,6 +27,8 @@ export interface ParameterDoc {
   schema: z.ZodType;
   description: string;
   required?: boolean;
+  /** A value that names something, for the document and for the fuzz suite's requests. */
+  example?: string;
 }
 
 export interface RouteDoc {
@@ -184,7 +186,7 @@ export const ROUTE_DOCS: Record<RouteKey, RouteDoc> = {
   'GET /editions': { summary: 'The archive: the 31 newest editions', responses: { 200: page('the archive') } },
   'GET /editions/{id}': {
     summary: 'The web version of one edition',
-    params: { id: { schema: z.string(), required: true, description: 'the edition id, e.g. 20261126T070000-20261125T070000' } },
+    params: { id: { schema: z.string(), required: true, description: 'the edition id', example: '20261126T070000-20261125T070000' } },
     responses: { 200: page('the edition'), 400: page('not an edition id'), 404: page('no such edition') },
   },
   'POST /sources': {
