@@ -244,6 +244,7 @@ describe('DigestStack with only a sender address', () => {
     const fn = synth.functionLogicalId;
     expect(routes).toEqual({
       'POST /articles': fn('ApiArticles'),
+      'DELETE /articles/{id}': fn('ApiArticles'),
       'POST /subscriptions': fn('ApiSubscriptions'),
       'GET /confirm': fn('ApiConfirm'),
       'POST /confirm': fn('ApiConfirm'),
