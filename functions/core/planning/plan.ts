@@ -24,6 +24,8 @@ const FIRST_WINDOW_MS = 24 * HOUR_MS;
 const MAX_WINDOW_MS = 7 * 24 * HOUR_MS;
 /** Readers whose watermarks are read in one batch. */
 const PAGE = 100;
+/** Full chunks written and enqueued together: one SQS batch, and senders start early. */
+const FLUSH_CHUNKS = 2;
 
 export type PlanMode =
   /** The hourly run: readers whose local send hour is now. */
@@ -153,14 +155,17 @@ export async function planDigest(mode: PlanMode, deps: PlanDeps): Promise<PlanRe
     adopted: 0,
   };
   const ready: DeliveryChunk[] = [];
+  const sending = new Set<string>();
 
   const flush = async (force: boolean): Promise<void> => {
-    if (ready.length === 0 || (!force && ready.length < 10)) return;
+    if (ready.length === 0 || (!force && ready.length < FLUSH_CHUNKS)) return;
     const chunks = ready.splice(0);
     // In the ledger before on the queue: a sender must find the chunk it is handed.
     await deps.deliveries.addChunks(chunks);
     // `digest status` shows an edition as sending from its first chunk, not only once the plan ends.
     for (const id of new Set(chunks.map((chunk) => chunk.editionId))) {
+      if (sending.has(id)) continue;
+      sending.add(id);
       const recipients = [...groups.values()].find((group) => group.edition?.id === id)?.recipients ?? 0;
       await deps.editions.setStatus(id, 'sending', recipients);
     }
