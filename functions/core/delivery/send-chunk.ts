@@ -160,7 +160,9 @@ export async function sendChunk(job: ChunkJob, deps: SendChunkDeps): Promise<Chu
   let quota: string | undefined;
   let failure: string | undefined;
   if (recipients.length > 0) {
-    const results = await deps.mailer.sendBulk({
+    let results;
+    try {
+      results = await deps.mailer.sendBulk({
       from: deps.settings.mailFrom,
       template: { subject: template.subject, html: template.html, text: template.text },
       defaultDataJson: template.defaultsJson,
@@ -169,7 +171,13 @@ export async function sendChunk(job: ChunkJob, deps: SendChunkDeps): Promise<Chu
         { name: CHUNK_TAG, value: chunkTagValue(chunk) },
       ],
       recipients,
-    });
+      });
+    } catch (error) {
+      // Released with the reason, as a failed delivery row was: the queue's retry (after its
+      // visibility timeout, by which time SES's Send events have confirmed anything it did take) tries again.
+      await deps.deliveries.recordResults(chunk, chunk.claimedAt, { sent: {}, rejected: {}, finished: false, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
+      throw error;
+    }
     for (const result of results) {
       if (result.status === 'sent') {
         sent[result.to] = result.messageId;
