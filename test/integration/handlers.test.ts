@@ -11,7 +11,7 @@ import { loadConfig } from '../../functions/adapters/runtime/config.ts';
 import { generateApiKey, newApiKeyRecord } from '../../functions/core/ingest/api-keys.ts';
 import { canonicalTimeZone } from '../../functions/core/shared/local-time.ts';
 import { signToken } from '../../functions/core/shared/tokens.ts';
-import type { DeliveryJob } from '../../functions/core/delivery/types.ts';
+import type { ChunkJob, DeliveryJob } from '../../functions/core/delivery/types.ts';
 import type { Subscriber } from '../../functions/core/subscribers/types.ts';
 import { planDigestHandler } from '../../functions/handlers/schedule-plan-digest.ts';
 import { sendDigestHandler } from '../../functions/handlers/sqs-send-digest.ts';
@@ -30,8 +30,8 @@ const SECRET = 'integration-test-secret-0123456789abcdef';
 
 class RecordingQueue implements Queue {
   jobs: DeliveryJob[] = [];
-  async enqueue(jobs: readonly DeliveryJob[]): Promise<void> {
-    this.jobs.push(...jobs);
+  async enqueue(jobs: readonly ChunkJob[]): Promise<void> {
+    for (const job of jobs) this.jobs.push(...job.emails.map((email) => ({ editionId: job.editionId, email })));
   }
 }
 
