@@ -464,7 +464,6 @@ function editionStoreContract(stores: () => Promise<StoreSet>): void {
 }
 
 function deliveryStoreContract(stores: () => Promise<StoreSet>): void {
-  const job = () => ({ editionId: `ed-${unique()}`, email: `to-${unique()}@example.com` });
 
   describe('DeliveryLedger', () => {
     const slotDay = () => ({ timezone: 'Europe/London', hour: 7, date: '2026-11-26' });
