@@ -26,7 +26,20 @@ const STOP_TIMEOUT_MS = 15_000;
 const CLI_TIMEOUT_MS = 60_000;
 
 /** Settings the stack reads; inherited values would make a test depend on the developer's shell. */
-const STACK_VARIABLES = ['PORT', 'SES_PORT', 'DYNAMODB_PORT', 'DATA_DIR', 'API_KEY', 'PUBLIC_URL', 'MAIL_FROM', 'TABLE_NAME'];
+const STACK_VARIABLES = [
+  'PORT',
+  'SES_PORT',
+  'DYNAMODB_PORT',
+  'DATA_DIR',
+  'API_KEY',
+  'PUBLIC_URL',
+  'MAIL_FROM',
+  'TABLE_NAME',
+  'BRAND_COLOR',
+  'LOGO_URL',
+  'DIGEST_TAGLINE',
+  'REPLY_TO',
+];
 
 export interface StartOptions {
   /** Reuse a DATA_DIR, e.g. to restart over the data of an earlier run; default a fresh temp dir. */
@@ -116,6 +129,20 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   }
 }
 
+/** Waits until no process of the child's group is left, or `timeoutMs` passes. */
+async function groupGone(child: ChildProcess, timeoutMs: number): Promise<void> {
+  if (child.pid === undefined) return;
+  const deadline = performance.now() + timeoutMs;
+  while (performance.now() < deadline) {
+    try {
+      process.kill(-child.pid, 0);
+    } catch {
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 const running = new Set<ChildProcess>();
 process.once('exit', () => {
   for (const child of running) killGroup(child, 'SIGKILL');
@@ -193,6 +220,8 @@ export async function startLocalStack(options: StartOptions = {}): Promise<Local
         }
         const timer = setTimeout(() => killGroup(child, 'SIGKILL'), STOP_TIMEOUT_MS);
         const { code, signal: endedBy } = await exit;
+        // npm exits at once on a signal while the stack it started is still draining: stopped means the whole group is gone.
+        await groupGone(child, STOP_TIMEOUT_MS - (performance.now() - started));
         clearTimeout(timer);
         const ms = Math.round(performance.now() - started);
         // Whatever the main process did, leave no grandchild behind.

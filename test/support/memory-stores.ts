@@ -13,8 +13,11 @@ import type { ApiKey, Article } from '../../functions/core/ingest/types.ts';
 import type { Delivery } from '../../functions/core/delivery/types.ts';
 import type { MemoryDeliveryLedger } from './memory-ledger.ts';
 import type { Edition, EditionStatus } from '../../functions/core/edition/types.ts';
+import type { EditionContent } from '../../functions/core/edition/ports.ts';
 import type { Subscriber, TimeSlot } from '../../functions/core/subscribers/types.ts';
 import type { ApiKeyStore, ArticleStore, TopicCatalogue } from '../../functions/core/ingest/ports.ts';
+import { mergeTopicCatalogue } from '../../functions/core/ingest/topic-catalogue.ts';
+import type { CatalogueTopic, TopicSighting } from '../../functions/core/ingest/types.ts';
 import type { RateLimiter, SubscriberStore } from '../../functions/core/subscribers/ports.ts';
 import type { SendStatsStore } from '../../functions/core/delivery/ports.ts';
 import type { EditionStore } from '../../functions/core/edition/ports.ts';
@@ -55,7 +58,15 @@ export class MemoryArticleStore implements ArticleStore {
     const matching = [...this.#items.values()]
       .filter((a) => instant(a.ingestedAt) > from && instant(a.ingestedAt) <= to)
       .sort((a, b) => instant(a.ingestedAt) - instant(b.ingestedAt) || a.id.localeCompare(b.id));
-    for (const article of matching) yield stored(article);
+    for (const article of matching) if (article.withdrawnAt === undefined) yield stored(article);
+  }
+
+  async withdraw(id: string, at: string): Promise<Article | undefined> {
+    const existing = this.#items.get(id);
+    if (!existing) return undefined;
+    const withdrawn = { ...existing, text: '', withdrawnAt: existing.withdrawnAt ?? new Date(at).toISOString() };
+    this.#items.set(id, withdrawn);
+    return stored(withdrawn);
   }
 
   get(id: string): Article | undefined {
@@ -181,6 +192,20 @@ export class MemoryEditionStore implements EditionStore {
       .map(stored);
   }
 
+  async *listCreatedSince(createdAt: string): AsyncIterable<Edition> {
+    const from = instant(createdAt);
+    const matching = [...this.#items.values()]
+      .filter((edition) => instant(edition.createdAt) >= from)
+      .sort((a, b) => instant(a.createdAt) - instant(b.createdAt) || a.id.localeCompare(b.id));
+    for (const edition of matching) yield stored(edition);
+  }
+
+  async replaceContent(id: string, content: EditionContent): Promise<void> {
+    const existing = this.#items.get(id);
+    if (!existing) throw new EditionNotFoundError(`no edition ${id}`);
+    this.#items.set(id, stored({ ...existing, ...content }));
+  }
+
   all(): Edition[] {
     return [...this.#items.values()].map(stored);
   }
@@ -264,14 +289,15 @@ function hashOf(email: string): string {
 }
 
 export class MemoryTopicCatalogue implements TopicCatalogue {
-  readonly #topics = new Set<string>();
+  #topics: CatalogueTopic[] = [];
 
-  async add(topics: readonly string[]): Promise<void> {
-    for (const topic of topics) this.#topics.add(topic);
+  async record(sightings: readonly TopicSighting[], at: string): Promise<void> {
+    if (sightings.length === 0) return;
+    this.#topics = mergeTopicCatalogue(this.#topics, sightings, at);
   }
 
-  async list(): Promise<string[]> {
-    return [...this.#topics].sort();
+  async list(): Promise<CatalogueTopic[]> {
+    return this.#topics.map((topic) => ({ ...topic }));
   }
 }
 

@@ -13,6 +13,7 @@ import type { DeliveryChunk } from '../../functions/core/delivery/types.ts';
 import type { EditionStore } from '../../functions/core/edition/ports.ts';
 import type { Edition } from '../../functions/core/edition/types.ts';
 import { newApiKeyRecord } from '../../functions/core/ingest/api-keys.ts';
+import { CATALOGUE_LIMIT } from '../../functions/core/ingest/topic-catalogue.ts';
 import type { ApiKeyStore, ArticleStore, TopicCatalogue } from '../../functions/core/ingest/ports.ts';
 import type { Article } from '../../functions/core/ingest/types.ts';
 import type { PersonalDataStore } from '../../functions/core/privacy/ports.ts';
@@ -139,6 +140,23 @@ function articleStoreContract(stores: () => Promise<StoreSet>): void {
 
       expect(results.filter((result) => result === 'created')).toHaveLength(1);
       expect(results.filter((result) => result === 'duplicate')).toHaveLength(9);
+    });
+
+    it('withdraws an article: no text, left out of listings, kept as a duplicate; the first time stays', async () => {
+      const { articles } = await stores();
+      const stored = article('2026-11-12T10:00:00.000Z');
+      const kept = article('2026-11-12T10:30:00.000Z');
+      await articles.putIfAbsent(stored);
+      await articles.putIfAbsent(kept);
+
+      const withdrawn = await articles.withdraw(stored.id, '2026-11-12T12:00:00.000Z');
+      const again = await articles.withdraw(stored.id, '2026-11-12T13:00:00.000Z');
+
+      expect(withdrawn).toEqual({ ...stored, text: '', withdrawnAt: '2026-11-12T12:00:00.000Z' });
+      expect(again).toEqual(withdrawn);
+      expect(await collect(articles.listIngested('2026-11-12T09:00:00.000Z', '2026-11-12T11:00:00.000Z'))).toEqual([kept]);
+      expect(await articles.putIfAbsent({ ...stored })).toBe('duplicate');
+      expect(await articles.withdraw('f'.repeat(64), '2026-11-12T12:00:00.000Z')).toBeUndefined();
     });
 
     it('lists articles after since and up to cutoff across a UTC day boundary, oldest first', async () => {
@@ -460,6 +478,38 @@ function editionStoreContract(stores: () => Promise<StoreSet>): void {
 
       expect((await editions.listRecent(2)).map((item) => item.id)).toEqual([later.id, earlier.id]);
     });
+
+    it('lists the editions created from an instant on, oldest first', async () => {
+      const { editions } = await stores();
+      const made = ['2031-03-01T06:59:59.999Z', '2031-03-01T07:00:00.000Z', '2031-03-01T09:00:00+01:00', '2031-03-02T07:00:00.000Z'].map(
+        (createdAt) => edition({ createdAt }),
+      );
+      for (const item of [...made].reverse()) await editions.createIfAbsent(item);
+
+      const listed = (await collect(editions.listCreatedSince('2031-03-01T07:00:00.000Z'))).map((item) => item.id);
+
+      expect(listed.filter((id) => made.some((item) => item.id === id))).toEqual(made.slice(1).map((item) => item.id));
+    });
+
+    it('replaces what an edition shows after a takedown, and refuses an edition that does not exist', async () => {
+      const { editions } = await stores();
+      const stored = edition();
+      await editions.createIfAbsent(stored);
+      const content = {
+        subject: 'Another lead',
+        preheader: 'Another preheader',
+        html: '<p>revised</p>',
+        text: 'revised',
+        stories: [],
+        moreStories: [],
+        withdrawn: [{ articleId: stored.stories[0]!.articleId, at: '2026-11-26T09:00:00.000Z' }],
+      };
+
+      await editions.replaceContent(stored.id, content);
+
+      expect(await editions.get(stored.id)).toEqual({ ...stored, ...content });
+      await expect(editions.replaceContent(`missing-${unique()}`, content)).rejects.toBeInstanceOf(EditionNotFoundError);
+    });
   });
 }
 
@@ -672,13 +722,39 @@ function personalDataStoreContract(stores: () => Promise<StoreSet>): void {
 
 function topicCatalogueContract(stores: () => Promise<StoreSet>): void {
   describe('TopicCatalogue', () => {
-    it('collects topics into one set and lists them sorted', async () => {
+    const sighting = (key: string, articles = 1) => ({ key, label: key.toUpperCase(), articles });
+
+    it('collects topics with counts and last-seen times, keeps the first label, lists them by key', async () => {
       const { topics } = await stores();
       expect(await topics.list()).toEqual([]);
-      await topics.add(['world', 'science']);
-      await topics.add([]);
-      await topics.add(['science', 'culture']);
-      expect(await topics.list()).toEqual(['culture', 'science', 'world']);
+      await topics.record([sighting('world', 2), sighting('science')], '2026-11-26T10:00:00.000Z');
+      await topics.record([], '2026-11-26T10:30:00.000Z');
+      await topics.record([{ key: 'science', label: 'science', articles: 3 }, sighting('culture', 0)], '2026-11-26T11:00:00.000Z');
+      expect(await topics.list()).toEqual([
+        { key: 'culture', label: 'CULTURE', count: 1, lastSeen: '2026-11-26T11:00:00.000Z' },
+        { key: 'science', label: 'SCIENCE', count: 4, lastSeen: '2026-11-26T11:00:00.000Z' },
+        { key: 'world', label: 'WORLD', count: 2, lastSeen: '2026-11-26T10:00:00.000Z' },
+      ]);
+    });
+
+    it('keeps at most CATALOGUE_LIMIT topics whatever one batch brings', async () => {
+      const { topics } = await stores();
+      const flood = Array.from({ length: 1000 }, (_, i) => sighting(`flood ${String(i).padStart(4, '0')} ${'x'.repeat(28)}`));
+      await topics.record(flood, '2026-11-26T10:00:00.000Z');
+      await topics.record(flood.slice(0, 500), '2026-11-26T11:00:00.000Z');
+      const listed = await topics.list();
+      expect(listed).toHaveLength(CATALOGUE_LIMIT);
+      expect(listed.every((topic) => topic.count === 2)).toBe(true);
+    });
+
+    it('loses no topic and no count when records race each other', async () => {
+      const { topics } = await stores();
+      await Promise.all(
+        Array.from({ length: 8 }, (_, i) => topics.record([sighting(`topic-${i}`), sighting('shared')], '2026-11-26T10:00:00.000Z')),
+      );
+      const listed = await topics.list();
+      expect(listed.map((topic) => topic.key)).toEqual(['shared', ...Array.from({ length: 8 }, (_, i) => `topic-${i}`)]);
+      expect(listed.find((topic) => topic.key === 'shared')?.count).toBe(8);
     });
   });
 }

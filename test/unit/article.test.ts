@@ -146,8 +146,11 @@ describe('validateArticle', () => {
     },
   );
 
-  it('lower-cases, trims and dedupes topics', () => {
-    expect(valid(item({ topics: ['Politics', ' politics ', 'World', 'POLITICS'] })).topics).toEqual(['politics', 'world']);
+  it('lower-cases, trims and dedupes topics, keeping the first spelling for display', () => {
+    expect(valid(item({ topics: ['Politics', ' politics ', 'World', 'POLITICS'] })).topics).toEqual([
+      { key: 'politics', label: 'Politics' },
+      { key: 'world', label: 'World' },
+    ]);
   });
 
   it('refuses more than 10 topics, empty or long ones, and non-strings', () => {
@@ -309,6 +312,17 @@ describe('toArticle', () => {
       ingestedAt: INGESTED_AT,
     });
     expect(Object.values(article)).not.toContain(undefined);
+  });
+
+  it('clamps a publishedAt more than an hour after ingest to the ingest time, and keeps one within the hour', () => {
+    const clamped = toArticle(valid(item({ publishedAt: '2099-01-01T00:00:00Z' })), INGESTED_AT).article;
+    expect(clamped.publishedAt).toBe(INGESTED_AT);
+    const nextDay = toArticle(valid(item({ publishedAt: '2026-11-27' })), INGESTED_AT).article;
+    expect(nextDay.publishedAt).toBe(INGESTED_AT);
+    const skewed = toArticle(valid(item({ publishedAt: '2026-11-26T07:10:00Z' })), INGESTED_AT).article;
+    expect(skewed.publishedAt).toBe('2026-11-26T07:10:00.000Z');
+    const justOver = toArticle(valid(item({ publishedAt: '2026-11-26T07:15:00.001Z' })), INGESTED_AT).article;
+    expect(justOver.publishedAt).toBe(INGESTED_AT);
   });
 
   it('decodes entities in the title and source and keeps them on one line', () => {

@@ -182,13 +182,23 @@ describe('readPreferences', () => {
 });
 
 describe('topicChoices', () => {
-  it('offers the topics seen at ingest in lower case, leaving out names the form refuses, plus the reader’s own', async () => {
-    await deps.topics.add(['world', 'Science', 'science', 'Bad <b>topic</b>']);
+  it('offers the catalogue by label with the stored key as value, plus the reader’s own', async () => {
+    await deps.topics.record(
+      [
+        { key: 'world', label: 'World', articles: 1 },
+        { key: 'science', label: 'Science', articles: 2 },
+      ],
+      clock.now().toISOString(),
+    );
     const choices = await topicChoices(
       { ...(await readPreferences(token('preferences'), deps)), topics: ['gardening'] },
       deps,
     );
-    expect(choices).toEqual(['gardening', 'science', 'world']);
+    expect(choices).toEqual([
+      { value: 'gardening', label: 'gardening' },
+      { value: 'science', label: 'Science' },
+      { value: 'world', label: 'World' },
+    ]);
   });
 });
 

@@ -3,7 +3,18 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { type FieldIssue, fieldIssues, htmlLimitIssue, htmlToPlainText, plainLine, singleLine, ValidationError, WHOLE_BODY } from '../shared/index.ts';
+import {
+  type FieldIssue,
+  fieldIssues,
+  htmlLimitIssue,
+  htmlToPlainText,
+  MAX_ARTICLE_TOPICS,
+  parseTopic,
+  plainLine,
+  uniqueTopics,
+  ValidationError,
+  WHOLE_BODY,
+} from '../shared/index.ts';
 import type { Article } from './types.ts';
 
 export const MAX_BATCH_ARTICLES = 100;
@@ -89,21 +100,21 @@ const publishedAt = z
     return date.toISOString();
   });
 
+/** One topic: plain text, normalised and case-folded (core/shared/topics.ts); too long or empty is refused. */
 const topic = z
   .string({ error: typeError('a string') })
   .refine((value) => !LINE_BREAK.test(value), { error: 'must not contain line breaks', abort: true })
-  .transform((value) => singleLine(value).toLowerCase())
-  .pipe(
-    z
-      .string()
-      .min(1, { error: 'must not be empty', abort: true })
-      .max(40, { error: 'must be at most 40 characters', abort: true }),
-  );
+  .transform((value, ctx) => {
+    const parsed = parseTopic(value);
+    if (parsed.ok) return parsed.topic;
+    ctx.addIssue({ code: 'custom', message: parsed.issue });
+    return z.NEVER;
+  });
 
 const topics = z
   .array(topic, { error: typeError('an array of strings') })
-  .max(10, { error: 'must have at most 10 topics', abort: true })
-  .transform((values) => [...new Set(values)]);
+  .max(MAX_ARTICLE_TOPICS, { error: `must have at most ${MAX_ARTICLE_TOPICS} topics`, abort: true })
+  .transform(uniqueTopics);
 
 const LANGUAGE_TAG = { error: 'must be a language tag like en or pt-BR', abort: true };
 
@@ -233,16 +244,30 @@ export function toArticle(input: ArticleInput, ingestedAt: string): { article: A
     title,
     text,
     source,
-    topics: input.topics ?? [],
+    topics: (input.topics ?? []).map((topic) => topic.key),
     ingestedAt,
     // Absent rather than undefined: the DynamoDB marshaller refuses undefined values.
     ...(input.url !== undefined && { url: input.url }),
-    ...(input.publishedAt !== undefined && { publishedAt: input.publishedAt }),
+    ...(input.publishedAt !== undefined && { publishedAt: plausiblePublishedAt(input.publishedAt, ingestedAt) }),
     ...(input.language !== undefined && { language: input.language }),
     ...(input.imageUrl !== undefined && { imageUrl: input.imageUrl }),
     ...(truncated && { truncated: true }),
   };
   return { article, truncated };
+}
+
+/** An article id: the sha256 hex of its canonical URL, or of source, title and text. */
+export const ARTICLE_ID_PATTERN = /^[0-9a-f]{64}$/;
+
+/** Clocks drift and feeds round to the hour; past this a publication time is a typo or a bid for the top. */
+export const MAX_PUBLISHED_AHEAD_MS = 60 * 60_000;
+
+/**
+ * A publishedAt more than an hour after the ingest time cannot be true, and shown as is it reads
+ * "Today, 23:50" in the morning: it becomes the ingest time, the latest it can really be.
+ */
+export function plausiblePublishedAt(publishedAt: string, ingestedAt: string): string {
+  return Date.parse(publishedAt) - Date.parse(ingestedAt) > MAX_PUBLISHED_AHEAD_MS ? ingestedAt : publishedAt;
 }
 
 const encoder = new TextEncoder();

@@ -1,8 +1,9 @@
 /** POST /articles: validate each item on its own, dedupe, store; one result per item. */
 import pMap from 'p-map';
 import type { ArticleStore, TopicCatalogue } from './ports.ts';
+import type { TopicSighting } from './types.ts';
 import { type Clock, type FieldIssue, type ToleratedFailure, validationError } from '../shared/index.ts';
-import { toArticle, validateArticle, validateBatchEnvelope } from './article.ts';
+import { type ArticleInput, toArticle, validateArticle, validateBatchEnvelope } from './article.ts';
 
 export const MAX_BATCH_BYTES = 1024 * 1024;
 /** Writes in flight per batch: enough to hide DynamoDB latency, few enough to stay under a cold table's limits. */
@@ -30,14 +31,18 @@ export async function ingestBatch(body: unknown, deps: { articles: ArticleStore;
   const envelope = validateBatchEnvelope(body);
   if (!envelope.ok) throw validationError('batch', envelope.issues);
   const ingestedAt = deps.clock.now().toISOString();
-  const topics = new Set<string>();
+  const topics = new Map<string, TopicSighting>();
   const failures: ToleratedFailure[] = [];
   const results = await pMap(envelope.articles, (item, index) => ingestOne(item, index, ingestedAt, topics, deps, failures), {
     concurrency: WRITE_CONCURRENCY,
   });
   // One write per batch keeps the preference centre's topic list current without a scan of articles.
   // The articles are stored by now: a failed catalogue write is logged, never turned into a failed batch.
-  await deps.topics?.add([...topics]).catch((cause: unknown) => failures.push({ what: 'topic catalogue write failed', cause }));
+  if (topics.size > 0) {
+    await deps.topics
+      ?.record([...topics.values()], ingestedAt)
+      .catch((cause: unknown) => failures.push({ what: 'topic catalogue write failed', cause }));
+  }
 
   const counts = { created: 0, duplicate: 0, rejected: 0, failed: 0 };
   for (const result of results) counts[result.status] += 1;
@@ -48,7 +53,7 @@ async function ingestOne(
   raw: unknown,
   index: number,
   ingestedAt: string,
-  topics: Set<string>,
+  topics: Map<string, TopicSighting>,
   deps: { articles: ArticleStore },
   failures: ToleratedFailure[],
 ): Promise<IngestItemResult> {
@@ -57,7 +62,7 @@ async function ingestOne(
   const { article, truncated } = toArticle(validated.input, ingestedAt);
   try {
     const status = await deps.articles.putIfAbsent(article);
-    for (const topic of article.topics) topics.add(topic);
+    noteTopics(topics, validated.input, status);
     return truncated ? { index, status, id: article.id, truncated: true } : { index, status, id: article.id };
   } catch (cause) {
     failures.push({ what: 'article write failed', cause });
@@ -67,5 +72,13 @@ async function ingestOne(
       id: article.id,
       errors: [{ field: `articles.${index}`, message: 'could not be stored; retry this item' }],
     };
+  }
+}
+
+function noteTopics(sightings: Map<string, TopicSighting>, input: ArticleInput, status: 'created' | 'duplicate'): void {
+  for (const topic of input.topics ?? []) {
+    const sighting = sightings.get(topic.key) ?? { key: topic.key, label: topic.label, articles: 0 };
+    if (status === 'created') sighting.articles += 1;
+    sightings.set(topic.key, sighting);
   }
 }

@@ -1,12 +1,18 @@
 /** What ingest needs from storage. */
 
-import type { ApiKey, Article } from './types.ts';
+import type { ApiKey, Article, CatalogueTopic, TopicSighting } from './types.ts';
 
 export interface ArticleStore {
   /** Stores the article unless one with the same id exists (a conditional write, so concurrent ingests agree). */
   putIfAbsent(article: Article): Promise<'created' | 'duplicate'>;
-  /** Articles with since < ingestedAt <= cutoff, oldest first. */
+  /** Articles with since < ingestedAt <= cutoff, oldest first; withdrawn ones are left out. */
   listIngested(since: string, cutoff: string): AsyncIterable<Article>;
+  /**
+   * Marks the article withdrawn at `at` (kept from the first call when repeated) and drops its
+   * text; the item stays, so a re-post is a duplicate rather than a comeback. The article as
+   * stored, or undefined when there is none.
+   */
+  withdraw(id: string, at: string): Promise<Article | undefined>;
 }
 
 export interface ApiKeyStore {
@@ -16,8 +22,14 @@ export interface ApiKeyStore {
   list(): AsyncIterable<ApiKey>;
 }
 
-/** The topics seen in ingested articles: what the preference centre offers. */
+/**
+ * The topics seen in ingested articles: what the preference centre offers. A store keeps what
+ * `mergeTopicCatalogue` keeps (at most CATALOGUE_LIMIT topics) and applies concurrent records
+ * without losing one (a conditional write, retried).
+ */
 export interface TopicCatalogue {
-  add(topics: readonly string[]): Promise<void>;
-  list(): Promise<string[]>;
+  /** Adds one batch's topics, seen at `at` (ISO). */
+  record(sightings: readonly TopicSighting[], at: string): Promise<void>;
+  /** Every topic kept, by key. */
+  list(): Promise<CatalogueTopic[]>;
 }

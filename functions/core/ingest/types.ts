@@ -15,6 +15,8 @@ export interface Article {
   ingestedAt: string;
   /** True when the text was cut to fit the DynamoDB item limit. */
   truncated?: boolean;
+  /** When the publisher withdrew it: its text is gone and no new edition takes it. */
+  withdrawnAt?: string;
 }
 
 export interface ApiKey {
@@ -23,4 +25,24 @@ export interface ApiKey {
   name: string;
   createdAt: string;
   disabled: boolean;
+}
+
+/** One topic as the catalogue keeps it. */
+export interface CatalogueTopic {
+  /** The case-folded key articles and readers store (core/shared/topics.ts). */
+  key: string;
+  /** The spelling first seen, for pages. */
+  label: string;
+  /** Articles stored with this topic (at least 1). */
+  count: number;
+  /** ISO time of the last batch that carried it. */
+  lastSeen: string;
+}
+
+/** One topic in one ingested batch. */
+export interface TopicSighting {
+  key: string;
+  label: string;
+  /** Articles of the batch newly stored with it; 0 when only duplicates carried it. */
+  articles: number;
 }

@@ -7,5 +7,6 @@ export { allTimeZones, canonicalTimeZone, knownZone, localTime, localTimeLabels 
 export { DailyQuotaExhaustedError, type Mailer, MailerThrottledError, type OutgoingEmail } from './mail.ts';
 export { linkTo, type Settings } from './settings.ts';
 export { defangLinks, htmlLimitIssue, htmlToPlainText, normaliseText, plainLine, singleLine } from './text.ts';
+export { foldTopicCase, MAX_ARTICLE_TOPICS, MAX_TOPIC_LENGTH, normaliseTopic, normaliseTopics, parseTopic, type Topic, topicNameIssue, uniqueTopics } from './topics.ts';
 export { signToken, type TokenPurpose, verifyTokenClaims } from './tokens.ts';
 export { fieldIssues, parseOrThrow, validationError, WHOLE_BODY } from './validation.ts';

@@ -3,7 +3,10 @@ export { hadTodaysDigest, localRunDate, receivesDigestOn, SETTLE_MS } from './de
 export { describeIssues, importColumnName, importedReader } from './import.ts';
 export { RateLimitExceededError, SubscriberNotFoundError } from './errors.ts';
 export { type ConfirmationRenderer, type ConfirmView, type ErasedAddresses, type RateLimiter, type RenderedEmail, type SubscriberStore } from './ports.ts';
-export { preferenceCentreView, type PreferenceCentreView, type Preferences, preferencesTokenAfterConfirm, readPreferences, signOutOfOldLinks, topicChoices, updatePreferences } from './preference-centre.ts';
+export { preferenceCentreView, type PreferenceCentreView, type Preferences, preferencesTokenAfterConfirm, readPreferences, signOutOfOldLinks, type TopicChoice, topicChoices, updatePreferences } from './preference-centre.ts';
 export { emailSchema } from './subscriber.ts';
 export { checkConfirmToken, checkUnsubscribeToken, type ConfirmOutcome, confirmSubscription, PENDING_LIFETIME_MS, requestSubscription, type SubscribeOutcome, type SubscribeResult, unsubscribe, readerBehind, type LinkDeps } from './subscriptions.ts';
 export { type Subscriber, type SubscriberStatus, type TimeSlot } from './types.ts';
+/** The request schemas, for the API's OpenAPI document (adapters/http/route-docs.ts). */
+export { subscriptionRequestSchema } from './subscriber.ts';
+export { preferencesUpdateSchema } from './preference-centre.ts';

@@ -110,7 +110,7 @@ export interface PreferenceCentreView extends Preferences {
   /** The page offers unsubscribing too; that needs its own purpose-bound token. */
   unsubscribeToken: string;
   timeZones: readonly string[];
-  topicChoices: string[];
+  topicChoices: TopicChoice[];
 }
 
 export async function preferenceCentreView(
@@ -127,12 +127,21 @@ export async function preferenceCentreView(
   };
 }
 
-/** The topics a reader can pick: those seen in articles, plus any they chose that have not been seen lately. */
-export async function topicChoices(preferences: Preferences, deps: Pick<PreferenceCentreDeps, 'topics'>): Promise<string[]> {
-  const seen = await deps.topics.list();
-  // Offered in the form the reader's choice is stored in (lower case); names the form would refuse are left out.
-  const offerable = seen.flatMap((topic) => topicList.safeParse([topic]).data ?? []);
-  return [...new Set([...offerable, ...preferences.topics])].sort();
+/** A tick box on the preferences page: the stored key as its value, the catalogue's spelling as its label. */
+export interface TopicChoice {
+  value: string;
+  label: string;
+}
+
+/**
+ * The topics a reader can pick: those in the catalogue (at most CATALOGUE_LIMIT, so the page
+ * stays small), plus any they chose that it no longer keeps, by label.
+ */
+export async function topicChoices(preferences: Preferences, deps: Pick<PreferenceCentreDeps, 'topics'>): Promise<TopicChoice[]> {
+  const choices = new Map<string, TopicChoice>();
+  for (const topic of await deps.topics.list()) choices.set(topic.key, { value: topic.key, label: topic.label });
+  for (const key of preferences.topics) if (!choices.has(key)) choices.set(key, { value: key, label: key });
+  return [...choices.values()].sort((a, b) => a.label.localeCompare(b.label, 'en', { sensitivity: 'base' }) || (a.value < b.value ? -1 : 1));
 }
 
 /**

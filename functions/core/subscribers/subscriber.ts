@@ -1,13 +1,29 @@
 /** Subscription requests and the subscriber state machine. */
 import { z } from 'zod';
-import { canonicalTimeZone, DEFAULT_SEND_HOUR, DEFAULT_TIME_ZONE, parseOrThrow } from '../shared/index.ts';
+import { canonicalTimeZone, DEFAULT_SEND_HOUR, DEFAULT_TIME_ZONE, normaliseTopic, parseOrThrow, topicNameIssue } from '../shared/index.ts';
 import type { Consent, Subscriber } from './types.ts';
 
+/** Topics a reader may follow at once. */
+export const MAX_READER_TOPICS = 20;
+
+/** A topic name as a reader (or an import) sends it, stored as the key articles carry. */
+const topicName = z.string().transform((value, ctx) => {
+  const issue = topicNameIssue(value);
+  const topic = issue === undefined ? normaliseTopic(value) : undefined;
+  if (!topic) {
+    ctx.addIssue({ code: 'custom', message: issue ?? 'must contain a letter or digit' });
+    return z.NEVER;
+  }
+  return topic.key;
+});
+
+/** A list, or one comma-separated string (a CSV cell); blanks (the form's empty hidden value) are ignored. */
 export const topicList = z
   .union([z.array(z.string()), z.string()])
-  .transform((value) => (Array.isArray(value) ? value : value.split(',')))
-  .transform((topics) => [...new Set(topics.map((t) => t.trim().toLowerCase()).filter(Boolean))])
-  .pipe(z.array(z.string().max(40).regex(/^[\p{L}\p{N} _-]+$/u, 'letters, digits, spaces and dashes only')).max(20));
+  .transform((value) => (Array.isArray(value) ? value : value.split(',')).filter((topic) => topic.trim() !== ''))
+  .pipe(z.array(topicName))
+  .transform((keys) => [...new Set(keys)])
+  .pipe(z.array(z.string()).max(MAX_READER_TOPICS, `must have at most ${MAX_READER_TOPICS} topics`));
 
 /** Form posts send strings, JSON sends numbers: accept both, but only whole hours. */
 export const sendHourSchema = z
