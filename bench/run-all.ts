@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: the four hot-path benchmarks at small sizes (about two minutes on two busy
+ * `npm run bench`: the hot-path benchmarks at small sizes (about two minutes on two busy
  * cores), each in its own Node process so peak RSS belongs to one benchmark, then a summary.
  * For real sizes run one at a time: npm run bench:send -- --readers 5000 --rate 250.
  *
@@ -25,6 +25,7 @@ const SECTIONS = {
   ingest: ['--batches', '2', '--runs', '3', '--warmup', '1'],
   render: ['--runs', '30', '--warmup', '1', '--recipients', '10000'],
   plan: ['--readers', '1000', '--articles', '200', '--runs', '3', '--warmup', '1'],
+  feeds: ['--runs', '3', '--warmup', '1'],
 } as const;
 
 type Section = keyof typeof SECTIONS;

@@ -4,6 +4,7 @@ import { DynamoDeliveryLedger } from '../adapters/dynamo/delivery-ledger.ts';
 import { DynamoEditionStore } from '../adapters/dynamo/edition-store.ts';
 import { DynamoSendStatsStore } from '../adapters/dynamo/send-stats-store.ts';
 import { CliError } from './cli-error.ts';
+import { printSourceHealth } from './source-status.ts';
 import { REGION_OPTION, TABLE_OPTION, tableTarget, type TableOptions } from './table-target.ts';
 
 function editionCount(value: string): number {
@@ -44,6 +45,7 @@ async function printStatus(options: TableOptions & { limit: number }): Promise<v
           `${settled.confirmed} digest(s) found in the inbox and marked sent, ${settled.released} reader(s) released and sent again.`,
       );
     }
+    await printSourceHealth(target.doc, target.tableName);
   } finally {
     target.close();
   }
@@ -52,7 +54,7 @@ async function printStatus(options: TableOptions & { limit: number }): Promise<v
 export function registerStatusCommand(program: Command): void {
   program
     .command('status')
-    .description('Show the last editions with sent / skipped / failed / bounced counts, and the daily quota status')
+    .description('Show the last editions with sent / skipped / failed / bounced counts, the daily quota status, and feed sources and their health')
     .option('--limit <n>', 'editions to show', editionCount, 5)
     .option(...TABLE_OPTION)
     .option(...REGION_OPTION)

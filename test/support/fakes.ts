@@ -24,6 +24,7 @@ export {
   MemoryPersonalDataStore,
   MemoryRateLimiter,
   MemorySendStatsStore,
+  MemorySourceStore,
   MemorySubscriberStore,
   MemoryTopicCatalogue,
 } from './memory-stores.ts';

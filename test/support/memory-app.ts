@@ -23,6 +23,7 @@ import {
   MemoryRateLimiter,
   MemorySubscriberStore,
   MemoryTopicCatalogue,
+  MemorySourceStore,
   RecordingMailer,
 } from './fakes.ts';
 
@@ -73,6 +74,7 @@ export async function memoryApp(): Promise<MemoryApp> {
       apiKeys,
       subscribers,
       topics: new MemoryTopicCatalogue(),
+      sources: new MemorySourceStore(),
       editions,
       editionArchive: editions,
       deliveries,

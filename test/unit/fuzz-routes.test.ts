@@ -29,12 +29,20 @@ beforeAll(async () => {
   // An article to take down: DELETE /articles/{id} then has something to find.
   const ingested = await app.answer({ method: 'POST', url: '/articles', headers: { 'x-api-key': app.apiKey, 'content-type': 'application/json' }, body: JSON.stringify({ articles: [{ title: 'To withdraw', body: 'Text.', source: 'Fuzz' }] }) });
   const articleId = (JSON.parse(ingested.body!) as { results: Array<{ id: string }> }).results[0]!.id;
+  // A source to remove: DELETE /sources/{id} then has something to find.
+  const sourceId = await addSource({ url: 'https://feeds.example/fuzz.xml' });
+  const storedIds: Record<string, string> = { '/articles/{id}': articleId, '/sources/{id}': sourceId };
   credentials = {
     apiKey: app.apiKey,
     token: (purpose) => app.token(purpose, READER),
-    pathParam: (route, name) => (route.path === '/articles/{id}' && name === 'id' ? articleId : undefined),
+    pathParam: (route, name) => (name === 'id' ? storedIds[route.path] : undefined),
   };
 });
+
+async function addSource(body: { url: string }): Promise<string> {
+  const added = await app.answer({ method: 'POST', url: '/sources', headers: { 'x-api-key': app.apiKey, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return (JSON.parse(added.body!) as { source: { id: string } }).source.id;
+}
 
 /** Statuses seen per route, to check that the cases reach every route's handler, not just its validation. */
 const seen = new Map<string, Set<number>>();
