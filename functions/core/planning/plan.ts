@@ -22,10 +22,14 @@ const HOUR_MS = 3600 * 1000;
 const FIRST_WINDOW_MS = 24 * HOUR_MS;
 /** Readers away longer than articles live (TTL 30 days) still get at most a week, not a flood. */
 const MAX_WINDOW_MS = 7 * 24 * HOUR_MS;
-/** Readers whose watermarks are read in one batch. */
-const PAGE = 100;
-/** Full chunks written and enqueued together: one SQS batch, and senders start early. */
-const FLUSH_CHUNKS = 2;
+/**
+ * Readers planned together. Per page the planner makes a few round trips whatever its size (the
+ * watermark reads in parallel, the page's new slot-day locks in parallel, one chunk write, one
+ * enqueue), so the senders' load on the table stretches the plan by a few waits, not one wait per
+ * 100 readers, per lock and per two chunks (measured: 35.6 s for 5,000 readers against dynalite
+ * with the senders running, about 170 sequential requests). Small enough that senders start early.
+ */
+const PAGE = 500;
 
 export type PlanMode =
   /** The hourly run: readers whose local send hour is now. */
@@ -157,8 +161,8 @@ export async function planDigest(mode: PlanMode, deps: PlanDeps): Promise<PlanRe
   const ready: DeliveryChunk[] = [];
   const sending = new Set<string>();
 
-  const flush = async (force: boolean): Promise<void> => {
-    if (ready.length === 0 || (!force && ready.length < FLUSH_CHUNKS)) return;
+  const flush = async (): Promise<void> => {
+    if (ready.length === 0) return;
     const chunks = ready.splice(0);
     // In the ledger before on the queue: a sender must find the chunk it is handed.
     await deps.deliveries.addChunks(chunks);
@@ -240,14 +244,24 @@ export async function planDigest(mode: PlanMode, deps: PlanDeps): Promise<PlanRe
     if (chunk.emails.length >= CHUNK_SIZE) {
       state.filling.delete(group.edition.id);
       ready.push(chunk);
-      await flush(false);
     }
   };
 
   const page: Subscriber[] = [];
   const planPage = async (): Promise<void> => {
     const marks = await deps.deliveries.watermarks(page.map((reader) => reader.email));
-    for (const reader of page.splice(0)) await plan(withWatermark(reader, marks.get(reader.email)));
+    const readersOfPage = page.splice(0).map((reader) => withWatermark(reader, marks.get(reader.email)));
+    // Every slot-day the page meets first, its locks taken together; plan() then finds them held.
+    const unseen = new Map<string, SlotDay>();
+    for (const reader of readersOfPage) {
+      if (hadTodaysDigest(reader, cutoff, runDate)) continue;
+      const slotDay = { timezone: reader.timezone, hour: reader.sendHour, date: runDate(cutoff, reader.timezone) };
+      const key = slotDayKey(slotDay);
+      if (!slotDays.has(key)) unseen.set(key, slotDay);
+    }
+    await Promise.all([...unseen.values()].map(slotDayOf));
+    for (const reader of readersOfPage) await plan(reader);
+    await flush();
   };
   for await (const reader of readers) {
     if (reader.status !== 'confirmed') continue;
@@ -257,7 +271,7 @@ export async function planDigest(mode: PlanMode, deps: PlanDeps): Promise<PlanRe
   }
   if (page.length > 0) await planPage();
   for (const state of slotDays.values()) ready.push(...state.filling.values());
-  await flush(true);
+  await flush();
 
   for (const group of groups.values()) {
     if (!group.edition || group.recipients === 0) continue;
