@@ -8,6 +8,7 @@ import {
   FakeRenderer,
   MemoryArticleStore,
   MemoryEditionStore,
+  MemoryDeliveryLedger,
   MemoryQueue,
   MemorySubscriberStore,
   testSettings,
@@ -22,6 +23,7 @@ async function plannedFor(now: string, readers: Parameters<typeof aSubscriber>[0
     renderer: new FakeRenderer(),
     clock: new FakeClock(now),
     settings: testSettings(),
+    deliveries: new MemoryDeliveryLedger(),
   };
   await deps.articles.putIfAbsent(anArticle({ ingestedAt: new Date(Date.parse(now) - 3600 * 1000).toISOString() }));
   for (const reader of readers) await deps.subscribers.put(aSubscriber(reader));
