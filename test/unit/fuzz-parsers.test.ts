@@ -88,11 +88,12 @@ const feedDocument = fc
     return `<?xml version="1.0"?><rss version="2.0"><channel><title>Fuzz</title>${items.join('')}</channel></rss>`;
   });
 /**
- * A tag: none may survive into what an entry becomes. Words like `javascript:` may stay as plain
+ * A tag or comment: none may survive into what an entry becomes (`<www.example>` or an unclosed
+ * `<Europe/x` is no tag, so it stays as text and is escaped). Words like `javascript:` may stay as plain
  * text (they are escaped wherever shown); only the link field could make them live, and it is
  * checked to be http(s).
  */
-const MARKUP = /<\s*\/?\s*[a-z!?][^>]*>/i;
+const MARKUP = /<\/?[a-z][a-z0-9-]*(?:\s[^<>]*)?\/?>|<!--/i;
 
 interface ParserFuzz<T> {
   name: string;
