@@ -15,8 +15,16 @@
  * Progress goes to stderr; stdout gets one JSON line. CPU is process.cpuUsage() of this process
  * (the planner, and the SQS stand-in's dispatch) from the start of the plan to the last send,
  * plus that of each sender process from its start (loading the readers is not counted).
+ *
+ * `--cpu-prof DIR` writes V8 CPU profiles there: parent.cpuprofile (the planner and the SQS
+ * stand-in's dispatch, over the measured run) and sender-<n>.cpuprofile (each
+ * sender process from its init, what its CPU figure counts); `tsx bench/support/profile-top.ts DIR sender` prints
+ * the top frames.
  */
 import { fork, spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { SQSEvent } from 'aws-lambda';
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -60,6 +68,7 @@ const SEND_MEMORY_GB = 0.5;
 const flagsSchema = z.object({
   readers: countFlag(10_000, 'confirmed readers due in this hour'),
   rate: countFlag(50, 'the SES stand-in’s MaxSendRate, messages per second'),
+  'cpu-prof': z.string().min(1).optional().describe('a directory for V8 CPU profiles of the planner and each sender'),
 });
 
 const LOAD_BATCH = 25;
@@ -249,6 +258,8 @@ async function stats(sesEndpoint: string): Promise<z.infer<typeof standInStatsSc
 async function main(): Promise<void> {
   const flags = parseFlags('bench/send.ts', flagsSchema);
   const { readers: n, rate } = flags;
+  const profileDir = flags['cpu-prof'] === undefined ? undefined : resolve(flags['cpu-prof']);
+  if (profileDir) mkdirSync(profileDir, { recursive: true });
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const backends = await startBackends(rate);
   try {
@@ -274,10 +285,22 @@ async function main(): Promise<void> {
     const sqs = new BenchSqs();
     const editions = new DynamoEditionStore(doc, tableName);
     const workers = await Promise.all(
-      Array.from({ length: SEND_FLEET.maxConcurrency }, () =>
-        startWorker({ type: 'init', dynamoEndpoint: backends.dynamoEndpoint, sesEndpoint: backends.sesEndpoint, tableName }),
+      Array.from({ length: SEND_FLEET.maxConcurrency }, (_, index) =>
+        startWorker({
+          type: 'init',
+          dynamoEndpoint: backends.dynamoEndpoint,
+          sesEndpoint: backends.sesEndpoint,
+          tableName,
+          ...(profileDir ? { profilePath: join(profileDir, `sender-${index + 1}.cpuprofile`) } : {}),
+        }),
       ),
     );
+    const profiler = profileDir ? new Session() : undefined;
+    if (profiler) {
+      profiler.connect();
+      await profiler.post('Profiler.enable');
+      await profiler.post('Profiler.start');
+    }
 
     const cpuStart = process.cpuUsage();
     const wallStart = performance.now();
@@ -328,6 +351,12 @@ async function main(): Promise<void> {
     const fleet = await Promise.all(workers.map((worker) => worker.finish()));
     clearInterval(progress);
     const cpu = process.cpuUsage(cpuStart);
+    if (profiler && profileDir) {
+      const { profile } = await profiler.post('Profiler.stop');
+      writeFileSync(join(profileDir, 'parent.cpuprofile'), JSON.stringify(profile));
+      profiler.disconnect();
+      log(`CPU profiles in ${profileDir}`);
+    }
     const cpuMs = (cpu.user + cpu.system) / 1000 + fleet.reduce((sum, totals) => sum + totals.cpuMs, 0);
     const dynamoByCommand = mergeCounts([dynamoRequests.byCommand(), ...fleet.map((totals) => totals.dynamoRequests)]);
     const sesByCommand = mergeCounts(fleet.map((totals) => totals.sesRequests));

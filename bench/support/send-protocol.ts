@@ -7,6 +7,8 @@ export const workerInitSchema = z.object({
   dynamoEndpoint: z.string(),
   sesEndpoint: z.string(),
   tableName: z.string(),
+  /** Where to write a V8 CPU profile of this sender, from init (what its cpuMs counts) to finish. */
+  profilePath: z.string().optional(),
 });
 
 export interface WorkerTotals {

@@ -3,6 +3,8 @@
  * SDK clients, PacedMailer and token bucket, and the real sendDigestHandler. The parent hands it
  * SQS batches over IPC and gets back the failed message ids; at the end, its counters and CPU.
  */
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import type { SQSEvent } from 'aws-lambda';
 import { z } from 'zod';
 import { Wiring } from '../../functions/adapters/runtime/wiring.ts';
@@ -79,18 +81,40 @@ function container(init: z.infer<typeof workerInitSchema>) {
 }
 
 let running: ReturnType<typeof container> | undefined;
+let profiler: { session: Session; path: string } | undefined;
+
+/** The V8 profiler of this process's main thread, started before the container is built. */
+async function startProfile(path: string): Promise<void> {
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  profiler = { session, path };
+}
+
+async function finish(): Promise<WorkerTotals> {
+  const totals = running!.totals();
+  if (profiler) {
+    const { profile } = await profiler.session.post('Profiler.stop');
+    writeFileSync(profiler.path, JSON.stringify(profile));
+  }
+  return totals;
+}
+
 // The handler logs a line per batch; stdout is the parent's result line, so logs go to nowhere here.
 console.log = () => undefined;
 process.on('message', (raw) => {
   const message = messageSchema.parse(raw);
   if (message.type === 'init') {
-    running = container(message);
-    process.send?.({ type: 'ready' });
+    void (message.profilePath ? startProfile(message.profilePath) : Promise.resolve()).then(() => {
+      running = container(message);
+      process.send?.({ type: 'ready' });
+    });
   } else if (message.type === 'batch') {
     void running!.handler(message.event).then((response) =>
       process.send?.({ type: 'done', failed: response.batchItemFailures.map((failure) => failure.itemIdentifier) }),
     );
   } else {
-    process.send?.(running!.totals(), () => process.exit(0));
+    void finish().then((totals) => process.send?.(totals, () => process.exit(0)));
   }
 });
