@@ -16,8 +16,8 @@
  * zero times (README, "Delivery guarantee").
  */
 import { type Clock, DailyQuotaExhaustedError, LruCache, MailerThrottledError, type Settings } from '../shared/index.ts';
-import { type Edition, EditionNotFoundError, type EditionStore, editionTemplate, recipientSubstitution } from '../edition/index.ts';
-import { hadTodaysDigest } from '../subscribers/index.ts';
+import { type Edition, EditionNotFoundError, type EditionStore, editionTemplate, recipientSubstitution, zoneTemplateData } from '../edition/index.ts';
+import { hadTodaysDigest, localRunDate } from '../subscribers/index.ts';
 import type { BulkMailer, BulkRecipient, DeliveryLedger } from './ports.ts';
 import { ChunkTooLargeError, ClaimHeldError } from './errors.ts';
 import { CLAIM_LEASE_MS } from './send-fleet.ts';
@@ -104,6 +104,26 @@ export interface ChunkReport {
   outcomes: Map<string, DeliverOutcome>;
 }
 
+/** `json` (an object's JSON) with `data`'s entries added. */
+function withDataJson(json: string, data: Record<string, string>): string {
+  const more = JSON.stringify(data);
+  if (more === '{}') return json;
+  return json === '{}' ? more : `${json.slice(0, -1)},${more.slice(1)}`;
+}
+
+function memoisedRunDate(): typeof localRunDate {
+  const dates = new Map<string, string>();
+  return (cutoff, timezone) => {
+    const key = `${timezone} ${cutoff}`;
+    let date = dates.get(key);
+    if (date === undefined) {
+      date = localRunDate(cutoff, timezone);
+      dates.set(key, date);
+    }
+    return date;
+  };
+}
+
 function sameSlot(slotDay: SlotDay, timezone: string, hour: number): boolean {
   return slotDay.timezone === timezone && slotDay.hour === hour;
 }
@@ -117,10 +137,13 @@ export async function sendChunk(job: ChunkJob, deps: SendChunkDeps): Promise<Chu
   };
   const edition = await loadEdition(job.editionId, deps);
   const template = editionTemplate(edition);
-  if (template.defaultsJson.length > TEMPLATE_DATA_MAX_CHARS) {
-    throw new ChunkTooLargeError(`edition ${edition.id}: template data of ${template.defaultsJson.length} characters is over SES's ${TEMPLATE_DATA_MAX_CHARS}`);
-  }
   const now = deps.clock.now();
+  // Every reader sent is in the chunk's slot (the others are `moved`), so the zone's name and
+  // story times go once, in the call's default data, not fifty times in each reader's.
+  const defaultDataJson = withDataJson(template.defaultsJson, zoneTemplateData(edition, job.slotDay.timezone, now));
+  if (defaultDataJson.length > TEMPLATE_DATA_MAX_CHARS) {
+    throw new ChunkTooLargeError(`edition ${edition.id}: template data of ${defaultDataJson.length} characters is over SES's ${TEMPLATE_DATA_MAX_CHARS}`);
+  }
   const leaseMs = deps.claimLeaseMs ?? CLAIM_LEASE_MS;
   const claim = await deps.deliveries.claimChunk(job, now.toISOString(), new Date(now.getTime() - leaseMs).toISOString());
   if (claim.result === 'done') return everyone('duplicate');
@@ -135,22 +158,24 @@ export async function sendChunk(job: ChunkJob, deps: SendChunkDeps): Promise<Chu
   const found = await deps.deliveries.recipients(todo);
 
   const recipients: BulkRecipient[] = [];
-  const sendingTo: { email: string; tokenVersion: number }[] = [];
-  let requestBytes = template.defaultsJson.length + template.html.length + template.text.length;
+  const chunkHeader = { name: CHUNK_HEADER, value: chunkName(chunk) };
+  // The chunk's readers share a zone and so a handful of local dates: Intl once per distinct one.
+  const runDate = memoisedRunDate();
+  let requestBytes = defaultDataJson.length + template.html.length + template.text.length;
   for (const email of todo) {
     const { subscriber: reader, watermark } = found.get(email) ?? {};
     if (!reader || reader.status !== 'confirmed') outcomes.set(email, 'not-subscribed');
     else if (watermark?.editionId === edition.id) outcomes.set(email, 'duplicate');
     else if (!sameSlot(chunk.slotDay, reader.timezone, reader.sendHour)) outcomes.set(email, 'moved');
-    else if (watermark?.date === chunk.slotDay.date || (hadTodaysDigest(reader, edition.cutoff) && reader.lastEditionId !== edition.id)) {
+    else if (watermark?.date === chunk.slotDay.date || (hadTodaysDigest(reader, edition.cutoff, runDate) && reader.lastEditionId !== edition.id)) {
       outcomes.set(email, 'already-served-today');
     } else {
-      const { data, headers } = recipientSubstitution(edition, reader, now, deps.settings);
+      const { data, headers } = recipientSubstitution(edition, reader, now, deps.settings, 'links');
       const dataJson = JSON.stringify(data);
       if (dataJson.length > TEMPLATE_DATA_MAX_CHARS) throw new ChunkTooLargeError(`replacement data for ${email} is over ${TEMPLATE_DATA_MAX_CHARS} characters`);
       requestBytes += dataJson.length + 200;
-      recipients.push({ to: email, dataJson, headers: [...headers, { name: CHUNK_HEADER, value: chunkName(chunk) }] });
-      sendingTo.push({ email, tokenVersion: reader.tokenVersion ?? 0 });
+      headers.push(chunkHeader);
+      recipients.push({ to: email, dataJson, headers });
     }
   }
   if (requestBytes > BULK_REQUEST_MAX_BYTES) throw new ChunkTooLargeError(`chunk ${chunkName(chunk)} needs a request of ${requestBytes} bytes`);
@@ -165,7 +190,7 @@ export async function sendChunk(job: ChunkJob, deps: SendChunkDeps): Promise<Chu
       results = await deps.mailer.sendBulk({
       from: deps.settings.mailFrom,
       template: { subject: template.subject, html: template.html, text: template.text },
-      defaultDataJson: template.defaultsJson,
+      defaultDataJson,
       tags: [
         { name: EDITION_TAG, value: edition.id },
         { name: CHUNK_TAG, value: chunkTagValue(chunk) },

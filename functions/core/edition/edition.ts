@@ -2,7 +2,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import type { DigestRenderer, DigestView, PersonalLinkPlaceholders } from './ports.ts';
 import { type ArticleCluster, calmTitle, clusterArticles, rankClusters, summarise } from '../stories/index.ts';
-import { editionTemplate, fillTemplate, localTimePlaceholders, recipientTemplateData } from './placeholders.ts';
+import { editionTemplate, fillTemplate, linkTemplateData, localTimePlaceholders, recipientTemplateData } from './placeholders.ts';
 import { defangLinks, linkTo, type OutgoingEmail, type Settings, signToken } from '../shared/index.ts';
 import { type Article, plausiblePublishedAt } from '../ingest/index.ts';
 import type { Edition, Story, StorySource } from './types.ts';
@@ -252,7 +252,14 @@ export interface RecipientSubstitution {
  * test send): signed links and story times in the reader's zone as template data, plus the
  * RFC 8058 headers.
  */
-export function recipientSubstitution(edition: Edition, recipient: EditionRecipient, now: Date, settings: Settings): RecipientSubstitution {
+export function recipientSubstitution(
+  edition: Edition,
+  recipient: EditionRecipient,
+  now: Date,
+  settings: Settings,
+  /** `links`: the reader's links only; a bulk call passes the zone's data once for all its readers (zoneTemplateData). */
+  scope: 'all' | 'links' = 'all',
+): RecipientSubstitution {
   const { email, timezone = 'UTC', tokenVersion = 0 } = recipient;
   const unsubscribeUrl = linkTo(settings, '/unsubscribe', signToken({ secret: settings.tokenSecret, purpose: 'unsubscribe', email, now }));
   // The manage link carries the reader's tokenVersion, so it lives until they sign out of old links.
@@ -263,7 +270,7 @@ export function recipientSubstitution(edition: Edition, recipient: EditionRecipi
   );
   return {
     to: email,
-    data: recipientTemplateData(edition, { unsubscribeUrl, preferencesUrl, timezone, now }),
+    data: scope === 'all' ? recipientTemplateData(edition, { unsubscribeUrl, preferencesUrl, timezone, now }) : linkTemplateData({ unsubscribeUrl, preferencesUrl }),
     headers: [
       { name: 'List-Unsubscribe', value: `<${unsubscribeUrl}>` },
       { name: 'List-Unsubscribe-Post', value: 'List-Unsubscribe=One-Click' },

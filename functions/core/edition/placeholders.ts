@@ -125,27 +125,39 @@ function timeLabels(template: EditionTemplate, zone: string, now: Date): { html:
 }
 
 /**
- * THE per-recipient substitution data: links and the zone name (escaped for the HTML part, raw
- * for the text part) and story times in the reader's zone. The bulk sender passes it to SES as
- * ReplacementTemplateData; `fillTemplate` applies it for a copy rendered here.
+ * The substitution data every reader in `timezone` shares at `now`: the zone name (escaped for
+ * the HTML part, raw for the text part) and the story times as read there. A bulk call's readers
+ * share one slot, so the sender passes this once, in the call's default data.
  */
-export function recipientTemplateData(edition: Edition, values: RecipientValues): Record<string, string> {
+export function zoneTemplateData(edition: Edition, timezone: string, now: Date): Record<string, string> {
   const template = editionTemplate(edition);
-  const zone = knownZone(values.timezone);
-  const labels = timeLabels(template, zone, values.now);
-  const data: Record<string, string> = {
-    uh: escapeHtmlText(values.unsubscribeUrl),
-    ut: values.unsubscribeUrl,
-    ph: escapeHtmlText(values.preferencesUrl),
-    pt: values.preferencesUrl,
-    zh: escapeHtmlText(zone),
-    zt: zone,
-  };
+  const zone = knownZone(timezone);
+  const labels = timeLabels(template, zone, now);
+  const data: Record<string, string> = { zh: escapeHtmlText(zone), zt: zone };
   for (let i = 0; i < labels.text.length; i += 1) {
     data[`ht${i}`] = labels.html[i]!;
     data[`tt${i}`] = labels.text[i]!;
   }
   return data;
+}
+
+/** The substitution data one reader alone has: their signed links, escaped for the HTML part, raw for the text part. */
+export function linkTemplateData(values: Pick<RecipientValues, 'unsubscribeUrl' | 'preferencesUrl'>): Record<string, string> {
+  return {
+    uh: escapeHtmlText(values.unsubscribeUrl),
+    ut: values.unsubscribeUrl,
+    ph: escapeHtmlText(values.preferencesUrl),
+    pt: values.preferencesUrl,
+  };
+}
+
+/**
+ * THE per-recipient substitution data: the reader's links and the zone's data together. The
+ * bulk sender passes the links as ReplacementTemplateData and the zone's data with the
+ * defaults; `fillTemplate` applies all of it for a copy rendered here.
+ */
+export function recipientTemplateData(edition: Edition, values: RecipientValues): Record<string, string> {
+  return { ...linkTemplateData(values), ...zoneTemplateData(edition, values.timezone, values.now) };
 }
 
 /**

@@ -30,6 +30,8 @@ const MAX_WINDOW_MS = 7 * 24 * HOUR_MS;
  * with the senders running, about 170 sequential requests). Small enough that senders start early.
  */
 const PAGE = 500;
+/** The first pages are smaller, so every sender has a chunk within a round trip or two of the start. */
+const FIRST_PAGE = 2 * CHUNK_SIZE;
 
 export type PlanMode =
   /** The hourly run: readers whose local send hour is now. */
@@ -247,10 +249,9 @@ export async function planDigest(mode: PlanMode, deps: PlanDeps): Promise<PlanRe
     }
   };
 
-  const page: Subscriber[] = [];
-  const planPage = async (): Promise<void> => {
-    const marks = await deps.deliveries.watermarks(page.map((reader) => reader.email));
-    const readersOfPage = page.splice(0).map((reader) => withWatermark(reader, marks.get(reader.email)));
+  const planPage = async (page: readonly Subscriber[], marksOfPage: Promise<Map<string, Watermark>>): Promise<void> => {
+    const marks = await marksOfPage;
+    const readersOfPage = page.map((reader) => withWatermark(reader, marks.get(reader.email)));
     // Every slot-day the page meets first, its locks taken together; plan() then finds them held.
     const unseen = new Map<string, SlotDay>();
     for (const reader of readersOfPage) {
@@ -263,13 +264,30 @@ export async function planDigest(mode: PlanMode, deps: PlanDeps): Promise<PlanRe
     for (const reader of readersOfPage) await plan(reader);
     await flush();
   };
+  // One page ahead: while a page is planned and flushed, the next one's readers and watermarks
+  // are read, so the plan's round trips overlap instead of adding up. Pages are planned in order.
+  let planning: Promise<void> = Promise.resolve();
+  const submit = async (page: Subscriber[]): Promise<void> => {
+    const marks = deps.deliveries.watermarks(page.map((reader) => reader.email));
+    marks.catch(() => undefined);
+    await planning;
+    planning = planPage(page, marks);
+    planning.catch(() => undefined);
+  };
+  let page: Subscriber[] = [];
+  let pageSize = FIRST_PAGE;
   for await (const reader of readers) {
     if (reader.status !== 'confirmed') continue;
     if (!receivesDigestOn(reader, runDate(cutoff, reader.timezone))) continue;
     page.push(reader);
-    if (page.length >= PAGE) await planPage();
+    if (page.length >= pageSize) {
+      await submit(page);
+      page = [];
+      pageSize = Math.min(PAGE, pageSize * 2);
+    }
   }
-  if (page.length > 0) await planPage();
+  if (page.length > 0) await submit(page);
+  await planning;
   for (const state of slotDays.values()) ready.push(...state.filling.values());
   await flush();
 
