@@ -248,6 +248,7 @@ const standInStatsSchema = z.object({
   distinct: z.number(),
   duplicates: z.number(),
   sendSeconds: z.number(),
+  perSecond: z.array(z.number()),
 });
 
 async function stats(sesEndpoint: string): Promise<z.infer<typeof standInStatsSchema>> {
@@ -367,6 +368,7 @@ async function main(): Promise<void> {
     const wallMs = performance.now() - wallStart;
 
     const received = await stats(backends.sesEndpoint);
+    log(`recipients accepted per second: ${received.perSecond.join(' ')}`);
     const achievedRate = received.sendSeconds > 0 ? (received.accepted - 1) / received.sendSeconds : 0;
     const dynamoUsd = readUnits * PRICE.dynamoReadRequestUnitUsd + writeUnits * PRICE.dynamoWriteRequestUnitUsd;
     const sqsUsd = sqs.requests * PRICE.sqsRequestUsd;

@@ -27,6 +27,8 @@ let acceptedBytes = 0;
 let throttled = 0;
 let firstAcceptMs: number | undefined;
 let lastAcceptMs = 0;
+/** Recipients accepted in each second since the first accept: where a run lost its rate. */
+const perSecond: number[] = [];
 
 function body(request: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -62,6 +64,8 @@ async function handle(request: IncomingMessage, response: ServerResponse): Promi
     acceptedBytes += text.length;
     bulkCalls += 1;
     firstAcceptMs ??= now;
+    const second = Math.floor((now - firstAcceptMs) / 1000);
+    perSecond[second] = (perSecond[second] ?? 0) + entries.length;
     lastAcceptMs = now;
     json(response, 200, { BulkEmailEntryResults: results });
     return;
@@ -102,6 +106,7 @@ async function handle(request: IncomingMessage, response: ServerResponse): Promi
       distinct: received.size,
       duplicates,
       sendSeconds: firstAcceptMs === undefined ? 0 : (lastAcceptMs - firstAcceptMs) / 1000,
+      perSecond: Array.from(perSecond, (count) => count ?? 0),
     });
     return;
   }
