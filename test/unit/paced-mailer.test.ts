@@ -26,6 +26,15 @@ describe('TokenBucket', () => {
     expect(waits).toEqual([0, 100, 200, 300, 400]);
   });
 
+  it('takes back unused tokens, never more than the burst', () => {
+    const bucket = new TokenBucket(10, 1, 0);
+    bucket.reserve(0, 5);
+    bucket.refund(0, 3);
+    expect(bucket.reserve(0, 1)).toBe(200);
+    bucket.refund(1_000, 50);
+    expect(bucket.reserve(1_000, 2)).toBe(100);
+  });
+
   it('refuses rather than queues with tryTake', () => {
     const bucket = new TokenBucket(2, 2, 0);
     expect([bucket.tryTake(0), bucket.tryTake(0), bucket.tryTake(0), bucket.tryTake(500)]).toEqual([true, true, false, true]);
@@ -55,6 +64,35 @@ describe('PacedMailer', () => {
     // 10 a second for this sender: 50 intervals of 100 ms after the first token.
     expect(time.nowMs()).toBeCloseTo(5_000);
     expect(inner.sent).toHaveLength(51);
+  });
+
+  it('lets a sender hold its tokens while it prepares a bulk call, so the preparation overlaps the wait', async () => {
+    const time = simulatedTime();
+    const inner = new RecordingMailer();
+    const quota: SendQuota = { maxSendRate: 20, max24HourSend: -1, sentLast24Hours: 0 };
+    const mailer = new PacedMailer(inner, { get: async () => quota }, { fleet: { senders: 2, headroom: 1 }, ...time });
+    const message = (count: number) => ({
+      from: 'd@example.com',
+      template: { subject: 'Hi', html: '<p>Hi</p>', text: 'Hi' },
+      defaultDataJson: '{}',
+      tags: [],
+      recipients: Array.from({ length: count }, (_, index) => ({ to: `r${index}@example.com`, dataJson: '{}', headers: [] })),
+    });
+
+    const held = await mailer.reserve(10);
+    // 600 ms of reads while the tokens are earned: the send waits only the rest.
+    await time.sleep(600);
+    await mailer.sendBulk(message(10), held);
+    // The bucket starts with one token: the 10 cost 900 ms from the reservation.
+    expect(time.nowMs()).toBeCloseTo(900);
+
+    // A reservation given back unused (the chunk turned out to be another sender's) delays nobody.
+    const unused = await mailer.reserve(10);
+    unused?.release();
+    const before = time.nowMs();
+    await mailer.sendBulk(message(10));
+    expect(time.nowMs() - before).toBeCloseTo(1_000);
+    expect(inner.sent).toHaveLength(20);
   });
 
   it('retries a throttled send after a jittered wait, through the bucket', async () => {

@@ -18,6 +18,7 @@ import {
   perSenderRate,
   type SendFleet,
   type SendQuota,
+  type SendReservation,
   TokenBucket,
 } from '../../core/delivery/index.ts';
 import { DailyQuotaExhaustedError, type Mailer, MailerThrottledError, type OutgoingEmail } from '../../core/shared/index.ts';
@@ -37,6 +38,23 @@ export interface PacedMailerOptions {
   random?: () => number;
   /** Called for every throttled attempt, for metrics and the benchmark. */
   onThrottled?: () => void;
+}
+
+/** Tokens taken from one bucket ahead of a send; what the send does not use goes back. */
+class HeldTokens implements SendReservation {
+  constructor(
+    readonly bucket: TokenBucket,
+    public tokens: number,
+    /** When the tokens are paid for: the send waits until then. */
+    readonly readyAtMs: number,
+    private readonly nowMs: () => number,
+  ) {}
+
+  release(): void {
+    if (this.tokens <= 0) return;
+    this.bucket.refund(this.nowMs(), this.tokens);
+    this.tokens = 0;
+  }
 }
 
 export class PacedMailer implements Mailer, BulkMailer {
@@ -88,10 +106,31 @@ export class PacedMailer implements Mailer, BulkMailer {
    * transient entries, or whole calls, are retried through the bucket; the daily quota defers
    * what is left; an address SES refused is reported and never retried.
    */
-  async sendBulk(message: BulkMessage): Promise<BulkRecipientResult[]> {
+  async reserve(count: number): Promise<SendReservation | undefined> {
+    let bucket: TokenBucket;
+    try {
+      bucket = await this.#bucketForCurrentQuota();
+    } catch (error) {
+      if (error instanceof DailyQuotaExhaustedError) return undefined;
+      throw error;
+    }
+    const tokens = Math.max(1, Math.min(count, CHUNK_SIZE, Math.floor(bucket.rate)));
+    const now = this.#options.nowMs();
+    return new HeldTokens(bucket, tokens, now + bucket.reserve(now, tokens), this.#options.nowMs);
+  }
+
+  async sendBulk(message: BulkMessage, reservation?: SendReservation): Promise<BulkRecipientResult[]> {
+    try {
+      return await this.#sendBulk(message, reservation instanceof HeldTokens ? reservation : undefined);
+    } finally {
+      reservation?.release();
+    }
+  }
+
+  async #sendBulk(message: BulkMessage, held: HeldTokens | undefined): Promise<BulkRecipientResult[]> {
     const inner = this.#inner.sendBulk?.bind(this.#inner);
     if (!inner) throw new TypeError('the inner mailer cannot send in bulk');
-    const { maxAttempts, backoffBaseMs, backoffCapMs, nowMs, sleep, random, onThrottled } = this.#options;
+    const { maxAttempts, backoffBaseMs, backoffCapMs, sleep, random, onThrottled } = this.#options;
     const results = new Map<string, BulkRecipientResult>();
     let pending = message.recipients;
     for (let attempt = 0; pending.length > 0; attempt += 1) {
@@ -110,7 +149,7 @@ export class PacedMailer implements Mailer, BulkMailer {
         const size = Math.max(1, Math.min(CHUNK_SIZE, Math.floor(bucket.rate), left));
         const slice = pending.slice(start, start + size);
         start += slice.length;
-        const wait = bucket.reserve(nowMs(), slice.length);
+        const wait = this.#reserve(bucket, slice.length, held);
         if (wait > 0) await sleep(wait);
         let answers: BulkRecipientResult[];
         try {
@@ -140,6 +179,17 @@ export class PacedMailer implements Mailer, BulkMailer {
       await sleep(fullJitterDelayMs(attempt, backoffBaseMs, backoffCapMs, random));
     }
     return message.recipients.map((recipient) => results.get(recipient.to)!);
+  }
+
+  /** The wait before sending to `count` recipients: held tokens first (once), the bucket for the rest. */
+  #reserve(bucket: TokenBucket, count: number, held: HeldTokens | undefined): number {
+    const now = this.#options.nowMs();
+    if (held === undefined || held.tokens <= 0 || held.bucket !== bucket) return bucket.reserve(now, count);
+    const fromHeld = Math.min(held.tokens, count);
+    held.tokens -= fromHeld;
+    held.release();
+    const more = count - fromHeld;
+    return Math.max(held.readyAtMs - now, more > 0 ? bucket.reserve(now, more) : 0, 0);
   }
 
   async #bucketForCurrentQuota(): Promise<TokenBucket> {

@@ -21,6 +21,7 @@ export { type BatchItemOutcome, type BatchItemResult, chunkJobSchema, type Queue
 export { applySesFeedback, confirmSesSend } from './feedback.ts';
 export {
   type BulkMailer,
+  type SendReservation,
   type BulkMessage,
   type BulkRecipient,
   type BulkRecipientResult,

@@ -100,7 +100,22 @@ export type BulkRecipientResult =
   /** Not sent for a reason that may pass: throttling or a transient error (`retryable`, tried again at once), or an account-level refusal. */
   | { to: string; status: 'failed'; reason: string; retryable?: boolean };
 
+/** Tokens of the sender's rate held for a send still being prepared. */
+export interface SendReservation {
+  /** Gives back the tokens not used by a send; a no-op once they are. */
+  release(): void;
+}
+
 export interface BulkMailer {
-  /** One result per recipient, in order; throws only when nothing was attempted. */
-  sendBulk(message: BulkMessage): Promise<BulkRecipientResult[]>;
+  /**
+   * One result per recipient, in order; throws only when nothing was attempted. A reservation
+   * from `reserve` pays for the first call (as far as it goes) and is released afterwards.
+   */
+  sendBulk(message: BulkMessage, reservation?: SendReservation): Promise<BulkRecipientResult[]>;
+  /**
+   * Holds tokens for `count` recipients now, so the reads that prepare a send overlap its wait
+   * for the rate instead of adding to it. Undefined when there is nothing to hold (the daily
+   * quota is used up: sendBulk then defers).
+   */
+  reserve?(count: number): Promise<SendReservation | undefined>;
 }

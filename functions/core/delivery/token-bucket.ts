@@ -37,6 +37,12 @@ export class TokenBucket {
     return this.#tokens >= 0 ? 0 : (-this.#tokens / this.#rate) * 1000;
   }
 
+  /** Gives back `count` tokens reserved and not used (never more than `burst` saved up). */
+  refund(nowMs: number, count: number): void {
+    this.#refill(nowMs);
+    this.#tokens = Math.min(this.#burst, this.#tokens + count);
+  }
+
   /** Takes `count` tokens only if they are there now: the server side of a rate limit, which refuses rather than queues. */
   tryTake(nowMs: number, count = 1): boolean {
     this.#refill(nowMs);
