@@ -140,7 +140,7 @@ export class Wiring {
           postalAddress: this.config.POSTAL_ADDRESS,
           brand: brandOf(this.config),
         }),
-      editionCache: () => newEditionCache(),
+      editionCache: () => newEditionCache(this.port('clock')),
       articles: () => new DynamoArticleStore(this.#docClient(), this.config.TABLE_NAME),
       apiKeys: () => new DynamoApiKeyStore(this.#docClient(), this.config.TABLE_NAME),
       topics: () => new DynamoTopicCatalogue(this.#docClient(), this.config.TABLE_NAME),

@@ -35,18 +35,39 @@ export interface SendChunkDeps {
   claimLeaseMs?: number;
 }
 
-/** Where a sender keeps the editions it has read; bounded on a warm Lambda (see newEditionCache). */
+/** Where a sender keeps the editions it has read; bounded in size and age on a warm Lambda (see newEditionCache). */
 export interface EditionCache {
   get(id: string): Promise<Edition> | undefined;
   set(id: string, edition: Promise<Edition>): unknown;
   delete(id: string): unknown;
+  readonly size: number;
 }
 
 /** A sender meets one edition per zone-hour it serves, a handful a day. */
 export const EDITION_CACHE_ENTRIES = 32;
+/**
+ * An edition changes after it is planned when a story is withdrawn from it (an article taken
+ * down): a warm sender reads it again after this long, so a withdrawal reaches the chunks sent
+ * from then on. Chunks of one slot go out within minutes, so most read it once.
+ */
+export const EDITION_CACHE_MAX_AGE_MS = 5 * 60_000;
 
-export function newEditionCache(): EditionCache {
-  return new LruCache<string, Promise<Edition>>(EDITION_CACHE_ENTRIES);
+export function newEditionCache(clock: Clock, maxAgeMs = EDITION_CACHE_MAX_AGE_MS): EditionCache {
+  const entries = new LruCache<string, { edition: Promise<Edition>; readAtMs: number }>(EDITION_CACHE_ENTRIES);
+  return {
+    get(id) {
+      const entry = entries.get(id);
+      if (entry === undefined) return undefined;
+      if (clock.now().getTime() - entry.readAtMs < maxAgeMs) return entry.edition;
+      entries.delete(id);
+      return undefined;
+    },
+    set: (id, edition) => entries.set(id, { edition, readAtMs: clock.now().getTime() }),
+    delete: (id) => entries.delete(id),
+    get size() {
+      return entries.size;
+    },
+  };
 }
 
 /** The SES message tag naming the edition, so SES events (send, bounce, complaint) map back to it. */
