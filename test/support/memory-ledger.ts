@@ -4,7 +4,7 @@
  * It passes the ledger cases of the store contract (test/support/store-contract.ts).
  */
 import type { ChunkRef, Delivery, DeliveryChunk, Settlement, SlotDay, Watermark } from '../../functions/core/delivery/types.ts';
-import type { ClaimResult, DeliveryLedger } from '../../functions/core/delivery/ports.ts';
+import type { ClaimResult, DeliveryLedger, SlotDayLock } from '../../functions/core/delivery/ports.ts';
 import type { Subscriber } from '../../functions/core/subscribers/types.ts';
 import type { SubscriberStore } from '../../functions/core/subscribers/ports.ts';
 
@@ -14,7 +14,7 @@ const chunkKey = (ref: ChunkRef) => `${slotKey(ref.slotDay)}#${ref.id}`;
 const deliveryKey = (delivery: { editionId: string; email: string }) => `${delivery.editionId}\n${delivery.email.toLowerCase()}`;
 
 export class MemoryDeliveryLedger implements DeliveryLedger {
-  readonly #locks = new Map<string, string>();
+  readonly #locks = new Map<string, { owner: string; renewedAt: string; completedAt?: string }>();
   readonly #chunks = new Map<string, DeliveryChunk>();
   readonly #watermarks = new Map<string, Watermark>();
   readonly #deliveries = new Map<string, Delivery>();
@@ -22,13 +22,32 @@ export class MemoryDeliveryLedger implements DeliveryLedger {
 
   constructor(private readonly subscribers?: Pick<SubscriberStore, 'get'>) {}
 
-  async lockSlotDay(slotDay: SlotDay, owner: string, _at: string): Promise<'acquired' | 'resumed' | 'taken'> {
+  async lockSlotDay(slotDay: SlotDay, owner: string, at: string, staleBefore: string): Promise<SlotDayLock> {
     const held = this.#locks.get(slotKey(slotDay));
     if (held === undefined) {
-      this.#locks.set(slotKey(slotDay), owner);
+      this.#locks.set(slotKey(slotDay), { owner, renewedAt: at });
       return 'acquired';
     }
-    return held === owner ? 'resumed' : 'taken';
+    if (held.owner === owner) {
+      held.renewedAt = at;
+      return 'resumed';
+    }
+    if (held.completedAt !== undefined || held.renewedAt > staleBefore) return 'taken';
+    held.owner = owner;
+    held.renewedAt = at;
+    return 'taken-over';
+  }
+
+  async renewSlotDay(slotDay: SlotDay, owner: string, at: string): Promise<boolean> {
+    const held = this.#locks.get(slotKey(slotDay));
+    if (held?.owner !== owner) return false;
+    held.renewedAt = at;
+    return true;
+  }
+
+  async completeSlotDay(slotDay: SlotDay, owner: string, at: string): Promise<void> {
+    const held = this.#locks.get(slotKey(slotDay));
+    if (held?.owner === owner) held.completedAt = at;
   }
 
   async addChunks(chunks: readonly DeliveryChunk[]): Promise<void> {

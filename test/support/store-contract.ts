@@ -521,6 +521,8 @@ function deliveryStoreContract(stores: () => Promise<StoreSet>): void {
 
   describe('DeliveryLedger', () => {
     const slotDay = () => ({ timezone: 'Europe/London', hour: 7, date: '2026-11-26' });
+    /** A lease start before every lock these cases take: no lock is stale unless a case says so. */
+    const STALE = '2026-11-25T00:00:00.000Z';
     const aChunk = (overrides: Partial<DeliveryChunk> = {}): DeliveryChunk => ({
       slotDay: { timezone: 'America/New_York', hour: 7, date: '2026-11-26' },
       id: `run${unique().slice(0, 8)}-0`,
@@ -537,12 +539,33 @@ function deliveryStoreContract(stores: () => Promise<StoreSet>): void {
     it('gives a slot-day to one of ten runs, and resumes it for the same run', async () => {
       const { deliveries } = await stores();
       const day = { ...slotDay(), timezone: `Zone/${unique()}` };
-      const results = await Promise.all(Array.from({ length: 10 }, (_, run) => deliveries.lockSlotDay(day, `run-${run}`, '2026-11-26T07:00:00.000Z')));
+      const results = await Promise.all(Array.from({ length: 10 }, (_, run) => deliveries.lockSlotDay(day, `run-${run}`, '2026-11-26T07:00:00.000Z', STALE)));
       expect(results.filter((result) => result === 'acquired')).toHaveLength(1);
       expect(results.filter((result) => result === 'taken')).toHaveLength(9);
       const winner = `run-${results.indexOf('acquired')}`;
-      expect(await deliveries.lockSlotDay(day, winner, '2026-11-26T07:01:00.000Z')).toBe('resumed');
-      expect(await deliveries.lockSlotDay({ ...day, date: '2026-11-27' }, 'run-x', '2026-11-27T07:00:00.000Z')).toBe('acquired');
+      expect(await deliveries.lockSlotDay(day, winner, '2026-11-26T07:01:00.000Z', STALE)).toBe('resumed');
+      expect(await deliveries.lockSlotDay({ ...day, date: '2026-11-27' }, 'run-x', '2026-11-27T07:00:00.000Z', STALE)).toBe('acquired');
+    });
+
+    it('lets one later run take over a slot-day whose owner stopped renewing it before completing it, and none a completed one', async () => {
+      const { deliveries } = await stores();
+      const abandoned = { ...slotDay(), timezone: `Zone/${unique()}` };
+      const completed = { ...slotDay(), timezone: `Zone/${unique()}` };
+      expect(await deliveries.lockSlotDay(abandoned, 'run-dead', '2026-11-26T07:00:00.000Z', STALE)).toBe('acquired');
+      expect(await deliveries.lockSlotDay(completed, 'run-done', '2026-11-26T07:00:00.000Z', STALE)).toBe('acquired');
+      expect(await deliveries.renewSlotDay(abandoned, 'run-dead', '2026-11-26T07:02:00.000Z')).toBe(true);
+      await deliveries.completeSlotDay(completed, 'run-done', '2026-11-26T07:03:00.000Z');
+
+      // Renewed at 07:02: not stale for a run whose lease starts earlier.
+      expect(await deliveries.lockSlotDay(abandoned, 'run-early', '2026-11-26T07:10:00.000Z', '2026-11-26T07:01:00.000Z')).toBe('taken');
+      const later = await Promise.all(
+        Array.from({ length: 5 }, (_, run) => deliveries.lockSlotDay(abandoned, `run-late-${run}`, '2026-11-26T07:30:00.000Z', '2026-11-26T07:15:00.000Z')),
+      );
+      expect(later.filter((result) => result === 'taken-over')).toHaveLength(1);
+      expect(later.filter((result) => result === 'taken')).toHaveLength(4);
+      // The run that died has lost it: it can neither renew nor complete it now.
+      expect(await deliveries.renewSlotDay(abandoned, 'run-dead', '2026-11-26T07:31:00.000Z')).toBe(false);
+      expect(await deliveries.lockSlotDay(completed, 'run-late', '2026-11-26T09:00:00.000Z', '2026-11-26T08:45:00.000Z')).toBe('taken');
     });
 
     it('lets one of ten senders claim a pending chunk, and another take it over only once the lease is over', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sendChunk } from '../../functions/core/delivery/send-chunk.ts';
 import { editionId } from '../../functions/core/edition/edition.ts';
-import { planDigest, type PlanDeps } from '../../functions/core/planning/plan.ts';
+import { PLAN_LOCK_LEASE_MS, planDigest, type PlanDeps } from '../../functions/core/planning/plan.ts';
 import { canonicalTimeZone } from '../../functions/core/shared/local-time.ts';
 import type { Article } from '../../functions/core/ingest/types.ts';
 import type { Subscriber } from '../../functions/core/subscribers/types.ts';
@@ -313,6 +313,50 @@ describe('planDigest, send now', () => {
     await w.deliverQueued();
 
     expect(w.mailer.sent).toHaveLength(1);
+  });
+});
+
+describe('planDigest after a run that died part-way', () => {
+  it('leaves the slot-day to its run for the lease, then a later run takes it over and plans the readers left, each reader once', async () => {
+    const w = world('2026-11-26T15:00:10.000Z');
+    const readers = Array.from({ length: 260 }, (_, index) => aSubscriber({ email: `reader-${index}@example.com` }));
+    await w.add(...readers, anArticle({ ingestedAt: '2026-11-26T12:00:00.000Z' }));
+    let enqueues = 0;
+    const dying: PlanDeps = {
+      ...w.deps,
+      queue: {
+        enqueue: async (jobs) => {
+          enqueues += 1;
+          if (enqueues > 1) throw new Error('the planner died');
+          await w.queue.enqueue(jobs);
+        },
+      },
+    };
+
+    await expect(planDigest('now', dying)).rejects.toThrow('the planner died');
+    const planned = w.queue.jobs.length;
+    expect(planned).toBeGreaterThan(0);
+    expect(planned).toBeLessThan(readers.length);
+
+    // Inside the lease the slot-day is still the dead run's: its chunks are re-enqueued, nobody is planned again.
+    w.clock.advance(60_000);
+    const early = await planDigest('now', w.deps);
+    expect(early.enqueued).toBe(0);
+    expect(early.skipped.plannedElsewhere).toBeGreaterThan(0);
+
+    w.clock.advance(PLAN_LOCK_LEASE_MS);
+    const late = await planDigest('now', w.deps);
+    expect(late.enqueued + planned).toBeLessThanOrEqual(readers.length);
+    await w.deliverQueued();
+
+    const mailed = w.mailer.sent.map((email) => email.to).sort();
+    expect(mailed).toEqual(readers.map((reader) => reader.email).sort());
+    // Complete now: a run after another lease takes nothing over and sends nobody again.
+    w.clock.advance(PLAN_LOCK_LEASE_MS);
+    const after = await planDigest('now', w.deps);
+    await w.deliverQueued();
+    expect(after.enqueued).toBe(0);
+    expect(w.mailer.sent).toHaveLength(readers.length);
   });
 });
 

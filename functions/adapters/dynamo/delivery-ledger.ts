@@ -1,6 +1,7 @@
 /**
  * The delivery ledger in the single table (docs/architecture.md, "Delivery ledger"):
- *   LEDGER#<date>#<hour>#<zone> / LOCK        the slot-day's owner (conditional put)
+ *   LEDGER#<date>#<hour>#<zone> / LOCK        the slot-day's owner (conditional put), renewed while it
+ *                                             plans and marked complete after; an abandoned one is taken over
  *   LEDGER#<date>#<hour>#<zone> / CHUNK#<id>  up to 50 readers of one edition, with who was sent;
  *                                             in GSI1 (`OPENCHUNKS`) while not done
  *   SUB#<email> / WM                          the reader's watermark (beside, never inside, the subscriber item)
@@ -11,7 +12,7 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import pMap from 'p-map';
 import { z } from 'zod';
-import type { ChunkRef, ClaimResult, Delivery, DeliveryChunk, DeliveryLedger, Settlement, SlotDay, Watermark } from '../../core/delivery/index.ts';
+import type { ChunkRef, ClaimResult, Delivery, DeliveryChunk, DeliveryLedger, Settlement, SlotDay, SlotDayLock, Watermark } from '../../core/delivery/index.ts';
 import type { Subscriber } from '../../core/subscribers/index.ts';
 import { isConditionalCheckFailed } from './aws-errors.ts';
 import { BATCH_GET_LIMIT, BATCH_WRITE_LIMIT, batchGet, batchWrite } from './batch.ts';
@@ -85,13 +86,13 @@ export class DynamoDeliveryLedger implements DeliveryLedger {
     private readonly tableName: string,
   ) {}
 
-  async lockSlotDay(slotDay: SlotDay, owner: string, at: string): Promise<'acquired' | 'resumed' | 'taken'> {
+  async lockSlotDay(slotDay: SlotDay, owner: string, at: string, staleBefore: string): Promise<SlotDayLock> {
     const key = { pk: ledgerPartition(slotDay), sk: 'LOCK' };
     try {
       await this.doc.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...key, owner, lockedAt: at, expiresAt: expiresAfterDays(at, CHUNK_TTL_DAYS) },
+          Item: { ...key, owner, lockedAt: at, renewedAt: at, expiresAt: expiresAfterDays(at, CHUNK_TTL_DAYS) },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
@@ -99,8 +100,52 @@ export class DynamoDeliveryLedger implements DeliveryLedger {
     } catch (error) {
       if (!isConditionalCheckFailed(error)) throw error;
     }
-    const { Item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }));
-    return Item?.['owner'] === owner ? 'resumed' : 'taken';
+    try {
+      // Ours (a retried run), or abandoned: not complete and not renewed since staleBefore.
+      const { Attributes } = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: key,
+          UpdateExpression: 'SET #owner = :owner, renewedAt = :at',
+          ConditionExpression:
+            '#owner = :owner OR (attribute_not_exists(completedAt) AND (renewedAt <= :stale OR (attribute_not_exists(renewedAt) AND lockedAt <= :stale)))',
+          ExpressionAttributeNames: { '#owner': 'owner' },
+          ExpressionAttributeValues: { ':owner': owner, ':at': at, ':stale': staleBefore },
+          ReturnValues: 'ALL_OLD',
+        }),
+      );
+      return Attributes?.['owner'] === owner ? 'resumed' : 'taken-over';
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) throw error;
+      return 'taken';
+    }
+  }
+
+  async renewSlotDay(slotDay: SlotDay, owner: string, at: string): Promise<boolean> {
+    return this.#updateLock(slotDay, owner, 'SET renewedAt = :at', at);
+  }
+
+  async completeSlotDay(slotDay: SlotDay, owner: string, at: string): Promise<void> {
+    await this.#updateLock(slotDay, owner, 'SET completedAt = :at', at);
+  }
+
+  async #updateLock(slotDay: SlotDay, owner: string, update: string, at: string): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: ledgerPartition(slotDay), sk: 'LOCK' },
+          UpdateExpression: update,
+          ConditionExpression: '#owner = :owner',
+          ExpressionAttributeNames: { '#owner': 'owner' },
+          ExpressionAttributeValues: { ':owner': owner, ':at': at },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) throw error;
+      return false;
+    }
   }
 
   async addChunks(chunks: readonly DeliveryChunk[]): Promise<void> {

@@ -22,6 +22,7 @@ export { applySesFeedback, confirmSesSend } from './feedback.ts';
 export {
   type BulkMailer,
   type SendReservation,
+  type SlotDayLock,
   type BulkMessage,
   type BulkRecipient,
   type BulkRecipientResult,

@@ -9,6 +9,8 @@ export type ClaimResult =
   | { result: 'done' }
   | { result: 'held'; chunk: DeliveryChunk };
 
+export type SlotDayLock = 'acquired' | 'resumed' | 'taken-over' | 'taken';
+
 /**
  * The delivery ledger: slot-day locks, the chunks under them, and each reader's watermark. Every
  * transition is a conditional write on one item (dynalite has no transactions); only the
@@ -17,9 +19,15 @@ export type ClaimResult =
 export interface DeliveryLedger {
   /**
    * Takes the slot-day for plan run `owner` with a conditional write. `acquired` when it was
-   * free, `resumed` when `owner` already held it (a retried run), `taken` when another run has it.
+   * free, `resumed` when `owner` already held it (a retried run), `taken-over` when its owner
+   * neither completed it nor renewed it since `staleBefore` (that run died part-way), `taken`
+   * when another run has it (or completed it).
    */
-  lockSlotDay(slotDay: SlotDay, owner: string, at: string): Promise<'acquired' | 'resumed' | 'taken'>;
+  lockSlotDay(slotDay: SlotDay, owner: string, at: string, staleBefore: string): Promise<SlotDayLock>;
+  /** Renews `owner`'s hold on the slot-day; false when another run has taken it over. */
+  renewSlotDay(slotDay: SlotDay, owner: string, at: string): Promise<boolean>;
+  /** Marks the slot-day planned in full by `owner`: no later run takes it over. */
+  completeSlotDay(slotDay: SlotDay, owner: string, at: string): Promise<void>;
   /** Stores new chunks (ids unique to their run) in batches. */
   addChunks(chunks: readonly DeliveryChunk[]): Promise<void>;
   /** Every chunk of a slot-day, done or not. */

@@ -30,6 +30,13 @@ const MAX_WINDOW_MS = 7 * 24 * HOUR_MS;
  * with the senders running, about 170 sequential requests). Small enough that senders start early.
  */
 const PAGE = 500;
+/**
+ * A run holding a slot-day renews its lock this often while it plans; a lock neither renewed for
+ * the lease nor marked complete belongs to a run that died part-way (the plan function's timeout
+ * is 10 minutes), and a later run takes the slot-day over and plans the readers left.
+ */
+export const PLAN_LOCK_RENEW_MS = 2 * 60_000;
+export const PLAN_LOCK_LEASE_MS = 15 * 60_000;
 /** The first pages are smaller, so every sender has a chunk within a round trip or two of the start. */
 const FIRST_PAGE = 2 * CHUNK_SIZE;
 
@@ -152,6 +159,8 @@ export async function planDigest(mode: PlanMode, deps: PlanDeps): Promise<PlanRe
   const slotDays = new Map<string, SlotDayState>();
   const runDate = memoisedRunDate();
   const at = now.toISOString();
+  const staleBefore = new Date(now.getTime() - PLAN_LOCK_LEASE_MS).toISOString();
+  let renewedMs = now.getTime();
   const report: PlanReport = {
     cutoff,
     editions: [],
@@ -180,19 +189,35 @@ export async function planDigest(mode: PlanMode, deps: PlanDeps): Promise<PlanRe
     for (const chunk of chunks) report.enqueued += chunk.emails.length;
   };
 
+  /** A long run renews its slot-days; one taken over meanwhile is the other run's from then on, with the chunks not yet written. */
+  const renewLocks = async (): Promise<void> => {
+    const nowMs = deps.clock.now().getTime();
+    if (nowMs - renewedMs < PLAN_LOCK_RENEW_MS) return;
+    renewedMs = nowMs;
+    const renewedAt = new Date(nowMs).toISOString();
+    for (const state of slotDays.values()) {
+      if (!state.mine || (await deps.deliveries.renewSlotDay(state.slotDay, owner, renewedAt))) continue;
+      state.mine = false;
+      state.filling.clear();
+      const lost = ready.filter((chunk) => slotDayKey(chunk.slotDay) === slotDayKey(state.slotDay));
+      for (const chunk of lost) ready.splice(ready.indexOf(chunk), 1);
+    }
+  };
+
   const slotDayOf = async (slotDay: SlotDay): Promise<SlotDayState> => {
     const key = slotDayKey(slotDay);
     let state = slotDays.get(key);
     if (state) return state;
-    const lock = await deps.deliveries.lockSlotDay(slotDay, owner, at);
+    const lock = await deps.deliveries.lockSlotDay(slotDay, owner, at, staleBefore);
     state = { slotDay, mine: lock !== 'taken', chunked: new Set(), adopted: new Set(), filling: new Map(), next: 0 };
     slotDays.set(key, state);
     if (lock === 'acquired') return state;
+    // Resumed or taken over: the readers already in the slot-day's chunks are not chunked again.
     const existing = await deps.deliveries.chunksOf(slotDay);
     const open = existing.filter((chunk) => chunk.status !== 'done');
     if (open.length > 0) {
       // Ours from a failed attempt, or another run's: either way still to send. Claims drop repeats.
-      await deps.queue.enqueue(open.map((chunk) => toJob(chunk, lock === 'taken')));
+      await deps.queue.enqueue(open.map((chunk) => toJob(chunk, lock !== 'resumed')));
       report.adopted += open.length;
       for (const chunk of open) for (const email of chunk.emails) state.adopted.add(email);
     }
@@ -262,6 +287,7 @@ export async function planDigest(mode: PlanMode, deps: PlanDeps): Promise<PlanRe
     }
     await Promise.all([...unseen.values()].map(slotDayOf));
     for (const reader of readersOfPage) await plan(reader);
+    await renewLocks();
     await flush();
   };
   // One page ahead: while a page is planned and flushed, the next one's readers and watermarks
@@ -289,7 +315,10 @@ export async function planDigest(mode: PlanMode, deps: PlanDeps): Promise<PlanRe
   if (page.length > 0) await submit(page);
   await planning;
   for (const state of slotDays.values()) ready.push(...state.filling.values());
+  await renewLocks();
   await flush();
+  // Planned in full: no later run takes these slot-days over.
+  for (const state of slotDays.values()) if (state.mine) await deps.deliveries.completeSlotDay(state.slotDay, owner, deps.clock.now().toISOString());
 
   for (const group of groups.values()) {
     if (!group.edition || group.recipients === 0) continue;
