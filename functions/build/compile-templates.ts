@@ -16,7 +16,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import mjml2html from 'mjml';
 
-export const EMAIL_TEMPLATES = ['digest', 'confirm'] as const;
+export const EMAIL_TEMPLATES = ['digest', 'confirm', 'welcome'] as const;
 export type EmailTemplateName = (typeof EMAIL_TEMPLATES)[number];
 
 export const SOURCE_DIR = fileURLToPath(new URL('../../templates/', import.meta.url));

@@ -229,6 +229,41 @@ describe('subscribe, confirm, unsubscribe', () => {
     expect((await wiring.port('subscribers').get('confirm.me@example.com'))?.status).toBe('confirmed');
   });
 
+  it('sends exactly one confirmation email for five parallel subscribes of a new address, every time', async () => {
+    for (const email of ['race.one@example.com', 'race.two@example.com']) {
+      const answers = await Promise.all(Array.from({ length: 5 }, () => subscribe({ email })));
+      expect(answers.map((answer) => answer.status)).toEqual([202, 202, 202, 202, 202]);
+      expect(await mailTo(email)).toHaveLength(1);
+    }
+  });
+
+  it('welcomes a confirmed reader with a manage link, and a used confirmation link shows no token', async () => {
+    const email = 'welcome.me@example.com';
+    await subscribe({ email });
+    const link = linkFrom((await mailTo(email))[0]?.body.text ?? '', '/confirm');
+    expect((await fetch(link, { method: 'POST' })).status).toBe(200);
+
+    const welcome = (await mailTo(email))[1];
+    expect(welcome?.subject).toMatch(/welcome/i);
+    const manage = linkFrom(welcome?.body.text ?? '', '/preferences');
+    expect((await fetch(manage)).status).toBe(200);
+
+    for (const method of ['GET', 'POST']) {
+      const again = await fetch(link, { method });
+      expect(again.status).toBe(200);
+      const page = await again.text();
+      expect(page).toMatch(/already confirmed/i);
+      expect(page).not.toMatch(/token=/);
+    }
+    expect(await mailTo(email)).toHaveLength(2);
+
+    // Signing out of old links voids the confirmation link as well as the manage link.
+    const signOut = await fetch(manage, { method: 'POST', body: new URLSearchParams({ action: 'sign-out' }), redirect: 'manual' });
+    expect(signOut.status).toBe(303);
+    expect((await fetch(link, { method: 'POST' })).status).toBe(410);
+    expect((await fetch(manage)).status).toBe(410);
+  });
+
   it('shows a 4xx page for a tampered, expired or wrong-purpose token', async () => {
     const good = signToken({ secret: SECRET, purpose: 'confirm', email: 'x@example.com', now: new Date() });
     const tampered = `${good.slice(0, -3)}abc`;
@@ -278,7 +313,7 @@ describe('plan and send the digest', () => {
     // A duplicate SQS delivery of the same job sends nothing more.
     expect(await send(sqsEvent(jobs))).toEqual({ batchItemFailures: [] });
 
-    const digests = (await mailTo('digest.reader@example.com')).filter((m) => !/confirm/i.test(m.subject));
+    const digests = (await mailTo('digest.reader@example.com')).filter((m) => !/confirm|welcome/i.test(m.subject));
     expect(digests).toHaveLength(1);
     const digest = digests[0]!;
     expect(digest.subject).toContain('The Daily Digest');

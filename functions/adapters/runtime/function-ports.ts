@@ -77,7 +77,16 @@ export const FUNCTION_PORTS = {
     mailer: 'mailer',
     renderer: 'renderer',
   },
-  'api-confirm': { clock: 'clock', settings: 'settings', site: 'site', subscribers: 'subscribers', personalData: 'personalData' },
+  'api-confirm': {
+    clock: 'clock',
+    settings: 'settings',
+    site: 'site',
+    subscribers: 'subscribers',
+    personalData: 'personalData',
+    /** The welcome email after confirming. */
+    mailer: 'mailer',
+    renderer: 'renderer',
+  },
   'api-unsubscribe': { clock: 'clock', settings: 'settings', site: 'site', subscribers: 'subscribers' },
   'api-preferences': {
     clock: 'clock',
