@@ -23,6 +23,8 @@ import {
   type BenchCase,
 } from './harness.ts';
 import { articlePayloads, storedArticles } from './support/articles.ts';
+import { labelledPairs, nearEventPairs } from '../test/fixtures/merge-set/index.ts';
+import { type MergeScore, pairLevelScore, windowLevelScore } from '../test/fixtures/merge-set/evaluate.ts';
 import { TODAY_CUTOFF } from './support/fixtures.ts';
 
 const flagsSchema = z.object({
@@ -66,7 +68,40 @@ async function main(): Promise<void> {
   const results = await measure(cases, { warmup: flags.warmup, runs: flags.runs, baseline: 'baseline: split leads' });
   printTable(results, 'articles');
   printNote('synthetic articles mix sentences of the four seed stories, so many leads overlap: a hard case for merging.');
-  emitJson({ bench: 'merge', settings: { articles: articles.length }, rateUnit: 'articles', results });
+  // Quality on the labelled set (test/fixtures/merge-set): the speed figures mean little without it.
+  const summary = (score: MergeScore) => ({
+    precision: Number(score.precision.toFixed(4)),
+    recall: Number(score.recall.toFixed(4)),
+    sameEventPairs: score.sameEventPairs,
+    nearPairs: score.nearPairs,
+    falseMerges: score.falseMerges.length,
+    missed: score.missed.map((pair) => `${pair.a.event}: ${pair.a.source} ~ ${pair.b.source}`),
+  });
+  const pairs = summary(pairLevelScore(clusterArticles));
+  const windows = summary(windowLevelScore(clusterArticles));
+  const sameEvent = labelledPairs().filter((pair) => pair.sameEvent).length;
+  printHeader('Merge quality on the labelled set', { sameEventPairs: sameEvent, nearEventPairs: nearEventPairs() });
+  for (const [name, score] of [['each pair alone', pairs], ['each family as one window', windows]] as const) {
+    console.log(
+      `${name.padEnd(26)} precision ${score.precision.toFixed(3)}  recall ${score.recall.toFixed(3)}  ` +
+        `false merges ${score.falseMerges} of ${score.nearPairs} near report pairs  missed ${score.missed.length} of ${score.sameEventPairs}`,
+    );
+    for (const missed of score.missed) console.log(`  missed: ${missed}`);
+  }
+  emitJson({
+    bench: 'merge',
+    settings: { articles: articles.length },
+    rateUnit: 'articles',
+    results,
+    figures: {
+      pairPrecision: pairs.precision,
+      pairRecall: pairs.recall,
+      pairFalseMerges: pairs.falseMerges,
+      windowPrecision: windows.precision,
+      windowRecall: windows.recall,
+      windowFalseMerges: windows.falseMerges,
+    },
+  });
 }
 
 runMain(main);

@@ -120,3 +120,37 @@ export function rougeLsum(
   }
   return score(hits, candidateTotal, referenceTotal);
 }
+
+/**
+ * The extractive ceiling: the best summary of at most `maxSentences` of the article's own
+ * sentences, chosen greedily (each step adds the sentence that raises ROUGE-2 F1 against the
+ * reference most, ROUGE-1 breaking ties, stopping when none raises it), in article order. Exact
+ * search over all triples is no better in practice and costs O(n³) ROUGE evaluations.
+ */
+export function extractiveCeiling(
+  sentences: readonly string[],
+  reference: string,
+  maxSentences: number,
+  options: RougeOptions = {},
+): string[] {
+  const chosen: number[] = [];
+  let bestScore = { r2: 0, r1: 0 };
+  while (chosen.length < maxSentences) {
+    let bestIndex = -1;
+    let bestTry = bestScore;
+    sentences.forEach((_, index) => {
+      if (chosen.includes(index)) return;
+      const text = [...chosen, index].sort((a, b) => a - b).map((i) => sentences[i]).join('\n');
+      const r2 = rougeN(text, reference, 2, options).f1;
+      const r1 = rougeN(text, reference, 1, options).f1;
+      if (r2 > bestTry.r2 || (r2 === bestTry.r2 && r1 > bestTry.r1)) {
+        bestTry = { r2, r1 };
+        bestIndex = index;
+      }
+    });
+    if (bestIndex === -1) break;
+    chosen.push(bestIndex);
+    bestScore = bestTry;
+  }
+  return chosen.sort((a, b) => a - b).map((index) => sentences[index]!);
+}

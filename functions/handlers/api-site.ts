@@ -1,21 +1,29 @@
-/** GET / (subscribe page), GET /health, GET /editions (the archive), GET /editions/{id} (the web edition). */
+/**
+ * GET / (subscribe page), GET /health, GET /editions (the archive), GET /editions/{id} (the web
+ * edition), GET /openapi.json; and API Gateway's $default route: JSON 404, or 405 with Allow.
+ */
 import { lambdaDeps, type DepsProvider } from '../adapters/runtime/wiring.ts';
 import { ARCHIVE_LIMIT, archivePage, editionPage } from '../adapters/render/edition-pages.ts';
 import { subscribePage } from '../adapters/render/pages.ts';
 import { EDITION_ID_PATTERN, EditionNotFoundError } from '../core/edition/index.ts';
 import { ValidationError } from '../core/shared/index.ts';
 import { observeHttp } from '../adapters/runtime/observability.ts';
-import { EMAIL_CONTENT_SECURITY_POLICY, html, httpRoute, json, RouteNotFoundError, type HttpHandler } from '../adapters/http/http.ts';
+import { EMAIL_CONTENT_SECURITY_POLICY, html, httpRoute, json, RouteNotFoundError, unroutedError, type HttpHandler } from '../adapters/http/http.ts';
+import { openApiDocument } from '../adapters/http/openapi.ts';
 
 const EDITION_PREFIX = '/editions/';
 
 export function siteHandler(deps: DepsProvider<'api-site'>): HttpHandler {
   return httpRoute(
     async (event) => {
-      const path = event.rawPath ?? '/';
+      const unrouted = unroutedError(event, 'api-site');
+      if (unrouted) throw unrouted;
+      // One trailing slash is the same page, as the route table matches it.
+      const path = (event.rawPath ?? '/').replace(/(.)\/$/, '$1');
+      if (path === '/openapi.json') return json(200, openApiDocument(), { 'cache-control': 'public, max-age=300' });
       if (path === '/health') return json(200, { status: 'ok' });
       if (path === '/') return html(200, subscribePage({}, (await deps()).site));
-      if (path === '/editions' || path === '/editions/') {
+      if (path === '/editions') {
         const { editions, site } = await deps();
         return html(200, archivePage(await editions.listRecent(ARCHIVE_LIMIT), site));
       }
@@ -33,7 +41,8 @@ export function siteHandler(deps: DepsProvider<'api-site'>): HttpHandler {
       }
       throw new RouteNotFoundError('There is no page here.');
     },
-    { html: true },
+    // Pages answer with pages; a request no route answers gets the API's JSON 404 or 405.
+    { html: (event) => unroutedError(event, 'api-site') === undefined },
   );
 }
 

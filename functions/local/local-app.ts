@@ -11,6 +11,8 @@ import { unsubscribeHandler } from '../handlers/api-unsubscribe.ts';
 import { InProcessQueue, type QueueOutcome } from './in-process-queue.ts';
 import type { LocalSettings } from './local-settings.ts';
 import type { Route } from './router.ts';
+import { API_ROUTES } from '../adapters/http/api-routes.ts';
+import type { HttpHandler } from '../adapters/http/http.ts';
 
 export type OutcomeListener = (job: DeliveryJob, outcome: QueueOutcome, error?: unknown) => void;
 
@@ -39,23 +41,22 @@ export function provide<F extends FunctionName>(wiring: Wiring, name: F): DepsPr
   return async () => deps;
 }
 
+/** The API's Lambdas by function name: the route table (adapters/http/api-routes.ts) names which serves each route. */
+export type ApiFunctionName = (typeof API_ROUTES)[number]['function'];
+
+export function localHandlers(wiring: Wiring): Record<ApiFunctionName, HttpHandler> {
+  return {
+    'api-articles': articlesHandler(provide(wiring, 'api-articles')),
+    'api-subscriptions': subscriptionsHandler(provide(wiring, 'api-subscriptions')),
+    'api-confirm': confirmHandler(provide(wiring, 'api-confirm')),
+    'api-unsubscribe': unsubscribeHandler(provide(wiring, 'api-unsubscribe')),
+    'api-preferences': preferencesHandler(provide(wiring, 'api-preferences')),
+    'api-site': siteHandler(provide(wiring, 'api-site')),
+  };
+}
+
+/** Every route of the table, answered by its function's handler wired to the emulators. */
 export function localRoutes(wiring: Wiring): Route[] {
-  const site = siteHandler(provide(wiring, 'api-site'));
-  const unsubscribe = unsubscribeHandler(provide(wiring, 'api-unsubscribe'));
-  const preferences = preferencesHandler(provide(wiring, 'api-preferences'));
-  const confirm = confirmHandler(provide(wiring, 'api-confirm'));
-  return [
-    { method: 'POST', path: '/articles', handler: articlesHandler(provide(wiring, 'api-articles')) },
-    { method: 'POST', path: '/subscriptions', handler: subscriptionsHandler(provide(wiring, 'api-subscriptions')) },
-    { method: 'GET', path: '/confirm', handler: confirm },
-    { method: 'POST', path: '/confirm', handler: confirm },
-    { method: 'GET', path: '/unsubscribe', handler: unsubscribe },
-    { method: 'POST', path: '/unsubscribe', handler: unsubscribe },
-    { method: 'GET', path: '/preferences', handler: preferences },
-    { method: 'POST', path: '/preferences', handler: preferences },
-    { method: 'GET', path: '/', handler: site },
-    { method: 'GET', path: '/health', handler: site },
-    { method: 'GET', path: '/editions', handler: site },
-    { method: 'GET', path: '/editions/*', handler: site },
-  ];
+  const handlers = localHandlers(wiring);
+  return API_ROUTES.map((route) => ({ ...route, handler: handlers[route.function] }));
 }

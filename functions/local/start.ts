@@ -8,12 +8,16 @@ import { ensureTable } from '../adapters/dynamo/create-table.ts';
 import { createDynamoClient } from '../adapters/dynamo/client.ts';
 import { generateApiKey, newApiKeyRecord } from '../core/ingest/index.ts';
 import { planDigest } from '../core/planning/index.ts';
-import { closeServer, startDynamoEmulator, startSesEmulator, type RunningEmulator } from './emulators.ts';
+import { startDynamoEmulator, startSesEmulator, type RunningEmulator } from './emulators.ts';
 import { everyHour } from './hourly.ts';
 import { createLocalWiring, localRoutes } from './local-app.ts';
 import { apiKeyFile, loadLocalSettings, readLocalApiKey, type LocalSettings } from './local-settings.ts';
-import { createRouter } from './router.ts';
+import { createRouter, type Router } from './router.ts';
 import type { Wiring } from '../adapters/runtime/wiring.ts';
+
+/** How long SIGTERM or Ctrl+C lets requests in flight finish, and when the process exits whatever happens. */
+const DRAIN_MS = 7000;
+const STOP_DEADLINE_MS = 9500;
 
 async function ensureApiKey(settings: LocalSettings, wiring: Wiring): Promise<string> {
   const apiKeys = wiring.port('apiKeys');
@@ -26,7 +30,7 @@ async function ensureApiKey(settings: LocalSettings, wiring: Wiring): Promise<st
   return key;
 }
 
-function listen(server: ReturnType<typeof createRouter>, port: number): Promise<void> {
+function listen(server: Router, port: number): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, () => resolve());
@@ -71,12 +75,15 @@ Press Ctrl+C to stop.`);
   const stop = async (signal: string): Promise<void> => {
     if (stopping) return;
     stopping = true;
-    console.log(`\n${signal}: stopping…`);
+    console.log(`\n${signal}: finishing the requests in flight, then stopping…`);
     schedule.stop();
-    // A hung socket must not keep a developer waiting: give up after a few seconds.
-    const deadline = setTimeout(() => process.exit(1), 5000);
+    // The contract is "stopped within 10 s": requests get DRAIN_MS, the emulators the rest, then we exit regardless.
+    const deadline = setTimeout(() => process.exit(1), STOP_DEADLINE_MS);
     deadline.unref();
-    await Promise.allSettled([closeServer(server), ...emulators.map((e) => e.close())]);
+    // New connections are refused from here; requests in flight still reach dynalite and SES, so those close last.
+    const drained = await server.drain(DRAIN_MS);
+    if (drained === 'cut') console.error(`Requests still open after ${DRAIN_MS / 1000} s were cut.`);
+    await Promise.allSettled(emulators.map((e) => e.close()));
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));

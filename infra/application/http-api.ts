@@ -1,11 +1,12 @@
 import { RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { HttpApi, HttpMethod, type HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpApi, HttpMethod, HttpRoute, HttpRouteKey, type HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import type { DigestFunction } from '../digest-function.ts';
-import type { DigestFunctions } from './functions.ts';
+import { API_ROUTES } from '../../functions/adapters/http/api-routes.ts';
+import type { FunctionName } from '../../functions/adapters/runtime/function-ports.ts';
+import { type DigestFunctions, FUNCTION_IDS, type FunctionId, handlerOf } from './functions.ts';
 
 export interface DigestHttpApi {
   readonly api: HttpApi;
@@ -46,22 +47,32 @@ export function createHttpApi(scope: Construct): DigestHttpApi {
   return { api, stage };
 }
 
+/**
+ * Every route of the API's route table (functions/adapters/http/api-routes.ts) to the Lambda it
+ * names, HEAD beside each GET (the handlers answer HEAD with the GET's headers and no body), and
+ * a $default route to the site function, so a path or method no route matches gets the API's
+ * own JSON 404 or 405 with Allow and security headers rather than API Gateway's bare answer.
+ */
 export function addRoutes(api: HttpApi, functions: DigestFunctions): void {
-  const route = (path: string, methods: HttpMethod[], target: DigestFunction, name: string): void => {
-    api.addRoutes({ path, methods, integration: new HttpLambdaIntegration(name, target.function) });
+  const integrations = new Map<FunctionId, HttpLambdaIntegration>();
+  const integrationOf = (name: FunctionName): HttpLambdaIntegration => {
+    const id = FUNCTION_IDS.find((candidate) => handlerOf(candidate) === name);
+    if (!id) throw new Error(`No function in infra/application/functions.ts runs the handler ${name}.`);
+    let integration = integrations.get(id);
+    if (!integration) {
+      integration = new HttpLambdaIntegration(`${id}Integration`, functions[id].function);
+      integrations.set(id, integration);
+    }
+    return integration;
   };
-  route('/articles', [HttpMethod.POST], functions.ApiArticles, 'ArticlesIntegration');
-  route('/subscriptions', [HttpMethod.POST], functions.ApiSubscriptions, 'SubscriptionsIntegration');
-  route('/confirm', [HttpMethod.GET, HttpMethod.POST], functions.ApiConfirm, 'ConfirmIntegration');
-  route('/unsubscribe', [HttpMethod.GET, HttpMethod.POST], functions.ApiUnsubscribe, 'UnsubscribeIntegration');
-  route('/preferences', [HttpMethod.GET, HttpMethod.POST], functions.ApiPreferences, 'PreferencesIntegration');
-  route('/', [HttpMethod.GET], functions.ApiSite, 'SiteIntegration');
-  route('/health', [HttpMethod.GET], functions.ApiSite, 'HealthIntegration');
-  route('/editions', [HttpMethod.GET], functions.ApiSite, 'ArchiveIntegration');
-  route('/editions/{id}', [HttpMethod.GET], functions.ApiSite, 'EditionIntegration');
+  for (const route of API_ROUTES) {
+    const methods = route.method === 'GET' ? [HttpMethod.GET, HttpMethod.HEAD] : [HttpMethod[route.method]];
+    api.addRoutes({ path: route.path, methods, integration: integrationOf(route.function) });
+  }
+  new HttpRoute(api, 'DefaultRoute', { httpApi: api, routeKey: HttpRouteKey.DEFAULT, integration: integrationOf('api-site') });
   Validations.of(api).acknowledge({
     id: 'AwsSolutions-APIG4',
     reason:
-      'Subscribe, confirm, unsubscribe (RFC 8058 one-click), preferences, the subscribe page, web editions and /health are public by design; confirm/unsubscribe/preferences carry a signed token and POST /articles checks a hashed x-api-key inside the function.',
+      'Subscribe, confirm, unsubscribe (RFC 8058 one-click), preferences, the subscribe page, web editions, /health, /openapi.json and the $default 404/405 are public by design; confirm/unsubscribe/preferences carry a signed token and POST /articles checks a hashed x-api-key inside the function.',
   });
 }

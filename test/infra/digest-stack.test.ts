@@ -5,6 +5,7 @@ import { PolicyStatement, type Role } from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TABLE } from '../../functions/adapters/dynamo/schema.ts';
+import { API_ROUTES } from '../../functions/adapters/http/api-routes.ts';
 import { accessOf, type AwsAccess, FUNCTION_PORTS, type FunctionName } from '../../functions/adapters/runtime/function-ports.ts';
 import { DigestContextError, PLACEHOLDER_SENDER, readDigestContext } from '../../infra/context.ts';
 import { DigestDataStack } from '../../infra/data-stack.ts';
@@ -254,7 +255,29 @@ describe('DigestStack with only a sender address', () => {
       'GET /health': fn('ApiSite'),
       'GET /editions': fn('ApiSite'),
       'GET /editions/{id}': fn('ApiSite'),
+      'GET /openapi.json': fn('ApiSite'),
+      'HEAD /confirm': fn('ApiConfirm'),
+      'HEAD /unsubscribe': fn('ApiUnsubscribe'),
+      'HEAD /preferences': fn('ApiPreferences'),
+      'HEAD /': fn('ApiSite'),
+      'HEAD /health': fn('ApiSite'),
+      'HEAD /editions': fn('ApiSite'),
+      'HEAD /editions/{id}': fn('ApiSite'),
+      'HEAD /openapi.json': fn('ApiSite'),
+      // Unknown paths and methods reach our site function, which answers JSON 404 / 405 with Allow and our headers.
+      $default: fn('ApiSite'),
     });
+  });
+
+  it('routes exactly the route table of the local stack, HEAD beside every GET', () => {
+    const routeKeys = ofType(synth.resources, 'AWS::ApiGatewayV2::Route').map(([, route]) => route.Properties?.RouteKey as string);
+    const expected = API_ROUTES.flatMap((route) => (route.method === 'GET' ? [`GET ${route.path}`, `HEAD ${route.path}`] : [`${route.method} ${route.path}`]));
+    expect(routeKeys.sort()).toEqual([...expected, '$default'].sort());
+  });
+
+  it('lets API Gateway invoke each API function only from its own routes and the site function from $default', () => {
+    const permissions = ofType(synth.resources, 'AWS::Lambda::Permission').filter(([, p]) => p.Properties?.Principal === 'apigateway.amazonaws.com');
+    expect(permissions.length).toBe(API_ROUTES.length + API_ROUTES.filter((r) => r.method === 'GET').length + 1);
   });
 
   it('throttles the default stage and writes access logs without query strings', () => {

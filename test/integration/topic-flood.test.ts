@@ -96,7 +96,7 @@ describe('eleven batches of 100 articles with 10 new topics each', () => {
     const story = stored.find((article) => article.title === `Story 11.${storyNumber}`);
     expect(story?.topics).toContain(pick?.key);
     expect(reader?.topics).toEqual(['science', pick?.key]);
-  });
+  }, 120_000);
 });
 
 describe('DynamoTopicCatalogue and the earlier catalogue item', () => {

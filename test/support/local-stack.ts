@@ -116,6 +116,20 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   }
 }
 
+/** Waits until no process of the child's group is left, or `timeoutMs` passes. */
+async function groupGone(child: ChildProcess, timeoutMs: number): Promise<void> {
+  if (child.pid === undefined) return;
+  const deadline = performance.now() + timeoutMs;
+  while (performance.now() < deadline) {
+    try {
+      process.kill(-child.pid, 0);
+    } catch {
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 const running = new Set<ChildProcess>();
 process.once('exit', () => {
   for (const child of running) killGroup(child, 'SIGKILL');
@@ -193,6 +207,8 @@ export async function startLocalStack(options: StartOptions = {}): Promise<Local
         }
         const timer = setTimeout(() => killGroup(child, 'SIGKILL'), STOP_TIMEOUT_MS);
         const { code, signal: endedBy } = await exit;
+        // npm exits at once on a signal while the stack it started is still draining: stopped means the whole group is gone.
+        await groupGone(child, STOP_TIMEOUT_MS - (performance.now() - started));
         clearTimeout(timer);
         const ms = Math.round(performance.now() - started);
         // Whatever the main process did, leave no grandchild behind.

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { arrangeStories, editionId, EDITION_ID_PATTERN, topicSet } from '../../functions/core/edition/edition.ts';
 import type { ArticleCluster } from '../../functions/core/stories/merge.ts';
-import { OTHER_SECTION, rankClusters, sectionTitle, storyScore } from '../../functions/core/stories/rank.ts';
+import { independentSources, OTHER_SECTION, rankClusters, sectionTitle, storyScore } from '../../functions/core/stories/rank.ts';
 import type { Article } from '../../functions/core/ingest/types.ts';
 import { anArticle } from '../support/fakes.ts';
 import { SAME_EVENT } from '../fixtures/wire-pairs.ts';
@@ -16,22 +16,43 @@ function story(title: string, hoursOld: number, overrides: Partial<Article> = {}
 const cluster = (primary: Article, ...others: Article[]): ArticleCluster => ({ primary, others });
 const titles = (items: { cluster: ArticleCluster }[]) => items.map((item) => item.cluster.primary.title);
 
+const words = (count: number) => Array.from({ length: count }, (_, i) => `word${i}`).join(' ');
+
 describe('storyScore', () => {
-  it('scores a story published at the cutoff by one source 1, halving per day of age', () => {
-    expect(storyScore(cluster(story('Now', 0)), Date.parse(CUTOFF)).score).toBeCloseTo(1, 10);
-    expect(storyScore(cluster(story('Yesterday', 24)), Date.parse(CUTOFF)).score).toBeCloseTo(0.5, 10);
+  it('scores recency 1 at the cutoff, halving per day of age, plus 0.3 for a full report', () => {
+    const full = { text: words(600) };
+    expect(storyScore(cluster(story('Now', 0, full)), Date.parse(CUTOFF)).score).toBeCloseTo(1.3, 10);
+    expect(storyScore(cluster(story('Yesterday', 24, full)), Date.parse(CUTOFF)).score).toBeCloseTo(0.8, 10);
+    expect(storyScore(cluster(story('Headline only', 0, { text: '' })), Date.parse(CUTOFF)).score).toBeCloseTo(1, 10);
   });
 
-  it('adds half a point per doubling of distinct sources, and takes the newest report', () => {
-    const reports = ['A', 'B', 'C', 'D'].map((source, i) => story(`Report ${source}`, 24 - i * 8, { source }));
-    const { score, time } = storyScore(cluster(reports[0]!, ...reports.slice(1)), Date.parse(CUTOFF));
+  it('counts distinct sources and takes the newest report', () => {
+    const reports = ['A', 'B', 'C', 'D'].map((source, i) =>
+      story(`Report ${source}`, 24 - i * 8, { source, text: `${source} reported it in its own words.` }),
+    );
+    const { sources, time } = storyScore(cluster(reports[0]!, ...reports.slice(1)), Date.parse(CUTOFF));
     expect(time).toBe(Date.parse(hoursBefore(0)));
-    expect(score).toBeCloseTo(1 + 0.5 * 2, 10);
+    expect(sources).toBe(4);
   });
 
-  it('counts one source sending a story twice as one source', () => {
+  it('counts one source sending a story twice, or under another spelling, as one source', () => {
     const twice = cluster(story('Once', 0, { source: 'A' }), story('Twice', 0, { source: 'a' }));
-    expect(storyScore(twice, Date.parse(CUTOFF)).score).toBeCloseTo(1, 10);
+    expect(independentSources(twice)).toBe(1);
+    const spellings = cluster(
+      story('One', 0, { source: 'The Guardian', text: 'First wording.' }),
+      story('Two', 0, { source: 'www.theguardian.com', text: 'Second wording.' }),
+    );
+    expect(independentSources(spellings)).toBe(1);
+  });
+
+  it('counts wire copy republished word for word by another outlet as one source', () => {
+    const wire = 'Rescuers pulled 12 people from the rubble overnight, officials said. More follows.';
+    const syndicated = cluster(
+      story('Quake rescue', 0, { source: 'Wire', text: wire }),
+      story('Quake rescue', 0, { source: 'Local Paper', text: wire }),
+      story('Rescuers find survivors', 0, { source: 'Other Desk', text: 'Twelve survivors were found overnight.' }),
+    );
+    expect(independentSources(syndicated)).toBe(2);
   });
 });
 
@@ -40,6 +61,28 @@ describe('rankClusters', () => {
     const single = cluster(story('Single source', 1));
     const many = cluster(story('Three sources', 3, { source: 'A' }), story('B copy', 4, { source: 'B' }), story('C copy', 5, { source: 'C' }));
     expect(titles(rankClusters([single, many], { cutoff: CUTOFF, maxStories: 10 }).top)).toEqual(['Three sources', 'Single source']);
+  });
+
+  it('leads with the story most sources covered when the reader has no topics, even over fresher ones', () => {
+    const clusters = [
+      cluster(story('Cup final result', 0, { topics: ['sport'], source: 'A' })),
+      cluster(story('Late goal wins derby', 0.5, { topics: ['sport'], source: 'B' })),
+      cluster(
+        story('Central bank holds rates', 14, { topics: ['business'], source: 'Reuters' }),
+        story('ECB keeps rates on hold', 13, { topics: ['business'], source: 'FT' }),
+        story('Rates unchanged in Frankfurt', 12, { topics: ['business'], source: 'AP' }),
+      ),
+      cluster(story('Heatwave warning', 6, { topics: ['weather'], source: 'C' }), story('Amber heat alert', 5, { topics: ['weather'], source: 'D' })),
+    ];
+    const { top } = rankClusters(clusters, { cutoff: CUTOFF, maxStories: 10 });
+    expect(top[0]?.cluster.primary.title).toBe('Central bank holds rates');
+    expect(top.map((item) => item.sources)).toEqual([3, 2, 1, 1]);
+  });
+
+  it('puts a full report above a bare headline of the same age and source count', () => {
+    const headline = cluster(story('Bare headline', 2, { text: '' }));
+    const report = cluster(story('Full report', 2, { text: words(400) }));
+    expect(titles(rankClusters([headline, report], { cutoff: CUTOFF, maxStories: 10 }).top)).toEqual(['Full report', 'Bare headline']);
   });
 
   it('keeps at most maxStories and puts the rest, in order, in more', () => {

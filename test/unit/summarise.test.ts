@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { splitSentences } from '../../functions/core/stories/sentences.ts';
-import { leadSentences, summarise } from '../../functions/core/stories/summarise.ts';
+import { EMAIL_SUMMARY_SENTENCES, EMAIL_SUMMARY_WORDS, leadSentences, summarise } from '../../functions/core/stories/summarise.ts';
 import { cutToWords, stem, wordCount } from '../../functions/core/stories/terms.ts';
 
 const seed = JSON.parse(readFileSync(new URL('../../examples/articles.json', import.meta.url), 'utf8')) as {
@@ -20,13 +20,14 @@ const words = (summary: string[]) => summary.reduce((total, sentence) => total +
 
 describe('summarise', () => {
   it.each(seed.articles.map((article) => [article.title, article] as const))(
-    'summarises %j in 2-3 of its own sentences, in order, within 80 words',
+    'summarises %j for the email in at most two of its own sentences, in order, within 60 words',
     (_title, article) => {
       const summary = summarise({ title: article.title, text: article.body });
-      expect(summary.length).toBeGreaterThanOrEqual(2);
-      expect(summary.length).toBeLessThanOrEqual(3);
+      expect(summary.length).toBeGreaterThanOrEqual(1);
+      expect(summary.length).toBeLessThanOrEqual(EMAIL_SUMMARY_SENTENCES);
       expectSentencesOf(article.body, summary);
-      expect(words(summary)).toBeLessThanOrEqual(80);
+      expect(words(summary)).toBeLessThanOrEqual(EMAIL_SUMMARY_WORDS);
+      expect(summary[0]).not.toMatch(/^['"‘“]*(?:but|however|he|she|they|it|this|these|those)\b/iu);
     },
   );
 
@@ -65,7 +66,7 @@ describe('summarise', () => {
     const text = `${Array.from({ length: 200 }, (_, n) => `word${n}`).join(' ')}.`;
     const [summary, ...rest] = summarise({ title: 'T', text });
     expect(rest).toEqual([]);
-    expect(summary).toBe(`${Array.from({ length: 80 }, (_, n) => `word${n}`).join(' ')}…`);
+    expect(summary).toBe(`${Array.from({ length: EMAIL_SUMMARY_WORDS }, (_, n) => `word${n}`).join(' ')}…`);
   });
 
   it('treats text without punctuation as one long sentence, cut at a word', () => {
@@ -119,6 +120,34 @@ describe('summarise', () => {
       'The council approved the school budget on Monday after a long debate.',
       'The school budget is the largest the council has approved in a decade, officials said.',
     ]);
+  });
+
+  it('never opens with a connective or pronoun, and shows a sentence that leans on its predecessor after it', () => {
+    const text = [
+      'The city council met on Monday evening to debate the new transport plan for the town centre.',
+      'But councillors rejected the plan to close the high street to cars by a vote of nine to four after a long debate.',
+      'They said shops would lose customers if drivers could not park near them.',
+      'A new plan will be drawn up by the spring.',
+    ].join(' ');
+    for (const maxSentences of [1, 2, 3]) {
+      const summary = summarise({ title: 'Council rejects car ban on high street', text }, { maxSentences, maxWords: 200 });
+      expect(summary[0]).not.toMatch(/^(?:But|They)\b/u);
+      const sentences = splitSentences(text);
+      summary.forEach((sentence, position) => {
+        if (/^(?:But|They)\b/u.test(sentence)) expect(summary[position - 1]).toBe(sentences[sentences.indexOf(sentence) - 1]);
+      });
+    }
+  });
+
+  it('never shows a subheading fused to the sentence under it', () => {
+    const text = [
+      'Fatima Kandeel and her two sons moved into a rented flat in the southern suburbs of Beirut in March after months with her sister.',
+      "She had lost the family home in an air strike in October. 'If it were just me, I'd stay' While Fatima spoke, her son Hussein sat quietly beside her and listened.",
+      'The family salvaged two wardrobes and a bed from the rubble of the old flat.',
+    ].join('\n\n');
+    const summary = summarise({ title: 'Families displaced by war', text }, { maxSentences: 3, maxWords: 200 });
+    for (const sentence of summary) expect(sentence).not.toMatch(/stay' While/u);
+    expect(summary).not.toContain("'If it were just me, I'd stay'");
   });
 
   it('prefers a sentence about the story over a notice about the page', () => {

@@ -10,6 +10,8 @@ import { EditionNotFoundError } from '../../core/edition/index.ts';
 import { InvalidApiKeyError } from '../../core/ingest/index.ts';
 import { type FieldIssue, InvalidTokenError, ValidationError } from '../../core/shared/index.ts';
 import { RateLimitExceededError, SubscriberNotFoundError } from '../../core/subscribers/index.ts';
+import { API_ROUTES, type ApiRoute, DEFAULT_MAX_BODY_BYTES, matchRoute, maxBodyBytes, type RouteMatch } from './api-routes.ts';
+import { withSecurityHeaders } from './security-headers.ts';
 
 export type HttpEvent = APIGatewayProxyEventV2;
 export type HttpResult = APIGatewayProxyStructuredResultV2;
@@ -37,16 +39,23 @@ export class RouteNotFoundError extends Error {
   override name = 'RouteNotFoundError';
 }
 
-const SECURITY_HEADERS = {
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
-  'cache-control': 'no-store',
-};
+/** The path exists, but not with this method. */
+export class MethodNotAllowedError extends Error {
+  override name = 'MethodNotAllowedError';
+  constructor(
+    message: string,
+    /** The methods the path does answer, for the `Allow` header. */
+    readonly allow: readonly string[],
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
 
 export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): HttpResult {
   return {
     statusCode,
-    headers: { 'content-type': 'application/json; charset=utf-8', ...SECURITY_HEADERS, ...headers },
+    headers: withSecurityHeaders({ 'content-type': 'application/json; charset=utf-8', ...headers }, { secure: false }),
     body: JSON.stringify(body),
   };
 }
@@ -59,12 +68,7 @@ export const EMAIL_CONTENT_SECURITY_POLICY =
 export function html(statusCode: number, body: string, contentSecurityPolicy = pageContentSecurityPolicy()): HttpResult {
   return {
     statusCode,
-    headers: {
-      'content-type': 'text/html; charset=utf-8',
-      ...SECURITY_HEADERS,
-      'x-frame-options': 'DENY',
-      'content-security-policy': contentSecurityPolicy,
-    },
+    headers: withSecurityHeaders({ 'content-type': 'text/html; charset=utf-8', 'content-security-policy': contentSecurityPolicy }, { secure: false }),
     body,
   };
 }
@@ -93,7 +97,18 @@ export function wantsHtml(event: HttpEvent): boolean {
   return (header(event, 'accept') ?? '').includes('text/html') && !type.includes('json');
 }
 
+/** The body's size in bytes, computed without decoding it, so an oversized body costs nothing to refuse. */
+export function bodyBytes(event: HttpEvent): number {
+  const body = event.body ?? '';
+  if (!event.isBase64Encoded) return Buffer.byteLength(body, 'utf8');
+  const padding = body.endsWith('==') ? 2 : body.endsWith('=') ? 1 : 0;
+  return Math.floor((body.length * 3) / 4) - padding;
+}
+
 export function rawBody(event: HttpEvent, maxBytes: number): string {
+  if (bodyBytes(event) > maxBytes) {
+    throw new RequestBodyTooLargeError(`The request body is over ${Math.floor(maxBytes / 1024)} KB.`);
+  }
   const body = event.body ?? '';
   const bytes = event.isBase64Encoded ? Buffer.from(body, 'base64') : Buffer.from(body, 'utf8');
   if (bytes.byteLength > maxBytes) {
@@ -144,6 +159,7 @@ interface ErrorShape {
   title: string;
   message: string;
   details?: FieldIssue[];
+  headers?: Record<string, string>;
 }
 
 const NOT_FOUND = [EditionNotFoundError, SubscriberNotFoundError, RouteNotFoundError];
@@ -165,6 +181,10 @@ function describe(error: unknown): ErrorShape {
   if (error instanceof RateLimitExceededError) {
     return { status: 429, code: 'too_many_requests', title: 'Too many requests', message: error.message };
   }
+  if (error instanceof MethodNotAllowedError) {
+    const headers = { allow: error.allow.join(', ') };
+    return { status: 405, code: 'method_not_allowed', title: 'Not allowed', message: error.message, headers };
+  }
   if (NOT_FOUND.some((type) => error instanceof type)) {
     return { status: 404, code: 'not_found', title: 'Not found', message: (error as Error).message };
   }
@@ -175,13 +195,62 @@ function describe(error: unknown): ErrorShape {
  * The single error-to-HTTP mapping. Unknown errors are logged and never shown. `page`, when
  * given, replaces the error page (a form shown again beside its issues); the status stays the mapping's.
  */
-function errorResponse(error: unknown, asHtml: boolean, page?: string): HttpResult {
+export function errorResponse(error: unknown, asHtml: boolean, page?: string): HttpResult {
   const shape = describe(error);
   if (shape.status >= 500) logger.error('unhandled error', { error });
-  if (asHtml) {
-    return html(shape.status, page ?? errorPage({ status: shape.status, title: shape.title, message: shape.message }));
-  }
-  return json(shape.status, { error: { code: shape.code, message: shape.message, ...(shape.details ? { details: shape.details } : {}) } });
+  const result = asHtml
+    ? html(shape.status, page ?? errorPage({ status: shape.status, title: shape.title, message: shape.message }))
+    : json(shape.status, { error: { code: shape.code, message: shape.message, ...(shape.details ? { details: shape.details } : {}) } });
+  return { ...result, headers: { ...result.headers, ...shape.headers } };
+}
+
+/** API Gateway reaches the Lambdas over HTTPS only and says so here; the local router sets `http`. */
+export function arrivedOverTls(event: HttpEvent): boolean {
+  return (header(event, 'x-forwarded-proto') ?? '').split(',')[0]!.trim().toLowerCase() === 'https';
+}
+
+/**
+ * What every answer leaves with: the security headers (HSTS when the request came over TLS),
+ * and for a HEAD request the GET answer's headers with no body.
+ */
+export function finishResponse(result: HttpResult, event: HttpEvent): HttpResult {
+  const headers = withSecurityHeaders(result.headers, { secure: arrivedOverTls(event) });
+  if (event.requestContext?.http?.method?.toUpperCase() !== 'HEAD') return { ...result, headers };
+  const body = result.body ?? '';
+  // Already finished once (the router finishes what httpRoute finished): keep the GET's length.
+  headers['content-length'] ??= String(result.isBase64Encoded ? Buffer.from(body, 'base64').byteLength : Buffer.byteLength(body));
+  return { statusCode: result.statusCode ?? 200, headers, body: '' };
+}
+
+/** The error for a request no route answers (404, or 405 naming what the path allows); undefined when one does. */
+export function routingError(match: RouteMatch<ApiRoute>, method: string): Error | undefined {
+  if (match.kind === 'not-found') return new RouteNotFoundError('There is nothing at this address.');
+  if (match.kind === 'method-not-allowed') return new MethodNotAllowedError(`${method} is not allowed here.`, match.allow);
+  return undefined;
+}
+
+/**
+ * For API Gateway's $default route: the 404 or 405 for a request that no route of the table
+ * sends to `fn`, which then answers it.
+ */
+export function unroutedError(event: HttpEvent, fn: ApiRoute['function']): Error | undefined {
+  const method = event.requestContext?.http?.method ?? 'GET';
+  const match = matchRoute(API_ROUTES, method, event.rawPath ?? '/');
+  if (match.kind === 'route' && match.route.function !== fn) return new RouteNotFoundError('There is nothing at this address.');
+  return routingError(match, method);
+}
+
+/** HEAD runs the GET route: the same headers, the body dropped by finishResponse. */
+function asGet(event: HttpEvent): HttpEvent {
+  if (event.requestContext?.http?.method?.toUpperCase() !== 'HEAD') return event;
+  return { ...event, requestContext: { ...event.requestContext, http: { ...event.requestContext.http, method: 'GET' } } };
+}
+
+/** The route's body limit, checked before the body is decoded or parsed (API Gateway's own cap is 10 MB). */
+function refuseOversizedBody(event: HttpEvent): void {
+  const match = matchRoute(API_ROUTES, event.requestContext?.http?.method ?? 'GET', event.rawPath ?? '/');
+  const limit = match.kind === 'route' ? maxBodyBytes(match.route) : DEFAULT_MAX_BODY_BYTES;
+  if (bodyBytes(event) > limit) throw new RequestBodyTooLargeError(`The request body is over ${Math.floor(limit / 1024)} KB.`);
 }
 
 export interface RouteOptions {
@@ -191,10 +260,14 @@ export interface RouteOptions {
   formWithIssues?: (issues: FieldIssue[], event: HttpEvent) => Promise<string>;
 }
 
-/** Wraps a route so every thrown error goes through errorResponse. */
+/**
+ * Wraps a route: bounds the body, answers HEAD with the GET route, sends every thrown error
+ * through errorResponse, and gives every answer the security headers (finishResponse).
+ */
 export function httpRoute(route: HttpHandler, options: RouteOptions = {}): HttpHandler {
-  return async (event) => {
+  const answer = async (event: HttpEvent): Promise<HttpResult> => {
     try {
+      refuseOversizedBody(event);
       return await route(event);
     } catch (error) {
       const asHtml = typeof options.html === 'function' ? options.html(event) : (options.html ?? false);
@@ -206,4 +279,5 @@ export function httpRoute(route: HttpHandler, options: RouteOptions = {}): HttpH
       }
     }
   };
+  return async (event) => finishResponse(await answer(asGet(event)), event);
 }

@@ -5,3 +5,5 @@ export { ingestBatch, type IngestReport, type IngestResult, MAX_BATCH_BYTES } fr
 export { type ApiKeyStore, type ArticleStore, type TopicCatalogue } from './ports.ts';
 export { CATALOGUE_LIMIT, mergeTopicCatalogue, TOPIC_HALF_LIFE_DAYS, topicWeight } from './topic-catalogue.ts';
 export { type ApiKey, type Article, type CatalogueTopic, type TopicSighting } from './types.ts';
+/** The request schemas, for the API's OpenAPI document (adapters/http/route-docs.ts). */
+export { articleInputSchema, MAX_BATCH_ARTICLES } from './article.ts';

@@ -3,14 +3,20 @@
  * "and K more", and the sections they are listed under. The score is documented in
  * docs/architecture.md ("Ranking and sections"); change both together.
  */
-import type { ArticleCluster } from './merge.ts';
+import { type ArticleCluster, articleTime } from './merge.ts';
 import type { Article } from '../ingest/index.ts';
 
 const HOUR_MS = 3600 * 1000;
 /** A story loses half its recency score per day of age: a daily digest leads with today. */
 const RECENCY_HALF_LIFE_HOURS = 24;
-/** Worth of each doubling of the number of sources reporting a story. */
-const SOURCES_WEIGHT = 0.5;
+/**
+ * Substance: how much the fullest report has to say, up to this many words (a headline alone
+ * scores 0, a 600-word report 1), so a bare headline does not outrank a report of the same age.
+ */
+const SUBSTANCE_FULL_WORDS = 600;
+const SUBSTANCE_WEIGHT = 0.3;
+/** Reports that open with the same words are one syndicated copy, not an independent source. */
+const OPENING_CHARS = 160;
 /** Listed last, when other stories have topics and these have none. */
 export const OTHER_SECTION = 'Other news';
 
@@ -24,6 +30,8 @@ export interface RankOptions {
 
 export interface RankedCluster {
   cluster: ArticleCluster;
+  /** Independent sources reporting the story (see independentSources). */
+  sources: number;
   score: number;
   /** Newest time of any report of the story. */
   time: number;
@@ -38,25 +46,56 @@ export interface Ranking {
   more: RankedCluster[];
 }
 
-/** A publishedAt in the future (a typo, or a publisher gaming the order) counts as the ingest time. */
-export function articleTime(article: Pick<Article, 'publishedAt' | 'ingestedAt'>): number {
-  const ingested = Date.parse(article.ingestedAt);
-  return article.publishedAt ? Math.min(Date.parse(article.publishedAt), ingested) : ingested;
-}
-
 function members(cluster: ArticleCluster): Article[] {
   return [cluster.primary, ...cluster.others];
 }
 
+/** `The Guardian`, `guardian` and `www.theguardian.com` are one source. */
+function sourceKey(source: string): string {
+  return source
+    .toLowerCase()
+    .replace(/^(?:https?:\/\/)?(?:www\.)?/u, '')
+    .replace(/\.(?:com|co\.uk|org|net|news)(?:\/.*)?$/u, '')
+    .replace(/^the\s*/u, '')
+    .replace(/[^\p{L}\p{N}]+/gu, '');
+}
+
+function opening(article: Article): string {
+  return article.text.replace(/[^\p{L}\p{N}]+/gu, ' ').trim().toLowerCase().slice(0, OPENING_CHARS);
+}
+
 /**
- * score = 0.5^(age hours / 24) + 0.5 × log2(distinct sources): a story reported now by one
- * source scores 1, the same story from four sources 2, a day-old one from two sources 1.
+ * Independent sources: distinct sources (by sourceKey), where a report opening with the same
+ * words as one already counted (wire copy republished under another name) adds none.
  */
-export function storyScore(cluster: ArticleCluster, nowMs: number): { score: number; time: number } {
+export function independentSources(cluster: ArticleCluster): number {
+  const sources = new Set<string>();
+  const openings = new Set<string>();
+  for (const article of members(cluster)) {
+    const key = sourceKey(article.source);
+    const text = opening(article);
+    if (sources.has(key) || (text !== '' && openings.has(text))) continue;
+    sources.add(key);
+    if (text !== '') openings.add(text);
+  }
+  return Math.max(1, sources.size);
+}
+
+function substance(cluster: ArticleCluster): number {
+  const words = Math.max(...members(cluster).map((article) => article.text.split(/\s+/u).filter(Boolean).length));
+  return Math.min(1, Math.log1p(words) / Math.log1p(SUBSTANCE_FULL_WORDS));
+}
+
+/**
+ * Importance within a tier of equal source counts: score = 0.5^(age hours / 24) + 0.3 × substance.
+ * A full report published at the cutoff scores 1.3, the same a day old 0.8, a bare headline
+ * now 1. See docs/architecture.md ("Ranking") for how it combines with sources and topics.
+ */
+export function storyScore(cluster: ArticleCluster, nowMs: number): { score: number; time: number; sources: number } {
   const time = Math.max(...members(cluster).map(articleTime));
   const ageHours = Math.max(0, (nowMs - time) / HOUR_MS);
-  const sources = new Set(members(cluster).map((article) => article.source.toLowerCase())).size;
-  return { score: 0.5 ** (ageHours / RECENCY_HALF_LIFE_HOURS) + SOURCES_WEIGHT * Math.log2(sources), time };
+  const score = 0.5 ** (ageHours / RECENCY_HALF_LIFE_HOURS) + SUBSTANCE_WEIGHT * substance(cluster);
+  return { score, time, sources: independentSources(cluster) };
 }
 
 /** `world news` -> `World News`, `us-politics` -> `Us-Politics`: topics are stored lower case. */
@@ -70,11 +109,14 @@ function storyTopics(cluster: ArticleCluster): string[] {
 
 /**
  * Reader topics are a tier, not a bonus: every story on them comes before any other. Within a
- * tier, higher score first, then newer, then by title, so the order is total and repeatable.
+ * tier, more independent sources first (what many newsrooms chose to cover is what matters
+ * most), then the higher score (recency and substance), then newer, then by title, so the
+ * order is total and repeatable.
  */
 function compare(a: RankedCluster, b: RankedCluster): number {
   return (
     Number(b.onReaderTopic) - Number(a.onReaderTopic) ||
+    b.sources - a.sources ||
     b.score - a.score ||
     b.time - a.time ||
     a.cluster.primary.title.localeCompare(b.cluster.primary.title) ||

@@ -96,11 +96,26 @@ const GLUED_OPENER = /(?<=\p{Ll}|\p{Lu}{2})(?=(?:The|This|These|Those|He|She|The
 const STOP_WITHOUT_SPACE = /(?<=\p{Ll}{2}[.!?])(?=\p{Lu}\p{Ll})/gu;
 
 /**
- * Scraped pages glue a heading or label to the paragraph under it (`Key eventsThe government`)
- * and lose the space after a full stop; both are split apart before splitting into sentences.
+ * A subheading run into the paragraph under it with only a space between
+ * (`…scraps of home When the war began`, `…'If it were just me, I'd stay' While Fatima…`): a
+ * word that only opens clauses, capitalised after a lower-case word or a closing quote with no
+ * punctuation between, starts a new block. Articles and possessives only before a lower-case
+ * word, since `The Times` and `His Dark Materials` are names.
+ */
+const FUSED_HEADING = new RegExp(
+  '(?<=[\\p{Ll}\\p{N}][\'’"”]?|[\'’"”])\\s(?=(?:' +
+    '(?:When|While|After|Before|But|However|He|She|They|It|We|If|Although|Though|Since|Despite|During|Meanwhile)\\s' +
+    '|(?:The|This|These|Those|His|Her|Their|Its|Our|A|An)\\s\\p{Ll}))',
+  'gu',
+);
+
+/**
+ * Scraped pages glue a heading or label to the paragraph under it (`Key eventsThe government`,
+ * or with a space, see FUSED_HEADING) and lose the space after a full stop; each is split apart
+ * before splitting into sentences.
  */
 function separateGluedSentences(text: string): string {
-  return text.replace(GLUED_OPENER, '\n\n').replace(STOP_WITHOUT_SPACE, ' ');
+  return text.replace(GLUED_OPENER, '\n\n').replace(FUSED_HEADING, '\n\n').replace(STOP_WITHOUT_SPACE, ' ');
 }
 
 /**

@@ -8,3 +8,6 @@ export { preferenceCentreView, type PreferenceCentreView, type Preferences, read
 export { emailSchema } from './subscriber.ts';
 export { checkUnsubscribeToken, PENDING_LIFETIME_MS, requestSubscription, type SubscribeOutcome, type SubscribeResult, unsubscribe, readerBehind, type LinkDeps } from './subscriptions.ts';
 export { type Subscriber, type SubscriberStatus, type TimeSlot } from './types.ts';
+/** The request schemas, for the API's OpenAPI document (adapters/http/route-docs.ts). */
+export { subscriptionRequestSchema } from './subscriber.ts';
+export { preferencesUpdateSchema } from './preference-centre.ts';

@@ -1,0 +1,156 @@
+/**
+ * What each route of the table accepts and answers, for the OpenAPI document (openapi.ts).
+ * Request bodies are the zod schemas core validates with; a route in api-routes.ts without an
+ * entry here fails the type check (ROUTE_DOCS is keyed by every RouteKey), and
+ * test/unit/openapi.test.ts sends each example to the real handler and checks the answer
+ * against what is documented.
+ */
+import { z } from 'zod';
+import { articleInputSchema, MAX_BATCH_ARTICLES } from '../../core/ingest/index.ts';
+import { preferencesUpdateSchema, subscriptionRequestSchema } from '../../core/subscribers/index.ts';
+import type { RouteKey } from './api-routes.ts';
+
+export type MediaType = 'application/json' | 'application/x-www-form-urlencoded';
+
+export interface ResponseDoc {
+  description: string;
+  /** A JSON body of this shape. */
+  json?: z.ZodType;
+  /** A page (text/html). */
+  html?: true;
+  /** A redirect: the Location header. */
+  redirect?: true;
+}
+
+export interface ParameterDoc {
+  schema: z.ZodType;
+  description: string;
+  required?: boolean;
+}
+
+export interface RouteDoc {
+  summary: string;
+  description?: string;
+  /** The route needs the publisher's key in `x-api-key`. */
+  apiKey?: true;
+  query?: Record<string, ParameterDoc>;
+  params?: Record<string, ParameterDoc>;
+  body?: { schema: z.ZodType; media: readonly MediaType[]; example: Record<string, unknown> };
+  responses: Record<number, ResponseDoc>;
+}
+
+const fieldIssue = z.object({ field: z.string().min(1), message: z.string() });
+
+/** Every JSON error the API sends. */
+export const errorSchema = z.object({
+  error: z.object({
+    code: z.string().describe('machine-readable, e.g. validation_failed, unauthorized, not_found'),
+    message: z.string(),
+    details: z.array(fieldIssue).optional().describe('for validation_failed: each field and what is wrong with it'),
+  }),
+});
+
+const ingestItemResult = z.union([
+  z.object({ index: z.number().int(), status: z.enum(['created', 'duplicate']), id: z.string(), truncated: z.literal(true).optional() }),
+  z.object({ index: z.number().int(), status: z.literal('rejected'), errors: z.array(fieldIssue) }),
+  z.object({ index: z.number().int(), status: z.literal('failed'), id: z.string(), errors: z.array(fieldIssue) }),
+]);
+
+const ingestReport = z.object({
+  results: z.array(ingestItemResult).describe('one per article, in the order sent'),
+  counts: z.object({ created: z.number().int(), duplicate: z.number().int(), rejected: z.number().int(), failed: z.number().int() }),
+});
+
+const batchRequest = z.object({ articles: z.array(articleInputSchema).min(1).max(MAX_BATCH_ARTICLES) });
+
+const preferencesForm = preferencesUpdateSchema.extend({
+  action: z.enum(['save', 'download', 'erase', 'sign-out']).optional().describe('save (the default), download, erase or sign-out'),
+  confirmErase: z.literal('yes').optional().describe('required by action=erase'),
+});
+
+const personalData = z.object({
+  exportedAt: z.string(),
+  subscriber: z.record(z.string(), z.unknown()).nullable(),
+  deliveries: z.array(z.record(z.string(), z.unknown())),
+});
+
+const token = (purpose: string): Record<string, ParameterDoc> => ({
+  token: { schema: z.string(), required: true, description: `the signed ${purpose} token from the emailed link` },
+});
+
+const page = (description: string): ResponseDoc => ({ description, html: true });
+const jsonError = (description: string): ResponseDoc => ({ description, json: errorSchema });
+const pageOrJsonError = (description: string): ResponseDoc => ({ description, json: errorSchema, html: true });
+
+/** The link pages' refusals: a malformed or forged link, a reader who is gone, an expired or revoked link. */
+const LINK_ERRORS = {
+  400: page('the link is malformed, forged or for another page'),
+  404: page('nobody is subscribed under this link any more'),
+  410: page('the link has expired or was revoked'),
+};
+
+export const ROUTE_DOCS: Record<RouteKey, RouteDoc> = {
+  'POST /articles': {
+    summary: 'Ingest a batch of articles',
+    description: 'One result per item; one bad item never costs the good ones. Articles are deduplicated by canonical URL.',
+    apiKey: true,
+    body: {
+      schema: batchRequest,
+      media: ['application/json'],
+      example: { articles: [{ title: 'Rates held', body: 'The central bank held rates at 4%.', source: 'Example News', url: 'https://news.example/rates' }] },
+    },
+    responses: { 200: { description: 'the batch report', json: ingestReport }, 400: jsonError('the body is not a batch'), 401: jsonError('no valid x-api-key') },
+  },
+  'POST /subscriptions': {
+    summary: 'Subscribe (double opt-in)',
+    description: 'The same 202 whatever the address\'s state; a confirmation link is mailed. A form post gets pages back.',
+    body: {
+      schema: subscriptionRequestSchema,
+      media: ['application/json', 'application/x-www-form-urlencoded'],
+      example: { email: 'reader@example.com', timezone: 'Europe/London', sendHour: 7, topics: ['science'] },
+    },
+    responses: {
+      202: { description: 'accepted (JSON, or the check-your-inbox page for a form)', json: z.object({ status: z.literal('pending'), message: z.string() }), html: true },
+      400: pageOrJsonError('an invalid field (a form gets the form again beside it)'),
+      429: pageOrJsonError('too many requests from this address'),
+    },
+  },
+  'GET /confirm': { summary: 'The confirm page (a button; a GET confirms nothing)', query: token('confirm'), responses: { 200: page('the page with the Confirm button'), ...LINK_ERRORS } },
+  'POST /confirm': {
+    summary: 'Confirm a subscription',
+    query: token('confirm'),
+    responses: { 200: page('confirmed'), 409: page('nothing waits for confirmation'), ...LINK_ERRORS, 410: page('the request or link has expired, or was revoked') },
+  },
+  'GET /unsubscribe': { summary: 'The unsubscribe page (a button)', query: token('unsubscribe'), responses: { 200: page('the page with the Unsubscribe button'), ...LINK_ERRORS } },
+  'POST /unsubscribe': {
+    summary: 'Unsubscribe (RFC 8058 one-click); idempotent',
+    query: token('unsubscribe'),
+    body: { schema: z.object({ 'List-Unsubscribe': z.literal('One-Click').optional() }), media: ['application/x-www-form-urlencoded'], example: { 'List-Unsubscribe': 'One-Click' } },
+    responses: { 200: page('unsubscribed'), ...LINK_ERRORS },
+  },
+  'GET /preferences': {
+    summary: 'The preference centre',
+    query: { ...token('preferences'), done: { schema: z.string(), description: 'a notice to show after a redirect (signed-out)' } },
+    responses: { 200: page('the preference centre'), ...LINK_ERRORS },
+  },
+  'POST /preferences': {
+    summary: 'Save preferences, download or erase the reader\'s data, or sign out of old links',
+    query: token('preferences'),
+    body: { schema: preferencesForm, media: ['application/x-www-form-urlencoded', 'application/json'], example: { action: 'save', sendHour: '8', timezone: 'Europe/Paris', frequency: 'daily' } },
+    responses: {
+      200: { description: 'saved or erased (a page); for action=download, the reader\'s data as a JSON attachment', html: true, json: personalData },
+      303: { description: 'signed out: to the preference centre under a fresh link', redirect: true },
+      ...LINK_ERRORS,
+      400: page('an invalid field (the form again beside it), or a bad link'),
+    },
+  },
+  'GET /': { summary: 'The subscribe page', responses: { 200: page('the subscribe form') } },
+  'GET /health': { summary: 'Liveness', responses: { 200: { description: 'up', json: z.object({ status: z.literal('ok') }) } } },
+  'GET /editions': { summary: 'The archive: the 31 newest editions', responses: { 200: page('the archive') } },
+  'GET /editions/{id}': {
+    summary: 'The web version of one edition',
+    params: { id: { schema: z.string(), required: true, description: 'the edition id, e.g. 20261126T070000-20261125T070000' } },
+    responses: { 200: page('the edition'), 400: page('not an edition id'), 404: page('no such edition') },
+  },
+  'GET /openapi.json': { summary: 'This document', responses: { 200: { description: 'OpenAPI 3.1', json: z.object({ openapi: z.string() }).loose() } } },
+};

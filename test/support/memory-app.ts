@@ -1,0 +1,107 @@
+/**
+ * The HTTP API wired to the in-memory stores: the real route table, handlers, renderer and edge
+ * (adapters/http), with memory stores, a recording mailer and a fixed clock instead of DynamoDB,
+ * SES and the system clock. `answer` is what the local router does after reading the body, so a
+ * test or the fuzz suite can run thousands of requests without sockets.
+ */
+import { loadConfig } from '../../functions/adapters/runtime/config.ts';
+import { Wiring } from '../../functions/adapters/runtime/wiring.ts';
+import type { HttpEvent, HttpResult } from '../../functions/adapters/http/http.ts';
+import { generateApiKey, newApiKeyRecord } from '../../functions/core/ingest/api-keys.ts';
+import { signToken, type TokenPurpose } from '../../functions/core/shared/tokens.ts';
+import type { Subscriber } from '../../functions/core/subscribers/types.ts';
+import { localRoutes } from '../../functions/local/local-app.ts';
+import { answerEvent, type Route, toHttpEvent } from '../../functions/local/router.ts';
+import {
+  FakeClock,
+  MemoryApiKeyStore,
+  MemoryArticleStore,
+  MemoryDeliveryStore,
+  MemoryEditionStore,
+  MemoryPersonalDataStore,
+  MemoryRateLimiter,
+  MemorySubscriberStore,
+  MemoryTopicCatalogue,
+  RecordingMailer,
+} from './fakes.ts';
+
+export const MEMORY_APP_SECRET = 'memory-app-secret-0123456789abcdef';
+
+export interface MemoryRequest {
+  method: string;
+  /** Path and query, as on the request line. */
+  url: string;
+  headers?: Record<string, string>;
+  body?: string | Buffer;
+  sourceIp?: string;
+}
+
+export interface MemoryApp {
+  routes: Route[];
+  clock: FakeClock;
+  mailer: RecordingMailer;
+  subscribers: MemorySubscriberStore;
+  articles: MemoryArticleStore;
+  apiKey: string;
+  /** A token for `email` signed as the handlers expect, at the app clock's time. */
+  token(purpose: TokenPurpose, email: string): string;
+  answer(request: MemoryRequest): Promise<HttpResult>;
+  event(request: MemoryRequest): HttpEvent;
+}
+
+export async function memoryApp(): Promise<MemoryApp> {
+  const clock = new FakeClock();
+  const subscribers = new MemorySubscriberStore(clock);
+  const deliveries = new MemoryDeliveryStore();
+  const articles = new MemoryArticleStore();
+  const apiKeys = new MemoryApiKeyStore();
+  const mailer = new RecordingMailer();
+  const config = loadConfig({
+    TABLE_NAME: 'memory',
+    PUBLIC_URL: 'https://digest.example',
+    MAIL_FROM: 'The Daily Digest <digest@digest.example>',
+    TOKEN_SECRET: MEMORY_APP_SECRET,
+  });
+  const wiring = new Wiring(config, {
+    tokenSecret: MEMORY_APP_SECRET,
+    ports: {
+      clock,
+      articles,
+      apiKeys,
+      subscribers,
+      topics: new MemoryTopicCatalogue(),
+      editions: new MemoryEditionStore(),
+      editionArchive: new MemoryEditionStore(),
+      deliveries,
+      limits: new MemoryRateLimiter(),
+      personalData: new MemoryPersonalDataStore(subscribers, deliveries),
+      mailer,
+    },
+  });
+  const apiKey = generateApiKey();
+  await apiKeys.put(newApiKeyRecord(apiKey, 'memory', clock.now().toISOString()));
+  const routes = localRoutes(wiring);
+  const event = (request: MemoryRequest): HttpEvent => {
+    const headers = Object.fromEntries(Object.entries(request.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+    const body = request.body === undefined ? Buffer.alloc(0) : Buffer.isBuffer(request.body) ? request.body : Buffer.from(request.body, 'utf8');
+    return toHttpEvent({ method: request.method, url: request.url, headers, httpVersion: '1.1', sourceIp: request.sourceIp ?? '203.0.113.7' }, body);
+  };
+  return {
+    routes,
+    clock,
+    mailer,
+    subscribers,
+    articles,
+    apiKey,
+    token: (purpose, email) => signToken({ secret: MEMORY_APP_SECRET, purpose, email, now: clock.now() }),
+    answer: (request) => answerEvent(routes, event(request)),
+    event,
+  };
+}
+
+/** A confirmed reader in the app's store, for the token routes. */
+export async function addConfirmedReader(app: MemoryApp, email: string): Promise<void> {
+  const at = app.clock.now().toISOString();
+  const reader: Subscriber = { email, status: 'confirmed', timezone: 'UTC', sendHour: 7, topics: ['science'], createdAt: at, updatedAt: at, confirmedAt: at };
+  await app.subscribers.put(reader);
+}

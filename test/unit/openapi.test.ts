@@ -1,0 +1,120 @@
+/**
+ * The OpenAPI document (GET /openapi.json) against what the routes really accept and answer:
+ * every route of the router is in it and nothing else; each documented example request passes
+ * the document's own schema and, sent to the real handler, gets a documented status with a body
+ * of the documented shape; errors match the documented error schema.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { API_ROUTES } from '../../functions/adapters/http/api-routes.ts';
+import { buildOpenApiDocument, type OpenApiDocument, type OpenApiOperation } from '../../functions/adapters/http/openapi.ts';
+import { ROUTE_DOCS } from '../../functions/adapters/http/route-docs.ts';
+import { addConfirmedReader, memoryApp, type MemoryApp, type MemoryRequest } from '../support/memory-app.ts';
+
+let app: MemoryApp;
+let doc: OpenApiDocument;
+const READER = 'reader@example.com';
+
+beforeAll(async () => {
+  app = await memoryApp();
+  await addConfirmedReader(app, READER);
+  const served = await app.answer({ method: 'GET', url: '/openapi.json' });
+  expect(served.statusCode).toBe(200);
+  expect(served.headers?.['content-type']).toContain('application/json');
+  doc = JSON.parse(served.body!) as OpenApiDocument;
+});
+
+type Schema = Record<string, unknown>;
+
+/** The document's schema as a validator, its $refs resolved from the document itself. */
+function validator(schema: Schema): z.ZodType {
+  const resolved = JSON.parse(JSON.stringify(schema), (_key, value: unknown) => {
+    const ref = (value as { $ref?: string } | null)?.$ref;
+    return typeof ref === 'string' ? doc.components.schemas[ref.replace('#/components/schemas/', '')] : value;
+  }) as Schema;
+  return z.fromJSONSchema(resolved as never);
+}
+
+function operations(): Array<[string, string, OpenApiOperation]> {
+  return Object.entries(doc.paths).flatMap(([path, item]) => Object.entries(item).map(([method, op]): [string, string, OpenApiOperation] => [method.toUpperCase(), path, op]));
+}
+
+/** A concrete URL for a route: its path parameters and a valid token for the reader where it takes one. */
+function urlFor(method: string, path: string): string {
+  const concrete = path.replace('{id}', '20261126T070000-20261125T070000');
+  const purpose = ({ '/confirm': 'confirm', '/unsubscribe': 'unsubscribe', '/preferences': 'preferences' } as const)[concrete as '/confirm'];
+  return purpose ? `${concrete}?token=${app.token(purpose, READER)}` : concrete;
+}
+
+function exampleRequest(method: string, path: string, op: OpenApiOperation): MemoryRequest {
+  const headers: Record<string, string> = op.security ? { 'x-api-key': app.apiKey } : {};
+  const content = op.requestBody?.content;
+  if (!content) return { method, url: urlFor(method, path), headers };
+  const [media, { example }] = Object.entries(content)[0]!;
+  const body = media === 'application/json' ? JSON.stringify(example) : new URLSearchParams(example as Record<string, string>).toString();
+  return { method, url: urlFor(method, path), headers: { ...headers, 'content-type': media }, body };
+}
+
+describe('the OpenAPI document', () => {
+  it('is OpenAPI 3.1 and lists exactly the routes the router serves, with HEAD beside each GET', () => {
+    expect(doc.openapi).toBe('3.1.0');
+    const documented = operations().map(([method, path]) => `${method} ${path}`).sort();
+    const served = app.routes.flatMap((r) => (r.method === 'GET' ? [`GET ${r.path}`, `HEAD ${r.path}`] : [`${r.method} ${r.path}`])).sort();
+    expect(documented).toEqual(served);
+    expect(Object.keys(ROUTE_DOCS).sort()).toEqual(API_ROUTES.map((r) => `${r.method} ${r.path}`).sort());
+  });
+
+  it('refuses to describe a route that has no documentation', () => {
+    expect(() => buildOpenApiDocument([...API_ROUTES, { method: 'DELETE', path: '/articles/{id}', function: 'api-articles' }])).toThrow(/DELETE \/articles\/\{id\} has no entry/);
+  });
+
+  it('documents each request body with the schema core validates with, and its example passes it', () => {
+    for (const [method, path, op] of operations()) {
+      for (const [media, { schema, example }] of Object.entries(op.requestBody?.content ?? {})) {
+        expect(validator(schema).safeParse(example).success, `${method} ${path} ${media}`).toBe(true);
+      }
+    }
+    const batch = validator(doc.paths['/articles']!.post!.requestBody!.content['application/json']!.schema);
+    expect(batch.safeParse({ articles: [] }).success).toBe(false);
+    expect(batch.safeParse({ articles: [{ title: 'No source' }] }).success).toBe(false);
+    const subscription = validator(doc.paths['/subscriptions']!.post!.requestBody!.content['application/json']!.schema);
+    expect(subscription.safeParse({ timezone: 'UTC' }).success).toBe(false);
+  });
+
+  it('answers each example with a documented status and a body of the documented shape', async () => {
+    for (const [method, path, op] of operations()) {
+      const result = await app.answer(exampleRequest(method, path, op));
+      const status = String(result.statusCode);
+      expect(Object.keys(op.responses), `${method} ${path} answered ${status}: ${result.body?.slice(0, 200)}`).toContain(status);
+      if (method === 'HEAD') continue;
+      const type = (result.headers?.['content-type'] ?? '').split(';')[0]!;
+      const documented = op.responses[status]!.content?.[type];
+      if (status !== '303') expect(documented, `${method} ${path} ${status} as ${type}`).toBeDefined();
+      if (type === 'application/json') {
+        const parsed = validator(documented!.schema).safeParse(JSON.parse(result.body!));
+        expect(parsed.success, `${method} ${path}: ${JSON.stringify(parsed.error?.issues)}`).toBe(true);
+      }
+    }
+  });
+
+  it('documents the errors as they are sent: a refused batch, a bad subscription, a missing key', async () => {
+    const errorSchema = validator({ $ref: '#/components/schemas/Error' });
+    const refusals: MemoryRequest[] = [
+      { method: 'POST', url: '/articles', headers: { 'x-api-key': app.apiKey, 'content-type': 'application/json' }, body: '{"articles":[]}' },
+      { method: 'POST', url: '/articles', headers: { 'x-api-key': app.apiKey, 'content-type': 'application/json' }, body: '{not json' },
+      { method: 'POST', url: '/articles', body: '{}' },
+      { method: 'POST', url: '/subscriptions', headers: { 'content-type': 'application/json' }, body: '{"email":"nope"}' },
+      { method: 'GET', url: '/nowhere' },
+      { method: 'DELETE', url: '/health' },
+    ];
+    for (const request of refusals) {
+      const result = await app.answer(request);
+      expect(result.statusCode, request.url).toBeGreaterThanOrEqual(400);
+      const body = JSON.parse(result.body!) as { error: { code: string; details?: Array<{ field: string }> } };
+      expect(errorSchema.safeParse(body).success, result.body).toBe(true);
+      if (body.error.code === 'validation_failed') expect(body.error.details?.[0]?.field).toBeTruthy();
+      const op = doc.paths[request.url]?.[request.method.toLowerCase()];
+      if (op) expect(Object.keys(op.responses)).toContain(String(result.statusCode));
+    }
+  });
+});
