@@ -87,7 +87,7 @@ describe('the OpenAPI document', () => {
       const status = String(result.statusCode);
       expect(Object.keys(op.responses), `${method} ${path} answered ${status}: ${result.body?.slice(0, 200)}`).toContain(status);
       if (method === 'HEAD') continue;
-      const type = (result.headers?.['content-type'] ?? '').split(';')[0]!;
+      const type = String(result.headers?.['content-type'] ?? '').split(';')[0]!;
       const documented = op.responses[status]!.content?.[type];
       if (status !== '303') expect(documented, `${method} ${path} ${status} as ${type}`).toBeDefined();
       if (type === 'application/json') {
