@@ -17,6 +17,10 @@ import { registerStatusCommand } from './status.ts';
 import { registerSubscriberCommands } from './subscribers.ts';
 import { summarizeFiles, summarizeOptionsSchema } from './summarize.ts';
 
+// The AWS SDK warns once per process on Node 20 that its 2027 releases will need Node 22 (Lambda
+// runs 22); its documented switch turns off that one warning and leaves every other on.
+if (!process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED']) process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] = 'true';
+
 /** The API's answers, checked: a proxy's HTML error page must not become "Unexpected error". */
 const ingestReportSchema = z.object({
   results: z.array(
