@@ -23,6 +23,7 @@ import {
   type BenchCase,
 } from './harness.ts';
 import { articlePayloads, storedArticles } from './support/articles.ts';
+import { HELD_OUT } from '../test/fixtures/merge-set/held-out.ts';
 import { labelledPairs, nearEventPairs } from '../test/fixtures/merge-set/index.ts';
 import { type MergeScore, pairLevelScore, windowLevelScore } from '../test/fixtures/merge-set/evaluate.ts';
 import { TODAY_CUTOFF } from './support/fixtures.ts';
@@ -79,9 +80,15 @@ async function main(): Promise<void> {
   });
   const pairs = summary(pairLevelScore(clusterArticles));
   const windows = summary(windowLevelScore(clusterArticles));
+  const heldOut = summary(pairLevelScore(clusterArticles, HELD_OUT));
   const sameEvent = labelledPairs().filter((pair) => pair.sameEvent).length;
   printHeader('Merge quality on the labelled set', { sameEventPairs: sameEvent, nearEventPairs: nearEventPairs() });
-  for (const [name, score] of [['each pair alone', pairs], ['each family as one window', windows]] as const) {
+  const rows = [
+    ['each pair alone', pairs],
+    ['each family as one window', windows],
+    ['held out, each pair alone', heldOut],
+  ] as const;
+  for (const [name, score] of rows) {
     console.log(
       `${name.padEnd(26)} precision ${score.precision.toFixed(3)}  recall ${score.recall.toFixed(3)}  ` +
         `false merges ${score.falseMerges} of ${score.nearPairs} near report pairs  missed ${score.missed.length} of ${score.sameEventPairs}`,
@@ -100,6 +107,9 @@ async function main(): Promise<void> {
       windowPrecision: windows.precision,
       windowRecall: windows.recall,
       windowFalseMerges: windows.falseMerges,
+      heldOutPrecision: heldOut.precision,
+      heldOutRecall: heldOut.recall,
+      heldOutFalseMerges: heldOut.falseMerges,
     },
   });
 }

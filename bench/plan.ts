@@ -16,7 +16,7 @@ import { editionId } from '../functions/core/edition/edition.ts';
 import { planDigest, planWindow, type PlanDeps, type PlanMode } from '../functions/core/planning/plan.ts';
 import type { DeliveryJob } from '../functions/core/delivery/types.ts';
 import type { Edition, EditionStatus } from '../functions/core/edition/types.ts';
-import type { EditionStore } from '../functions/core/edition/ports.ts';
+import type { EditionContent, EditionStore } from '../functions/core/edition/ports.ts';
 import {
   countFlag,
   emitJson,
@@ -75,6 +75,14 @@ class TimedEditionStore implements EditionStore {
 
   listRecent(limit: number): Promise<Edition[]> {
     return this.inner.listRecent(limit);
+  }
+
+  listCreatedSince(createdAt: string): AsyncIterable<Edition> {
+    return this.inner.listCreatedSince(createdAt);
+  }
+
+  replaceContent(id: string, content: EditionContent): Promise<void> {
+    return this.inner.replaceContent(id, content);
   }
 }
 

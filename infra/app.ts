@@ -23,6 +23,10 @@ const stack = new DigestStack(app, 'DigestMailer', {
   alarmEmail: context.alarmEmail,
   digestName: context.digestName,
   postalAddress: context.postalAddress,
+  brandColor: context.brandColor,
+  logoUrl: context.logoUrl,
+  digestTagline: context.digestTagline,
+  replyTo: context.replyTo,
 });
 if (context.senderEmail === PLACEHOLDER_SENDER) {
   Annotations.of(stack).addWarningV2(

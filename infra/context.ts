@@ -1,5 +1,6 @@
 import type { App } from 'aws-cdk-lib';
 import { z } from 'zod';
+import { brandColour, logoUrl, replyTo, tagline } from '../functions/adapters/runtime/brand-settings.ts';
 
 export const PLACEHOLDER_SENDER = 'digest@example.com';
 
@@ -36,6 +37,11 @@ const digestContextSchema = z
       emptyAsUndefined,
       z.string().min(1).max(300).regex(/^[^\u0000-\u001f\u007f]+$/, 'must be one line without control characters').optional(),
     ),
+    // The publisher's brand: the same rules as BRAND_COLOR, LOGO_URL, DIGEST_TAGLINE and REPLY_TO.
+    brandColor: z.preprocess(emptyAsUndefined, brandColour.optional()),
+    logoUrl: z.preprocess(emptyAsUndefined, logoUrl.optional()),
+    digestTagline: z.preprocess(emptyAsUndefined, tagline.optional()),
+    replyTo: z.preprocess(emptyAsUndefined, replyTo.optional()),
   })
   // With only a domain, send as digest@ that domain: `-c senderDomain=example.org` alone is a valid deploy.
   .transform((context) => ({
@@ -50,7 +56,18 @@ const digestContextSchema = z
 
 export type DigestContext = z.infer<typeof digestContextSchema>;
 
-const CONTEXT_KEYS = ['senderEmail', 'senderDomain', 'publicUrl', 'alarmEmail', 'digestName', 'postalAddress'] as const;
+const CONTEXT_KEYS = [
+  'senderEmail',
+  'senderDomain',
+  'publicUrl',
+  'alarmEmail',
+  'digestName',
+  'postalAddress',
+  'brandColor',
+  'logoUrl',
+  'digestTagline',
+  'replyTo',
+] as const;
 
 /** The deploy-time settings, from cdk.json or `-c key=value`, checked once before any construct exists. */
 export function readDigestContext(app: Pick<App, 'node'>): DigestContext {

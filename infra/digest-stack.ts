@@ -21,6 +21,11 @@ export interface DigestStackProps extends StackProps {
   readonly digestName?: string;
   /** The sender's postal address for every email footer (CAN-SPAM). */
   readonly postalAddress?: string;
+  /** The publisher's brand: BRAND_COLOR, LOGO_URL, DIGEST_TAGLINE and REPLY_TO of every function. */
+  readonly brandColor?: string;
+  readonly logoUrl?: string;
+  readonly digestTagline?: string;
+  readonly replyTo?: string;
 }
 
 /**

@@ -8,13 +8,16 @@
  *
  * `{{> partials/name}}` includes templates/partials/name.mjml before mjml runs (mj-include
  * cannot sit inside a column); every other `{{...}}` tag passes through mjml untouched for
- * Mustache. Generated files are committed, and a test fails when one is stale, so `npm start`,
+ * Mustache. The templates are written in the default accent colours, valid wherever mjml checks
+ * a colour; the compiled output has them as `{{brand.accent}}` and `{{brand.accentDark}}`, so
+ * the publisher's BRAND_COLOR reaches every link, rule and button. Generated files are committed, and a test fails when one is stale, so `npm start`,
  * `cdk synth` and CI need no extra build step.
  */
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import mjml2html from 'mjml';
+import { DEFAULT_ACCENT, DEFAULT_DARK_ACCENT } from '../adapters/render/brand.ts';
 
 export const EMAIL_TEMPLATES = ['digest', 'confirm', 'welcome'] as const;
 export type EmailTemplateName = (typeof EMAIL_TEMPLATES)[number];
@@ -54,11 +57,18 @@ export async function compileEmailTemplate(name: EmailTemplateName, dir: string 
   } catch (error) {
     throw new TemplateCompileError(`templates/${name}.mjml does not compile`, { cause: error });
   }
-  return `${result.html
+  return `${brandTags(result.html)
     .split('\n')
     .map((line) => line.trim())
     .filter((line) => line !== '')
     .join('\n')}\n`;
+}
+
+/** The default accent colours as the Mustache tags of the brand's. */
+export function brandTags(html: string): string {
+  return html
+    .replace(new RegExp(DEFAULT_ACCENT, 'gi'), '{{brand.accent}}')
+    .replace(new RegExp(DEFAULT_DARK_ACCENT, 'gi'), '{{brand.accentDark}}');
 }
 
 export function compiledPath(name: EmailTemplateName, dir: string = COMPILED_DIR): string {

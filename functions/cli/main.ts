@@ -12,7 +12,9 @@ import { sendProgress } from './send-progress.ts';
 import { createLocalWiring } from '../local/local-app.ts';
 import { loadLocalSettings, readLocalApiKey } from '../local/local-settings.ts';
 import { CliError } from './cli-error.ts';
+import { registerArticleCommands } from './articles.ts';
 import { registerKeyCommands } from './keys.ts';
+import { registerPreviewCommand } from './preview.ts';
 import { registerStatusCommand } from './status.ts';
 import { registerSubscriberCommands } from './subscribers.ts';
 import { summarizeFiles, summarizeOptionsSchema } from './summarize.ts';
@@ -169,6 +171,8 @@ program
 registerKeyCommands(program);
 registerSubscriberCommands(program);
 registerStatusCommand(program);
+registerPreviewCommand(program);
+registerArticleCommands(program);
 
 /** A commander option parser from one field of a zod schema, so the limits live in one place. */
 function schemaOption(field: z.ZodType<number>): (value: string) => number {

@@ -75,6 +75,10 @@ export interface EnvironmentSources {
   readonly senderEmail: string;
   readonly digestName?: string;
   readonly postalAddress?: string;
+  readonly brandColor?: string;
+  readonly logoUrl?: string;
+  readonly digestTagline?: string;
+  readonly replyTo?: string;
   readonly publicUrl: string;
   readonly configurationSet: ConfigurationSet;
 }
@@ -90,6 +94,10 @@ export function functionEnvironment(sources: EnvironmentSources): Record<string,
     SES_CONFIGURATION_SET: sources.configurationSet.configurationSetName,
     ...(sources.digestName ? { DIGEST_NAME: sources.digestName } : {}),
     ...(sources.postalAddress ? { POSTAL_ADDRESS: sources.postalAddress } : {}),
+    ...(sources.brandColor ? { BRAND_COLOR: sources.brandColor } : {}),
+    ...(sources.logoUrl ? { LOGO_URL: sources.logoUrl } : {}),
+    ...(sources.digestTagline ? { DIGEST_TAGLINE: sources.digestTagline } : {}),
+    ...(sources.replyTo ? { REPLY_TO: sources.replyTo } : {}),
   };
 }
 

@@ -10,6 +10,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { editionPage } from '../../functions/adapters/render/edition-pages.ts';
 import { TemplateRenderer } from '../../functions/adapters/render/template-renderer.ts';
+import { brandFrom } from '../../functions/adapters/render/brand.ts';
 import { toArticle, validateArticle } from '../../functions/core/ingest/article.ts';
 import { buildEdition, personaliseEdition } from '../../functions/core/edition/edition.ts';
 import type { Article } from '../../functions/core/ingest/types.ts';
@@ -18,7 +19,8 @@ import { artifactPath, launchBrowser } from '../support/browser.ts';
 import { testSettings } from '../support/fakes.ts';
 import { repoRoot } from '../support/local-stack.ts';
 
-const PHONE = { width: 375, height: 812 };
+/** An iPhone SE: the smallest phone screen in common use. */
+const PHONE = { width: 375, height: 667 };
 const DESKTOP = { width: 800, height: 1000 };
 const SCHEMES = ['light', 'dark'] as const;
 const SENT_AT = new Date('2026-11-26T07:05:00.000Z');
@@ -72,6 +74,32 @@ beforeAll(async () => {
   browser = await launchBrowser();
 }, 120_000);
 
+/**
+ * The worst case for the first screen: a full edition whose lead has a long title, two other
+ * sources, a section heading, a logo and a tagline.
+ */
+async function leadSummaryEdition(): Promise<string> {
+  const stories = Array.from({ length: 12 }, (_, index) => ({
+    ...edition.stories[index % edition.stories.length]!,
+    articleId: `story-${index}`,
+    title: `${index === 0 ? 'Central bank holds its main rate at 4.25% as inflation slows for a third month running' : 'Another story'} ${index}`,
+    url: `https://news.example/${index}`,
+    section: index % 3 === 0 ? 'Economy' : 'World',
+    alsoIn: index === 0 ? [{ source: 'Financial Wire', title: 'x', url: 'https://wire.example/0' }, { source: 'Radio One', title: 'y' }] : [],
+  }));
+  const renderer = new TemplateRenderer({
+    digestName: settings.digestName,
+    postalAddress: '1 Example Street, Springfield',
+    brand: brandFrom({ brandColor: '#7a1f5c', logoUrl: 'https://cdn.example/logo.png', tagline: 'The news that matters, before breakfast' }),
+  });
+  const built = await buildEdition(
+    { since: edition.since, cutoff: edition.cutoff, articles: [], createdAt: SENT_AT.toISOString() },
+    { renderDigest: (view) => renderer.renderDigest({ ...view, stories, moreCount: 20 }) },
+    settings,
+  );
+  return personaliseEdition(built, { email: 'reader@example.com', timezone: 'Europe/Berlin' }, SENT_AT, settings).html;
+}
+
 afterAll(async () => {
   await Promise.allSettled(contexts.map((context) => context.close()));
   await browser?.close();
@@ -103,12 +131,34 @@ describe('the seed edition in a browser', () => {
     expect(brightness(await dark.evaluate<string>(TITLE_COLOUR))).toBeGreaterThan(180);
   }, 120_000);
 
-  it('links each headline at the top to its story, and shows times in the reader\'s zone', async () => {
-    const page = await show(emailHtml, DESKTOP, 'light');
-    const anchors = await page.evaluate<string[]>("[...document.querySelectorAll('ol a')].map((a) => a.getAttribute('href'))");
-    expect(anchors).toHaveLength(edition.stories.length);
-    for (const anchor of anchors) expect(await page.locator(`h3${anchor}`).count()).toBe(1);
-    expect(await page.getByText('times in Europe/Berlin').count()).toBe(1);
+  it('lists at most five headlines at 800 px, none at 375 px, with no in-page link, and shows times in the reader\'s zone', async () => {
+    const wide = await show(emailHtml, DESKTOP, 'light');
+    const headlines = await wide.evaluate<number>("document.querySelectorAll('.dm-headlines li').length");
+    expect(headlines).toBeGreaterThan(0);
+    expect(headlines).toBeLessThanOrEqual(5);
+    expect(await wide.evaluate<number>('document.querySelectorAll(\'a[href^="#"]\').length')).toBe(0);
+    expect(await wide.getByText('times in Europe/Berlin').count()).toBe(1);
+    const phone = await show(emailHtml, PHONE, 'light');
+    expect(await phone.locator('.dm-headlines').isVisible()).toBe(false);
+  }, 120_000);
+
+  it('shows the lead story\'s summary on the first screen of a 375 x 667 phone, light and dark', async () => {
+    const leadSummary = await leadSummaryEdition();
+    for (const scheme of SCHEMES) {
+      const page = await show(leadSummary, PHONE, scheme);
+      await page.screenshot({ path: await artifactPath(`first-screen-375x667-${scheme}.png`) });
+      const box = await page.evaluate<{ top: number; lineHeight: number }>(
+        "(() => { const p = document.querySelector('.dm-summary'); return { top: p.getBoundingClientRect().top, lineHeight: parseFloat(getComputedStyle(p).lineHeight) }; })()",
+      );
+      console.log(`lead summary at y = ${Math.round(box.top)} px of ${PHONE.height} (375 px, ${scheme})`);
+      // Its first two lines, not just its top edge.
+      expect(box.top + 2 * box.lineHeight).toBeLessThanOrEqual(PHONE.height);
+    }
+    const wide = await show(leadSummary, DESKTOP, 'light');
+    await wide.screenshot({ path: await artifactPath('first-screen-800-light.png') });
+    const top = await wide.evaluate<number>("document.querySelector('.dm-summary').getBoundingClientRect().top");
+    console.log(`lead summary at y = ${Math.round(top)} px (800 px, light)`);
+    expect(top).toBeLessThan(DESKTOP.height);
   }, 120_000);
 
   it('keeps a merged, sectioned edition with an unbroken 120-character word inside 375 px', async () => {

@@ -213,16 +213,19 @@ describe('TemplateRenderer.renderDigest', () => {
 describe('TemplateRenderer.renderDigest: shape of the email', () => {
   const localTimes = { timePrefix: '__DM_n0nce42_T', zone: '__DM_n0nce42_ZONE__' };
 
-  it('lists the headlines at the top, each linking to its story further down', async () => {
-    const stories = realisticStories(3);
-    const { html } = await renderer.renderDigest(view(stories));
+  it('lists at most five headlines at the top, as text without in-page links', async () => {
+    const stories = realisticStories(8).map((story, i) => ({ ...story, title: `Headline number ${i + 1}` }));
+    const { html, text } = await renderer.renderDigest(view(stories));
 
-    const listed = html.slice(html.indexOf('In this edition'), html.indexOf('id="story-1"'));
-    stories.forEach((story, i) => {
-      expect(listed).toContain(`href="#story-${i + 1}"`);
-      expect(listed).toContain(escapeForTest(story.title));
-    });
-    expect(html).toContain('id="story-3"');
+    const start = html.indexOf('In this edition');
+    const listed = html.slice(start, html.indexOf('</ul>', start));
+    stories.slice(0, 5).forEach((story) => expect(listed).toContain(escapeForTest(story.title)));
+    stories.slice(5).forEach((story) => expect(listed).not.toContain(escapeForTest(story.title)));
+    expect(listed).not.toContain('<a ');
+    expect(html).not.toMatch(/href="#/);
+    expect(html).toMatch(/@media only screen and \(max-width: ?480px\) \{\s*\.dm-headlines \{ display: none !important; \}/);
+    expect(text.slice(text.indexOf('IN THIS EDITION'), text.indexOf('IN THIS EDITION') + 2000)).toContain('5. ');
+    expect(text).not.toContain('\n6. ');
   });
 
   it('groups stories under their sections in order of each section\'s first story, unsectioned last', async () => {

@@ -26,7 +26,20 @@ const STOP_TIMEOUT_MS = 15_000;
 const CLI_TIMEOUT_MS = 60_000;
 
 /** Settings the stack reads; inherited values would make a test depend on the developer's shell. */
-const STACK_VARIABLES = ['PORT', 'SES_PORT', 'DYNAMODB_PORT', 'DATA_DIR', 'API_KEY', 'PUBLIC_URL', 'MAIL_FROM', 'TABLE_NAME'];
+const STACK_VARIABLES = [
+  'PORT',
+  'SES_PORT',
+  'DYNAMODB_PORT',
+  'DATA_DIR',
+  'API_KEY',
+  'PUBLIC_URL',
+  'MAIL_FROM',
+  'TABLE_NAME',
+  'BRAND_COLOR',
+  'LOGO_URL',
+  'DIGEST_TAGLINE',
+  'REPLY_TO',
+];
 
 export interface StartOptions {
   /** Reuse a DATA_DIR, e.g. to restart over the data of an earlier run; default a fresh temp dir. */

@@ -12,6 +12,7 @@ import type { Clock } from '../../functions/core/shared/clock.ts';
 import type { ApiKey, Article } from '../../functions/core/ingest/types.ts';
 import type { Delivery, DeliveryJob } from '../../functions/core/delivery/types.ts';
 import type { Edition, EditionStatus } from '../../functions/core/edition/types.ts';
+import type { EditionContent } from '../../functions/core/edition/ports.ts';
 import type { Subscriber, SubscriberStatus, TimeSlot } from '../../functions/core/subscribers/types.ts';
 import type { ApiKeyStore, ArticleStore, TopicCatalogue } from '../../functions/core/ingest/ports.ts';
 import { mergeTopicCatalogue } from '../../functions/core/ingest/topic-catalogue.ts';
@@ -59,7 +60,15 @@ export class MemoryArticleStore implements ArticleStore {
     const matching = [...this.#items.values()]
       .filter((a) => instant(a.ingestedAt) > from && instant(a.ingestedAt) <= to)
       .sort((a, b) => instant(a.ingestedAt) - instant(b.ingestedAt) || a.id.localeCompare(b.id));
-    for (const article of matching) yield stored(article);
+    for (const article of matching) if (article.withdrawnAt === undefined) yield stored(article);
+  }
+
+  async withdraw(id: string, at: string): Promise<Article | undefined> {
+    const existing = this.#items.get(id);
+    if (!existing) return undefined;
+    const withdrawn = { ...existing, text: '', withdrawnAt: existing.withdrawnAt ?? new Date(at).toISOString() };
+    this.#items.set(id, withdrawn);
+    return stored(withdrawn);
   }
 
   get(id: string): Article | undefined {
@@ -206,6 +215,20 @@ export class MemoryEditionStore implements EditionStore {
       .sort((a, b) => instant(b.createdAt) - instant(a.createdAt) || b.id.localeCompare(a.id))
       .slice(0, Math.max(0, limit))
       .map(stored);
+  }
+
+  async *listCreatedSince(createdAt: string): AsyncIterable<Edition> {
+    const from = instant(createdAt);
+    const matching = [...this.#items.values()]
+      .filter((edition) => instant(edition.createdAt) >= from)
+      .sort((a, b) => instant(a.createdAt) - instant(b.createdAt) || a.id.localeCompare(b.id));
+    for (const edition of matching) yield stored(edition);
+  }
+
+  async replaceContent(id: string, content: EditionContent): Promise<void> {
+    const existing = this.#items.get(id);
+    if (!existing) throw new EditionNotFoundError(`no edition ${id}`);
+    this.#items.set(id, stored({ ...existing, ...content }));
   }
 
   all(): Edition[] {

@@ -141,6 +141,23 @@ function articleStoreContract(stores: () => Promise<StoreSet>): void {
       expect(results.filter((result) => result === 'duplicate')).toHaveLength(9);
     });
 
+    it('withdraws an article: no text, left out of listings, kept as a duplicate; the first time stays', async () => {
+      const { articles } = await stores();
+      const stored = article('2026-11-12T10:00:00.000Z');
+      const kept = article('2026-11-12T10:30:00.000Z');
+      await articles.putIfAbsent(stored);
+      await articles.putIfAbsent(kept);
+
+      const withdrawn = await articles.withdraw(stored.id, '2026-11-12T12:00:00.000Z');
+      const again = await articles.withdraw(stored.id, '2026-11-12T13:00:00.000Z');
+
+      expect(withdrawn).toEqual({ ...stored, text: '', withdrawnAt: '2026-11-12T12:00:00.000Z' });
+      expect(again).toEqual(withdrawn);
+      expect(await collect(articles.listIngested('2026-11-12T09:00:00.000Z', '2026-11-12T11:00:00.000Z'))).toEqual([kept]);
+      expect(await articles.putIfAbsent({ ...stored })).toBe('duplicate');
+      expect(await articles.withdraw('f'.repeat(64), '2026-11-12T12:00:00.000Z')).toBeUndefined();
+    });
+
     it('lists articles after since and up to cutoff across a UTC day boundary, oldest first', async () => {
       const { articles } = await stores();
       const since = '2026-11-14T22:00:00.000Z';
@@ -500,6 +517,38 @@ function editionStoreContract(stores: () => Promise<StoreSet>): void {
       await editions.createIfAbsent(earlier);
 
       expect((await editions.listRecent(2)).map((item) => item.id)).toEqual([later.id, earlier.id]);
+    });
+
+    it('lists the editions created from an instant on, oldest first', async () => {
+      const { editions } = await stores();
+      const made = ['2031-03-01T06:59:59.999Z', '2031-03-01T07:00:00.000Z', '2031-03-01T09:00:00+01:00', '2031-03-02T07:00:00.000Z'].map(
+        (createdAt) => edition({ createdAt }),
+      );
+      for (const item of [...made].reverse()) await editions.createIfAbsent(item);
+
+      const listed = (await collect(editions.listCreatedSince('2031-03-01T07:00:00.000Z'))).map((item) => item.id);
+
+      expect(listed.filter((id) => made.some((item) => item.id === id))).toEqual(made.slice(1).map((item) => item.id));
+    });
+
+    it('replaces what an edition shows after a takedown, and refuses an edition that does not exist', async () => {
+      const { editions } = await stores();
+      const stored = edition();
+      await editions.createIfAbsent(stored);
+      const content = {
+        subject: 'Another lead',
+        preheader: 'Another preheader',
+        html: '<p>revised</p>',
+        text: 'revised',
+        stories: [],
+        moreStories: [],
+        withdrawn: [{ articleId: stored.stories[0]!.articleId, at: '2026-11-26T09:00:00.000Z' }],
+      };
+
+      await editions.replaceContent(stored.id, content);
+
+      expect(await editions.get(stored.id)).toEqual({ ...stored, ...content });
+      await expect(editions.replaceContent(`missing-${unique()}`, content)).rejects.toBeInstanceOf(EditionNotFoundError);
     });
   });
 }

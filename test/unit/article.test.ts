@@ -314,6 +314,17 @@ describe('toArticle', () => {
     expect(Object.values(article)).not.toContain(undefined);
   });
 
+  it('clamps a publishedAt more than an hour after ingest to the ingest time, and keeps one within the hour', () => {
+    const clamped = toArticle(valid(item({ publishedAt: '2099-01-01T00:00:00Z' })), INGESTED_AT).article;
+    expect(clamped.publishedAt).toBe(INGESTED_AT);
+    const nextDay = toArticle(valid(item({ publishedAt: '2026-11-27' })), INGESTED_AT).article;
+    expect(nextDay.publishedAt).toBe(INGESTED_AT);
+    const skewed = toArticle(valid(item({ publishedAt: '2026-11-26T07:10:00Z' })), INGESTED_AT).article;
+    expect(skewed.publishedAt).toBe('2026-11-26T07:10:00.000Z');
+    const justOver = toArticle(valid(item({ publishedAt: '2026-11-26T07:15:00.001Z' })), INGESTED_AT).article;
+    expect(justOver.publishedAt).toBe(INGESTED_AT);
+  });
+
   it('decodes entities in the title and source and keeps them on one line', () => {
     const { article } = toArticle(valid(item({ title: 'Trump&#8217;s   <b>plan</b>', source: 'AT&amp;T\tWire' })), INGESTED_AT);
     expect(article.title).toBe('Trump’s plan');

@@ -125,7 +125,8 @@ describe('buildEdition', () => {
       since: SINCE,
       cutoff: CUTOFF,
       createdAt: NOW.toISOString(),
-      subject: 'The Daily Digest: Top story',
+      // The From name already says which digest it is.
+      subject: 'Top story',
       status: 'planned',
       recipients: 0,
     });

@@ -158,6 +158,7 @@ describe('ingestBatch', () => {
       putIfAbsent: (article: Article) =>
         article.title.endsWith('2') ? Promise.reject(storeError) : articles.putIfAbsent(article),
       listIngested: (since, cutoff) => articles.listIngested(since, cutoff),
+      withdraw: (id, at) => articles.withdraw(id, at),
     };
 
     const { report, failures } = await ingestBatch({ articles: [item(1), item(2), item(3)] }, { articles: flaky, clock });

@@ -24,8 +24,15 @@ describe('localTimeLabels', () => {
     expect(localTimeLabels(times, now, 'UTC')).toEqual(['10 Nov, 12:00', '22 Jul 2025, 12:00']);
   });
 
-  it('counts a time after the send time (a clock skew) as today', () => {
+  it('counts a time later on the same day (a clock skew) as today', () => {
     expect(localTimeLabels([at('2026-11-26T09:00:00Z')], now, 'UTC')).toEqual(['Today, 09:00']);
+  });
+
+  it('never calls a later day "Today": a future date shows in full', () => {
+    expect(localTimeLabels([at('2026-11-27T09:00:00Z'), at('2099-01-01T00:00:00Z')], now, 'UTC')).toEqual([
+      '27 Nov 2026, 09:00',
+      '1 Jan 2099, 00:00',
+    ]);
   });
 
   it('handles half- and quarter-hour zones', () => {

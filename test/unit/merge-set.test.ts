@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { clusterArticles } from '../../functions/core/stories/merge.ts';
 import { FAMILIES, labelledPairs, nearEventPairs } from '../fixtures/merge-set/index.ts';
 import { pairLevelScore, windowLevelScore } from '../fixtures/merge-set/evaluate.ts';
+import { HELD_OUT } from '../fixtures/merge-set/held-out.ts';
 
 const describePairs = (pairs: readonly { a: { event: string; source: string }; b: { event: string; source: string } }[]) =>
   pairs.map((pair) => `${pair.a.event} (${pair.a.source}) ~ ${pair.b.event} (${pair.b.source})`);
@@ -26,6 +27,13 @@ describe('the labelled merge set', () => {
     const score = windowLevelScore(clusterArticles);
     expect(describePairs(score.falseMerges)).toEqual([]);
     expect(score.recall).toBeGreaterThanOrEqual(0.9);
+  });
+
+  it('does as well on the held-out families, written after the weights were set', () => {
+    for (const score of [pairLevelScore(clusterArticles, HELD_OUT), windowLevelScore(clusterArticles, HELD_OUT)]) {
+      expect(describePairs(score.falseMerges)).toEqual([]);
+      expect(score.recall).toBeGreaterThanOrEqual(0.8);
+    }
   });
 
   it('keeps a later report about the same company apart when it falls outside the time window', () => {

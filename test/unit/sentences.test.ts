@@ -213,4 +213,23 @@ describe('splitSentences', () => {
   it('keeps right-to-left text and emoji intact', () => {
     expect(splitSentences('שלום עולם. זה מבחן 🎉.')).toEqual(['שלום עולם.', 'זה מבחן 🎉.']);
   });
+
+  it('splits off a subheading run into the paragraph under it with only a space', () => {
+    expect(splitSentences('He spoke at length. In the rubble, scraps of home When the war began, they fled.')).toEqual([
+      'He spoke at length.',
+      'In the rubble, scraps of home',
+      'When the war began, they fled.',
+    ]);
+    expect(splitSentences("She smiled. 'If it were just me, I'd stay' While Fatima talked, the boys played.")).toEqual([
+      'She smiled.',
+      "'If it were just me, I'd stay'",
+      'While Fatima talked, the boys played.',
+    ]);
+  });
+
+  it('keeps names that start with an article or a possessive inside the sentence', () => {
+    expect(splitSentences('She reads The Times and watched His Dark Materials on Sunday.')).toEqual([
+      'She reads The Times and watched His Dark Materials on Sunday.',
+    ]);
+  });
 });

@@ -1,5 +1,5 @@
 /** Articles: one item each, deduplicated by id; GSI1 lists them by ingest day for the digest planner. */
-import { type DynamoDBDocumentClient, paginateQuery, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, paginateQuery, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Article, ArticleStore } from '../../core/ingest/index.ts';
 import { isConditionalCheckFailed } from './aws-errors.ts';
 import { expiresAfterDays, toUtcIso, utcDay } from './item-time.ts';
@@ -60,8 +60,33 @@ export class DynamoArticleStore implements ArticleStore {
         },
       );
       for await (const page of pages) {
-        for (const item of page.Items ?? []) yield parseRecord(articleRecord, item, keyOf(item));
+        for (const item of page.Items ?? []) {
+          const article = parseRecord(articleRecord, item, keyOf(item));
+          if (article.withdrawnAt === undefined) yield article;
+        }
       }
+    }
+  }
+
+  async withdraw(id: string, at: string): Promise<Article | undefined> {
+    const key = articleKey(id);
+    try {
+      const { Attributes } = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: key,
+          UpdateExpression: 'SET withdrawnAt = if_not_exists(withdrawnAt, :at), #text = :empty',
+          // Without it an update would create a stub item that no schema accepts.
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: { '#text': 'text' },
+          ExpressionAttributeValues: { ':at': toUtcIso(at), ':empty': '' },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return Attributes === undefined ? undefined : parseRecord(articleRecord, Attributes, key);
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return undefined;
+      throw error;
     }
   }
 }

@@ -6,7 +6,7 @@ import {
   PutCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { type Edition, EditionNotFoundError, type EditionStatus, type EditionStore } from '../../core/edition/index.ts';
+import { type Edition, type EditionContent, EditionNotFoundError, type EditionStatus, type EditionStore } from '../../core/edition/index.ts';
 import { isConditionalCheckFailed } from './aws-errors.ts';
 import { expiresAfterDays, toUtcIso } from './item-time.ts';
 import { editionKey, keyOf } from './keys.ts';
@@ -94,5 +94,48 @@ export class DynamoEditionStore implements EditionStore {
       }
     }
     return editions;
+  }
+
+  async *listCreatedSince(createdAt: string): AsyncIterable<Edition> {
+    const pages = paginateQuery(
+      // Editions are large items: a few per page keeps memory flat over a month of them.
+      { client: this.doc, pageSize: 10 },
+      {
+        TableName: this.tableName,
+        IndexName: TABLE.byIngestDay.indexName,
+        KeyConditionExpression: 'gsi1pk = :editions AND gsi1sk >= :from',
+        ExpressionAttributeValues: { ':editions': EDITIONS_PARTITION, ':from': toUtcIso(createdAt) },
+      },
+    );
+    for await (const page of pages) {
+      for (const item of page.Items ?? []) yield parseRecord(editionRecord, item, keyOf(item));
+    }
+  }
+
+  async replaceContent(id: string, content: EditionContent): Promise<void> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: editionKey(id),
+          UpdateExpression:
+            'SET subject = :subject, preheader = :preheader, html = :html, #text = :text, stories = :stories, moreStories = :more, withdrawn = :withdrawn',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: { '#text': 'text' },
+          ExpressionAttributeValues: {
+            ':subject': content.subject,
+            ':preheader': content.preheader,
+            ':html': content.html,
+            ':text': content.text,
+            ':stories': content.stories,
+            ':more': content.moreStories,
+            ':withdrawn': content.withdrawn,
+          },
+        }),
+      );
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) throw new EditionNotFoundError(`no edition ${id}`, { cause: error });
+      throw error;
+    }
   }
 }

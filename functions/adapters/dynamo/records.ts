@@ -26,6 +26,7 @@ export const articleRecord: z.ZodType<Article> = z.object({
   imageUrl: z.string().optional(),
   ingestedAt: timestamp,
   truncated: z.boolean().optional(),
+  withdrawnAt: timestamp.optional(),
 });
 
 export const subscriberRecord: z.ZodType<Subscriber> = z.object({
@@ -61,7 +62,7 @@ const storyRecord: z.ZodType<Story> = z.object({
   topics: z.array(z.string()),
   summary: z.array(z.string()),
   // Editions stored before stories were merged have no alsoIn.
-  alsoIn: z.array(z.object({ source: name, title: text, url: z.string().optional() })).default([]),
+  alsoIn: z.array(z.object({ source: name, title: text, url: z.string().optional(), articleId: name.optional() })).default([]),
   section: z.string().optional(),
 });
 
@@ -79,6 +80,7 @@ export const editionRecord: z.ZodType<Edition> = z.object({
   placeholderNonce: name,
   status: z.enum(['planned', 'sending']),
   recipients: z.int().min(0),
+  withdrawn: z.array(z.object({ articleId: name, at: timestamp })).optional(),
 });
 
 export const deliveryRecord: z.ZodType<Delivery> = z.object({

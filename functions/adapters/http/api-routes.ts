@@ -28,6 +28,7 @@ export const DEFAULT_MAX_BODY_BYTES = 8 * 1024;
 
 export const API_ROUTES = [
   { method: 'POST', path: '/articles', function: 'api-articles', maxBodyBytes: MAX_BATCH_BYTES },
+  { method: 'DELETE', path: '/articles/{id}', function: 'api-articles' },
   { method: 'POST', path: '/subscriptions', function: 'api-subscriptions' },
   { method: 'GET', path: '/confirm', function: 'api-confirm' },
   { method: 'POST', path: '/confirm', function: 'api-confirm' },

@@ -7,7 +7,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { logger } from '../runtime/observability.ts';
 import { errorPage, pageContentSecurityPolicy } from '../render/pages.ts';
 import { EditionNotFoundError } from '../../core/edition/index.ts';
-import { InvalidApiKeyError } from '../../core/ingest/index.ts';
+import { ArticleNotFoundError, InvalidApiKeyError } from '../../core/ingest/index.ts';
 import { type FieldIssue, InvalidTokenError, ValidationError } from '../../core/shared/index.ts';
 import { RateLimitExceededError, SubscriberNotFoundError } from '../../core/subscribers/index.ts';
 import { API_ROUTES, type ApiRoute, DEFAULT_MAX_BODY_BYTES, matchRoute, maxBodyBytes, type RouteMatch } from './api-routes.ts';
@@ -162,7 +162,7 @@ interface ErrorShape {
   headers?: Record<string, string>;
 }
 
-const NOT_FOUND = [EditionNotFoundError, SubscriberNotFoundError, RouteNotFoundError];
+const NOT_FOUND = [EditionNotFoundError, SubscriberNotFoundError, RouteNotFoundError, ArticleNotFoundError];
 
 function describe(error: unknown): ErrorShape {
   if (error instanceof ValidationError || error instanceof UnreadableBodyError) {

@@ -101,6 +101,22 @@ export const ROUTE_DOCS: Record<RouteKey, RouteDoc> = {
     },
     responses: { 200: { description: 'the batch report', json: ingestReport }, 400: jsonError('the body is not a batch'), 401: jsonError('no valid x-api-key') },
   },
+  'DELETE /articles/{id}': {
+    summary: 'Withdraw an article (a takedown)',
+    description:
+      'Takes the article out of every stored edition (re-rendered with a note that a story was withdrawn, so later sends, the web edition and the archive no longer show it) and out of every later edition. Idempotent. Mail already delivered cannot be called back.',
+    apiKey: true,
+    params: { id: { schema: z.string().regex(/^[0-9a-f]{64}$/), required: true, description: 'the article id that POST /articles returned (64 hex digits)' } },
+    responses: {
+      200: {
+        description: 'withdrawn; the editions it was taken out of',
+        json: z.object({ id: z.string(), status: z.literal('withdrawn'), withdrawnAt: z.string(), editions: z.array(z.string()) }),
+      },
+      400: jsonError('not an article id'),
+      401: jsonError('no valid x-api-key'),
+      404: jsonError('no article with that id'),
+    },
+  },
   'POST /subscriptions': {
     summary: 'Subscribe (double opt-in)',
     description: 'The same 202 whatever the address\'s state; a confirmation link is mailed. A form post gets pages back.',

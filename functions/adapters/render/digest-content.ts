@@ -4,6 +4,7 @@
  * here is plain text (the template step escapes it) or a link that has passed safeHref.
  */
 import type { LocalTimePlaceholders, Story } from '../../core/edition/index.ts';
+import { type Brand, DEFAULT_BRAND } from './brand.ts';
 import { InvalidViewError, safeHref } from './html.ts';
 
 /** The parts of a digest that do not depend on where it is read. */
@@ -15,6 +16,10 @@ export interface DigestContent {
   /** Stories left out and counted in "and K more", with the link to where they are listed. */
   more?: { count: number; href: string } | undefined;
   localTimes?: LocalTimePlaceholders | undefined;
+  /** Stories the publisher withdrew after the edition was built: a note says so. */
+  withdrawnCount?: number | undefined;
+  /** A test copy (`digest preview --send-to`): a banner says so. */
+  testCopy?: boolean | undefined;
 }
 
 export interface FooterLink {
@@ -30,7 +35,6 @@ export interface DigestFooter {
 }
 
 interface StoryModel {
-  anchor: string;
   title: string;
   href: string | null;
   source: string;
@@ -53,9 +57,12 @@ export interface DigestModel {
   preheader: string;
   digestName: string;
   subtitle: string;
+  brand: Brand;
+  test: { note: string } | null;
   empty: boolean;
-  headlines: { anchor: string; title: string }[];
+  headlines: { title: string }[];
   sections: SectionModel[];
+  withdrawn: string | null;
   more: { href: string; label: string } | null;
   footer: { note: string; links: { separator: string; label: string; href: string }[]; postalAddress: string | null };
 }
@@ -64,18 +71,24 @@ export interface DigestModel {
 const OTHER_SECTION = 'Other news';
 /** A list of headlines helps only when there is more than one. */
 const MIN_HEADLINES = 2;
+/**
+ * An overview, not a table of contents: in-page links do nothing in Gmail iOS, Outlook mobile
+ * and Yahoo mobile, and a long list pushes the lead story off a phone's first screen (the
+ * template also hides it below 480 px, where the stories themselves are the overview).
+ */
+export const MAX_HEADLINES = 5;
+const TEST_NOTE = 'This is a preview sent by the publisher, not an edition: nothing was recorded, and the links work as in a real digest.';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const TEXT_WIDTH = 72;
 export const TEXT_RULE = '-'.repeat(TEXT_WIDTH);
 const PLACEHOLDER_SHAPE = /^[A-Za-z0-9_]+$/;
 
-export function digestModel(content: DigestContent, footer: DigestFooter, digestName: string): DigestModel {
+export function digestModel(content: DigestContent, footer: DigestFooter, digestName: string, brand: Brand = DEFAULT_BRAND): DigestModel {
   const groups = sectionGroups(content.stories);
-  let number = 0;
   const sections = groups.map((group) => ({
     heading: group.heading === undefined ? null : cleanText(group.heading),
-    stories: group.stories.map((story) => storyModel(story, (number += 1), content.localTimes)),
+    stories: group.stories.map((story) => storyModel(story, content.localTimes)),
   }));
   const all = sections.flatMap((section) => section.stories);
   return {
@@ -83,9 +96,12 @@ export function digestModel(content: DigestContent, footer: DigestFooter, digest
     preheader: cleanText(content.preheader),
     digestName: cleanText(digestName),
     subtitle: subtitle(content),
+    brand: { ...brand, tagline: brand.tagline === null ? null : cleanText(brand.tagline) },
+    test: content.testCopy ? { note: TEST_NOTE } : null,
     empty: all.length === 0,
-    headlines: all.length < MIN_HEADLINES ? [] : all.map((story) => ({ anchor: story.anchor, title: story.title })),
+    headlines: all.length < MIN_HEADLINES ? [] : all.slice(0, MAX_HEADLINES).map((story) => ({ title: story.title })),
     sections,
+    withdrawn: withdrawnNote(content.withdrawnCount ?? 0),
     more: content.more && content.more.count > 0 ? { href: content.more.href, label: moreLabel(content.more.count) } : null,
     footer: {
       note: cleanText(footer.note),
@@ -97,7 +113,8 @@ export function digestModel(content: DigestContent, footer: DigestFooter, digest
 
 /** The plain-text part, laid out for reading rather than converted from the HTML. */
 export function digestText(model: DigestModel): string {
-  const lines: string[] = [model.digestName, model.subtitle, ''];
+  const lines: string[] = [model.digestName, ...(model.brand.tagline === null ? [] : wrap(model.brand.tagline)), model.subtitle, ''];
+  if (model.test !== null) lines.push(...wrap(`TEST COPY. ${model.test.note}`), '');
   if (model.empty) lines.push('Nothing new since your last digest.', '');
   if (model.headlines.length > 0) {
     lines.push('IN THIS EDITION', '');
@@ -120,6 +137,7 @@ export function digestText(model: DigestModel): string {
       if (story.href !== null) lines.push(`Read more: ${story.href}`, '');
     });
   }
+  if (model.withdrawn !== null) lines.push(TEXT_RULE, ...wrap(model.withdrawn), '');
   if (model.more) lines.push(TEXT_RULE, `${model.more.label}: ${model.more.href}`, '');
   lines.push(TEXT_RULE, ...wrap(model.footer.note));
   for (const link of model.footer.links) lines.push(`${link.label}: ${link.href}`);
@@ -127,10 +145,9 @@ export function digestText(model: DigestModel): string {
   return `${lines.join('\n')}\n`;
 }
 
-function storyModel(story: Story, number: number, localTimes: LocalTimePlaceholders | undefined): StoryModel {
+function storyModel(story: Story, localTimes: LocalTimePlaceholders | undefined): StoryModel {
   const summary = cleanText(story.summary.join(' '));
   return {
-    anchor: `story-${number}`,
     title: cleanText(story.title),
     href: safeHref(story.url) ?? null,
     source: cleanText(story.source),
@@ -166,6 +183,13 @@ function sectionGroups(stories: readonly Story[]): { heading: string | undefined
 function subtitle(content: DigestContent): string {
   const zone = content.localTimes ? requirePlaceholder(content.localTimes.zone, 'localTimes.zone') : 'UTC';
   return `${cleanText(content.dateLabel)} · times in ${zone}`;
+}
+
+function withdrawnNote(count: number): string | null {
+  if (count <= 0) return null;
+  return count === 1
+    ? 'One story was withdrawn from this edition by the publisher after it was prepared.'
+    : `${count} stories were withdrawn from this edition by the publisher after it was prepared.`;
 }
 
 function moreLabel(count: number): string {

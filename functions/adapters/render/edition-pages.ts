@@ -37,9 +37,11 @@ export function editionPage(edition: Edition, site: EditionSite): string {
       preheader: edition.preheader,
       dateLabel: editionDateLabel(edition.cutoff),
       stories: [...edition.stories, ...edition.moreStories],
+      withdrawnCount: edition.withdrawn?.length ?? 0,
     },
     footer,
     digestName,
+    site.brand,
   );
   return fillEmailTemplate(new TemplateFiles(templatesDir({ TEMPLATES_DIR: site.templatesDir })), 'digest', model);
 }

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { DEFAULT_DIGEST_NAME, DEFAULT_SEND_HOUR, DEFAULT_TIME_ZONE, type FieldIssue } from '../../core/shared/index.ts';
 import { emptyMarkup, fillTemplate, joinMarkup, trustedTemplate, type Markup } from './html.ts';
 import { TemplateFiles, templatesDir } from './templates.ts';
+import { type Brand, DEFAULT_BRAND, darker } from './brand.ts';
 
 /** What every page shares; both parts optional so handlers without config still render. */
 export interface PageSite {
@@ -15,6 +16,8 @@ export interface PageSite {
   templatesDir?: string | undefined;
   /** config.POSTAL_ADDRESS, for the footer of the web edition. */
   postalAddress?: string | undefined;
+  /** The publisher's colour, logo and tagline for the masthead; the product's look without. */
+  brand?: Brand | undefined;
 }
 
 /** Form fields with a control on the subscribe page, so an issue can sit next to its control. */
@@ -26,6 +29,10 @@ const FIELD_LABELS: Record<string, string> = {
 const FIELD_TARGETS: Record<string, string> = { email: 'email', sendHour: 'sendHour', timezone: 'sendHour' };
 
 const SCRIPT_TAG = trustedTemplate('<script>{{code}}</script>');
+const STYLE_TAG = trustedTemplate('<style>{{css}}</style>');
+const BRAND_CSS = trustedTemplate(':root { --accent: {{accent}}; --accent-dark: {{accentDark}}; }');
+const LOGO = trustedTemplate('<img class="logo" src="{{src}}" alt="{{alt}}" height="40">');
+const TAGLINE = trustedTemplate('<p class="tagline">{{tagline}}</p>');
 const ATTRIBUTE_INVALID = trustedTemplate(' aria-invalid="true" aria-describedby="{{id}}"');
 const ATTRIBUTE_INVALID_ONLY = trustedTemplate(' aria-invalid="true"');
 const HOUR_OPTION = trustedTemplate('      <option value="{{hour}}">{{label}}</option>');
@@ -249,21 +256,55 @@ export function sitePage(args: { title: string; content: Markup }, site: PageSit
 }
 
 /**
+ * What the layout has put on a page from the validated brand settings: the brand's colour rule
+ * and the logo's origin. The CSP below allows them, and only them, so a page with a brand needs
+ * no 'unsafe-inline' and no blanket img-src. Within one process there is one brand; the bound
+ * only guards against a caller rendering many.
+ */
+const brandAssets = { styles: new Set<string>(), imageOrigins: new Set<string>() };
+const MAX_BRAND_ASSETS = 16;
+
+function rememberBrandAsset(set: Set<string>, value: string): void {
+  if (set.size >= MAX_BRAND_ASSETS && !set.has(value)) set.clear();
+  set.add(value);
+}
+
+/**
  * A Content-Security-Policy for these pages that allows exactly their inline style and
- * script by hash, so no 'unsafe-inline' is needed.
+ * script by hash (and the brand's colour rule and logo, once a page has shown them), so no
+ * 'unsafe-inline' is needed.
  */
 export function pageContentSecurityPolicy(site: PageSite = {}): string {
   const t = files(site);
-  const styleHash = sha256Source(t.markup('pages/styles.css').html);
+  const styleHashes = [t.markup('pages/styles.css').html, ...brandAssets.styles].map((css) => `'${sha256Source(css)}'`);
   const scriptHash = sha256Source(t.markup('pages/timezone.js').html);
   return [
     "default-src 'none'",
-    `style-src '${styleHash}'`,
+    `style-src ${styleHashes.join(' ')}`,
     `script-src '${scriptHash}'`,
+    ...(brandAssets.imageOrigins.size > 0 ? [`img-src ${[...brandAssets.imageOrigins].join(' ')}`] : []),
     "form-action 'self'",
     "base-uri 'none'",
     "frame-ancestors 'none'",
   ].join('; ');
+}
+
+/** The masthead's logo and tagline, and the brand's colours, from the validated brand. */
+function brandParts(site: PageSite): { brandStyle: Markup; logo: Markup; tagline: Markup } {
+  const brand = site.brand ?? DEFAULT_BRAND;
+  let brandStyle = emptyMarkup;
+  if (brand.accent !== DEFAULT_BRAND.accent) {
+    const css = fillTemplate(BRAND_CSS, { accent: brand.accent, accentDark: darker(brand.accent) });
+    rememberBrandAsset(brandAssets.styles, css.html);
+    brandStyle = fillTemplate(STYLE_TAG, { css });
+  }
+  let logo = emptyMarkup;
+  if (brand.logoUrl !== null) {
+    rememberBrandAsset(brandAssets.imageOrigins, new URL(brand.logoUrl).origin);
+    logo = fillTemplate(LOGO, { src: brand.logoUrl, alt: digestName(site) });
+  }
+  const tagline = brand.tagline === null ? emptyMarkup : fillTemplate(TAGLINE, { tagline: brand.tagline });
+  return { brandStyle, logo, tagline };
 }
 
 function layout(t: TemplateFiles, site: PageSite, page: { title: string; content: Markup; script?: Markup }): string {
@@ -271,6 +312,7 @@ function layout(t: TemplateFiles, site: PageSite, page: { title: string; content
     title: page.title,
     digestName: digestName(site),
     styles: t.markup('pages/styles.css'),
+    ...brandParts(site),
     content: page.content,
     script: page.script ?? emptyMarkup,
   }).html;

@@ -16,6 +16,7 @@ import {
   TEXT_RULE,
   type DigestFooter,
 } from './digest-content.ts';
+import { type Brand, DEFAULT_BRAND } from './brand.ts';
 import { fillEmailTemplate } from './email-templates.ts';
 import { TemplateFiles, templatesDir } from './templates.ts';
 
@@ -27,15 +28,19 @@ export interface TemplateRendererOptions {
   templatesDir?: string | undefined;
   /** config.POSTAL_ADDRESS: the sender's postal address in every footer (CAN-SPAM asks for one). */
   postalAddress?: string | undefined;
+  /** BRAND_COLOR, LOGO_URL and DIGEST_TAGLINE as brandFrom() made them; the product's look without. */
+  brand?: Brand | undefined;
 }
 
 export class TemplateRenderer implements DigestRenderer, ConfirmationRenderer {
   readonly #digestName: string;
   readonly #postalAddress: string | undefined;
   readonly #templates: TemplateFiles;
+  readonly #brand: Brand;
 
   constructor(options: TemplateRendererOptions) {
     this.#digestName = options.digestName;
+    this.#brand = options.brand ?? DEFAULT_BRAND;
     this.#postalAddress = options.postalAddress;
     this.#templates = new TemplateFiles(templatesDir({ TEMPLATES_DIR: options.templatesDir }));
   }
@@ -52,7 +57,7 @@ export class TemplateRenderer implements DigestRenderer, ConfirmationRenderer {
       postalAddress: this.#postalAddress,
     };
     const more = view.moreCount ? { count: view.moreCount, href: webUrl } : undefined;
-    const model = digestModel({ ...view, more }, footer, this.#digestName);
+    const model = digestModel({ ...view, more }, footer, this.#digestName, this.#brand);
     return { html: fillEmailTemplate(this.#templates, 'digest', model), text: digestText(model) };
   }
 
@@ -65,6 +70,7 @@ export class TemplateRenderer implements DigestRenderer, ConfirmationRenderer {
       preheader: 'One click and you are subscribed.',
       digestName: this.#digestName,
       subtitle: 'Confirm your subscription',
+      brand: { ...this.#brand, tagline: this.#brand.tagline === null ? null : cleanText(this.#brand.tagline) },
       confirmUrl,
       footer: {
         note: `Sent by ${this.#digestName} from ${publicUrl}`,

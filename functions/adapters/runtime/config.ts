@@ -6,7 +6,9 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { z } from 'zod';
 import { DEFAULT_DIGEST_NAME, DEFAULT_MAX_STORIES, type Settings } from '../../core/shared/index.ts';
+import { brandFrom } from '../render/brand.ts';
 import type { EditionSite } from '../render/edition-pages.ts';
+import { brandColour, logoUrl, replyTo, tagline } from './brand-settings.ts';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -68,6 +70,11 @@ const configSchema = z
       .max(300, 'must be at most 300 characters')
       .refine((value) => !/[\u0000-\u001f\u007f]/.test(value), 'must be one line without control characters')
       .optional(),
+    // The publisher's brand (brand-settings.ts): every one optional, with the product's look without them.
+    BRAND_COLOR: brandColour.optional(),
+    LOGO_URL: logoUrl.optional(),
+    DIGEST_TAGLINE: tagline.optional(),
+    REPLY_TO: replyTo.optional(),
   });
 
 export type AppConfig = z.infer<typeof configSchema>;
@@ -101,6 +108,7 @@ export function settingsFrom(config: AppConfig, tokenSecret: string): Settings {
     tokenSecret,
     digestName: config.DIGEST_NAME,
     maxStories: config.MAX_STORIES,
+    ...(config.REPLY_TO !== undefined && { replyTo: config.REPLY_TO }),
   };
 }
 
@@ -111,7 +119,13 @@ export function siteFrom(config: AppConfig): EditionSite {
     templatesDir: config.TEMPLATES_DIR,
     postalAddress: config.POSTAL_ADDRESS,
     publicUrl: config.PUBLIC_URL,
+    brand: brandOf(config),
   };
+}
+
+/** The brand the emails and pages show, from the same config. */
+export function brandOf(config: AppConfig): ReturnType<typeof brandFrom> {
+  return brandFrom({ brandColor: config.BRAND_COLOR, logoUrl: config.LOGO_URL, tagline: config.DIGEST_TAGLINE });
 }
 
 /** The token-signing secret, from the environment or from Secrets Manager. */

@@ -66,7 +66,16 @@ export type PortKind = keyof typeof PORT_ACCESS;
  * mapped to the kind of port that fills it.
  */
 export const FUNCTION_PORTS = {
-  'api-articles': { clock: 'clock', apiKeys: 'apiKeys', articles: 'articles', topics: 'topics' },
+  // Takedowns (DELETE /articles/{id}) re-render the editions that showed the article: no secret needed, the nonce is stored.
+  'api-articles': {
+    clock: 'clock',
+    apiKeys: 'apiKeys',
+    articles: 'articles',
+    topics: 'topics',
+    site: 'site',
+    editions: 'editions',
+    renderer: 'renderer',
+  },
   'api-subscriptions': {
     clock: 'clock',
     settings: 'settings',

@@ -14,7 +14,7 @@ import type { DigestRenderer, EditionStore } from '../../core/edition/index.ts';
 import type { PersonalDataStore } from '../../core/privacy/index.ts';
 import type { Queue } from '../../core/planning/index.ts';
 import type { ConfirmationRenderer, RateLimiter, SubscriberStore } from '../../core/subscribers/index.ts';
-import { type AppConfig, ConfigError, fetchSecretFromSecretsManager, loadConfig, resolveTokenSecret, settingsFrom, siteFrom } from './config.ts';
+import { type AppConfig, brandOf, ConfigError, fetchSecretFromSecretsManager, loadConfig, resolveTokenSecret, settingsFrom, siteFrom } from './config.ts';
 import { FUNCTION_PORTS, type FunctionName, PORT_ACCESS, type PortKind } from './function-ports.ts';
 import { observability } from './observability.ts';
 import { systemClock } from './system-clock.ts';
@@ -122,7 +122,12 @@ export class Wiring {
       site: () => siteFrom(this.config),
       settings: () => settingsFrom(this.config, this.#tokenSecret()),
       renderer: () =>
-        new TemplateRenderer({ templatesDir: this.config.TEMPLATES_DIR, digestName: this.config.DIGEST_NAME, postalAddress: this.config.POSTAL_ADDRESS }),
+        new TemplateRenderer({
+          templatesDir: this.config.TEMPLATES_DIR,
+          digestName: this.config.DIGEST_NAME,
+          postalAddress: this.config.POSTAL_ADDRESS,
+          brand: brandOf(this.config),
+        }),
       editionCache: () => newEditionCache(),
       articles: () => new DynamoArticleStore(this.#docClient(), this.config.TABLE_NAME),
       apiKeys: () => new DynamoApiKeyStore(this.#docClient(), this.config.TABLE_NAME),

@@ -4,7 +4,7 @@ import type { DigestRenderer, DigestView, PersonalLinkPlaceholders } from './por
 import { type ArticleCluster, calmTitle, clusterArticles, rankClusters, summarise } from '../stories/index.ts';
 import { fillPlaceholders, localTimePlaceholders } from './placeholders.ts';
 import { defangLinks, linkTo, type OutgoingEmail, type Settings, signToken } from '../shared/index.ts';
-import type { Article } from '../ingest/index.ts';
+import { type Article, plausiblePublishedAt } from '../ingest/index.ts';
 import type { Edition, Story, StorySource } from './types.ts';
 
 const MAX_SUBJECT_LENGTH = 120;
@@ -47,7 +47,8 @@ export function toStory(
     title: defangLinks(calmTitle(article.title)),
     url: article.url,
     source: defangLinks(article.source),
-    publishedAt: article.publishedAt,
+    // Articles stored before ingest clamped a future publishedAt are clamped here too.
+    publishedAt: article.publishedAt === undefined ? undefined : plausiblePublishedAt(article.publishedAt, article.ingestedAt),
     ingestedAt: article.ingestedAt,
     topics: article.topics,
     summary:
@@ -68,7 +69,7 @@ function alsoIn(primary: Article, others: readonly Article[]): StorySource[] {
   for (const other of others) {
     if (seen.has(key(other))) continue;
     seen.add(key(other));
-    const source: StorySource = { source: defangLinks(other.source), title: defangLinks(calmTitle(other.title)) };
+    const source: StorySource = { source: defangLinks(other.source), title: defangLinks(calmTitle(other.title)), articleId: other.id };
     if (other.url !== undefined) source.url = other.url;
     sources.push(source);
   }
@@ -147,6 +148,7 @@ export async function buildEdition(
   input: { since: string; cutoff: string; articles: readonly Article[]; createdAt: string; topics?: readonly string[] },
   renderer: DigestRenderer,
   settings: Settings,
+  options: { testCopy?: boolean } = {},
 ): Promise<Edition> {
   const id = editionId(input.since, input.cutoff, input.topics);
   const { stories, moreStories } = arrangeStories(input.articles, {
@@ -154,39 +156,79 @@ export async function buildEdition(
     cutoff: input.cutoff,
     topics: input.topics,
   });
-  const top = stories[0];
   const nonce = placeholderNonce(settings.tokenSecret, id);
-  const subject = truncate(
-    top ? `${settings.digestName}: ${top.title}` : settings.digestName,
-    MAX_SUBJECT_LENGTH,
-  );
-  const preheader = truncate(top ? (top.summary[0] ?? top.title) : '', 140);
-  const view: DigestView = {
-    subject,
-    preheader,
-    dateLabel: editionDateLabel(input.cutoff),
-    stories,
-    webUrl: linkTo(settings, `/editions/${id}`),
-    links: linkPlaceholders(nonce),
-    moreCount: moreStories.length,
-    localTimes: localTimePlaceholders(nonce),
-  };
-  const { html, text } = await renderer.renderDigest(view);
+  const content = await renderEdition({ id, cutoff: input.cutoff, stories, moreStories, placeholderNonce: nonce }, renderer, settings, options);
   return {
     id,
     since: input.since,
     cutoff: input.cutoff,
     createdAt: input.createdAt,
-    subject,
-    preheader,
+    ...content,
     stories,
     moreStories,
-    html,
-    text,
     placeholderNonce: nonce,
     status: 'planned',
     recipients: 0,
   };
+}
+
+/**
+ * The subject is the lead story's title alone: the From name already says which digest it is,
+ * and a phone shows about 40 characters of a subject.
+ */
+export function editionSubject(stories: readonly Story[], settings: Pick<Settings, 'digestName'>): string {
+  const top = stories[0];
+  return truncate(top ? top.title : settings.digestName, MAX_SUBJECT_LENGTH);
+}
+
+/**
+ * Subject, preheader, HTML and text of an edition's stories, with the edition's own placeholder
+ * nonce: used when it is built, and again when a story is withdrawn from it.
+ */
+export async function renderEdition(
+  edition: Pick<Edition, 'id' | 'cutoff' | 'stories' | 'moreStories' | 'placeholderNonce' | 'withdrawn'>,
+  renderer: DigestRenderer,
+  settings: Pick<Settings, 'digestName' | 'publicUrl'>,
+  options: { testCopy?: boolean } = {},
+): Promise<Pick<Edition, 'subject' | 'preheader' | 'html' | 'text'>> {
+  const top = edition.stories[0];
+  const subject = editionSubject(edition.stories, settings);
+  const preheader = truncate(top ? (top.summary[0] ?? top.title) : '', 140);
+  const view: DigestView = {
+    subject,
+    preheader,
+    dateLabel: editionDateLabel(edition.cutoff),
+    stories: edition.stories,
+    webUrl: linkTo(settings, `/editions/${edition.id}`),
+    links: linkPlaceholders(edition.placeholderNonce),
+    moreCount: edition.moreStories.length,
+    localTimes: localTimePlaceholders(edition.placeholderNonce),
+  };
+  if (edition.withdrawn?.length) view.withdrawnCount = edition.withdrawn.length;
+  if (options.testCopy) view.testCopy = true;
+  const { html, text } = await renderer.renderDigest(view);
+  return { subject, preheader, html, text };
+}
+
+/**
+ * RFC 2919 List-Id: the digest's name as the phrase and a label under the sender's domain, so
+ * mail filters and Gmail's list handling recognise every edition as one list.
+ */
+export function listIdHeader(settings: Pick<Settings, 'digestName' | 'mailFrom'>): string {
+  const address = /<([^<>]+)>\s*$/.exec(settings.mailFrom)?.[1] ?? settings.mailFrom;
+  const domain = (address.split('@').pop() ?? 'localhost').trim().toLowerCase().replace(/[^a-z0-9.-]/g, '') || 'localhost';
+  const label = settings.digestName.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'digest';
+  const phrase = settings.digestName.replace(/["\\\r\n]/g, '').trim();
+  // A header phrase outside printable ASCII would need RFC 2047 encoding; the id alone is enough.
+  return /^[\x20-\x7e]+$/.test(phrase) ? `"${phrase}" <${label}.${domain}>` : `<${label}.${domain}>`;
+}
+
+/** Headers every reader of an edition gets alike; the per-reader List-Unsubscribe pair is added per send. */
+export function editionHeaders(settings: Pick<Settings, 'digestName' | 'mailFrom' | 'replyTo'>): OutgoingEmail['headers'] {
+  return [
+    { name: 'List-Id', value: listIdHeader(settings) },
+    ...(settings.replyTo ? [{ name: 'Reply-To', value: settings.replyTo }] : []),
+  ];
 }
 
 /** Who an edition is personalised for; a bare address reads times in UTC with version-0 links. */
@@ -224,6 +266,7 @@ export function personaliseEdition(
     headers: [
       { name: 'List-Unsubscribe', value: `<${unsubscribeUrl}>` },
       { name: 'List-Unsubscribe-Post', value: 'List-Unsubscribe=One-Click' },
+      ...editionHeaders(settings),
     ],
   };
 }

@@ -1,5 +1,17 @@
 /** The edition capability's public face: other code imports from here, never from its files. */
-export { buildEdition, EDITION_ID_PATTERN, editionDateLabel, editionId, personaliseEdition, topicSet } from './edition.ts';
+export {
+  buildEdition,
+  EDITION_ID_PATTERN,
+  editionDateLabel,
+  editionHeaders,
+  editionId,
+  editionSubject,
+  listIdHeader,
+  personaliseEdition,
+  renderEdition,
+  topicSet,
+} from './edition.ts';
 export { EditionNotFoundError } from './errors.ts';
-export { type DigestRenderer, type DigestView, type EditionStore, type LocalTimePlaceholders } from './ports.ts';
+export { type DigestRenderer, type DigestView, type EditionContent, type EditionStore, type LocalTimePlaceholders } from './ports.ts';
+export { withdrawArticle, type WithdrawDeps, type WithdrawReport } from './withdraw.ts';
 export { type Edition, type EditionStatus, type Story } from './types.ts';

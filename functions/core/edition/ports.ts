@@ -9,7 +9,16 @@ export interface EditionStore {
   /** EditionNotFoundError when there is no edition `id`. */
   setStatus(id: string, status: EditionStatus, recipients: number): Promise<void>;
   listRecent(limit: number): Promise<Edition[]>;
+  /** Editions created at or after `createdAt`, oldest first: those that can hold an article ingested then. */
+  listCreatedSince(createdAt: string): AsyncIterable<Edition>;
+  /** Replaces what an edition shows (a story withdrawn); EditionNotFoundError when there is no edition `id`. */
+  replaceContent(id: string, content: EditionContent): Promise<void>;
 }
+
+/** The parts of an edition that a takedown rewrites. */
+export type EditionContent = Pick<Edition, 'subject' | 'preheader' | 'html' | 'text' | 'stories' | 'moreStories'> & {
+  withdrawn: NonNullable<Edition['withdrawn']>;
+};
 
 /** Placeholder strings the renderer puts where personal links go; replaced per recipient. */
 export interface PersonalLinkPlaceholders {
@@ -39,6 +48,10 @@ export interface DigestView {
   moreCount?: number;
   /** Without these, times are shown in UTC. */
   localTimes?: LocalTimePlaceholders;
+  /** Stories taken out after the edition was built (a takedown): the email says so. */
+  withdrawnCount?: number;
+  /** A test copy for the publisher (`digest preview --send-to`): marked as one. */
+  testCopy?: boolean;
 }
 
 /** Asynchronous so an adapter may load its templates lazily. */

@@ -5,6 +5,8 @@ export interface StorySource {
   source: string;
   title: string;
   url?: string;
+  /** Absent on editions stored before takedowns. */
+  articleId?: string;
 }
 
 export interface Story {
@@ -44,4 +46,6 @@ export interface Edition {
   placeholderNonce: string;
   status: EditionStatus;
   recipients: number;
+  /** Articles the publisher withdrew after the edition was built; their stories are gone from it. */
+  withdrawn?: { articleId: string; at: string }[];
 }

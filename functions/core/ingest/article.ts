@@ -248,12 +248,26 @@ export function toArticle(input: ArticleInput, ingestedAt: string): { article: A
     ingestedAt,
     // Absent rather than undefined: the DynamoDB marshaller refuses undefined values.
     ...(input.url !== undefined && { url: input.url }),
-    ...(input.publishedAt !== undefined && { publishedAt: input.publishedAt }),
+    ...(input.publishedAt !== undefined && { publishedAt: plausiblePublishedAt(input.publishedAt, ingestedAt) }),
     ...(input.language !== undefined && { language: input.language }),
     ...(input.imageUrl !== undefined && { imageUrl: input.imageUrl }),
     ...(truncated && { truncated: true }),
   };
   return { article, truncated };
+}
+
+/** An article id: the sha256 hex of its canonical URL, or of source, title and text. */
+export const ARTICLE_ID_PATTERN = /^[0-9a-f]{64}$/;
+
+/** Clocks drift and feeds round to the hour; past this a publication time is a typo or a bid for the top. */
+export const MAX_PUBLISHED_AHEAD_MS = 60 * 60_000;
+
+/**
+ * A publishedAt more than an hour after the ingest time cannot be true, and shown as is it reads
+ * "Today, 23:50" in the morning: it becomes the ingest time, the latest it can really be.
+ */
+export function plausiblePublishedAt(publishedAt: string, ingestedAt: string): string {
+  return Date.parse(publishedAt) - Date.parse(ingestedAt) > MAX_PUBLISHED_AHEAD_MS ? ingestedAt : publishedAt;
 }
 
 const encoder = new TextEncoder();

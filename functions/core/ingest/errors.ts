@@ -14,3 +14,8 @@ export class InvalidApiKeyError extends Error {
     super(message, options);
   }
 }
+
+/** No article has this id (a takedown of something never ingested, or long expired). */
+export class ArticleNotFoundError extends Error {
+  override name = 'ArticleNotFoundError';
+}

@@ -5,8 +5,14 @@ import type { ApiKey, Article, CatalogueTopic, TopicSighting } from './types.ts'
 export interface ArticleStore {
   /** Stores the article unless one with the same id exists (a conditional write, so concurrent ingests agree). */
   putIfAbsent(article: Article): Promise<'created' | 'duplicate'>;
-  /** Articles with since < ingestedAt <= cutoff, oldest first. */
+  /** Articles with since < ingestedAt <= cutoff, oldest first; withdrawn ones are left out. */
   listIngested(since: string, cutoff: string): AsyncIterable<Article>;
+  /**
+   * Marks the article withdrawn at `at` (kept from the first call when repeated) and drops its
+   * text; the item stays, so a re-post is a duplicate rather than a comeback. The article as
+   * stored, or undefined when there is none.
+   */
+  withdraw(id: string, at: string): Promise<Article | undefined>;
 }
 
 export interface ApiKeyStore {

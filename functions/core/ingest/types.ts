@@ -15,6 +15,8 @@ export interface Article {
   ingestedAt: string;
   /** True when the text was cut to fit the DynamoDB item limit. */
   truncated?: boolean;
+  /** When the publisher withdrew it: its text is gone and no new edition takes it. */
+  withdrawnAt?: string;
 }
 
 export interface ApiKey {

@@ -77,7 +77,9 @@ export function localTimeLabels(times: readonly number[], nowMs: number, zone: s
   return times.map((ms) => {
     const local = localParts(ms, resolved);
     const daysAgo = today.day - local.day;
-    if (daysAgo <= 0) return `Today, ${local.time}`;
+    // A day still to come is never "Today": it shows its date, so an impossible time is visible as one.
+    if (daysAgo < 0) return `${local.date} ${MONTHS[local.month - 1]} ${local.year}, ${local.time}`;
+    if (daysAgo === 0) return `Today, ${local.time}`;
     if (daysAgo === 1) return `Yesterday, ${local.time}`;
     if (daysAgo <= WEEKDAY_NAMES_UP_TO_DAYS) return `${WEEKDAYS[((local.day % 7) + 7) % 7]}, ${local.time}`;
     const year = local.year === today.year ? '' : ` ${local.year}`;

@@ -6,6 +6,8 @@ export interface Settings {
   tokenSecret: string;
   digestName: string;
   maxStories: number;
+  /** Where readers' replies go (a Reply-To header on digests); without it, to the From address. */
+  replyTo?: string;
 }
 
 export function linkTo(settings: Pick<Settings, 'publicUrl'>, path: string, token?: string): string {

@@ -63,6 +63,7 @@ export function articleTime(article: Pick<Article, 'publishedAt' | 'ingestedAt'>
 
 /** What the second look compares, computed once per article and only when a second look is needed. */
 interface Profile {
+  source: string;
   features: EventFeatures;
   headlineTerms: Set<string>;
   leadTerms: Set<string>;
@@ -72,6 +73,7 @@ interface Profile {
 function profile(article: Article): Profile {
   const lead = leadOf(article);
   return {
+    source: article.source.trim().toLowerCase(),
     features: eventFeatures(article.title, lead),
     headlineTerms: new Set(termCounts(article.title).keys()),
     leadTerms: new Set(termCounts(`${article.title}\n\n${lead.join(' ')}`).keys()),
@@ -85,13 +87,15 @@ function headlineCover(headline: ReadonlySet<string>, lead: ReadonlySet<string>)
 }
 
 /**
- * For a pair whose cosine falls between the thresholds: one event when they appeared within
- * SAME_EVENT_WINDOW_HOURS, share at least one name, and their evidence reaches
+ * For a pair whose cosine falls between the thresholds: one event when they come from different
+ * sources (a source's own second report that does not repeat its lead is a new development),
+ * appeared within SAME_EVENT_WINDOW_HOURS, share at least one name, and their evidence reaches
  * SECOND_LOOK_EVIDENCE. Each desk writes its own headline but about the same thing, so how much
  * of each headline the other report covers tells a rewrite from a neighbouring story (a Tube
  * strike and a signal failure on the same day share London and the Tube, not their headlines).
  */
 export function sameEventOnSecondLook(cosine: number, a: Profile, b: Profile): boolean {
+  if (a.source === b.source) return false;
   if (Math.abs(a.time - b.time) > SAME_EVENT_WINDOW_HOURS * 3600_000) return false;
   if (sharedCount(a.features.names, b.features.names) === 0) return false;
   const cover = (headlineCover(a.headlineTerms, b.leadTerms) + headlineCover(b.headlineTerms, a.leadTerms)) / 2;

@@ -103,7 +103,7 @@ const STOP_WITHOUT_SPACE = /(?<=\p{Ll}{2}[.!?])(?=\p{Lu}\p{Ll})/gu;
  * word, since `The Times` and `His Dark Materials` are names.
  */
 const FUSED_HEADING = new RegExp(
-  '(?<=[\\p{Ll}\\p{N}][\'’"”]?|[\'’"”])\\s(?=(?:' +
+  '([\\p{Ll}\\p{N}][\'’"”]?|[\'’"”]) (?=(?:' +
     '(?:When|While|After|Before|But|However|He|She|They|It|We|If|Although|Though|Since|Despite|During|Meanwhile)\\s' +
     '|(?:The|This|These|Those|His|Her|Their|Its|Our|A|An)\\s\\p{Ll}))',
   'gu',
@@ -115,7 +115,7 @@ const FUSED_HEADING = new RegExp(
  * before splitting into sentences.
  */
 function separateGluedSentences(text: string): string {
-  return text.replace(GLUED_OPENER, '\n\n').replace(FUSED_HEADING, '\n\n').replace(STOP_WITHOUT_SPACE, ' ');
+  return text.replace(GLUED_OPENER, '\n\n').replace(FUSED_HEADING, '$1\n\n').replace(STOP_WITHOUT_SPACE, ' ');
 }
 
 /**

@@ -1,0 +1,74 @@
+/**
+ * Takedowns: a publisher withdraws an article (DELETE /articles/{id}, `digest articles remove`).
+ * It leaves every stored edition that shows it, so no later send, web edition or archive entry
+ * carries it, and each such edition says that a story was withdrawn; the article keeps its id
+ * (as a tombstone without text), so no later edition takes it and a re-post is a duplicate.
+ * What was already delivered cannot be called back.
+ */
+import { type Clock, type Settings, ValidationError } from '../shared/index.ts';
+import { ARTICLE_ID_PATTERN, ArticleNotFoundError, type ArticleStore } from '../ingest/index.ts';
+import { renderEdition } from './edition.ts';
+import type { DigestRenderer, EditionStore } from './ports.ts';
+import type { Edition, Story } from './types.ts';
+
+export interface WithdrawDeps {
+  articles: ArticleStore;
+  editions: EditionStore;
+  renderer: DigestRenderer;
+  clock: Clock;
+  settings: Pick<Settings, 'digestName' | 'publicUrl'>;
+}
+
+export interface WithdrawReport {
+  articleId: string;
+  withdrawnAt: string;
+  /** Ids of the editions it was taken out of (none when it was in none, or on a repeat). */
+  editions: string[];
+}
+
+export async function withdrawArticle(id: string, deps: WithdrawDeps): Promise<WithdrawReport> {
+  if (!ARTICLE_ID_PATTERN.test(id)) {
+    throw new ValidationError('That is not an article id.', [{ field: 'id', message: 'must be the 64 hex digits that ingest returned' }]);
+  }
+  const article = await deps.articles.withdraw(id, deps.clock.now().toISOString());
+  if (article === undefined) throw new ArticleNotFoundError(`There is no article ${id}.`);
+  const withdrawnAt = article.withdrawnAt ?? deps.clock.now().toISOString();
+  const revised: string[] = [];
+  // An edition holds the articles ingested in its window, and is created after its window ends.
+  for await (const edition of deps.editions.listCreatedSince(article.ingestedAt)) {
+    const without = withoutArticle(edition, id, withdrawnAt);
+    if (without === undefined) continue;
+    const content = await renderEdition({ ...edition, ...without }, deps.renderer, deps.settings);
+    await deps.editions.replaceContent(edition.id, { ...content, ...without });
+    revised.push(edition.id);
+  }
+  return { articleId: id, withdrawnAt, editions: revised };
+}
+
+/**
+ * The edition's stories without the article: a story it leads goes (its summary is the
+ * article's own text), and as another source it leaves the story's "also in". Undefined when
+ * the edition does not show it.
+ */
+export function withoutArticle(
+  edition: Pick<Edition, 'stories' | 'moreStories' | 'withdrawn'>,
+  articleId: string,
+  at: string,
+): Pick<Edition, 'stories' | 'moreStories'> & { withdrawn: NonNullable<Edition['withdrawn']> } | undefined {
+  let found = false;
+  const strip = (stories: readonly Story[]): Story[] =>
+    stories.flatMap((story) => {
+      if (story.articleId === articleId) {
+        found = true;
+        return [];
+      }
+      const alsoIn = story.alsoIn.filter((other) => other.articleId !== articleId);
+      if (alsoIn.length === story.alsoIn.length) return [story];
+      found = true;
+      return [{ ...story, alsoIn }];
+    });
+  const stories = strip(edition.stories);
+  const moreStories = strip(edition.moreStories);
+  if (!found) return undefined;
+  return { stories, moreStories, withdrawn: [...(edition.withdrawn ?? []), { articleId, at }] };
+}
