@@ -45,7 +45,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['bin/**/*.js', '*.js'],
+    files: ['bin/**/*.js', '*.js', 'examples/**/*.mjs'],
     languageOptions: { globals: globals.node },
   },
   {

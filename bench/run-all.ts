@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: the four hot-path benchmarks at small sizes (about two minutes on two busy
+ * `npm run bench`: the hot-path benchmarks at small sizes (about two minutes on two busy
  * cores), each in its own Node process so peak RSS belongs to one benchmark, then a summary.
  * For real sizes run one at a time: npm run bench:deliver -- --recipients 5000.
  *
@@ -26,6 +26,7 @@ const SECTIONS = {
   render: ['--runs', '30', '--warmup', '1', '--recipients', '10000'],
   plan: ['--readers', '1000', '--articles', '200', '--runs', '3', '--warmup', '1'],
   deliver: ['--recipients', '150', '--concurrency', '4', '--runs', '3', '--warmup', '1'],
+  feeds: ['--runs', '3', '--warmup', '1'],
 } as const;
 
 type Section = keyof typeof SECTIONS;

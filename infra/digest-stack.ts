@@ -2,6 +2,7 @@ import { CfnOutput, CrossStackReferences, ReferenceStrength, Stack, type StackPr
 import type { Construct } from 'constructs';
 import { createDigestFunctions, functionEnvironment } from './application/functions.ts';
 import { grantFunctionAccess } from './application/grants.ts';
+import { connectFeedPolling, createFeedQueue } from './application/feed-polling.ts';
 import { createHourlySchedule } from './application/hourly-schedule.ts';
 import { addRoutes, createHttpApi } from './application/http-api.ts';
 import { connectSendFunction, createSendQueue } from './application/send-queue.ts';
@@ -46,26 +47,34 @@ export class DigestStack extends Stack {
 
     const configurationSet = createMailConfigurationSet(this);
     const send = createSendQueue(this);
+    const feeds = createFeedQueue(this);
     const http = createHttpApi(this);
     // api.apiEndpoint is an attribute of the Api resource alone (routes depend on functions,
     // the Api does not), so functions can carry it without a dependency cycle.
     const publicUrl = props.publicUrl ?? http.api.apiEndpoint;
     const environment = functionEnvironment({ ...props, publicUrl, configurationSet });
-    const functions = createDigestFunctions(this, environment, send.queue.queueUrl);
+    const functions = createDigestFunctions(this, environment, send.queue.queueUrl, feeds.queue.queueUrl);
 
     const feedbackDeadLetterQueue = createSesFeedback(this, configurationSet, functions.SesEvents);
-    grantFunctionAccess(functions, { data: props.data, configurationSet, sendQueue: send.queue });
+    grantFunctionAccess(functions, { data: props.data, configurationSet, sendQueue: send.queue, feedQueue: feeds.queue });
     connectSendFunction(send.queue, functions.SendDigest);
     addRoutes(http.api, functions);
     const scheduleDeadLetterQueue = createHourlySchedule(this, functions.PlanDigest);
 
-    new DigestMonitoring(this, 'Monitoring', {
+    const monitoring = new DigestMonitoring(this, 'Monitoring', {
       alarmEmail: props.alarmEmail,
       api: http.api,
       sendQueue: send.queue,
-      deadLetterQueues: { Send: send.deadLetterQueue, Schedule: scheduleDeadLetterQueue, Feedback: feedbackDeadLetterQueue },
+      deadLetterQueues: {
+        Send: send.deadLetterQueue,
+        Schedule: scheduleDeadLetterQueue,
+        Feedback: feedbackDeadLetterQueue,
+        FeedPoll: feeds.deadLetterQueue,
+        FeedSchedule: feeds.scheduleDeadLetterQueue,
+      },
       functions,
     });
+    connectFeedPolling(this, feeds, functions.PlanFeedPolls, functions.PollFeeds, monitoring.alarmTopic);
 
     new CfnOutput(this, 'ApiUrl', { value: http.api.apiEndpoint, description: 'Base URL of the HTTP API' });
     new CfnOutput(this, 'PublicUrl', { value: publicUrl, description: 'Base URL used in emailed links' });

@@ -14,6 +14,7 @@ import { loadLocalSettings, readLocalApiKey } from '../local/local-settings.ts';
 import { CliError } from './cli-error.ts';
 import { registerArticleCommands } from './articles.ts';
 import { registerKeyCommands } from './keys.ts';
+import { registerSourceCommands } from './sources.ts';
 import { registerPreviewCommand } from './preview.ts';
 import { registerStatusCommand } from './status.ts';
 import { registerSubscriberCommands } from './subscribers.ts';
@@ -173,6 +174,7 @@ registerSubscriberCommands(program);
 registerStatusCommand(program);
 registerPreviewCommand(program);
 registerArticleCommands(program);
+registerSourceCommands(program);
 
 /** A commander option parser from one field of a zod schema, so the limits live in one place. */
 function schemaOption(field: z.ZodType<number>): (value: string) => number {

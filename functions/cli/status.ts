@@ -3,6 +3,7 @@ import { type Command, InvalidArgumentError } from 'commander';
 import { DynamoEditionStore } from '../adapters/dynamo/edition-store.ts';
 import { DynamoSendStatsStore } from '../adapters/dynamo/send-stats-store.ts';
 import { CliError } from './cli-error.ts';
+import { printSourceHealth } from './source-status.ts';
 import { REGION_OPTION, TABLE_OPTION, tableTarget, type TableOptions } from './table-target.ts';
 
 function editionCount(value: string): number {
@@ -36,6 +37,7 @@ async function printStatus(options: TableOptions & { limit: number }): Promise<v
     }
     const quota = await stats.lastQuotaExhausted();
     if (quota) console.log(`SES daily quota last reached at ${quota.at}: ${quota.detail}`);
+    await printSourceHealth(target.doc, target.tableName);
   } finally {
     target.close();
   }
@@ -44,7 +46,7 @@ async function printStatus(options: TableOptions & { limit: number }): Promise<v
 export function registerStatusCommand(program: Command): void {
   program
     .command('status')
-    .description('Show the last editions with sent / skipped / failed / bounced counts, and the daily quota status')
+    .description('Show the last editions with sent / skipped / failed / bounced counts, the daily quota status, and feed sources and their health')
     .option('--limit <n>', 'editions to show', editionCount, 5)
     .option(...TABLE_OPTION)
     .option(...REGION_OPTION)

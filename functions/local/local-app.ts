@@ -6,6 +6,7 @@ import { articlesHandler } from '../handlers/api-articles.ts';
 import { confirmHandler } from '../handlers/api-confirm.ts';
 import { preferencesHandler } from '../handlers/api-preferences.ts';
 import { siteHandler } from '../handlers/api-site.ts';
+import { sourcesHandler } from '../handlers/api-sources.ts';
 import { subscriptionsHandler } from '../handlers/api-subscriptions.ts';
 import { unsubscribeHandler } from '../handlers/api-unsubscribe.ts';
 import { InProcessQueue, type QueueOutcome } from './in-process-queue.ts';
@@ -52,6 +53,7 @@ export function localHandlers(wiring: Wiring): Record<ApiFunctionName, HttpHandl
     'api-unsubscribe': unsubscribeHandler(provide(wiring, 'api-unsubscribe')),
     'api-preferences': preferencesHandler(provide(wiring, 'api-preferences')),
     'api-site': siteHandler(provide(wiring, 'api-site')),
+    'api-sources': sourcesHandler(provide(wiring, 'api-sources')),
   };
 }
 

@@ -10,6 +10,7 @@ import { generateApiKey, newApiKeyRecord } from '../core/ingest/index.ts';
 import { planDigest } from '../core/planning/index.ts';
 import { startDynamoEmulator, startSesEmulator, type RunningEmulator } from './emulators.ts';
 import { everyHour } from './hourly.ts';
+import { pollDepsOf, pollFeedsEvery } from './feed-poller.ts';
 import { createLocalWiring, localRoutes } from './local-app.ts';
 import { apiKeyFile, loadLocalSettings, readLocalApiKey, type LocalSettings } from './local-settings.ts';
 import { createRouter, type Router } from './router.ts';
@@ -67,6 +68,8 @@ async function main(): Promise<void> {
     }
   });
 
+  const feedPolls = pollFeedsEvery(pollDepsOf(wiring));
+
   console.log(`digest-mailer is running.
   API and pages:   ${settings.apiUrl}
   Email inbox:     ${settings.inboxUrl}
@@ -81,6 +84,7 @@ Press Ctrl+C to stop.`);
     stopping = true;
     console.log(`\n${signal}: finishing the requests in flight, then stopping…`);
     schedule.stop();
+    feedPolls.stop();
     // The contract is "stopped within 10 s": requests get DRAIN_MS, the emulators the rest, then we exit regardless.
     const deadline = setTimeout(() => process.exit(1), STOP_DEADLINE_MS);
     deadline.unref();

@@ -2,6 +2,7 @@ import { Duration, Validations } from 'aws-cdk-lib';
 import type { ConfigurationSet } from 'aws-cdk-lib/aws-ses';
 import type { Construct } from 'constructs';
 import { SEND_FLEET } from '../../functions/core/delivery/index.ts';
+import { FEED_FLEET } from '../../functions/core/sources/feed-fleet.ts';
 import { DEFAULT_DIGEST_NAME } from '../../functions/core/shared/index.ts';
 import { accessOf, type FunctionName } from '../../functions/adapters/runtime/function-ports.ts';
 import type { DigestDataStack } from '../data-stack.ts';
@@ -18,6 +19,9 @@ export const FUNCTION_IDS = [
   'PlanDigest',
   'SendDigest',
   'SesEvents',
+  'ApiSources',
+  'PlanFeedPolls',
+  'PollFeeds',
 ] as const;
 export type FunctionId = (typeof FUNCTION_IDS)[number];
 export type DigestFunctions = Readonly<Record<FunctionId, DigestFunction>>;
@@ -58,6 +62,20 @@ const FUNCTION_SPECS: Readonly<Record<FunctionId, FunctionSpec>> = {
     description: 'Suppresses readers after a permanent bounce or a complaint',
     memorySize: 256,
     timeout: API_TIMEOUT,
+  },
+  ApiSources: apiFunction('api-sources', 'POST /sources, GET /sources, DELETE /sources/{id}'),
+  PlanFeedPolls: {
+    handler: 'schedule-plan-feeds',
+    description: 'Every 15 minutes: queue the feed sources that are due',
+    memorySize: 256,
+    timeout: Duration.minutes(1),
+  },
+  PollFeeds: {
+    handler: 'sqs-poll-feeds',
+    description: 'Polls one feed source: fetch under the SSRF rules, parse, ingest its entries',
+    // Parsing a 5 MB feed and converting 200 entries' HTML wants the CPU that memory brings.
+    memorySize: 1024,
+    timeout: Duration.seconds(FEED_FLEET.timeoutSeconds),
   },
 };
 
@@ -106,17 +124,23 @@ export function createDigestFunctions(
   scope: Construct,
   environment: Readonly<Record<string, string>>,
   sendQueueUrl: string,
+  feedQueueUrl: string,
 ): DigestFunctions {
   const create = (id: FunctionId): DigestFunction => {
     const { handler, description, memorySize, timeout } = FUNCTION_SPECS[id];
     // The queue URL goes only where the declared ports send to the queue (the planner).
     const sendsToQueue = accessOf(handler).has('sqs:send');
+    const queuesFeeds = accessOf(handler).has('sqs:send-feed-poll');
     const fn = new DigestFunction(scope, id, {
       entry: `functions/handlers/${handler}.ts`,
       description,
       memorySize,
       timeout,
-      environment: sendsToQueue ? { ...environment, SEND_QUEUE_URL: sendQueueUrl } : environment,
+      environment: {
+        ...environment,
+        ...(sendsToQueue && { SEND_QUEUE_URL: sendQueueUrl }),
+        ...(queuesFeeds && { FEED_QUEUE_URL: feedQueueUrl }),
+      },
     });
     acknowledgeFunctionFindings(fn);
     return fn;

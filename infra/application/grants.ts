@@ -22,6 +22,7 @@ export interface GrantedResources {
   readonly data: Pick<DigestDataStack, 'table' | 'tokenSecret' | 'senderIdentity'>;
   readonly configurationSet: ConfigurationSet;
   readonly sendQueue: Queue;
+  readonly feedQueue: Queue;
 }
 
 /**
@@ -50,6 +51,7 @@ export function grantFunctionAccess(functions: DigestFunctions, resources: Grant
     // The event source's consume grant covers it too; declared here so the deferral never depends on that.
     'sqs:change-visibility': (grantee) =>
       Grant.addToPrincipal({ grantee, actions: ['sqs:ChangeMessageVisibility'], resourceArns: [resources.sendQueue.queueArn] }),
+    'sqs:send-feed-poll': (grantee) => resources.feedQueue.grantSendMessages(grantee),
   };
   for (const id of FUNCTION_IDS) {
     const access = accessOf(handlerOf(id));

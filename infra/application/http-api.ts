@@ -73,6 +73,6 @@ export function addRoutes(api: HttpApi, functions: DigestFunctions): void {
   Validations.of(api).acknowledge({
     id: 'AwsSolutions-APIG4',
     reason:
-      'Subscribe, confirm, unsubscribe (RFC 8058 one-click), preferences, the subscribe page, web editions, /health, /openapi.json and the $default 404/405 are public by design; confirm/unsubscribe/preferences carry a signed token and POST /articles checks a hashed x-api-key inside the function.',
+      'Subscribe, confirm, unsubscribe (RFC 8058 one-click), preferences, the subscribe page, web editions, /health, /openapi.json and the $default 404/405 are public by design; confirm/unsubscribe/preferences carry a signed token and POST /articles and the /sources routes check a hashed x-api-key inside the function.',
   });
 }

@@ -29,5 +29,5 @@ describe('Lambda bundles', () => {
     const inputs = Object.keys(result.metafile.inputs);
     expect(inputs.some((input) => input.includes('node_modules/mustache/'))).toBe(true);
     expect(inputs.filter((input) => /node_modules\/(mjml|mjml-[a-z-]+|html-minifier|htmlnano|juice)\//.test(input))).toEqual([]);
-  });
+  }, 120_000);
 });

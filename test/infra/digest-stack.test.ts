@@ -24,7 +24,20 @@ interface CfnResource {
 // The feature flags `cdk synth` runs with, so the tested template is the deployed one.
 const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as { context: Json };
 
-const FUNCTION_IDS = ['ApiArticles', 'ApiSubscriptions', 'ApiConfirm', 'ApiUnsubscribe', 'ApiPreferences', 'ApiSite', 'PlanDigest', 'SendDigest', 'SesEvents'] as const;
+const FUNCTION_IDS = [
+  'ApiArticles',
+  'ApiSubscriptions',
+  'ApiConfirm',
+  'ApiUnsubscribe',
+  'ApiPreferences',
+  'ApiSite',
+  'PlanDigest',
+  'SendDigest',
+  'SesEvents',
+  'ApiSources',
+  'PlanFeedPolls',
+  'PollFeeds',
+] as const;
 type FunctionId = (typeof FUNCTION_IDS)[number];
 
 interface Synthesized {
@@ -200,9 +213,9 @@ describe('DigestStack with only a sender address', () => {
     }
   });
 
-  it('gives ingest 1024 MB, the planner and the sender 512 MB and the other API functions 256 MB', () => {
+  it('gives ingest and the feed poller 1024 MB, the planner and the sender 512 MB and the other functions 256 MB', () => {
     const expected = (id: FunctionId): number =>
-      id === 'ApiArticles' ? 1024 : id === 'PlanDigest' || id === 'SendDigest' ? 512 : 256;
+      id === 'ApiArticles' || id === 'PollFeeds' ? 1024 : id === 'PlanDigest' || id === 'SendDigest' ? 512 : 256;
     for (const id of FUNCTION_IDS) {
       const memory = synth.resources[synth.functionLogicalId(id)]?.Properties?.MemorySize;
       expect(memory, id).toBe(expected(id));
@@ -224,8 +237,24 @@ describe('DigestStack with only a sender address', () => {
         POWERTOOLS_LOG_LEVEL: 'INFO',
       });
       expect('SEND_QUEUE_URL' in variables, id).toBe(id === 'PlanDigest');
+      expect('FEED_QUEUE_URL' in variables, id).toBe(id === 'PlanFeedPolls');
+      // Deployed functions never reach private addresses.
+      expect('FEEDS_ALLOW_PRIVATE' in variables, id).toBe(false);
       expect('DIGEST_NAME' in variables, id).toBe(false);
     }
+  });
+
+  it('polls feeds: a 15-minute schedule to the feed planner, a queue with a DLQ to the poller at bounded concurrency, an alarm for a source failing a day', () => {
+    const schedules = ofType(synth.resources, 'AWS::Scheduler::Schedule').map(([, schedule]) => schedule.Properties ?? {});
+    const feedSchedule = schedules.find((schedule) => schedule.ScheduleExpression === 'rate(15 minutes)');
+    expect([...referencedIds((feedSchedule?.Target as Json)?.['Arn' as never])]).toContain(synth.functionLogicalId('PlanFeedPolls'));
+    const mappings = ofType(synth.resources, 'AWS::Lambda::EventSourceMapping').map(([, mapping]) => mapping.Properties ?? {});
+    const pollMapping = mappings.find((mapping) => [...referencedIds(mapping.FunctionName)].includes(synth.functionLogicalId('PollFeeds')));
+    expect(pollMapping).toMatchObject({ BatchSize: 1, ScalingConfig: { MaximumConcurrency: 5 }, FunctionResponseTypes: ['ReportBatchItemFailures'] });
+    const [queueId] = [...referencedIds(pollMapping?.EventSourceArn)];
+    expect(synth.resources[queueId!]?.Properties).toMatchObject({ VisibilityTimeout: 1800, RedrivePolicy: { maxReceiveCount: 3 } });
+    const alarms = ofType(synth.resources, 'AWS::CloudWatch::Alarm').map(([, alarm]) => alarm.Properties ?? {});
+    expect(alarms).toContainEqual(expect.objectContaining({ MetricName: 'FeedSourcesFailingForADay', Threshold: 1, Statistic: 'Maximum', Period: 900 }));
   });
 
   it('routes the public API to the right functions', () => {
@@ -244,6 +273,7 @@ describe('DigestStack with only a sender address', () => {
     const fn = synth.functionLogicalId;
     expect(routes).toEqual({
       'POST /articles': fn('ApiArticles'),
+      'DELETE /articles/{id}': fn('ApiArticles'),
       'POST /subscriptions': fn('ApiSubscriptions'),
       'GET /confirm': fn('ApiConfirm'),
       'POST /confirm': fn('ApiConfirm'),
@@ -264,6 +294,10 @@ describe('DigestStack with only a sender address', () => {
       'HEAD /editions': fn('ApiSite'),
       'HEAD /editions/{id}': fn('ApiSite'),
       'HEAD /openapi.json': fn('ApiSite'),
+      'POST /sources': fn('ApiSources'),
+      'GET /sources': fn('ApiSources'),
+      'HEAD /sources': fn('ApiSources'),
+      'DELETE /sources/{id}': fn('ApiSources'),
       // Unknown paths and methods reach our site function, which answers JSON 404 / 405 with Allow and our headers.
       $default: fn('ApiSite'),
     });
@@ -430,12 +464,12 @@ describe('DigestStack with only a sender address', () => {
     }
   });
 
-  it('lets only the planner enqueue and only the functions that sign or verify links read the signing key', () => {
-    // Ingest, the public site and SES feedback never touch a token, so their wiring never fetches the secret.
-    const withoutSecret = ['ApiArticles', 'ApiSite', 'SesEvents'];
+  it('lets only the planners enqueue and only the functions that sign or verify links read the signing key', () => {
+    // Ingest, the public site, SES feedback and feeds never touch a token, so their wiring never fetches the secret.
+    const withoutSecret = ['ApiArticles', 'ApiSite', 'SesEvents', 'ApiSources', 'PlanFeedPolls', 'PollFeeds'];
     for (const id of FUNCTION_IDS) {
       const actions = actionsOf(statementsOfRole(synth.resources, synth.roleLogicalId(id)));
-      expect(actions.includes('sqs:SendMessage'), id).toBe(id === 'PlanDigest');
+      expect(actions.includes('sqs:SendMessage'), id).toBe(id === 'PlanDigest' || id === 'PlanFeedPolls');
       expect(actions.includes('secretsmanager:GetSecretValue'), id).toBe(!withoutSecret.includes(id));
     }
   });
@@ -451,6 +485,9 @@ describe('DigestStack with only a sender address', () => {
       'schedule-plan-digest': 'PlanDigest',
       'sqs-send-digest': 'SendDigest',
       'sns-ses-events': 'SesEvents',
+      'api-sources': 'ApiSources',
+      'schedule-plan-feeds': 'PlanFeedPolls',
+      'sqs-poll-feeds': 'PollFeeds',
     };
     const probes: [AwsAccess, string][] = [
       ['table:read', 'dynamodb:GetItem'],
@@ -461,10 +498,15 @@ describe('DigestStack with only a sender address', () => {
       ['sqs:send', 'sqs:SendMessage'],
       ['sqs:change-visibility', 'sqs:ChangeMessageVisibility'],
       ['secret:read', 'secretsmanager:GetSecretValue'],
+      ['sqs:send-feed-poll', 'sqs:SendMessage'],
     ];
     for (const name of Object.keys(FUNCTION_PORTS) as FunctionName[]) {
       const actions = actionsOf(statementsOfRole(synth.resources, synth.roleLogicalId(idOf[name])));
-      for (const [access, action] of probes) expect(actions.includes(action), `${name} ${access}`).toBe(accessOf(name).has(access));
+      // An action is granted exactly when some access the function declares brings it (two queues share SendMessage).
+      // The feed poller's SQS event source grants it what consuming its queue takes, ChangeMessageVisibility included.
+      const consumesFeedQueue = (action: string) => name === 'sqs-poll-feeds' && action === 'sqs:ChangeMessageVisibility';
+      const declared = (action: string) => consumesFeedQueue(action) || probes.some(([access, probe]) => probe === action && accessOf(name).has(access));
+      for (const [access, action] of probes) expect(actions.includes(action), `${name} ${access}`).toBe(declared(action));
     }
   });
 
@@ -568,11 +610,11 @@ describe('DigestStack with a domain, a public URL and an alarm address', () => {
 
     const byMetric = (namespace: string, name: string) =>
       alarms.filter((alarm) => alarm.Namespace === namespace && alarm.MetricName === name);
-    expect(byMetric('AWS/SQS', 'ApproximateNumberOfMessagesVisible')).toHaveLength(3);
+    expect(byMetric('AWS/SQS', 'ApproximateNumberOfMessagesVisible')).toHaveLength(5);
     const deadLetterQueues = new Set(
       byMetric('AWS/SQS', 'ApproximateNumberOfMessagesVisible').flatMap((alarm) => [...referencedIds(alarm.Dimensions)]),
     );
-    expect(deadLetterQueues.size).toBe(3);
+    expect(deadLetterQueues.size).toBe(5);
     for (const id of deadLetterQueues) expect(synth.resources[id]?.Properties?.RedrivePolicy).toBeUndefined();
 
     const functionErrors = byMetric('AWS/Lambda', 'Errors');
@@ -594,7 +636,7 @@ describe('DigestStack with a domain, a public URL and an alarm address', () => {
     const [api5xx] = byMetric('AWS/ApiGateway', '5xx');
     const [[apiId]] = ofType(synth.resources, 'AWS::ApiGatewayV2::Api') as [[string, CfnResource]];
     expect(api5xx?.Dimensions).toEqual([{ Name: 'ApiId', Value: { Ref: apiId } }]);
-    expect(alarms).toHaveLength(3 + FUNCTION_IDS.length + 1 + 2 + 1);
+    expect(alarms).toHaveLength(5 + FUNCTION_IDS.length + 1 + 2 + 1 + 1);
   });
 
   it('builds a dashboard with the application metrics, SES reputation, the queues, the API and the functions', () => {

@@ -17,6 +17,7 @@ import { DynamoTopicCatalogue } from '../../functions/adapters/dynamo/topic-cata
 import { CorruptRecordError } from '../../functions/core/shared/errors.ts';
 import type { TimeSlot } from '../../functions/core/subscribers/types.ts';
 import { type LocalDynamo, startTestDynamo } from '../support/dynamo.ts';
+import { DynamoSourceStore } from '../../functions/adapters/dynamo/source-store.ts';
 import { article, collect, describeStoreContract, subscriber, unique } from '../support/store-contract.ts';
 
 let dynamo: LocalDynamo;
@@ -81,6 +82,7 @@ describeStoreContract(`DynamoDB (${process.env['TEST_DYNAMO_BACKEND'] ?? 'dynali
     personalData: new DynamoPersonalDataStore(dynamo.doc, tableName),
     topics: new DynamoTopicCatalogue(dynamo.doc, tableName),
     sendStats: new DynamoSendStatsStore(dynamo.doc, tableName, () => clock.now().toISOString()),
+    sources: new DynamoSourceStore(dynamo.doc, tableName),
   };
 });
 

@@ -316,12 +316,14 @@ describe('plan and send the digest', () => {
     const digests = (await mailTo('digest.reader@example.com')).filter((m) => !/confirm|welcome/i.test(m.subject));
     expect(digests).toHaveLength(1);
     const digest = digests[0]!;
-    expect(digest.subject).toContain('The Daily Digest');
+    // The subject is the lead story alone: the From name already says which digest it is.
+    expect(digest.subject).not.toContain('The Daily Digest');
     expect(digest.body.html).toContain('No miracles');
     expect(digest.body.text).toContain('Dahiyeh');
     const headers = Object.fromEntries((digest.headers ?? []).map((h) => [h.name.toLowerCase(), h.value]));
     expect(headers['list-unsubscribe']).toMatch(new RegExp(`^<${baseUrl}/unsubscribe\\?token=[^>]+>$`));
     expect(headers['list-unsubscribe-post']).toBe('List-Unsubscribe=One-Click');
+    expect(headers['list-id']).toBe('"The Daily Digest" <the-daily-digest.example.com>');
 
     const parsed = await ses.rawMessage(digest.messageId);
     expect(parsed.html).toBeTruthy();

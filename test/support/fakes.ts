@@ -22,6 +22,7 @@ export {
   MemoryPersonalDataStore,
   MemoryRateLimiter,
   MemorySendStatsStore,
+  MemorySourceStore,
   MemorySubscriberStore,
   MemoryTopicCatalogue,
 } from './memory-stores.ts';

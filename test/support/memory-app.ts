@@ -10,6 +10,7 @@ import type { HttpEvent, HttpResult } from '../../functions/adapters/http/http.t
 import { generateApiKey, newApiKeyRecord } from '../../functions/core/ingest/api-keys.ts';
 import { signToken, type TokenPurpose } from '../../functions/core/shared/tokens.ts';
 import type { Subscriber } from '../../functions/core/subscribers/types.ts';
+import type { Edition } from '../../functions/core/edition/types.ts';
 import { localRoutes } from '../../functions/local/local-app.ts';
 import { answerEvent, type Route, toHttpEvent } from '../../functions/local/router.ts';
 import {
@@ -22,6 +23,7 @@ import {
   MemoryRateLimiter,
   MemorySubscriberStore,
   MemoryTopicCatalogue,
+  MemorySourceStore,
   RecordingMailer,
 } from './fakes.ts';
 
@@ -56,6 +58,8 @@ export async function memoryApp(): Promise<MemoryApp> {
   const articles = new MemoryArticleStore();
   const apiKeys = new MemoryApiKeyStore();
   const mailer = new RecordingMailer();
+  const editions = new MemoryEditionStore();
+  await editions.createIfAbsent(publishedEdition());
   const config = loadConfig({
     TABLE_NAME: 'memory',
     PUBLIC_URL: 'https://digest.example',
@@ -70,8 +74,9 @@ export async function memoryApp(): Promise<MemoryApp> {
       apiKeys,
       subscribers,
       topics: new MemoryTopicCatalogue(),
-      editions: new MemoryEditionStore(),
-      editionArchive: new MemoryEditionStore(),
+      sources: new MemorySourceStore(),
+      editions,
+      editionArchive: editions,
       deliveries,
       limits: new MemoryRateLimiter(),
       personalData: new MemoryPersonalDataStore(subscribers, deliveries),
@@ -96,6 +101,37 @@ export async function memoryApp(): Promise<MemoryApp> {
     token: (purpose, email) => signToken({ secret: MEMORY_APP_SECRET, purpose, email, now: clock.now() }),
     answer: (request) => answerEvent(routes, event(request)),
     event,
+  };
+}
+
+export const PUBLISHED_EDITION_ID = '20261126T070000-20261125T070000';
+
+/** An edition whose story text is hostile, as a publisher could have sent it: the web edition and archive must show it as text. */
+function publishedEdition(): Edition {
+  const story = {
+    articleId: 'a1',
+    title: 'Rates held <x-fuzz onfuzz="1"> "><script data-fuzz>alert(1)</script>',
+    url: 'https://news.example/rates',
+    source: 'Example <x-fuzz> News',
+    ingestedAt: '2026-11-25T12:00:00.000Z',
+    topics: ['world'],
+    summary: ['See javascript:alert(1) and http://evil.example/phish for more.'],
+    alsoIn: [{ source: 'Other', title: '<x-fuzz>', url: 'javascript:alert(1)' }],
+  };
+  return {
+    id: PUBLISHED_EDITION_ID,
+    since: '2026-11-25T07:00:00.000Z',
+    cutoff: '2026-11-26T07:00:00.000Z',
+    createdAt: '2026-11-26T07:00:01.000Z',
+    subject: 'Your digest',
+    preheader: 'One story',
+    stories: [story],
+    moreStories: [{ ...story, articleId: 'a2', summary: [] }],
+    html: '<p>digest</p>',
+    text: 'digest',
+    placeholderNonce: 'nonce',
+    status: 'sending',
+    recipients: 1,
   };
 }
 

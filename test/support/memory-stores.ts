@@ -22,6 +22,7 @@ import type { DeliveryStore, SendStatsStore } from '../../functions/core/deliver
 import type { EditionStore } from '../../functions/core/edition/ports.ts';
 import type { PersonalDataStore } from '../../functions/core/privacy/ports.ts';
 import { zeroCounts, type SendCounts } from '../../functions/core/delivery/send-stats.ts';
+import type { Source, SourceStore } from '../../functions/core/sources/index.ts';
 
 /** The DynamoDB delivery store keeps this much of a failure message (delivery-store.ts). */
 const DELIVERY_ERROR_MAX_CHARS = 500;
@@ -417,5 +418,33 @@ export class MemorySendStatsStore implements SendStatsStore {
 
   async lastQuotaExhausted(): Promise<{ at: string; detail: string } | undefined> {
     return this.quota && { ...this.quota };
+  }
+}
+
+/** Feed sources by id, listed in id order as the DynamoDB partition's sort key lists them. */
+export class MemorySourceStore implements SourceStore {
+  readonly #items = new Map<string, Source>();
+
+  async putIfAbsent(source: Source): Promise<'created' | 'exists'> {
+    if (this.#items.has(source.id)) return 'exists';
+    this.#items.set(source.id, stored(source));
+    return 'created';
+  }
+
+  async get(id: string): Promise<Source | undefined> {
+    const found = this.#items.get(id);
+    return found && stored(found);
+  }
+
+  async put(source: Source): Promise<void> {
+    this.#items.set(source.id, stored(source));
+  }
+
+  async delete(id: string): Promise<boolean> {
+    return this.#items.delete(id);
+  }
+
+  async *list(): AsyncIterable<Source> {
+    for (const id of [...this.#items.keys()].sort()) yield stored(this.#items.get(id)!);
   }
 }

@@ -20,6 +20,8 @@ import { EditionNotFoundError } from '../../functions/core/edition/errors.ts';
 import type { RateLimiter, SubscriberStore } from '../../functions/core/subscribers/ports.ts';
 import type { Subscriber, TimeSlot } from '../../functions/core/subscribers/types.ts';
 import { FakeClock } from './fakes.ts';
+import type { SourceStore } from '../../functions/core/sources/index.ts';
+import { sourceStoreContract } from './source-store-contract.ts';
 
 /** One implementation's stores over one shared backing store (one table, or one set of maps). */
 export interface StoreSet {
@@ -32,6 +34,7 @@ export interface StoreSet {
   personalData: PersonalDataStore;
   topics: TopicCatalogue;
   sendStats: SendStatsStore;
+  sources: SourceStore;
 }
 
 /** Empty stores for one case; stores that stamp times read `clock`. */
@@ -115,6 +118,7 @@ export function describeStoreContract(name: string, fresh: StoreSetFactory): voi
     personalDataStoreContract(stores);
     topicCatalogueContract(stores);
     sendStatsStoreContract(stores);
+    sourceStoreContract(stores);
   });
 }
 

@@ -28,6 +28,7 @@ describe('loadConfig', () => {
       AWS_REGION: 'us-east-1',
       MAX_STORIES: 12,
       DIGEST_NAME: 'The Daily Digest',
+      FEEDS_ALLOW_PRIVATE: false,
     });
   });
 

@@ -7,6 +7,7 @@ import {
   MemoryPersonalDataStore,
   MemoryRateLimiter,
   MemorySendStatsStore,
+  MemorySourceStore,
   MemorySubscriberStore,
   MemoryTopicCatalogue,
 } from '../support/memory-stores.ts';
@@ -25,5 +26,6 @@ describeStoreContract('in-memory', async (clock) => {
     personalData: new MemoryPersonalDataStore(subscribers, deliveries),
     topics: new MemoryTopicCatalogue(),
     sendStats: new MemorySendStatsStore(),
+    sources: new MemorySourceStore(),
   };
 });

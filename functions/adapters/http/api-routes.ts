@@ -41,6 +41,9 @@ export const API_ROUTES = [
   { method: 'GET', path: '/editions', function: 'api-site' },
   { method: 'GET', path: '/editions/{id}', function: 'api-site' },
   { method: 'GET', path: '/openapi.json', function: 'api-site' },
+  { method: 'POST', path: '/sources', function: 'api-sources' },
+  { method: 'GET', path: '/sources', function: 'api-sources' },
+  { method: 'DELETE', path: '/sources/{id}', function: 'api-sources' },
 ] as const satisfies readonly ApiRoute[];
 
 type KeyOf<R> = R extends { readonly method: infer M extends string; readonly path: infer P extends string } ? `${M} ${P}` : never;

@@ -10,6 +10,7 @@ import { EditionNotFoundError } from '../../core/edition/index.ts';
 import { ArticleNotFoundError, InvalidApiKeyError } from '../../core/ingest/index.ts';
 import { type FieldIssue, InvalidTokenError, ValidationError } from '../../core/shared/index.ts';
 import { RateLimitExceededError, SubscriberNotFoundError } from '../../core/subscribers/index.ts';
+import { SourceNotFoundError } from '../../core/sources/index.ts';
 import { API_ROUTES, type ApiRoute, DEFAULT_MAX_BODY_BYTES, matchRoute, maxBodyBytes, type RouteMatch } from './api-routes.ts';
 import { withSecurityHeaders } from './security-headers.ts';
 
@@ -162,7 +163,7 @@ interface ErrorShape {
   headers?: Record<string, string>;
 }
 
-const NOT_FOUND = [EditionNotFoundError, SubscriberNotFoundError, RouteNotFoundError, ArticleNotFoundError];
+const NOT_FOUND = [EditionNotFoundError, SubscriberNotFoundError, RouteNotFoundError, ArticleNotFoundError, SourceNotFoundError];
 
 function describe(error: unknown): ErrorShape {
   if (error instanceof ValidationError || error instanceof UnreadableBodyError) {

@@ -50,6 +50,7 @@ function parameters(where: 'query' | 'path', docs: Record<string, ParameterDoc> 
     required: where === 'path' || (doc.required ?? false),
     description: doc.description,
     schema: jsonSchema(doc.schema, 'input'),
+    ...(doc.example !== undefined ? { example: doc.example } : {}),
   }));
 }
 

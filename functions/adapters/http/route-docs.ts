@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { articleInputSchema, MAX_BATCH_ARTICLES } from '../../core/ingest/index.ts';
 import { preferencesUpdateSchema, subscriptionRequestSchema } from '../../core/subscribers/index.ts';
+import { newSourceSchema } from '../../core/sources/index.ts';
 import type { RouteKey } from './api-routes.ts';
 
 export type MediaType = 'application/json' | 'application/x-www-form-urlencoded';
@@ -26,6 +27,8 @@ export interface ParameterDoc {
   schema: z.ZodType;
   description: string;
   required?: boolean;
+  /** A value that names something, for the document and for the fuzz suite's requests. */
+  example?: string;
 }
 
 export interface RouteDoc {
@@ -62,6 +65,24 @@ const ingestReport = z.object({
 });
 
 const batchRequest = z.object({ articles: z.array(articleInputSchema).min(1).max(MAX_BATCH_ARTICLES) });
+
+const sourceView = z
+  .object({
+    id: z.string(),
+    url: z.string(),
+    name: z.string(),
+    topics: z.array(z.string()),
+    fullText: z.boolean(),
+    state: z.enum(['active', 'paused', 'failing', 'disabled']),
+    consecutiveFailures: z.number().int(),
+    nextPollAt: z.string(),
+    createdAt: z.string(),
+    lastSuccessAt: z.string().optional(),
+    lastError: z.string().optional(),
+  })
+  .loose();
+
+const sourceAnswer = z.object({ created: z.boolean(), message: z.string().optional(), source: sourceView });
 
 const preferencesForm = preferencesUpdateSchema.extend({
   action: z.enum(['save', 'download', 'erase', 'sign-out']).optional().describe('save (the default), download, erase or sign-out'),
@@ -165,8 +186,31 @@ export const ROUTE_DOCS: Record<RouteKey, RouteDoc> = {
   'GET /editions': { summary: 'The archive: the 31 newest editions', responses: { 200: page('the archive') } },
   'GET /editions/{id}': {
     summary: 'The web version of one edition',
-    params: { id: { schema: z.string(), required: true, description: 'the edition id, e.g. 20261126T070000-20261125T070000' } },
+    params: { id: { schema: z.string(), required: true, description: 'the edition id', example: '20261126T070000-20261125T070000' } },
     responses: { 200: page('the edition'), 400: page('not an edition id'), 404: page('no such edition') },
+  },
+  'POST /sources': {
+    summary: 'Add a feed source (RSS, Atom or JSON Feed)',
+    description: 'Polled every 15 minutes into the articles. Adding a URL that is already a source changes nothing and answers 200 saying so.',
+    apiKey: true,
+    body: { schema: newSourceSchema, media: ['application/json'], example: { url: 'https://news.example/feed.xml', name: 'Example News', topics: ['economy'] } },
+    responses: {
+      201: { description: 'added', json: sourceAnswer },
+      200: { description: 'already a source: nothing changed', json: sourceAnswer },
+      400: jsonError('an invalid field'),
+      401: jsonError('no valid x-api-key'),
+    },
+  },
+  'GET /sources': {
+    summary: 'List feed sources and their health',
+    apiKey: true,
+    responses: { 200: { description: 'every source', json: z.object({ sources: z.array(sourceView) }) }, 401: jsonError('no valid x-api-key') },
+  },
+  'DELETE /sources/{id}': {
+    summary: 'Remove a feed source (its articles stay)',
+    apiKey: true,
+    params: { id: { schema: z.string(), required: true, description: 'the source id (16 hex characters) from GET /sources' } },
+    responses: { 200: { description: 'removed', json: z.object({ removed: sourceView }) }, 401: jsonError('no valid x-api-key'), 404: jsonError('no such source') },
   },
   'GET /openapi.json': { summary: 'This document', responses: { 200: { description: 'OpenAPI 3.1', json: z.object({ openapi: z.string() }).loose() } } },
 };

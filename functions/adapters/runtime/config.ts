@@ -49,6 +49,13 @@ const configSchema = z
     DYNAMODB_ENDPOINT: httpUrl.optional(),
     SES_ENDPOINT: httpUrl.optional(),
     SEND_QUEUE_URL: httpUrl.optional(),
+    /** The queue the feed planner hands due sources to the pollers on. */
+    FEED_QUEUE_URL: httpUrl.optional(),
+    /** `1` lets feed fetches reach loopback and private addresses: local tests and fixtures only, never set in AWS. */
+    FEEDS_ALLOW_PRIVATE: z
+      .enum(['0', '1', 'true', 'false'], { error: 'must be 1 or 0' })
+      .transform((value) => value === '1' || value === 'true')
+      .default(false),
     SES_CONFIGURATION_SET: z.string().min(1).optional(),
     TEMPLATES_DIR: z.string().min(1).optional(),
     // An edition item must stay under DynamoDB's 400 KB and its HTML under Gmail's 102 KB clip.

@@ -22,7 +22,9 @@ export type AwsAccess =
   /** ChangeMessageVisibility on the send queue, to defer jobs past the daily quota. */
   | 'sqs:change-visibility'
   /** GetSecretValue of the token-signing secret (TOKEN_SECRET_ARN). */
-  | 'secret:read';
+  | 'secret:read'
+  /** SendMessage to the feed poll queue. */
+  | 'sqs:send-feed-poll';
 
 const TABLE_READ_WRITE = ['table:read', 'table:write'] as const;
 
@@ -57,6 +59,14 @@ export const PORT_ACCESS = {
   queue: ['sqs:send'],
   /** Puts the sender's jobs back on the send queue for later. */
   deferral: ['sqs:change-visibility'],
+  /** Feed sources in the table. */
+  sources: TABLE_READ_WRITE,
+  /** Fetching feeds and linked pages over the internet (no AWS access), under the SSRF rules. */
+  feedFetcher: [],
+  feedParser: [],
+  fullText: [],
+  /** The feed poll queue, for the feed planner. */
+  feedQueue: ['sqs:send-feed-poll'],
 } as const satisfies Record<string, readonly AwsAccess[]>;
 
 export type PortKind = keyof typeof PORT_ACCESS;
@@ -127,6 +137,17 @@ export const FUNCTION_PORTS = {
     deferral: 'deferral',
   },
   'sns-ses-events': { clock: 'clock', subscribers: 'subscribers', deliveries: 'deliveries', sendStats: 'sendStats' },
+  'api-sources': { clock: 'clock', apiKeys: 'apiKeys', sources: 'sources' },
+  'schedule-plan-feeds': { clock: 'clock', sources: 'sources', queue: 'feedQueue' },
+  'sqs-poll-feeds': {
+    clock: 'clock',
+    sources: 'sources',
+    articles: 'articles',
+    topics: 'topics',
+    fetcher: 'feedFetcher',
+    parser: 'feedParser',
+    fullText: 'fullText',
+  },
 } as const satisfies Record<string, Record<string, PortKind>>;
 
 export type FunctionName = keyof typeof FUNCTION_PORTS;

@@ -19,6 +19,14 @@ export const DIGEST_METRICS = {
   bounces: 'Bounces',
   /** Readers suppressed after a complaint. */
   complaints: 'Complaints',
+  /** Feed sources polled (fetched, not modified or failed). */
+  feedsPolled: 'FeedsPolled',
+  /** Articles created from feed entries (new ones, not duplicates). */
+  feedEntriesCreated: 'FeedEntriesCreated',
+  /** Feed polls that failed (unreachable, refused address, timeout, too large, not a feed). */
+  feedErrors: 'FeedErrors',
+  /** Sources whose polls have failed for a day or more (disabled ones included), as each planner run counts them. */
+  feedSourcesFailingForADay: 'FeedSourcesFailingForADay',
 } as const;
 
 export type DigestMetric = (typeof DIGEST_METRICS)[keyof typeof DIGEST_METRICS];

@@ -14,6 +14,7 @@ import type { DigestRenderer, EditionStore } from '../../core/edition/index.ts';
 import type { PersonalDataStore } from '../../core/privacy/index.ts';
 import type { Queue } from '../../core/planning/index.ts';
 import type { ConfirmationRenderer, RateLimiter, SubscriberStore } from '../../core/subscribers/index.ts';
+import type { FeedFetcher, FeedParser, FeedPollQueue, FullTextFetcher, SourceStore } from '../../core/sources/index.ts';
 import { type AppConfig, brandOf, ConfigError, fetchSecretFromSecretsManager, loadConfig, resolveTokenSecret, settingsFrom, siteFrom } from './config.ts';
 import { FUNCTION_PORTS, type FunctionName, PORT_ACCESS, type PortKind } from './function-ports.ts';
 import { observability } from './observability.ts';
@@ -28,6 +29,12 @@ import { DynamoRateLimiter } from '../dynamo/rate-limiter.ts';
 import { DynamoSendStatsStore } from '../dynamo/send-stats-store.ts';
 import { DynamoSubscriberStore } from '../dynamo/subscriber-store.ts';
 import { DynamoTopicCatalogue } from '../dynamo/topic-catalogue.ts';
+import { DynamoSourceStore } from '../dynamo/source-store.ts';
+import { createFeedFetcher } from '../feeds/feed-fetcher.ts';
+import { createFullTextFetcher } from '../feeds/full-text.ts';
+import { feedParser } from '../feeds/parse-feed.ts';
+import { safeHttpOptions } from '../feeds/safe-http-config.ts';
+import { SqsFeedPollQueue } from '../feeds/sqs-feed-poll-queue.ts';
 import type { EditionSite } from '../render/edition-pages.ts';
 import { TemplateRenderer } from '../render/template-renderer.ts';
 import { PacedMailer } from '../ses/paced-mailer.ts';
@@ -58,6 +65,11 @@ export interface PortTypes {
   digestMailer: Mailer;
   queue: Queue;
   deferral: JobDeferral;
+  sources: SourceStore;
+  feedFetcher: FeedFetcher;
+  feedParser: FeedParser;
+  fullText: FullTextFetcher;
+  feedQueue: FeedPollQueue;
 }
 
 // Both ways: a kind declared without a type, or a type without a declared kind, fails to compile.
@@ -152,6 +164,14 @@ export class Wiring {
         return new SqsQueue(this.#sqsClient(), this.config.SEND_QUEUE_URL);
       },
       deferral: () => new SqsJobDeferral(this.#sqsClient()),
+      sources: () => new DynamoSourceStore(this.#docClient(), this.config.TABLE_NAME),
+      feedFetcher: () => createFeedFetcher(safeHttpOptions(this.config)),
+      feedParser: () => feedParser,
+      fullText: () => createFullTextFetcher(safeHttpOptions(this.config)),
+      feedQueue: () => {
+        if (!this.config.FEED_QUEUE_URL) throw new ConfigError('invalid configuration: FEED_QUEUE_URL is not set for the feed planner');
+        return new SqsFeedPollQueue(this.#sqsClient(), this.config.FEED_QUEUE_URL);
+      },
     };
     return builders[kind]();
   }

@@ -135,6 +135,15 @@ export const articleInputSchema = z.object({
   topics: optional(topics),
   language: optional(language),
   imageUrl: optional(httpUrl()),
+  /** A feed entry's guid: its identity when it has no link (feeds scope it to themselves, so it is paired with the source). */
+  guid: optional(
+    z
+      .string({ error: typeError('a string') })
+      .refine((value) => !LINE_BREAK.test(value), { error: 'must not contain line breaks', abort: true })
+      .trim()
+      .min(1, { error: 'must not be empty', abort: true })
+      .max(MAX_URL_LENGTH, { error: URL_TOO_LONG, abort: true }),
+  ),
 });
 
 export type ArticleInput = z.output<typeof articleInputSchema>;
@@ -210,8 +219,9 @@ function sha256Hex(value: string): string {
   return createHash('sha256').update(value, 'utf8').digest('hex');
 }
 
-function idOf(url: string | undefined, source: string, title: string, text: string): string {
+function idOf(url: string | undefined, guid: string | undefined, source: string, title: string, text: string): string {
   if (url !== undefined) return sha256Hex(canonicalUrl(url));
+  if (guid !== undefined) return sha256Hex(['guid', source, guid].join('\u0000'));
   return sha256Hex([source, title.toLowerCase(), text].join('\u0000'));
 }
 
@@ -225,11 +235,12 @@ function articleText(input: ArticleInput): string {
 }
 
 /**
- * The article's identity: the canonical URL when there is one, else the source, the
- * lower-cased title and the full (uncut) text, so a re-sent story maps to the same id.
+ * The article's identity: the canonical URL when there is one, else the source and the guid,
+ * else the source, the lower-cased title and the full (uncut) text, so a re-sent story maps to
+ * the same id.
  */
 export function articleId(input: ArticleInput): string {
-  return idOf(input.url, plainLine(input.source), plainLine(input.title), articleText(input));
+  return idOf(input.url, input.guid, plainLine(input.source), plainLine(input.title), articleText(input));
 }
 
 /** The record to store, and whether its text had to be cut to fit. */
@@ -240,7 +251,7 @@ export function toArticle(input: ArticleInput, ingestedAt: string): { article: A
   const text = truncateUtf8(fullText, MAX_TEXT_BYTES);
   const truncated = text.length < fullText.length;
   const article: Article = {
-    id: idOf(input.url, source, title, fullText),
+    id: idOf(input.url, input.guid, source, title, fullText),
     title,
     text,
     source,

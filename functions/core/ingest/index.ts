@@ -1,6 +1,6 @@
 /** The ingest capability's public face: other code imports from here, never from its files. */
 export { authenticateApiKey, generateApiKey, newApiKeyRecord } from './api-keys.ts';
-export { ARTICLE_ID_PATTERN, plausiblePublishedAt } from './article.ts';
+export { ARTICLE_ID_PATTERN, canonicalUrl, plausiblePublishedAt } from './article.ts';
 export { ArticleNotFoundError, InvalidApiKeyError } from './errors.ts';
 export { ingestBatch, type IngestReport, type IngestResult, MAX_BATCH_BYTES } from './ingest.ts';
 export { type ApiKeyStore, type ArticleStore, type TopicCatalogue } from './ports.ts';

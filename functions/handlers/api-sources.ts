@@ -1,0 +1,35 @@
+/** POST /sources, GET /sources, DELETE /sources/{id}: feed sources, authenticated by x-api-key as POST /articles is. */
+import { lambdaDeps, type DepsProvider } from '../adapters/runtime/wiring.ts';
+import { observeHttp } from '../adapters/runtime/observability.ts';
+import { header, httpRoute, json, parseBody, RouteNotFoundError, type HttpHandler } from '../adapters/http/http.ts';
+import { authenticateApiKey } from '../core/ingest/index.ts';
+import { addSource, displayName, listSources, removeSource, type Source } from '../core/sources/index.ts';
+
+const MAX_SOURCE_BODY_BYTES = 16 * 1024;
+
+/** What a client sees of a source: no conditional-request validators. */
+export function sourceView(source: Source): Record<string, unknown> {
+  const { etag: _etag, lastModified: _lastModified, ...shown } = source;
+  return { ...shown, name: displayName(source) };
+}
+
+export function sourcesHandler(deps: DepsProvider<'api-sources'>): HttpHandler {
+  return httpRoute(async (event) => {
+    const { apiKeys, sources, clock } = await deps();
+    await authenticateApiKey(header(event, 'x-api-key'), apiKeys);
+    const method = event.requestContext.http.method;
+    const id = event.pathParameters?.['id'] ?? /^\/sources\/([^/]+)$/.exec(event.rawPath)?.[1];
+    if (method === 'POST' && id === undefined) {
+      const { source, created } = await addSource(parseBody(event, MAX_SOURCE_BODY_BYTES), { sources, clock });
+      return json(created ? 201 : 200, { created, ...(!created && { message: 'already a source' }), source: sourceView(source) });
+    }
+    if (method === 'GET' && id === undefined) return json(200, { sources: (await listSources({ sources })).map(sourceView) });
+    if (method === 'DELETE' && id !== undefined) {
+      const removed = await removeSource(decodeURIComponent(id), { sources });
+      return json(200, { removed: sourceView(removed) });
+    }
+    throw new RouteNotFoundError(`There is nothing at ${method} ${event.rawPath}.`);
+  });
+}
+
+export const handler = observeHttp(sourcesHandler(lambdaDeps('api-sources')));
