@@ -12,7 +12,7 @@ const ARTICLE_PREFIX = '/articles/';
 export function articlesHandler(deps: DepsProvider<'api-articles'>): HttpHandler {
   return httpRoute(async (event) => {
     const { apiKeys, articles, clock, topics, editions, renderer, site } = await deps();
-    await authenticateApiKey(header(event, 'x-api-key'), apiKeys);
+    await authenticateApiKey(header(event, 'x-api-key'), apiKeys, clock.now());
     if (event.requestContext.http.method === 'DELETE') {
       const id = decodeURIComponent((event.rawPath ?? '').slice(ARTICLE_PREFIX.length));
       const settings = { digestName: site.digestName ?? DEFAULT_DIGEST_NAME, publicUrl: site.publicUrl };

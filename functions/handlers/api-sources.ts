@@ -16,7 +16,7 @@ export function sourceView(source: Source): Record<string, unknown> {
 export function sourcesHandler(deps: DepsProvider<'api-sources'>): HttpHandler {
   return httpRoute(async (event) => {
     const { apiKeys, sources, clock } = await deps();
-    await authenticateApiKey(header(event, 'x-api-key'), apiKeys);
+    await authenticateApiKey(header(event, 'x-api-key'), apiKeys, clock.now());
     const method = event.requestContext.http.method;
     const id = event.pathParameters?.['id'] ?? /^\/sources\/([^/]+)$/.exec(event.rawPath)?.[1];
     if (method === 'POST' && id === undefined) {

@@ -694,6 +694,17 @@ function apiKeyStoreContract(stores: () => Promise<StoreSet>): void {
       expect(listed.map((key) => key.name).sort()).toEqual(['one', 'two']);
       expect(await apiKeys.get(two.hash)).toMatchObject({ disabled: true });
     });
+
+    it('keeps a key\'s expiry, and no expiry for a key without one', async () => {
+      const { apiKeys } = await stores();
+      const expiring = newApiKeyRecord('dm_expiring', 'trial', '2026-11-26T10:00:00.000Z', '2026-12-26T10:00:00.000Z');
+      const lasting = newApiKeyRecord('dm_lasting', 'newsroom', '2026-11-26T10:00:00.000Z');
+      await apiKeys.put(expiring);
+      await apiKeys.put(lasting);
+
+      expect(await apiKeys.get(expiring.hash)).toEqual(expiring);
+      expect(await apiKeys.get(lasting.hash)).not.toHaveProperty('expiresAt');
+    });
   });
 }
 

@@ -13,17 +13,22 @@ export function generateApiKey(): string {
   return `dm_${randomBytes(24).toString('base64url')}`;
 }
 
-export function newApiKeyRecord(key: string, name: string, createdAt: string): ApiKey {
-  return { hash: hashApiKey(key), name, createdAt, disabled: false };
+export function newApiKeyRecord(key: string, name: string, createdAt: string, expiresAt?: string): ApiKey {
+  return { hash: hashApiKey(key), name, createdAt, disabled: false, ...(expiresAt !== undefined && { expiresAt }) };
 }
 
 const REFUSAL = 'Missing or invalid x-api-key header.';
 
-export async function authenticateApiKey(key: string | undefined, keys: ApiKeyStore): Promise<ApiKey> {
+/** The key's record, or InvalidApiKeyError; a key whose expiry has passed at `now` is refused saying so. */
+export async function authenticateApiKey(key: string | undefined, keys: ApiKeyStore, now: Date): Promise<ApiKey> {
   if (!key) throw new InvalidApiKeyError(REFUSAL, 'missing');
   // Far longer than any key generateApiKey makes: refused before it is hashed or looked up.
   const record = key.length > 200 ? undefined : await keys.get(hashApiKey(key));
   if (!record) throw new InvalidApiKeyError(REFUSAL, 'unknown');
   if (record.disabled) throw new InvalidApiKeyError(REFUSAL, 'revoked');
+  if (record.expiresAt !== undefined && Date.parse(record.expiresAt) <= now.getTime()) {
+    // Saying "expired" tells the publisher to ask for a new key rather than debug their header.
+    throw new InvalidApiKeyError(`This x-api-key expired at ${record.expiresAt}; ask the operator for a new key.`, 'expired');
+  }
   return record;
 }

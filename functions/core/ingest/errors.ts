@@ -8,7 +8,7 @@ export class InvalidApiKeyError extends Error {
   override name = 'InvalidApiKeyError';
   constructor(
     message: string,
-    readonly reason: 'missing' | 'unknown' | 'revoked',
+    readonly reason: 'missing' | 'unknown' | 'revoked' | 'expired',
     options?: ErrorOptions,
   ) {
     super(message, options);

@@ -25,6 +25,8 @@ export interface ApiKey {
   name: string;
   createdAt: string;
   disabled: boolean;
+  /** ISO instant from which the key is refused; absent for a key that never expires. */
+  expiresAt?: string;
 }
 
 /** One topic as the catalogue keeps it. */
