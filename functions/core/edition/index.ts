@@ -11,6 +11,7 @@ export {
   renderEdition,
   topicSet,
 } from './edition.ts';
+export { oneEditionPerWindow } from './archive.ts';
 export { EditionNotFoundError } from './errors.ts';
 export { type DigestRenderer, type DigestView, type EditionContent, type EditionStore, type LocalTimePlaceholders } from './ports.ts';
 export { withdrawArticle, type WithdrawDeps, type WithdrawReport } from './withdraw.ts';
