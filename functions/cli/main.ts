@@ -139,6 +139,8 @@ async function sendNow(): Promise<number> {
   }
   skip(SKIP_REASONS['already-served-today'], report.skipped.alreadySentToday);
   skip('nothing new since their last digest', report.skipped.nothingNew);
+  skip('weekly readers, not their delivery day', report.skipped.weeklyOffDay);
+  skip('paused by the reader', report.skipped.paused);
   for (const [reason, count] of reasons) console.log(`  skipped ${count}: ${reason}`);
   const seconds = (Date.now() - startedMs) / 1000;
   console.log(

@@ -82,7 +82,7 @@ describe('planDigest, scheduled', () => {
       cutoff: CUTOFF,
       editions: [{ id, stories: 2, recipients: 3, created: true }],
       enqueued: 3,
-      skipped: { alreadySentToday: 0, nothingNew: 0 },
+      skipped: { alreadySentToday: 0, nothingNew: 0, weeklyOffDay: 0, paused: 0 },
     });
     expect(w.editions.all()).toEqual([expect.objectContaining({ id, status: 'sending', recipients: 3 })]);
   });
@@ -141,7 +141,7 @@ describe('planDigest, scheduled', () => {
     const report = await planDigest('scheduled', w.deps);
 
     expect(w.recipients()).toEqual(['yesterday@example.com']);
-    expect(report.skipped).toEqual({ alreadySentToday: 1, nothingNew: 0 });
+    expect(report.skipped).toEqual({ alreadySentToday: 1, nothingNew: 0, weeklyOffDay: 0, paused: 0 });
   });
 
   it('finds the same edition when the schedule fires twice in one hour, and renders it once', async () => {

@@ -39,7 +39,8 @@ export interface PlanReport {
   cutoff: string;
   editions: { id: string; stories: number; recipients: number; created: boolean }[];
   enqueued: number;
-  skipped: { alreadySentToday: number; nothingNew: number };
+  /** Readers left out, by why: `weeklyOffDay` are weekly readers on another weekday, `paused` readers paused for today. */
+  skipped: { alreadySentToday: number; nothingNew: number; weeklyOffDay: number; paused: number };
 }
 
 export interface PlanWindow {
@@ -98,7 +99,7 @@ export async function planDigest(mode: PlanMode, deps: PlanDeps): Promise<PlanRe
       : deps.subscribers.listConfirmed();
   const groups = new Map<string, WindowGroup>();
   const runDate = memoisedRunDate();
-  const report: PlanReport = { cutoff, editions: [], enqueued: 0, skipped: { alreadySentToday: 0, nothingNew: 0 } };
+  const report: PlanReport = { cutoff, editions: [], enqueued: 0, skipped: { alreadySentToday: 0, nothingNew: 0, weeklyOffDay: 0, paused: 0 } };
 
   const flush = async (group: WindowGroup): Promise<void> => {
     if (group.pending.length === 0) return;
@@ -109,7 +110,13 @@ export async function planDigest(mode: PlanMode, deps: PlanDeps): Promise<PlanRe
 
   for await (const reader of readers) {
     if (reader.status !== 'confirmed') continue;
-    if (!receivesDigestOn(reader, runDate(cutoff, reader.timezone))) continue;
+    const localDate = runDate(cutoff, reader.timezone);
+    if (!receivesDigestOn(reader, localDate)) {
+      // The same test receivesDigestOn makes first: a pause outranks the weekday.
+      if (reader.pausedUntil !== undefined && localDate < reader.pausedUntil) report.skipped.paused += 1;
+      else report.skipped.weeklyOffDay += 1;
+      continue;
+    }
     if (hadTodaysDigest(reader, cutoff, runDate)) {
       report.skipped.alreadySentToday += 1;
       continue;
