@@ -1,7 +1,7 @@
 /** `digest keys create|list|revoke`: ingest API keys. Only a key's sha256 is stored, so a key is shown once. */
 import type { Command } from 'commander';
 import { DynamoApiKeyStore } from '../adapters/dynamo/api-key-store.ts';
-import { type ApiKey, generateApiKey, newApiKeyRecord } from '../core/ingest/index.ts';
+import { type ApiKey, DEFAULT_REQUESTS_PER_MINUTE, generateApiKey, newApiKeyRecord } from '../core/ingest/index.ts';
 import { CliError } from './cli-error.ts';
 import { REGION_OPTION, TABLE_OPTION, tableTarget, type TableOptions, type TableTarget } from './table-target.ts';
 
@@ -65,13 +65,18 @@ export function registerKeyCommands(program: Command): void {
     .option('--name <name>', 'who the key is for', 'publisher')
     .option('--expires-in <duration>', 'refuse the key after this long: 90m, 12h, 30d (default: never)')
     .option('--expires <instant>', 'refuse the key from this ISO 8601 date or instant (default: never)')
+    .option('--requests-per-minute <n>', 'refuse requests past this many a minute with 429', String(DEFAULT_REQUESTS_PER_MINUTE))
     .option(...TABLE_OPTION)
     .option(...REGION_OPTION)
-    .action(async (options: TableOptions & { name: string; expiresIn?: string; expires?: string }) => {
+    .action(async (options: TableOptions & { name: string; expiresIn?: string; expires?: string; requestsPerMinute: string }) => {
       const now = new Date();
       const expiresAt = keyExpiry(options, now);
+      const requestsPerMinute = Number(options.requestsPerMinute);
+      if (!/^\d{1,6}$/.test(options.requestsPerMinute) || requestsPerMinute < 1) {
+        throw new CliError(`--requests-per-minute must be a whole number from 1 (got "${options.requestsPerMinute}").`);
+      }
       const key = generateApiKey();
-      const record = newApiKeyRecord(key, options.name, now.toISOString(), expiresAt);
+      const record = { ...newApiKeyRecord(key, options.name, now.toISOString(), expiresAt), requestsPerMinute };
       await withKeys(options, (store) => store.put(record));
       console.log(key);
       console.error(

@@ -190,6 +190,36 @@ describe('POST /articles', () => {
   });
 });
 
+describe('ingest key expiry and rate limit, on the local stack', () => {
+  it('refuses an expired key with a JSON 401 saying it expired', async () => {
+    const expired = generateApiKey();
+    await wiring.port('apiKeys').put(newApiKeyRecord(expired, 'trial', '2026-01-01T00:00:00.000Z', '2026-01-02T00:00:00.000Z'));
+
+    const response = await postArticles(seedBatch, expired);
+
+    expect(response.status).toBe(401);
+    const body = (await response.json()) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe('unauthorized');
+    expect(body.error.message).toMatch(/expired at 2026-01-02T00:00:00.000Z/);
+  });
+
+  it('answers a key past its requests per minute with a JSON 429 and Retry-After', async () => {
+    const limited = generateApiKey();
+    await wiring.port('apiKeys').put({ ...newApiKeyRecord(limited, 'busy', new Date().toISOString()), requestsPerMinute: 3 });
+    // Aligned to a fresh minute so the four requests share one counter window.
+    const secondsLeft = 60 - (Math.floor(Date.now() / 1000) % 60);
+    if (secondsLeft < 5) await new Promise((resolve) => setTimeout(resolve, secondsLeft * 1000));
+
+    const answers = await Promise.all(Array.from({ length: 4 }, () => postArticles(seedBatch, limited)));
+
+    expect(answers.map((answer) => answer.status).sort()).toEqual([200, 200, 200, 429]);
+    const refused = answers.find((answer) => answer.status === 429);
+    expect(Number(refused?.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(Number(refused?.headers.get('retry-after'))).toBeLessThanOrEqual(60);
+    expect(((await refused?.json()) as { error: { code: string } }).error.code).toBe('too_many_requests');
+  });
+});
+
 describe('subscribe, confirm, unsubscribe', () => {
   it('answers the same 202 whatever state the address is in', async () => {
     const bodies: string[] = [];

@@ -704,6 +704,10 @@ function apiKeyStoreContract(stores: () => Promise<StoreSet>): void {
 
       expect(await apiKeys.get(expiring.hash)).toEqual(expiring);
       expect(await apiKeys.get(lasting.hash)).not.toHaveProperty('expiresAt');
+
+      const limited = { ...newApiKeyRecord('dm_limited', 'busy', '2026-11-26T10:00:00.000Z'), requestsPerMinute: 60 };
+      await apiKeys.put(limited);
+      expect(await apiKeys.get(limited.hash)).toEqual(limited);
     });
   });
 }

@@ -7,7 +7,9 @@ import {
   newApiKeyRecord,
 } from '../../functions/core/ingest/api-keys.ts';
 import { InvalidApiKeyError } from '../../functions/core/ingest/errors.ts';
-import { MemoryApiKeyStore } from '../support/fakes.ts';
+import { MemoryApiKeyStore, MemoryRateLimiter } from '../support/fakes.ts';
+import { throttleApiKey } from '../../functions/core/ingest/api-keys.ts';
+import { ApiKeyRateLimitedError } from '../../functions/core/ingest/errors.ts';
 import { keyExpiry } from '../../functions/cli/keys.ts';
 import { CliError } from '../../functions/cli/cli-error.ts';
 
@@ -143,5 +145,37 @@ describe('digest keys create expiry options', () => {
   ])('refuses %o naming the option', (options, message) => {
     expect(() => keyExpiry(options, now)).toThrow(CliError);
     expect(() => keyExpiry(options, now)).toThrow(message);
+  });
+});
+
+describe('per-key request limit', () => {
+  const key = { ...newApiKeyRecord('dm_busy', 'busy', CREATED_AT), requestsPerMinute: 2 };
+
+  it('lets a key make its requests per minute, refuses the next with the seconds left in the minute, and counts afresh after', async () => {
+    const limits = new MemoryRateLimiter();
+    const at = new Date('2026-11-30T04:00:15.000Z');
+    await throttleApiKey(key, limits, at);
+    await throttleApiKey(key, limits, at);
+
+    const error = await throttleApiKey(key, limits, at).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ApiKeyRateLimitedError);
+    expect((error as ApiKeyRateLimitedError).retryAfterSeconds).toBe(45);
+
+    await expect(throttleApiKey(key, limits, new Date('2026-11-30T04:01:00.000Z'))).resolves.toBeUndefined();
+  });
+
+  it('counts each key on its own', async () => {
+    const limits = new MemoryRateLimiter();
+    const other = { ...newApiKeyRecord('dm_other', 'other', CREATED_AT), requestsPerMinute: 2 };
+    const at = new Date('2026-11-30T04:00:15.000Z');
+    await throttleApiKey(key, limits, at);
+    await throttleApiKey(key, limits, at);
+    await expect(throttleApiKey(other, limits, at)).resolves.toBeUndefined();
+  });
+
+  it('leaves keys made before limits unlimited', async () => {
+    const limits = new MemoryRateLimiter();
+    const legacy = newApiKeyRecord('dm_legacy', 'legacy', CREATED_AT);
+    for (let i = 0; i < 500; i += 1) await throttleApiKey(legacy, limits, new Date('2026-11-30T04:00:15.000Z'));
   });
 });

@@ -100,6 +100,7 @@ export const apiKeyRecord: z.ZodType<ApiKey> = z.object({
   createdAt: timestamp,
   disabled: z.boolean(),
   expiresAt: timestamp.optional(),
+  requestsPerMinute: z.number().int().positive().optional(),
 });
 
 /** The domain record in `item` (table keys and index attributes stripped), or CorruptRecordError naming the key. */

@@ -80,6 +80,7 @@ export const FUNCTION_PORTS = {
   'api-articles': {
     clock: 'clock',
     apiKeys: 'apiKeys',
+    limits: 'limits',
     articles: 'articles',
     topics: 'topics',
     site: 'site',
@@ -137,7 +138,7 @@ export const FUNCTION_PORTS = {
     deferral: 'deferral',
   },
   'sns-ses-events': { clock: 'clock', subscribers: 'subscribers', deliveries: 'deliveries', sendStats: 'sendStats' },
-  'api-sources': { clock: 'clock', apiKeys: 'apiKeys', sources: 'sources' },
+  'api-sources': { clock: 'clock', apiKeys: 'apiKeys', limits: 'limits', sources: 'sources' },
   'schedule-plan-feeds': { clock: 'clock', sources: 'sources', queue: 'feedQueue' },
   'sqs-poll-feeds': {
     clock: 'clock',

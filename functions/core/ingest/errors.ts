@@ -19,3 +19,15 @@ export class InvalidApiKeyError extends Error {
 export class ArticleNotFoundError extends Error {
   override name = 'ArticleNotFoundError';
 }
+
+/** A key made more requests in the current minute than its limit; retry once the minute ends. */
+export class ApiKeyRateLimitedError extends Error {
+  override name = 'ApiKeyRateLimitedError';
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}

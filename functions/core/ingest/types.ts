@@ -27,6 +27,8 @@ export interface ApiKey {
   disabled: boolean;
   /** ISO instant from which the key is refused; absent for a key that never expires. */
   expiresAt?: string;
+  /** Requests allowed per minute; absent on keys made before limits, which stay unlimited. */
+  requestsPerMinute?: number;
 }
 
 /** One topic as the catalogue keeps it. */
