@@ -82,7 +82,7 @@ Press Ctrl+C to stop.`);
   const stop = async (signal: string): Promise<void> => {
     if (stopping) return;
     stopping = true;
-    console.log(`\n${signal}: finishing the requests in flight, then stopping…`);
+    console.log(`\n${signal}: stopping (finishing the requests in flight first)…`);
     schedule.stop();
     feedPolls.stop();
     // The contract is "stopped within 10 s": requests get DRAIN_MS, the emulators the rest, then we exit regardless.

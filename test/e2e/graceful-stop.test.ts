@@ -72,7 +72,7 @@ describe('npm start on SIGTERM', () => {
     expect(JSON.parse(answer.body).counts).toEqual({ created: 100, duplicate: 0, rejected: 0, failed: 0 });
     const stop = await stopped;
     expect(stop.ms).toBeLessThan(10_000);
-    expect(stack.output()).toContain('finishing the requests in flight');
+    expect(stack.output()).toContain('SIGTERM: stopping (finishing the requests in flight first)');
 
     // Every article reached the database: the same batch after a restart is all duplicates.
     const again = await startLocalStack({ dataDir: stack.dataDir });

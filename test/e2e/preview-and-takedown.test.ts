@@ -29,7 +29,10 @@ afterAll(async () => {
   await Promise.allSettled([scratch && rm(scratch, { recursive: true, force: true }), stack && rm(stack.dataDir, { recursive: true, force: true })]);
 });
 
-describe('digest preview', () => {
+// Each CLI run starts a fresh Node with tsx: seconds each on a loaded machine.
+const CLI_STEPS = { timeout: 180_000 };
+
+describe('digest preview', CLI_STEPS, () => {
   it('writes the next edition (nothing new yet) and exits 0', async () => {
     const out = join(scratch, 'empty.html');
     const result = await runCli(['preview', '--out', out], stack.env);
@@ -102,7 +105,7 @@ describe('digest preview', () => {
   });
 });
 
-describe('digest articles remove', () => {
+describe('digest articles remove', CLI_STEPS, () => {
   it('takes the story out of the stored edition, its web page and the archive, leaving a note', async () => {
     const archive = await (await fetch(`${stack.apiUrl}/editions`)).text();
     const editionPath = /href="(\/editions\/[^"]+)"/.exec(archive)?.[1];
