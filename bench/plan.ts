@@ -33,7 +33,7 @@ import {
 import { articlePayloads, storedArticles } from './support/articles.ts';
 import { startBenchDynamo } from './support/emulators.ts';
 import { BENCH_NOW, benchClock, benchSettings, dueReaders, TODAY_CUTOFF, YESTERDAY_CUTOFF } from './support/fixtures.ts';
-import { MemoryArticleStore, MemoryEditionStore, MemorySubscriberStore } from '../test/support/memory-stores.ts';
+import { MemoryArticleStore, MemoryDeliveryLedger, MemoryEditionStore, MemorySubscriberStore } from '../test/support/memory-stores.ts';
 import { CountingQueue } from './support/counting-queue.ts';
 
 const flagsSchema = z.object({
@@ -125,8 +125,8 @@ async function main(): Promise<void> {
     const queue = new CountingQueue();
     const memoryEditions = new TimedEditionStore(memory.editions);
     const dynamoEditions = new TimedEditionStore(new DynamoEditionStore(dynamo.doc, dynamo.tableName));
-    const memoryDeps: PlanDeps = { ...memory, editions: memoryEditions, queue, renderer, clock: benchClock, settings: planSettings };
-    const dynamoDeps: PlanDeps = {
+    const memoryDeps: Omit<PlanDeps, 'deliveries'> = { ...memory, editions: memoryEditions, queue, renderer, clock: benchClock, settings: planSettings };
+    const dynamoDeps: Omit<PlanDeps, 'deliveries'> = {
       articles: dynamoArticles,
       subscribers: dynamoSubscribers,
       editions: dynamoEditions,
@@ -162,7 +162,9 @@ async function main(): Promise<void> {
           dynamo.requests.reset();
         },
         run: async () => {
-          const report = await planDigest(mode, deps);
+          // A fresh ledger every run, or the run would find the last run's slot-day locks. The
+          // ledger is in memory for both backends: its DynamoDB cost is bench:send's to measure.
+          const report = await planDigest(mode, { ...deps, deliveries: new MemoryDeliveryLedger() });
           const [edition] = report.editions;
           if (report.enqueued !== flags.readers || report.editions.length !== 1 || !edition?.created) {
             throw new Error(`planDigest ${mode} on ${backend} did not plan every reader once: ${JSON.stringify(report)}`);

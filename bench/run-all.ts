@@ -1,9 +1,9 @@
 /**
  * `npm run bench`: the hot-path benchmarks at small sizes (about two minutes on two busy
  * cores), each in its own Node process so peak RSS belongs to one benchmark, then a summary.
- * For real sizes run one at a time: npm run bench:deliver -- --recipients 5000.
+ * For real sizes run one at a time: npm run bench:send -- --readers 5000 --rate 250.
  *
- *   npm run bench -- --only ingest,deliver
+ *   npm run bench -- --only ingest,plan
  */
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -25,7 +25,6 @@ const SECTIONS = {
   ingest: ['--batches', '2', '--runs', '3', '--warmup', '1'],
   render: ['--runs', '30', '--warmup', '1', '--recipients', '10000'],
   plan: ['--readers', '1000', '--articles', '200', '--runs', '3', '--warmup', '1'],
-  deliver: ['--recipients', '150', '--concurrency', '4', '--runs', '3', '--warmup', '1'],
   feeds: ['--runs', '3', '--warmup', '1'],
 } as const;
 

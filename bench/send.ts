@@ -9,7 +9,7 @@
  * its own process (bench/support/send-worker.ts) with its own sendDigestHandler, PacedMailer
  * (GetAccount from the stand-in) and token bucket. SQS is
  * simulated in memory (BenchSqs) and its requests counted per call the real service would bill:
- * SendMessageBatch of ten, one ReceiveMessage per non-empty batch, one DeleteMessageBatch per
+ * SendMessageBatch of ten chunk jobs, one ReceiveMessage per non-empty batch, one DeleteMessageBatch per
  * batch. DynamoDB capacity is dynalite's ReturnConsumedCapacity for every call.
  *
  * Progress goes to stderr; stdout gets one JSON line. CPU is process.cpuUsage() of this process
@@ -30,7 +30,8 @@ import { DynamoSubscriberStore } from '../functions/adapters/dynamo/subscriber-s
 import { TemplateRenderer } from '../functions/adapters/render/template-renderer.ts';
 import { planDigest } from '../functions/core/planning/plan.ts';
 import { SEND_FLEET } from '../functions/core/delivery/send-fleet.ts';
-import type { DeliveryJob } from '../functions/core/delivery/types.ts';
+import type { ChunkJob } from '../functions/core/delivery/types.ts';
+import { DynamoDeliveryLedger } from '../functions/adapters/dynamo/delivery-ledger.ts';
 import type { Queue } from '../functions/core/planning/ports.ts';
 import { countFlag, parseFlags, processMaxRssMb, runMain } from './harness.ts';
 import { articlePayloads, storedArticles } from './support/articles.ts';
@@ -111,7 +112,7 @@ class BenchSqs implements Queue {
   #delayed: QueuedMessage[] = [];
   #inFlight = 0;
 
-  async enqueue(jobs: readonly DeliveryJob[]): Promise<void> {
+  async enqueue(jobs: readonly ChunkJob[]): Promise<void> {
     this.requests += Math.ceil(jobs.length / 10);
     for (const job of jobs) {
       this.#visible.push({ id: this.#nextId++, body: JSON.stringify(job), receiveCount: 0, visibleAtMs: 0 });
@@ -232,6 +233,7 @@ async function loadReaders(doc: DynamoDBDocumentClient, tableName: string, subsc
 
 const standInStatsSchema = z.object({
   accepted: z.number(),
+  bulkCalls: z.number(),
   bytesPerEmail: z.number(),
   throttled: z.number(),
   distinct: z.number(),
@@ -283,6 +285,7 @@ async function main(): Promise<void> {
     let planMs = 0;
     let invocations = 0;
     let sendLambdaMs = 0;
+    /** Recipients whose chunk was handled, for the progress line. */
     let handled = 0;
     const plan = (async () => {
       const report = await planDigest('scheduled', {
@@ -293,10 +296,11 @@ async function main(): Promise<void> {
         renderer: new TemplateRenderer({ digestName: 'The Daily Digest' }),
         clock: benchClock,
         settings: benchSettings(),
+        deliveries: new DynamoDeliveryLedger(doc, tableName),
       });
       planMs = performance.now() - wallStart;
       planDone = true;
-      log(`planned: ${report.enqueued} jobs, ${report.editions.length} edition(s), ${(planMs / 1000).toFixed(1)} s`);
+      log(`planned: ${report.enqueued} recipients in ${report.chunks} chunks, ${report.editions.length} edition(s), ${(planMs / 1000).toFixed(1)} s`);
       return report;
     })();
     const sender = async (worker: Worker): Promise<void> => {
@@ -310,7 +314,7 @@ async function main(): Promise<void> {
         const failed = await worker.handle(toEvent(batch));
         sendLambdaMs += performance.now() - started;
         invocations += 1;
-        handled += batch.length - failed.length;
+        for (const message of batch) if (!failed.includes(String(message.id))) handled += (JSON.parse(message.body) as ChunkJob).emails.length;
         sqs.settle(batch, new Set(failed));
       }
     };
@@ -318,7 +322,7 @@ async function main(): Promise<void> {
       const seconds = (performance.now() - wallStart) / 1000;
       const perSecond = handled / seconds;
       const eta = perSecond > 0 ? (n - handled) / perSecond : Number.NaN;
-      log(`${handled}/${n} jobs done, ${perSecond.toFixed(1)}/s, ETA ${Number.isFinite(eta) ? `${eta.toFixed(0)} s` : '?'}, RSS ${(process.memoryUsage.rss() / 2 ** 20).toFixed(0)} MB`);
+      log(`${handled}/${n} recipients done, ${perSecond.toFixed(1)}/s, ETA ${Number.isFinite(eta) ? `${eta.toFixed(0)} s` : '?'}, RSS ${(process.memoryUsage.rss() / 2 ** 20).toFixed(0)} MB`);
     }, PROGRESS_EVERY_MS).unref();
     await Promise.all([plan, ...workers.map(sender)]);
     const fleet = await Promise.all(workers.map((worker) => worker.finish()));
@@ -346,7 +350,7 @@ async function main(): Promise<void> {
       `wall ${(wallMs / 1000).toFixed(1)} s; plan ${(planMs / 1000).toFixed(1)} s; ${invocations} invocations; ` +
         `dynamodb ${dynamoTotal} requests (${JSON.stringify(dynamoByCommand)}), ` +
         `${readUnits.toFixed(0)} RRU, ${writeUnits.toFixed(0)} WRU; SES ${JSON.stringify(sesByCommand)}; cpu ${cpuMs.toFixed(0)} ms (fleet ${fleet.map((t) => t.cpuMs.toFixed(0)).join(' + ')}); ` +
-        `dead-lettered ${sqs.deadLettered}; ${received.bytesPerEmail} bytes per SendEmail; cost/1000: dynamodb $${((dynamoUsd / n) * 1000).toFixed(5)}, sqs $${((sqsUsd / n) * 1000).toFixed(5)}, ` +
+        `dead-lettered ${sqs.deadLettered}; ${received.bulkCalls} SendBulkEmail calls, ${received.bytesPerEmail} request bytes per recipient; cost/1000: dynamodb $${((dynamoUsd / n) * 1000).toFixed(5)}, sqs $${((sqsUsd / n) * 1000).toFixed(5)}, ` +
         `lambda $${((lambdaUsd / n) * 1000).toFixed(5)}, ses $${((sesUsd / n) * 1000).toFixed(5)}`,
     );
     const result = {

@@ -114,6 +114,12 @@ function addSendingAlarms(alarm: AddAlarm): void {
     SEND_FAILURES_ALARM,
   );
   alarm(
+    'RenderingFailures',
+    'SES could not render a digest for a recipient (Rendering Failure event): the template or its data is broken.',
+    digestMetric(DIGEST_METRICS.renderingFailures, Duration.minutes(5)),
+    1,
+  );
+  alarm(
     'SesBounceRate',
     `The account's SES bounce rate is above ${SES_BOUNCE_RATE_ALARM * 100}% (SES reviews at 5%, may pause at 10%).`,
     sesReputation('Reputation.BounceRate'),

@@ -1,13 +1,13 @@
-import type { DeliveryJob } from '../../functions/core/delivery/types.ts';
+import type { ChunkJob } from '../../functions/core/delivery/types.ts';
 import type { Queue } from '../../functions/core/planning/ports.ts';
 
-/** Counts jobs instead of sending them, so a plan benchmark measures the planner alone. */
+/** Counts recipients instead of sending them, so a plan benchmark measures the planner alone. */
 export class CountingQueue implements Queue {
   jobs = 0;
   calls = 0;
 
-  async enqueue(jobs: readonly DeliveryJob[]): Promise<void> {
-    this.jobs += jobs.length;
+  async enqueue(jobs: readonly ChunkJob[]): Promise<void> {
+    for (const job of jobs) this.jobs += job.emails.length;
     this.calls += 1;
   }
 

@@ -4,8 +4,10 @@
  * endpoints on stdout and runs until its stdin closes.
  *
  * The stand-in is a token bucket of R tokens refilled at R a second (SES's "messages per
- * second"); a SendEmail finding it empty answers 429 ThrottlingException, as SES does with no
- * Retry-After. GetAccount reports MaxSendRate R. GET /bench/stats says what it received.
+ * second", which counts every destination); a SendEmail or SendBulkEmail finding too few tokens
+ * answers 429 ThrottlingException, as SES does with no Retry-After. SendBulkEmail answers one
+ * SUCCESS entry per destination. GetAccount reports MaxSendRate R. GET /bench/stats says what
+ * it received, counting recipients.
  *
  *   tsx bench/support/send-backends.ts <rate>
  */
@@ -20,6 +22,7 @@ if (!(rate > 0)) throw new Error('usage: send-backends.ts <rate>');
 const bucket = new TokenBucket(rate, rate, performance.now());
 const received = new Map<string, number>();
 let accepted = 0;
+let bulkCalls = 0;
 let acceptedBytes = 0;
 let throttled = 0;
 let firstAcceptMs: number | undefined;
@@ -41,6 +44,28 @@ function json(response: ServerResponse, status: number, value: unknown, headers:
 
 async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
   const url = request.url ?? '';
+  if (request.method === 'POST' && url.startsWith('/v2/email/outbound-bulk-emails')) {
+    const text = await body(request);
+    const now = performance.now();
+    const entries = (JSON.parse(text) as { BulkEmailEntries?: { Destination?: { ToAddresses?: string[] } }[] }).BulkEmailEntries ?? [];
+    if (!bucket.tryTake(now, entries.length)) {
+      throttled += entries.length;
+      json(response, 429, { message: 'Maximum sending rate exceeded.' }, { 'x-amzn-errortype': 'ThrottlingException' });
+      return;
+    }
+    const results = entries.map((entry) => {
+      const to = entry.Destination?.ToAddresses?.[0] ?? '';
+      received.set(to, (received.get(to) ?? 0) + 1);
+      accepted += 1;
+      return { Status: 'SUCCESS', MessageId: `bench-${accepted}` };
+    });
+    acceptedBytes += text.length;
+    bulkCalls += 1;
+    firstAcceptMs ??= now;
+    lastAcceptMs = now;
+    json(response, 200, { BulkEmailEntryResults: results });
+    return;
+  }
   if (request.method === 'POST' && url.startsWith('/v2/email/outbound-emails')) {
     const text = await body(request);
     const now = performance.now();
@@ -71,6 +96,7 @@ async function handle(request: IncomingMessage, response: ServerResponse): Promi
     for (const count of received.values()) duplicates += count - 1;
     json(response, 200, {
       accepted,
+      bulkCalls,
       bytesPerEmail: accepted === 0 ? 0 : Math.round(acceptedBytes / accepted),
       throttled,
       distinct: received.size,

@@ -8,10 +8,9 @@ import { z } from 'zod';
 import { Wiring } from '../../functions/adapters/runtime/wiring.ts';
 import { loadConfig } from '../../functions/adapters/runtime/config.ts';
 import { createDynamoClient, toDocumentClient } from '../../functions/adapters/dynamo/client.ts';
-import { DynamoDeliveryStore } from '../../functions/adapters/dynamo/delivery-store.ts';
+import { DynamoDeliveryLedger } from '../../functions/adapters/dynamo/delivery-ledger.ts';
 import { DynamoEditionStore } from '../../functions/adapters/dynamo/edition-store.ts';
 import { DynamoSendStatsStore } from '../../functions/adapters/dynamo/send-stats-store.ts';
-import { DynamoSubscriberStore } from '../../functions/adapters/dynamo/subscriber-store.ts';
 import { PacedMailer } from '../../functions/adapters/ses/paced-mailer.ts';
 import { createSesClient, SesMailer } from '../../functions/adapters/ses/ses-mailer.ts';
 import { SesQuotaSource } from '../../functions/adapters/ses/ses-quota.ts';
@@ -49,9 +48,8 @@ function container(init: z.infer<typeof workerInitSchema>) {
     ports: {
       clock: benchClock,
       settings: benchSettings(),
-      subscribers: new DynamoSubscriberStore(doc, init.tableName, benchClock),
       editions: new DynamoEditionStore(doc, init.tableName),
-      deliveries: new DynamoDeliveryStore(doc, init.tableName),
+      deliveries: new DynamoDeliveryLedger(doc, init.tableName),
       sendStats: new DynamoSendStatsStore(doc, init.tableName, () => benchClock.now().toISOString()),
       digestMailer: new PacedMailer(new SesMailer(ses), new SesQuotaSource(ses), {
         fleet: { senders: SEND_FLEET.maxConcurrency, headroom: SEND_FLEET.headroom },

@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError } from 'commander';
 import { z } from 'zod';
-import type { DeliverOutcome, DeliveryJob } from '../core/delivery/index.ts';
+import type { ChunkJob, DeliverOutcome } from '../core/delivery/index.ts';
 import { ConfigError } from '../adapters/runtime/config.ts';
 import { planDigest } from '../core/planning/index.ts';
 import { sendProgress } from './send-progress.ts';
@@ -90,11 +90,13 @@ async function ingest(file: string, options: { apiUrl?: string; apiKey?: string 
   return (counts.rejected ?? 0) + (counts.failed ?? 0) > 0 ? 1 : 0;
 }
 
-const SKIP_REASONS: Record<Exclude<DeliverOutcome, 'sent'>, string> & { deferred: string } = {
+const SKIP_REASONS: Record<Exclude<DeliverOutcome, 'sent' | 'rejected'>, string> & { deferred: string } = {
   duplicate: 'already sent this edition',
   deferred: 'SES daily quota reached; deferred to the next hour',
   'not-subscribed': 'unsubscribed since the plan',
   'already-served-today': "already had today's digest",
+  moved: 'changed their send hour or zone since the plan; their new hour sends it',
+  'sending-elsewhere': 'being sent by another run',
 };
 
 async function sendNow(): Promise<number> {
@@ -110,7 +112,7 @@ async function sendNow(): Promise<number> {
   const failures: string[] = [];
   const wiring = createLocalWiring(settings, (job, outcome, error) => {
     if (outcome === 'sent') tally.sent += 1;
-    else if (outcome === 'failed') {
+    else if (outcome === 'failed' || outcome === 'rejected') {
       tally.failed += 1;
       failures.push(`  failed: ${job.email}: ${error instanceof Error ? error.message : String(error)}`);
     } else skip(SKIP_REASONS[outcome]);
@@ -118,8 +120,8 @@ async function sendNow(): Promise<number> {
   });
   const planner = wiring.deps('schedule-plan-digest');
   const queue = {
-    enqueue: async (jobs: readonly DeliveryJob[]) => {
-      progress.addTotal(jobs.length);
+    enqueue: async (jobs: readonly ChunkJob[]) => {
+      progress.addTotal(jobs.reduce((sum, job) => sum + job.emails.length, 0));
       await planner.queue.enqueue(jobs);
     },
   };
@@ -141,6 +143,7 @@ async function sendNow(): Promise<number> {
   skip('nothing new since their last digest', report.skipped.nothingNew);
   skip('weekly readers, not their delivery day', report.skipped.weeklyOffDay);
   skip('paused by the reader', report.skipped.paused);
+  skip('planned today by another run, which sends it', report.skipped.plannedElsewhere);
   for (const [reason, count] of reasons) console.log(`  skipped ${count}: ${reason}`);
   const seconds = (Date.now() - startedMs) / 1000;
   console.log(

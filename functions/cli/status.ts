@@ -1,5 +1,6 @@
 /** `digest status`: the last editions with their send counters, and when the SES daily quota last ran out. */
 import { type Command, InvalidArgumentError } from 'commander';
+import { DynamoDeliveryLedger } from '../adapters/dynamo/delivery-ledger.ts';
 import { DynamoEditionStore } from '../adapters/dynamo/edition-store.ts';
 import { DynamoSendStatsStore } from '../adapters/dynamo/send-stats-store.ts';
 import { CliError } from './cli-error.ts';
@@ -37,6 +38,13 @@ async function printStatus(options: TableOptions & { limit: number }): Promise<v
     }
     const quota = await stats.lastQuotaExhausted();
     if (quota) console.log(`SES daily quota last reached at ${quota.at}: ${quota.detail}`);
+    const settled = await new DynamoDeliveryLedger(target.doc, target.tableName).lastSettlement();
+    if (settled) {
+      console.log(
+        `Last restart (${settled.at}) settled ${settled.chunks} chunk(s) a stopped sender left claimed: ` +
+          `${settled.confirmed} digest(s) found in the inbox and marked sent, ${settled.released} reader(s) released and sent again.`,
+      );
+    }
     await printSourceHealth(target.doc, target.tableName);
   } finally {
     target.close();

@@ -23,8 +23,10 @@ export function sesEventsHandler(deps: DepsProvider<'sns-ses-events'>): (event: 
         messageId: record.Sns.MessageId,
         suppressed: report.suppressed.length,
         ignored: report.ignored,
+        renderingFailed: report.renderingFailed ?? 0,
         confirmedSends,
       });
+      observability.count(DIGEST_METRICS.renderingFailures, report.renderingFailed ?? 0);
       observability.count(DIGEST_METRICS.bounces, report.suppressed.filter((entry) => entry.status === 'bounced').length);
       observability.count(DIGEST_METRICS.complaints, report.suppressed.filter((entry) => entry.status === 'complained').length);
     }

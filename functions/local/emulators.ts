@@ -4,7 +4,8 @@
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readFile, writeFile } from 'node:fs/promises';
+import { appendFileSync } from 'node:fs';
+import { readFile, rename, writeFile } from 'node:fs/promises';
 import dynalite from 'dynalite';
 import { z } from 'zod';
 
@@ -12,6 +13,18 @@ export interface RunningEmulator {
   endpoint: string;
   port: number;
   close(): Promise<void>;
+}
+
+/** The SES emulator, plus what its inbox holds (for settling claims after a crash). */
+export interface RunningSesEmulator extends RunningEmulator {
+  inbox(): StoredEmail[];
+}
+
+/** What the emulator keeps of a message that settlement reads. */
+export interface StoredEmail {
+  messageId: string;
+  destination?: { to?: string[] };
+  headers?: { name: string; value: string }[];
 }
 
 function listening(server: Server, host: string, port: number): Promise<RunningEmulator> {
@@ -46,57 +59,90 @@ interface SesStore {
   getStoreReadonly(): { emails: unknown[] };
 }
 
+/** The CommonJS exports object of aws-ses-v2-local's store: its send handlers call `saveEmail` through it. */
+interface SesStoreModule extends SesStore {
+  default?: SesStore;
+}
+
 /** What the emulator keeps of a message; checked loosely, it is our own file. */
 const storedEmailsSchema = z.array(z.looseObject({ messageId: z.string(), subject: z.string(), at: z.number() }));
 
 /**
  * aws-ses-v2-local keeps its store module-global, so there is one per process. Its GetAccount
  * answer (the send quota) comes from AWS_SES_ACCOUNT. Port 0 lets the OS pick a free port.
- * With `inboxFile`, the inbox survives a restart: it is loaded at start and written at close.
+ * With `inboxFile`, the inbox survives a restart, SIGKILL included: every accepted email is
+ * appended to `<inboxFile>l` (JSON lines) before the emulator answers the send, and the file is
+ * loaded at start (with a legacy `inboxFile` snapshot, folded into the log once).
  */
-export async function startSesEmulator(options: {
-  port: number;
-  host?: string;
-  inboxFile?: string;
-}): Promise<RunningEmulator> {
+export async function startSesEmulator(options: { port: number; host?: string; inboxFile?: string }): Promise<RunningSesEmulator> {
   const host = options.host ?? '127.0.0.1';
   process.env.AWS_SES_ACCOUNT ??= JSON.stringify(LOCAL_SES_ACCOUNT);
   const mod = (await import('aws-ses-v2-local')) as unknown as { default?: StartSes } & StartSes;
   const start = mod.default ?? mod;
   // The emulator has no persistence of its own; its store module is the same instance the server uses.
-  const store = options.inboxFile ? ((await import('aws-ses-v2-local/dist/store.js')) as unknown as SesStore) : undefined;
-  if (store && options.inboxFile) await loadInbox(store, options.inboxFile);
+  const imported = (await import('aws-ses-v2-local/dist/store.js')) as unknown as SesStoreModule;
+  const store: SesStore = imported.default ?? imported;
+  if (options.inboxFile) await persistInbox(store, options.inboxFile);
   const server = await start({ host, port: options.port });
   const { port } = server.address() as AddressInfo;
   return {
     endpoint: `http://${host}:${port}`,
     port,
-    close: async () => {
-      if (store && options.inboxFile) await writeFile(options.inboxFile, JSON.stringify(store.getStoreReadonly().emails));
-      await closeServer(server);
-    },
+    inbox: () => store.getStoreReadonly().emails as StoredEmail[],
+    close: () => closeServer(server),
   };
 }
 
-async function loadInbox(store: SesStore, file: string): Promise<void> {
+/** Loads the persisted inbox, then appends each email as the emulator accepts it. */
+async function persistInbox(store: SesStore, file: string): Promise<void> {
+  const log = `${file}l`;
+  const legacy = await readInbox(file, (raw) => [JSON.parse(raw) as unknown]);
+  const logged = await readInbox(log, (raw) =>
+    raw
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .flatMap((line) => {
+        try {
+          return [JSON.parse(line) as unknown];
+        } catch {
+          // The last line of a log cut short by SIGKILL mid-write: that email was never acknowledged.
+          return [];
+        }
+      }),
+  );
+  const emails = [...legacy, ...logged];
+  const saveEmail = store.saveEmail.bind(store);
+  for (const email of emails) saveEmail(email);
+  if (legacy.length > 0) {
+    await writeFile(log, emails.map((email) => `${JSON.stringify(email)}\n`).join(''));
+    await rename(file, `${file}.folded`);
+  }
+  // Synchronous, so the line is on disk before the emulator answers the send.
+  store.saveEmail = (email: unknown) => {
+    saveEmail(email);
+    appendFileSync(log, `${JSON.stringify(email)}\n`);
+  };
+}
+
+async function readInbox(file: string, parse: (raw: string) => unknown[]): Promise<unknown[]> {
   let raw: string;
   try {
     raw = await readFile(file, 'utf8');
   } catch {
-    return;
+    return [];
   }
-  let json: unknown;
+  let values: unknown[];
   try {
-    json = JSON.parse(raw);
+    values = parse(raw).flatMap((value) => (Array.isArray(value) ? value : [value]));
   } catch {
-    json = undefined;
+    values = [];
   }
-  const parsed = storedEmailsSchema.safeParse(json);
+  const parsed = storedEmailsSchema.safeParse(values);
   if (!parsed.success) {
     console.warn(`Ignoring ${file}: it is not an inbox this stack wrote.`);
-    return;
+    return [];
   }
-  for (const email of parsed.data) store.saveEmail(email);
+  return parsed.data;
 }
 
 /** A sandbox-sized account: 14 messages per second, 50,000 a day, like a fresh production SES account. */

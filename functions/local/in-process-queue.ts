@@ -1,12 +1,12 @@
 /**
- * The local stand-in for the SQS send queue and its event source: jobs go out in batches to the
- * sender's batch use case (core's sendBatch, as in the Lambda), with the redeliveries SQS would
- * give: a job not done (failed, or its claim held by another sender) comes back after a delay
- * until maxAttempts, like maxReceiveCount before the DLQ; a deferred job (daily quota) comes back
- * after the deferral's delay. Each job's final outcome is reported once.
+ * The local stand-in for the SQS send queue and its event source: chunk jobs go out in batches
+ * to the sender's batch use case (core's sendBatch, as in the Lambda), with the redeliveries SQS
+ * would give: a job not done (failed, or its claim held by another sender) comes back after a
+ * delay until maxAttempts, like maxReceiveCount before the DLQ; a deferred job (daily quota)
+ * comes back after the deferral's delay. Each recipient's final outcome is reported once.
  */
 import pMap from 'p-map';
-import { type DeliverOutcome, type DeliveryJob, type JobDeferral, type QueuedDelivery, type QueuedJobReceipt, SEND_FLEET, type SendBatchReport } from '../core/delivery/index.ts';
+import { type ChunkJob, type DeliverOutcome, type DeliveryJob, type JobDeferral, type QueuedDelivery, type QueuedJobReceipt, SEND_FLEET, type SendBatchReport } from '../core/delivery/index.ts';
 import type { Queue } from '../core/planning/index.ts';
 
 /** A job's last word: what delivery made of it, or that the queue gave up, or that it waits for the quota. */
@@ -30,14 +30,16 @@ const QUEUE_ARN = 'in-process';
 export class InProcessQueue implements Queue, JobDeferral {
   readonly #options: Required<Omit<InProcessQueueOptions, 'onOutcome'>> & Pick<InProcessQueueOptions, 'onOutcome'>;
   /** Messages handed to a batch and not yet settled, by receipt handle, so a deferral can find them. */
-  readonly #inFlight = new Map<string, { message: QueuedDelivery; job: DeliveryJob }>();
+  readonly #inFlight = new Map<string, { message: QueuedDelivery; job: ChunkJob }>();
+  /** Recipients of a chunk whose outcome was reported, so a redelivered chunk reports the rest only. */
+  readonly #reported = new Map<string, Set<string>>();
   #nextId = 0;
 
   constructor(options: InProcessQueueOptions) {
     this.#options = { batchSize: SEND_FLEET.batchSize, concurrency: 1, maxAttempts: 3, retryDelayMs: 500, ...options };
   }
 
-  async enqueue(jobs: readonly DeliveryJob[]): Promise<void> {
+  async enqueue(jobs: readonly ChunkJob[]): Promise<void> {
     const messages = jobs.map((job) => this.#message(job));
     const batches: QueuedDelivery[][] = [];
     for (let i = 0; i < messages.length; i += this.#options.batchSize) batches.push(messages.slice(i, i + this.#options.batchSize));
@@ -50,7 +52,9 @@ export class InProcessQueue implements Queue, JobDeferral {
       const entry = this.#inFlight.get(receipt.receiptHandle);
       if (!entry) continue;
       this.#inFlight.delete(receipt.receiptHandle);
-      this.#options.onOutcome?.(entry.job, 'deferred');
+      // Reported, not settled: the chunk comes back and reports its recipients' final outcomes then.
+      const reported = this.#reportedFor(entry);
+      for (const email of entry.job.emails.filter((e) => !reported.has(e))) this.#options.onOutcome?.({ editionId: entry.job.editionId, email }, 'deferred');
       const again = { ...entry.message, receiveCount: entry.message.receiveCount + 1 };
       // Unref'd: a deferred job must not keep `digest send-now` or a stopping `npm start` alive.
       setTimeout(() => void this.#run([again]), seconds * 1000).unref();
@@ -58,19 +62,40 @@ export class InProcessQueue implements Queue, JobDeferral {
   }
 
   /** The receipt handle is the message id: one queue, no visibility timeout to tell deliveries apart. */
-  #message(job: DeliveryJob): QueuedDelivery {
+  #message(job: ChunkJob): QueuedDelivery {
     const id = `local-${(this.#nextId += 1)}`;
     return { id, body: JSON.stringify(job), receiveCount: 1, receipt: { queueArn: QUEUE_ARN, receiptHandle: id } };
   }
 
+  #reportedFor(entry: { message: QueuedDelivery }): Set<string> {
+    let reported = this.#reported.get(entry.message.id);
+    if (!reported) {
+      reported = new Set();
+      this.#reported.set(entry.message.id, reported);
+    }
+    return reported;
+  }
+
+  /** The chunk's recipients with no outcome reported yet; marks them reported. */
+  #unreported(entry: { message: QueuedDelivery; job: ChunkJob }): string[] {
+    const reported = this.#reportedFor(entry);
+    const left = entry.job.emails.filter((email) => !reported.has(email));
+    for (const email of left) reported.add(email);
+    return left;
+  }
+
   async #run(batch: readonly QueuedDelivery[]): Promise<void> {
     const { deliverBatch, maxAttempts, retryDelayMs, onOutcome } = this.#options;
-    for (const message of batch) this.#inFlight.set(message.receipt.receiptHandle, { message, job: JSON.parse(message.body) as DeliveryJob });
+    for (const message of batch) this.#inFlight.set(message.receipt.receiptHandle, { message, job: JSON.parse(message.body) as ChunkJob });
     let report: SendBatchReport;
     try {
       report = await deliverBatch(batch, maxAttempts);
     } catch (error) {
-      report = { items: batch.map((message) => ({ id: message.id, job: undefined, outcome: 'failed', error })), notDone: batch.map((m) => m.id), counts: {} };
+      report = {
+        items: batch.map((message) => ({ id: message.id, job: undefined, outcome: 'failed', recipients: new Map(), error })),
+        notDone: batch.map((m) => m.id),
+        counts: {},
+      };
     }
     const again: QueuedDelivery[] = [];
     for (const item of report.items) {
@@ -78,9 +103,17 @@ export class InProcessQueue implements Queue, JobDeferral {
       // Deferred messages left the map in defer(); their timer brings them back.
       if (!entry || item.outcome === 'deferred') continue;
       this.#inFlight.delete(item.id);
-      if (item.outcome !== 'failed' && item.outcome !== 'claim-held') onOutcome?.(entry.job, item.outcome);
-      else if (entry.message.receiveCount >= maxAttempts) onOutcome?.(entry.job, 'failed', item.error);
-      else again.push({ ...entry.message, receiveCount: entry.message.receiveCount + 1 });
+      const reported = this.#reportedFor(entry);
+      for (const [email, outcome] of item.recipients) {
+        if (reported.has(email) || (item.outcome !== 'done' && outcome !== 'sent' && outcome !== 'rejected')) continue;
+        reported.add(email);
+        onOutcome?.({ editionId: entry.job.editionId, email }, outcome, outcome === 'rejected' ? item.error : undefined);
+      }
+      if (item.outcome === 'done') this.#reported.delete(entry.message.id);
+      else if (entry.message.receiveCount >= maxAttempts) {
+        for (const email of this.#unreported(entry)) onOutcome?.({ editionId: entry.job.editionId, email }, 'failed', item.error);
+        this.#reported.delete(entry.message.id);
+      } else again.push({ ...entry.message, receiveCount: entry.message.receiveCount + 1 });
     }
     if (again.length === 0) return;
     await new Promise((resolve) => setTimeout(resolve, retryDelayMs * ((again[0]?.receiveCount ?? 2) - 1)));

@@ -7,8 +7,9 @@ import { join } from 'node:path';
 import { ensureTable } from '../adapters/dynamo/create-table.ts';
 import { createDynamoClient } from '../adapters/dynamo/client.ts';
 import { generateApiKey, newApiKeyRecord } from '../core/ingest/index.ts';
+import { CHUNK_HEADER, type DeliveryChunk, type InboxMail, settleLocalClaims } from '../core/delivery/index.ts';
 import { planDigest } from '../core/planning/index.ts';
-import { startDynamoEmulator, startSesEmulator, type RunningEmulator } from './emulators.ts';
+import { startDynamoEmulator, startSesEmulator, type RunningEmulator, type StoredEmail } from './emulators.ts';
 import { everyHour } from './hourly.ts';
 import { pollDepsOf, pollFeedsEvery } from './feed-poller.ts';
 import { createLocalWiring, localRoutes } from './local-app.ts';
@@ -35,6 +36,35 @@ async function ensureApiKey(settings: LocalSettings, wiring: Wiring): Promise<st
   return key;
 }
 
+function inboxMail(email: StoredEmail): InboxMail {
+  return {
+    to: email.destination?.to ?? [],
+    messageId: email.messageId,
+    chunk: email.headers?.find((header) => header.name.toLowerCase() === CHUNK_HEADER.toLowerCase())?.value,
+  };
+}
+
+/**
+ * This process is the only sender of the local stack, so every chunk still claimed at start was
+ * claimed by a process that is gone: settle it against the persisted inbox, then send the rest.
+ */
+async function settleClaims(wiring: Wiring, inbox: StoredEmail[]): Promise<void> {
+  const deps = { deliveries: wiring.port('deliveries'), sendStats: wiring.port('sendStats'), editions: wiring.port('editions'), clock: wiring.port('clock') };
+  const { settlement, released } = await settleLocalClaims(inbox.map(inboxMail), deps);
+  if (settlement.chunks > 0) {
+    console.log(
+      `Settled ${settlement.chunks} chunk(s) the last run left claimed: ${settlement.confirmed} digest(s) found in the inbox and marked sent, ` +
+        `${settlement.released} reader(s) released to send now.`,
+    );
+  }
+  if (released.length === 0) return;
+  const jobs = released.map((chunk: DeliveryChunk) => ({ slotDay: chunk.slotDay, id: chunk.id, editionId: chunk.editionId, emails: chunk.emails, adopted: true }));
+  void wiring
+    .port('queue')
+    .enqueue(jobs)
+    .catch((error: unknown) => console.error('sending released chunks failed:', error));
+}
+
 function listen(server: Router, port: number): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -48,13 +78,15 @@ async function main(): Promise<void> {
 
   const emulators: RunningEmulator[] = [];
   emulators.push(await startDynamoEmulator({ port: settings.dynamoPort, path: join(settings.dataDir, 'dynamodb') }));
-  emulators.push(await startSesEmulator({ port: settings.sesPort, inboxFile: join(settings.dataDir, 'inbox.json') }));
+  const ses = await startSesEmulator({ port: settings.sesPort, inboxFile: join(settings.dataDir, 'inbox.json') });
+  emulators.push(ses);
   await ensureTable(createDynamoClient({ region: settings.config.AWS_REGION, endpoint: settings.config.DYNAMODB_ENDPOINT }), settings.config.TABLE_NAME);
 
   const wiring = createLocalWiring(settings, (job, outcome, error) => {
     if (outcome === 'failed') console.error(`send failed for ${job.email}: ${String(error)}`);
   });
   const apiKey = await ensureApiKey(settings, wiring);
+  await settleClaims(wiring, ses.inbox());
   const server = createRouter(localRoutes(wiring));
   const planner = wiring.deps('schedule-plan-digest');
   await listen(server, settings.port);

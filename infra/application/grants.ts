@@ -16,7 +16,7 @@ const TABLE_READ_ACTIONS = [
   'dynamodb:DescribeTable',
 ];
 const TABLE_WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
-const SES_SEND_ACTIONS = ['ses:SendEmail', 'ses:SendRawEmail'];
+const SES_SEND_ACTIONS = ['ses:SendEmail', 'ses:SendRawEmail', 'ses:SendBulkEmail'];
 
 export interface GrantedResources {
   readonly data: Pick<DigestDataStack, 'table' | 'tokenSecret' | 'senderIdentity'>;

@@ -41,6 +41,7 @@ export function createSesFeedback(scope: Construct, configurationSet: Configurat
       EmailSendingEvent.COMPLAINT,
       EmailSendingEvent.DELIVERY,
       EmailSendingEvent.REJECT,
+      EmailSendingEvent.RENDERING_FAILURE,
     ],
   });
   const deadLetterQueue = createDeadLetterQueue(scope, 'FeedbackDeadLetterQueue', 'the SNS subscription that feeds ses-events');

@@ -554,11 +554,11 @@ describe('DigestStack with only a sender address', () => {
     );
   });
 
-  it('routes SES sends, bounces, complaints, deliveries and rejects through an encrypted topic to the ses-events function, with a dead-letter queue', () => {
+  it('routes SES sends, bounces, complaints, deliveries, rejects and rendering failures through an encrypted topic to the ses-events function, with a dead-letter queue', () => {
     synth.template.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
       EventDestination: Match.objectLike({
         Enabled: true,
-        MatchingEventTypes: Match.arrayEquals(['send', 'bounce', 'complaint', 'delivery', 'reject']),
+        MatchingEventTypes: Match.arrayEquals(['send', 'bounce', 'complaint', 'delivery', 'reject', 'renderingFailure']),
         SnsDestination: { TopicARN: { Ref: Match.stringLikeRegexp('^FeedbackTopic') } },
       }),
     });
@@ -600,7 +600,7 @@ describe('DigestStack with a domain, a public URL and an alarm address', () => {
     }
   });
 
-  it('alarms by email on every dead-letter queue, every function, send failures, SES reputation and API 5xx', () => {
+  it('alarms by email on every dead-letter queue, every function, send and rendering failures, SES reputation and API 5xx', () => {
     synth.template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.org' });
     const alarms = ofType(synth.resources, 'AWS::CloudWatch::Alarm').map(([, alarm]) => alarm.Properties ?? {});
     const [[topicId]] = ofType(synth.resources, 'AWS::SNS::Topic').filter(
@@ -625,6 +625,9 @@ describe('DigestStack with a domain, a public URL and an alarm address', () => {
     expect(byMetric('DigestMailer', 'SendFailed')).toEqual([
       expect.objectContaining({ Dimensions: [{ Name: 'service', Value: 'digest-mailer' }], Statistic: 'Sum' }),
     ]);
+    expect(byMetric('DigestMailer', 'RenderingFailures')).toEqual([
+      expect.objectContaining({ Threshold: 1, Statistic: 'Sum' }),
+    ]);
     expect(byMetric('AWS/SES', 'Reputation.BounceRate')).toEqual([
       expect.objectContaining({ Threshold: SES_BOUNCE_RATE_ALARM, ComparisonOperator: 'GreaterThanThreshold' }),
     ]);
@@ -636,7 +639,7 @@ describe('DigestStack with a domain, a public URL and an alarm address', () => {
     const [api5xx] = byMetric('AWS/ApiGateway', '5xx');
     const [[apiId]] = ofType(synth.resources, 'AWS::ApiGatewayV2::Api') as [[string, CfnResource]];
     expect(api5xx?.Dimensions).toEqual([{ Name: 'ApiId', Value: { Ref: apiId } }]);
-    expect(alarms).toHaveLength(5 + FUNCTION_IDS.length + 1 + 2 + 1 + 1);
+    expect(alarms).toHaveLength(5 + FUNCTION_IDS.length + 2 + 2 + 1 + 1);
   });
 
   it('builds a dashboard with the application metrics, SES reputation, the queues, the API and the functions', () => {

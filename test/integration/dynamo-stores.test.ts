@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoApiKeyStore } from '../../functions/adapters/dynamo/api-key-store.ts';
 import { DynamoArticleStore } from '../../functions/adapters/dynamo/article-store.ts';
 import { ensureTable } from '../../functions/adapters/dynamo/create-table.ts';
-import { DeliveryStateError, DynamoDeliveryStore } from '../../functions/adapters/dynamo/delivery-store.ts';
+import { DynamoDeliveryLedger } from '../../functions/adapters/dynamo/delivery-ledger.ts';
 import { DynamoEditionStore } from '../../functions/adapters/dynamo/edition-store.ts';
 import { DynamoPersonalDataStore } from '../../functions/adapters/dynamo/personal-data-store.ts';
 import { DynamoRateLimiter } from '../../functions/adapters/dynamo/rate-limiter.ts';
@@ -23,13 +23,11 @@ import { article, collect, describeStoreContract, subscriber, unique } from '../
 let dynamo: LocalDynamo;
 let articles: DynamoArticleStore;
 let subscribers: DynamoSubscriberStore;
-let deliveries: DynamoDeliveryStore;
 
 beforeAll(async () => {
   dynamo = await startTestDynamo();
   articles = new DynamoArticleStore(dynamo.doc, dynamo.tableName);
   subscribers = new DynamoSubscriberStore(dynamo.doc, dynamo.tableName);
-  deliveries = new DynamoDeliveryStore(dynamo.doc, dynamo.tableName);
 });
 
 afterAll(async () => {
@@ -76,7 +74,7 @@ describeStoreContract(`DynamoDB (${process.env['TEST_DYNAMO_BACKEND'] ?? 'dynali
     articles: new DynamoArticleStore(dynamo.doc, tableName),
     subscribers: new DynamoSubscriberStore(dynamo.doc, tableName, clock),
     editions: new DynamoEditionStore(dynamo.doc, tableName),
-    deliveries: new DynamoDeliveryStore(dynamo.doc, tableName),
+    deliveries: new DynamoDeliveryLedger(dynamo.doc, tableName),
     apiKeys: new DynamoApiKeyStore(dynamo.doc, tableName),
     rateLimiter: new DynamoRateLimiter(dynamo.doc, tableName),
     personalData: new DynamoPersonalDataStore(dynamo.doc, tableName),
@@ -122,17 +120,6 @@ describe('DynamoSubscriberStore', () => {
     expect(await dueEmails([six, nine])).toEqual([]);
     expect(await slotIndexEmails(nine)).toEqual([]);
     expect(await subscribers.get(confirmed.email)).toMatchObject({ status: 'unsubscribed', sendHour: 9 });
-  });
-});
-
-describe('DynamoDeliveryStore', () => {
-  it('refuses to mark sent a delivery that was never claimed with DeliveryStateError', async () => {
-    const delivery = { editionId: `ed-${unique()}`, email: `to-${unique()}@example.com` };
-
-    await expect(deliveries.markSent(delivery, 'msg-x', '2026-11-26T07:01:02.000Z')).rejects.toBeInstanceOf(
-      DeliveryStateError,
-    );
-    expect(await deliveries.get(delivery)).toBeUndefined();
   });
 });
 

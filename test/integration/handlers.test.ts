@@ -11,7 +11,7 @@ import { loadConfig } from '../../functions/adapters/runtime/config.ts';
 import { generateApiKey, newApiKeyRecord } from '../../functions/core/ingest/api-keys.ts';
 import { canonicalTimeZone } from '../../functions/core/shared/local-time.ts';
 import { signToken } from '../../functions/core/shared/tokens.ts';
-import type { DeliveryJob } from '../../functions/core/delivery/types.ts';
+import type { ChunkJob, DeliveryJob } from '../../functions/core/delivery/types.ts';
 import type { Subscriber } from '../../functions/core/subscribers/types.ts';
 import { planDigestHandler } from '../../functions/handlers/schedule-plan-digest.ts';
 import { sendDigestHandler } from '../../functions/handlers/sqs-send-digest.ts';
@@ -30,8 +30,11 @@ const SECRET = 'integration-test-secret-0123456789abcdef';
 
 class RecordingQueue implements Queue {
   jobs: DeliveryJob[] = [];
-  async enqueue(jobs: readonly DeliveryJob[]): Promise<void> {
-    this.jobs.push(...jobs);
+  /** The chunk jobs as enqueued: what the sender's SQS messages carry. */
+  chunks: ChunkJob[] = [];
+  async enqueue(jobs: readonly ChunkJob[]): Promise<void> {
+    this.chunks.push(...jobs);
+    for (const job of jobs) this.jobs.push(...job.emails.map((email) => ({ editionId: job.editionId, email })));
   }
 }
 
@@ -40,7 +43,7 @@ function aConfirmedReader(email: string): Subscriber {
   return { email, status: 'confirmed', timezone: 'UTC', sendHour: 7, topics: [], createdAt: now, updatedAt: now };
 }
 
-function sqsEvent(jobs: readonly DeliveryJob[]): SQSEvent {
+function sqsEvent(jobs: readonly (DeliveryJob | ChunkJob)[]): SQSEvent {
   return {
     Records: jobs.map((job, i) => ({
       messageId: `m-${i}`,
@@ -100,6 +103,7 @@ afterAll(async () => {
 
 beforeEach(() => {
   queue.jobs = [];
+  queue.chunks = [];
 });
 
 function postArticles(body: unknown, key: string | null = apiKey): Promise<Response> {
@@ -338,10 +342,11 @@ describe('plan and send the digest', () => {
     expect(jobs).toHaveLength(1);
     expect(report.editions[0]?.stories).toBeGreaterThanOrEqual(4);
 
+    const chunks = queue.chunks.filter((chunk) => chunk.emails.includes('digest.reader@example.com'));
     const send = sendDigestHandler(provide(wiring, 'sqs-send-digest'));
-    expect(await send(sqsEvent(jobs))).toEqual({ batchItemFailures: [] });
+    expect(await send(sqsEvent(chunks))).toEqual({ batchItemFailures: [] });
     // A duplicate SQS delivery of the same job sends nothing more.
-    expect(await send(sqsEvent(jobs))).toEqual({ batchItemFailures: [] });
+    expect(await send(sqsEvent(chunks))).toEqual({ batchItemFailures: [] });
 
     const digests = (await mailTo('digest.reader@example.com')).filter((m) => !/confirm|welcome/i.test(m.subject));
     expect(digests).toHaveLength(1);

@@ -6,7 +6,9 @@
 import { createHash } from 'node:crypto';
 import type { Settings } from '../../functions/core/shared/settings.ts';
 import type { Article } from '../../functions/core/ingest/types.ts';
-import type { DeliveryJob } from '../../functions/core/delivery/types.ts';
+import type { ChunkJob, DeliveryJob } from '../../functions/core/delivery/types.ts';
+import type { BulkMailer, BulkMessage, BulkRecipientResult } from '../../functions/core/delivery/ports.ts';
+import { fillTemplate } from '../../functions/core/edition/placeholders.ts';
 import type { Mailer, OutgoingEmail } from '../../functions/core/shared/mail.ts';
 import type { Subscriber } from '../../functions/core/subscribers/types.ts';
 import type { Clock } from '../../functions/core/shared/clock.ts';
@@ -17,7 +19,7 @@ import type { Queue } from '../../functions/core/planning/ports.ts';
 export {
   MemoryApiKeyStore,
   MemoryArticleStore,
-  MemoryDeliveryStore,
+  MemoryDeliveryLedger,
   MemoryEditionStore,
   MemoryPersonalDataStore,
   MemoryRateLimiter,
@@ -60,7 +62,12 @@ export class FakeClock implements Clock {
   }
 }
 
-export class RecordingMailer implements Mailer {
+/**
+ * A mailer for both paths: `send` records the email; `sendBulk` renders each recipient's copy
+ * as SES would (simple `{{name}}` substitution of replacement data over the defaults) and
+ * records it with its headers, so tests read what a reader would get.
+ */
+export class RecordingMailer implements Mailer, BulkMailer {
   /** Emails the mailer accepted, in order. */
   readonly sent: OutgoingEmail[] = [];
   /** Every call, accepted or not. */
@@ -84,6 +91,38 @@ export class RecordingMailer implements Mailer {
     return { messageId: `fake-message-${this.sent.length}` };
   }
 
+  /** Bulk calls made, with their tags. */
+  readonly bulkCalls: { recipients: number; tags: { name: string; value: string }[] }[] = [];
+  /** Per-address answers for the next bulk calls (e.g. SES refusing one address). */
+  readonly entryAnswers = new Map<string, (to: string) => BulkRecipientResult>();
+
+  async sendBulk(message: BulkMessage): Promise<BulkRecipientResult[]> {
+    this.attempts += 1;
+    await Promise.resolve();
+    if (this.#failures.remaining > 0) {
+      this.#failures.remaining -= 1;
+      throw this.#failures.error;
+    }
+    this.bulkCalls.push({ recipients: message.recipients.length, tags: copy(message.tags) });
+    const defaults = JSON.parse(message.defaultDataJson) as Record<string, string>;
+    const from = message.from;
+    return message.recipients.map((recipient) => {
+      const answer = this.entryAnswers.get(recipient.to);
+      if (answer) return answer(recipient.to);
+      const data = JSON.parse(recipient.dataJson) as Record<string, string>;
+      this.sent.push({
+        from,
+        to: recipient.to,
+        subject: fillTemplate(message.template.subject, defaults, data),
+        html: fillTemplate(message.template.html, defaults, data),
+        text: fillTemplate(message.template.text, defaults, data),
+        headers: copy(recipient.headers),
+        tags: copy(message.tags),
+      });
+      return { to: recipient.to, status: 'sent', messageId: `fake-message-${this.sent.length}` };
+    });
+  }
+
   sentTo(address: string): OutgoingEmail[] {
     return this.sent.filter((email) => email.to === address);
   }
@@ -91,14 +130,19 @@ export class RecordingMailer implements Mailer {
 
 export class MemoryQueue implements Queue {
   /** Each enqueue call, as it was made. */
-  readonly batches: DeliveryJob[][] = [];
+  readonly batches: ChunkJob[][] = [];
 
-  async enqueue(jobs: readonly DeliveryJob[]): Promise<void> {
+  async enqueue(jobs: readonly ChunkJob[]): Promise<void> {
     this.batches.push(jobs.map(copy));
   }
 
-  get jobs(): DeliveryJob[] {
+  get chunks(): ChunkJob[] {
     return this.batches.flat();
+  }
+
+  /** One (edition, reader) pair per recipient of every chunk enqueued. */
+  get jobs(): DeliveryJob[] {
+    return this.chunks.flatMap((chunk) => chunk.emails.map((email) => ({ editionId: chunk.editionId, email })));
   }
 }
 

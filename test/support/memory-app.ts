@@ -17,7 +17,7 @@ import {
   FakeClock,
   MemoryApiKeyStore,
   MemoryArticleStore,
-  MemoryDeliveryStore,
+  MemoryDeliveryLedger,
   MemoryEditionStore,
   MemoryPersonalDataStore,
   MemoryRateLimiter,
@@ -54,7 +54,7 @@ export interface MemoryApp {
 export async function memoryApp(): Promise<MemoryApp> {
   const clock = new FakeClock();
   const subscribers = new MemorySubscriberStore(clock);
-  const deliveries = new MemoryDeliveryStore();
+  const deliveries = new MemoryDeliveryLedger(subscribers);
   const articles = new MemoryArticleStore();
   const apiKeys = new MemoryApiKeyStore();
   const mailer = new RecordingMailer();

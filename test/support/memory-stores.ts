@@ -10,7 +10,8 @@ import { createHash } from 'node:crypto';
 import { EditionNotFoundError } from '../../functions/core/edition/errors.ts';
 import type { Clock } from '../../functions/core/shared/clock.ts';
 import type { ApiKey, Article } from '../../functions/core/ingest/types.ts';
-import type { Delivery, DeliveryJob } from '../../functions/core/delivery/types.ts';
+import type { Delivery } from '../../functions/core/delivery/types.ts';
+import type { MemoryDeliveryLedger } from './memory-ledger.ts';
 import type { Edition, EditionStatus } from '../../functions/core/edition/types.ts';
 import type { EditionContent } from '../../functions/core/edition/ports.ts';
 import type { Subscriber, SubscriberStatus, TimeSlot } from '../../functions/core/subscribers/types.ts';
@@ -18,14 +19,11 @@ import type { ApiKeyStore, ArticleStore, TopicCatalogue } from '../../functions/
 import { mergeTopicCatalogue } from '../../functions/core/ingest/topic-catalogue.ts';
 import type { CatalogueTopic, TopicSighting } from '../../functions/core/ingest/types.ts';
 import type { RateLimiter, SubscriberStore } from '../../functions/core/subscribers/ports.ts';
-import type { DeliveryStore, SendStatsStore } from '../../functions/core/delivery/ports.ts';
+import type { SendStatsStore } from '../../functions/core/delivery/ports.ts';
 import type { EditionStore } from '../../functions/core/edition/ports.ts';
 import type { PersonalDataStore } from '../../functions/core/privacy/ports.ts';
 import { zeroCounts, type SendCounts } from '../../functions/core/delivery/send-stats.ts';
 import type { Source, SourceStore } from '../../functions/core/sources/index.ts';
-
-/** The DynamoDB delivery store keeps this much of a failure message (delivery-store.ts). */
-const DELIVERY_ERROR_MAX_CHARS = 500;
 
 /**
  * A deep copy of a plain record without the fields set to undefined, which the DynamoDB document
@@ -242,77 +240,7 @@ export class MemoryEditionStore implements EditionStore {
   }
 }
 
-const deliveryKey = (job: DeliveryJob) => `${job.editionId}\n${job.email.toLowerCase()}`;
-
-export class MemoryDeliveryStore implements DeliveryStore {
-  readonly #rows = new Map<string, Delivery>();
-
-  async claim(job: DeliveryJob, at: string): Promise<'claimed' | 'duplicate'> {
-    // Check and set with no await between them: the in-memory twin of a conditional write.
-    const key = deliveryKey(job);
-    const existing = this.#rows.get(key);
-    if (existing && existing.status !== 'failed') return 'duplicate';
-    this.#rows.set(key, {
-      editionId: job.editionId,
-      email: job.email,
-      status: 'claimed',
-      claimedAt: at,
-      attempts: (existing?.attempts ?? 0) + 1,
-    });
-    return 'claimed';
-  }
-
-  async reclaimStale(job: DeliveryJob, staleClaimedAt: string, at: string): Promise<'claimed' | 'duplicate'> {
-    const key = deliveryKey(job);
-    const existing = this.#rows.get(key);
-    if (existing?.status !== 'claimed' || existing.claimedAt !== staleClaimedAt) return 'duplicate';
-    this.#rows.set(key, { ...existing, claimedAt: at, attempts: existing.attempts + 1 });
-    return 'claimed';
-  }
-
-  async markSent(job: DeliveryJob, messageId: string, at: string): Promise<void> {
-    const key = deliveryKey(job);
-    const row = this.#rows.get(key);
-    if (row?.status === 'sent' && row.messageId === messageId) return;
-    if (row?.status !== 'claimed') {
-      throw new Error(`delivery of ${job.editionId} to ${job.email} is ${row?.status ?? 'unclaimed'}, not claimed`);
-    }
-    this.#rows.set(key, { ...row, status: 'sent', messageId, sentAt: at });
-  }
-
-  async confirmSent(job: DeliveryJob, messageId: string, at: string): Promise<boolean> {
-    const key = deliveryKey(job);
-    const row = this.#rows.get(key);
-    if (row?.status !== 'claimed' && row?.status !== 'failed') return false;
-    const { error: _error, ...rest } = row;
-    this.#rows.set(key, { ...rest, status: 'sent', messageId, sentAt: at });
-    return true;
-  }
-
-  async markFailed(job: DeliveryJob, error: string, _at: string): Promise<void> {
-    const key = deliveryKey(job);
-    const row = this.#rows.get(key);
-    // Only a claimed row can fail, as in the DynamoDB store.
-    if (row?.status !== 'claimed') return;
-    this.#rows.set(key, { ...row, status: 'failed', error: error.slice(0, DELIVERY_ERROR_MAX_CHARS) });
-  }
-
-  async get(job: DeliveryJob): Promise<Delivery | undefined> {
-    const row = this.#rows.get(deliveryKey(job));
-    return row && stored(row);
-  }
-
-  /** Removes one reader's rows, as erasing does; returns how many went. */
-  removeFor(email: string): number {
-    const keys = [...this.#rows.entries()].filter(([, row]) => sameAddress(row.email, email)).map(([key]) => key);
-    for (const key of keys) this.#rows.delete(key);
-    return keys.length;
-  }
-
-  all(): Delivery[] {
-    return [...this.#rows.values()].map(stored);
-  }
-}
+export { MemoryDeliveryLedger } from './memory-ledger.ts';
 
 const sameAddress = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
@@ -357,7 +285,7 @@ export class MemoryPersonalDataStore implements PersonalDataStore {
 
   constructor(
     private readonly subscribers: MemorySubscriberStore,
-    private readonly deliveries: MemoryDeliveryStore,
+    private readonly deliveries: MemoryDeliveryLedger,
   ) {}
 
   async *deliveriesTo(email: string): AsyncIterable<Delivery> {

@@ -4,8 +4,7 @@
  * visibility timeout; after maxReceiveCount receives it goes to the dead-letter queue. Rounds
  * advance the test clock by the claim lease, as the visibility timeout does in AWS.
  */
-import type { DeliverOutcome } from '../../functions/core/delivery/types.ts';
-import type { DeliveryJob } from '../../functions/core/delivery/types.ts';
+import type { ChunkJob } from '../../functions/core/delivery/types.ts';
 import type { OutgoingEmail } from '../../functions/core/shared/mail.ts';
 import type { Queue } from '../../functions/core/planning/ports.ts';
 import type { FakeClock } from './fakes.ts';
@@ -29,20 +28,23 @@ export function faultSeed(): number {
 }
 
 interface Message {
-  job: DeliveryJob;
+  job: ChunkJob;
   receives: number;
 }
 
 export class SimulatedSqs implements Queue {
   #waiting: Message[] = [];
-  readonly deadLettered: DeliveryJob[] = [];
+  readonly deadLettered: ChunkJob[] = [];
   enqueued = 0;
 
   constructor(private readonly maxReceiveCount = 5) {}
 
-  async enqueue(jobs: readonly DeliveryJob[]): Promise<void> {
-    this.enqueued += jobs.length;
-    for (const job of jobs) this.#waiting.push({ job: { ...job }, receives: 0 });
+  /** Recipients enqueued, over every chunk. */
+  async enqueue(jobs: readonly ChunkJob[]): Promise<void> {
+    for (const job of jobs) {
+      this.enqueued += job.emails.length;
+      this.#waiting.push({ job: structuredClone(job), receives: 0 });
+    }
   }
 
   get pending(): number {
@@ -53,7 +55,7 @@ export class SimulatedSqs implements Queue {
    * Delivers every waiting message once, `concurrency` at a time (several senders); what did not
    * return comes back next round. Returns the outcomes of this round.
    */
-  async round(deliver: (job: DeliveryJob) => Promise<DeliverOutcome>, concurrency: number): Promise<void> {
+  async round(deliver: (job: ChunkJob) => Promise<unknown>, concurrency: number): Promise<void> {
     const batch = this.#waiting;
     this.#waiting = [];
     let next = 0;
@@ -74,7 +76,7 @@ export class SimulatedSqs implements Queue {
 
   /** Rounds until the queue is empty, the clock moving on by `visibilityMs` between them. */
   async drain(
-    deliver: (job: DeliveryJob) => Promise<DeliverOutcome>,
+    deliver: (job: ChunkJob) => Promise<unknown>,
     options: { concurrency: number; clock: FakeClock; visibilityMs: number; maxRounds?: number },
   ): Promise<void> {
     for (let round = 0; this.pending > 0; round++) {

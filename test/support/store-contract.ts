@@ -8,7 +8,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { DeliveryStore, SendStatsStore } from '../../functions/core/delivery/ports.ts';
+import type { DeliveryLedger, SendStatsStore } from '../../functions/core/delivery/ports.ts';
+import type { DeliveryChunk } from '../../functions/core/delivery/types.ts';
 import type { EditionStore } from '../../functions/core/edition/ports.ts';
 import type { Edition } from '../../functions/core/edition/types.ts';
 import { newApiKeyRecord } from '../../functions/core/ingest/api-keys.ts';
@@ -28,7 +29,7 @@ export interface StoreSet {
   articles: ArticleStore;
   subscribers: SubscriberStore;
   editions: EditionStore;
-  deliveries: DeliveryStore;
+  deliveries: DeliveryLedger;
   apiKeys: ApiKeyStore;
   rateLimiter: RateLimiter;
   personalData: PersonalDataStore;
@@ -558,114 +559,109 @@ function editionStoreContract(stores: () => Promise<StoreSet>): void {
 }
 
 function deliveryStoreContract(stores: () => Promise<StoreSet>): void {
-  const job = () => ({ editionId: `ed-${unique()}`, email: `to-${unique()}@example.com` });
 
-  describe('DeliveryStore', () => {
-    it('claims a recipient once and reports the second claim as a duplicate', async () => {
-      const { deliveries } = await stores();
-      const delivery = job();
-
-      expect(await deliveries.claim(delivery, '2026-11-26T07:01:00.000Z')).toBe('claimed');
-      expect(await deliveries.claim(delivery, '2026-11-26T07:02:00.000Z')).toBe('duplicate');
-      expect(await deliveries.get(delivery)).toEqual({
-        ...delivery,
-        status: 'claimed',
-        claimedAt: '2026-11-26T07:01:00.000Z',
-        attempts: 1,
-      });
-      expect(await deliveries.get({ ...delivery, email: delivery.email.toUpperCase() })).toMatchObject({ status: 'claimed' });
+  describe('DeliveryLedger', () => {
+    const slotDay = () => ({ timezone: 'Europe/London', hour: 7, date: '2026-11-26' });
+    const aChunk = (overrides: Partial<DeliveryChunk> = {}): DeliveryChunk => ({
+      slotDay: { timezone: 'America/New_York', hour: 7, date: '2026-11-26' },
+      id: `run${unique().slice(0, 8)}-0`,
+      editionId: '20261126T065800-20261125T065800',
+      emails: ['a@example.com', 'b@example.com', 'c@example.com'],
+      status: 'pending',
+      createdAt: '2026-11-26T07:00:00.000Z',
+      attempts: 0,
+      sent: {},
+      rejected: {},
+      ...overrides,
     });
 
-    it('lets exactly one of ten concurrent claims win', async () => {
+    it('gives a slot-day to one of ten runs, and resumes it for the same run', async () => {
       const { deliveries } = await stores();
-      const delivery = job();
-
-      const results = await Promise.all(Array.from({ length: 10 }, () => deliveries.claim(delivery, '2026-11-26T07:01:00.000Z')));
-
-      expect(results.filter((result) => result === 'claimed')).toHaveLength(1);
+      const day = { ...slotDay(), timezone: `Zone/${unique()}` };
+      const results = await Promise.all(Array.from({ length: 10 }, (_, run) => deliveries.lockSlotDay(day, `run-${run}`, '2026-11-26T07:00:00.000Z')));
+      expect(results.filter((result) => result === 'acquired')).toHaveLength(1);
+      expect(results.filter((result) => result === 'taken')).toHaveLength(9);
+      const winner = `run-${results.indexOf('acquired')}`;
+      expect(await deliveries.lockSlotDay(day, winner, '2026-11-26T07:01:00.000Z')).toBe('resumed');
+      expect(await deliveries.lockSlotDay({ ...day, date: '2026-11-27' }, 'run-x', '2026-11-27T07:00:00.000Z')).toBe('acquired');
     });
 
-    it('lets a failed delivery be claimed again and counts the attempt', async () => {
+    it('lets one of ten senders claim a pending chunk, and another take it over only once the lease is over', async () => {
       const { deliveries } = await stores();
-      const delivery = job();
-      await deliveries.claim(delivery, '2026-11-26T07:01:00.000Z');
-      await deliveries.markFailed(delivery, `Throttling: ${'e'.repeat(1000)}`, '2026-11-26T07:01:01.000Z');
+      const chunk = aChunk();
+      await deliveries.addChunks([chunk]);
+      expect((await deliveries.chunksOf(chunk.slotDay)).map((c) => c.id)).toEqual([chunk.id]);
 
-      const failed = await deliveries.get(delivery);
-      expect(failed).toMatchObject({ status: 'failed', attempts: 1 });
-      expect(failed?.error).toHaveLength(500);
-
-      expect(await deliveries.claim(delivery, '2026-11-26T07:05:00.000Z')).toBe('claimed');
-      const reclaimed = await deliveries.get(delivery);
-      expect(reclaimed).toMatchObject({ status: 'claimed', attempts: 2, claimedAt: '2026-11-26T07:05:00.000Z' });
-      expect(reclaimed).not.toHaveProperty('error');
+      const claims = await Promise.all(Array.from({ length: 10 }, () => deliveries.claimChunk(chunk, '2026-11-26T07:01:00.000Z', '2026-11-26T06:55:00.000Z')));
+      expect(claims.filter((claim) => claim.result === 'claimed')).toHaveLength(1);
+      expect(claims.filter((claim) => claim.result === 'held')).toHaveLength(9);
+      // Fresh: held. Stale: exactly one of several later senders takes it over.
+      expect((await deliveries.claimChunk(chunk, '2026-11-26T07:02:00.000Z', '2026-11-26T07:00:59.000Z')).result).toBe('held');
+      const takeovers = await Promise.all(Array.from({ length: 5 }, () => deliveries.claimChunk(chunk, '2026-11-26T07:20:00.000Z', '2026-11-26T07:14:00.000Z')));
+      const won = takeovers.filter((claim) => claim.result === 'claimed');
+      expect(won).toHaveLength(1);
+      expect(won[0]).toMatchObject({ chunk: { status: 'claimed', claimedAt: '2026-11-26T07:20:00.000Z', attempts: 2 } });
     });
 
-    it('records the message id of a sent delivery, which then cannot be claimed or failed', async () => {
+    it('records who was sent and refused on the claim, releases an unfinished chunk and ends a finished one', async () => {
       const { deliveries } = await stores();
-      const delivery = job();
-      await deliveries.claim(delivery, '2026-11-26T07:01:00.000Z');
+      const chunk = aChunk();
+      await deliveries.addChunks([chunk]);
+      await deliveries.claimChunk(chunk, '2026-11-26T07:01:00.000Z', '2026-11-26T06:55:00.000Z');
+      // A stale claimedAt (the chunk was taken over) records the sends anyway, and reports false.
+      expect(await deliveries.recordResults(chunk, '2026-11-26T06:00:00.000Z', { sent: { 'a@example.com': 'm-a' }, rejected: {}, finished: true })).toBe(false);
+      expect(
+        await deliveries.recordResults(chunk, '2026-11-26T07:01:00.000Z', {
+          sent: { 'b@example.com': 'm-b' },
+          rejected: { 'c@example.com': 'MESSAGE_REJECTED' },
+          finished: false,
+          error: 'ACCOUNT_DAILY_QUOTA_EXCEEDED',
+        }),
+      ).toBe(true);
+      let [stored] = await deliveries.chunksOf(chunk.slotDay);
+      expect(stored).toMatchObject({ status: 'pending', sent: { 'a@example.com': 'm-a', 'b@example.com': 'm-b' }, rejected: { 'c@example.com': 'MESSAGE_REJECTED' } });
+      expect((await deliveries.openChunks()).map((c) => c.id)).toContain(chunk.id);
 
-      await deliveries.markSent(delivery, 'msg-1', '2026-11-26T07:01:02.000Z');
-      await deliveries.markSent(delivery, 'msg-1', '2026-11-26T07:01:03.000Z');
-      await deliveries.markFailed(delivery, 'late error', '2026-11-26T07:01:04.000Z');
-
-      expect(await deliveries.claim(delivery, '2026-11-26T08:00:00.000Z')).toBe('duplicate');
-      expect(await deliveries.get(delivery)).toMatchObject({
-        status: 'sent',
-        messageId: 'msg-1',
-        sentAt: '2026-11-26T07:01:02.000Z',
-        attempts: 1,
-      });
-      await expect(deliveries.markSent(delivery, 'msg-2', '2026-11-26T07:01:05.000Z')).rejects.toThrow(/not claimed/);
+      const again = await deliveries.claimChunk(chunk, '2026-11-26T08:05:00.000Z', '2026-11-26T08:00:00.000Z');
+      expect(again.result).toBe('claimed');
+      await deliveries.recordResults(chunk, '2026-11-26T08:05:00.000Z', { sent: {}, rejected: {}, finished: true });
+      [stored] = await deliveries.chunksOf(chunk.slotDay);
+      expect(stored?.status).toBe('done');
+      expect(stored).not.toHaveProperty('claimedAt');
+      expect((await deliveries.claimChunk(chunk, '2026-11-26T09:00:00.000Z', '2026-11-26T09:00:00.000Z')).result).toBe('done');
+      expect((await deliveries.openChunks()).map((c) => c.id)).not.toContain(chunk.id);
     });
 
-    it('refuses to mark sent a delivery that was never claimed, and records no failure for one', async () => {
+    it('confirms sends whatever the claim, and releases a claimed chunk', async () => {
       const { deliveries } = await stores();
-      const delivery = job();
-
-      await expect(deliveries.markSent(delivery, 'msg-x', '2026-11-26T07:01:02.000Z')).rejects.toThrow(/unclaimed/);
-      await deliveries.markFailed(delivery, 'nothing to fail', '2026-11-26T07:01:03.000Z');
-      expect(await deliveries.get(delivery)).toBeUndefined();
+      const chunk = aChunk();
+      await deliveries.addChunks([chunk]);
+      await deliveries.claimChunk(chunk, '2026-11-26T07:01:00.000Z', '2026-11-26T06:55:00.000Z');
+      await deliveries.confirmSent(chunk, { 'a@example.com': 'm-a' });
+      await deliveries.release(chunk);
+      const [stored] = await deliveries.chunksOf(chunk.slotDay);
+      expect(stored).toMatchObject({ status: 'pending', sent: { 'a@example.com': 'm-a' } });
+      expect((await deliveries.claimChunk(chunk, '2026-11-26T07:02:00.000Z', '2026-11-26T06:55:00.000Z')).result).toBe('claimed');
+      // Confirming a chunk that does not exist is harmless.
+      await deliveries.confirmSent(aChunk(), { 'x@example.com': 'm-x' });
     });
 
-    it('hands a stale claim to exactly one later sender, on the claimedAt it read', async () => {
-      const { deliveries } = await stores();
-      const delivery = job();
-      await deliveries.claim(delivery, '2026-11-26T07:01:00.000Z');
+    it('reads readers with their watermarks in one go, and keeps delivery records and the last settlement', async () => {
+      const { deliveries, subscribers } = await stores();
+      const reader = subscriber({ email: `wm-${unique()}@example.com` });
+      await subscribers.put(reader);
+      const mark = { email: reader.email, editionId: 'ed-26', cutoff: '2026-11-26T06:58:00.000Z', date: '2026-11-26', sentAt: '2026-11-26T07:01:00.000Z' };
+      await deliveries.recordDeliveries([mark], [{ editionId: 'ed-26', email: reader.email, status: 'sent', claimedAt: mark.sentAt, sentAt: mark.sentAt, messageId: 'm-1', attempts: 1 }]);
 
-      expect(await deliveries.reclaimStale(delivery, '2026-11-26T07:00:59.000Z', '2026-11-26T07:20:00.000Z')).toBe('duplicate');
-      const racing = await Promise.all(
-        Array.from({ length: 5 }, () => deliveries.reclaimStale(delivery, '2026-11-26T07:01:00.000Z', '2026-11-26T07:20:00.000Z')),
-      );
-      expect(racing.filter((result) => result === 'claimed')).toHaveLength(1);
-      expect(await deliveries.get(delivery)).toMatchObject({ status: 'claimed', claimedAt: '2026-11-26T07:20:00.000Z', attempts: 2 });
+      const found = await deliveries.recipients([reader.email, 'nobody@example.com']);
+      expect(found.get(reader.email)).toMatchObject({ subscriber: { email: reader.email }, watermark: mark });
+      expect(found.get('nobody@example.com')).toBeUndefined();
+      expect((await deliveries.watermarks([reader.email])).get(reader.email)).toEqual(mark);
 
-      await deliveries.markSent(delivery, 'msg-1', '2026-11-26T07:20:01.000Z');
-      expect(await deliveries.reclaimStale(delivery, '2026-11-26T07:20:00.000Z', '2026-11-26T07:40:00.000Z')).toBe('duplicate');
-      expect(await deliveries.reclaimStale(job(), '2026-11-26T07:20:00.000Z', '2026-11-26T07:40:00.000Z')).toBe('duplicate');
-    });
-
-    it('confirms as sent a claimed or failed row that SES accepted, and nothing else', async () => {
-      const { deliveries } = await stores();
-      const claimed = job();
-      const failed = job();
-      await deliveries.claim(claimed, '2026-11-26T07:01:00.000Z');
-      await deliveries.claim(failed, '2026-11-26T07:01:00.000Z');
-      await deliveries.markFailed(failed, 'timed out', '2026-11-26T07:01:30.000Z');
-
-      expect(await deliveries.confirmSent(claimed, 'msg-c', '2026-11-26T07:02:00.000Z')).toBe(true);
-      expect(await deliveries.confirmSent(failed, 'msg-f', '2026-11-26T07:02:00.000Z')).toBe(true);
-      expect(await deliveries.get(claimed)).toMatchObject({ status: 'sent', messageId: 'msg-c', sentAt: '2026-11-26T07:02:00.000Z' });
-      const confirmed = await deliveries.get(failed);
-      expect(confirmed).toMatchObject({ status: 'sent', messageId: 'msg-f', attempts: 1 });
-      expect(confirmed).not.toHaveProperty('error');
-
-      expect(await deliveries.confirmSent(claimed, 'msg-other', '2026-11-26T07:03:00.000Z')).toBe(false);
-      expect(await deliveries.get(claimed)).toMatchObject({ messageId: 'msg-c' });
-      const unknown = job();
-      expect(await deliveries.confirmSent(unknown, 'msg-u', '2026-11-26T07:03:00.000Z')).toBe(false);
-      expect(await deliveries.get(unknown)).toBeUndefined();
+      expect(await deliveries.lastSettlement()).toBeUndefined();
+      const settlement = { at: '2026-11-26T08:00:00.000Z', chunks: 2, confirmed: 30, released: 70 };
+      await deliveries.recordSettlement(settlement);
+      expect(await deliveries.lastSettlement()).toEqual(settlement);
     });
   });
 }
@@ -729,6 +725,8 @@ function rateLimiterContract(stores: () => Promise<StoreSet>): void {
 }
 
 function personalDataStoreContract(stores: () => Promise<StoreSet>): void {
+  const sentRow = (editionId: string, email: string) =>
+    ({ editionId, email, status: 'sent', claimedAt: '2026-11-20T07:00:00.000Z', sentAt: '2026-11-20T07:00:01.000Z', messageId: 'm', attempts: 1 }) as const;
   /** An edition that a delivery row can belong to: rows are found through the editions still stored. */
   const anEdition = (id: string, hour: number) =>
     edition({ id, createdAt: new Date(Date.UTC(2026, 10, 20, 0) + hour * 3600_000).toISOString(), status: 'sending', recipients: 1 });
@@ -742,9 +740,9 @@ function personalDataStoreContract(stores: () => Promise<StoreSet>): void {
       for (let hour = 0; hour < 120; hour += 1) await editions.createIfAbsent(anEdition(`ed-${hour}`, hour));
       // More rows than one BatchWriteItem takes.
       for (let i = 0; i < 30; i += 1) {
-        await deliveries.claim({ editionId: `ed-${i * 4}`, email: 'erase.me@example.com' }, '2026-11-20T07:00:00.000Z');
+        await deliveries.recordDeliveries([], [sentRow(`ed-${i * 4}`, 'erase.me@example.com')]);
       }
-      await deliveries.claim({ editionId: 'ed-0', email: 'keep.me@example.com' }, '2026-11-20T07:00:00.000Z');
+      await deliveries.recordDeliveries([], [sentRow('ed-0', 'keep.me@example.com')]);
 
       const listed = await collect(personalData.deliveriesTo('erase.me@example.com'));
       expect(listed).toHaveLength(30);
@@ -753,7 +751,7 @@ function personalDataStoreContract(stores: () => Promise<StoreSet>): void {
       expect(await personalData.erase('Erase.Me@example.com', '2026-11-26T10:00:00.000Z')).toEqual({ deliveries: 30 });
       expect(await subscribers.get('erase.me@example.com')).toBeUndefined();
       expect(await collect(personalData.deliveriesTo('erase.me@example.com'))).toEqual([]);
-      expect(await deliveries.get({ editionId: 'ed-0', email: 'keep.me@example.com' })).toBeDefined();
+      expect(await collect(personalData.deliveriesTo('keep.me@example.com'))).toHaveLength(1);
       expect(await subscribers.get('keep.me@example.com')).toBeDefined();
       expect(await personalData.isErased('erase.me@example.com')).toBe(true);
       expect(await personalData.isErased('keep.me@example.com')).toBe(false);
@@ -765,11 +763,11 @@ function personalDataStoreContract(stores: () => Promise<StoreSet>): void {
     it('finds and erases rows whatever the case of the address they were sent to', async () => {
       const { deliveries, editions, personalData } = await stores();
       await editions.createIfAbsent(anEdition('ed-mixed', 1));
-      await deliveries.claim({ editionId: 'ed-mixed', email: 'Mixed.Case@Example.com' }, '2026-11-20T07:00:00.000Z');
+      await deliveries.recordDeliveries([], [sentRow('ed-mixed', 'Mixed.Case@Example.com')]);
 
       expect(await collect(personalData.deliveriesTo('mixed.case@example.com'))).toHaveLength(1);
       expect(await personalData.erase('MIXED.CASE@example.com', '2026-11-26T10:00:00.000Z')).toEqual({ deliveries: 1 });
-      expect(await deliveries.get({ editionId: 'ed-mixed', email: 'mixed.case@example.com' })).toBeUndefined();
+      expect(await collect(personalData.deliveriesTo('mixed.case@example.com'))).toEqual([]);
     });
 
     it('marks an address never stored as erased, so an import cannot add it later', async () => {

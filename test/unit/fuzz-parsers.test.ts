@@ -16,7 +16,10 @@ import { CliError } from '../../functions/cli/cli-error.ts';
 import { InvalidTokenError } from '../../functions/core/shared/errors.ts';
 import { signToken, type TokenPurpose, verifyTokenClaims } from '../../functions/core/shared/tokens.ts';
 import { importedReader } from '../../functions/core/subscribers/import.ts';
+import { feedParser } from '../../functions/adapters/feeds/parse-feed.ts';
+import { addSource, type FetchOutcome, pollSource } from '../../functions/core/sources/index.ts';
 import { announceSeed, fuzzParameters, hostileString, hostileValue } from '../support/fuzz.ts';
+import { FakeClock, MemoryArticleStore, MemorySourceStore, MemoryTopicCatalogue } from '../support/fakes.ts';
 
 const SECRET = 'fuzz-parsers-secret-0123456789abcdef';
 const NOW = new Date('2026-11-26T07:05:00.000Z');
@@ -60,6 +63,38 @@ const csvFile = fc
     return [header, ...rows.map((row) => row.map(cell).join(','))].join('\n');
   });
 
+/** A feed of hostile entries in one of the three formats, its text escaped, wrapped in CDATA or left raw (often malformed). */
+const FEED_URL = 'https://feeds.example/fuzz.xml';
+const feedEntry = fc.record({
+  title: fc.option(hostileString, { nil: undefined }),
+  link: fc.option(fc.oneof(hostileString, fc.constantFrom('https://news.example/a', '/relative/path', 'javascript:alert(1)')), { nil: undefined }),
+  body: fc.option(hostileString, { nil: undefined }),
+  category: fc.option(hostileString, { nil: undefined }),
+});
+const escapeXml = (text: string) => text.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const feedDocument = fc
+  .record({ format: fc.constantFrom('rss', 'atom', 'json'), quoting: fc.constantFrom('escaped', 'cdata', 'raw'), entries: fc.array(feedEntry, { minLength: 1, maxLength: 4 }) })
+  .map(({ format, quoting, entries }) => {
+    const text = (value: string) => (quoting === 'raw' ? value : quoting === 'cdata' && !value.includes(']]>') ? `<![CDATA[${value}]]>` : escapeXml(value));
+    const element = (name: string, value: string | undefined) => (value === undefined ? '' : `<${name}>${text(value)}</${name}>`);
+    if (format === 'json') {
+      return JSON.stringify({ version: 'https://jsonfeed.org/version/1.1', title: 'Fuzz', items: entries.map((e, i) => ({ id: String(i), title: e.title, url: e.link, content_html: e.body, tags: e.category === undefined ? undefined : [e.category] })) });
+    }
+    if (format === 'atom') {
+      const items = entries.map((e, i) => `<entry><id>urn:fuzz:${i}</id>${element('title', e.title)}${e.link === undefined ? '' : `<link href="${escapeXml(e.link)}"/>`}${element('content', e.body)}${e.category === undefined ? '' : `<category term="${escapeXml(e.category)}"/>`}</entry>`);
+      return `<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>Fuzz</title>${items.join('')}</feed>`;
+    }
+    const items = entries.map((e, i) => `<item><guid>fuzz-${i}</guid>${element('title', e.title)}${element('link', e.link)}${element('description', e.body)}${element('category', e.category)}</item>`);
+    return `<?xml version="1.0"?><rss version="2.0"><channel><title>Fuzz</title>${items.join('')}</channel></rss>`;
+  });
+/**
+ * A tag or comment: none may survive into what an entry becomes (`<www.example>` or an unclosed
+ * `<Europe/x` is no tag, so it stays as text and is escaped). Words like `javascript:` may stay as plain
+ * text (they are escaped wherever shown); only the link field could make them live, and it is
+ * checked to be http(s).
+ */
+const MARKUP = /<\/?[a-z][a-z0-9-]*(?:\s[^<>]*)?\/?>|<!--/i;
+
 interface ParserFuzz<T> {
   name: string;
   cases: number;
@@ -73,6 +108,23 @@ function parser<T>(fuzz: ParserFuzz<T>): ParserFuzz<unknown> {
 }
 
 const PARSERS: Array<ParserFuzz<unknown>> = [
+  parser({
+    name: 'a feed poll of hostile entries: a report (ok or a named error), never a throw, and only plain text and http(s) links stored',
+    cases: 500,
+    input: feedDocument,
+    check: async (document) => {
+      const deps = { sources: new MemorySourceStore(), articles: new MemoryArticleStore(), topics: new MemoryTopicCatalogue(), clock: new FakeClock(NOW.toISOString()), parser: feedParser, random: () => 0.5,
+        fetcher: { fetchFeed: async (): Promise<FetchOutcome> => ({ status: 'fetched', url: FEED_URL, body: Buffer.from(document), contentType: 'application/xml' }) } };
+      const { source } = await addSource({ url: FEED_URL }, deps);
+      const { report } = await pollSource(source, deps);
+      expect(['ok', 'error']).toContain(report.status);
+      if (report.status === 'error') expect(report.error).toMatch(/\S/);
+      for (const article of deps.articles.all()) {
+        for (const field of [article.title, article.text, article.source, ...article.topics]) expect(field).not.toMatch(MARKUP);
+        if (article.url !== undefined) expect(article.url).toMatch(/^https?:\/\//);
+      }
+    },
+  }),
   parser({
     name: 'the link token parser: verifies what was signed, refuses anything else with InvalidTokenError only',
     cases: 1000,

@@ -1,20 +1,21 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { DeliverOutcome } from '../../functions/core/delivery/types.ts';
-import type { DeliveryJob } from '../../functions/core/delivery/types.ts';
+import type { ChunkJob, DeliverOutcome, DeliveryJob } from '../../functions/core/delivery/types.ts';
 import { everyHour } from '../../functions/local/hourly.ts';
 import type { BatchItemResult, QueuedDelivery, SendBatchReport } from '../../functions/core/delivery/send-batch.ts';
 import { InProcessQueue, type QueueOutcome } from '../../functions/local/in-process-queue.ts';
 
-/** A batch runner from a per-job delivery, standing in for core's sendBatch: a throw leaves the job not done. */
+/** A batch runner from a per-recipient delivery, standing in for core's sendBatch: a throw leaves the chunk not done. */
 function batchOf(deliver: (job: DeliveryJob) => Promise<DeliverOutcome>) {
   return async (messages: readonly QueuedDelivery[]): Promise<SendBatchReport> => {
     const items = await Promise.all(
       messages.map(async (message): Promise<BatchItemResult> => {
-        const job = JSON.parse(message.body) as DeliveryJob;
+        const job = JSON.parse(message.body) as ChunkJob;
+        const recipients = new Map<string, DeliverOutcome>();
         try {
-          return { id: message.id, job, outcome: await deliver(job) };
+          for (const email of job.emails) recipients.set(email, await deliver({ editionId: job.editionId, email }));
+          return { id: message.id, job, outcome: 'done', recipients };
         } catch (error) {
-          return { id: message.id, job, outcome: 'failed', error };
+          return { id: message.id, job, outcome: 'failed', recipients, error };
         }
       }),
     );
@@ -49,10 +50,13 @@ describe('everyHour', () => {
 });
 
 describe('InProcessQueue', () => {
-  const jobs: DeliveryJob[] = [
-    { editionId: 'e', email: 'a@example.com' },
-    { editionId: 'e', email: 'b@example.com' },
-  ];
+  // One chunk per reader, so one reader's failure sends the other's chunk nowhere again.
+  const jobs: ChunkJob[] = ['a@example.com', 'b@example.com'].map((email, i) => ({
+    slotDay: { timezone: 'UTC', hour: 7, date: '2026-11-26' },
+    id: `run-${i}`,
+    editionId: 'e',
+    emails: [email],
+  }));
 
   it('retries a failed delivery like an SQS redelivery and reports each outcome once', async () => {
     let failuresLeft = 1;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LruCache } from '../../functions/core/shared/lru-cache.ts';
-import { EDITION_CACHE_ENTRIES, newEditionCache } from '../../functions/core/delivery/deliver.ts';
+import { EDITION_CACHE_ENTRIES, newEditionCache } from '../../functions/core/delivery/send-chunk.ts';
 
 describe('LruCache', () => {
   it('keeps at most maxEntries, dropping the least recently used', () => {

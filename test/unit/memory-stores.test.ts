@@ -2,7 +2,7 @@
 import {
   MemoryApiKeyStore,
   MemoryArticleStore,
-  MemoryDeliveryStore,
+  MemoryDeliveryLedger,
   MemoryEditionStore,
   MemoryPersonalDataStore,
   MemoryRateLimiter,
@@ -15,7 +15,7 @@ import { describeStoreContract } from '../support/store-contract.ts';
 
 describeStoreContract('in-memory', async (clock) => {
   const subscribers = new MemorySubscriberStore(clock);
-  const deliveries = new MemoryDeliveryStore();
+  const deliveries = new MemoryDeliveryLedger(subscribers);
   return {
     articles: new MemoryArticleStore(),
     subscribers,

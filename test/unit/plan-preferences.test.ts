@@ -8,6 +8,7 @@ import {
   FakeRenderer,
   MemoryArticleStore,
   MemoryEditionStore,
+  MemoryDeliveryLedger,
   MemoryQueue,
   MemorySubscriberStore,
   testSettings,
@@ -22,6 +23,7 @@ async function plannedFor(now: string, readers: Parameters<typeof aSubscriber>[0
     renderer: new FakeRenderer(),
     clock: new FakeClock(now),
     settings: testSettings(),
+    deliveries: new MemoryDeliveryLedger(),
   };
   await deps.articles.putIfAbsent(anArticle({ ingestedAt: new Date(Date.parse(now) - 3600 * 1000).toISOString() }));
   for (const reader of readers) await deps.subscribers.put(aSubscriber(reader));
@@ -59,6 +61,7 @@ describe('planDigest and reader preferences', () => {
       renderer: new FakeRenderer(),
       clock: new FakeClock(THURSDAY),
       settings: testSettings(),
+      deliveries: new MemoryDeliveryLedger(),
     };
     await deps.articles.putIfAbsent(anArticle({ ingestedAt: '2026-11-26T06:00:00.000Z' }));
     const readers = [
@@ -74,6 +77,6 @@ describe('planDigest and reader preferences', () => {
     const report = await planDigest('now', deps);
 
     expect(deps.queue.jobs.map((job) => job.email).sort()).toEqual(['daily@example.com', 'thursdays@example.com']);
-    expect(report.skipped).toEqual({ alreadySentToday: 0, nothingNew: 0, weeklyOffDay: 3, paused: 1 });
+    expect(report.skipped).toEqual({ alreadySentToday: 0, nothingNew: 0, plannedElsewhere: 0, weeklyOffDay: 3, paused: 1 });
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deliverDigest } from '../../functions/core/delivery/deliver.ts';
+import { sendChunk } from '../../functions/core/delivery/send-chunk.ts';
 import { editionId } from '../../functions/core/edition/edition.ts';
 import { planDigest, type PlanDeps } from '../../functions/core/planning/plan.ts';
 import { canonicalTimeZone } from '../../functions/core/shared/local-time.ts';
@@ -11,7 +11,7 @@ import {
   FakeClock,
   FakeRenderer,
   MemoryArticleStore,
-  MemoryDeliveryStore,
+  MemoryDeliveryLedger,
   MemoryEditionStore,
   MemoryQueue,
   MemorySubscriberStore,
@@ -31,9 +31,10 @@ function world(now: string) {
     renderer: new FakeRenderer(),
     clock: new FakeClock(now),
     settings: testSettings(),
-    deliveries: new MemoryDeliveryStore(),
+    deliveries: undefined as unknown as MemoryDeliveryLedger,
     mailer: new RecordingMailer(),
   };
+  fakes.deliveries = new MemoryDeliveryLedger(fakes.subscribers);
   const deps: PlanDeps = fakes;
   return {
     ...fakes,
@@ -47,7 +48,7 @@ function world(now: string) {
     /** Sends every queued job, as send-digest would, and empties the queue. */
     async deliverQueued() {
       const jobs = fakes.queue.batches.splice(0).flat();
-      for (const job of jobs) await deliverDigest(job, fakes);
+      for (const job of jobs) await sendChunk(job, fakes);
     },
     recipients: () => fakes.queue.jobs.map((job) => job.email).sort(),
   };
@@ -82,7 +83,9 @@ describe('planDigest, scheduled', () => {
       cutoff: CUTOFF,
       editions: [{ id, stories: 2, recipients: 3, created: true }],
       enqueued: 3,
-      skipped: { alreadySentToday: 0, nothingNew: 0, weeklyOffDay: 0, paused: 0 },
+      chunks: 3,
+      skipped: { alreadySentToday: 0, nothingNew: 0, plannedElsewhere: 0, weeklyOffDay: 0, paused: 0 },
+      adopted: 0,
     });
     expect(w.editions.all()).toEqual([expect.objectContaining({ id, status: 'sending', recipients: 3 })]);
   });
@@ -141,10 +144,10 @@ describe('planDigest, scheduled', () => {
     const report = await planDigest('scheduled', w.deps);
 
     expect(w.recipients()).toEqual(['yesterday@example.com']);
-    expect(report.skipped).toEqual({ alreadySentToday: 1, nothingNew: 0, weeklyOffDay: 0, paused: 0 });
+    expect(report.skipped).toEqual({ alreadySentToday: 1, nothingNew: 0, plannedElsewhere: 0, weeklyOffDay: 0, paused: 0 });
   });
 
-  it('finds the same edition when the schedule fires twice in one hour, and renders it once', async () => {
+  it('resumes its own slot-days when the schedule fires twice in one hour: nobody is planned twice, the edition is rendered once', async () => {
     const w = world(NOW);
     await w.add(aSubscriber(), anArticle({ ingestedAt: '2026-11-26T05:00:00.000Z' }));
 
@@ -154,7 +157,10 @@ describe('planDigest, scheduled', () => {
 
     expect(second.cutoff).toBe(first.cutoff);
     expect(first.editions.map((e) => [e.id, e.created])).toEqual([[editionId('2026-11-25T06:58:00.000Z', CUTOFF), true]]);
-    expect(second.editions.map((e) => [e.id, e.created])).toEqual([[first.editions[0]?.id, false]]);
+    expect(second.editions).toEqual([]);
+    // Its own chunk, still open, goes on the queue again (the claim drops the repeat); no new chunk.
+    expect(second.adopted).toBe(1);
+    expect(new Set(w.queue.chunks.map((chunk) => chunk.id)).size).toBe(1);
     expect(w.editions.all()).toHaveLength(1);
     expect(w.renderer.digestViews).toHaveLength(1);
   });
@@ -449,7 +455,8 @@ describe('planDigest and reader topics', () => {
       anArticle({ topics: ['science'], ingestedAt: '2026-11-26T06:00:00.000Z' }),
     );
     await planDigest('scheduled', w.deps);
-    const again = await planDigest('scheduled', w.deps);
+    // A fresh ledger: the run does not own the slot-day, yet the edition exists.
+    const again = await planDigest('scheduled', { ...w.deps, deliveries: new MemoryDeliveryLedger(w.subscribers) });
     expect(again.editions.map((e) => [e.id, e.created])).toEqual([[editionId(SINCE, CUTOFF, ['science']), false]]);
     expect(w.renderer.digestViews).toHaveLength(1);
   });

@@ -9,7 +9,7 @@ import { signToken } from '../../functions/core/shared/tokens.ts';
 import {
   aSubscriber,
   FakeClock,
-  MemoryDeliveryStore,
+  MemoryDeliveryLedger,
   MemoryPersonalDataStore,
   MemorySubscriberStore,
   MemoryTopicCatalogue,
@@ -18,13 +18,13 @@ import {
 
 const EMAIL = 'reader@example.com';
 let subscribers: MemorySubscriberStore;
-let deliveries: MemoryDeliveryStore;
+let deliveries: MemoryDeliveryLedger;
 let clock: FakeClock;
 let deps: PreferenceCentreDeps & PersonalDataDeps;
 
 beforeEach(() => {
   subscribers = new MemorySubscriberStore();
-  deliveries = new MemoryDeliveryStore();
+  deliveries = new MemoryDeliveryLedger();
   // A Thursday.
   clock = new FakeClock('2026-11-26T10:00:00.000Z');
   deps = {
@@ -222,9 +222,8 @@ describe('signOutOfOldLinks', () => {
 describe('personal data', () => {
   beforeEach(async () => {
     await subscribers.put(aSubscriber({ email: EMAIL }));
-    await deliveries.claim({ editionId: 'ed-1', email: EMAIL }, '2026-11-25T07:00:00.000Z');
-    await deliveries.markSent({ editionId: 'ed-1', email: EMAIL }, 'msg-1', '2026-11-25T07:00:01.000Z');
-    await deliveries.claim({ editionId: 'ed-1', email: 'someone@example.com' }, '2026-11-25T07:00:00.000Z');
+    const row = { editionId: 'ed-1', status: 'sent', claimedAt: '2026-11-25T07:00:00.000Z', sentAt: '2026-11-25T07:00:01.000Z', attempts: 1 } as const;
+    await deliveries.recordDeliveries([], [{ ...row, email: EMAIL, messageId: 'msg-1' }, { ...row, email: 'someone@example.com', messageId: 'msg-2' }]);
   });
 
   it('exports the subscriber record and only their own delivery rows', async () => {
@@ -242,7 +241,7 @@ describe('personal data', () => {
   it('erases the subscriber and their deliveries, keeping the erasure mark and other readers', async () => {
     await erasePersonalData(token('preferences'), { confirmErase: 'yes' }, deps);
     expect(subscribers.peek(EMAIL)).toBeUndefined();
-    expect(deliveries.all().map((row) => row.email)).toEqual(['someone@example.com']);
+    expect(deliveries.all().map((row: { email: string }) => row.email)).toEqual(['someone@example.com']);
     expect(await deps.personalData.isErased(EMAIL)).toBe(true);
     expect(await readPreferences(token('preferences'), deps)).toMatchObject({ status: 'unsubscribed' });
   });

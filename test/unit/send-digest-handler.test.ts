@@ -10,7 +10,7 @@ import {
   aSubscriber,
   FakeClock,
   FakeRenderer,
-  MemoryDeliveryStore,
+  MemoryDeliveryLedger,
   MemoryEditionStore,
   MemorySendStatsStore,
   MemorySubscriberStore,
@@ -50,11 +50,15 @@ async function setUp(quotaLeft: number) {
   const inner = new RecordingMailer();
   let left = quotaLeft;
   const digestMailer = {
-    send: async (email: Parameters<RecordingMailer['send']>[0]) => {
-      if (left <= 0) throw new DailyQuotaExhaustedError('SES daily quota reached: 50000 of 50000 in the last 24 hours');
-      left -= 1;
-      return inner.send(email);
-    },
+    send: async (email: Parameters<RecordingMailer['send']>[0]) => inner.send(email),
+    sendBulk: async (message: Parameters<RecordingMailer['sendBulk']>[0]) =>
+      Promise.all(
+        message.recipients.map(async (recipient) => {
+          if (left <= 0) return { to: recipient.to, status: 'deferred' as const, reason: new DailyQuotaExhaustedError('SES daily quota reached: 50000 of 50000 in the last 24 hours').message };
+          left -= 1;
+          return (await inner.sendBulk({ ...message, recipients: [recipient] }))[0]!;
+        }),
+      ),
   };
   const deferred: { receipts: readonly QueuedJobReceipt[]; seconds: number }[] = [];
   const deferral: JobDeferral = {
@@ -62,19 +66,27 @@ async function setUp(quotaLeft: number) {
       deferred.push({ receipts, seconds });
     },
   };
+  // One chunk per reader, so the quota running out defers whole messages.
+  const deliveries = new MemoryDeliveryLedger(subscribers);
+  const chunks = emails.map((email, i) => ({
+    slotDay: { timezone: 'Europe/London', hour: 7, date: '2026-11-26' },
+    id: `hourly-${i}`,
+    editionId: edition.id,
+    emails: [email],
+  }));
+  await deliveries.addChunks(chunks.map((chunk) => ({ ...chunk, status: 'pending', createdAt: '2026-11-26T07:00:30.000Z', attempts: 0, sent: {}, rejected: {} })));
+  const bodies = chunks.map((chunk) => JSON.stringify(chunk));
   const sendStats = new MemorySendStatsStore();
   const deps: FunctionDeps<'sqs-send-digest'> = {
     clock,
     settings,
     editions,
     editionCache: new Map(),
-    subscribers,
-    deliveries: new MemoryDeliveryStore(),
+    deliveries,
     mailer: digestMailer,
     sendStats,
     deferral,
   };
-  const bodies = emails.map((email) => JSON.stringify({ editionId: edition.id, email }));
   return { deps, bodies, inner, deferred, sendStats, edition };
 }
 

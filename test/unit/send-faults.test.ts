@@ -4,22 +4,22 @@
  * 0 lost always, and 0 duplicates except in the one documented window (SES accepted the email,
  * the sender died before the row was marked sent), which the tests count and print.
  */
-import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
+import { SendBulkEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PacedMailer } from '../../functions/adapters/ses/paced-mailer.ts';
 import { SesMailer } from '../../functions/adapters/ses/ses-mailer.ts';
-import { deliverDigest, type DeliverDeps } from '../../functions/core/delivery/deliver.ts';
+import { sendChunk, type SendChunkDeps } from '../../functions/core/delivery/send-chunk.ts';
 import { planDigest, type PlanDeps } from '../../functions/core/planning/plan.ts';
 import type { SendQuota } from '../../functions/core/delivery/send-rate.ts';
-import type { Mailer } from '../../functions/core/shared/mail.ts';
+import type { BulkMailer } from '../../functions/core/delivery/ports.ts';
 import {
   anArticle,
   aSubscriber,
   FakeClock,
   FakeRenderer,
   MemoryArticleStore,
-  MemoryDeliveryStore,
+  MemoryDeliveryLedger,
   MemoryEditionStore,
   MemorySubscriberStore,
   RecordingMailer,
@@ -31,7 +31,7 @@ import { faultSeed, seededRandom, SimulatedSqs, tally } from '../support/send-si
 const NOW = '2026-11-26T07:05:00.000Z';
 const LEASE_MS = 6 * 60_000;
 
-async function world(readers: number, mailer: Mailer = new RecordingMailer()) {
+async function world(readers: number, mailer: BulkMailer = new RecordingMailer()) {
   const clock = new FakeClock(NOW);
   const articles = new MemoryArticleStore();
   await articles.putIfAbsent(anArticle({ title: 'Harbour bridge reopens', ingestedAt: '2026-11-26T05:00:00.000Z' }));
@@ -41,11 +41,11 @@ async function world(readers: number, mailer: Mailer = new RecordingMailer()) {
     await subscribers.put(aSubscriber({ email, lastDigestCutoff: '2026-11-25T06:58:00.000Z' }));
   }
   const editions = new MemoryEditionStore();
-  const deliveries = new MemoryDeliveryStore();
+  const deliveries = new MemoryDeliveryLedger(subscribers);
   const queue = new SimulatedSqs();
   const settings = testSettings();
-  const plan: PlanDeps = { articles, subscribers, editions, queue, renderer: new FakeRenderer(), clock, settings };
-  const deliver: DeliverDeps = { editions, deliveries, subscribers, mailer, clock, settings, claimLeaseMs: LEASE_MS };
+  const plan: PlanDeps = { articles, subscribers, editions, queue, renderer: new FakeRenderer(), clock, settings, deliveries };
+  const deliver: SendChunkDeps = { editions, deliveries, mailer, clock, settings, claimLeaseMs: LEASE_MS };
   return { clock, queue, plan, deliver, emails, deliveries, subscribers };
 }
 
@@ -57,7 +57,7 @@ class SenderKilledError extends Error {
  * One sender's view of the ports for one job: every port call is a point where the process can
  * die, before the call or after it returned. Once dead, nothing more it does reaches anything.
  */
-function mortal(base: DeliverDeps, killAt: number, onKill: (point: string) => void): DeliverDeps {
+function mortal(base: SendChunkDeps, killAt: number, onKill: (point: string) => void): SendChunkDeps {
   let index = 0;
   let dead = false;
   const step = async <T,>(name: string, call: () => Promise<T>): Promise<T> => {
@@ -87,13 +87,12 @@ function mortal(base: DeliverDeps, killAt: number, onKill: (point: string) => vo
     ...base,
     editions: wrap('editions', base.editions),
     deliveries: wrap('deliveries', base.deliveries),
-    subscribers: wrap('subscribers', base.subscribers),
     mailer: wrap('mailer', base.mailer),
   };
 }
 
-/** The documented window: SES has the email, the row does not say so yet. */
-const WINDOW_POINTS = new Set(['after mailer.send', 'before deliveries.markSent']);
+/** The documented window: SES has the emails, neither the watermarks nor the chunk say so yet. */
+const WINDOW_POINTS = new Set(['after mailer.sendBulk', 'before deliveries.recordDeliveries']);
 
 describe('plan + send under faults', () => {
   it.each([2, 10])('sends each reader one digest when %i planners run at once', async (planners) => {
@@ -102,7 +101,7 @@ describe('plan + send under faults', () => {
 
     await Promise.all(Array.from({ length: planners }, () => planDigest('scheduled', w.plan)));
     expect(w.queue.enqueued).toBe(planners * 40);
-    await w.queue.drain((job) => deliverDigest(job, w.deliver), { concurrency: 10, clock: w.clock, visibilityMs: LEASE_MS });
+    await w.queue.drain((job) => sendChunk(job, w.deliver), { concurrency: 10, clock: w.clock, visibilityMs: LEASE_MS });
 
     const { duplicates, lost } = tally(mailer.sent, w.emails);
     console.log(`${planners} concurrent planners: ${w.queue.enqueued} jobs for 40 readers -> ${mailer.sent.length} emails, ${duplicates} duplicates, ${lost} lost`);
@@ -115,24 +114,30 @@ describe('plan + send under faults', () => {
     const runs = 150;
     const kills = new Map<string, number>();
     let windowKills = 0;
+    let windowRecipients = 0;
+    let windowNow = 0;
     let duplicates = 0;
     let lost = 0;
     for (let run = 0; run < runs; run++) {
       const mailer = new RecordingMailer();
       const w = await world(8, mailer);
+      windowNow = 0;
       await planDigest('scheduled', w.plan);
       // Each delivery attempt dies with probability 0.25 at one of its (about twelve) points; a
       // job dies at most twice, so none reaches the dead-letter queue (5 receives) by bad luck alone.
       const deaths = new Map<string, number>();
-      const deliver = (job: Parameters<typeof deliverDigest>[0]) => {
-        const died = deaths.get(job.email) ?? 0;
+      const deliver = (job: Parameters<typeof sendChunk>[0]) => {
+        const died = deaths.get(job.id) ?? 0;
         const killAt = died < 2 && random() < 0.25 ? Math.floor(random() * 12) : -1;
-        if (killAt >= 0) deaths.set(job.email, died + 1);
-        return deliverDigest(
+        if (killAt >= 0) deaths.set(job.id, died + 1);
+        return sendChunk(
           job,
           mortal(w.deliver, killAt, (point) => {
             kills.set(point, (kills.get(point) ?? 0) + 1);
-            if (WINDOW_POINTS.has(point)) windowKills += 1;
+            if (WINDOW_POINTS.has(point)) {
+              windowKills += 1;
+              windowNow += 1;
+            }
           }),
         );
       };
@@ -140,6 +145,7 @@ describe('plan + send under faults', () => {
       const result = tally(mailer.sent, w.emails);
       duplicates += result.duplicates;
       lost += result.lost + w.queue.deadLettered.length;
+      windowRecipients += windowNow * 8;
     }
     const byPoint = [...kills].sort(([a], [b]) => a.localeCompare(b)).map(([point, n]) => `${point} ${n}`).join(', ');
     console.log(
@@ -147,8 +153,9 @@ describe('plan + send under faults', () => {
         `window kills ${windowKills}, duplicates ${duplicates}, lost ${lost}`,
     );
     expect(lost).toBe(0);
-    // Every death inside the window is resent once the lease runs out; no other death resends.
-    expect(duplicates).toBe(windowKills);
+    // A death inside the window resends that call's recipients (all 8 readers are one chunk) once
+    // the lease runs out; no other death resends anyone.
+    expect(duplicates).toBe(windowRecipients);
   });
 
   describe('with SES throttling 30% of calls', () => {
@@ -161,7 +168,7 @@ describe('plan + send under faults', () => {
       const accepted: string[] = [];
       let calls = 0;
       let throttled = 0;
-      ses.on(SendEmailCommand).callsFake((input: { Destination?: { ToAddresses?: string[] } }) => {
+      ses.on(SendBulkEmailCommand).callsFake((input: { BulkEmailEntries?: { Destination?: { ToAddresses?: string[] } }[] }) => {
         calls += 1;
         if (random() < 0.3) {
           throttled += 1;
@@ -172,8 +179,14 @@ describe('plan + send under faults', () => {
             $metadata: { httpStatusCode: 429 },
           });
         }
-        accepted.push(input.Destination?.ToAddresses?.[0] ?? '');
-        return { MessageId: `ses-${accepted.length}` };
+        // Inside a call, SES may also throttle single entries (ACCOUNT_THROTTLED): retried alone.
+        return {
+          BulkEmailEntryResults: (input.BulkEmailEntries ?? []).map((entry) => {
+            if (random() < 0.1) return { Status: 'ACCOUNT_THROTTLED' };
+            accepted.push(entry.Destination?.ToAddresses?.[0] ?? '');
+            return { Status: 'SUCCESS', MessageId: `ses-${accepted.length}` };
+          }),
+        };
       });
       const quota: SendQuota = { maxSendRate: 14, max24HourSend: 50_000, sentLast24Hours: 0 };
       // Simulated time: the bucket's waits and the backoff move it on instantly; the test checks behaviour, not speed.
@@ -192,12 +205,12 @@ describe('plan + send under faults', () => {
       const w = await world(200, mailer);
 
       await planDigest('scheduled', w.plan);
-      await w.queue.drain((job) => deliverDigest(job, w.deliver), { concurrency: 10, clock: w.clock, visibilityMs: LEASE_MS });
+      await w.queue.drain((job) => sendChunk(job, w.deliver), { concurrency: 10, clock: w.clock, visibilityMs: LEASE_MS });
 
       const sent = accepted.map((to) => ({ to }) as never);
       const { duplicates, lost } = tally(sent, w.emails);
       console.log(
-        `SES throttling (seed ${seed}): ${calls} SendEmail calls, ${throttled} throttled (${((throttled / calls) * 100).toFixed(0)}%), ` +
+        `SES throttling (seed ${seed}): ${calls} SendBulkEmail calls, ${throttled} throttled (${((throttled / calls) * 100).toFixed(0)}%), ` +
           `${accepted.length} accepted for 200 readers, ${duplicates} duplicates, ${lost} lost, ${(nowMs / 1000).toFixed(1)} s simulated`,
       );
       expect(throttled).toBeGreaterThan(0);

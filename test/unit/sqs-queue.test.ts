@@ -1,7 +1,7 @@
 import { SendMessageBatchCommand, SQSClient, type SendMessageBatchCommandInput } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { DeliveryJob } from '../../functions/core/delivery/types.ts';
+import type { ChunkJob } from '../../functions/core/delivery/types.ts';
 import { QueueEnqueueError, SqsQueue } from '../../functions/adapters/sqs/sqs-queue.ts';
 
 const QUEUE_URL = 'https://sqs.us-east-1.amazonaws.com/123456789012/send';
@@ -11,8 +11,13 @@ afterEach(() => {
   sqs.reset();
 });
 
-function jobs(count: number): DeliveryJob[] {
-  return Array.from({ length: count }, (_, i) => ({ editionId: 'ED1', email: `reader${i}@example.org` }));
+function jobs(count: number): ChunkJob[] {
+  return Array.from({ length: count }, (_, i) => ({
+    slotDay: { timezone: 'UTC', hour: 7, date: '2026-11-26' },
+    id: `run-${i}`,
+    editionId: 'ED1',
+    emails: [`reader${i}@example.org`],
+  }));
 }
 
 function sentInputs(): SendMessageBatchCommandInput[] {

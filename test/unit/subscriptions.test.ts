@@ -17,7 +17,7 @@ import {
   aSubscriber,
   FakeClock,
   FakeRenderer,
-  MemoryDeliveryStore,
+  MemoryDeliveryLedger,
   MemoryPersonalDataStore,
   MemoryRateLimiter,
   MemorySubscriberStore,
@@ -35,7 +35,7 @@ beforeEach(() => {
   subscribers = new MemorySubscriberStore();
   mailer = new RecordingMailer();
   clock = new FakeClock('2026-11-26T10:00:00.000Z');
-  personalData = new MemoryPersonalDataStore(subscribers, new MemoryDeliveryStore());
+  personalData = new MemoryPersonalDataStore(subscribers, new MemoryDeliveryLedger());
   deps = {
     subscribers,
     mailer,

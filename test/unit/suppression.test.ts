@@ -5,7 +5,7 @@ import permanentBounce from '../fixtures/events/ses-bounce-permanent.json' with 
 import transientBounce from '../fixtures/events/ses-bounce-transient.json' with { type: 'json' };
 import complaint from '../fixtures/events/ses-complaint.json' with { type: 'json' };
 import sendEvent from '../fixtures/events/ses-send.json' with { type: 'json' };
-import { aSubscriber, FakeClock, MemoryDeliveryStore, MemorySendStatsStore, MemorySubscriberStore } from '../support/fakes.ts';
+import { aSubscriber, FakeClock, MemoryDeliveryLedger, MemorySendStatsStore, MemorySubscriberStore } from '../support/fakes.ts';
 
 let subscribers: MemorySubscriberStore;
 let deps: { subscribers: MemorySubscriberStore; clock: FakeClock };
@@ -71,45 +71,41 @@ describe('applySesFeedback', () => {
 });
 
 describe('confirmSesSend', () => {
-  const job = { editionId: '20261126T065800-20261125T065800', email: 'reader@example.com' };
+  const chunk = {
+    slotDay: { timezone: 'Europe/London', hour: 7, date: '2026-11-26' },
+    id: 'hourly-1764140400000-0',
+    editionId: '20261126T065800-20261125T065800',
+    emails: ['reader@example.com', 'other@example.com'],
+    status: 'pending' as const,
+    createdAt: '2026-11-26T07:00:00.000Z',
+    attempts: 0,
+    sent: {},
+    rejected: {},
+  };
   const messageId = sendEvent.mail.messageId;
-  let deliveries: MemoryDeliveryStore;
+  let deliveries: MemoryDeliveryLedger;
   const confirmDeps = () => ({ deliveries, clock: new FakeClock('2026-11-26T07:01:12.000Z') });
 
-  beforeEach(() => {
-    deliveries = new MemoryDeliveryStore();
+  beforeEach(async () => {
+    deliveries = new MemoryDeliveryLedger();
+    await deliveries.addChunks([chunk]);
   });
 
-  it('marks a claimed row sent when SES reports it accepted the digest, so no takeover sends it again', async () => {
-    await deliveries.claim(job, '2026-11-26T07:01:09.000Z');
+  it('marks the recipient sent in the claimed chunk it names, so no takeover sends it again', async () => {
+    await deliveries.claimChunk(chunk, '2026-11-26T07:01:09.000Z', '2026-11-26T06:55:00.000Z');
 
     expect(await confirmSesSend(sendEvent, confirmDeps())).toBe(1);
 
-    expect(await deliveries.get(job)).toMatchObject({ status: 'sent', messageId });
+    expect(deliveries.chunks()[0]).toMatchObject({ status: 'claimed', sent: { 'reader@example.com': messageId } });
+    const takeover = await deliveries.claimChunk(chunk, '2026-11-26T07:20:00.000Z', '2026-11-26T07:14:00.000Z');
+    expect(takeover).toMatchObject({ result: 'claimed', chunk: { sent: { 'reader@example.com': messageId } } });
   });
 
-  it('marks a failed row sent: the sender timed out after SES had accepted', async () => {
-    await deliveries.claim(job, '2026-11-26T07:01:09.000Z');
-    await deliveries.markFailed(job, 'TimeoutError', '2026-11-26T07:01:40.000Z');
-
-    expect(await confirmSesSend(sendEvent, confirmDeps())).toBe(1);
-
-    expect(await deliveries.get(job)).toMatchObject({ status: 'sent', messageId });
-  });
-
-  it('leaves a row the sender already marked sent, and ignores untagged mail and other event types', async () => {
-    await deliveries.claim(job, '2026-11-26T07:01:09.000Z');
-    await deliveries.markSent(job, messageId, '2026-11-26T07:01:11.000Z');
+  it('ignores untagged mail and other event types', async () => {
     const { tags: _tags, ...untaggedMail } = sendEvent.mail;
 
-    expect(await confirmSesSend(sendEvent, confirmDeps())).toBe(0);
     expect(await confirmSesSend({ ...sendEvent, mail: untaggedMail }, confirmDeps())).toBe(0);
     expect(await confirmSesSend(complaint, confirmDeps())).toBe(0);
-    expect(await deliveries.get(job)).toMatchObject({ status: 'sent', sentAt: '2026-11-26T07:01:11.000Z' });
-  });
-
-  it('creates no row for a recipient it has no claim for', async () => {
-    expect(await confirmSesSend(sendEvent, confirmDeps())).toBe(0);
-    expect(await deliveries.get(job)).toBeUndefined();
+    expect(deliveries.chunks()[0]?.sent).toEqual({});
   });
 });

@@ -52,6 +52,8 @@ export class DynamoPersonalDataStore implements PersonalDataStore {
         keys.slice(start, start + BATCH_WRITE_LIMIT).map((key) => ({ DeleteRequest: { Key: key } })),
       );
     }
+    // The delivery watermark lives beside the subscriber item (delivery-ledger.ts) and goes with it.
+    await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: { pk: subscriberKey(email).pk, sk: 'WM' } }));
     await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: subscriberKey(email) }));
     return { deliveries: keys.length };
   }

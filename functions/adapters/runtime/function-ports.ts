@@ -13,7 +13,7 @@ export type AwsAccess =
   | 'table:write'
   /** Scan of the sparse slot index: the planner's "now" mode reads every confirmed reader. */
   | 'table:scan-slot-index'
-  /** SendEmail and SendRawEmail from the sender identity through the configuration set. */
+  /** SendEmail, SendRawEmail and SendBulkEmail from the sender identity through the configuration set. */
   | 'ses:send'
   /** The account's send quota (GetAccount), for pacing and the daily quota. */
   | 'ses:get-account'
@@ -125,13 +125,13 @@ export const FUNCTION_PORTS = {
     editions: 'editions',
     renderer: 'renderer',
     queue: 'queue',
+    deliveries: 'deliveries',
   },
   'sqs-send-digest': {
     clock: 'clock',
     settings: 'settings',
     editions: 'editions',
     editionCache: 'editionCache',
-    subscribers: 'subscribers',
     deliveries: 'deliveries',
     sendStats: 'sendStats',
     mailer: 'digestMailer',

@@ -15,6 +15,10 @@ export const DIGEST_METRICS = {
   sendThrottled: 'SendThrottled',
   /** Sends that failed for any other reason; the message goes back to the queue, then to the DLQ. */
   sendFailed: 'SendFailed',
+  /** Recipients SES could not render the inline template for (Rendering Failure events). */
+  renderingFailures: 'RenderingFailures',
+  /** Recipients SES refused inside a bulk call (a bad address): recorded, not retried. */
+  recipientsRejected: 'RecipientsRejected',
   /** Readers suppressed after a permanent bounce. */
   bounces: 'Bounces',
   /** Readers suppressed after a complaint. */

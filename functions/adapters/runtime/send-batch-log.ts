@@ -10,12 +10,20 @@ import { logger, observability } from './observability.ts';
 
 export function logSendBatch(report: SendBatchReport): void {
   for (const item of report.items) {
-    if (item.outcome === 'sent') observability.count(DIGEST_METRICS.digestsSent);
-    if (item.outcome === 'claim-held') logger.info('delivery not done: claim held by another sender', { messageId: item.id });
+    let sent = 0;
+    let rejected = 0;
+    for (const outcome of item.recipients.values()) {
+      if (outcome === 'sent') sent += 1;
+      else if (outcome === 'rejected') rejected += 1;
+    }
+    observability.count(DIGEST_METRICS.digestsSent, sent);
+    observability.count(DIGEST_METRICS.recipientsRejected, rejected);
+    if (item.outcome === 'claim-held') logger.info('chunk not done: claim held by another sender', { messageId: item.id });
     if (item.outcome !== 'failed') continue;
     const throttled = item.error instanceof MailerThrottledError;
     observability.count(throttled ? DIGEST_METRICS.sendThrottled : DIGEST_METRICS.sendFailed);
-    logger[throttled ? 'warn' : 'error']('delivery failed', { messageId: item.id, error: item.error });
+    // A poison job (malformed, over SES's limits) fails every receive until the queue dead-letters it; the reason is here.
+    logger[throttled ? 'warn' : 'error']('chunk failed', { messageId: item.id, error: item.error, ...(item.poison ? { deadLetterReason: item.poison } : {}) });
   }
   if (report.quotaReached) {
     const { deferred, delaySeconds, detail } = report.quotaReached;

@@ -9,7 +9,7 @@ import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Clock, Mailer, Settings } from '../../core/shared/index.ts';
 import type { ApiKeyStore, ArticleStore, TopicCatalogue } from '../../core/ingest/index.ts';
-import { type DeliveryStore, type EditionCache, type JobDeferral, newEditionCache, SEND_FLEET, type SendStatsStore } from '../../core/delivery/index.ts';
+import { type BulkMailer, type DeliveryLedger, type EditionCache, type JobDeferral, newEditionCache, SEND_FLEET, type SendStatsStore } from '../../core/delivery/index.ts';
 import type { DigestRenderer, EditionStore } from '../../core/edition/index.ts';
 import type { PersonalDataStore } from '../../core/privacy/index.ts';
 import type { Queue } from '../../core/planning/index.ts';
@@ -22,7 +22,7 @@ import { systemClock } from './system-clock.ts';
 import { DynamoApiKeyStore } from '../dynamo/api-key-store.ts';
 import { DynamoArticleStore } from '../dynamo/article-store.ts';
 import { createDynamoClient, toDocumentClient } from '../dynamo/client.ts';
-import { DynamoDeliveryStore } from '../dynamo/delivery-store.ts';
+import { DynamoDeliveryLedger } from '../dynamo/delivery-ledger.ts';
 import { DynamoEditionStore } from '../dynamo/edition-store.ts';
 import { DynamoPersonalDataStore } from '../dynamo/personal-data-store.ts';
 import { DynamoRateLimiter } from '../dynamo/rate-limiter.ts';
@@ -57,12 +57,12 @@ export interface PortTypes {
   plannerSubscribers: SubscriberStore;
   editions: EditionStore;
   editionArchive: Pick<EditionStore, 'get' | 'listRecent'>;
-  deliveries: DeliveryStore;
+  deliveries: DeliveryLedger;
   limits: RateLimiter;
   personalData: PersonalDataStore;
   sendStats: SendStatsStore;
   mailer: Mailer;
-  digestMailer: Mailer;
+  digestMailer: BulkMailer & Mailer;
   queue: Queue;
   deferral: JobDeferral;
   sources: SourceStore;
@@ -148,7 +148,7 @@ export class Wiring {
       plannerSubscribers: () => this.port('subscribers'),
       editions: () => new DynamoEditionStore(this.#docClient(), this.config.TABLE_NAME),
       editionArchive: () => this.port('editions'),
-      deliveries: () => new DynamoDeliveryStore(this.#docClient(), this.config.TABLE_NAME),
+      deliveries: () => new DynamoDeliveryLedger(this.#docClient(), this.config.TABLE_NAME),
       limits: () => new DynamoRateLimiter(this.#docClient(), this.config.TABLE_NAME),
       personalData: () => new DynamoPersonalDataStore(this.#docClient(), this.config.TABLE_NAME),
       sendStats: () => new DynamoSendStatsStore(this.#docClient(), this.config.TABLE_NAME),

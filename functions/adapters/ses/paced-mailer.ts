@@ -8,7 +8,18 @@
  * retry strategy retries inside the client, past the bucket. So the bucket and the jitter are
  * two small pure functions in core (token-bucket.ts, send-rate.ts) and this class wires them.
  */
-import { dailySendsLeft, fullJitterDelayMs, perSenderRate, type SendFleet, type SendQuota, TokenBucket } from '../../core/delivery/index.ts';
+import {
+  type BulkMailer,
+  type BulkMessage,
+  type BulkRecipientResult,
+  CHUNK_SIZE,
+  dailySendsLeft,
+  fullJitterDelayMs,
+  perSenderRate,
+  type SendFleet,
+  type SendQuota,
+  TokenBucket,
+} from '../../core/delivery/index.ts';
 import { DailyQuotaExhaustedError, type Mailer, MailerThrottledError, type OutgoingEmail } from '../../core/shared/index.ts';
 import type { SendQuotaSource } from './ses-quota.ts';
 import { MailerUnavailableError } from './ses-mailer.ts';
@@ -28,8 +39,8 @@ export interface PacedMailerOptions {
   onThrottled?: () => void;
 }
 
-export class PacedMailer implements Mailer {
-  readonly #inner: Mailer;
+export class PacedMailer implements Mailer, BulkMailer {
+  readonly #inner: Mailer & Partial<BulkMailer>;
   readonly #quotas: SendQuotaSource;
   readonly #options: Required<Omit<PacedMailerOptions, 'onThrottled'>> & Pick<PacedMailerOptions, 'onThrottled'>;
   #bucket: TokenBucket | undefined;
@@ -37,7 +48,7 @@ export class PacedMailer implements Mailer {
   /** Accepted by SES since #quota was read, so not yet in its sentLast24Hours. */
   #sentSinceQuota = 0;
 
-  constructor(inner: Mailer, quotas: SendQuotaSource, options: PacedMailerOptions) {
+  constructor(inner: Mailer & Partial<BulkMailer>, quotas: SendQuotaSource, options: PacedMailerOptions) {
     this.#inner = inner;
     this.#quotas = quotas;
     this.#options = {
@@ -69,6 +80,66 @@ export class PacedMailer implements Mailer {
         await sleep(fullJitterDelayMs(attempt, backoffBaseMs, backoffCapMs, random));
       }
     }
+  }
+
+  /**
+   * Sends in calls of at most 50 destinations and at most one second of this sender's rate,
+   * reserving one token per destination (SES counts each against the rate). Throttled and
+   * transient entries, or whole calls, are retried through the bucket; the daily quota defers
+   * what is left; an address SES refused is reported and never retried.
+   */
+  async sendBulk(message: BulkMessage): Promise<BulkRecipientResult[]> {
+    const inner = this.#inner.sendBulk?.bind(this.#inner);
+    if (!inner) throw new TypeError('the inner mailer cannot send in bulk');
+    const { maxAttempts, backoffBaseMs, backoffCapMs, nowMs, sleep, random, onThrottled } = this.#options;
+    const results = new Map<string, BulkRecipientResult>();
+    let pending = message.recipients;
+    for (let attempt = 0; pending.length > 0; attempt += 1) {
+      const retry: typeof pending = [];
+      let lastReason = '';
+      for (let start = 0; start < pending.length; ) {
+        let bucket: TokenBucket;
+        try {
+          bucket = await this.#bucketForCurrentQuota();
+        } catch (error) {
+          if (!(error instanceof DailyQuotaExhaustedError)) throw error;
+          for (const recipient of pending.slice(start)) results.set(recipient.to, { to: recipient.to, status: 'deferred', reason: error.message });
+          break;
+        }
+        const left = dailySendsLeft(this.#quota!, this.#sentSinceQuota);
+        const size = Math.max(1, Math.min(CHUNK_SIZE, Math.floor(bucket.rate), left));
+        const slice = pending.slice(start, start + size);
+        start += slice.length;
+        const wait = bucket.reserve(nowMs(), slice.length);
+        if (wait > 0) await sleep(wait);
+        let answers: BulkRecipientResult[];
+        try {
+          answers = await inner({ ...message, recipients: slice });
+        } catch (error) {
+          if (!(error instanceof MailerThrottledError || error instanceof MailerUnavailableError)) throw error;
+          if (error instanceof MailerThrottledError) onThrottled?.();
+          lastReason = `${error.name}: ${error.message}`;
+          retry.push(...slice);
+          continue;
+        }
+        answers.forEach((answer, index) => {
+          if (answer.status === 'sent') this.#sentSinceQuota += 1;
+          if (answer.status === 'failed' && answer.retryable) {
+            if (answer.reason.startsWith('ACCOUNT_THROTTLED')) onThrottled?.();
+            lastReason = answer.reason;
+            retry.push(slice[index]!);
+          } else results.set(answer.to, answer);
+        });
+      }
+      pending = retry;
+      if (pending.length === 0) break;
+      if (attempt + 1 >= maxAttempts) {
+        for (const recipient of pending) results.set(recipient.to, { to: recipient.to, status: 'failed', reason: lastReason, retryable: true });
+        break;
+      }
+      await sleep(fullJitterDelayMs(attempt, backoffBaseMs, backoffCapMs, random));
+    }
+    return message.recipients.map((recipient) => results.get(recipient.to)!);
   }
 
   async #bucketForCurrentQuota(): Promise<TokenBucket> {

@@ -4,11 +4,11 @@
  */
 import { SendMessageBatchCommand, type SendMessageBatchRequestEntry, type SQSClient } from '@aws-sdk/client-sqs';
 import pMap from 'p-map';
-import type { DeliveryJob } from '../../core/delivery/index.ts';
+import type { ChunkJob } from '../../core/delivery/index.ts';
 import type { Queue } from '../../core/planning/index.ts';
 
 export interface FailedJob {
-  job: DeliveryJob;
+  job: ChunkJob;
   code: string;
   /** True when SQS blames the message itself, so sending it again cannot help. */
   senderFault: boolean;
@@ -51,8 +51,8 @@ export class SqsQueue implements Queue {
     this.#concurrency = Math.max(1, options.concurrency ?? 8);
   }
 
-  async enqueue(jobs: readonly DeliveryJob[]): Promise<void> {
-    const batches: DeliveryJob[][] = [];
+  async enqueue(jobs: readonly ChunkJob[]): Promise<void> {
+    const batches: ChunkJob[][] = [];
     for (let i = 0; i < jobs.length; i += BATCH_SIZE) batches.push(jobs.slice(i, i + BATCH_SIZE));
 
     const failed = (await pMap(batches, (batch) => this.#sendBatch(batch), { concurrency: this.#concurrency })).flat();
@@ -64,7 +64,7 @@ export class SqsQueue implements Queue {
   }
 
   /** Sends one batch, retrying the entries SQS did not take; returns those that never made it. */
-  async #sendBatch(batch: DeliveryJob[]): Promise<FailedJob[]> {
+  async #sendBatch(batch: ChunkJob[]): Promise<FailedJob[]> {
     let pending = new Map(batch.map((job, index) => [String(index), job]));
     const rejected: FailedJob[] = [];
     let lastFailures: FailedJob[] = [];
@@ -72,11 +72,11 @@ export class SqsQueue implements Queue {
       if (attempt > 1) await sleep(this.#retryDelayMs * 2 ** (attempt - 2));
       const entries: SendMessageBatchRequestEntry[] = [...pending].map(([id, job]) => ({
         Id: id,
-        MessageBody: JSON.stringify({ editionId: job.editionId, email: job.email } satisfies DeliveryJob),
+        MessageBody: JSON.stringify(job satisfies ChunkJob),
       }));
       const result = await this.#client.send(new SendMessageBatchCommand({ QueueUrl: this.#queueUrl, Entries: entries }));
 
-      const retry = new Map<string, DeliveryJob>();
+      const retry = new Map<string, ChunkJob>();
       lastFailures = [];
       for (const entry of result.Failed ?? []) {
         const job = entry.Id === undefined ? undefined : pending.get(entry.Id);

@@ -4,7 +4,15 @@
  * MailerThrottledError are the Mailer port's, in core/shared/mail.ts.
  */
 
-/** Another sender holds a fresh claim on this row: try again later, when it has finished or is surely gone. */
+/** Another sender holds a fresh claim on this chunk: try again later, when it has finished or is surely gone. */
 export class ClaimHeldError extends Error {
   override name = 'ClaimHeldError';
+}
+
+/**
+ * A job SES could never take: template data or request over SES's documented limits, or a
+ * body that is no chunk job. Retrying cannot help; the queue dead-letters it with this reason.
+ */
+export class ChunkTooLargeError extends Error {
+  override name = 'ChunkTooLargeError';
 }

@@ -5,9 +5,9 @@
  */
 import { z } from 'zod';
 import { type Clock, parseOrThrow } from '../shared/index.ts';
-import type { DeliveryStore, SendStatsStore } from './ports.ts';
+import type { DeliveryLedger, SendStatsStore } from './ports.ts';
 import { emailSchema, type SubscriberStatus, type SubscriberStore } from '../subscribers/index.ts';
-import { EDITION_TAG } from './deliver.ts';
+import { CHUNK_TAG, EDITION_TAG, parseChunkTagValue } from './send-chunk.ts';
 import { EDITION_ID_PATTERN } from '../edition/index.ts';
 
 const recipients = z.array(z.object({ emailAddress: z.string() })).default([]);
@@ -38,6 +38,8 @@ export interface SuppressionReport {
   suppressed: { email: string; status: SubscriberStatus }[];
   /** Transient bounces and deliveries: counted by the caller, never a reason to stop mailing. */
   ignored: number;
+  /** SES could not render the template for this many recipients (a Rendering Failure event): counted failed, and alarmed on. */
+  renderingFailed?: number;
 }
 
 /** The edition deliverDigest tagged the message with; mail from elsewhere (confirmations) has none. */
@@ -72,6 +74,12 @@ export async function applySesFeedback(
 ): Promise<SuppressionReport> {
   const event = parseOrThrow(sesFeedbackSchema, input, 'SES event');
   const found = verdict(event);
+  if ((event.eventType ?? event.notificationType) === 'Rendering Failure') {
+    const editionId = taggedEdition(event);
+    const count = Math.max(1, event.mail?.destination?.length ?? 0);
+    if (deps.sendStats && editionId !== undefined) await deps.sendStats.add(editionId, { failed: count });
+    return { suppressed: [], ignored: 0, renderingFailed: count };
+  }
   if (!found) return { suppressed: [], ignored: 1 };
   const editionId = taggedEdition(event);
   if (deps.sendStats && editionId !== undefined && found.emails.length > 0) {
@@ -90,23 +98,19 @@ export async function applySesFeedback(
 }
 
 /**
- * SES's Send event says it accepted a digest. Marking the delivery row sent from it closes most
- * of the one window the sender cannot: SES accepted, then the sender died (or its call timed out)
- * before markSent. The event arrives within seconds, long before the claim lease lets another
- * sender take the row over. Returns how many rows it marked.
+ * SES's Send event says it accepted a digest. Marking its recipients sent in their chunk closes
+ * most of the one window the sender cannot: SES accepted, then the sender died (or its call
+ * timed out) before recording it. The event arrives within seconds, long before the claim lease
+ * lets another sender take the chunk over. Returns how many recipients it marked.
  */
-export async function confirmSesSend(
-  input: unknown,
-  deps: { deliveries: DeliveryStore; clock: Clock },
-): Promise<number> {
+export async function confirmSesSend(input: unknown, deps: { deliveries: DeliveryLedger; clock: Clock }): Promise<number> {
   const event = parseOrThrow(sesFeedbackSchema, input, 'SES event');
-  const editionId = taggedEdition(event);
+  const chunkTag = event.mail?.tags?.[CHUNK_TAG]?.[0];
+  const ref = chunkTag === undefined ? undefined : parseChunkTagValue(chunkTag);
   const messageId = event.mail?.messageId;
-  if ((event.eventType ?? event.notificationType) !== 'Send' || editionId === undefined || !messageId) return 0;
-  const at = deps.clock.now().toISOString();
-  let confirmed = 0;
-  for (const email of addresses((event.mail?.destination ?? []).map((emailAddress) => ({ emailAddress })))) {
-    if (await deps.deliveries.confirmSent({ editionId, email }, messageId, at)) confirmed += 1;
-  }
-  return confirmed;
+  if ((event.eventType ?? event.notificationType) !== 'Send' || ref === undefined || !messageId) return 0;
+  const sent: Record<string, string> = {};
+  for (const email of addresses((event.mail?.destination ?? []).map((emailAddress) => ({ emailAddress })))) sent[email] = messageId;
+  if (Object.keys(sent).length > 0) await deps.deliveries.confirmSent(ref, sent);
+  return Object.keys(sent).length;
 }

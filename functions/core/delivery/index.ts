@@ -1,12 +1,49 @@
 /** The delivery capability's public face: other code imports from here, never from its files. */
-export { deliverDigest, type EditionCache, newEditionCache } from './deliver.ts';
-export { ClaimHeldError } from './errors.ts';
-export { type BatchItemOutcome, type BatchItemResult, deliveryJobSchema, type QueuedDelivery, sendBatch, type SendBatchDeps, type SendBatchReport } from './send-batch.ts';
-export { type DeliverOutcome } from './types.ts';
+export {
+  BULK_REQUEST_MAX_BYTES,
+  CHUNK_HEADER,
+  CHUNK_SIZE,
+  CHUNK_TAG,
+  chunkName,
+  chunkTagValue,
+  type ChunkReport,
+  EDITION_TAG,
+  type EditionCache,
+  newEditionCache,
+  parseChunkName,
+  parseChunkTagValue,
+  sendChunk,
+  type SendChunkDeps,
+  TEMPLATE_DATA_MAX_CHARS,
+} from './send-chunk.ts';
+export { ChunkTooLargeError, ClaimHeldError } from './errors.ts';
+export { type BatchItemOutcome, type BatchItemResult, chunkJobSchema, type QueuedDelivery, sendBatch, type SendBatchDeps, type SendBatchReport } from './send-batch.ts';
 export { applySesFeedback, confirmSesSend } from './feedback.ts';
-export { type DeliveryStore, type JobDeferral, type QueuedJobReceipt, type SendStatsStore } from './ports.ts';
-export { SEND_FLEET } from './send-fleet.ts';
+export {
+  type BulkMailer,
+  type BulkMessage,
+  type BulkRecipient,
+  type BulkRecipientResult,
+  type ClaimResult,
+  type DeliveryLedger,
+  type JobDeferral,
+  type QueuedJobReceipt,
+  type SendStatsStore,
+} from './ports.ts';
+export { settleLocalClaims, type InboxMail } from './settle.ts';
+export { CLAIM_LEASE_MS, SEND_FLEET } from './send-fleet.ts';
 export { dailySendsLeft, fullJitterDelayMs, perSenderRate, type SendFleet, type SendQuota } from './send-rate.ts';
 export { countNameFor, secondsToNextHour, SEND_COUNT_NAMES, type SendCountName, type SendCounts, zeroCounts } from './send-stats.ts';
 export { TokenBucket } from './token-bucket.ts';
-export { type Delivery, type DeliveryJob } from './types.ts';
+export {
+  type ChunkJob,
+  type ChunkRef,
+  type ChunkStatus,
+  type DeliverOutcome,
+  type Delivery,
+  type DeliveryChunk,
+  type DeliveryJob,
+  type Settlement,
+  type SlotDay,
+  type Watermark,
+} from './types.ts';

@@ -1,28 +1,57 @@
 /** What sending needs from the outside world. */
 
-import type { Delivery, DeliveryJob } from './types.ts';
+import type { Subscriber } from '../subscribers/index.ts';
+import type { ChunkRef, Delivery, DeliveryChunk, Settlement, SlotDay, Watermark } from './types.ts';
 import type { SendCounts } from './send-stats.ts';
 
-export interface DeliveryStore {
+export type ClaimResult =
+  | { result: 'claimed'; chunk: DeliveryChunk & { claimedAt: string } }
+  | { result: 'done' }
+  | { result: 'held'; chunk: DeliveryChunk };
+
+/**
+ * The delivery ledger: slot-day locks, the chunks under them, and each reader's watermark. Every
+ * transition is a conditional write on one item (dynalite has no transactions); only the
+ * watermarks and delivery records are blind batch writes, of items nothing else writes.
+ */
+export interface DeliveryLedger {
   /**
-   * Claims the (edition, reader) row with a conditional write. `duplicate` means another
-   * sender already claimed or sent it; a `failed` row may be claimed again.
+   * Takes the slot-day for plan run `owner` with a conditional write. `acquired` when it was
+   * free, `resumed` when `owner` already held it (a retried run), `taken` when another run has it.
    */
-  claim(job: DeliveryJob, at: string): Promise<'claimed' | 'duplicate'>;
+  lockSlotDay(slotDay: SlotDay, owner: string, at: string): Promise<'acquired' | 'resumed' | 'taken'>;
+  /** Stores new chunks (ids unique to their run) in batches. */
+  addChunks(chunks: readonly DeliveryChunk[]): Promise<void>;
+  /** Every chunk of a slot-day, done or not. */
+  chunksOf(slotDay: SlotDay): Promise<DeliveryChunk[]>;
+  /** Chunks not done, of every slot-day: what a restarted local stack settles. */
+  openChunks(): Promise<DeliveryChunk[]>;
   /**
-   * Takes over a row still `claimed` since `staleClaimedAt` or earlier (its sender is gone), with
-   * a conditional write on that claimedAt so only one later sender wins. `duplicate` otherwise.
+   * Claims a pending chunk, or takes over one claimed at or before `staleBefore` (its sender is
+   * gone). `held` when another sender's claim is fresh, `done` when nothing is left to send.
    */
-  reclaimStale(job: DeliveryJob, staleClaimedAt: string, at: string): Promise<'claimed' | 'duplicate'>;
-  markSent(job: DeliveryJob, messageId: string, at: string): Promise<void>;
+  claimChunk(ref: ChunkRef, at: string, staleBefore: string): Promise<ClaimResult>;
   /**
-   * SES reported accepting `messageId` for this row: a claimed or failed row becomes sent, so a
-   * sender that died (or timed out) after SES accepted is not followed by a second send. False
-   * when the row is already sent, unknown, or changed meanwhile.
+   * Records what SES made of the claimed chunk's recipients, in one conditional write on the
+   * claim: done when `finished`, else released (pending) for another attempt. False when the
+   * claim was taken over meanwhile (what it records is then added anyway).
    */
-  confirmSent(job: DeliveryJob, messageId: string, at: string): Promise<boolean>;
-  markFailed(job: DeliveryJob, error: string, at: string): Promise<void>;
-  get(job: DeliveryJob): Promise<Delivery | undefined>;
+  recordResults(
+    ref: ChunkRef,
+    claimedAt: string,
+    results: { sent: Record<string, string>; rejected: Record<string, string>; finished: boolean; error?: string },
+  ): Promise<boolean>;
+  /** Marks recipients sent whatever the chunk's state (SES's Send event, a settled local claim). */
+  confirmSent(ref: ChunkRef, sent: Record<string, string>): Promise<void>;
+  /** Makes a claimed chunk pending again (its sender is known to be dead). */
+  release(ref: ChunkRef): Promise<void>;
+  /** Readers and their watermarks, in one batched read. */
+  recipients(emails: readonly string[]): Promise<Map<string, { subscriber?: Subscriber; watermark?: Watermark }>>;
+  watermarks(emails: readonly string[]): Promise<Map<string, Watermark>>;
+  /** The watermarks and delivery records of what was just sent, in batches. */
+  recordDeliveries(watermarks: readonly Watermark[], deliveries: readonly Delivery[]): Promise<void>;
+  recordSettlement(settlement: Settlement): Promise<void>;
+  lastSettlement(): Promise<Settlement | undefined>;
 }
 
 /** Per-edition send counters, for `digest status`; one small item per edition, bumped with ADD. */
@@ -42,4 +71,36 @@ export interface JobDeferral {
 export interface QueuedJobReceipt {
   queueArn: string;
   receiptHandle: string;
+}
+
+/** One templated message for many recipients (SES v2 SendBulkEmail with inline content). */
+export interface BulkMessage {
+  from: string;
+  /** Sources with simple `{{name}}` tags only. */
+  template: { subject: string; html: string; text: string };
+  /** JSON of the data every recipient shares. */
+  defaultDataJson: string;
+  tags: { name: string; value: string }[];
+  recipients: BulkRecipient[];
+}
+
+export interface BulkRecipient {
+  to: string;
+  /** JSON of this recipient's replacement data. */
+  dataJson: string;
+  headers: { name: string; value: string }[];
+}
+
+export type BulkRecipientResult =
+  | { to: string; status: 'sent'; messageId: string }
+  /** Refused for this address alone: recorded, never retried. */
+  | { to: string; status: 'rejected'; reason: string }
+  /** Not sent for the account's daily quota: comes back in the next hour. */
+  | { to: string; status: 'deferred'; reason: string }
+  /** Not sent for a reason that may pass: throttling or a transient error (`retryable`, tried again at once), or an account-level refusal. */
+  | { to: string; status: 'failed'; reason: string; retryable?: boolean };
+
+export interface BulkMailer {
+  /** One result per recipient, in order; throws only when nothing was attempted. */
+  sendBulk(message: BulkMessage): Promise<BulkRecipientResult[]>;
 }

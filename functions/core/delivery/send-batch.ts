@@ -1,26 +1,34 @@
 /**
  * The sender's batch policy, the same for the SQS Lambda and the local stack's in-process queue:
- * each job of a batch is delivered; a job whose claim another sender holds goes back to the
- * queue without counting as failed; once the account's daily quota is used up, the rest of the
- * batch is deferred to the next hour; a job is counted failed only on its last receive, when
- * the queue is about to dead-letter it. Counters are added per edition, once per batch.
+ * each chunk job of a batch is sent (sendChunk); a job whose claim another sender holds goes
+ * back to the queue without counting as failed; once the account's daily quota is used up, the
+ * rest of the batch is deferred to the next hour; a job is counted failed only on its last
+ * receive, when the queue is about to dead-letter it. Counters are added per edition, once per
+ * batch.
  */
 import pMap from 'p-map';
 import { z } from 'zod';
 import { DailyQuotaExhaustedError } from '../shared/index.ts';
 import { EDITION_ID_PATTERN } from '../edition/index.ts';
 import { emailSchema } from '../subscribers/index.ts';
-import { deliverDigest, type DeliverDeps } from './deliver.ts';
-import { ClaimHeldError } from './errors.ts';
+import { CHUNK_SIZE, sendChunk, type SendChunkDeps } from './send-chunk.ts';
+import { ChunkTooLargeError, ClaimHeldError } from './errors.ts';
 import type { JobDeferral, QueuedJobReceipt, SendStatsStore } from './ports.ts';
 import { SEND_FLEET } from './send-fleet.ts';
 import { countNameFor, secondsToNextHour, type SendCountName, type SendCounts } from './send-stats.ts';
-import type { DeliverOutcome, DeliveryJob } from './types.ts';
+import type { ChunkJob, DeliverOutcome } from './types.ts';
 
 /** A queue message's body, as plan-digest wrote it. */
-export const deliveryJobSchema = z.object({
+export const chunkJobSchema = z.object({
+  slotDay: z.object({
+    timezone: z.string().min(1).max(64),
+    hour: z.number().int().min(0).max(23),
+    date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date'),
+  }),
+  id: z.string().regex(/^[A-Za-z0-9-]{1,80}$/, 'must be a chunk id'),
   editionId: z.string().regex(EDITION_ID_PATTERN, 'must be an edition id'),
-  email: emailSchema,
+  emails: z.array(emailSchema).min(1).max(CHUNK_SIZE),
+  adopted: z.boolean().optional(),
 });
 
 /** Deferred jobs come back over this many seconds after the hour, not all in its first second. */
@@ -30,7 +38,7 @@ export const DEFER_SPREAD_SECONDS = 300;
 export interface QueuedDelivery {
   /** The queue's id for the message, reported back when the job is not done. */
   id: string;
-  /** JSON of a DeliveryJob; anything else fails the message. */
+  /** JSON of a ChunkJob; anything else fails the message. */
   body: string;
   /** Times the queue has handed this message out, this one included. */
   receiveCount: number;
@@ -38,14 +46,18 @@ export interface QueuedDelivery {
 }
 
 /** `claim-held` and `deferred` go back to the queue like `failed`, but are not failures of the job. */
-export type BatchItemOutcome = DeliverOutcome | 'failed' | 'claim-held' | 'deferred';
+export type BatchItemOutcome = 'done' | 'failed' | 'claim-held' | 'deferred';
 
 export interface BatchItemResult {
   id: string;
-  /** Undefined when the body was not a delivery job. */
-  job: DeliveryJob | undefined;
+  /** Undefined when the body was not a chunk job. */
+  job: ChunkJob | undefined;
   outcome: BatchItemOutcome;
+  /** What became of each recipient this time; those not listed are still to do. */
+  recipients: Map<string, DeliverOutcome>;
   error?: unknown;
+  /** Set for a job that can never succeed (malformed, over SES's limits): the reason the DLQ will hold. */
+  poison?: string;
 }
 
 export interface SendBatchReport {
@@ -58,7 +70,7 @@ export interface SendBatchReport {
   quotaReached?: { deferred: number; delaySeconds: number; detail: string };
 }
 
-export interface SendBatchDeps extends DeliverDeps {
+export interface SendBatchDeps extends SendChunkDeps {
   sendStats: SendStatsStore;
   deferral: JobDeferral;
   /** Receives before the queue dead-letters a message; SEND_FLEET.maxReceiveCount unless the queue says otherwise. */
@@ -70,11 +82,11 @@ export interface SendBatchDeps extends DeliverDeps {
 export async function sendBatch(messages: readonly QueuedDelivery[], deps: SendBatchDeps): Promise<SendBatchReport> {
   const maxReceiveCount = deps.maxReceiveCount ?? SEND_FLEET.maxReceiveCount;
   const counts = new Map<string, Partial<SendCounts>>();
-  const bump = (job: DeliveryJob | undefined, name: SendCountName | undefined): void => {
-    if (job === undefined || name === undefined) return;
-    const edition = counts.get(job.editionId) ?? {};
-    edition[name] = (edition[name] ?? 0) + 1;
-    counts.set(job.editionId, edition);
+  const bump = (editionId: string | undefined, name: SendCountName | undefined, by = 1): void => {
+    if (editionId === undefined || name === undefined || by === 0) return;
+    const edition = counts.get(editionId) ?? {};
+    edition[name] = (edition[name] ?? 0) + by;
+    counts.set(editionId, edition);
   };
   let quotaExhausted: DailyQuotaExhaustedError | undefined;
   const deferred: QueuedDelivery[] = [];
@@ -82,24 +94,31 @@ export async function sendBatch(messages: readonly QueuedDelivery[], deps: SendB
   const items = await pMap(
     messages,
     async (message): Promise<BatchItemResult> => {
-      let job: DeliveryJob | undefined;
+      let job: ChunkJob | undefined;
+      const recipients = new Map<string, DeliverOutcome>();
       try {
-        job = deliveryJobSchema.parse(JSON.parse(message.body));
+        const parsed = chunkJobSchema.safeParse(safeJson(message.body));
+        if (!parsed.success) throw new ChunkTooLargeError(`not a chunk job: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);
+        job = parsed.data;
         if (quotaExhausted) throw quotaExhausted;
-        const outcome = await deliverDigest(job, deps);
-        bump(job, countNameFor(outcome));
-        return { id: message.id, job, outcome };
+        const report = await sendChunk(job, deps);
+        for (const [email, outcome] of report.outcomes) {
+          recipients.set(email, outcome);
+          bump(job.editionId, countNameFor(outcome));
+        }
+        return { id: message.id, job, outcome: 'done', recipients };
       } catch (error) {
         if (error instanceof DailyQuotaExhaustedError) {
           quotaExhausted ??= error;
           deferred.push(message);
-          bump(job, 'deferred');
-          return { id: message.id, job, outcome: 'deferred', error };
+          bump(job?.editionId, 'deferred');
+          return { id: message.id, job, outcome: 'deferred', recipients, error };
         }
         // A held claim is another sender at work, not a failure of this job.
-        if (error instanceof ClaimHeldError) return { id: message.id, job, outcome: 'claim-held', error };
-        if (message.receiveCount >= maxReceiveCount) bump(job, 'failed');
-        return { id: message.id, job, outcome: 'failed', error };
+        if (error instanceof ClaimHeldError) return { id: message.id, job, outcome: 'claim-held', recipients, error };
+        if (message.receiveCount >= maxReceiveCount) bump(job?.editionId, 'failed', job?.emails.length ?? 0);
+        const poison = error instanceof ChunkTooLargeError ? error.message : undefined;
+        return { id: message.id, job, outcome: 'failed', recipients, error, ...(poison ? { poison } : {}) };
       }
     },
     { concurrency: SEND_FLEET.jobsInFlight },
@@ -121,12 +140,16 @@ export async function sendBatch(messages: readonly QueuedDelivery[], deps: SendB
 
   return {
     items,
-    notDone: items.filter((item) => !isDone(item.outcome)).map((item) => item.id),
+    notDone: items.filter((item) => item.outcome !== 'done').map((item) => item.id),
     counts: Object.fromEntries(counts),
     ...(quotaReached ? { quotaReached } : {}),
   };
 }
 
-function isDone(outcome: BatchItemOutcome): boolean {
-  return outcome !== 'failed' && outcome !== 'claim-held' && outcome !== 'deferred';
+function safeJson(body: string): unknown {
+  try {
+    return JSON.parse(body);
+  } catch {
+    return undefined;
+  }
 }

@@ -10,17 +10,22 @@ export function zeroCounts(): SendCounts {
 }
 
 /**
- * A duplicate is the ledger dropping a repeat, counted nowhere, so the counts add up to
- * recipients once the edition is done; readers who left or had today's digest are skipped.
+ * A duplicate is the ledger dropping a repeat, counted nowhere, and so is a chunk another run's
+ * sender is finishing (it counts it), so the counts add up to recipients once the edition is
+ * done; readers who left, moved or had today's digest are skipped; an address SES refused failed.
  */
 export function countNameFor(outcome: DeliverOutcome): SendCountName | undefined {
   switch (outcome) {
     case 'sent':
       return 'sent';
     case 'duplicate':
+    case 'sending-elsewhere':
       return undefined;
+    case 'rejected':
+      return 'failed';
     case 'not-subscribed':
     case 'already-served-today':
+    case 'moved':
       return 'skipped';
   }
 }

@@ -30,18 +30,18 @@ export class TokenBucket {
     this.#rate = rate;
   }
 
-  /** Takes one token and returns the milliseconds to wait before using it (0 when one was saved up). */
-  reserve(nowMs: number): number {
+  /** Takes `count` tokens and returns the milliseconds to wait before using them (0 when they were saved up). */
+  reserve(nowMs: number, count = 1): number {
     this.#refill(nowMs);
-    this.#tokens -= 1;
+    this.#tokens -= count;
     return this.#tokens >= 0 ? 0 : (-this.#tokens / this.#rate) * 1000;
   }
 
-  /** Takes a token only if one is there now: the server side of a rate limit, which refuses rather than queues. */
-  tryTake(nowMs: number): boolean {
+  /** Takes `count` tokens only if they are there now: the server side of a rate limit, which refuses rather than queues. */
+  tryTake(nowMs: number, count = 1): boolean {
     this.#refill(nowMs);
-    if (this.#tokens < 1) return false;
-    this.#tokens -= 1;
+    if (this.#tokens < count) return false;
+    this.#tokens -= count;
     return true;
   }
 

@@ -2,6 +2,7 @@
 
 export type DeliveryStatus = 'claimed' | 'sent' | 'failed';
 
+/** One reader's copy of one edition, as sent: what download-my-data shows and erasure removes. */
 export interface Delivery {
   editionId: string;
   email: string;
@@ -13,11 +14,89 @@ export interface Delivery {
   attempts: number;
 }
 
-/** What plan-digest puts on the send queue: one recipient of one edition. */
+/** One recipient of one edition. */
 export interface DeliveryJob {
   editionId: string;
   email: string;
 }
 
-/** What became of one delivery job. */
-export type DeliverOutcome = 'sent' | 'duplicate' | 'not-subscribed' | 'already-served-today';
+/**
+ * A send slot on one local date: readers of one zone and send hour, on the date their digest is
+ * for. The ledger's unit of ownership: one plan run owns a slot-day, and so that slot's readers
+ * for that day.
+ */
+export interface SlotDay {
+  timezone: string;
+  hour: number;
+  /** The readers' local date, yyyy-mm-dd. */
+  date: string;
+}
+
+/** Names one chunk: its slot-day and its id within it. */
+export interface ChunkRef {
+  slotDay: SlotDay;
+  id: string;
+}
+
+/** What plan-digest puts on the send queue: up to CHUNK_SIZE readers of one edition and one slot-day. */
+export interface ChunkJob extends ChunkRef {
+  editionId: string;
+  emails: string[];
+  /**
+   * Set when a later plan run re-enqueued a chunk it found open under another run's lock: a
+   * fresh claim held elsewhere is then that run's business, not a reason to retry.
+   */
+  adopted?: boolean;
+}
+
+export type ChunkStatus = 'pending' | 'claimed' | 'done';
+
+/** A chunk as the ledger holds it. */
+export interface DeliveryChunk extends ChunkRef {
+  editionId: string;
+  emails: string[];
+  status: ChunkStatus;
+  createdAt: string;
+  claimedAt?: string;
+  attempts: number;
+  /** Recipients SES accepted, with the message id: never sent again. */
+  sent: Record<string, string>;
+  /** Recipients SES refused on their own (a bad address), with the reason: not retried. */
+  rejected: Record<string, string>;
+  /** The last error that failed the whole chunk, for operators. */
+  error?: string;
+}
+
+/** The delivery watermark of one reader: the last digest they got, in the ledger, not on the subscriber item. */
+export interface Watermark {
+  email: string;
+  editionId: string;
+  /** The edition's cutoff: the reader's next digest starts here. */
+  cutoff: string;
+  /** The local date (slot-day) the digest was for: at most one digest per reader per such date. */
+  date: string;
+  sentAt: string;
+}
+
+/** What became of one recipient of a chunk. */
+export type DeliverOutcome =
+  | 'sent'
+  | 'duplicate'
+  | 'not-subscribed'
+  | 'already-served-today'
+  /** The reader changed zone or hour since the plan: the slot they are in now serves them. */
+  | 'moved'
+  /** SES refused this address alone; recorded, not retried. */
+  | 'rejected'
+  /** Another run's sender holds this chunk; it will finish it. */
+  | 'sending-elsewhere';
+
+/** What a local stack restart made of the claims its dead process held. */
+export interface Settlement {
+  at: string;
+  chunks: number;
+  /** Recipients whose mail was found in the persisted inbox: marked sent. */
+  confirmed: number;
+  /** Recipients with no mail: their chunks were released to be sent. */
+  released: number;
+}

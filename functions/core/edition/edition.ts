@@ -2,7 +2,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import type { DigestRenderer, DigestView, PersonalLinkPlaceholders } from './ports.ts';
 import { type ArticleCluster, calmTitle, clusterArticles, rankClusters, summarise } from '../stories/index.ts';
-import { fillPlaceholders, localTimePlaceholders } from './placeholders.ts';
+import { editionTemplate, fillTemplate, localTimePlaceholders, recipientTemplateData } from './placeholders.ts';
 import { defangLinks, linkTo, type OutgoingEmail, type Settings, signToken } from '../shared/index.ts';
 import { type Article, plausiblePublishedAt } from '../ingest/index.ts';
 import type { Edition, Story, StorySource } from './types.ts';
@@ -238,16 +238,21 @@ export interface EditionRecipient {
   tokenVersion?: number;
 }
 
+/** One reader's substitution: the template data and headers that personalise the edition for them. */
+export interface RecipientSubstitution {
+  to: string;
+  /** ReplacementTemplateData for SES; `fillTemplate` with it renders the same copy here. */
+  data: Record<string, string>;
+  /** RFC 8058 one-click unsubscribe. */
+  headers: { name: string; value: string }[];
+}
+
 /**
- * The one per-recipient step: signed links and story times in the reader's zone into the
- * rendered edition, plus the RFC 8058 headers.
+ * The one per-recipient step, shared by the bulk sender and every copy rendered here (preview,
+ * test send): signed links and story times in the reader's zone as template data, plus the
+ * RFC 8058 headers.
  */
-export function personaliseEdition(
-  edition: Edition,
-  recipient: EditionRecipient,
-  now: Date,
-  settings: Settings,
-): OutgoingEmail {
+export function recipientSubstitution(edition: Edition, recipient: EditionRecipient, now: Date, settings: Settings): RecipientSubstitution {
   const { email, timezone = 'UTC', tokenVersion = 0 } = recipient;
   const unsubscribeUrl = linkTo(settings, '/unsubscribe', signToken({ secret: settings.tokenSecret, purpose: 'unsubscribe', email, now }));
   // The manage link carries the reader's tokenVersion, so it lives until they sign out of old links.
@@ -256,17 +261,32 @@ export function personaliseEdition(
     '/preferences',
     signToken({ secret: settings.tokenSecret, purpose: 'preferences', email, now, version: tokenVersion }),
   );
-  const { html, text } = fillPlaceholders(edition, { unsubscribeUrl, preferencesUrl, timezone, now });
   return {
-    from: settings.mailFrom,
     to: email,
-    subject: edition.subject,
-    html,
-    text,
+    data: recipientTemplateData(edition, { unsubscribeUrl, preferencesUrl, timezone, now }),
     headers: [
       { name: 'List-Unsubscribe', value: `<${unsubscribeUrl}>` },
       { name: 'List-Unsubscribe-Post', value: 'List-Unsubscribe=One-Click' },
       ...editionHeaders(settings),
     ],
+  };
+}
+
+/** One reader's email rendered here, through exactly the substitution the bulk sender hands SES. */
+export function personaliseEdition(
+  edition: Edition,
+  recipient: EditionRecipient,
+  now: Date,
+  settings: Settings,
+): OutgoingEmail {
+  const { to, data, headers } = recipientSubstitution(edition, recipient, now, settings);
+  const template = editionTemplate(edition);
+  return {
+    from: settings.mailFrom,
+    to,
+    subject: fillTemplate(template.subject, template.defaults, data),
+    html: fillTemplate(template.html, template.defaults, data),
+    text: fillTemplate(template.text, template.defaults, data),
+    headers,
   };
 }

@@ -1,8 +1,19 @@
 /**
- * The per-recipient step of a rendered edition, made cheap: the stored HTML and text are split
- * once per edition at their placeholders (personal links, story times, the zone name), and each
- * recipient then costs one join of the pieces. Story-time labels are shared by every reader in
- * the same zone on the same local day, so they are computed once per (zone, quarter hour).
+ * The per-recipient step of a rendered edition, as one template and per-reader data.
+ *
+ * The stored HTML and text are split once per edition at their placeholders (personal links,
+ * story times, the zone name). What lies between placeholders — everything the renderer wrote,
+ * article text included — becomes template *data* (`h0`, `h1`, … and `x0`, `x1`, …), never
+ * template source: the source is nothing but simple `{{name}}` tags, so a title containing
+ * `{{#if` or `{{` can neither break nor change a send. The same template and data serve both
+ * paths:
+ *   - bulk sending: SES SendBulkEmail with the template inline, `editionTemplate(...).defaults`
+ *     as the default data and `recipientTemplateData(...)` per destination (SES substitutes
+ *     and does not escape, so values for the HTML part are escaped here, text values are raw);
+ *   - one reader's copy rendered here (preview, test send, unit tests): `fillTemplate`, a
+ *     single-pass `{{name}}` substitution with SES's semantics for these simple tags.
+ * Story-time labels are shared by every reader in the same zone on the same local day, so they
+ * are computed once per (zone, quarter hour).
  */
 import type { LocalTimePlaceholders } from './ports.ts';
 import { knownZone, localTimeLabels } from '../shared/index.ts';
@@ -12,31 +23,30 @@ export function localTimePlaceholders(nonce: string): LocalTimePlaceholders {
   return { timePrefix: `__DM_${nonce}_T`, zone: `__DM_${nonce}_ZONE__` };
 }
 
-const UNSUBSCRIBE = -1;
-const PREFERENCES = -2;
-const ZONE = -3;
-
-interface SplitContent {
-  /** literals.length === fills.length + 1 */
-  literals: string[];
-  /** Each fill: one of the constants above, or the index of a story time in `times`. */
-  fills: number[];
-}
-
-interface PreparedEdition {
-  html: SplitContent;
-  text: SplitContent;
-  /** Distinct story times (epoch ms) named by the time placeholders. */
-  times: number[];
-  labels: Map<string, { html: string[]; text: string[] }>;
-}
-
+/** What the placeholders of one recipient's copy are filled with. */
 export interface RecipientValues {
   unsubscribeUrl: string;
   preferencesUrl: string;
   timezone: string;
   now: Date;
 }
+
+/** An edition as a template with simple `{{name}}` tags only, and the data every recipient shares. */
+export interface EditionTemplate {
+  subject: string;
+  html: string;
+  text: string;
+  /** The literal pieces of the edition and its subject; identical for every recipient. */
+  defaults: Record<string, string>;
+  /** JSON of `defaults`, made once per edition (SES's TemplateData is a JSON string). */
+  defaultsJson: string;
+  /** Distinct story times (epoch ms) named by the time placeholders. */
+  times: number[];
+  labels: Map<string, { html: string[]; text: string[] }>;
+}
+
+/** Only this tag shape ever appears in a template source; tested against what SES supports inline. */
+export const TEMPLATE_TAG = /\{\{([A-Za-z][A-Za-z0-9_]*)\}\}/g;
 
 /**
  * Every local calendar day in every zone in use today starts on a quarter hour of UTC (offsets
@@ -46,19 +56,32 @@ const QUARTER_HOUR_MS = 15 * 60_000;
 /** Editions are sent within hours; this only stops a long-lived process growing without bound. */
 const MAX_LABEL_SETS = 2_000;
 
-const prepared = new WeakMap<Edition, PreparedEdition>();
+const templates = new WeakMap<Edition, EditionTemplate>();
 
-function split(content: string, pattern: RegExp, times: Map<number, number>): SplitContent {
-  const literals: string[] = [];
-  const fills: number[] = [];
+/** Splits `content` at the placeholders; literal pieces go to `defaults` under `prefix<n>`. */
+function toTemplate(
+  content: string,
+  pattern: RegExp,
+  times: Map<number, number>,
+  prefix: 'h' | 'x',
+  defaults: Record<string, string>,
+): string {
+  const part = prefix === 'h' ? 'h' : 't';
+  let source = '';
   let last = 0;
+  let piece = 0;
+  const literal = (value: string): void => {
+    const name = `${prefix}${piece++}`;
+    defaults[name] = value;
+    source += `{{${name}}}`;
+  };
   for (const match of content.matchAll(pattern)) {
-    literals.push(content.slice(last, match.index));
+    literal(content.slice(last, match.index));
     last = match.index + match[0].length;
     const [, kind, seconds] = match;
-    if (kind === 'UNSUBSCRIBE') fills.push(UNSUBSCRIBE);
-    else if (kind === 'PREFERENCES') fills.push(PREFERENCES);
-    else if (kind === 'ZONE') fills.push(ZONE);
+    if (kind === 'UNSUBSCRIBE') source += `{{u${part}}}`;
+    else if (kind === 'PREFERENCES') source += `{{p${part}}}`;
+    else if (kind === 'ZONE') source += `{{z${part}}}`;
     else {
       const ms = Number(seconds) * 1000;
       let index = times.get(ms);
@@ -66,69 +89,81 @@ function split(content: string, pattern: RegExp, times: Map<number, number>): Sp
         index = times.size;
         times.set(ms, index);
       }
-      fills.push(index);
+      source += `{{${part}t${index}}}`;
     }
   }
-  literals.push(content.slice(last));
-  return { literals, fills };
+  literal(content.slice(last));
+  return source;
 }
 
-function prepare(edition: Edition): PreparedEdition {
-  let result = prepared.get(edition);
+/** The edition as a simple template plus shared data; built once per Edition object. */
+export function editionTemplate(edition: Edition): EditionTemplate {
+  let result = templates.get(edition);
   if (result === undefined) {
     // The nonce is hex from an HMAC, so it is safe inside a pattern.
     const pattern = new RegExp(`__DM_${edition.placeholderNonce}_(UNSUBSCRIBE|PREFERENCES|ZONE|T([0-9]{1,12}))__`, 'g');
     const times = new Map<number, number>();
-    result = {
-      html: split(edition.html, pattern, times),
-      text: split(edition.text, pattern, times),
-      times: [...times.keys()],
-      labels: new Map(),
-    };
-    prepared.set(edition, result);
+    const defaults: Record<string, string> = { subject: edition.subject };
+    const html = toTemplate(edition.html, pattern, times, 'h', defaults);
+    const text = toTemplate(edition.text, pattern, times, 'x', defaults);
+    result = { subject: '{{subject}}', html, text, defaults, defaultsJson: JSON.stringify(defaults), times: [...times.keys()], labels: new Map() };
+    templates.set(edition, result);
   }
   return result;
 }
 
-function timeLabels(edition: PreparedEdition, zone: string, now: Date): { html: string[]; text: string[] } {
+function timeLabels(template: EditionTemplate, zone: string, now: Date): { html: string[]; text: string[] } {
   const key = `${zone}|${Math.floor(now.getTime() / QUARTER_HOUR_MS)}`;
-  let labels = edition.labels.get(key);
+  let labels = template.labels.get(key);
   if (labels === undefined) {
-    const text = localTimeLabels(edition.times, now.getTime(), zone);
+    const text = localTimeLabels(template.times, now.getTime(), zone);
     labels = { text, html: text.map(escapeHtmlText) };
-    if (edition.labels.size >= MAX_LABEL_SETS) edition.labels.clear();
-    edition.labels.set(key, labels);
+    if (template.labels.size >= MAX_LABEL_SETS) template.labels.clear();
+    template.labels.set(key, labels);
   }
   return labels;
 }
 
-function join(content: SplitContent, links: { unsubscribe: string; preferences: string; zone: string }, times: string[]): string {
-  let out = content.literals[0]!;
-  for (let i = 0; i < content.fills.length; i += 1) {
-    const fill = content.fills[i]!;
-    out +=
-      fill === UNSUBSCRIBE ? links.unsubscribe : fill === PREFERENCES ? links.preferences : fill === ZONE ? links.zone : times[fill]!;
-    out += content.literals[i + 1]!;
+/**
+ * THE per-recipient substitution data: links and the zone name (escaped for the HTML part, raw
+ * for the text part) and story times in the reader's zone. The bulk sender passes it to SES as
+ * ReplacementTemplateData; `fillTemplate` applies it for a copy rendered here.
+ */
+export function recipientTemplateData(edition: Edition, values: RecipientValues): Record<string, string> {
+  const template = editionTemplate(edition);
+  const zone = knownZone(values.timezone);
+  const labels = timeLabels(template, zone, values.now);
+  const data: Record<string, string> = {
+    uh: escapeHtmlText(values.unsubscribeUrl),
+    ut: values.unsubscribeUrl,
+    ph: escapeHtmlText(values.preferencesUrl),
+    pt: values.preferencesUrl,
+    zh: escapeHtmlText(zone),
+    zt: zone,
+  };
+  for (let i = 0; i < labels.text.length; i += 1) {
+    data[`ht${i}`] = labels.html[i]!;
+    data[`tt${i}`] = labels.text[i]!;
   }
-  return out;
+  return data;
 }
 
-/** The edition's HTML and text with every placeholder filled for one recipient. */
-export function fillPlaceholders(edition: Edition, values: RecipientValues): { html: string; text: string } {
-  const ready = prepare(edition);
-  const zone = knownZone(values.timezone);
-  const labels = timeLabels(ready, zone, values.now);
+/**
+ * Simple `{{name}}` substitution in one pass, as SES applies an inline template: replacement
+ * data over the defaults, a missing name empty, substituted values never parsed again.
+ */
+export function fillTemplate(source: string, defaults: Record<string, string>, data: Record<string, string>): string {
+  return source.replace(TEMPLATE_TAG, (_tag, name: string) => data[name] ?? defaults[name] ?? '');
+}
+
+/** One recipient's subject, HTML and text, rendered here through the bulk path's template and data. */
+export function fillPlaceholders(edition: Edition, values: RecipientValues): { subject: string; html: string; text: string } {
+  const template = editionTemplate(edition);
+  const data = recipientTemplateData(edition, values);
   return {
-    html: join(
-      ready.html,
-      {
-        unsubscribe: escapeHtmlText(values.unsubscribeUrl),
-        preferences: escapeHtmlText(values.preferencesUrl),
-        zone: escapeHtmlText(zone),
-      },
-      labels.html,
-    ),
-    text: join(ready.text, { unsubscribe: values.unsubscribeUrl, preferences: values.preferencesUrl, zone }, labels.text),
+    subject: fillTemplate(template.subject, template.defaults, data),
+    html: fillTemplate(template.html, template.defaults, data),
+    text: fillTemplate(template.text, template.defaults, data),
   };
 }
 

@@ -1,3 +1,3 @@
 /** The planning capability's public face: other code imports from here, never from its files. */
-export { planDigest, planWindow, type PlanReport, windowStart } from './plan.ts';
+export { planDigest, type PlanDeps, planWindow, type PlanReport, windowStart } from './plan.ts';
 export { type Queue } from './ports.ts';

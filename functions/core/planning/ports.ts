@@ -1,7 +1,7 @@
-/** What the planner needs: somewhere to put delivery jobs. */
+/** What the planner needs: somewhere to put chunk jobs. */
 
-import type { DeliveryJob } from '../delivery/index.ts';
+import type { ChunkJob } from '../delivery/index.ts';
 
 export interface Queue {
-  enqueue(jobs: readonly DeliveryJob[]): Promise<void>;
+  enqueue(jobs: readonly ChunkJob[]): Promise<void>;
 }

@@ -1,0 +1,139 @@
+/**
+ * The delivery ledger in memory: slot-day locks, chunks, watermarks and delivery records, with
+ * every conditional write a check-and-set with no await in between (the in-memory twin of one).
+ * It passes the ledger cases of the store contract (test/support/store-contract.ts).
+ */
+import type { ChunkRef, Delivery, DeliveryChunk, Settlement, SlotDay, Watermark } from '../../functions/core/delivery/types.ts';
+import type { ClaimResult, DeliveryLedger } from '../../functions/core/delivery/ports.ts';
+import type { Subscriber } from '../../functions/core/subscribers/types.ts';
+import type { SubscriberStore } from '../../functions/core/subscribers/ports.ts';
+
+const copy = <T>(value: T): T => structuredClone(value);
+const slotKey = (slotDay: SlotDay) => `${slotDay.date}#${slotDay.hour}#${slotDay.timezone}`;
+const chunkKey = (ref: ChunkRef) => `${slotKey(ref.slotDay)}#${ref.id}`;
+const deliveryKey = (delivery: { editionId: string; email: string }) => `${delivery.editionId}\n${delivery.email.toLowerCase()}`;
+
+export class MemoryDeliveryLedger implements DeliveryLedger {
+  readonly #locks = new Map<string, string>();
+  readonly #chunks = new Map<string, DeliveryChunk>();
+  readonly #watermarks = new Map<string, Watermark>();
+  readonly #deliveries = new Map<string, Delivery>();
+  #settlement: Settlement | undefined;
+
+  constructor(private readonly subscribers?: Pick<SubscriberStore, 'get'>) {}
+
+  async lockSlotDay(slotDay: SlotDay, owner: string, _at: string): Promise<'acquired' | 'resumed' | 'taken'> {
+    const held = this.#locks.get(slotKey(slotDay));
+    if (held === undefined) {
+      this.#locks.set(slotKey(slotDay), owner);
+      return 'acquired';
+    }
+    return held === owner ? 'resumed' : 'taken';
+  }
+
+  async addChunks(chunks: readonly DeliveryChunk[]): Promise<void> {
+    for (const chunk of chunks) this.#chunks.set(chunkKey(chunk), copy(chunk));
+  }
+
+  async chunksOf(slotDay: SlotDay): Promise<DeliveryChunk[]> {
+    return [...this.#chunks.values()].filter((chunk) => slotKey(chunk.slotDay) === slotKey(slotDay)).map(copy);
+  }
+
+  async openChunks(): Promise<DeliveryChunk[]> {
+    return [...this.#chunks.values()].filter((chunk) => chunk.status !== 'done').map(copy);
+  }
+
+  async claimChunk(ref: ChunkRef, at: string, staleBefore: string): Promise<ClaimResult> {
+    const chunk = this.#chunks.get(chunkKey(ref));
+    if (!chunk || chunk.status === 'done') return { result: 'done' };
+    if (chunk.status === 'claimed' && !(chunk.claimedAt! <= staleBefore)) return { result: 'held', chunk: copy(chunk) };
+    chunk.status = 'claimed';
+    chunk.claimedAt = at;
+    chunk.attempts += 1;
+    return { result: 'claimed', chunk: { ...copy(chunk), claimedAt: at } };
+  }
+
+  async recordResults(
+    ref: ChunkRef,
+    claimedAt: string,
+    results: { sent: Record<string, string>; rejected: Record<string, string>; finished: boolean; error?: string },
+  ): Promise<boolean> {
+    const chunk = this.#chunks.get(chunkKey(ref));
+    if (!chunk || chunk.status !== 'claimed' || chunk.claimedAt !== claimedAt) {
+      await this.confirmSent(ref, results.sent);
+      return false;
+    }
+    Object.assign(chunk.sent, results.sent);
+    Object.assign(chunk.rejected, results.rejected);
+    chunk.status = results.finished ? 'done' : 'pending';
+    delete chunk.claimedAt;
+    if (results.finished) delete chunk.error;
+    else if (results.error !== undefined) chunk.error = results.error.slice(0, 500);
+    return true;
+  }
+
+  async confirmSent(ref: ChunkRef, sent: Record<string, string>): Promise<void> {
+    const chunk = this.#chunks.get(chunkKey(ref));
+    if (chunk) Object.assign(chunk.sent, sent);
+  }
+
+  async release(ref: ChunkRef): Promise<void> {
+    const chunk = this.#chunks.get(chunkKey(ref));
+    if (chunk?.status !== 'claimed') return;
+    chunk.status = 'pending';
+    delete chunk.claimedAt;
+  }
+
+  async recipients(emails: readonly string[]): Promise<Map<string, { subscriber?: Subscriber; watermark?: Watermark }>> {
+    const found = new Map<string, { subscriber?: Subscriber; watermark?: Watermark }>();
+    for (const email of emails) {
+      const subscriber = await this.subscribers?.get(email);
+      const watermark = this.#watermarks.get(email.toLowerCase());
+      if (subscriber || watermark) found.set(email, { ...(subscriber ? { subscriber } : {}), ...(watermark ? { watermark: copy(watermark) } : {}) });
+    }
+    return found;
+  }
+
+  async watermarks(emails: readonly string[]): Promise<Map<string, Watermark>> {
+    const found = new Map<string, Watermark>();
+    for (const email of emails) {
+      const mark = this.#watermarks.get(email.toLowerCase());
+      if (mark) found.set(mark.email, copy(mark));
+    }
+    return found;
+  }
+
+  async recordDeliveries(watermarks: readonly Watermark[], deliveries: readonly Delivery[]): Promise<void> {
+    for (const mark of watermarks) this.#watermarks.set(mark.email.toLowerCase(), copy(mark));
+    for (const delivery of deliveries) this.#deliveries.set(deliveryKey(delivery), copy(delivery));
+  }
+
+  async recordSettlement(settlement: Settlement): Promise<void> {
+    this.#settlement = copy(settlement);
+  }
+
+  async lastSettlement(): Promise<Settlement | undefined> {
+    return this.#settlement && copy(this.#settlement);
+  }
+
+  /** Test helpers. */
+  chunks(): DeliveryChunk[] {
+    return [...this.#chunks.values()].map(copy);
+  }
+
+  watermark(email: string): Watermark | undefined {
+    return this.#watermarks.get(email.toLowerCase());
+  }
+
+  /** Removes one reader's delivery records and watermark, as erasing does; returns how many records went. */
+  removeFor(email: string): number {
+    const keys = [...this.#deliveries.entries()].filter(([, row]) => row.email.toLowerCase() === email.toLowerCase()).map(([key]) => key);
+    for (const key of keys) this.#deliveries.delete(key);
+    this.#watermarks.delete(email.toLowerCase());
+    return keys.length;
+  }
+
+  all(): Delivery[] {
+    return [...this.#deliveries.values()].map(copy);
+  }
+}
