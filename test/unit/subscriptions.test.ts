@@ -165,6 +165,16 @@ describe('requestSubscription', () => {
     expect(subscribers.peek(EMAIL)?.status).toBe('pending');
   });
 
+  it('mails a reader who unsubscribed minutes after confirming and subscribes again: the resend window is for pending requests', async () => {
+    await requestSubscription({ email: EMAIL }, {}, deps);
+    expect((await confirmSubscription(confirmTokenIn(mailer.sent[0]!.text), deps)).outcome).toBe('confirmed');
+    await subscribers.put({ ...subscribers.peek(EMAIL)!, status: 'unsubscribed', unsubscribedAt: clock.now().toISOString() });
+    clock.advance(60 * 1000);
+
+    expect((await requestSubscription({ email: EMAIL }, {}, deps)).outcome).toBe('confirmation-sent');
+    expect(mailer.sent.filter((mail) => mail.subject.startsWith('Confirm'))).toHaveLength(2);
+  });
+
   it('stores and mails the address in lower case', async () => {
     await requestSubscription({ email: '  Reader@Example.COM ' }, {}, deps);
 

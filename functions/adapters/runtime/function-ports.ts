@@ -13,8 +13,10 @@ export type AwsAccess =
   | 'table:write'
   /** Scan of the sparse slot index: the planner's "now" mode reads every confirmed reader. */
   | 'table:scan-slot-index'
-  /** SendEmail, SendRawEmail and SendBulkEmail from the sender identity through the configuration set. */
+  /** SendEmail and SendRawEmail from the sender identity through the configuration set. */
   | 'ses:send'
+  /** SendBulkEmail, likewise: the digest sender only, so a transactional function cannot mail 50 at a call. */
+  | 'ses:send-bulk'
   /** The account's send quota (GetAccount), for pacing and the daily quota. */
   | 'ses:get-account'
   /** SendMessage to the send queue. */
@@ -54,7 +56,7 @@ export const PORT_ACCESS = {
   /** Transactional mail (confirmation links), the SDK retrying throttles. */
   mailer: ['ses:send'],
   /** The digest sender's mailer: paced to its share of the account's rate, which it reads. */
-  digestMailer: ['ses:send', 'ses:get-account'],
+  digestMailer: ['ses:send', 'ses:send-bulk', 'ses:get-account'],
   /** The send queue, for the planner. */
   queue: ['sqs:send'],
   /** Puts the sender's jobs back on the send queue for later. */

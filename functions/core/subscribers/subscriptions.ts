@@ -81,7 +81,10 @@ export async function requestSubscription(
   // Conditional on the status just read: a reader who confirmed a moment ago is not made pending again.
   if (!(await deps.subscribers.putIfStatus(pending, existing?.status))) return answered('confirmation-throttled');
   // One conditional write decides who mails: of any number of requests racing, one per window.
-  const since = new Date(now.getTime() - CONFIRM_RESEND_INTERVAL_MS).toISOString();
+  // The window throttles resends of one pending request; a reader who unsubscribed and comes
+  // back starts afresh (the conditional put above already let only one racing request through).
+  const resending = existing?.status === 'pending';
+  const since = resending ? new Date(now.getTime() - CONFIRM_RESEND_INTERVAL_MS).toISOString() : at;
   if (!(await deps.subscribers.claimConfirmationEmail(request.email, at, since))) return answered('confirmation-throttled');
 
   // The link carries the reader's token version, so signing out of old links voids it too.
