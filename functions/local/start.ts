@@ -57,6 +57,9 @@ async function settleClaims(wiring: Wiring, inbox: StoredEmail[]): Promise<void>
         `${settlement.released} reader(s) released to send now.`,
     );
   }
+  if (settlement.slotDays) {
+    console.log(`${settlement.slotDays} slot-day(s) a stopped run left part-planned go to the next run or send-now.`);
+  }
   if (released.length === 0) return;
   const jobs = released.map((chunk: DeliveryChunk) => ({ slotDay: chunk.slotDay, id: chunk.id, editionId: chunk.editionId, emails: chunk.emails, adopted: true }));
   void wiring

@@ -50,6 +50,16 @@ export class MemoryDeliveryLedger implements DeliveryLedger {
     if (held?.owner === owner) held.completedAt = at;
   }
 
+  async abandonOpenSlotDays(): Promise<number> {
+    let abandoned = 0;
+    for (const lock of this.#locks.values()) {
+      if (lock.completedAt !== undefined) continue;
+      lock.renewedAt = '1970-01-01T00:00:00.000Z';
+      abandoned += 1;
+    }
+    return abandoned;
+  }
+
   async addChunks(chunks: readonly DeliveryChunk[]): Promise<void> {
     for (const chunk of chunks) this.#chunks.set(chunkKey(chunk), copy(chunk));
   }

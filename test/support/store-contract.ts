@@ -609,6 +609,20 @@ function deliveryStoreContract(stores: () => Promise<StoreSet>): void {
       expect(await deliveries.lockSlotDay(completed, 'run-late', '2026-11-26T09:00:00.000Z', '2026-11-26T08:45:00.000Z')).toBe('taken');
     });
 
+    it('hands every slot-day not completed to the next run when a restart abandons them, and keeps completed ones', async () => {
+      const { deliveries } = await stores();
+      const open = { ...slotDay(), timezone: `Zone/${unique()}` };
+      const completed = { ...slotDay(), timezone: `Zone/${unique()}` };
+      await deliveries.lockSlotDay(open, 'run-dead', '2026-11-26T07:00:00.000Z', STALE);
+      await deliveries.lockSlotDay(completed, 'run-done', '2026-11-26T07:00:00.000Z', STALE);
+      await deliveries.completeSlotDay(completed, 'run-done', '2026-11-26T07:01:00.000Z');
+
+      expect(await deliveries.abandonOpenSlotDays()).toBeGreaterThanOrEqual(1);
+      // A minute later, well inside the lease: the abandoned one is taken over, the completed one is not.
+      expect(await deliveries.lockSlotDay(open, 'run-next', '2026-11-26T07:02:00.000Z', '2026-11-26T06:47:00.000Z')).toBe('taken-over');
+      expect(await deliveries.lockSlotDay(completed, 'run-next', '2026-11-26T07:02:00.000Z', '2026-11-26T06:47:00.000Z')).toBe('taken');
+    });
+
     it('lets one of ten senders claim a pending chunk, and another take it over only once the lease is over', async () => {
       const { deliveries } = await stores();
       const chunk = aChunk();

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sendChunk } from '../../functions/core/delivery/send-chunk.ts';
+import { settleLocalClaims } from '../../functions/core/delivery/settle.ts';
 import { editionId } from '../../functions/core/edition/edition.ts';
 import { PLAN_LOCK_LEASE_MS, planDigest, type PlanDeps } from '../../functions/core/planning/plan.ts';
 import { canonicalTimeZone } from '../../functions/core/shared/local-time.ts';
@@ -14,6 +15,7 @@ import {
   MemoryDeliveryLedger,
   MemoryEditionStore,
   MemoryQueue,
+  MemorySendStatsStore,
   MemorySubscriberStore,
   RecordingMailer,
   testSettings,
@@ -357,6 +359,34 @@ describe('planDigest after a run that died part-way', () => {
     await w.deliverQueued();
     expect(after.enqueued).toBe(0);
     expect(w.mailer.sent).toHaveLength(readers.length);
+  });
+});
+
+describe('planDigest after a local restart', () => {
+  it('lets the first send-now after a restart take over the slot-days a killed run left part-planned', async () => {
+    const w = world('2026-11-26T15:00:10.000Z');
+    const readers = Array.from({ length: 260 }, (_, index) => aSubscriber({ email: `restart-${index}@example.com` }));
+    await w.add(...readers, anArticle({ ingestedAt: '2026-11-26T12:00:00.000Z' }));
+    let enqueues = 0;
+    const killed: PlanDeps = {
+      ...w.deps,
+      queue: {
+        enqueue: async (jobs) => {
+          enqueues += 1;
+          if (enqueues > 1) throw new Error('the stack was killed');
+          await w.queue.enqueue(jobs);
+        },
+      },
+    };
+    await expect(planDigest('now', killed)).rejects.toThrow('the stack was killed');
+
+    const { settlement } = await settleLocalClaims([], { ...w, sendStats: new MemorySendStatsStore() });
+    expect(settlement.slotDays).toBe(1);
+    w.clock.advance(60_000);
+    await planDigest('now', w.deps);
+    await w.deliverQueued();
+
+    expect(w.mailer.sent.map((email) => email.to).sort()).toEqual(readers.map((reader) => reader.email).sort());
   });
 });
 

@@ -11,7 +11,6 @@
  */
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import pMap from 'p-map';
-import { z } from 'zod';
 import type { ChunkRef, ClaimResult, Delivery, DeliveryChunk, DeliveryLedger, Settlement, SlotDay, SlotDayLock, Watermark } from '../../core/delivery/index.ts';
 import type { Subscriber } from '../../core/subscribers/index.ts';
 import { isConditionalCheckFailed } from './aws-errors.ts';
@@ -19,11 +18,16 @@ import { BATCH_GET_LIMIT, BATCH_WRITE_LIMIT, batchGet, batchWrite } from './batc
 import { expiresAfterDays } from './item-time.ts';
 import { deliveryKey, type ItemKey, subscriberKey } from './keys.ts';
 import { parseRecord, subscriberRecord } from './records.ts';
+import { chunkRecord, mapEntries, settlementRecord, watermarkRecord } from './delivery-items.ts';
 import { DELIVERY_TTL_DAYS } from './schema.ts';
 
 /** Chunks name readers; they are needed for a day or two, and kept a little longer for support questions. */
 export const CHUNK_TTL_DAYS = 14;
 const OPEN_CHUNKS = 'OPENCHUNKS';
+/** Slot-day locks not yet completed, in GSI1, so a restarted local stack can hand them on. */
+const OPEN_LOCKS = 'OPENLOCKS';
+/** A lease start before any run's: a lock renewed "then" is stale for every later run. */
+const ABANDONED_AT = '1970-01-01T00:00:00.000Z';
 const SETTLED_KEY: ItemKey = { pk: 'SEND_STATUS', sk: 'SETTLED' };
 
 export function ledgerPartition(slotDay: SlotDay): string {
@@ -38,48 +42,6 @@ export function watermarkKey(email: string): ItemKey {
   return { pk: subscriberKey(email).pk, sk: 'WM' };
 }
 
-const chunkRecord: z.ZodType<DeliveryChunk> = z.object({
-  slotDay: z.object({ timezone: z.string(), hour: z.int().min(0).max(23), date: z.string() }),
-  id: z.string(),
-  editionId: z.string(),
-  emails: z.array(z.string()),
-  status: z.enum(['pending', 'claimed', 'done']),
-  createdAt: z.string(),
-  claimedAt: z.string().optional(),
-  attempts: z.int().min(0),
-  sent: z.record(z.string(), z.string()),
-  rejected: z.record(z.string(), z.string()),
-  error: z.string().optional(),
-});
-
-const watermarkRecord: z.ZodType<Watermark> = z.object({
-  email: z.string(),
-  editionId: z.string(),
-  cutoff: z.string(),
-  date: z.string(),
-  sentAt: z.string(),
-});
-
-const settlementRecord: z.ZodType<Settlement> = z.object({
-  at: z.string(),
-  chunks: z.int().min(0),
-  confirmed: z.int().min(0),
-  released: z.int().min(0),
-});
-
-/** `SET m.#k0 = :v0, ...` for a map of email -> value, with names and values numbered from `prefix`. */
-function mapEntries(attribute: string, prefix: string, entries: Record<string, string>) {
-  const sets: string[] = [];
-  const names: Record<string, string> = {};
-  const values: Record<string, string> = {};
-  Object.entries(entries).forEach(([email, value], index) => {
-    names[`#${prefix}${index}`] = email;
-    values[`:${prefix}${index}`] = value;
-    sets.push(`${attribute}.#${prefix}${index} = :${prefix}${index}`);
-  });
-  return { sets, names, values };
-}
-
 export class DynamoDeliveryLedger implements DeliveryLedger {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
@@ -92,7 +54,16 @@ export class DynamoDeliveryLedger implements DeliveryLedger {
       await this.doc.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...key, owner, lockedAt: at, renewedAt: at, expiresAt: expiresAfterDays(at, CHUNK_TTL_DAYS) },
+          Item: {
+            ...key,
+            slotDay,
+            owner,
+            lockedAt: at,
+            renewedAt: at,
+            gsi1pk: OPEN_LOCKS,
+            gsi1sk: `${at}#${key.pk}`,
+            expiresAt: expiresAfterDays(at, CHUNK_TTL_DAYS),
+          },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
@@ -126,7 +97,42 @@ export class DynamoDeliveryLedger implements DeliveryLedger {
   }
 
   async completeSlotDay(slotDay: SlotDay, owner: string, at: string): Promise<void> {
-    await this.#updateLock(slotDay, owner, 'SET completedAt = :at', at);
+    await this.#updateLock(slotDay, owner, 'SET completedAt = :at REMOVE gsi1pk, gsi1sk', at);
+  }
+
+  async abandonOpenSlotDays(): Promise<number> {
+    let abandoned = 0;
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: 'GSI1',
+          KeyConditionExpression: 'gsi1pk = :open',
+          ExpressionAttributeValues: { ':open': OPEN_LOCKS },
+          ProjectionExpression: 'pk, sk',
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        try {
+          await this.doc.send(
+            new UpdateCommand({
+              TableName: this.tableName,
+              Key: { pk: String(item['pk']), sk: 'LOCK' },
+              UpdateExpression: 'SET renewedAt = :never, lockedAt = :never',
+              ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(completedAt)',
+              ExpressionAttributeValues: { ':never': ABANDONED_AT },
+            }),
+          );
+          abandoned += 1;
+        } catch (error) {
+          if (!isConditionalCheckFailed(error)) throw error;
+        }
+      }
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return abandoned;
   }
 
   async #updateLock(slotDay: SlotDay, owner: string, update: string, at: string): Promise<boolean> {

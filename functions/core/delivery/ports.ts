@@ -28,6 +28,11 @@ export interface DeliveryLedger {
   renewSlotDay(slotDay: SlotDay, owner: string, at: string): Promise<boolean>;
   /** Marks the slot-day planned in full by `owner`: no later run takes it over. */
   completeSlotDay(slotDay: SlotDay, owner: string, at: string): Promise<void>;
+  /**
+   * Ends the lease of every slot-day lock not completed, so the next run takes each over at once:
+   * for a restarted local stack, whose runs died with its old process. Returns how many.
+   */
+  abandonOpenSlotDays(): Promise<number>;
   /** Stores new chunks (ids unique to their run) in batches. */
   addChunks(chunks: readonly DeliveryChunk[]): Promise<void>;
   /** Every chunk of a slot-day, done or not. */

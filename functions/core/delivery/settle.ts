@@ -3,6 +3,8 @@
  * Send events, but its inbox is persisted as each email is accepted and every digest carries a
  * header naming its chunk: a claimed chunk's recipients whose mail is in the inbox are marked
  * sent (with their watermark), and the chunk is released so the rest are sent, never skipped.
+ * Slot-day locks its plan runs left incomplete are handed to the next run, which plans the
+ * readers they had not chunked yet.
  */
 import type { Clock } from '../shared/index.ts';
 import type { EditionStore } from '../edition/index.ts';
@@ -62,8 +64,10 @@ export async function settleLocalClaims(
     releasedRecipients += chunk.emails.length - Object.keys(chunk.sent).length - Object.keys(chunk.rejected).length - count;
     await deps.deliveries.release(chunk);
   }
-  const settlement: Settlement = { at, chunks: open.length, confirmed, released: releasedRecipients };
-  if (open.length > 0) await deps.deliveries.recordSettlement(settlement);
+  // Plan runs died with the old process too: the slot-days they left part-planned go to the next run.
+  const slotDays = await deps.deliveries.abandonOpenSlotDays();
+  const settlement: Settlement = { at, chunks: open.length, confirmed, released: releasedRecipients, ...(slotDays > 0 ? { slotDays } : {}) };
+  if (open.length > 0 || slotDays > 0) await deps.deliveries.recordSettlement(settlement);
   const released = (await deps.deliveries.openChunks()).filter((chunk) => chunk.status === 'pending');
   return { settlement, released };
 }

@@ -99,4 +99,6 @@ export interface Settlement {
   confirmed: number;
   /** Recipients with no mail: their chunks were released to be sent. */
   released: number;
+  /** Slot-days a dead run left part-planned, handed to the next run (absent in older records). */
+  slotDays?: number;
 }
