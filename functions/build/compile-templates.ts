@@ -19,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 import mjml2html from 'mjml';
 import { DEFAULT_ACCENT, DEFAULT_DARK_ACCENT } from '../adapters/render/brand.ts';
 
-export const EMAIL_TEMPLATES = ['digest', 'confirm'] as const;
+export const EMAIL_TEMPLATES = ['digest', 'confirm', 'welcome'] as const;
 export type EmailTemplateName = (typeof EMAIL_TEMPLATES)[number];
 
 export const SOURCE_DIR = fileURLToPath(new URL('../../templates/', import.meta.url));

@@ -20,6 +20,10 @@ import { registerStatusCommand } from './status.ts';
 import { registerSubscriberCommands } from './subscribers.ts';
 import { summarizeFiles, summarizeOptionsSchema } from './summarize.ts';
 
+// The AWS SDK warns once per process on Node 20 that its 2027 releases will need Node 22 (Lambda
+// runs 22); its documented switch turns off that one warning and leaves every other on.
+if (!process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED']) process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] = 'true';
+
 /** The API's answers, checked: a proxy's HTML error page must not become "Unexpected error". */
 const ingestReportSchema = z.object({
   results: z.array(
@@ -137,6 +141,8 @@ async function sendNow(): Promise<number> {
   }
   skip(SKIP_REASONS['already-served-today'], report.skipped.alreadySentToday);
   skip('nothing new since their last digest', report.skipped.nothingNew);
+  skip('weekly readers, not their delivery day', report.skipped.weeklyOffDay);
+  skip('paused by the reader', report.skipped.paused);
   skip('planned today by another run, which sends it', report.skipped.plannedElsewhere);
   for (const [reason, count] of reasons) console.log(`  skipped ${count}: ${reason}`);
   const seconds = (Date.now() - startedMs) / 1000;

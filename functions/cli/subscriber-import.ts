@@ -7,7 +7,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Transform } from 'node:stream';
 import { parse, type CsvError } from 'csv-parse';
-import { stringify } from 'csv-stringify';
+import { restoreCell, safeCsvWriter } from './csv-cells.ts';
 import { DynamoSubscriberBulk, IMPORT_BATCH_SIZE, type ImportBatchResult } from '../adapters/dynamo/subscriber-bulk.ts';
 import { describeIssues, importColumnName, importedReader, type Subscriber } from '../core/subscribers/index.ts';
 import { CliError } from './cli-error.ts';
@@ -120,6 +120,8 @@ function csvRows(file: string, onUnreadable: (line: number, message: string) => 
     relax_column_count: true,
     skip_empty_lines: true,
     info: true,
+    // Cells our own export neutralised against formula injection read back as they were.
+    cast: (value) => restoreCell(value),
     // A stray quote inside a field stays part of the value, which validation then reports.
     relax_quotes: true,
     // Anything else unreadable is reported and skipped. A quote never closed swallows the rest
@@ -167,7 +169,7 @@ interface RejectLog {
 
 /** Counts rejected rows, echoes the first few to stderr and writes every one to the --report file. */
 function openRejectLog(reportPath: string | undefined, summary: ImportSummary): RejectLog {
-  const report = reportPath ? stringify({ header: true, columns: ['line', 'email', 'reason'] }) : undefined;
+  const report = reportPath ? safeCsvWriter(['line', 'email', 'reason']) : undefined;
   const reportFile = report && reportPath ? createWriteStream(reportPath) : undefined;
   if (report && reportFile) report.pipe(reportFile);
   return {

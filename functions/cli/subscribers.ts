@@ -7,13 +7,13 @@
  * how senders collect complaints and have SES pause the account. Either consent was collected
  * elsewhere (say so with --confirmed) or the readers subscribe through the form themselves.
  */
-import { stringify } from 'csv-stringify';
 import type { Command } from 'commander';
 import { DynamoPersonalDataStore } from '../adapters/dynamo/personal-data-store.ts';
 import { DynamoSubscriberBulk } from '../adapters/dynamo/subscriber-bulk.ts';
 import { DynamoSubscriberStore } from '../adapters/dynamo/subscriber-store.ts';
 import { emailSchema } from '../core/subscribers/index.ts';
 import { CliError } from './cli-error.ts';
+import { safeCsvWriter } from './csv-cells.ts';
 import { startProgress } from './progress.ts';
 import { importSubscribers, type ImportOptions } from './subscriber-import.ts';
 import { REGION_OPTION, TABLE_OPTION, tableTarget, type TableOptions } from './table-target.ts';
@@ -52,7 +52,7 @@ const EXPORT_COLUMNS = [
 
 export async function exportSubscribers(options: TableOptions, out: NodeJS.WritableStream = process.stdout): Promise<number> {
   const target = await tableTarget(options);
-  const csv = stringify({ header: true, columns: [...EXPORT_COLUMNS] });
+  const csv = safeCsvWriter(EXPORT_COLUMNS);
   csv.pipe(out);
   const progress = startProgress('exporting', undefined, 'readers');
   let count = 0;

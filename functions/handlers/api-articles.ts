@@ -1,6 +1,6 @@
 /** POST /articles: a publisher's batch; DELETE /articles/{id}: a takedown. Both authenticated by x-api-key. */
 import { lambdaDeps, type DepsProvider } from '../adapters/runtime/wiring.ts';
-import { authenticateApiKey, ingestBatch, MAX_BATCH_BYTES } from '../core/ingest/index.ts';
+import { authenticateApiKey, ingestBatch, MAX_BATCH_BYTES, throttleApiKey } from '../core/ingest/index.ts';
 import { withdrawArticle } from '../core/edition/index.ts';
 import { DEFAULT_DIGEST_NAME } from '../core/shared/index.ts';
 import { logger, observability, observeHttp } from '../adapters/runtime/observability.ts';
@@ -11,8 +11,8 @@ const ARTICLE_PREFIX = '/articles/';
 
 export function articlesHandler(deps: DepsProvider<'api-articles'>): HttpHandler {
   return httpRoute(async (event) => {
-    const { apiKeys, articles, clock, topics, editions, renderer, site } = await deps();
-    await authenticateApiKey(header(event, 'x-api-key'), apiKeys);
+    const { apiKeys, limits, articles, clock, topics, editions, renderer, site } = await deps();
+    await throttleApiKey(await authenticateApiKey(header(event, 'x-api-key'), apiKeys, clock.now()), limits, clock.now());
     if (event.requestContext.http.method === 'DELETE') {
       const id = decodeURIComponent((event.rawPath ?? '').slice(ARTICLE_PREFIX.length));
       const settings = { digestName: site.digestName ?? DEFAULT_DIGEST_NAME, publicUrl: site.publicUrl };

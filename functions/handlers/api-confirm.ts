@@ -4,12 +4,17 @@
  */
 import { lambdaDeps, type DepsProvider } from '../adapters/runtime/wiring.ts';
 import { confirmedPage, confirmPage, errorPage } from '../adapters/render/pages.ts';
-import { checkConfirmToken, type ConfirmOutcome, confirmSubscription, preferencesTokenAfterConfirm } from '../core/subscribers/index.ts';
-import { observeHttp } from '../adapters/runtime/observability.ts';
+import { type ConfirmLinkState, confirmLinkState, confirmSubscription } from '../core/subscribers/index.ts';
+import { logger, observeHttp } from '../adapters/runtime/observability.ts';
 import { html, httpRoute, queryParam, type HttpHandler } from '../adapters/http/http.ts';
 
-/** Why a valid link confirms nothing, in the reader's words. */
+/** Why a valid link confirms nothing, in the reader's words. None carries a link token. */
 const REFUSAL_PAGES = {
+  'already-confirmed': {
+    status: 200,
+    title: 'Already confirmed',
+    message: 'This subscription is confirmed. To change it, use the Preferences link in your welcome email or in any digest.',
+  },
   expired: {
     status: 410,
     title: 'This request has expired',
@@ -20,7 +25,7 @@ const REFUSAL_PAGES = {
     title: 'Nothing to confirm',
     message: 'This subscription is no longer waiting for confirmation. Subscribe again from the home page if you want the digest.',
   },
-} as const satisfies Partial<Record<ConfirmOutcome, { status: number; title: string; message: string }>>;
+} as const satisfies Record<Exclude<ConfirmLinkState, 'pending'>, { status: number; title: string; message: string }>;
 
 export function confirmHandler(deps: DepsProvider<'api-confirm'>): HttpHandler {
   return httpRoute(
@@ -28,15 +33,17 @@ export function confirmHandler(deps: DepsProvider<'api-confirm'>): HttpHandler {
       const app = await deps();
       const token = queryParam(event, 'token');
       if (event.requestContext?.http?.method !== 'POST') {
-        checkConfirmToken(token, app);
-        return html(200, confirmPage({ token: token ?? '' }, app.site));
+        const state = await confirmLinkState(token, app);
+        if (state === 'pending') return html(200, confirmPage({ token: token ?? '' }, app.site));
+        return html(REFUSAL_PAGES[state].status, errorPage(REFUSAL_PAGES[state], app.site));
       }
-      const outcome = await confirmSubscription(token, app);
-      if (outcome === 'expired' || outcome === 'not-pending') {
-        const page = REFUSAL_PAGES[outcome];
+      const { outcome, preferencesToken, failures } = await confirmSubscription(token, app);
+      for (const { what, cause } of failures) logger.error(what, { error: cause });
+      if (outcome !== 'confirmed' || preferencesToken === undefined) {
+        const page = REFUSAL_PAGES[outcome === 'confirmed' ? 'already-confirmed' : outcome];
         return html(page.status, errorPage(page, app.site));
       }
-      return html(200, confirmedPage({ preferencesToken: await preferencesTokenAfterConfirm(token, app) }, app.site));
+      return html(200, confirmedPage({ preferencesToken }, app.site));
     },
     { html: true },
   );

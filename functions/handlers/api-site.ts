@@ -3,7 +3,7 @@
  * edition), GET /openapi.json; and API Gateway's $default route: JSON 404, or 405 with Allow.
  */
 import { lambdaDeps, type DepsProvider } from '../adapters/runtime/wiring.ts';
-import { ARCHIVE_LIMIT, archivePage, editionPage } from '../adapters/render/edition-pages.ts';
+import { ARCHIVE_READ_LIMIT, archivePage, editionPage } from '../adapters/render/edition-pages.ts';
 import { subscribePage } from '../adapters/render/pages.ts';
 import { EDITION_ID_PATTERN, EditionNotFoundError } from '../core/edition/index.ts';
 import { ValidationError } from '../core/shared/index.ts';
@@ -25,7 +25,7 @@ export function siteHandler(deps: DepsProvider<'api-site'>): HttpHandler {
       if (path === '/') return html(200, subscribePage({}, (await deps()).site));
       if (path === '/editions') {
         const { editions, site } = await deps();
-        return html(200, archivePage(await editions.listRecent(ARCHIVE_LIMIT), site));
+        return html(200, archivePage(await editions.listRecent(ARCHIVE_READ_LIMIT), site));
       }
       if (path.startsWith(EDITION_PREFIX)) {
         const id = path.slice(EDITION_PREFIX.length);

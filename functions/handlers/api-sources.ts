@@ -2,7 +2,7 @@
 import { lambdaDeps, type DepsProvider } from '../adapters/runtime/wiring.ts';
 import { observeHttp } from '../adapters/runtime/observability.ts';
 import { header, httpRoute, json, parseBody, RouteNotFoundError, type HttpHandler } from '../adapters/http/http.ts';
-import { authenticateApiKey } from '../core/ingest/index.ts';
+import { authenticateApiKey, throttleApiKey } from '../core/ingest/index.ts';
 import { addSource, displayName, listSources, removeSource, type Source } from '../core/sources/index.ts';
 
 const MAX_SOURCE_BODY_BYTES = 16 * 1024;
@@ -15,8 +15,8 @@ export function sourceView(source: Source): Record<string, unknown> {
 
 export function sourcesHandler(deps: DepsProvider<'api-sources'>): HttpHandler {
   return httpRoute(async (event) => {
-    const { apiKeys, sources, clock } = await deps();
-    await authenticateApiKey(header(event, 'x-api-key'), apiKeys);
+    const { apiKeys, limits, sources, clock } = await deps();
+    await throttleApiKey(await authenticateApiKey(header(event, 'x-api-key'), apiKeys, clock.now()), limits, clock.now());
     const method = event.requestContext.http.method;
     const id = event.pathParameters?.['id'] ?? /^\/sources\/([^/]+)$/.exec(event.rawPath)?.[1];
     if (method === 'POST' && id === undefined) {

@@ -17,6 +17,10 @@ import { apiKeyFile, loadLocalSettings, readLocalApiKey, type LocalSettings } fr
 import { createRouter, type Router } from './router.ts';
 import type { Wiring } from '../adapters/runtime/wiring.ts';
 
+// The AWS SDK warns once per process on Node 20 that its 2027 releases will need Node 22 (Lambda
+// runs 22); its documented switch turns off that one warning and leaves every other on.
+if (!process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED']) process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] = 'true';
+
 /** How long SIGTERM or Ctrl+C lets requests in flight finish, and when the process exits whatever happens. */
 const DRAIN_MS = 7000;
 const STOP_DEADLINE_MS = 9500;

@@ -16,7 +16,7 @@ const TABLE_READ_ACTIONS = [
   'dynamodb:DescribeTable',
 ];
 const TABLE_WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
-const SES_SEND_ACTIONS = ['ses:SendEmail', 'ses:SendRawEmail', 'ses:SendBulkEmail'];
+const SES_SEND_ACTIONS = ['ses:SendEmail', 'ses:SendRawEmail'];
 
 export interface GrantedResources {
   readonly data: Pick<DigestDataStack, 'table' | 'tokenSecret' | 'senderIdentity'>;
@@ -45,6 +45,7 @@ export function grantFunctionAccess(functions: DigestFunctions, resources: Grant
       Grant.addToPrincipal({ grantee, actions: ['dynamodb:Scan'], resourceArns: [`${table.tableArn}/index/${TABLE.bySendSlot.indexName}`] }),
     'secret:read': (grantee) => tokenSecret.grantRead(grantee),
     'ses:send': (grantee) => Grant.addToPrincipal({ grantee, actions: SES_SEND_ACTIONS, resourceArns: sesSendArns }),
+    'ses:send-bulk': (grantee) => Grant.addToPrincipal({ grantee, actions: ['ses:SendBulkEmail'], resourceArns: sesSendArns }),
     // GetAccount has no resource type: the send quota it returns is account-wide.
     'ses:get-account': (grantee) => Grant.addToPrincipal({ grantee, actions: ['ses:GetAccount'], resourceArns: ['*'] }),
     'sqs:send': (grantee) => resources.sendQueue.grantSendMessages(grantee),

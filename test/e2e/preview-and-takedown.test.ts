@@ -57,7 +57,9 @@ describe('digest preview', CLI_STEPS, () => {
     });
     const confirmation = await waitForEmail(stack, (email) => email.destination.to.includes(READER));
     expect((await fetch(linkIn(confirmation, '/confirm'), { method: 'POST' })).status).toBe(200);
+    await waitForEmail(stack, (email) => email.destination.to.includes(READER) && email.subject.startsWith('Welcome'));
     const before = await storedSubscriber(stack, READER);
+    const mailBefore = (await inboxEmails(stack)).length;
 
     const out = join(scratch, 'reader.html');
     const result = await runCli(['preview', '--email', READER, '--out', out], stack.env);
@@ -71,7 +73,7 @@ describe('digest preview', CLI_STEPS, () => {
     expect(result.stdout).toMatch(/^List-Id: "The Daily Digest" <the-daily-digest\.localhost\.localdomain>$/m);
     expect(result.stdout).toContain(EXAMPLE_TITLE);
     expect(result.stdout).not.toContain('<html');
-    expect(await inboxEmails(stack)).toHaveLength(1);
+    expect(await inboxEmails(stack)).toHaveLength(mailBefore);
     expect(await storedSubscriber(stack, READER)).toEqual(before);
     expect((await runCli(['preview', '--email', 'nobody@example.com'], stack.env)).code).not.toBe(0);
   });
@@ -84,7 +86,8 @@ describe('digest preview', CLI_STEPS, () => {
     expect(copy.body.html).toContain('Test copy.');
     expect(copy.body.text).toContain('TEST COPY.');
     expect(headerOf(copy, 'Reply-To')).toBe('editors@example.com');
-    expect((await inboxEmails(stack)).filter((email) => email.destination.to.includes(READER))).toHaveLength(1);
+    // The reader's confirmation and welcome only: the test copy went to --send-to alone.
+    expect((await inboxEmails(stack)).filter((email) => email.destination.to.includes(READER))).toHaveLength(2);
   });
 
   it('fails on a bad BRAND_COLOR, naming it, before reading anything', async () => {

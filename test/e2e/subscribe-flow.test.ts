@@ -26,6 +26,8 @@ const SCRIPTED_READER = 'browser-reader@example.com';
 const SCRIPTLESS_READER = 'no-js-reader@example.com';
 
 const isConfirmation = (email: StoredEmail): boolean => email.subject.startsWith('Confirm your subscription');
+/** Not a digest: the confirmation request, or the welcome that follows confirming. */
+const isTransactional = (email: StoredEmail): boolean => isConfirmation(email) || email.subject.startsWith('Welcome to ');
 const confirmationFor = (to: string) => (email: StoredEmail) => email.destination.to.includes(to) && isConfirmation(email);
 
 let stack: LocalStack;
@@ -124,7 +126,7 @@ describe('subscribing in a real browser', () => {
 
     const sent = await runCli(['send-now'], stack.env);
     expect(sent.stdout).toContain('sent 2, skipped 0, failed 0');
-    const digest = (await inboxEmails(stack)).find((e) => e.destination.to.includes(SCRIPTED_READER) && !isConfirmation(e));
+    const digest = (await inboxEmails(stack)).find((e) => e.destination.to.includes(SCRIPTED_READER) && !isTransactional(e));
     const html = digest?.body.html ?? '';
     expect(html).toContain('<html');
     digestHtml = html;

@@ -408,11 +408,11 @@ describe('DigestStack with only a sender address', () => {
     });
   });
 
-  it('lets only the subscriptions and send functions send mail, on the identity and configuration set only', () => {
+  it('lets only the subscriptions, confirm (welcome email) and send functions send mail, on the identity and configuration set only', () => {
     for (const id of FUNCTION_IDS) {
       const statements = statementsOfRole(synth.resources, synth.roleLogicalId(id));
       const sending = statements.filter((s) => asList(s.Action).some((a) => a === 'ses:SendEmail' || a === 'ses:SendRawEmail'));
-      expect(sending.length > 0, id).toBe(id === 'ApiSubscriptions' || id === 'SendDigest');
+      expect(sending.length > 0, id).toBe(id === 'ApiSubscriptions' || id === 'ApiConfirm' || id === 'SendDigest');
       for (const statement of sending) {
         const resources = asList(statement.Resource);
         expect(resources).not.toContain('*');

@@ -194,6 +194,36 @@ describe('POST /articles', () => {
   });
 });
 
+describe('ingest key expiry and rate limit, on the local stack', () => {
+  it('refuses an expired key with a JSON 401 saying it expired', async () => {
+    const expired = generateApiKey();
+    await wiring.port('apiKeys').put(newApiKeyRecord(expired, 'trial', '2026-01-01T00:00:00.000Z', '2026-01-02T00:00:00.000Z'));
+
+    const response = await postArticles(seedBatch, expired);
+
+    expect(response.status).toBe(401);
+    const body = (await response.json()) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe('unauthorized');
+    expect(body.error.message).toMatch(/expired at 2026-01-02T00:00:00.000Z/);
+  });
+
+  it('answers a key past its requests per minute with a JSON 429 and Retry-After', async () => {
+    const limited = generateApiKey();
+    await wiring.port('apiKeys').put({ ...newApiKeyRecord(limited, 'busy', new Date().toISOString()), requestsPerMinute: 3 });
+    // Aligned to a fresh minute so the four requests share one counter window.
+    const secondsLeft = 60 - (Math.floor(Date.now() / 1000) % 60);
+    if (secondsLeft < 5) await new Promise((resolve) => setTimeout(resolve, secondsLeft * 1000));
+
+    const answers = await Promise.all(Array.from({ length: 4 }, () => postArticles(seedBatch, limited)));
+
+    expect(answers.map((answer) => answer.status).sort()).toEqual([200, 200, 200, 429]);
+    const refused = answers.find((answer) => answer.status === 429);
+    expect(Number(refused?.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(Number(refused?.headers.get('retry-after'))).toBeLessThanOrEqual(60);
+    expect(((await refused?.json()) as { error: { code: string } }).error.code).toBe('too_many_requests');
+  });
+});
+
 describe('subscribe, confirm, unsubscribe', () => {
   it('answers the same 202 whatever state the address is in', async () => {
     const bodies: string[] = [];
@@ -231,6 +261,41 @@ describe('subscribe, confirm, unsubscribe', () => {
     expect(confirmed.status).toBe(200);
     expect(await confirmed.text()).toMatch(/you are subscribed/i);
     expect((await wiring.port('subscribers').get('confirm.me@example.com'))?.status).toBe('confirmed');
+  });
+
+  it('sends exactly one confirmation email for five parallel subscribes of a new address, every time', async () => {
+    for (const email of ['race.one@example.com', 'race.two@example.com']) {
+      const answers = await Promise.all(Array.from({ length: 5 }, () => subscribe({ email })));
+      expect(answers.map((answer) => answer.status)).toEqual([202, 202, 202, 202, 202]);
+      expect(await mailTo(email)).toHaveLength(1);
+    }
+  });
+
+  it('welcomes a confirmed reader with a manage link, and a used confirmation link shows no token', async () => {
+    const email = 'welcome.me@example.com';
+    await subscribe({ email });
+    const link = linkFrom((await mailTo(email))[0]?.body.text ?? '', '/confirm');
+    expect((await fetch(link, { method: 'POST' })).status).toBe(200);
+
+    const welcome = (await mailTo(email))[1];
+    expect(welcome?.subject).toMatch(/welcome/i);
+    const manage = linkFrom(welcome?.body.text ?? '', '/preferences');
+    expect((await fetch(manage)).status).toBe(200);
+
+    for (const method of ['GET', 'POST']) {
+      const again = await fetch(link, { method });
+      expect(again.status).toBe(200);
+      const page = await again.text();
+      expect(page).toMatch(/already confirmed/i);
+      expect(page).not.toMatch(/token=/);
+    }
+    expect(await mailTo(email)).toHaveLength(2);
+
+    // Signing out of old links voids the confirmation link as well as the manage link.
+    const signOut = await fetch(manage, { method: 'POST', body: new URLSearchParams({ action: 'sign-out' }), redirect: 'manual' });
+    expect(signOut.status).toBe(303);
+    expect((await fetch(link, { method: 'POST' })).status).toBe(410);
+    expect((await fetch(manage)).status).toBe(410);
   });
 
   it('shows a 4xx page for a tampered, expired or wrong-purpose token', async () => {
@@ -283,7 +348,7 @@ describe('plan and send the digest', () => {
     // A duplicate SQS delivery of the same job sends nothing more.
     expect(await send(sqsEvent(chunks))).toEqual({ batchItemFailures: [] });
 
-    const digests = (await mailTo('digest.reader@example.com')).filter((m) => !/confirm/i.test(m.subject));
+    const digests = (await mailTo('digest.reader@example.com')).filter((m) => !/confirm|welcome/i.test(m.subject));
     expect(digests).toHaveLength(1);
     const digest = digests[0]!;
     // The subject is the lead story alone: the From name already says which digest it is.

@@ -12,7 +12,7 @@ import { fillTemplate } from '../../functions/core/edition/placeholders.ts';
 import type { Mailer, OutgoingEmail } from '../../functions/core/shared/mail.ts';
 import type { Subscriber } from '../../functions/core/subscribers/types.ts';
 import type { Clock } from '../../functions/core/shared/clock.ts';
-import type { ConfirmView, RenderedEmail, ConfirmationRenderer } from '../../functions/core/subscribers/ports.ts';
+import type { ConfirmView, RenderedEmail, ConfirmationRenderer, WelcomeView } from '../../functions/core/subscribers/ports.ts';
 import type { DigestRenderer, DigestView } from '../../functions/core/edition/ports.ts';
 import type { Queue } from '../../functions/core/planning/ports.ts';
 
@@ -162,6 +162,7 @@ function escapeHtml(value: string): string {
 export class FakeRenderer implements DigestRenderer, ConfirmationRenderer {
   readonly digestViews: DigestView[] = [];
   readonly confirmViews: ConfirmView[] = [];
+  readonly welcomeViews: WelcomeView[] = [];
 
   async renderDigest(view: DigestView): Promise<{ html: string; text: string }> {
     this.digestViews.push(copy(view));
@@ -190,6 +191,15 @@ export class FakeRenderer implements DigestRenderer, ConfirmationRenderer {
       `Unsubscribe: ${view.links.unsubscribeUrl}`,
     ].join('\n');
     return { html, text };
+  }
+
+  async renderWelcomeEmail(view: WelcomeView): Promise<RenderedEmail> {
+    this.welcomeViews.push(copy(view));
+    return {
+      subject: 'Welcome',
+      html: `<p><a href="${escapeHtml(view.preferencesUrl)}">Preferences</a> <a href="${escapeHtml(view.unsubscribeUrl)}">Unsubscribe</a></p>`,
+      text: `Preferences: ${view.preferencesUrl}\nUnsubscribe: ${view.unsubscribeUrl}\n${view.publicUrl}`,
+    };
   }
 
   async renderConfirmEmail(view: ConfirmView): Promise<RenderedEmail> {

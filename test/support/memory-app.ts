@@ -45,6 +45,8 @@ export interface MemoryApp {
   subscribers: MemorySubscriberStore;
   articles: MemoryArticleStore;
   apiKey: string;
+  /** A second key, limited to one request a minute. */
+  limitedApiKey: string;
   /** A token for `email` signed as the handlers expect, at the app clock's time. */
   token(purpose: TokenPurpose, email: string): string;
   answer(request: MemoryRequest): Promise<HttpResult>;
@@ -85,6 +87,8 @@ export async function memoryApp(): Promise<MemoryApp> {
   });
   const apiKey = generateApiKey();
   await apiKeys.put(newApiKeyRecord(apiKey, 'memory', clock.now().toISOString()));
+  const limitedApiKey = generateApiKey();
+  await apiKeys.put({ ...newApiKeyRecord(limitedApiKey, 'limited', clock.now().toISOString()), requestsPerMinute: 1 });
   const routes = localRoutes(wiring);
   const event = (request: MemoryRequest): HttpEvent => {
     const headers = Object.fromEntries(Object.entries(request.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
@@ -98,6 +102,7 @@ export async function memoryApp(): Promise<MemoryApp> {
     subscribers,
     articles,
     apiKey,
+    limitedApiKey,
     token: (purpose, email) => signToken({ secret: MEMORY_APP_SECRET, purpose, email, now: clock.now() }),
     answer: (request) => answerEvent(routes, event(request)),
     event,

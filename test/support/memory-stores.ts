@@ -14,7 +14,7 @@ import type { Delivery } from '../../functions/core/delivery/types.ts';
 import type { MemoryDeliveryLedger } from './memory-ledger.ts';
 import type { Edition, EditionStatus } from '../../functions/core/edition/types.ts';
 import type { EditionContent } from '../../functions/core/edition/ports.ts';
-import type { Subscriber, TimeSlot } from '../../functions/core/subscribers/types.ts';
+import type { Subscriber, SubscriberStatus, TimeSlot } from '../../functions/core/subscribers/types.ts';
 import type { ApiKeyStore, ArticleStore, TopicCatalogue } from '../../functions/core/ingest/ports.ts';
 import { mergeTopicCatalogue } from '../../functions/core/ingest/topic-catalogue.ts';
 import type { CatalogueTopic, TopicSighting } from '../../functions/core/ingest/types.ts';
@@ -97,10 +97,33 @@ export class MemorySubscriberStore implements SubscriberStore {
 
   async put(subscriber: Subscriber): Promise<void> {
     const existing = this.#items.get(subscriber.email.toLowerCase());
+    // As in DynamoDB: the watermark and the confirmation claim are taken for a new record only.
     const watermark = existing?.lastDigestCutoff
       ? { lastDigestCutoff: existing.lastDigestCutoff, lastEditionId: existing.lastEditionId }
       : {};
-    this.#write({ ...subscriber, ...watermark });
+    const claim = existing ? { confirmSentAt: existing.confirmSentAt } : {};
+    this.#write({ ...subscriber, ...watermark, ...claim });
+  }
+
+  async putIfStatus(subscriber: Subscriber, expected: SubscriberStatus | undefined): Promise<boolean> {
+    if (this.#items.get(subscriber.email.toLowerCase())?.status !== expected) return false;
+    await this.put(subscriber);
+    return true;
+  }
+
+  async claimConfirmationEmail(email: string, at: string, since: string): Promise<boolean> {
+    const reader = this.#items.get(email.toLowerCase());
+    if (reader?.status !== 'pending') return false;
+    if (reader.confirmSentAt !== undefined && instant(reader.confirmSentAt) > instant(since)) return false;
+    this.#write({ ...reader, confirmSentAt: utcIso(at) });
+    return true;
+  }
+
+  async releaseConfirmationEmail(email: string, at: string): Promise<void> {
+    const reader = this.#items.get(email.toLowerCase());
+    if (reader?.confirmSentAt === undefined || instant(reader.confirmSentAt) !== instant(at)) return;
+    const { confirmSentAt: _released, ...rest } = reader;
+    this.#write(rest);
   }
 
   async listTimeZones(): Promise<string[]> {

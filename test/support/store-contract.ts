@@ -391,6 +391,47 @@ function subscriberStoreContract(fresh: StoreSetFactory): void {
       expect(stored).not.toHaveProperty('unsubscribedAt');
     });
 
+    it('writes a reader conditionally on the stored status, one winner when writes race', async () => {
+      const { subscribers } = await stores();
+      const reader = subscriber({ status: 'pending' });
+      expect(await subscribers.putIfStatus(reader, 'pending')).toBe(false);
+      expect(await subscribers.get(reader.email)).toBeUndefined();
+      const created = await Promise.all(Array.from({ length: 5 }, (_, i) => subscribers.putIfStatus({ ...reader, sendHour: i }, undefined)));
+      expect(created.filter(Boolean)).toHaveLength(1);
+
+      const confirmed = { ...reader, status: 'confirmed' as const, confirmedAt: '2026-11-26T10:00:00.000Z' };
+      const moved = await Promise.all(Array.from({ length: 5 }, () => subscribers.putIfStatus(confirmed, 'pending')));
+      expect(moved.filter(Boolean)).toHaveLength(1);
+      expect(await subscribers.putIfStatus({ ...reader, status: 'unsubscribed' }, 'pending')).toBe(false);
+      expect((await subscribers.get(reader.email))?.status).toBe('confirmed');
+    });
+
+    it('hands out one confirmation-email claim per window however many race, and takes a released one back', async () => {
+      const { subscribers } = await stores();
+      const reader = subscriber({ status: 'pending' });
+      expect(await subscribers.claimConfirmationEmail(reader.email, '2026-11-26T10:00:00.000Z', '2026-11-26T09:50:00.000Z')).toBe(false);
+      await subscribers.put(reader);
+
+      const claims = await Promise.all(
+        Array.from({ length: 5 }, () => subscribers.claimConfirmationEmail(reader.email, '2026-11-26T10:00:00.000Z', '2026-11-26T09:50:00.000Z')),
+      );
+      expect(claims.filter(Boolean)).toHaveLength(1);
+      expect((await subscribers.get(reader.email))?.confirmSentAt).toBe('2026-11-26T10:00:00.000Z');
+      // A put from a read taken before the claim leaves the claim alone.
+      await subscribers.put({ ...reader, sendHour: 9 });
+      expect(await subscribers.get(reader.email)).toMatchObject({ sendHour: 9, confirmSentAt: '2026-11-26T10:00:00.000Z' });
+      expect(await subscribers.claimConfirmationEmail(reader.email, '2026-11-26T10:05:00.000Z', '2026-11-26T09:55:00.000Z')).toBe(false);
+      expect(await subscribers.claimConfirmationEmail(reader.email, '2026-11-26T10:11:00.000Z', '2026-11-26T10:01:00.000Z')).toBe(true);
+
+      await subscribers.releaseConfirmationEmail(reader.email, '2026-11-26T10:00:00.000Z');
+      expect((await subscribers.get(reader.email))?.confirmSentAt).toBe('2026-11-26T10:11:00.000Z');
+      await subscribers.releaseConfirmationEmail(reader.email, '2026-11-26T10:11:00.000Z');
+      expect(await subscribers.get(reader.email)).not.toHaveProperty('confirmSentAt');
+
+      await subscribers.put({ ...reader, status: 'confirmed' });
+      expect(await subscribers.claimConfirmationEmail(reader.email, '2026-11-26T11:00:00.000Z', '2026-11-26T10:50:00.000Z')).toBe(false);
+    });
+
     it('lists the zones of confirmed readers once each, sorted, as stored, for the hourly run', async () => {
       const { subscribers } = await stores();
       await subscribers.put(subscriber({ status: 'pending', timezone: 'Pacific/Chatham' }));
@@ -648,6 +689,21 @@ function apiKeyStoreContract(stores: () => Promise<StoreSet>): void {
 
       expect(listed.map((key) => key.name).sort()).toEqual(['one', 'two']);
       expect(await apiKeys.get(two.hash)).toMatchObject({ disabled: true });
+    });
+
+    it('keeps a key\'s expiry, and no expiry for a key without one', async () => {
+      const { apiKeys } = await stores();
+      const expiring = newApiKeyRecord('dm_expiring', 'trial', '2026-11-26T10:00:00.000Z', '2026-12-26T10:00:00.000Z');
+      const lasting = newApiKeyRecord('dm_lasting', 'newsroom', '2026-11-26T10:00:00.000Z');
+      await apiKeys.put(expiring);
+      await apiKeys.put(lasting);
+
+      expect(await apiKeys.get(expiring.hash)).toEqual(expiring);
+      expect(await apiKeys.get(lasting.hash)).not.toHaveProperty('expiresAt');
+
+      const limited = { ...newApiKeyRecord('dm_limited', 'busy', '2026-11-26T10:00:00.000Z'), requestsPerMinute: 60 };
+      await apiKeys.put(limited);
+      expect(await apiKeys.get(limited.hash)).toEqual(limited);
     });
   });
 }

@@ -7,9 +7,14 @@ import {
   newApiKeyRecord,
 } from '../../functions/core/ingest/api-keys.ts';
 import { InvalidApiKeyError } from '../../functions/core/ingest/errors.ts';
-import { MemoryApiKeyStore } from '../support/fakes.ts';
+import { MemoryApiKeyStore, MemoryRateLimiter } from '../support/fakes.ts';
+import { throttleApiKey } from '../../functions/core/ingest/api-keys.ts';
+import { ApiKeyRateLimitedError } from '../../functions/core/ingest/errors.ts';
+import { keyExpiry } from '../../functions/cli/keys.ts';
+import { CliError } from '../../functions/cli/cli-error.ts';
 
 const CREATED_AT = '2026-11-26T07:00:00.000Z';
+const NOW = new Date('2026-11-27T07:00:00.000Z');
 
 async function storeWith(key: string, disabled = false): Promise<MemoryApiKeyStore> {
   const keys = new MemoryApiKeyStore();
@@ -54,24 +59,24 @@ describe('API keys', () => {
   it('accepts a stored key and returns its record', async () => {
     const key = generateApiKey();
     const keys = await storeWith(key);
-    expect(await authenticateApiKey(key, keys)).toMatchObject({ name: 'newsroom feed', hash: hashApiKey(key) });
+    expect(await authenticateApiKey(key, keys, NOW)).toMatchObject({ name: 'newsroom feed', hash: hashApiKey(key) });
   });
 
   it('rejects a key it does not know', async () => {
     const keys = await storeWith(generateApiKey());
-    expect(await refusal(authenticateApiKey(generateApiKey(), keys))).toBe('unknown');
+    expect(await refusal(authenticateApiKey(generateApiKey(), keys, NOW))).toBe('unknown');
   });
 
   it('rejects the stored hash presented as a key', async () => {
     const key = generateApiKey();
     const keys = await storeWith(key);
-    expect(await refusal(authenticateApiKey(hashApiKey(key), keys))).toBe('unknown');
+    expect(await refusal(authenticateApiKey(hashApiKey(key), keys, NOW))).toBe('unknown');
   });
 
   it('rejects a disabled key', async () => {
     const key = generateApiKey();
     const keys = await storeWith(key, true);
-    expect(await refusal(authenticateApiKey(key, keys))).toBe('revoked');
+    expect(await refusal(authenticateApiKey(key, keys, NOW))).toBe('revoked');
   });
 
   it.each([
@@ -80,7 +85,7 @@ describe('API keys', () => {
     ['an absurdly long key', `dm_${'x'.repeat(500)}`, 'unknown'],
   ] as const)('rejects %s', async (_label, presented, reason) => {
     const keys = await storeWith(generateApiKey());
-    expect(await refusal(authenticateApiKey(presented, keys))).toBe(reason);
+    expect(await refusal(authenticateApiKey(presented, keys, NOW))).toBe(reason);
   });
 
   it('gives the same message whatever was wrong, so a caller learns nothing about stored keys', async () => {
@@ -88,7 +93,7 @@ describe('API keys', () => {
     const keys = await storeWith(disabledKey, true);
     const messages = await Promise.all(
       [undefined, generateApiKey(), disabledKey].map((presented) =>
-        authenticateApiKey(presented, keys).then(
+        authenticateApiKey(presented, keys, NOW).then(
           () => 'accepted',
           (error: Error) => error.message,
         ),
@@ -96,5 +101,81 @@ describe('API keys', () => {
     );
     expect(new Set(messages).size).toBe(1);
     expect(messages[0]).not.toBe('accepted');
+  });
+
+  it('accepts a key before its expiry and refuses it from that instant on, saying it expired', async () => {
+    const key = generateApiKey();
+    const keys = new MemoryApiKeyStore();
+    await keys.put(newApiKeyRecord(key, 'trial', CREATED_AT, '2026-12-01T00:00:00.000Z'));
+
+    expect(await authenticateApiKey(key, keys, new Date('2026-11-30T23:59:59.999Z'))).toMatchObject({ name: 'trial' });
+    expect(await refusal(authenticateApiKey(key, keys, new Date('2026-12-01T00:00:00.000Z')))).toBe('expired');
+    const error = await authenticateApiKey(key, keys, new Date('2027-01-01T00:00:00.000Z')).catch((caught: unknown) => caught);
+    expect((error as Error).message).toMatch(/expired at 2026-12-01T00:00:00.000Z/);
+  });
+
+  it('never expires a key created without an expiry', async () => {
+    const key = generateApiKey();
+    const keys = await storeWith(key);
+    expect(await authenticateApiKey(key, keys, new Date('2126-01-01T00:00:00.000Z'))).toMatchObject({ name: 'newsroom feed' });
+  });
+});
+
+describe('digest keys create expiry options', () => {
+  const now = new Date('2026-11-30T04:00:00.000Z');
+
+  it.each([
+    [{ expiresIn: '30d' }, '2026-12-30T04:00:00.000Z'],
+    [{ expiresIn: '12h' }, '2026-11-30T16:00:00.000Z'],
+    [{ expiresIn: '90m' }, '2026-11-30T05:30:00.000Z'],
+    [{ expires: '2027-01-31T12:00:00Z' }, '2027-01-31T12:00:00.000Z'],
+    [{ expires: '2027-01-31' }, '2027-01-31T00:00:00.000Z'],
+    [{}, undefined],
+  ])('turns %o into expiry %s', (options, expected) => {
+    expect(keyExpiry(options, now)).toBe(expected);
+  });
+
+  it.each([
+    [{ expiresIn: '30' }, /--expires-in/],
+    [{ expiresIn: '0d' }, /--expires-in/],
+    [{ expiresIn: '2w' }, /--expires-in/],
+    [{ expires: 'tomorrow' }, /--expires must be/],
+    [{ expires: '2020-01-01' }, /already past/],
+    [{ expiresIn: '1d', expires: '2027-01-01' }, /not both/],
+  ])('refuses %o naming the option', (options, message) => {
+    expect(() => keyExpiry(options, now)).toThrow(CliError);
+    expect(() => keyExpiry(options, now)).toThrow(message);
+  });
+});
+
+describe('per-key request limit', () => {
+  const key = { ...newApiKeyRecord('dm_busy', 'busy', CREATED_AT), requestsPerMinute: 2 };
+
+  it('lets a key make its requests per minute, refuses the next with the seconds left in the minute, and counts afresh after', async () => {
+    const limits = new MemoryRateLimiter();
+    const at = new Date('2026-11-30T04:00:15.000Z');
+    await throttleApiKey(key, limits, at);
+    await throttleApiKey(key, limits, at);
+
+    const error = await throttleApiKey(key, limits, at).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ApiKeyRateLimitedError);
+    expect((error as ApiKeyRateLimitedError).retryAfterSeconds).toBe(45);
+
+    await expect(throttleApiKey(key, limits, new Date('2026-11-30T04:01:00.000Z'))).resolves.toBeUndefined();
+  });
+
+  it('counts each key on its own', async () => {
+    const limits = new MemoryRateLimiter();
+    const other = { ...newApiKeyRecord('dm_other', 'other', CREATED_AT), requestsPerMinute: 2 };
+    const at = new Date('2026-11-30T04:00:15.000Z');
+    await throttleApiKey(key, limits, at);
+    await throttleApiKey(key, limits, at);
+    await expect(throttleApiKey(other, limits, at)).resolves.toBeUndefined();
+  });
+
+  it('leaves keys made before limits unlimited', async () => {
+    const limits = new MemoryRateLimiter();
+    const legacy = newApiKeyRecord('dm_legacy', 'legacy', CREATED_AT);
+    for (let i = 0; i < 500; i += 1) await throttleApiKey(legacy, limits, new Date('2026-11-30T04:00:15.000Z'));
   });
 });

@@ -342,6 +342,11 @@ describe('toArticle', () => {
     expect(toArticle(valid(item({ body: 'Body.', summary: 'Summary.' })), INGESTED_AT).article.text).toBe('Body.');
   });
 
+  it('keeps emoji sequences in titles whole', () => {
+    const { article } = toArticle(valid(item({ title: '👩\u200D💻 Developers vote' })), INGESTED_AT);
+    expect(article.title).toBe('👩\u200D💻 Developers vote');
+  });
+
   it('stores the title and source without bidi controls or zero-width characters', () => {
     const { article } = toArticle(
       valid(item({ title: 'Pay\u200BPal \u202Eexe.txt', source: '\u2066Example\u2069 Gazette\uFEFF' })),

@@ -117,4 +117,18 @@ describe('the OpenAPI document', () => {
       if (op) expect(Object.keys(op.responses)).toContain(String(result.statusCode));
     }
   });
+
+  it("documents a keyed route's 429 as it is sent: over the key's requests per minute, with Retry-After", async () => {
+    const request: MemoryRequest = { method: 'POST', url: '/articles', headers: { 'x-api-key': app.limitedApiKey, 'content-type': 'application/json' }, body: '{"articles":[]}' };
+    expect((await app.answer(request)).statusCode).toBe(400);
+    const limited = await app.answer(request);
+
+    expect(limited.statusCode).toBe(429);
+    expect(Number(limited.headers?.['retry-after'])).toBeGreaterThan(0);
+    expect(validator({ $ref: '#/components/schemas/Error' }).safeParse(JSON.parse(limited.body!)).success).toBe(true);
+    for (const [method, path, op] of operations()) {
+      if (!op.security) continue;
+      expect(op.responses['429']?.headers, `${method} ${path}`).toHaveProperty('Retry-After');
+    }
+  });
 });

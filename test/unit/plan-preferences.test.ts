@@ -51,4 +51,32 @@ describe('planDigest and reader preferences', () => {
     expect(await plannedFor(THURSDAY, [paused])).toEqual([]);
     expect(await plannedFor('2026-11-27T07:05:00.000Z', [paused])).toEqual(['paused@example.com']);
   });
+
+  it('reports weekly readers on another weekday and paused readers as skipped, each under its reason', async () => {
+    const deps = {
+      articles: new MemoryArticleStore(),
+      subscribers: new MemorySubscriberStore(),
+      editions: new MemoryEditionStore(),
+      queue: new MemoryQueue(),
+      renderer: new FakeRenderer(),
+      clock: new FakeClock(THURSDAY),
+      settings: testSettings(),
+      deliveries: new MemoryDeliveryLedger(),
+    };
+    await deps.articles.putIfAbsent(anArticle({ ingestedAt: '2026-11-26T06:00:00.000Z' }));
+    const readers = [
+      { ...london, email: 'daily@example.com' },
+      { ...london, email: 'fridays@example.com', frequency: 'weekly', weeklyDay: 5 },
+      { ...london, email: 'mondays@example.com', frequency: 'weekly', weeklyDay: 1 },
+      { timezone: 'Asia/Tokyo', sendHour: 9, email: 'tokyo-sundays@example.com', frequency: 'weekly', weeklyDay: 7 },
+      { ...london, email: 'paused-weekly@example.com', frequency: 'weekly', weeklyDay: 5, pausedUntil: '2026-12-01' },
+      { ...london, email: 'thursdays@example.com', frequency: 'weekly', weeklyDay: 4 },
+    ] as const;
+    for (const reader of readers) await deps.subscribers.put(aSubscriber(reader));
+
+    const report = await planDigest('now', deps);
+
+    expect(deps.queue.jobs.map((job) => job.email).sort()).toEqual(['daily@example.com', 'thursdays@example.com']);
+    expect(report.skipped).toEqual({ alreadySentToday: 0, nothingNew: 0, plannedElsewhere: 0, weeklyOffDay: 3, paused: 1 });
+  });
 });

@@ -84,7 +84,7 @@ describe('planDigest, scheduled', () => {
       editions: [{ id, stories: 2, recipients: 3, created: true }],
       enqueued: 3,
       chunks: 3,
-      skipped: { alreadySentToday: 0, nothingNew: 0, plannedElsewhere: 0 },
+      skipped: { alreadySentToday: 0, nothingNew: 0, plannedElsewhere: 0, weeklyOffDay: 0, paused: 0 },
       adopted: 0,
     });
     expect(w.editions.all()).toEqual([expect.objectContaining({ id, status: 'sending', recipients: 3 })]);
@@ -144,7 +144,7 @@ describe('planDigest, scheduled', () => {
     const report = await planDigest('scheduled', w.deps);
 
     expect(w.recipients()).toEqual(['yesterday@example.com']);
-    expect(report.skipped).toEqual({ alreadySentToday: 1, nothingNew: 0, plannedElsewhere: 0 });
+    expect(report.skipped).toEqual({ alreadySentToday: 1, nothingNew: 0, plannedElsewhere: 0, weeklyOffDay: 0, paused: 0 });
   });
 
   it('resumes its own slot-days when the schedule fires twice in one hour: nobody is planned twice, the edition is rendered once', async () => {

@@ -3,7 +3,6 @@ import { InvalidTokenError, ValidationError } from '../../functions/core/shared/
 import { RateLimitExceededError } from '../../functions/core/subscribers/errors.ts';
 import {
   CONFIRM_RESEND_INTERVAL_MS,
-  confirmSubscription,
   PENDING_LIFETIME_MS,
   requestSubscription,
   SUBSCRIBE_LIMIT_PER_ADDRESS,
@@ -12,6 +11,8 @@ import {
   type SubscriptionDeps,
 } from '../../functions/core/subscribers/subscriptions.ts';
 import { signToken, verifyToken } from '../../functions/core/shared/tokens.ts';
+import { confirmLinkState, confirmSubscription } from '../../functions/core/subscribers/confirmation.ts';
+import { readPreferences, signOutOfOldLinks } from '../../functions/core/subscribers/preference-centre.ts';
 import {
   aSubscriber,
   FakeClock,
@@ -97,7 +98,7 @@ describe('requestSubscription', () => {
     expect(email).toMatchObject({ to: EMAIL, from: deps.settings.mailFrom });
     const confirmToken = confirmTokenIn(email!.text);
     expect(verifyToken(deps.settings.tokenSecret, confirmToken, 'confirm', clock.now())).toEqual({ email: EMAIL });
-    expect(await confirmSubscription(confirmToken, deps)).toBe('confirmed');
+    expect((await confirmSubscription(confirmToken, deps)).outcome).toBe('confirmed');
   });
 
   it('uses UTC at 07:00 when the reader gives no zone or hour', async () => {
@@ -164,6 +165,16 @@ describe('requestSubscription', () => {
     expect(subscribers.peek(EMAIL)?.status).toBe('pending');
   });
 
+  it('mails a reader who unsubscribed minutes after confirming and subscribes again: the resend window is for pending requests', async () => {
+    await requestSubscription({ email: EMAIL }, {}, deps);
+    expect((await confirmSubscription(confirmTokenIn(mailer.sent[0]!.text), deps)).outcome).toBe('confirmed');
+    await subscribers.put({ ...subscribers.peek(EMAIL)!, status: 'unsubscribed', unsubscribedAt: clock.now().toISOString() });
+    clock.advance(60 * 1000);
+
+    expect((await requestSubscription({ email: EMAIL }, {}, deps)).outcome).toBe('confirmation-sent');
+    expect(mailer.sent.filter((mail) => mail.subject.startsWith('Confirm'))).toHaveLength(2);
+  });
+
   it('stores and mails the address in lower case', async () => {
     await requestSubscription({ email: '  Reader@Example.COM ' }, {}, deps);
 
@@ -218,12 +229,12 @@ describe('confirmSubscription', () => {
     const confirmToken = confirmTokenIn(mailer.sent[0]!.text);
     clock.advance(60_000);
 
-    expect(await confirmSubscription(confirmToken, deps)).toBe('confirmed');
+    expect((await confirmSubscription(confirmToken, deps)).outcome).toBe('confirmed');
     const confirmed = subscribers.peek(EMAIL);
     expect(confirmed).toMatchObject({ status: 'confirmed', confirmedAt: clock.now().toISOString() });
 
     clock.advance(60_000);
-    expect(await confirmSubscription(confirmToken, deps)).toBe('already-confirmed');
+    expect((await confirmSubscription(confirmToken, deps)).outcome).toBe('already-confirmed');
     expect(subscribers.peek(EMAIL)).toEqual(confirmed);
   });
 
@@ -232,18 +243,18 @@ describe('confirmSubscription', () => {
     const confirmToken = confirmTokenIn(mailer.sent[0]!.text);
     await unsubscribe(token('unsubscribe'), deps);
 
-    expect(await confirmSubscription(confirmToken, deps)).toBe('not-pending');
+    expect((await confirmSubscription(confirmToken, deps)).outcome).toBe('not-pending');
     expect(subscribers.peek(EMAIL)?.status).toBe('unsubscribed');
   });
 
   it.each(['bounced', 'complained'] as const)('does not confirm a %s address', async (status) => {
     await subscribers.put(aSubscriber({ email: EMAIL, status }));
-    expect(await confirmSubscription(token('confirm'), deps)).toBe('not-pending');
+    expect((await confirmSubscription(token('confirm'), deps)).outcome).toBe('not-pending');
     expect(subscribers.peek(EMAIL)?.status).toBe(status);
   });
 
   it('creates nobody for a valid link to an unknown address', async () => {
-    expect(await confirmSubscription(token('confirm', 'ghost@example.com'), deps)).toBe('not-pending');
+    expect((await confirmSubscription(token('confirm', 'ghost@example.com'), deps)).outcome).toBe('not-pending');
     expect(subscribers.size()).toBe(0);
   });
 
@@ -259,6 +270,78 @@ describe('confirmSubscription', () => {
     clock.advance(8 * 24 * 3600 * 1000);
     expect(await tokenRefusal(confirmSubscription(confirmToken, deps))).toBe('expired');
     expect(subscribers.peek(EMAIL)?.status).toBe('pending');
+  });
+});
+
+describe('confirmation links are single-use and follow sign-outs', () => {
+  async function subscribeAndConfirm(): Promise<{ confirmToken: string; preferencesToken: string }> {
+    await requestSubscription({ email: EMAIL }, {}, deps);
+    const confirmToken = confirmTokenIn(mailer.sent[0]!.text);
+    const result = await confirmSubscription(confirmToken, deps);
+    expect(result.outcome).toBe('confirmed');
+    return { confirmToken, preferencesToken: result.preferencesToken! };
+  }
+
+  it('gives a manage link to the request that confirmed, and none when the link is used again', async () => {
+    const { confirmToken, preferencesToken } = await subscribeAndConfirm();
+    expect((await readPreferences(preferencesToken, deps)).email).toBe(EMAIL);
+
+    clock.advance(60_000);
+    const again = await confirmSubscription(confirmToken, deps);
+    expect(again).toEqual({ outcome: 'already-confirmed', failures: [] });
+    expect(await confirmLinkState(confirmToken, deps)).toBe('already-confirmed');
+  });
+
+  it('after "Sign me out of old links", the original confirmation link is refused and yields no manage link', async () => {
+    const { confirmToken, preferencesToken } = await subscribeAndConfirm();
+    await signOutOfOldLinks(preferencesToken, deps);
+
+    expect(await tokenRefusal(confirmSubscription(confirmToken, deps))).toBe('revoked');
+    expect(await tokenRefusal(confirmLinkState(confirmToken, deps))).toBe('revoked');
+    expect(await tokenRefusal(readPreferences(preferencesToken, deps))).toBe('revoked');
+  });
+
+  it('signs a returning reader\'s confirmation link with their current token version', async () => {
+    await subscribers.put(aSubscriber({ email: EMAIL, status: 'unsubscribed', tokenVersion: 3 }));
+    await requestSubscription({ email: EMAIL }, {}, deps);
+    const confirmToken = confirmTokenIn(mailer.sent[0]!.text);
+    const { preferencesToken } = await confirmSubscription(confirmToken, deps);
+    expect((await readPreferences(preferencesToken, deps)).status).toBe('confirmed');
+  });
+
+  it('confirms once when the link is posted five times at once', async () => {
+    await requestSubscription({ email: EMAIL }, {}, deps);
+    const confirmToken = confirmTokenIn(mailer.sent[0]!.text);
+    const results = await Promise.all(Array.from({ length: 5 }, () => confirmSubscription(confirmToken, deps)));
+    expect(results.filter((result) => result.outcome === 'confirmed')).toHaveLength(1);
+    expect(results.filter((result) => result.preferencesToken !== undefined)).toHaveLength(1);
+    expect(mailer.sent.filter((email) => email.subject === 'Welcome')).toHaveLength(1);
+  });
+});
+
+describe('the welcome email', () => {
+  it('follows confirmation with a working manage link and a one-click unsubscribe', async () => {
+    await requestSubscription({ email: EMAIL }, {}, deps);
+    await confirmSubscription(confirmTokenIn(mailer.sent[0]!.text), deps);
+
+    expect(mailer.sent).toHaveLength(2);
+    const welcome = mailer.sent[1]!;
+    expect(welcome).toMatchObject({ to: EMAIL, from: deps.settings.mailFrom, subject: 'Welcome' });
+    expect(welcome.headers).toContainEqual({ name: 'List-Unsubscribe-Post', value: 'List-Unsubscribe=One-Click' });
+    const manage = /preferences\?token=(\S+)/.exec(welcome.text)?.[1];
+    expect((await readPreferences(decodeURIComponent(manage ?? ''), deps)).status).toBe('confirmed');
+    const leave = /unsubscribe\?token=(\S+)/.exec(welcome.text)?.[1];
+    await unsubscribe(decodeURIComponent(leave ?? ''), deps);
+    expect(subscribers.peek(EMAIL)?.status).toBe('unsubscribed');
+  });
+
+  it('still confirms when the welcome email fails, and reports why', async () => {
+    await requestSubscription({ email: EMAIL }, {}, deps);
+    mailer.failNext(1);
+    const result = await confirmSubscription(confirmTokenIn(mailer.sent[0]!.text), deps);
+    expect(result.outcome).toBe('confirmed');
+    expect(result.failures).toEqual([{ what: 'welcome email failed', cause: expect.any(Error) }]);
+    expect(subscribers.peek(EMAIL)?.status).toBe('confirmed');
   });
 });
 
@@ -333,7 +416,7 @@ describe('pending expiry and erasure', () => {
     clock.advance(PENDING_LIFETIME_MS);
     // A second link signed at the last moment is still inside its own lifetime.
     const fresh = token('confirm');
-    expect(await confirmSubscription(fresh, deps)).toBe('expired');
+    expect((await confirmSubscription(fresh, deps)).outcome).toBe('expired');
     expect(await tokenRefusal(confirmSubscription(link, deps))).toBe('expired');
     expect(subscribers.peek(EMAIL)?.status).toBe('pending');
   });
@@ -345,7 +428,7 @@ describe('pending expiry and erasure', () => {
 
     await requestSubscription({ email: EMAIL }, {}, deps);
     expect(await personalData.isErased(EMAIL)).toBe(true);
-    expect(await confirmSubscription(confirmTokenIn(mailer.sent[0]?.text ?? ''), deps)).toBe('confirmed');
+    expect((await confirmSubscription(confirmTokenIn(mailer.sent[0]?.text ?? ''), deps)).outcome).toBe('confirmed');
     expect(await personalData.isErased(EMAIL)).toBe(false);
   });
 });

@@ -223,6 +223,19 @@ describe('singleLine', () => {
   });
 });
 
+describe('singleLine and joiners', () => {
+  it('keeps the zero-width joiners inside emoji sequences and the non-joiners inside Persian words', () => {
+    const sequences = ['👨\u200D👩\u200D👧', '👩🏽\u200D💻', '🏳️\u200D🌈', '❤️\u200D🔥'];
+    for (const emoji of sequences) expect(singleLine(`${emoji} news`)).toBe(`${emoji} news`);
+    expect(singleLine('می\u200Cخواهم')).toBe('می\u200Cخواهم');
+  });
+
+  it('still drops joiners that join nothing visible, or hide inside Latin words', () => {
+    expect(singleLine('Pay\u200DPal \u200D alert\u200D')).toBe('PayPal alert');
+    expect(singleLine('\u200D👩')).toBe('👩');
+  });
+});
+
 describe('plainLine', () => {
   it('reduces a title sent as HTML to its text', () => {
     expect(plainLine('Trump&#8217;s <b>plan</b><script>alert(1)</script>')).toBe('Trump’s plan');

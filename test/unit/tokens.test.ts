@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { InvalidTokenError } from '../../functions/core/shared/errors.ts';
 import { signToken, TOKEN_LIFETIME_SECONDS, verifyToken } from '../../functions/core/shared/tokens.ts';
@@ -77,10 +78,40 @@ describe('link tokens', () => {
     expect(refusal(() => verifyToken(SECRET, token, 'preferences', new Date(NOW.getTime() + 61_000)))).toBe('expired');
   });
 
-  it('keeps unsubscribe links working for months', () => {
+  it('keeps unsubscribe links working for ever: no expiry in new ones, none honoured in old ones', () => {
     const token = signToken({ secret: SECRET, purpose: 'unsubscribe', email: EMAIL, now: NOW });
-    const sixMonthsLater = new Date(NOW.getTime() + 182 * 24 * 3600 * 1000);
-    expect(verifyToken(SECRET, token, 'unsubscribe', sixMonthsLater).email).toBe(EMAIL);
+    expect(decode(token.split('.')[0]!)).not.toHaveProperty('x');
+    const tenYearsLater = new Date(NOW.getTime() + 10 * 366 * 24 * 3600 * 1000);
+    expect(verifyToken(SECRET, token, 'unsubscribe', tenYearsLater).email).toBe(EMAIL);
+    // Links mailed before this change carry a 365-day expiry; they keep working too.
+    const payload = encode({ p: 'unsubscribe', e: EMAIL, x: Math.floor(NOW.getTime() / 1000) + 365 * 24 * 3600 });
+    const signature = createHmac('sha256', SECRET).update(`v1.${payload}`).digest('base64url');
+    expect(verifyToken(SECRET, `${payload}.${signature}`, 'unsubscribe', tenYearsLater).email).toBe(EMAIL);
+  });
+
+  it('refuses a confirm or preferences token without an expiry', () => {
+    const payload = encode({ p: 'preferences', e: EMAIL });
+    const signature = createHmac('sha256', SECRET).update(`v1.${payload}`).digest('base64url');
+    expect(refusal(() => verifyToken(SECRET, `${payload}.${signature}`, 'preferences', NOW))).toBe('malformed');
+  });
+
+  it('has one spelling: a last character differing only in its unused bits is refused', () => {
+    const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    /** The character whose 6 bits differ from `c`'s in the lowest bit only: the same bytes when that bit is padding. */
+    const twin = (c: string) => BASE64URL[BASE64URL.indexOf(c) ^ 1]!;
+    for (const email of ['a@example.com', 'ab@example.com', 'abc@example.com']) {
+      const token = signToken({ secret: SECRET, purpose: 'confirm', email, now: NOW });
+      const [payload, signature] = token.split('.') as [string, string];
+      const respelled = `${signature.slice(0, -1)}${twin(signature.at(-1)!)}`;
+      // 32 bytes in 43 characters leave 2 bits unused: the same signature bytes, another spelling.
+      expect(Buffer.from(respelled, 'base64url')).toEqual(Buffer.from(signature, 'base64url'));
+      expect(refusal(() => verifyToken(SECRET, `${payload}.${respelled}`, 'confirm', NOW))).toBe('signature');
+      if (payload.length % 4 !== 0) {
+        const otherPayload = `${payload.slice(0, -1)}${twin(payload.at(-1)!)}`;
+        expect(refusal(() => verifyToken(SECRET, `${otherPayload}.${signature}`, 'confirm', NOW))).toMatch(/signature|malformed/);
+      }
+      expect(verifyToken(SECRET, token, 'confirm', NOW).email).toBe(email);
+    }
   });
 
   it.each([

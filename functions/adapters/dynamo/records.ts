@@ -99,6 +99,8 @@ export const apiKeyRecord: z.ZodType<ApiKey> = z.object({
   name,
   createdAt: timestamp,
   disabled: z.boolean(),
+  expiresAt: timestamp.optional(),
+  requestsPerMinute: z.number().int().positive().optional(),
 });
 
 /** The domain record in `item` (table keys and index attributes stripped), or CorruptRecordError naming the key. */

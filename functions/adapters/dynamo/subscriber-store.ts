@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { type Clock, CorruptRecordError } from '../../core/shared/index.ts';
-import type { Subscriber, SubscriberStore, TimeSlot } from '../../core/subscribers/index.ts';
+import type { Subscriber, SubscriberStatus, SubscriberStore, TimeSlot } from '../../core/subscribers/index.ts';
 import { isConditionalCheckFailed } from './aws-errors.ts';
 import { toUtcIso } from './item-time.ts';
 import { keyOf, subscriberKey, ZONES_KEY } from './keys.ts';
@@ -29,6 +29,13 @@ const SLOT_QUERY_CONCURRENCY = 8;
  */
 const WATERMARK_FIELDS = ['lastDigestCutoff', 'lastEditionId'] as const satisfies readonly (keyof Subscriber)[];
 
+/**
+ * Fields put() takes for a new record only and otherwise leaves alone: the watermark, and the
+ * confirmation-email claim, which only claimConfirmationEmail and releaseConfirmationEmail move
+ * (a put from a stale read must not undo a claim another request just made).
+ */
+const INSERT_ONLY_FIELDS = [...WATERMARK_FIELDS, 'confirmSentAt'] as const satisfies readonly (keyof Subscriber)[];
+
 const zonesRecord = z.set(z.string());
 
 /** Attributes put() clears when the record it is given lacks them. */
@@ -36,7 +43,6 @@ const REMOVABLE_FIELDS = [
   'consent',
   'confirmedAt',
   'unsubscribedAt',
-  'confirmSentAt',
   'gsi2pk',
   'gsi2sk',
   'pausedUntil',
@@ -57,11 +63,62 @@ export class DynamoSubscriberStore implements SubscriberStore {
   }
 
   async put(subscriber: Subscriber): Promise<void> {
+    await this.#write(subscriber);
+  }
+
+  async putIfStatus(subscriber: Subscriber, expected: SubscriberStatus | undefined): Promise<boolean> {
+    try {
+      await this.#write(subscriber, { status: expected });
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return false;
+      throw error;
+    }
+  }
+
+  async claimConfirmationEmail(email: string, at: string, since: string): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: subscriberKey(email),
+          UpdateExpression: 'SET confirmSentAt = :at',
+          ConditionExpression: 'attribute_exists(pk) AND #status = :pending AND (attribute_not_exists(confirmSentAt) OR confirmSentAt <= :since)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':at': toUtcIso(at), ':pending': 'pending', ':since': toUtcIso(since) },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return false;
+      throw error;
+    }
+  }
+
+  async releaseConfirmationEmail(email: string, at: string): Promise<void> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: subscriberKey(email),
+          UpdateExpression: 'REMOVE confirmSentAt',
+          ConditionExpression: 'confirmSentAt = :at',
+          ExpressionAttributeValues: { ':at': toUtcIso(at) },
+        }),
+      );
+    } catch (error) {
+      // A later claim holds it now, or the reader is gone: nothing of ours to give back.
+      if (!isConditionalCheckFailed(error)) throw error;
+    }
+  }
+
+  /** One UpdateItem; with `expected`, conditional on the stored status (undefined: no item yet). */
+  async #write(subscriber: Subscriber, expected?: { status: SubscriberStatus | undefined }): Promise<void> {
     // Registered before the reader enters the slot index, so no confirmed reader is in a zone the run skips.
     if (subscriber.status === 'confirmed') await registerTimeZones(this.doc, this.tableName, [subscriber.timezone]);
     const fields = subscriberAttributes(subscriber);
-    const watermark = WATERMARK_FIELDS.filter((name) => fields[name] !== undefined);
-    for (const name of WATERMARK_FIELDS) delete fields[name];
+    const insertOnly = INSERT_ONLY_FIELDS.filter((name) => fields[name] !== undefined);
+    for (const name of INSERT_ONLY_FIELDS) delete fields[name];
     const set = Object.entries(fields).filter(([, value]) => value !== undefined);
     const remove = [...REMOVABLE_FIELDS].filter((name) => fields[name] === undefined);
     const names: Record<string, string> = {};
@@ -73,18 +130,27 @@ export class DynamoSubscriberStore implements SubscriberStore {
     remove.forEach((name, i) => {
       names[`#r${i}`] = name;
     });
-    watermark.forEach((name, i) => {
+    insertOnly.forEach((name, i) => {
       names[`#w${i}`] = name;
       values[`:w${i}`] = subscriber[name];
     });
     const assignments = [
       ...set.map((_, i) => `#s${i} = :s${i}`),
-      ...watermark.map((_, i) => `#w${i} = if_not_exists(#w${i}, :w${i})`),
+      ...insertOnly.map((_, i) => `#w${i} = if_not_exists(#w${i}, :w${i})`),
     ];
     const expression = [
       `SET ${assignments.join(', ')}`,
       remove.length > 0 ? `REMOVE ${remove.map((_, i) => `#r${i}`).join(', ')}` : '',
     ].join(' ');
+    let condition: string | undefined;
+    if (expected) {
+      names['#expectedStatus'] = 'status';
+      if (expected.status === undefined) condition = 'attribute_not_exists(#expectedStatus)';
+      else {
+        condition = '#expectedStatus = :expectedStatus';
+        values[':expectedStatus'] = expected.status;
+      }
+    }
     await this.doc.send(
       new UpdateCommand({
         TableName: this.tableName,
@@ -92,6 +158,7 @@ export class DynamoSubscriberStore implements SubscriberStore {
         UpdateExpression: expression.trim(),
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
+        ...(condition !== undefined && { ConditionExpression: condition }),
       }),
     );
   }

@@ -7,7 +7,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { logger } from '../runtime/observability.ts';
 import { errorPage, pageContentSecurityPolicy } from '../render/pages.ts';
 import { EditionNotFoundError } from '../../core/edition/index.ts';
-import { ArticleNotFoundError, InvalidApiKeyError } from '../../core/ingest/index.ts';
+import { ApiKeyRateLimitedError, ArticleNotFoundError, InvalidApiKeyError } from '../../core/ingest/index.ts';
 import { type FieldIssue, InvalidTokenError, ValidationError } from '../../core/shared/index.ts';
 import { RateLimitExceededError, SubscriberNotFoundError } from '../../core/subscribers/index.ts';
 import { SourceNotFoundError } from '../../core/sources/index.ts';
@@ -178,6 +178,10 @@ function describe(error: unknown): ErrorShape {
   if (error instanceof InvalidTokenError) {
     const status = error.reason === 'expired' || error.reason === 'revoked' ? 410 : 400;
     return { status, code: `token_${error.reason}`, title: 'This link does not work', message: error.message };
+  }
+  if (error instanceof ApiKeyRateLimitedError) {
+    const headers = { 'retry-after': String(error.retryAfterSeconds) };
+    return { status: 429, code: 'too_many_requests', title: 'Too many requests', message: error.message, headers };
   }
   if (error instanceof RateLimitExceededError) {
     return { status: 429, code: 'too_many_requests', title: 'Too many requests', message: error.message };

@@ -66,6 +66,13 @@ function operation(route: ApiRoute, doc: RouteDoc, method: string): OpenApiOpera
     responses[status] = head ? { description: answer.description } : response(answer);
   }
   responses['413'] ??= response({ description: `the body is over ${Math.floor(maxBodyBytes(route) / 1024)} KB`, json: errorSchema, html: true });
+  // Every keyed route counts against the key's per-minute limit (throttleApiKey).
+  if (doc.apiKey) {
+    responses['429'] ??= {
+      ...response({ description: "over the key's requests per minute", json: errorSchema }),
+      headers: { 'Retry-After': { schema: { type: 'integer' }, description: 'seconds until the next minute, when the key may ask again' } },
+    };
+  }
   const params = [...parameters('path', doc.params), ...parameters('query', doc.query)];
   return {
     operationId: operationId(route, method),

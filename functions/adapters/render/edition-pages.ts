@@ -4,7 +4,7 @@
  * so the web edition lists every story, including those past the email's limit, and no
  * personal placeholder can reach a public page.
  */
-import { type Edition, editionDateLabel } from '../../core/edition/index.ts';
+import { type Edition, editionDateLabel, oneEditionPerWindow } from '../../core/edition/index.ts';
 import { DEFAULT_DIGEST_NAME } from '../../core/shared/index.ts';
 import { digestModel, type DigestFooter } from './digest-content.ts';
 import { fillEmailTemplate } from './email-templates.ts';
@@ -20,6 +20,8 @@ export interface EditionSite extends PageSite {
 
 /** How many editions the archive lists: a month of dailies; older ones stay reachable by link. */
 export const ARCHIVE_LIMIT = 31;
+/** Editions read for the archive: room for per-topic variants, which it folds into one entry per window. */
+export const ARCHIVE_READ_LIMIT = ARCHIVE_LIMIT * 8;
 
 export function editionPage(edition: Edition, site: EditionSite): string {
   const digestName = site.digestName ?? DEFAULT_DIGEST_NAME;
@@ -52,8 +54,9 @@ const ARCHIVE_ITEM = trustedTemplate(
 );
 const ARCHIVE_EMPTY = trustedTemplate('<h1>All editions</h1>\n<p class="lead">No edition has been sent yet.</p>');
 
-/** Newest first, as EditionStore.listRecent returns them. */
-export function archivePage(editions: readonly Edition[], site: PageSite): string {
+/** Newest first, as EditionStore.listRecent returns them; at most ARCHIVE_LIMIT entries, one per edition window. */
+export function archivePage(recent: readonly Edition[], site: PageSite): string {
+  const editions = oneEditionPerWindow(recent).slice(0, ARCHIVE_LIMIT);
   const content =
     editions.length === 0
       ? ARCHIVE_EMPTY

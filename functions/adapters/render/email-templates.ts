@@ -8,7 +8,7 @@ import Mustache from 'mustache';
 import { escapeHtml } from './html.ts';
 import type { TemplateFiles } from './templates.ts';
 
-export type EmailTemplateName = 'digest' | 'confirm';
+export type EmailTemplateName = 'digest' | 'confirm' | 'welcome';
 
 // One writer for the process: it caches each template's parse, so a warm render only fills.
 const writer = new Mustache.Writer();

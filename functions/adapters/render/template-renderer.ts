@@ -4,7 +4,7 @@
  * are escaped by the template step; links have passed safeHref; personal links and reader-zone
  * times are placeholders that personaliseEdition fills per recipient.
  */
-import type { ConfirmationRenderer, ConfirmView, RenderedEmail } from '../../core/subscribers/index.ts';
+import type { ConfirmationRenderer, ConfirmView, RenderedEmail, WelcomeView } from '../../core/subscribers/index.ts';
 import type { DigestRenderer, DigestView } from '../../core/edition/index.ts';
 import {
   cleanText,
@@ -79,6 +79,48 @@ export class TemplateRenderer implements DigestRenderer, ConfirmationRenderer {
       },
     });
     return { subject, html, text: this.#confirmText(confirmUrl, publicUrl) };
+  }
+
+  /** The welcome after confirming: the reader's manage link (a button and the footer) and unsubscribe. */
+  async renderWelcomeEmail(view: WelcomeView): Promise<RenderedEmail> {
+    const preferencesUrl = requireHref(view.preferencesUrl, 'preferencesUrl');
+    const unsubscribeUrl = requireHref(view.unsubscribeUrl, 'unsubscribeUrl');
+    const publicUrl = requireHref(view.publicUrl, 'publicUrl');
+    const subject = `Welcome to ${this.#digestName}`;
+    const html = fillEmailTemplate(this.#templates, 'welcome', {
+      subject,
+      preheader: 'You are subscribed. Here is how to choose what you get.',
+      digestName: this.#digestName,
+      subtitle: 'You are subscribed',
+      preferencesUrl,
+      unsubscribeUrl,
+      footer: {
+        note: `Sent by ${this.#digestName} from ${publicUrl}`,
+        links: [
+          { separator: '', label: 'Preferences', href: preferencesUrl },
+          { separator: ' · ', label: 'Unsubscribe', href: unsubscribeUrl },
+        ],
+        postalAddress: this.#postalAddress ?? null,
+      },
+    });
+    const name = cleanText(this.#digestName);
+    const text = [
+      `Welcome to ${name}`,
+      '',
+      ...wrap(`Thank you for confirming: you are subscribed to ${name}. Your first digest arrives at the hour you chose.`),
+      '',
+      'Choose topics, frequency and time (keep this link; every digest has one too):',
+      preferencesUrl,
+      '',
+      'Unsubscribe at any time:',
+      unsubscribeUrl,
+      '',
+      TEXT_RULE,
+      `Sent by ${name} from ${publicUrl}`,
+      ...(this.#postalAddress ? ['', ...wrap(cleanText(this.#postalAddress))] : []),
+      '',
+    ].join('\n');
+    return { subject, html, text };
   }
 
   #confirmText(confirmUrl: string, publicUrl: string): string {

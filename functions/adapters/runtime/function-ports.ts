@@ -13,8 +13,10 @@ export type AwsAccess =
   | 'table:write'
   /** Scan of the sparse slot index: the planner's "now" mode reads every confirmed reader. */
   | 'table:scan-slot-index'
-  /** SendEmail, SendRawEmail and SendBulkEmail from the sender identity through the configuration set. */
+  /** SendEmail and SendRawEmail from the sender identity through the configuration set. */
   | 'ses:send'
+  /** SendBulkEmail, likewise: the digest sender only, so a transactional function cannot mail 50 at a call. */
+  | 'ses:send-bulk'
   /** The account's send quota (GetAccount), for pacing and the daily quota. */
   | 'ses:get-account'
   /** SendMessage to the send queue. */
@@ -54,7 +56,7 @@ export const PORT_ACCESS = {
   /** Transactional mail (confirmation links), the SDK retrying throttles. */
   mailer: ['ses:send'],
   /** The digest sender's mailer: paced to its share of the account's rate, which it reads. */
-  digestMailer: ['ses:send', 'ses:get-account'],
+  digestMailer: ['ses:send', 'ses:send-bulk', 'ses:get-account'],
   /** The send queue, for the planner. */
   queue: ['sqs:send'],
   /** Puts the sender's jobs back on the send queue for later. */
@@ -80,6 +82,7 @@ export const FUNCTION_PORTS = {
   'api-articles': {
     clock: 'clock',
     apiKeys: 'apiKeys',
+    limits: 'limits',
     articles: 'articles',
     topics: 'topics',
     site: 'site',
@@ -96,7 +99,16 @@ export const FUNCTION_PORTS = {
     mailer: 'mailer',
     renderer: 'renderer',
   },
-  'api-confirm': { clock: 'clock', settings: 'settings', site: 'site', subscribers: 'subscribers', personalData: 'personalData' },
+  'api-confirm': {
+    clock: 'clock',
+    settings: 'settings',
+    site: 'site',
+    subscribers: 'subscribers',
+    personalData: 'personalData',
+    /** The welcome email after confirming. */
+    mailer: 'mailer',
+    renderer: 'renderer',
+  },
   'api-unsubscribe': { clock: 'clock', settings: 'settings', site: 'site', subscribers: 'subscribers' },
   'api-preferences': {
     clock: 'clock',
@@ -128,7 +140,7 @@ export const FUNCTION_PORTS = {
     deferral: 'deferral',
   },
   'sns-ses-events': { clock: 'clock', subscribers: 'subscribers', deliveries: 'deliveries', sendStats: 'sendStats' },
-  'api-sources': { clock: 'clock', apiKeys: 'apiKeys', sources: 'sources' },
+  'api-sources': { clock: 'clock', apiKeys: 'apiKeys', limits: 'limits', sources: 'sources' },
   'schedule-plan-feeds': { clock: 'clock', sources: 'sources', queue: 'feedQueue' },
   'sqs-poll-feeds': {
     clock: 'clock',

@@ -13,6 +13,7 @@ export {
   renderEdition,
   topicSet,
 } from './edition.ts';
+export { oneEditionPerWindow } from './archive.ts';
 export { editionTemplate, type EditionTemplate, fillTemplate, TEMPLATE_TAG } from './placeholders.ts';
 export { EditionNotFoundError } from './errors.ts';
 export { type DigestRenderer, type DigestView, type EditionContent, type EditionStore, type LocalTimePlaceholders } from './ports.ts';

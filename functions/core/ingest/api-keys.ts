@@ -1,7 +1,7 @@
 /** Ingest API keys: only their sha256 is stored, so a table dump yields no usable key. */
 import { createHash, randomBytes } from 'node:crypto';
-import type { ApiKeyStore } from './ports.ts';
-import { InvalidApiKeyError } from './errors.ts';
+import type { ApiKeyStore, RequestLimiter } from './ports.ts';
+import { ApiKeyRateLimitedError, InvalidApiKeyError } from './errors.ts';
 import type { ApiKey } from './types.ts';
 
 export function hashApiKey(key: string): string {
@@ -13,17 +13,40 @@ export function generateApiKey(): string {
   return `dm_${randomBytes(24).toString('base64url')}`;
 }
 
-export function newApiKeyRecord(key: string, name: string, createdAt: string): ApiKey {
-  return { hash: hashApiKey(key), name, createdAt, disabled: false };
+export function newApiKeyRecord(key: string, name: string, createdAt: string, expiresAt?: string): ApiKey {
+  return { hash: hashApiKey(key), name, createdAt, disabled: false, ...(expiresAt !== undefined && { expiresAt }) };
 }
 
 const REFUSAL = 'Missing or invalid x-api-key header.';
 
-export async function authenticateApiKey(key: string | undefined, keys: ApiKeyStore): Promise<ApiKey> {
+/** The key's record, or InvalidApiKeyError; a key whose expiry has passed at `now` is refused saying so. */
+export async function authenticateApiKey(key: string | undefined, keys: ApiKeyStore, now: Date): Promise<ApiKey> {
   if (!key) throw new InvalidApiKeyError(REFUSAL, 'missing');
   // Far longer than any key generateApiKey makes: refused before it is hashed or looked up.
   const record = key.length > 200 ? undefined : await keys.get(hashApiKey(key));
   if (!record) throw new InvalidApiKeyError(REFUSAL, 'unknown');
   if (record.disabled) throw new InvalidApiKeyError(REFUSAL, 'revoked');
+  if (record.expiresAt !== undefined && Date.parse(record.expiresAt) <= now.getTime()) {
+    // Saying "expired" tells the publisher to ask for a new key rather than debug their header.
+    throw new InvalidApiKeyError(`This x-api-key expired at ${record.expiresAt}; ask the operator for a new key.`, 'expired');
+  }
   return record;
+}
+
+/** What `digest keys create` gives a new key unless told otherwise. */
+export const DEFAULT_REQUESTS_PER_MINUTE = 60;
+const MINUTE_SECONDS = 60;
+
+/**
+ * Counts one request for `key` against its per-minute limit, in counters keyed by the key's hash
+ * (no key reaches them) and shared by every instance; ApiKeyRateLimitedError past the limit.
+ */
+export async function throttleApiKey(key: ApiKey, limits: RequestLimiter, now: Date): Promise<void> {
+  if (key.requestsPerMinute === undefined) return;
+  if (await limits.hit(`apikey#${key.hash}`, key.requestsPerMinute, MINUTE_SECONDS, now)) return;
+  const retryAfterSeconds = MINUTE_SECONDS - (Math.floor(now.getTime() / 1000) % MINUTE_SECONDS);
+  throw new ApiKeyRateLimitedError(
+    `This x-api-key is limited to ${key.requestsPerMinute} requests a minute; retry after ${retryAfterSeconds} s.`,
+    retryAfterSeconds,
+  );
 }

@@ -8,7 +8,7 @@ export class InvalidApiKeyError extends Error {
   override name = 'InvalidApiKeyError';
   constructor(
     message: string,
-    readonly reason: 'missing' | 'unknown' | 'revoked',
+    readonly reason: 'missing' | 'unknown' | 'revoked' | 'expired',
     options?: ErrorOptions,
   ) {
     super(message, options);
@@ -18,4 +18,16 @@ export class InvalidApiKeyError extends Error {
 /** No article has this id (a takedown of something never ingested, or long expired). */
 export class ArticleNotFoundError extends Error {
   override name = 'ArticleNotFoundError';
+}
+
+/** A key made more requests in the current minute than its limit; retry once the minute ends. */
+export class ApiKeyRateLimitedError extends Error {
+  override name = 'ApiKeyRateLimitedError';
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
 }

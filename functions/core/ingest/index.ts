@@ -1,9 +1,9 @@
 /** The ingest capability's public face: other code imports from here, never from its files. */
-export { authenticateApiKey, generateApiKey, newApiKeyRecord } from './api-keys.ts';
+export { authenticateApiKey, DEFAULT_REQUESTS_PER_MINUTE, generateApiKey, newApiKeyRecord, throttleApiKey } from './api-keys.ts';
 export { ARTICLE_ID_PATTERN, canonicalUrl, plausiblePublishedAt } from './article.ts';
-export { ArticleNotFoundError, InvalidApiKeyError } from './errors.ts';
+export { ApiKeyRateLimitedError, ArticleNotFoundError, InvalidApiKeyError } from './errors.ts';
 export { ingestBatch, type IngestReport, type IngestResult, MAX_BATCH_BYTES } from './ingest.ts';
-export { type ApiKeyStore, type ArticleStore, type TopicCatalogue } from './ports.ts';
+export { type ApiKeyStore, type ArticleStore, type RequestLimiter, type TopicCatalogue } from './ports.ts';
 export { CATALOGUE_LIMIT, mergeTopicCatalogue, TOPIC_HALF_LIFE_DAYS, topicWeight } from './topic-catalogue.ts';
 export { type ApiKey, type Article, type CatalogueTopic, type TopicSighting } from './types.ts';
 /** The request schemas, for the API's OpenAPI document (adapters/http/route-docs.ts). */

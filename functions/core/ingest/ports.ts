@@ -27,6 +27,12 @@ export interface ApiKeyStore {
  * `mergeTopicCatalogue` keeps (at most CATALOGUE_LIMIT topics) and applies concurrent records
  * without losing one (a conditional write, retried).
  */
+/** Fixed-window request counters shared by every instance (the same shape as the subscribers' RateLimiter). */
+export interface RequestLimiter {
+  /** Counts one hit on `key`; false (and nothing counted) when the current window already holds `limit`. */
+  hit(key: string, limit: number, windowSeconds: number, now: Date): Promise<boolean>;
+}
+
 export interface TopicCatalogue {
   /** Adds one batch's topics, seen at `at` (ISO). */
   record(sightings: readonly TopicSighting[], at: string): Promise<void>;

@@ -25,6 +25,10 @@ export interface ApiKey {
   name: string;
   createdAt: string;
   disabled: boolean;
+  /** ISO instant from which the key is refused; absent for a key that never expires. */
+  expiresAt?: string;
+  /** Requests allowed per minute; absent on keys made before limits, which stay unlimited. */
+  requestsPerMinute?: number;
 }
 
 /** One topic as the catalogue keeps it. */

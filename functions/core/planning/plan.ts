@@ -61,6 +61,10 @@ export interface PlanReport {
     nothingNew: number;
     /** Readers of a slot-day another run holds today: that run sends to them (or sent already). */
     plannedElsewhere: number;
+    /** Weekly readers on another weekday. */
+    weeklyOffDay: number;
+    /** Readers who paused their digest past today. */
+    paused: number;
   };
   /** Open chunks of other runs' slot-days enqueued again, so none is left behind. */
   adopted: number;
@@ -155,7 +159,7 @@ export async function planDigest(mode: PlanMode, deps: PlanDeps): Promise<PlanRe
     editions: [],
     enqueued: 0,
     chunks: 0,
-    skipped: { alreadySentToday: 0, nothingNew: 0, plannedElsewhere: 0 },
+    skipped: { alreadySentToday: 0, nothingNew: 0, plannedElsewhere: 0, weeklyOffDay: 0, paused: 0 },
     adopted: 0,
   };
   const ready: DeliveryChunk[] = [];
@@ -265,7 +269,13 @@ export async function planDigest(mode: PlanMode, deps: PlanDeps): Promise<PlanRe
   };
   for await (const reader of readers) {
     if (reader.status !== 'confirmed') continue;
-    if (!receivesDigestOn(reader, runDate(cutoff, reader.timezone))) continue;
+    const localDate = runDate(cutoff, reader.timezone);
+    if (!receivesDigestOn(reader, localDate)) {
+      // The same test receivesDigestOn makes first: a pause outranks the weekday.
+      if (reader.pausedUntil !== undefined && localDate < reader.pausedUntil) report.skipped.paused += 1;
+      else report.skipped.weeklyOffDay += 1;
+      continue;
+    }
     page.push(reader);
     if (page.length >= PAGE) await planPage();
   }

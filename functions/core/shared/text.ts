@@ -227,13 +227,38 @@ export function normaliseText(s: string): string {
  * operators, and the deprecated shaping controls.
  */
 const INVISIBLE_IN_LINE = /[\u061C\u200B-\u200F\u2060-\u2064\u206A-\u206F]/g;
+const ZERO_WIDTH_NON_JOINER = '\u200C';
+const ZERO_WIDTH_JOINER = '\u200D';
+/** An emoji, with a skin-tone modifier or presentation selector, just before a joiner. */
+const EMOJI_BEFORE = /(?:\p{Extended_Pictographic}|\p{Emoji_Modifier})\uFE0F?$/u;
+const EMOJI_AFTER = /^\p{Extended_Pictographic}/u;
+/** A letter or mark of a script that uses ZWNJ (Persian, Indic...): never Latin, where it only hides. */
+const JOINING_LETTER = /^(?![\p{Script=Latin}\p{Script=Common}])[\p{L}\p{M}]$/u;
+
+/**
+ * Whether a joiner at `offset` does its job: ZWJ between emoji (👩‍💻, 🏳️‍🌈), ZWNJ between
+ * letters of a script that needs it (می‌خواهم). Anywhere else it only hides something.
+ */
+function joinerKept(char: string, offset: number, text: string): boolean {
+  const before = text.slice(Math.max(0, offset - 4), offset);
+  const after = text.slice(offset + 1, offset + 3);
+  if (char === ZERO_WIDTH_JOINER) return EMOJI_BEFORE.test(before) && EMOJI_AFTER.test(after);
+  if (char === ZERO_WIDTH_NON_JOINER) {
+    return JOINING_LETTER.test([...before].at(-1) ?? '') && JOINING_LETTER.test([...after][0] ?? '');
+  }
+  return false;
+}
 
 /**
  * `normaliseText` on one line, without invisible characters: for titles and sources, which
  * may end up in a mail subject or header, where they could spoof what the reader sees.
+ * Joiners stay where they join (emoji sequences, Persian words), so those read as meant.
  */
 export function singleLine(s: string): string {
-  return normaliseText(s).replace(INVISIBLE_IN_LINE, '').replace(/\s+/g, ' ').trim();
+  return normaliseText(s)
+    .replace(INVISIBLE_IN_LINE, (char: string, offset: number, text: string) => (joinerKept(char, offset, text) ? char : ''))
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 /** Text for a one-line field that may arrive as HTML (feeds often send `&#8217;` in titles). */

@@ -1,7 +1,8 @@
 /**
- * Signed, purpose-bound, expiring link tokens: `<payload>.<signature>`, both base64url.
+ * Signed, purpose-bound link tokens: `<payload>.<signature>`, both canonical base64url.
  * Stateless so a link in an email works without a database lookup to validate it, and
- * purpose-bound so an unsubscribe link can never confirm a subscription.
+ * purpose-bound so an unsubscribe link can never confirm a subscription. Confirm and
+ * preferences links expire; unsubscribe links never do.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
@@ -9,17 +10,19 @@ import { InvalidTokenError } from './errors.ts';
 
 export type TokenPurpose = 'confirm' | 'unsubscribe' | 'preferences';
 
-export const TOKEN_LIFETIME_SECONDS: Record<TokenPurpose, number> = {
+/** Seconds a link works; null: for ever. */
+export const TOKEN_LIFETIME_SECONDS = {
   confirm: 7 * 24 * 3600,
-  // Links in old digests should keep working for a long time: mailbox providers and readers click them months later.
-  unsubscribe: 365 * 24 * 3600,
+  // An unsubscribe link in a digest from years ago must still work: RFC 8058, CAN-SPAM and readers expect it.
+  unsubscribe: null,
   preferences: 180 * 24 * 3600,
-};
+} as const satisfies Record<TokenPurpose, number | null>;
 
 const payloadSchema = z.object({
   p: z.enum(['confirm', 'unsubscribe', 'preferences']),
   e: z.string().min(3).max(254),
-  x: z.number().int().positive(),
+  /** Expiry in Unix seconds; absent in unsubscribe links, which never expire. */
+  x: z.number().int().positive().optional(),
   /** The reader's tokenVersion when signed; absent in links from before rotation existed, read as 0. */
   v: z.number().int().min(0).optional(),
 });
@@ -40,15 +43,19 @@ export interface SignTokenOptions {
   purpose: TokenPurpose;
   email: string;
   now: Date;
-  /** TOKEN_LIFETIME_SECONDS for the purpose unless given. */
-  lifetimeSeconds?: number;
+  /** TOKEN_LIFETIME_SECONDS for the purpose unless given; null for a link that never expires. */
+  lifetimeSeconds?: number | null;
   /** The reader's tokenVersion; 0 (the default) is left out of the payload, as in links from before rotation. */
   version?: number;
 }
 
 export function signToken({ secret, purpose, email, now, lifetimeSeconds = TOKEN_LIFETIME_SECONDS[purpose], version = 0 }: SignTokenOptions): string {
-  const expiresAt = Math.floor(now.getTime() / 1000) + lifetimeSeconds;
-  const claims = version > 0 ? { p: purpose, e: email, x: expiresAt, v: version } : { p: purpose, e: email, x: expiresAt };
+  const claims = {
+    p: purpose,
+    e: email,
+    ...(lifetimeSeconds !== null && { x: Math.floor(now.getTime() / 1000) + lifetimeSeconds }),
+    ...(version > 0 && { v: version }),
+  };
   const payload = Buffer.from(JSON.stringify(claims)).toString('base64url');
   return `${payload}.${sign(secret, payload).toString('base64url')}`;
 }
@@ -71,7 +78,10 @@ export function verifyTokenClaims(
 
   const expected = sign(secret, payload);
   const given = Buffer.from(signature, 'base64url');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+  // The decoder ignores a last character's unused bits, so several spellings decode alike; only
+  // the one the signer wrote is accepted, so a token has exactly one spelling.
+  const canonical = given.toString('base64url') === signature;
+  if (given.length !== expected.length || !timingSafeEqual(given, expected) || !canonical) {
     throw new InvalidTokenError('The link signature is not valid.', 'signature');
   }
 
@@ -82,6 +92,10 @@ export function verifyTokenClaims(
     throw new InvalidTokenError('The link is malformed.', 'malformed', { cause: error });
   }
   if (claims.p !== purpose) throw new InvalidTokenError('The link is meant for something else.', 'purpose');
-  if (claims.x * 1000 <= now.getTime()) throw new InvalidTokenError('The link has expired.', 'expired');
+  // Unsubscribe links never expire, including those mailed when they still carried an expiry.
+  if (purpose !== 'unsubscribe') {
+    if (claims.x === undefined) throw new InvalidTokenError('The link is malformed.', 'malformed');
+    if (claims.x * 1000 <= now.getTime()) throw new InvalidTokenError('The link has expired.', 'expired');
+  }
   return { email: claims.e, version: claims.v ?? 0 };
 }

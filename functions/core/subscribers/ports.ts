@@ -1,6 +1,6 @@
 /** What the subscriber use cases need from the outside world. */
 
-import type { Subscriber, TimeSlot } from './types.ts';
+import type { Subscriber, SubscriberStatus, TimeSlot } from './types.ts';
 
 export interface SubscriberStore {
   get(email: string): Promise<Subscriber | undefined>;
@@ -10,6 +10,21 @@ export interface SubscriberStore {
    * recordDigest moves it, so a put from a stale read cannot roll it back.
    */
   put(subscriber: Subscriber): Promise<void>;
+  /**
+   * put(), only while the stored reader's status is `expected` (undefined: no record yet); false,
+   * writing nothing, otherwise. One conditional write, so of concurrent moves out of one state
+   * exactly one wins: a confirmation link posted twice at once confirms (and welcomes) once.
+   */
+  putIfStatus(subscriber: Subscriber, expected: SubscriberStatus | undefined): Promise<boolean>;
+  /**
+   * Claims the one confirmation email a pending reader may get per window: sets confirmSentAt to
+   * `at` unless the reader is not pending or an email was claimed after `since`. One conditional
+   * write, so however many requests race, one claim wins per window. put() never moves
+   * confirmSentAt on an existing record; only this and releaseConfirmationEmail do.
+   */
+  claimConfirmationEmail(email: string, at: string, since: string): Promise<boolean>;
+  /** Gives back the claim made at `at` (its email could not be sent), unless a later one replaced it. */
+  releaseConfirmationEmail(email: string, at: string): Promise<void>;
   /** Confirmed readers whose (zone, local send hour) is one of the given slots, read from the slot index. */
   listDue(slots: readonly TimeSlot[]): AsyncIterable<Subscriber>;
   /** Every confirmed reader, whatever their hour. */
@@ -40,9 +55,17 @@ export interface RenderedEmail {
   text: string;
 }
 
+/** The email a reader gets once confirmed: their manage link, and how to leave. */
+export interface WelcomeView {
+  preferencesUrl: string;
+  unsubscribeUrl: string;
+  publicUrl: string;
+}
+
 /** Asynchronous so an adapter may load its templates lazily. */
 export interface ConfirmationRenderer {
   renderConfirmEmail(view: ConfirmView): Promise<RenderedEmail>;
+  renderWelcomeEmail(view: WelcomeView): Promise<RenderedEmail>;
 }
 
 /**

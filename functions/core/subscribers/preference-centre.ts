@@ -160,9 +160,3 @@ export async function signOutOfOldLinks(token: unknown, deps: LinkDeps): Promise
 export function preferencesToken(deps: Pick<LinkDeps, 'settings' | 'clock'>, email: string, tokenVersion = 0): string {
   return signToken({ secret: deps.settings.tokenSecret, purpose: 'preferences', email, now: deps.clock.now(), version: tokenVersion });
 }
-
-/** The manage link shown once a reader confirms, for their current token version. */
-export async function preferencesTokenAfterConfirm(confirmToken: unknown, deps: LinkDeps): Promise<string> {
-  const { email, subscriber } = await readerBehind(confirmToken, 'confirm', deps);
-  return preferencesToken(deps, email, subscriber?.tokenVersion);
-}

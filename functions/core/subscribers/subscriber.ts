@@ -1,6 +1,7 @@
 /** Subscription requests and the subscriber state machine. */
 import { z } from 'zod';
 import { canonicalTimeZone, DEFAULT_SEND_HOUR, DEFAULT_TIME_ZONE, normaliseTopic, parseOrThrow, topicNameIssue } from '../shared/index.ts';
+import { emailSchema } from './email-address.ts';
 import type { Consent, Subscriber } from './types.ts';
 
 /** Topics a reader may follow at once. */
@@ -41,14 +42,6 @@ export const timeZoneSchema = z
     }
     return canonical;
   });
-
-export const emailSchema = z
-  .string()
-  .trim()
-  .max(254, 'must be at most 254 characters')
-  .refine((value) => !/[\r\n]/.test(value), 'must not contain line breaks')
-  .transform((value) => value.toLowerCase())
-  .pipe(z.email('must be a valid email address'));
 
 export const subscriptionRequestSchema = z.object({
   email: emailSchema,

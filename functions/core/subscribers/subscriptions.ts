@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { type Clock, InvalidTokenError, linkTo, type Mailer, type Settings, signToken, type ToleratedFailure, type TokenPurpose, verifyTokenClaims } from '../shared/index.ts';
 import { RateLimitExceededError } from './errors.ts';
 import type { ConfirmationRenderer, RateLimiter, SubscriberStore, ErasedAddresses } from './ports.ts';
-import { isSuppressed, parseSubscriptionRequest, toConfirmed, toPending, toUnsubscribed } from './subscriber.ts';
+import { isSuppressed, parseSubscriptionRequest, toPending, toUnsubscribed } from './subscriber.ts';
 
 /** One confirmation email per address per this many ms, so the form cannot be used to flood an inbox. */
 export const CONFIRM_RESEND_INTERVAL_MS = 10 * 60 * 1000;
@@ -78,24 +78,26 @@ export async function requestSubscription(
   if (existing?.status === 'confirmed') return answered('already-confirmed');
 
   const pending = toPending(request, { at, ip: context.ip, userAgent: context.userAgent?.slice(0, 256) }, existing);
-  const lastSent = existing?.status === 'pending' && existing.confirmSentAt ? Date.parse(existing.confirmSentAt) : 0;
-  if (now.getTime() - lastSent < CONFIRM_RESEND_INTERVAL_MS) {
-    await deps.subscribers.put({ ...pending, confirmSentAt: existing?.confirmSentAt });
-    return answered('confirmation-throttled');
-  }
+  // Conditional on the status just read: a reader who confirmed a moment ago is not made pending again.
+  if (!(await deps.subscribers.putIfStatus(pending, existing?.status))) return answered('confirmation-throttled');
+  // One conditional write decides who mails: of any number of requests racing, one per window.
+  // The window throttles resends of one pending request; a reader who unsubscribed and comes
+  // back starts afresh (the conditional put above already let only one racing request through).
+  const resending = existing?.status === 'pending';
+  const since = resending ? new Date(now.getTime() - CONFIRM_RESEND_INTERVAL_MS).toISOString() : at;
+  if (!(await deps.subscribers.claimConfirmationEmail(request.email, at, since))) return answered('confirmation-throttled');
 
-  const token = signToken({ secret: deps.settings.tokenSecret, purpose: 'confirm', email: request.email, now });
-  const email = await deps.renderer.renderConfirmEmail({
-    confirmUrl: linkTo(deps.settings, '/confirm', token),
-    publicUrl: deps.settings.publicUrl,
-  });
-  // Store before sending: a crash after the send still leaves a subscriber the link can confirm.
-  await deps.subscribers.put({ ...pending, confirmSentAt: at });
+  // The link carries the reader's token version, so signing out of old links voids it too.
+  const token = signToken({ secret: deps.settings.tokenSecret, purpose: 'confirm', email: request.email, now, version: existing?.tokenVersion ?? 0 });
   try {
+    const email = await deps.renderer.renderConfirmEmail({
+      confirmUrl: linkTo(deps.settings, '/confirm', token),
+      publicUrl: deps.settings.publicUrl,
+    });
     await deps.mailer.send({ from: deps.settings.mailFrom, to: request.email, headers: [], ...email });
   } catch (cause) {
     // A failure must look like any other answer (no probing), and must not throttle the retry.
-    await deps.subscribers.put({ ...pending, confirmSentAt: undefined });
+    await deps.subscribers.releaseConfirmationEmail(request.email, at);
     return answered('confirmation-failed', [{ what: 'confirmation email failed', cause }]);
   }
   return answered('confirmation-sent');
@@ -115,42 +117,17 @@ export type LinkDeps = Pick<SubscriptionDeps, 'subscribers' | 'clock' | 'setting
 
 /**
  * Verifies a link for its purpose and loads the reader it was issued for, if they still exist.
- * Manage links stop working once the reader signs out of old links; unsubscribe links never
- * do, since mailbox providers and the law expect old ones to keep working.
+ * Manage and confirmation links stop working once the reader signs out of old links;
+ * unsubscribe links never do, since mailbox providers and the law expect old ones to keep working.
  */
 export async function readerBehind(token: unknown, purpose: TokenPurpose, deps: LinkDeps) {
   const now = deps.clock.now();
   const { email, version } = verifyTokenClaims(deps.settings.tokenSecret, token, purpose, now);
   const subscriber = await deps.subscribers.get(email);
-  if (purpose === 'preferences' && subscriber && version !== (subscriber.tokenVersion ?? 0)) {
+  if (purpose !== 'unsubscribe' && subscriber && version !== (subscriber.tokenVersion ?? 0)) {
     throw new InvalidTokenError('This link was replaced by a newer one. Use the link in your latest digest.', 'revoked');
   }
   return { now, email, subscriber };
-}
-
-export type ConfirmOutcome = 'confirmed' | 'already-confirmed' | 'not-pending' | 'expired';
-
-/** Checks a confirmation link before showing its confirm button. */
-export function checkConfirmToken(token: unknown, deps: Pick<SubscriptionDeps, 'clock' | 'settings'>): void {
-  verifyTokenClaims(deps.settings.tokenSecret, token, 'confirm', deps.clock.now());
-}
-
-export async function confirmSubscription(
-  token: unknown,
-  deps: LinkDeps & Pick<SubscriptionDeps, 'personalData'>,
-): Promise<ConfirmOutcome> {
-  const { now, email, subscriber } = await readerBehind(token, 'confirm', deps);
-  if (!subscriber) return 'not-pending';
-  if (subscriber.status === 'confirmed') return 'already-confirmed';
-  // An old confirmation link must not undo a later unsubscribe or a bounce suppression.
-  if (subscriber.status !== 'pending') return 'not-pending';
-  // TTL deletes expired pending records only eventually (within days), so expiry is checked here too.
-  const pendingSince = Date.parse(subscriber.consent?.at ?? subscriber.updatedAt);
-  if (now.getTime() - pendingSince >= PENDING_LIFETIME_MS) return 'expired';
-  await deps.subscribers.put(toConfirmed(subscriber, now.toISOString()));
-  // They asked again and confirmed themselves: the mark left by an earlier erasure no longer applies.
-  await deps.personalData.clearErasure(email);
-  return 'confirmed';
 }
 
 /** Idempotent: unknown, already unsubscribed or suppressed addresses all end "unsubscribed". */
