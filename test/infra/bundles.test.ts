@@ -45,20 +45,7 @@ describe('Lambda bundles', () => {
   }, 120_000);
 
   it('contain no mjml: the email templates are compiled at build time', async () => {
-    const result = await build({
-      entryPoints: await handlerEntries(),
-      bundle: true,
-      write: false,
-      outdir: '/tmp/digest-bundle-check',
-      platform: 'node',
-      format: 'esm',
-      target: LAMBDA_NODE_TARGET,
-      metafile: true,
-      mainFields: [...MAIN_FIELDS],
-      external: [...EXTERNAL_MODULES],
-      logLevel: 'silent',
-    });
-    const inputs = Object.keys(result.metafile.inputs);
+    const inputs = [...(await bundleInputs(await handlerEntries())).values()].flat();
     expect(inputs.some((input) => input.includes('node_modules/mustache/'))).toBe(true);
     expect(inputs.filter((input) => /node_modules\/(mjml|mjml-[a-z-]+|html-minifier|htmlnano|juice)\//.test(input))).toEqual([]);
   }, 120_000);
