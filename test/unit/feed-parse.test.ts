@@ -130,11 +130,32 @@ describe('charsets', () => {
     expect(parse(iconv.encode(declaredLatin1, 'latin1')).title).toBe('Ça');
   });
 
-  it('reads undeclared non-UTF-8 bytes as Windows-1252 rather than failing, without markup', () => {
-    for (const file of files('charset')) {
+  it('guesses the encoding of a feed that declares none: Big5, EUC-JP, EUC-KR, GB2312, KOI8-R, Shift_JIS, TIS-620, Windows-1255', () => {
+    // The script each fixture's text is written in.
+    const scripts: Record<string, RegExp> = {
+      'big5.xml': /\p{Script=Han}/u,
+      'eucjp.xml': /[\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Han}]/u,
+      'euckr.xml': /\p{Script=Hangul}/u,
+      'gb2312.xml': /\p{Script=Han}/u,
+      'koi8r.xml': /\p{Script=Cyrillic}/u,
+      'shiftjis.xml': /[\p{Script=Hiragana}\p{Script=Katakana}]/u,
+      'tis620.xml': /\p{Script=Thai}/u,
+      'windows1255.xml': /\p{Script=Hebrew}/u,
+    };
+    expect(files('charset').sort()).toEqual(Object.keys(scripts).sort());
+    for (const [file, script] of Object.entries(scripts)) {
       const feed = parse(readFileSync(join(FEED_FIXTURES, 'charset', file)));
+      const text = [feed.title, ...feed.entries.flatMap((entry) => [entry.title, entry.summary, entry.content])].filter(Boolean).join(' ');
+      expect(text, file).toMatch(script);
+      expect(text, file).not.toMatch(/\uFFFD/);
       for (const entry of feed.entries) expect(entry.title ?? '').not.toMatch(/<[a-z]/i);
     }
+  });
+
+  it('reads undeclared Latin text that is not UTF-8 as Windows-1252', () => {
+    const latin = '<rss version="2.0"><channel><title>Café crème — “Über” Größe</title></channel></rss>';
+    expect(parse(iconv.encode(latin, 'windows-1252')).title).toBe('Café crème — “Über” Größe');
+    expect(feedEncoding(iconv.encode(latin, 'windows-1252'), undefined).encoding).toBe('windows-1252');
   });
 });
 
