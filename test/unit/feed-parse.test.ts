@@ -152,6 +152,13 @@ describe('charsets', () => {
     }
   });
 
+  it("reads a linked page in the encoding its <meta charset> names, when the header names none", () => {
+    const page = (meta: string) => iconv.encode(`<!doctype html><html><head>${meta}<title>x</title></head><body>Новости дня</body></html>`, 'windows-1251');
+    expect(feedEncoding(page('<meta charset="windows-1251">'), 'text/html').encoding).toBe('windows-1251');
+    expect(feedEncoding(page('<meta http-equiv="Content-Type" content="text/html; charset=windows-1251">'), 'text/html').encoding).toBe('windows-1251');
+    expect(feedEncoding(page('<meta charset="windows-1251">'), 'text/html; charset=koi8-r').encoding).toBe('koi8-r');
+  });
+
   it('reads undeclared Latin text that is not UTF-8 as Windows-1252', () => {
     const latin = '<rss version="2.0"><channel><title>Café crème — “Über” Größe</title></channel></rss>';
     expect(parse(iconv.encode(latin, 'windows-1252')).title).toBe('Café crème — “Über” Größe');

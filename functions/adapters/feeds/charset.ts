@@ -1,6 +1,7 @@
 /**
- * A feed body's bytes -> text, trusting in this order: a byte-order mark, the HTTP Content-Type
- * charset (a feed without an XML declaration relies on it), the XML declaration's encoding, then
+ * A feed body's (or linked page's) bytes -> text, trusting in this order: a byte-order mark, the
+ * HTTP Content-Type charset (a feed without an XML declaration relies on it), the XML
+ * declaration's encoding, an HTML page's `<meta charset>`, then
  * UTF-8; bytes that are not UTF-8 and declare nothing get their encoding guessed by jschardet
  * (Mozilla's universal charset detector, as VS Code uses it: old Big5, GB2312, Shift_JIS,
  * EUC-KR, KOI8-R, TIS-620 and Hebrew feeds often declare nothing), and Windows-1252, what
@@ -33,6 +34,14 @@ export function declaredEncoding(bytes: Uint8Array): string | undefined {
   return label !== undefined && iconv.encodingExists(label) ? label : undefined;
 }
 
+/** An HTML page's `<meta charset>` or `<meta http-equiv="Content-Type" content="...; charset=...">`, from its first 1024 bytes as HTML says. */
+export function metaCharset(bytes: Uint8Array): string | undefined {
+  const head = Buffer.from(bytes.subarray(0, 1024)).toString('latin1');
+  const match = /<meta\s[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)/i.exec(head);
+  const label = match?.[1];
+  return label !== undefined && iconv.encodingExists(label) ? label : undefined;
+}
+
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
 function isUtf8(bytes: Uint8Array): boolean {
@@ -48,7 +57,7 @@ function isUtf8(bytes: Uint8Array): boolean {
 export function feedEncoding(bytes: Uint8Array, contentType: string | undefined): { encoding: string; skip: number } {
   const bom = bomEncoding(bytes);
   if (bom) return bom;
-  const declared = headerCharset(contentType) ?? declaredEncoding(bytes);
+  const declared = headerCharset(contentType) ?? declaredEncoding(bytes) ?? metaCharset(bytes);
   if (declared !== undefined) return { encoding: declared, skip: 0 };
   return { encoding: isUtf8(bytes) ? 'utf-8' : guessedEncoding(bytes), skip: 0 };
 }
