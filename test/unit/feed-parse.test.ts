@@ -85,6 +85,21 @@ describe('links', () => {
     const atom = '<feed xmlns="http://www.w3.org/2005/Atom" xml:base="https://other.example/blog/"><title>t</title><entry><title>a</title><link href="posts/2"/><id>x</id></entry></feed>';
     expect(parse(atom).entries[0]?.link).toBe('https://other.example/blog/posts/2');
   });
+
+  it("resolves an entry's links against its own xml:base, itself relative to the feed's", () => {
+    const atom =
+      '<feed xmlns="http://www.w3.org/2005/Atom" xml:base="https://other.example/blog/"><title>t</title>' +
+      '<entry xml:base="2026/"><title>a</title><link href="posts/1"/><id>1</id></entry>' +
+      '<entry><title>b</title><link href="posts/2"/><id>2</id></entry>' +
+      '<entry xml:base="https://mirror.example/"><title>c</title><link href="posts/3"/><id>3</id></entry></feed>';
+    expect(parse(atom).entries.map((entry) => entry.link)).toEqual([
+      'https://other.example/blog/2026/posts/1',
+      'https://other.example/blog/posts/2',
+      'https://mirror.example/posts/3',
+    ]);
+    const rss = '<rss version="2.0"><channel><title>t</title><item xml:base="https://cdn.example/news/"><title>a</title><link>x/1</link></item></channel></rss>';
+    expect(parse(rss).entries[0]?.link).toBe('https://cdn.example/news/x/1');
+  });
 });
 
 describe('XML safety', () => {
