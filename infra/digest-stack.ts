@@ -57,7 +57,7 @@ export class DigestStack extends Stack {
 
     const feedbackDeadLetterQueue = createSesFeedback(this, configurationSet, functions.SesEvents);
     grantFunctionAccess(functions, { data: props.data, configurationSet, sendQueue: send.queue, feedQueue: feeds.queue });
-    connectSendFunction(send.queue, functions.SendDigest);
+    connectSendFunction(send, functions.SendDigest);
     addRoutes(http.api, functions);
     const scheduleDeadLetterQueue = createHourlySchedule(this, functions.PlanDigest);
 

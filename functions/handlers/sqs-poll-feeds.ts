@@ -5,6 +5,7 @@
  */
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { z } from 'zod';
+import { FEED_PORT_BUILDERS } from '../adapters/feeds/feed-ports.ts';
 import { lambdaDeps, type DepsProvider } from '../adapters/runtime/wiring.ts';
 import { logger, observability, observeSqs } from '../adapters/runtime/observability.ts';
 import { DIGEST_METRICS } from '../adapters/runtime/metric-names.ts';
@@ -48,4 +49,4 @@ export function pollFeedsHandler(deps: DepsProvider<'sqs-poll-feeds'>): (event: 
   };
 }
 
-export const handler = observeSqs(pollFeedsHandler(lambdaDeps('sqs-poll-feeds')));
+export const handler = observeSqs(pollFeedsHandler(lambdaDeps('sqs-poll-feeds', { builders: FEED_PORT_BUILDERS })));

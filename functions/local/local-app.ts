@@ -1,6 +1,7 @@
 /** Wires the Lambda handlers to the local emulators: the same code paths as in AWS, other endpoints. */
 import { type FunctionName } from '../adapters/runtime/function-ports.ts';
 import { type DepsProvider, Wiring } from '../adapters/runtime/wiring.ts';
+import { FEED_PORT_BUILDERS } from '../adapters/feeds/feed-ports.ts';
 import { type DeliveryJob, sendBatch } from '../core/delivery/index.ts';
 import { articlesHandler } from '../handlers/api-articles.ts';
 import { confirmHandler } from '../handlers/api-confirm.ts';
@@ -32,6 +33,7 @@ export function createLocalWiring(settings: LocalSettings, onOutcome?: OutcomeLi
     tokenSecret: settings.config.TOKEN_SECRET,
     senders: 1,
     ports: { queue, deferral: queue },
+    builders: FEED_PORT_BUILDERS,
   });
   return wiring;
 }

@@ -9,45 +9,31 @@ import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
-import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { DIGEST_METRICS, METRICS_NAMESPACE, METRICS_SERVICE } from '../../functions/adapters/runtime/metric-names.ts';
 import { FEED_FLEET } from '../../functions/core/sources/feed-fleet.ts';
 import type { DigestFunction } from '../digest-function.ts';
 import { createDeadLetterQueue } from './dead-letter-queue.ts';
+import { createWorkQueue, drainQueue, type WorkQueue } from './work-queue.ts';
 
-export interface FeedQueue {
-  readonly queue: Queue;
-  readonly deadLetterQueue: Queue;
+export interface FeedQueue extends WorkQueue {
   /** Where the scheduler puts invocations of the planner it could not make. */
   readonly scheduleDeadLetterQueue: Queue;
 }
 
 /** The queue exists before the functions, which carry its URL. */
 export function createFeedQueue(stack: Stack): FeedQueue {
-  const deadLetterQueue = createDeadLetterQueue(stack, 'FeedPollDeadLetterQueue');
-  const queue = new Queue(stack, 'FeedPollQueue', {
-    encryption: QueueEncryption.SQS_MANAGED,
-    enforceSSL: true,
-    visibilityTimeout: Duration.seconds(FEED_FLEET.visibilityTimeoutSeconds),
-    deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: FEED_FLEET.maxReceiveCount },
-  });
+  const polls = createWorkQueue(stack, 'FeedPoll', FEED_FLEET);
   const scheduleDeadLetterQueue = createDeadLetterQueue(stack, 'FeedScheduleDeadLetterQueue', 'the feed schedule');
-  return { queue, deadLetterQueue, scheduleDeadLetterQueue };
+  return { ...polls, scheduleDeadLetterQueue };
 }
 
 /** The schedule, the poller's trigger, and the alarm on sources failing for a day. */
 export function connectFeedPolling(stack: Stack, feeds: FeedQueue, plan: DigestFunction, poll: DigestFunction, alarmTopic: ITopic): void {
-  poll.function.addEventSource(
-    new SqsEventSource(feeds.queue, {
-      batchSize: FEED_FLEET.batchSize,
-      reportBatchItemFailures: true,
-      maxConcurrency: FEED_FLEET.maxConcurrency,
-    }),
-  );
+  drainQueue(feeds.queue, poll, FEED_FLEET);
   // A missed run is made up by the next one 15 minutes later: no point retrying an old one.
   plan.function.configureAsyncInvoke({ retryAttempts: 0, maxEventAge: Duration.minutes(10) });
   const schedulerRole = new Role(stack, 'PlanFeedPollsSchedulerRole', {

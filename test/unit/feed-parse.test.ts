@@ -85,6 +85,21 @@ describe('links', () => {
     const atom = '<feed xmlns="http://www.w3.org/2005/Atom" xml:base="https://other.example/blog/"><title>t</title><entry><title>a</title><link href="posts/2"/><id>x</id></entry></feed>';
     expect(parse(atom).entries[0]?.link).toBe('https://other.example/blog/posts/2');
   });
+
+  it("resolves an entry's links against its own xml:base, itself relative to the feed's", () => {
+    const atom =
+      '<feed xmlns="http://www.w3.org/2005/Atom" xml:base="https://other.example/blog/"><title>t</title>' +
+      '<entry xml:base="2026/"><title>a</title><link href="posts/1"/><id>1</id></entry>' +
+      '<entry><title>b</title><link href="posts/2"/><id>2</id></entry>' +
+      '<entry xml:base="https://mirror.example/"><title>c</title><link href="posts/3"/><id>3</id></entry></feed>';
+    expect(parse(atom).entries.map((entry) => entry.link)).toEqual([
+      'https://other.example/blog/2026/posts/1',
+      'https://other.example/blog/posts/2',
+      'https://mirror.example/posts/3',
+    ]);
+    const rss = '<rss version="2.0"><channel><title>t</title><item xml:base="https://cdn.example/news/"><title>a</title><link>x/1</link></item></channel></rss>';
+    expect(parse(rss).entries[0]?.link).toBe('https://cdn.example/news/x/1');
+  });
 });
 
 describe('XML safety', () => {
@@ -130,11 +145,39 @@ describe('charsets', () => {
     expect(parse(iconv.encode(declaredLatin1, 'latin1')).title).toBe('Ça');
   });
 
-  it('reads undeclared non-UTF-8 bytes as Windows-1252 rather than failing, without markup', () => {
-    for (const file of files('charset')) {
+  it('guesses the encoding of a feed that declares none: Big5, EUC-JP, EUC-KR, GB2312, KOI8-R, Shift_JIS, TIS-620, Windows-1255', () => {
+    // The script each fixture's text is written in.
+    const scripts: Record<string, RegExp> = {
+      'big5.xml': /\p{Script=Han}/u,
+      'eucjp.xml': /[\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Han}]/u,
+      'euckr.xml': /\p{Script=Hangul}/u,
+      'gb2312.xml': /\p{Script=Han}/u,
+      'koi8r.xml': /\p{Script=Cyrillic}/u,
+      'shiftjis.xml': /[\p{Script=Hiragana}\p{Script=Katakana}]/u,
+      'tis620.xml': /\p{Script=Thai}/u,
+      'windows1255.xml': /\p{Script=Hebrew}/u,
+    };
+    expect(files('charset').sort()).toEqual(Object.keys(scripts).sort());
+    for (const [file, script] of Object.entries(scripts)) {
       const feed = parse(readFileSync(join(FEED_FIXTURES, 'charset', file)));
+      const text = [feed.title, ...feed.entries.flatMap((entry) => [entry.title, entry.summary, entry.content])].filter(Boolean).join(' ');
+      expect(text, file).toMatch(script);
+      expect(text, file).not.toMatch(/\uFFFD/);
       for (const entry of feed.entries) expect(entry.title ?? '').not.toMatch(/<[a-z]/i);
     }
+  });
+
+  it("reads a linked page in the encoding its <meta charset> names, when the header names none", () => {
+    const page = (meta: string) => iconv.encode(`<!doctype html><html><head>${meta}<title>x</title></head><body>Новости дня</body></html>`, 'windows-1251');
+    expect(feedEncoding(page('<meta charset="windows-1251">'), 'text/html').encoding).toBe('windows-1251');
+    expect(feedEncoding(page('<meta http-equiv="Content-Type" content="text/html; charset=windows-1251">'), 'text/html').encoding).toBe('windows-1251');
+    expect(feedEncoding(page('<meta charset="windows-1251">'), 'text/html; charset=koi8-r').encoding).toBe('koi8-r');
+  });
+
+  it('reads undeclared Latin text that is not UTF-8 as Windows-1252', () => {
+    const latin = '<rss version="2.0"><channel><title>Café crème — “Über” Größe</title></channel></rss>';
+    expect(parse(iconv.encode(latin, 'windows-1252')).title).toBe('Café crème — “Über” Größe');
+    expect(feedEncoding(iconv.encode(latin, 'windows-1252'), undefined).encoding).toBe('windows-1252');
   });
 });
 

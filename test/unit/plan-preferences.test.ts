@@ -14,8 +14,8 @@ import {
   testSettings,
 } from '../support/fakes.ts';
 
-async function plannedFor(now: string, readers: Parameters<typeof aSubscriber>[0][]): Promise<string[]> {
-  const deps = {
+function plannerDeps(now: string) {
+  return {
     articles: new MemoryArticleStore(),
     subscribers: new MemorySubscriberStore(),
     editions: new MemoryEditionStore(),
@@ -25,6 +25,10 @@ async function plannedFor(now: string, readers: Parameters<typeof aSubscriber>[0
     settings: testSettings(),
     deliveries: new MemoryDeliveryLedger(),
   };
+}
+
+async function plannedFor(now: string, readers: Parameters<typeof aSubscriber>[0][]): Promise<string[]> {
+  const deps = plannerDeps(now);
   await deps.articles.putIfAbsent(anArticle({ ingestedAt: new Date(Date.parse(now) - 3600 * 1000).toISOString() }));
   for (const reader of readers) await deps.subscribers.put(aSubscriber(reader));
   await planDigest('scheduled', deps);
@@ -53,16 +57,7 @@ describe('planDigest and reader preferences', () => {
   });
 
   it('reports weekly readers on another weekday and paused readers as skipped, each under its reason', async () => {
-    const deps = {
-      articles: new MemoryArticleStore(),
-      subscribers: new MemorySubscriberStore(),
-      editions: new MemoryEditionStore(),
-      queue: new MemoryQueue(),
-      renderer: new FakeRenderer(),
-      clock: new FakeClock(THURSDAY),
-      settings: testSettings(),
-      deliveries: new MemoryDeliveryLedger(),
-    };
+    const deps = plannerDeps(THURSDAY);
     await deps.articles.putIfAbsent(anArticle({ ingestedAt: '2026-11-26T06:00:00.000Z' }));
     const readers = [
       { ...london, email: 'daily@example.com' },

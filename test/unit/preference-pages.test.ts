@@ -31,6 +31,11 @@ describe('preferencesPage', () => {
     expect(html).toMatch(/value="world"><label for="topic-1">world<\/label>/);
   });
 
+  it('shows an internationalised domain as the reader wrote it, not in its stored punycode', () => {
+    expect(preferencesPage(args({ email: 'a@xn--exmple-cua.com' }))).toContain('<strong>a@exämple.com</strong>');
+    expect(preferencesPage(args({ email: 'a@example.com' }))).toContain('<strong>a@example.com</strong>');
+  });
+
   it('escapes the address, topics and tokens', () => {
     const html = preferencesPage(args({ email: `x${HOSTILE}@example.com`, topicChoices: [HOSTILE], token: HOSTILE }));
     expect(html).not.toContain('<script>alert');

@@ -67,6 +67,33 @@ describe('withdrawArticle', () => {
     expect(email.html).toContain('/unsubscribe?token=');
   });
 
+  it('moves the next-ranked story up, summarised, when a story of the email is withdrawn', async () => {
+    const topics = ['Harbour', 'Orchestra', 'Glacier', 'Vineyard', 'Satellite', 'Marathon', 'Lighthouse', 'Museum', 'Railway', 'Library', 'Volcano', 'Festival'];
+    const list = topics.map((topic, i) =>
+      anArticle({
+        title: `${topic} news of the day number ${i + 1}`,
+        text: `The ${topic.toLowerCase()} story began early on Thursday morning in the old town. Officials from the ${topic.toLowerCase()} office gave details at noon to waiting reporters. Residents said the ${topic.toLowerCase()} change would matter for years to come.`,
+        source: `Source ${i + 1}`,
+        url: `https://news.example/${topic.toLowerCase()}`,
+        publishedAt: new Date(Date.parse('2026-11-26T06:50:00.000Z') - i * 60_000).toISOString(),
+      }),
+    );
+    const built = await store(list);
+    expect(built.stories).toHaveLength(settings.maxStories);
+    expect(built.moreStories.length).toBeGreaterThan(0);
+    const next = built.moreStories[0]!;
+    expect(next.summary).toEqual([]);
+
+    await withdrawArticle(built.stories[1]!.articleId, deps());
+
+    const revised = (await editions.get(built.id))!;
+    expect(revised.stories).toHaveLength(settings.maxStories);
+    expect(revised.stories.at(-1)).toMatchObject({ articleId: next.articleId, title: next.title });
+    expect(revised.stories.at(-1)!.summary.length).toBeGreaterThan(0);
+    expect(revised.moreStories.map((story) => story.articleId)).toEqual(built.moreStories.slice(1).map((story) => story.articleId));
+    expect(revised.text).toContain(revised.stories.at(-1)!.summary[0]!.slice(0, 40));
+  });
+
   it('drops a withdrawn second report from "also in" and keeps the story', async () => {
     const primary = bankReport('Reuters', 'https://reuters.example/ecb', ' Analysts expect a cut in spring.');
     const second = bankReport('Financial Wire', 'https://wire.example/ecb');

@@ -77,6 +77,23 @@ function xmlBase(xml: string, url: string): string {
   return (root?.[1] !== undefined && URL.parse(root[1], url)?.href) || url;
 }
 
+const XML_BASE_ATTRIBUTE = /\sxml:base\s*=\s*["']([^"']+)["']/i;
+
+/**
+ * Each entry's own base: an Atom `<entry xml:base>` (or RSS `<item xml:base>`) resolved against
+ * the feed's. The parser does not keep the attribute, so the opening tags are read in document
+ * order; when their count differs from the parser's entries (markup in CDATA, say), all take the
+ * feed's base.
+ */
+function entryBases(xml: string, tag: 'entry' | 'item', count: number, feedBase: string): (index: number) => string {
+  const opening = new RegExp(`<(?:[A-Za-z][\\w.-]*:)?${tag}\\b([^>]*)>`, 'g');
+  const bases = [...xml.matchAll(opening)].map((match) => {
+    const own = XML_BASE_ATTRIBUTE.exec(match[1] ?? '')?.[1];
+    return (own !== undefined && URL.parse(own, feedBase)?.href) || feedBase;
+  });
+  return bases.length === count ? (index) => bases[index]! : () => feedBase;
+}
+
 function fromFeedsmith(document: string, url: string): ParsedFeed {
   const base = xmlBase(document, url);
   const parsed = feedsmithParse(document);
@@ -85,10 +102,16 @@ function fromFeedsmith(document: string, url: string): ParsedFeed {
   const common = { title: textOf(feed.title), ...(language !== undefined && { language }) };
   switch (parsed.format) {
     case 'rss':
-    case 'rdf':
-      return { format: parsed.format, ...common, entries: asList(feed.items).map((item) => rssEntry(item, base)) };
-    case 'atom':
-      return { format: 'atom', ...common, entries: asList(feed.entries).map((entry) => atomEntry(entry, base)) };
+    case 'rdf': {
+      const items = asList(feed.items);
+      const baseOf = entryBases(document, 'item', items.length, base);
+      return { format: parsed.format, ...common, entries: items.map((item, index) => rssEntry(item, baseOf(index))) };
+    }
+    case 'atom': {
+      const entries = asList(feed.entries);
+      const baseOf = entryBases(document, 'entry', entries.length, base);
+      return { format: 'atom', ...common, entries: entries.map((entry, index) => atomEntry(entry, baseOf(index))) };
+    }
     case 'json':
       return { format: 'json', ...common, entries: asList(feed.items).map((item) => jsonEntry(item, base)) };
   }

@@ -5,6 +5,7 @@
  * works and the zone stays UTC.
  */
 import { createHash } from 'node:crypto';
+import { domainToUnicode } from 'node:url';
 import { DEFAULT_DIGEST_NAME, DEFAULT_SEND_HOUR, DEFAULT_TIME_ZONE, type FieldIssue } from '../../core/shared/index.ts';
 import { emptyMarkup, fillTemplate, joinMarkup, trustedTemplate, type Markup } from './html.ts';
 import { TemplateFiles, templatesDir } from './templates.ts';
@@ -125,6 +126,17 @@ export function unsubscribePage(args: { token: string }, site: PageSite = {}): s
   return layout(t, site, { title: 'Unsubscribe', content });
 }
 
+/**
+ * An address as its reader wrote it: internationalised domains are stored in punycode (what
+ * SES takes), but `a@xn--exmple-cua.com` on their own page reads as someone else's address.
+ */
+function displayAddress(email: string): string {
+  const at = email.lastIndexOf('@');
+  if (at < 0 || !email.slice(at + 1).includes('xn--')) return email;
+  const domain = domainToUnicode(email.slice(at + 1));
+  return domain === '' ? email : `${email.slice(0, at)}@${domain}`;
+}
+
 export interface PreferencesPageArgs {
   token: string;
   email: string;
@@ -215,7 +227,7 @@ export function preferencesPage(args: PreferencesPageArgs, site: PageSite = {}):
     ...PAUSE_CHOICES.map((days) => ({ value: String(days), label: `Pause for ${days} days` })),
   ];
   const content = fillTemplate(t.markup('pages/preferences.html'), {
-    email: args.email,
+    email: displayAddress(args.email),
     notice: args.notice ? fillTemplate(t.markup('pages/notice.html'), { message: args.notice }) : emptyMarkup,
     errorSummary: errorSummary(t, args.error ?? [], PREFERENCE_FIELDS),
     statusNote: statusNote(args),

@@ -115,10 +115,7 @@ export class TemplateRenderer implements DigestRenderer, ConfirmationRenderer {
       'Unsubscribe at any time:',
       unsubscribeUrl,
       '',
-      TEXT_RULE,
-      `Sent by ${name} from ${publicUrl}`,
-      ...(this.#postalAddress ? ['', ...wrap(cleanText(this.#postalAddress))] : []),
-      '',
+      ...this.#textFooter(publicUrl),
     ].join('\n');
     return { subject, html, text };
   }
@@ -135,10 +132,17 @@ export class TemplateRenderer implements DigestRenderer, ConfirmationRenderer {
       '',
       ...wrap('If you did not ask for this, ignore this email: you will not be subscribed and will not hear from us again.'),
       '',
+      ...this.#textFooter(publicUrl),
+    ].join('\n');
+  }
+
+  /** The plain-text footer of the transactional emails: who sent it, from where, and the postal address. */
+  #textFooter(publicUrl: string): string[] {
+    return [
       TEXT_RULE,
-      `Sent by ${name} from ${publicUrl}`,
+      `Sent by ${cleanText(this.#digestName)} from ${publicUrl}`,
       ...(this.#postalAddress ? ['', ...wrap(cleanText(this.#postalAddress))] : []),
       '',
-    ].join('\n');
+    ];
   }
 }

@@ -30,10 +30,6 @@ import { DynamoSendStatsStore } from '../dynamo/send-stats-store.ts';
 import { DynamoSubscriberStore } from '../dynamo/subscriber-store.ts';
 import { DynamoTopicCatalogue } from '../dynamo/topic-catalogue.ts';
 import { DynamoSourceStore } from '../dynamo/source-store.ts';
-import { createFeedFetcher } from '../feeds/feed-fetcher.ts';
-import { createFullTextFetcher } from '../feeds/full-text.ts';
-import { feedParser } from '../feeds/parse-feed.ts';
-import { safeHttpOptions } from '../feeds/safe-http-config.ts';
 import { SqsFeedPollQueue } from '../feeds/sqs-feed-poll-queue.ts';
 import type { EditionSite } from '../render/edition-pages.ts';
 import { TemplateRenderer } from '../render/template-renderer.ts';
@@ -94,9 +90,14 @@ export interface WiringOptions {
   senders?: number;
   /** Ports supplied from outside: the local stack's in-process queue and deferral, test doubles. */
   ports?: Partial<PortTypes>;
+  /** Builders of ports whose adapters only some functions bundle (the feed poller's: adapters/feeds/feed-ports.ts). */
+  builders?: PortBuilders;
   /** Wraps every AWS SDK client built here (the X-Ray tracer in Lambda). */
   captureAwsClient?: <T>(client: T) => T;
 }
+
+/** Ports built from the config by code the caller brings, so functions that never use them do not bundle it. */
+export type PortBuilders = { [P in PortKind]?: (config: AppConfig) => PortTypes[P] };
 
 /** Builds ports on first use and keeps them, so functions wired from one Wiring share clients and stores. */
 export class Wiring {
@@ -165,15 +166,21 @@ export class Wiring {
       },
       deferral: () => new SqsJobDeferral(this.#sqsClient()),
       sources: () => new DynamoSourceStore(this.#docClient(), this.config.TABLE_NAME),
-      feedFetcher: () => createFeedFetcher(safeHttpOptions(this.config)),
-      feedParser: () => feedParser,
-      fullText: () => createFullTextFetcher(safeHttpOptions(this.config)),
+      feedFetcher: () => this.#brought('feedFetcher'),
+      feedParser: () => this.#brought('feedParser'),
+      fullText: () => this.#brought('fullText'),
       feedQueue: () => {
         if (!this.config.FEED_QUEUE_URL) throw new ConfigError('invalid configuration: FEED_QUEUE_URL is not set for the feed planner');
         return new SqsFeedPollQueue(this.#sqsClient(), this.config.FEED_QUEUE_URL);
       },
     };
     return builders[kind]();
+  }
+
+  #brought<K extends PortKind>(kind: K): PortTypes[K] {
+    const build = this.#options.builders?.[kind];
+    if (!build) throw new ConfigError(`invalid wiring: the ${kind} port is built by its function's own builders (adapters/feeds/feed-ports.ts)`);
+    return build(this.config);
   }
 
   #tokenSecret(): string {
@@ -224,7 +231,7 @@ export function needsTokenSecret(name: FunctionName): boolean {
  */
 export function lambdaDeps<F extends FunctionName>(
   name: F,
-  options: { env?: NodeJS.ProcessEnv; captureAwsClient?: <T>(client: T) => T } = {},
+  options: { env?: NodeJS.ProcessEnv; captureAwsClient?: <T>(client: T) => T; builders?: PortBuilders } = {},
 ): DepsProvider<F> {
   const captureAwsClient = options.captureAwsClient ?? observability.captureAwsClient;
   let pending: Promise<FunctionDeps<F>> | undefined;
@@ -234,7 +241,7 @@ export function lambdaDeps<F extends FunctionName>(
       const tokenSecret = needsTokenSecret(name)
         ? await resolveTokenSecret(config, (arn) => fetchSecretFromSecretsManager(arn, config.AWS_REGION, captureAwsClient))
         : undefined;
-      return new Wiring(config, { tokenSecret, captureAwsClient }).deps(name);
+      return new Wiring(config, { tokenSecret, captureAwsClient, builders: options.builders }).deps(name);
     })().catch((error: unknown) => {
       pending = undefined;
       throw error;

@@ -51,14 +51,16 @@ export function toStory(
     publishedAt: article.publishedAt === undefined ? undefined : plausiblePublishedAt(article.publishedAt, article.ingestedAt),
     ingestedAt: article.ingestedAt,
     topics: article.topics,
-    summary:
-      extra.summarised === false
-        ? []
-        : summarise({ title: calmTitle(article.title), text: article.text }).map(defangLinks),
+    summary: extra.summarised === false ? [] : storySummary(article),
     alsoIn: alsoIn(article, extra.others ?? []),
   };
   if (extra.section !== undefined) story.section = defangLinks(extra.section);
   return story;
+}
+
+/** The 1-3 sentences an email story shows under its title. */
+export function storySummary(article: Pick<Article, 'title' | 'text'>): string[] {
+  return summarise({ title: calmTitle(article.title), text: article.text }).map(defangLinks);
 }
 
 /** The other reports, once each; a copy of the primary itself (same source and link or title) is not "also in". */

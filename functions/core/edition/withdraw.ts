@@ -6,8 +6,8 @@
  * What was already delivered cannot be called back.
  */
 import { type Clock, type Settings, ValidationError } from '../shared/index.ts';
-import { ARTICLE_ID_PATTERN, ArticleNotFoundError, type ArticleStore } from '../ingest/index.ts';
-import { renderEdition } from './edition.ts';
+import { type Article, ARTICLE_ID_PATTERN, ArticleNotFoundError, type ArticleStore } from '../ingest/index.ts';
+import { renderEdition, storySummary } from './edition.ts';
 import type { DigestRenderer, EditionStore } from './ports.ts';
 import type { Edition, Story } from './types.ts';
 
@@ -36,13 +36,40 @@ export async function withdrawArticle(id: string, deps: WithdrawDeps): Promise<W
   const revised: string[] = [];
   // An edition holds the articles ingested in its window, and is created after its window ends.
   for await (const edition of deps.editions.listCreatedSince(article.ingestedAt)) {
-    const without = withoutArticle(edition, id, withdrawnAt);
-    if (without === undefined) continue;
+    const stripped = withoutArticle(edition, id, withdrawnAt);
+    if (stripped === undefined) continue;
+    const without = await withGapFilled(edition, stripped, deps.articles);
     const content = await renderEdition({ ...edition, ...without }, deps.renderer, deps.settings);
     await deps.editions.replaceContent(edition.id, { ...content, ...without });
     revised.push(edition.id);
   }
   return { articleId: id, withdrawnAt, editions: revised };
+}
+
+/**
+ * A story taken out of the email's list leaves a gap the next-ranked story fills, as it would
+ * have had the article never been sent: the first of "more stories" moves up with a summary
+ * made from its article (found in the edition's window). Without its article it moves up as a
+ * headline.
+ */
+async function withGapFilled<T extends Pick<Edition, 'stories' | 'moreStories'>>(
+  edition: Pick<Edition, 'stories' | 'since' | 'cutoff'>,
+  without: T,
+  articles: ArticleStore,
+): Promise<T> {
+  const gap = edition.stories.length - without.stories.length;
+  const rising = without.moreStories.slice(0, gap);
+  if (rising.length === 0) return without;
+  const wanted = new Set(rising.map((story) => story.articleId));
+  const found = new Map<string, Article>();
+  for await (const article of articles.listIngested(edition.since, edition.cutoff)) {
+    if (wanted.has(article.id)) found.set(article.id, article);
+  }
+  const risen = rising.map((story) => {
+    const article = found.get(story.articleId);
+    return article ? { ...story, summary: storySummary(article) } : story;
+  });
+  return { ...without, stories: [...without.stories, ...risen], moreStories: without.moreStories.slice(rising.length) };
 }
 
 /**
