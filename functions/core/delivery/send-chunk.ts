@@ -17,7 +17,7 @@
  */
 import { type Clock, DailyQuotaExhaustedError, LruCache, MailerThrottledError, type Settings } from '../shared/index.ts';
 import { type Edition, EditionNotFoundError, type EditionStore, editionTemplate, recipientSubstitution, zoneTemplateData } from '../edition/index.ts';
-import { hadTodaysDigest, localRunDate } from '../subscribers/index.ts';
+import { hadTodaysDigest, memoisedLocalRunDate } from '../subscribers/index.ts';
 import type { BulkMailer, BulkRecipient, DeliveryLedger, SendReservation } from './ports.ts';
 import { ChunkTooLargeError, ClaimHeldError } from './errors.ts';
 import { CLAIM_LEASE_MS } from './send-fleet.ts';
@@ -132,19 +132,6 @@ function withDataJson(json: string, data: Record<string, string>): string {
   return json === '{}' ? more : `${json.slice(0, -1)},${more.slice(1)}`;
 }
 
-function memoisedRunDate(): typeof localRunDate {
-  const dates = new Map<string, string>();
-  return (cutoff, timezone) => {
-    const key = `${timezone} ${cutoff}`;
-    let date = dates.get(key);
-    if (date === undefined) {
-      date = localRunDate(cutoff, timezone);
-      dates.set(key, date);
-    }
-    return date;
-  };
-}
-
 function sameSlot(slotDay: SlotDay, timezone: string, hour: number): boolean {
   return slotDay.timezone === timezone && slotDay.hour === hour;
 }
@@ -192,7 +179,7 @@ async function sendReserved(job: ChunkJob, deps: SendChunkDeps, reservation: Sen
   const recipients: BulkRecipient[] = [];
   const chunkHeader = { name: CHUNK_HEADER, value: chunkName(chunk) };
   // The chunk's readers share a zone and so a handful of local dates: Intl once per distinct one.
-  const runDate = memoisedRunDate();
+  const runDate = memoisedLocalRunDate();
   let requestBytes = defaultDataJson.length + template.html.length + template.text.length;
   for (const email of todo) {
     const { subscriber: reader, watermark } = found.get(email) ?? {};

@@ -13,7 +13,7 @@ import type { Article, ArticleStore } from '../ingest/index.ts';
 import type { Clock, Settings } from '../shared/index.ts';
 import { buildEdition, type DigestRenderer, type Edition, editionId, type EditionStore, topicSet } from '../edition/index.ts';
 import type { Queue } from './ports.ts';
-import { hadTodaysDigest, localRunDate, receivesDigestOn, SETTLE_MS, type Subscriber, type SubscriberStore } from '../subscribers/index.ts';
+import { hadTodaysDigest, memoisedLocalRunDate, receivesDigestOn, SETTLE_MS, type Subscriber, type SubscriberStore } from '../subscribers/index.ts';
 import { dueSlots } from './send-slots.ts';
 import { CHUNK_SIZE, type ChunkJob, type DeliveryChunk, type DeliveryLedger, type SlotDay, type Watermark } from '../delivery/index.ts';
 
@@ -105,20 +105,6 @@ export function windowStart(reader: Subscriber, cutoff: string): string {
   return new Date(Math.max(since, cutoffMs - MAX_WINDOW_MS)).toISOString();
 }
 
-/** Readers share a few zones and watermarks, and Intl formatting is the planner's costliest step per reader. */
-function memoisedRunDate(): typeof localRunDate {
-  const dates = new Map<string, string>();
-  return (cutoff, timezone) => {
-    const key = `${timezone} ${cutoff}`;
-    let date = dates.get(key);
-    if (date === undefined) {
-      date = localRunDate(cutoff, timezone);
-      dates.set(key, date);
-    }
-    return date;
-  };
-}
-
 interface WindowGroup {
   edition: Edition | undefined;
   created: boolean;
@@ -161,7 +147,7 @@ export async function planDigest(mode: PlanMode, deps: PlanDeps): Promise<PlanRe
       : deps.subscribers.listConfirmed();
   const groups = new Map<string, WindowGroup>();
   const slotDays = new Map<string, SlotDayState>();
-  const runDate = memoisedRunDate();
+  const runDate = memoisedLocalRunDate();
   const at = now.toISOString();
   const staleBefore = new Date(now.getTime() - PLAN_LOCK_LEASE_MS).toISOString();
   let renewedMs = now.getTime();

@@ -44,6 +44,23 @@ export function localRunDate(cutoff: string, timezone: string): string {
   return localTime(new Date(Date.parse(cutoff) + SETTLE_MS), timezone).date;
 }
 
+/**
+ * localRunDate remembered per (zone, cutoff): readers share a few zones and watermarks, and
+ * Intl formatting is the costliest step per reader of the planner and the sender.
+ */
+export function memoisedLocalRunDate(): typeof localRunDate {
+  const dates = new Map<string, string>();
+  return (cutoff, timezone) => {
+    const key = `${timezone} ${cutoff}`;
+    let date = dates.get(key);
+    if (date === undefined) {
+      date = localRunDate(cutoff, timezone);
+      dates.set(key, date);
+    }
+    return date;
+  };
+}
+
 /** One digest per local day: a reader who moved their hour, or got a send-now, waits for tomorrow. */
 export function hadTodaysDigest(reader: Subscriber, cutoff: string, runDate = localRunDate): boolean {
   if (!reader.lastDigestCutoff) return false;

@@ -1,5 +1,5 @@
 /** The subscribers capability's public face: other code imports from here, never from its files. */
-export { hadTodaysDigest, localRunDate, receivesDigestOn, SETTLE_MS } from './delivery-days.ts';
+export { hadTodaysDigest, localRunDate, memoisedLocalRunDate, receivesDigestOn, SETTLE_MS } from './delivery-days.ts';
 export { type ConfirmDeps, type ConfirmLinkState, confirmLinkState, type ConfirmOutcome, type ConfirmResult, confirmSubscription } from './confirmation.ts';
 export { describeIssues, importColumnName, importedReader } from './import.ts';
 export { RateLimitExceededError, SubscriberNotFoundError } from './errors.ts';
