@@ -318,24 +318,29 @@ describe('planDigest, send now', () => {
   });
 });
 
+/** 260 readers and a send-now whose second enqueue fails with `death`: the run left its slot-day part-planned. */
+async function partPlanned(prefix: string, death: string) {
+  const w = world('2026-11-26T15:00:10.000Z');
+  const readers = Array.from({ length: 260 }, (_, index) => aSubscriber({ email: `${prefix}-${index}@example.com` }));
+  await w.add(...readers, anArticle({ ingestedAt: '2026-11-26T12:00:00.000Z' }));
+  let enqueues = 0;
+  const dying: PlanDeps = {
+    ...w.deps,
+    queue: {
+      enqueue: async (jobs) => {
+        enqueues += 1;
+        if (enqueues > 1) throw new Error(death);
+        await w.queue.enqueue(jobs);
+      },
+    },
+  };
+  await expect(planDigest('now', dying)).rejects.toThrow(death);
+  return { w, readers };
+}
+
 describe('planDigest after a run that died part-way', () => {
   it('leaves the slot-day to its run for the lease, then a later run takes it over and plans the readers left, each reader once', async () => {
-    const w = world('2026-11-26T15:00:10.000Z');
-    const readers = Array.from({ length: 260 }, (_, index) => aSubscriber({ email: `reader-${index}@example.com` }));
-    await w.add(...readers, anArticle({ ingestedAt: '2026-11-26T12:00:00.000Z' }));
-    let enqueues = 0;
-    const dying: PlanDeps = {
-      ...w.deps,
-      queue: {
-        enqueue: async (jobs) => {
-          enqueues += 1;
-          if (enqueues > 1) throw new Error('the planner died');
-          await w.queue.enqueue(jobs);
-        },
-      },
-    };
-
-    await expect(planDigest('now', dying)).rejects.toThrow('the planner died');
+    const { w, readers } = await partPlanned('reader', 'the planner died');
     const planned = w.queue.jobs.length;
     expect(planned).toBeGreaterThan(0);
     expect(planned).toBeLessThan(readers.length);
@@ -364,21 +369,7 @@ describe('planDigest after a run that died part-way', () => {
 
 describe('planDigest after a local restart', () => {
   it('lets the first send-now after a restart take over the slot-days a killed run left part-planned', async () => {
-    const w = world('2026-11-26T15:00:10.000Z');
-    const readers = Array.from({ length: 260 }, (_, index) => aSubscriber({ email: `restart-${index}@example.com` }));
-    await w.add(...readers, anArticle({ ingestedAt: '2026-11-26T12:00:00.000Z' }));
-    let enqueues = 0;
-    const killed: PlanDeps = {
-      ...w.deps,
-      queue: {
-        enqueue: async (jobs) => {
-          enqueues += 1;
-          if (enqueues > 1) throw new Error('the stack was killed');
-          await w.queue.enqueue(jobs);
-        },
-      },
-    };
-    await expect(planDigest('now', killed)).rejects.toThrow('the stack was killed');
+    const { w, readers } = await partPlanned('restart', 'the stack was killed');
 
     const { settlement } = await settleLocalClaims([], { ...w, sendStats: new MemorySendStatsStore() });
     expect(settlement.slotDays).toBe(1);
