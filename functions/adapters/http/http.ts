@@ -163,37 +163,70 @@ interface ErrorShape {
   headers?: Record<string, string>;
 }
 
-const NOT_FOUND = [EditionNotFoundError, SubscriberNotFoundError, RouteNotFoundError, ArticleNotFoundError, SourceNotFoundError];
+type ErrorClass<E extends Error> = abstract new (...args: never[]) => E;
 
-function describe(error: unknown): ErrorShape {
-  if (error instanceof ValidationError || error instanceof UnreadableBodyError) {
-    return { status: 400, code: 'validation_failed', title: 'Please check the form', message: error.message, details: error.issues };
-  }
-  if (error instanceof RequestBodyTooLargeError) {
-    return { status: 413, code: 'payload_too_large', title: 'Too large', message: error.message };
-  }
-  if (error instanceof InvalidApiKeyError) {
-    return { status: 401, code: 'unauthorized', title: 'Not allowed', message: error.message };
-  }
-  if (error instanceof InvalidTokenError) {
+/** How one error class reads over HTTP. */
+type HttpErrorRule = readonly [ErrorClass<Error>, (error: Error) => ErrorShape];
+
+function rule<E extends Error>(type: ErrorClass<E>, shape: (error: E) => ErrorShape): HttpErrorRule {
+  return [type, (error) => shape(error as E)];
+}
+
+const notFound = (error: Error): ErrorShape => ({ status: 404, code: 'not_found', title: 'Not found', message: error.message });
+const invalidInput = (error: ValidationError | UnreadableBodyError): ErrorShape => ({
+  status: 400,
+  code: 'validation_failed',
+  title: 'Please check the form',
+  message: error.message,
+  details: error.issues,
+});
+const tooManyRequests = (error: Error, headers?: Record<string, string>): ErrorShape => ({
+  status: 429,
+  code: 'too_many_requests',
+  title: 'Too many requests',
+  message: error.message,
+  ...(headers ? { headers } : {}),
+});
+
+/**
+ * The error-to-HTTP table, first match wins. Every error class the functions define is either
+ * here or listed as internal in docs/architecture.md ("Errors"); a test keeps the two in step.
+ */
+export const HTTP_ERROR_RULES: readonly HttpErrorRule[] = [
+  rule(ValidationError, invalidInput),
+  rule(UnreadableBodyError, invalidInput),
+  rule(RequestBodyTooLargeError, (error) => ({ status: 413, code: 'payload_too_large', title: 'Too large', message: error.message })),
+  rule(InvalidApiKeyError, (error) => ({ status: 401, code: 'unauthorized', title: 'Not allowed', message: error.message })),
+  rule(InvalidTokenError, (error) => {
     const status = error.reason === 'expired' || error.reason === 'revoked' ? 410 : 400;
     return { status, code: `token_${error.reason}`, title: 'This link does not work', message: error.message };
-  }
-  if (error instanceof ApiKeyRateLimitedError) {
-    const headers = { 'retry-after': String(error.retryAfterSeconds) };
-    return { status: 429, code: 'too_many_requests', title: 'Too many requests', message: error.message, headers };
-  }
-  if (error instanceof RateLimitExceededError) {
-    return { status: 429, code: 'too_many_requests', title: 'Too many requests', message: error.message };
-  }
-  if (error instanceof MethodNotAllowedError) {
-    const headers = { allow: error.allow.join(', ') };
-    return { status: 405, code: 'method_not_allowed', title: 'Not allowed', message: error.message, headers };
-  }
-  if (NOT_FOUND.some((type) => error instanceof type)) {
-    return { status: 404, code: 'not_found', title: 'Not found', message: (error as Error).message };
-  }
-  return { status: 500, code: 'internal', title: 'Something went wrong', message: 'Something went wrong on our side. Please try again later.' };
+  }),
+  rule(ApiKeyRateLimitedError, (error) => tooManyRequests(error, { 'retry-after': String(error.retryAfterSeconds) })),
+  rule(RateLimitExceededError, (error) => tooManyRequests(error)),
+  rule(MethodNotAllowedError, (error) => ({
+    status: 405,
+    code: 'method_not_allowed',
+    title: 'Not allowed',
+    message: error.message,
+    headers: { allow: error.allow.join(', ') },
+  })),
+  rule(EditionNotFoundError, notFound),
+  rule(SubscriberNotFoundError, notFound),
+  rule(RouteNotFoundError, notFound),
+  rule(ArticleNotFoundError, notFound),
+  rule(SourceNotFoundError, notFound),
+];
+
+const INTERNAL_ERROR: ErrorShape = {
+  status: 500,
+  code: 'internal',
+  title: 'Something went wrong',
+  message: 'Something went wrong on our side. Please try again later.',
+};
+
+function httpShapeOf(error: unknown): ErrorShape {
+  const rule = HTTP_ERROR_RULES.find(([type]) => error instanceof type);
+  return rule ? rule[1](error as Error) : INTERNAL_ERROR;
 }
 
 /**
@@ -201,7 +234,7 @@ function describe(error: unknown): ErrorShape {
  * given, replaces the error page (a form shown again beside its issues); the status stays the mapping's.
  */
 export function errorResponse(error: unknown, asHtml: boolean, page?: string): HttpResult {
-  const shape = describe(error);
+  const shape = httpShapeOf(error);
   if (shape.status >= 500) logger.error('unhandled error', { error });
   const result = asHtml
     ? html(shape.status, page ?? errorPage({ status: shape.status, title: shape.title, message: shape.message }))
