@@ -30,7 +30,8 @@ export class DigestApiError extends Error {
   }
 }
 
-export function digestClient(baseUrl: string, apiKey: string, fetchImpl?: typeof fetch): DigestClient {
+/** `fetchImpl` stands in for the global fetch (a test answers from the handlers in memory). */
+export function digestClient(baseUrl: string, apiKey: string, fetchImpl?: (request: Request) => Promise<Response>): DigestClient {
   return createClient<paths>({ baseUrl, headers: { 'x-api-key': apiKey }, ...(fetchImpl ? { fetch: fetchImpl } : {}) });
 }
 

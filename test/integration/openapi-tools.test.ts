@@ -57,8 +57,7 @@ async function output(bin: string, args: string[]): Promise<string> {
 }
 
 /** `fetch` for the example client, answered by the same handlers, in memory. */
-async function fetchFromApp(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
-  const request = new Request(input, init);
+async function fetchFromApp(request: Request): Promise<Response> {
   const url = new URL(request.url);
   const body = request.method === 'GET' || request.method === 'HEAD' ? undefined : await request.text();
   const answer = await app.answer({ method: request.method, url: url.pathname + url.search, headers: Object.fromEntries(request.headers), ...(body ? { body } : {}) });
