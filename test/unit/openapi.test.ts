@@ -137,4 +137,33 @@ describe('the OpenAPI document', () => {
       expect(responseOf(op, '429').headers, `${method} ${path}`).toHaveProperty('Retry-After');
     }
   });
+
+  it('says what a client needs: its server, no meaningless integer bounds, closed source objects, the 403 of keyed routes, an optional one-click body', async () => {
+    expect(doc.servers).toEqual([expect.objectContaining({ url: 'https://digest.example' })]);
+    const text = JSON.stringify(doc);
+    expect(text).not.toContain(String(Number.MAX_SAFE_INTEGER));
+    const listed = responseOf(doc.paths['/sources']!.get!, '200').content!['application/json']!.schema as { properties: { sources: { items: Schema } } };
+    expect(listed.properties.sources.items).toMatchObject({ additionalProperties: false });
+    for (const [method, path, op] of operations()) {
+      if (op.security.length === 0) expect(op.responses['403'], `${method} ${path}`).toBeUndefined();
+      else if (method === 'HEAD') expect(responseOf(op, '403').description).toBe('the key lacks the scope this route needs');
+      else expect(op.responses['403'], `${method} ${path}`).toEqual({ $ref: '#/components/responses/Forbidden' });
+    }
+    expect(doc.components.responses.Forbidden!.description).toBe('the key lacks the scope this route needs');
+
+    const oneClick = doc.paths['/unsubscribe']!.post!;
+    expect(oneClick.requestBody?.required).toBe(false);
+    const bodiless = await app.answer({ method: 'POST', url: urlFor('POST', '/unsubscribe') });
+    expect(bodiless.statusCode).toBe(200);
+  });
+
+  it("describes the 429 API Gateway's stage throttle sends on every operation, with the gateway's own body", () => {
+    const throttled = validator({ $ref: '#/components/schemas/GatewayThrottle' });
+    expect(throttled.safeParse({ message: 'Too Many Requests' }).success).toBe(true);
+    for (const [method, path, op] of operations()) {
+      const answer = responseOf(op, '429');
+      expect(answer.description, `${method} ${path}`).toContain('{"message":"Too Many Requests"}');
+      if (method !== 'HEAD') expect(JSON.stringify(answer.content?.['application/json']?.schema), `${method} ${path}`).toContain('GatewayThrottle');
+    }
+  });
 });
