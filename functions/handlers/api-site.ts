@@ -20,7 +20,7 @@ export function siteHandler(deps: DepsProvider<'api-site'>): HttpHandler {
       if (unrouted) throw unrouted;
       // One trailing slash is the same page, as the route table matches it.
       const path = (event.rawPath ?? '/').replace(/(.)\/$/, '$1');
-      if (path === '/openapi.json') return json(200, openApiDocument(), { 'cache-control': 'public, max-age=300' });
+      if (path === '/openapi.json') return json(200, openApiDocument((await deps()).site.publicUrl), { 'cache-control': 'public, max-age=300' });
       if (path === '/health') return json(200, { status: 'ok' });
       if (path === '/') return html(200, subscribePage({}, (await deps()).site));
       if (path === '/editions') {

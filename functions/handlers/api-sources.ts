@@ -2,15 +2,18 @@
 import { lambdaDeps, type DepsProvider } from '../adapters/runtime/wiring.ts';
 import { observeHttp } from '../adapters/runtime/observability.ts';
 import { header, httpRoute, json, parseBody, RouteNotFoundError, type HttpHandler } from '../adapters/http/http.ts';
+import { sourceViewSchema, type SourceView } from '../adapters/http/route-docs.ts';
 import { authenticateApiKey, throttleApiKey } from '../core/ingest/index.ts';
 import { addSource, displayName, listSources, removeSource, type Source } from '../core/sources/index.ts';
 
 const MAX_SOURCE_BODY_BYTES = 16 * 1024;
 
-/** What a client sees of a source: no conditional-request validators. */
-export function sourceView(source: Source): Record<string, unknown> {
-  const { etag: _etag, lastModified: _lastModified, ...shown } = source;
-  return { ...shown, name: displayName(source) };
+/**
+ * What a client sees of a source: exactly the documented fields (the schema drops the rest, such
+ * as the conditional-request validators), so a field added to Source is not published by accident.
+ */
+export function sourceView(source: Source): SourceView {
+  return sourceViewSchema.parse({ ...source, name: displayName(source) });
 }
 
 export function sourcesHandler(deps: DepsProvider<'api-sources'>): HttpHandler {

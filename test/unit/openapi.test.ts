@@ -7,7 +7,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { API_ROUTES } from '../../functions/adapters/http/api-routes.ts';
-import { buildOpenApiDocument, type OpenApiDocument, type OpenApiOperation } from '../../functions/adapters/http/openapi.ts';
+import { buildOpenApiDocument, type OpenApiDocument, type OpenApiOperation, type OpenApiResponse } from '../../functions/adapters/http/openapi.ts';
 import { ROUTE_DOCS } from '../../functions/adapters/http/route-docs.ts';
 import { addConfirmedReader, memoryApp, type MemoryApp, type MemoryRequest } from '../support/memory-app.ts';
 
@@ -35,6 +35,12 @@ function validator(schema: Schema): z.ZodType {
   return z.fromJSONSchema(resolved as never);
 }
 
+/** An operation's response for a status, a components response followed. */
+function responseOf(op: OpenApiOperation, status: string): OpenApiResponse {
+  const answer = op.responses[status]!;
+  return '$ref' in answer ? doc.components.responses[answer.$ref.replace('#/components/responses/', '')]! : answer;
+}
+
 function operations(): Array<[string, string, OpenApiOperation]> {
   return Object.entries(doc.paths).flatMap(([path, item]) => Object.entries(item).map(([method, op]): [string, string, OpenApiOperation] => [method.toUpperCase(), path, op]));
 }
@@ -47,7 +53,7 @@ function urlFor(method: string, path: string): string {
 }
 
 function exampleRequest(method: string, path: string, op: OpenApiOperation): MemoryRequest {
-  const headers: Record<string, string> = op.security ? { 'x-api-key': app.apiKey } : {};
+  const headers: Record<string, string> = op.security.length > 0 ? { 'x-api-key': app.apiKey } : {};
   const content = op.requestBody?.content;
   if (!content) return { method, url: urlFor(method, path), headers };
   const [media, { example }] = Object.entries(content)[0]!;
@@ -88,7 +94,7 @@ describe('the OpenAPI document', () => {
       expect(Object.keys(op.responses), `${method} ${path} answered ${status}: ${result.body?.slice(0, 200)}`).toContain(status);
       if (method === 'HEAD') continue;
       const type = String(result.headers?.['content-type'] ?? '').split(';')[0]!;
-      const documented = op.responses[status]!.content?.[type];
+      const documented = responseOf(op, status).content?.[type];
       if (status !== '303') expect(documented, `${method} ${path} ${status} as ${type}`).toBeDefined();
       if (type === 'application/json') {
         const parsed = validator(documented!.schema).safeParse(JSON.parse(result.body!));
@@ -127,8 +133,37 @@ describe('the OpenAPI document', () => {
     expect(Number(limited.headers?.['retry-after'])).toBeGreaterThan(0);
     expect(validator({ $ref: '#/components/schemas/Error' }).safeParse(JSON.parse(limited.body!)).success).toBe(true);
     for (const [method, path, op] of operations()) {
-      if (!op.security) continue;
-      expect(op.responses['429']?.headers, `${method} ${path}`).toHaveProperty('Retry-After');
+      if (op.security.length === 0) continue;
+      expect(responseOf(op, '429').headers, `${method} ${path}`).toHaveProperty('Retry-After');
+    }
+  });
+
+  it('says what a client needs: its server, no meaningless integer bounds, closed source objects, the 403 of keyed routes, an optional one-click body', async () => {
+    expect(doc.servers).toEqual([expect.objectContaining({ url: 'https://digest.example' })]);
+    const text = JSON.stringify(doc);
+    expect(text).not.toContain(String(Number.MAX_SAFE_INTEGER));
+    const listed = responseOf(doc.paths['/sources']!.get!, '200').content!['application/json']!.schema as { properties: { sources: { items: Schema } } };
+    expect(listed.properties.sources.items).toMatchObject({ additionalProperties: false });
+    for (const [method, path, op] of operations()) {
+      if (op.security.length === 0) expect(op.responses['403'], `${method} ${path}`).toBeUndefined();
+      else if (method === 'HEAD') expect(responseOf(op, '403').description).toBe('the key lacks the scope this route needs');
+      else expect(op.responses['403'], `${method} ${path}`).toEqual({ $ref: '#/components/responses/Forbidden' });
+    }
+    expect(doc.components.responses.Forbidden!.description).toBe('the key lacks the scope this route needs');
+
+    const oneClick = doc.paths['/unsubscribe']!.post!;
+    expect(oneClick.requestBody?.required).toBe(false);
+    const bodiless = await app.answer({ method: 'POST', url: urlFor('POST', '/unsubscribe') });
+    expect(bodiless.statusCode).toBe(200);
+  });
+
+  it("describes the 429 API Gateway's stage throttle sends on every operation, with the gateway's own body", () => {
+    const throttled = validator({ $ref: '#/components/schemas/GatewayThrottle' });
+    expect(throttled.safeParse({ message: 'Too Many Requests' }).success).toBe(true);
+    for (const [method, path, op] of operations()) {
+      const answer = responseOf(op, '429');
+      expect(answer.description, `${method} ${path}`).toContain('{"message":"Too Many Requests"}');
+      if (method !== 'HEAD') expect(JSON.stringify(answer.content?.['application/json']?.schema), `${method} ${path}`).toContain('GatewayThrottle');
     }
   });
 });

@@ -31,14 +31,27 @@ export interface ParameterDoc {
   example?: string;
 }
 
+/** The API's capabilities, one tag each, in the order a reader of the document meets them. */
+export const API_TAGS = {
+  articles: 'Publishers send articles into the next digests, and take them down.',
+  sources: 'Publishers manage the feeds (RSS, Atom, JSON Feed) polled into articles.',
+  subscriptions: 'Readers subscribe, confirm, unsubscribe and manage their preferences through signed emailed links.',
+  editions: 'The subscribe page and the sent editions on the web.',
+  service: 'Liveness and this document.',
+} as const;
+
+export type ApiTag = keyof typeof API_TAGS;
+
 export interface RouteDoc {
+  tag: ApiTag;
   summary: string;
-  description?: string;
-  /** The route needs the publisher's key in `x-api-key`. */
+  description: string;
+  /** The route needs the publisher's key in `x-api-key` (and answers 401, 403 and the key's 429). */
   apiKey?: true;
   query?: Record<string, ParameterDoc>;
   params?: Record<string, ParameterDoc>;
-  body?: { schema: z.ZodType; media: readonly MediaType[]; example: Record<string, unknown> };
+  /** `optional`: the server reads no body (one may be sent, as RFC 8058 mail clients do). */
+  body?: { schema: z.ZodType; media: readonly MediaType[]; example: Record<string, unknown>; optional?: true };
   responses: Record<number, ResponseDoc>;
 }
 
@@ -54,35 +67,41 @@ export const errorSchema = z.object({
 });
 
 const ingestItemResult = z.union([
-  z.object({ index: z.number().int(), status: z.enum(['created', 'duplicate']), id: z.string(), truncated: z.literal(true).optional() }),
-  z.object({ index: z.number().int(), status: z.literal('rejected'), errors: z.array(fieldIssue) }),
-  z.object({ index: z.number().int(), status: z.literal('failed'), id: z.string(), errors: z.array(fieldIssue) }),
+  z.object({ index: z.number().int().min(0), status: z.enum(['created', 'duplicate']), id: z.string(), truncated: z.literal(true).optional() }),
+  z.object({ index: z.number().int().min(0), status: z.literal('rejected'), errors: z.array(fieldIssue) }),
+  z.object({ index: z.number().int().min(0), status: z.literal('failed'), id: z.string(), errors: z.array(fieldIssue) }),
 ]);
+
+const count = z.number().int().min(0);
 
 const ingestReport = z.object({
   results: z.array(ingestItemResult).describe('one per article, in the order sent'),
-  counts: z.object({ created: z.number().int(), duplicate: z.number().int(), rejected: z.number().int(), failed: z.number().int() }),
+  counts: z.object({ created: count, duplicate: count, rejected: count, failed: count }),
 });
 
 const batchRequest = z.object({ articles: z.array(articleInputSchema).min(1).max(MAX_BATCH_ARTICLES) });
 
-const sourceView = z
-  .object({
-    id: z.string(),
-    url: z.string(),
-    name: z.string(),
-    topics: z.array(z.string()),
-    fullText: z.boolean(),
-    state: z.enum(['active', 'paused', 'failing', 'disabled']),
-    consecutiveFailures: z.number().int(),
-    nextPollAt: z.string(),
-    createdAt: z.string(),
-    lastSuccessAt: z.string().optional(),
-    lastError: z.string().optional(),
-  })
-  .loose();
+/** A source as GET/POST/DELETE /sources show it (api-sources.ts sourceView): exactly these fields. */
+export const sourceViewSchema = z.object({
+  id: z.string().describe('16 hex characters, stable for the feed'),
+  url: z.string(),
+  name: z.string().describe("the operator's name for it, else the feed's own title, else its host"),
+  feedTitle: z.string().optional().describe("the feed's title as last read"),
+  topics: z.array(z.string()),
+  fullText: z.boolean(),
+  state: z.enum(['active', 'paused', 'failing', 'disabled']),
+  consecutiveFailures: z.number().int().min(0),
+  failingSince: z.string().optional(),
+  nextPollAt: z.string(),
+  createdAt: z.string(),
+  lastPolledAt: z.string().optional(),
+  lastSuccessAt: z.string().optional(),
+  lastError: z.string().optional(),
+});
 
-const sourceAnswer = z.object({ created: z.boolean(), message: z.string().optional(), source: sourceView });
+export type SourceView = z.output<typeof sourceViewSchema>;
+
+const sourceAnswer = z.object({ created: z.boolean(), message: z.string().optional(), source: sourceViewSchema });
 
 const preferencesForm = preferencesUpdateSchema.extend({
   action: z.enum(['save', 'download', 'erase', 'sign-out']).optional().describe('save (the default), download, erase or sign-out'),
@@ -112,6 +131,7 @@ const LINK_ERRORS = {
 
 export const ROUTE_DOCS: Record<RouteKey, RouteDoc> = {
   'POST /articles': {
+    tag: 'articles',
     summary: 'Ingest a batch of articles',
     description: 'One result per item; one bad item never costs the good ones. Articles are deduplicated by canonical URL.',
     apiKey: true,
@@ -120,9 +140,10 @@ export const ROUTE_DOCS: Record<RouteKey, RouteDoc> = {
       media: ['application/json'],
       example: { articles: [{ title: 'Rates held', body: 'The central bank held rates at 4%.', source: 'Example News', url: 'https://news.example/rates' }] },
     },
-    responses: { 200: { description: 'the batch report', json: ingestReport }, 400: jsonError('the body is not a batch'), 401: jsonError('no valid x-api-key') },
+    responses: { 200: { description: 'the batch report', json: ingestReport }, 400: jsonError('the body is not a batch') },
   },
   'DELETE /articles/{id}': {
+    tag: 'articles',
     summary: 'Withdraw an article (a takedown)',
     description:
       'Takes the article out of every stored edition (re-rendered with a note that a story was withdrawn, so later sends, the web edition and the archive no longer show it) and out of every later edition. Idempotent. Mail already delivered cannot be called back.',
@@ -134,13 +155,13 @@ export const ROUTE_DOCS: Record<RouteKey, RouteDoc> = {
         json: z.object({ id: z.string(), status: z.literal('withdrawn'), withdrawnAt: z.string(), editions: z.array(z.string()) }),
       },
       400: jsonError('not an article id'),
-      401: jsonError('no valid x-api-key'),
       404: jsonError('no article with that id'),
     },
   },
   'POST /subscriptions': {
+    tag: 'subscriptions',
     summary: 'Subscribe (double opt-in)',
-    description: 'The same 202 whatever the address\'s state; a confirmation link is mailed. A form post gets pages back.',
+    description: "The same 202 whatever the address's state; a confirmation link is mailed. A form post gets pages back.",
     body: {
       schema: subscriptionRequestSchema,
       media: ['application/json', 'application/x-www-form-urlencoded'],
@@ -152,44 +173,73 @@ export const ROUTE_DOCS: Record<RouteKey, RouteDoc> = {
       429: pageOrJsonError('too many requests from this address'),
     },
   },
-  'GET /confirm': { summary: 'The confirm page (a button; a GET confirms nothing)', query: token('confirm'), responses: { 200: page('the page with the Confirm button'), ...LINK_ERRORS } },
+  'GET /confirm': {
+    tag: 'subscriptions',
+    summary: 'The confirm page (a button; a GET confirms nothing)',
+    description: 'The page the confirmation email links to. Link scanners follow GETs, so only its button (POST /confirm) confirms.',
+    query: token('confirm'),
+    responses: { 200: page('the page with the Confirm button'), ...LINK_ERRORS },
+  },
   'POST /confirm': {
+    tag: 'subscriptions',
     summary: 'Confirm a subscription',
+    description: 'The Confirm button: the address becomes a reader and a welcome email is sent.',
     query: token('confirm'),
     responses: { 200: page('confirmed'), 409: page('nothing waits for confirmation'), ...LINK_ERRORS, 410: page('the request or link has expired, or was revoked') },
   },
-  'GET /unsubscribe': { summary: 'The unsubscribe page (a button)', query: token('unsubscribe'), responses: { 200: page('the page with the Unsubscribe button'), ...LINK_ERRORS } },
-  'POST /unsubscribe': {
-    summary: 'Unsubscribe (RFC 8058 one-click); idempotent',
+  'GET /unsubscribe': {
+    tag: 'subscriptions',
+    summary: 'The unsubscribe page (a button)',
+    description: "The page a digest's Unsubscribe link opens. Link scanners follow GETs, so only its button (POST /unsubscribe) unsubscribes.",
     query: token('unsubscribe'),
-    body: { schema: z.object({ 'List-Unsubscribe': z.literal('One-Click').optional() }), media: ['application/x-www-form-urlencoded'], example: { 'List-Unsubscribe': 'One-Click' } },
+    responses: { 200: page('the page with the Unsubscribe button'), ...LINK_ERRORS },
+  },
+  'POST /unsubscribe': {
+    tag: 'subscriptions',
+    summary: 'Unsubscribe (RFC 8058 one-click); idempotent',
+    description:
+      "The page's button, and the one-click request a mailbox provider sends from the List-Unsubscribe-Post header. The token says who; the body is not read, so none is needed (providers send List-Unsubscribe=One-Click).",
+    query: token('unsubscribe'),
+    body: {
+      schema: z.object({ 'List-Unsubscribe': z.literal('One-Click').optional() }),
+      media: ['application/x-www-form-urlencoded'],
+      example: { 'List-Unsubscribe': 'One-Click' },
+      optional: true,
+    },
     responses: { 200: page('unsubscribed'), ...LINK_ERRORS },
   },
   'GET /preferences': {
+    tag: 'subscriptions',
     summary: 'The preference centre',
+    description: 'Send hour, time zone, frequency and topics, with buttons to download or erase the reader\'s data and to sign out of every link mailed so far.',
     query: { ...token('preferences'), done: { schema: z.string(), description: 'a notice to show after a redirect (signed-out)' } },
     responses: { 200: page('the preference centre'), ...LINK_ERRORS },
   },
   'POST /preferences': {
-    summary: 'Save preferences, download or erase the reader\'s data, or sign out of old links',
+    tag: 'subscriptions',
+    summary: "Save preferences, download or erase the reader's data, or sign out of old links",
+    description: 'The preference centre\'s form; `action` picks what it does. Signing out revokes every link mailed so far and redirects to a fresh one.',
     query: token('preferences'),
     body: { schema: preferencesForm, media: ['application/x-www-form-urlencoded', 'application/json'], example: { action: 'save', sendHour: '8', timezone: 'Europe/Paris', frequency: 'daily' } },
     responses: {
-      200: { description: 'saved or erased (a page); for action=download, the reader\'s data as a JSON attachment', html: true, json: personalData },
+      200: { description: "saved or erased (a page); for action=download, the reader's data as a JSON attachment", html: true, json: personalData },
       303: { description: 'signed out: to the preference centre under a fresh link', redirect: true },
       ...LINK_ERRORS,
       400: page('an invalid field (the form again beside it), or a bad link'),
     },
   },
-  'GET /': { summary: 'The subscribe page', responses: { 200: page('the subscribe form') } },
-  'GET /health': { summary: 'Liveness', responses: { 200: { description: 'up', json: z.object({ status: z.literal('ok') }) } } },
-  'GET /editions': { summary: 'The archive: the 31 newest editions', responses: { 200: page('the archive') } },
+  'GET /': { tag: 'editions', summary: 'The subscribe page', description: 'The form that posts to POST /subscriptions.', responses: { 200: page('the subscribe form') } },
+  'GET /health': { tag: 'service', summary: 'Liveness', description: 'Answers without touching the tables: for load balancers and uptime checks.', responses: { 200: { description: 'up', json: z.object({ status: z.literal('ok') }) } } },
+  'GET /editions': { tag: 'editions', summary: 'The archive: the 31 newest editions', description: 'Links to the web version of each edition, newest first.', responses: { 200: page('the archive') } },
   'GET /editions/{id}': {
+    tag: 'editions',
     summary: 'The web version of one edition',
+    description: 'The edition as mailed, to read in a browser; withdrawn stories are gone from it.',
     params: { id: { schema: z.string(), required: true, description: 'the edition id', example: '20261126T070000-20261125T070000' } },
     responses: { 200: page('the edition'), 400: page('not an edition id'), 404: page('no such edition') },
   },
   'POST /sources': {
+    tag: 'sources',
     summary: 'Add a feed source (RSS, Atom or JSON Feed)',
     description: 'Polled every 15 minutes into the articles. Adding a URL that is already a source changes nothing and answers 200 saying so.',
     apiKey: true,
@@ -198,19 +248,27 @@ export const ROUTE_DOCS: Record<RouteKey, RouteDoc> = {
       201: { description: 'added', json: sourceAnswer },
       200: { description: 'already a source: nothing changed', json: sourceAnswer },
       400: jsonError('an invalid field'),
-      401: jsonError('no valid x-api-key'),
     },
   },
   'GET /sources': {
+    tag: 'sources',
     summary: 'List feed sources and their health',
+    description: 'Every source with its state (active, paused, failing, disabled), its failures in a row and when it is polled next.',
     apiKey: true,
-    responses: { 200: { description: 'every source', json: z.object({ sources: z.array(sourceView) }) }, 401: jsonError('no valid x-api-key') },
+    responses: { 200: { description: 'every source', json: z.object({ sources: z.array(sourceViewSchema) }) } },
   },
   'DELETE /sources/{id}': {
+    tag: 'sources',
     summary: 'Remove a feed source (its articles stay)',
+    description: 'It is no longer polled; articles already ingested from it stay in the editions.',
     apiKey: true,
     params: { id: { schema: z.string(), required: true, description: 'the source id (16 hex characters) from GET /sources' } },
-    responses: { 200: { description: 'removed', json: z.object({ removed: sourceView }) }, 401: jsonError('no valid x-api-key'), 404: jsonError('no such source') },
+    responses: { 200: { description: 'removed', json: z.object({ removed: sourceViewSchema }) }, 404: jsonError('no such source') },
   },
-  'GET /openapi.json': { summary: 'This document', responses: { 200: { description: 'OpenAPI 3.1', json: z.object({ openapi: z.string() }).loose() } } },
+  'GET /openapi.json': {
+    tag: 'service',
+    summary: 'This document',
+    description: 'Generated from the route table and the schemas that validate requests, with this deployment as its server.',
+    responses: { 200: { description: 'OpenAPI 3.1', json: z.object({ openapi: z.string() }).loose() } },
+  },
 };
