@@ -24,5 +24,6 @@ describe('the digest CLI on any Node version', () => {
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
-  });
+    // As long as the child's own timeout and then some: a cold CLI start on a loaded machine took over 30 s.
+  }, 90_000);
 });
