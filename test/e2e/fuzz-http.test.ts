@@ -1,5 +1,5 @@
 /**
- * Fuzz over real HTTP: 1,000 seeded requests (the seed is printed; FUZZ_SEED replays it) against
+ * Fuzz over real HTTP: 1,000 seeded requests (the seed is printed; TEST_SEED replays it) against
  * the local stack as `npm start` runs it, with the same requests and properties as the in-memory
  * suite (test/support/fuzz.ts), so the router, Node's HTTP parser and the emulators are in the loop.
  */

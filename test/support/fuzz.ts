@@ -1,12 +1,13 @@
 /**
- * The fuzz suite's shared parts: the seed (printed, replayable), hostile inputs, requests built
- * from the route table and the OpenAPI document's examples, and the properties every answer of
- * the product must have. test/unit/fuzz-routes.test.ts runs them in memory, test/e2e/fuzz-http.test.ts
- * over real HTTP against `npm start`.
+ * The fuzz suite's shared parts: hostile inputs, requests built from the route table and the
+ * OpenAPI document's examples, and the properties every answer of the product must have.
+ * test/unit/fuzz-routes.test.ts runs them in memory, test/e2e/fuzz-http.test.ts over real HTTP
+ * against `npm start`.
  *
- * Replay: every suite prints `[fuzz] seed=N`; `FUZZ_SEED=N npx vitest run test/unit/fuzz-routes.test.ts`
- * runs the very same cases again (a failure also prints fast-check's seed and shrink path).
- * `FUZZ_RUNS_SCALE=10` runs ten times as many cases. With `CI` set, the seed is fixed (see CI_SEED).
+ * Seeded by test/support/seed.ts: every suite prints `[seed] <file>: seed=N`;
+ * `TEST_SEED=N npx vitest run test/unit/fuzz-routes.test.ts` runs the very same cases again (a
+ * failure also prints fast-check's seed and shrink path). `FUZZ_RUNS_SCALE=10` runs ten times as
+ * many cases. With `CI` set, the seed is fixed.
  */
 import fc from 'fast-check';
 import { parseHTML } from 'linkedom';
@@ -14,24 +15,9 @@ import { API_ROUTES, type ApiRoute, matchRoute } from '../../functions/adapters/
 import type { HttpResult } from '../../functions/adapters/http/http.ts';
 import { SECURITY_HEADER_NAMES } from '../../functions/adapters/http/security-headers.ts';
 import { buildOpenApiDocument, type OpenApiOperation } from '../../functions/adapters/http/openapi.ts';
+import { TEST_SEED } from './seed.ts';
 
-const fromEnv = Number(process.env.FUZZ_SEED);
-/**
- * CI's seed: a commit's CI result must not depend on the draw, so CI runs the cases of one
- * fixed seed; every local run draws a new one, which is where new cases are found.
- */
-const CI_SEED = 20261130;
-/** One seed per test file run; the same seed replays the same cases. */
-export const FUZZ_SEED =
-  Number.isInteger(fromEnv) && process.env.FUZZ_SEED !== ''
-    ? fromEnv
-    : process.env.CI !== undefined && process.env.CI !== '' && process.env.CI !== 'false'
-      ? CI_SEED
-      : Math.floor(Math.random() * 2 ** 31);
-
-export function announceSeed(suite: string): void {
-  console.log(`[fuzz] ${suite}: seed=${FUZZ_SEED} (replay: FUZZ_SEED=${FUZZ_SEED} npx vitest run ${suite})`);
-}
+export { announceSeed } from './seed.ts';
 
 const scale = Number(process.env.FUZZ_RUNS_SCALE ?? 1);
 export function runs(count: number): number {
@@ -40,7 +26,7 @@ export function runs(count: number): number {
 
 /** fc.assert's parameters for a property of `count` cases under the suite's seed. */
 export function fuzzParameters(count: number): fc.Parameters<unknown> {
-  return { seed: FUZZ_SEED, numRuns: runs(count), endOnFailure: false, verbose: 1 };
+  return { seed: TEST_SEED, numRuns: runs(count), endOnFailure: false, verbose: 1 };
 }
 
 /** The marker every hostile input carries, so an answer that reflects one raw is easy to find. */

@@ -9,24 +9,6 @@ import type { OutgoingEmail } from '../../functions/core/shared/mail.ts';
 import type { Queue } from '../../functions/core/planning/ports.ts';
 import type { FakeClock } from './fakes.ts';
 
-/** mulberry32: a small seeded generator, so a failing run can be replayed from its printed seed. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** The seed from FAULT_SEED when replaying, else a fresh one; tests print it. */
-export function faultSeed(): number {
-  const fromEnv = Number(process.env['FAULT_SEED']);
-  return Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : Math.floor(Math.random() * 2 ** 31) + 1;
-}
-
 interface Message {
   job: ChunkJob;
   receives: number;

@@ -1,6 +1,6 @@
 /**
  * Fuzz: the parsers behind the HTTP routes and the CLI, each with hostile input. Seeded like
- * the route suite (the seed is printed; FUZZ_SEED replays it).
+ * the route suite (the seed is printed; TEST_SEED replays it).
  *
  * Adding a parser (the feed parser, say): one entry in PARSERS with its arbitrary and the check
  * each case must pass; it runs under the same seed and counts towards the suite's cases.

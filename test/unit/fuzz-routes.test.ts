@@ -2,7 +2,7 @@
  * Fuzz: every route of the route table, through the real handlers and edge with the in-memory
  * stores (test/support/memory-app.ts), with hostile and malformed requests built from the
  * OpenAPI document's examples. Properties in test/support/fuzz.ts (checkAnswer). Seeded:
- * the seed is printed; FUZZ_SEED replays it.
+ * the seed is printed; TEST_SEED replays it.
  */
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it, vi } from 'vitest';

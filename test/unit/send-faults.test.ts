@@ -1,12 +1,14 @@
 /**
- * Fault injection for plan + send: repeated and concurrent planners, senders killed at random
- * points, SES throttling 30% of calls. Every test counts what the mailbox received per reader:
- * 0 lost always, and 0 duplicates except in the one documented window (SES accepted the email,
- * the sender died before the row was marked sent), which the tests count and print.
+ * Fault injection for plan + send: repeated and concurrent planners, senders killed at every
+ * point and then at random ones, SES throttling 30% of calls. Every test counts what the mailbox
+ * received per reader: 0 lost always, and 0 duplicates except in the one documented window (SES
+ * accepted the email, the sender died before the row was marked sent), which the tests count and
+ * print. Each fault a test claims is forced at least once before the random ones (seeded by
+ * test/support/seed.ts), so no draw can leave a kind out.
  */
 import { SendBulkEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PacedMailer } from '../../functions/adapters/ses/paced-mailer.ts';
 import { SesMailer } from '../../functions/adapters/ses/ses-mailer.ts';
 import { sendChunk, type SendChunkDeps } from '../../functions/core/delivery/send-chunk.ts';
@@ -25,7 +27,8 @@ import {
   RecordingMailer,
   testSettings,
 } from '../support/fakes.ts';
-import { faultSeed, seededRandom, SimulatedSqs, tally } from '../support/send-sim.ts';
+import { announceSeed, seededRandom, TEST_SEED } from '../support/seed.ts';
+import { SimulatedSqs, tally } from '../support/send-sim.ts';
 
 /** 07:05 UTC: London readers with send hour 7 are due. */
 const NOW = '2026-11-26T07:05:00.000Z';
@@ -93,6 +96,10 @@ function mortal(base: SendChunkDeps, killAt: number, onKill: (point: string) => 
 
 /** The documented window: SES has the emails, neither the watermarks nor the chunk say so yet. */
 const WINDOW_POINTS = new Set(['after mailer.sendBulk', 'before deliveries.recordDeliveries']);
+/** Points a delivery can die at: before and after each of its six port calls. */
+const KILL_POINTS = 12;
+
+beforeAll(() => announceSeed('test/unit/send-faults.test.ts'));
 
 describe('plan + send under faults', () => {
   it.each([2, 10])('sends each reader one digest when %i planners run at once', async (planners) => {
@@ -109,8 +116,7 @@ describe('plan + send under faults', () => {
   });
 
   it('loses nobody when senders die at random points, and sends twice only inside the documented window', async () => {
-    const seed = faultSeed();
-    const random = seededRandom(seed);
+    const random = seededRandom();
     const runs = 150;
     const kills = new Map<string, number>();
     let windowKills = 0;
@@ -123,12 +129,15 @@ describe('plan + send under faults', () => {
       const w = await world(8, mailer);
       windowNow = 0;
       await planDigest('scheduled', w.plan);
-      // Each delivery attempt dies with probability 0.25 at one of its (about twelve) points; a
-      // job dies at most twice, so none reaches the dead-letter queue (5 receives) by bad luck alone.
+      // Run n's first delivery dies at point n, so every point is hit once whatever the draw; after
+      // that each attempt dies with probability 0.25 at a random point. A job dies at most twice,
+      // so none reaches the dead-letter queue (5 receives) by bad luck alone.
       const deaths = new Map<string, number>();
+      let attempts = 0;
       const deliver = (job: Parameters<typeof sendChunk>[0]) => {
         const died = deaths.get(job.id) ?? 0;
-        const killAt = died < 2 && random() < 0.25 ? Math.floor(random() * 12) : -1;
+        const forced = attempts++ === 0 && run < KILL_POINTS;
+        const killAt = forced ? run : died < 2 && random() < 0.25 ? Math.floor(random() * KILL_POINTS) : -1;
         if (killAt >= 0) deaths.set(job.id, died + 1);
         return sendChunk(
           job,
@@ -149,9 +158,11 @@ describe('plan + send under faults', () => {
     }
     const byPoint = [...kills].sort(([a], [b]) => a.localeCompare(b)).map(([point, n]) => `${point} ${n}`).join(', ');
     console.log(
-      `killed senders (seed ${seed}, replay with FAULT_SEED=${seed}): ${runs} runs x 8 readers; kills: ${byPoint}; ` +
+      `killed senders (seed ${TEST_SEED}): ${runs} runs x 8 readers; kills: ${byPoint}; ` +
         `window kills ${windowKills}, duplicates ${duplicates}, lost ${lost}`,
     );
+    expect(kills.size).toBe(KILL_POINTS);
+    for (const point of WINDOW_POINTS) expect(kills.get(point), point).toBeGreaterThan(0);
     expect(lost).toBe(0);
     // A death inside the window resends that call's recipients (all 8 readers are one chunk) once
     // the lease runs out; no other death resends anyone.
@@ -162,15 +173,18 @@ describe('plan + send under faults', () => {
     const ses = mockClient(SESv2Client);
     afterEach(() => ses.reset());
 
-    it('sends every digest once, retrying the throttled calls through the token bucket', async () => {
-      const seed = faultSeed();
-      const random = seededRandom(seed);
+    it('sends every digest once, retrying the throttled calls and entries through the token bucket', async () => {
+      const random = seededRandom();
       const accepted: string[] = [];
       let calls = 0;
       let throttled = 0;
+      let throttledEntries = 0;
+      let acceptedCalls = 0;
       ses.on(SendBulkEmailCommand).callsFake((input: { BulkEmailEntries?: { Destination?: { ToAddresses?: string[] } }[] }) => {
         calls += 1;
-        if (random() < 0.3) {
+        // Whatever the draw, the first call is throttled whole and the first call let through has
+        // its first entry throttled.
+        if (calls === 1 || random() < 0.3) {
           throttled += 1;
           // As SES v2 answers over the rate: HTTP 429, no Retry-After.
           throw Object.assign(new Error('Maximum sending rate exceeded.'), {
@@ -180,9 +194,14 @@ describe('plan + send under faults', () => {
           });
         }
         // Inside a call, SES may also throttle single entries (ACCOUNT_THROTTLED): retried alone.
+        acceptedCalls += 1;
+        const firstLetThrough = acceptedCalls === 1;
         return {
-          BulkEmailEntryResults: (input.BulkEmailEntries ?? []).map((entry) => {
-            if (random() < 0.1) return { Status: 'ACCOUNT_THROTTLED' };
+          BulkEmailEntryResults: (input.BulkEmailEntries ?? []).map((entry, index) => {
+            if ((firstLetThrough && index === 0) || random() < 0.1) {
+              throttledEntries += 1;
+              return { Status: 'ACCOUNT_THROTTLED' };
+            }
             accepted.push(entry.Destination?.ToAddresses?.[0] ?? '');
             return { Status: 'SUCCESS', MessageId: `ses-${accepted.length}` };
           }),
@@ -210,10 +229,12 @@ describe('plan + send under faults', () => {
       const sent = accepted.map((to) => ({ to }) as never);
       const { duplicates, lost } = tally(sent, w.emails);
       console.log(
-        `SES throttling (seed ${seed}): ${calls} SendBulkEmail calls, ${throttled} throttled (${((throttled / calls) * 100).toFixed(0)}%), ` +
+        `SES throttling (seed ${TEST_SEED}): ${calls} SendBulkEmail calls, ${throttled} throttled (${((throttled / calls) * 100).toFixed(0)}%), ` +
+          `${throttledEntries} entries throttled, ` +
           `${accepted.length} accepted for 200 readers, ${duplicates} duplicates, ${lost} lost, ${(nowMs / 1000).toFixed(1)} s simulated`,
       );
       expect(throttled).toBeGreaterThan(0);
+      expect(throttledEntries).toBeGreaterThan(0);
       expect({ duplicates, lost, deadLettered: w.queue.deadLettered.length }).toEqual({ duplicates: 0, lost: 0, deadLettered: 0 });
     });
   });

@@ -96,18 +96,49 @@ function resolveTimeZone(timeZone: string): string | undefined {
 }
 
 /**
- * The canonical name of a zone (aliases such as US/Eastern resolve), or undefined when it is
- * unknown or is a zone the hourly run never visits (Etc/GMT+5 and other fixed offsets): a reader
- * must not be able to subscribe to a slot that is never due.
+ * The zones tzdata 2024b turned into links (its `backward` file) that ICU still keeps as IDs of
+ * their own, outside Intl.supportedValuesOf. Node 20.20 (ICU 78.2, tz 2025c) resolves EST5EDT to
+ * America/New_York; Node 22.23 (ICU 78.3, tz 2026e) answers EST5EDT itself, a zone the hourly
+ * run never visits.
+ * Intl does not say where a link points, so the targets are tzdata's. The rest already resolve
+ * through ICU on both; they are here so that no newer ICU can strand them either.
+ */
+const LINKED_LEGACY_ZONES: Readonly<Record<string, string>> = {
+  EST5EDT: 'America/New_York',
+  CST6CDT: 'America/Chicago',
+  MST7MDT: 'America/Denver',
+  PST8PDT: 'America/Los_Angeles',
+  EST: 'America/Panama',
+  MST: 'America/Phoenix',
+  HST: 'Pacific/Honolulu',
+  CET: 'Europe/Brussels',
+  MET: 'Europe/Brussels',
+  EET: 'Europe/Athens',
+  WET: 'Europe/Lisbon',
+};
+
+/** The zone the hourly run visits for a name the runtime resolved, following a legacy link if it must. */
+function scheduledZone(resolved: string): string | undefined {
+  if (scheduledZones().has(resolved)) return resolved;
+  const target = Object.hasOwn(LINKED_LEGACY_ZONES, resolved) ? resolveTimeZone(LINKED_LEGACY_ZONES[resolved]!) : undefined;
+  return target !== undefined && scheduledZones().has(target) ? target : undefined;
+}
+
+/**
+ * The canonical name of a zone: aliases and links (US/Eastern, EST5EDT, Asia/Kolkata) resolve to
+ * the zone the hourly run visits under the name the runtime gives it, the same on Node 20 and 22.
+ * Undefined when the zone is unknown or one the hourly run never visits (Etc/GMT+5 and other
+ * fixed offsets): a reader must not be able to subscribe to a slot that is never due.
  */
 export function canonicalTimeZone(timeZone: string): string | undefined {
   const known = canonicalNames.get(timeZone);
   if (known !== undefined) return known;
   if (!/^[A-Za-z0-9_+\-/]{1,64}$/.test(timeZone)) return undefined;
   const resolved = resolveTimeZone(timeZone);
-  if (resolved === undefined || !scheduledZones().has(resolved)) return undefined;
-  canonicalNames.set(timeZone, resolved);
-  return resolved;
+  const canonical = resolved === undefined ? undefined : scheduledZone(resolved);
+  if (canonical === undefined) return undefined;
+  canonicalNames.set(timeZone, canonical);
+  return canonical;
 }
 
 /**
