@@ -1,8 +1,9 @@
 /**
  * What a reader can see, measured in a real Chromium in light and dark colour schemes, for every
  * email with no brand settings and with all of them: the confirmation's and the welcome's buttons
- * stand out from the card (3:1, WCAG 1.4.11 for controls) with text at 4.5:1, and every visible
- * link reads at 4.5:1 (WCAG 1.4.3) on the background behind it. Colours are the computed styles;
+ * stand out from the card (3:1, WCAG 1.4.11 for controls) with text at 4.5:1, every visible
+ * link reads at 4.5:1 (WCAG 1.4.3) on the background behind it, and the card keeps its rounded
+ * corners. Colours are the computed styles;
  * a background is the first non-transparent one up the ancestors, blended when translucent.
  */
 import type { Browser, Page } from 'playwright-core';
@@ -56,6 +57,15 @@ const buttonLook = (label: string) => `(() => { ${PAINT_HELPERS}
   if (!button) return null;
   const cell = button.closest('table').parentElement;
   return { button: painted(button), card: painted(cell) };
+})()`;
+
+/** What shows just inside the card's top-left corner, outside its 8 px curve, and behind the page. */
+const CARD_CORNER = `(() => { ${PAINT_HELPERS}
+  const card = [...document.querySelectorAll('td')].find((td) => getComputedStyle(td).borderTopLeftRadius === '8px');
+  if (!card) return null;
+  const box = card.getBoundingClientRect();
+  const corner = document.elementFromPoint(box.left + 1, box.top + 1);
+  return { corner: painted(corner), page: painted(document.body) };
 })()`;
 
 function rgba(colour: string): Rgba {
@@ -132,6 +142,19 @@ describe('email buttons and links in a browser', () => {
           if (label === 'every brand setting') {
             await page.screenshot({ path: await artifactPath(`${name}-branded-${scheme}.png`), fullPage: true });
           }
+        }
+      }
+    }, 120_000);
+
+    it(`keeps the card's rounded corners in ${scheme} mode: the page, not a square of card, shows at the corner`, async () => {
+      for (const [label, gallery] of galleries) {
+        for (const sample of gallery) {
+          await show(sample.html, scheme);
+          const look = await page.evaluate<{ corner: Painted; page: Painted } | null>(CARD_CORNER);
+          expect(look, `${sample.name} (${label}) has a rounded card`).not.toBeNull();
+          expect(effectiveBackground(look!.corner.backgrounds, scheme), `${sample.name}, ${label}, ${scheme}`).toBe(
+            effectiveBackground(look!.page.backgrounds, scheme),
+          );
         }
       }
     }, 120_000);
