@@ -70,7 +70,7 @@ describe('digest preview', CLI_STEPS, () => {
     expect(html).toContain('The news that matters, before breakfast');
     expect(html).toContain('times in Europe/Berlin');
     expect(result.stdout).toMatch(/^Subject: \S/m);
-    expect(result.stdout).toMatch(/^List-Id: "The Daily Digest" <the-daily-digest\.localhost\.localdomain>$/m);
+    expect(result.stdout).toMatch(/^List-Id: The Daily Digest <the-daily-digest\.localhost\.localdomain>$/m);
     expect(result.stdout).toContain(EXAMPLE_TITLE);
     expect(result.stdout).not.toContain('<html');
     expect(await inboxEmails(stack)).toHaveLength(mailBefore);
@@ -103,7 +103,7 @@ describe('digest preview', CLI_STEPS, () => {
     const digest = (await inboxEmails(stack)).find((email) => email.destination.to.includes(READER) && email.body.html?.includes(EXAMPLE_TITLE));
     expect(digest).toBeDefined();
     expect(digest!.subject).not.toContain('The Daily Digest');
-    expect(headerOf(digest!, 'List-Id')).toBe('"The Daily Digest" <the-daily-digest.localhost.localdomain>');
+    expect(headerOf(digest!, 'List-Id')).toBe('The Daily Digest <the-daily-digest.localhost.localdomain>');
     expect(headerOf(digest!, 'Reply-To')).toBe('editors@example.com');
   });
 });

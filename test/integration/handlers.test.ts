@@ -358,9 +358,11 @@ describe('plan and send the digest', () => {
     const headers = Object.fromEntries((digest.headers ?? []).map((h) => [h.name.toLowerCase(), h.value]));
     expect(headers['list-unsubscribe']).toMatch(new RegExp(`^<${baseUrl}/unsubscribe\\?token=[^>]+>$`));
     expect(headers['list-unsubscribe-post']).toBe('List-Unsubscribe=One-Click');
-    expect(headers['list-id']).toBe('"The Daily Digest" <the-daily-digest.example.com>');
+    expect(headers['list-id']).toBe('The Daily Digest <the-daily-digest.example.com>');
 
     const parsed = await ses.rawMessage(digest.messageId);
+    // As the emulator writes it out: readable, not an RFC 2047 encoded word.
+    expect(parsed.headerLines.find((header) => header.key === 'list-id')?.line).toBe('List-ID: The Daily Digest <the-daily-digest.example.com>');
     expect(parsed.html).toBeTruthy();
     expect(parsed.text).toContain('Dahiyeh');
 

@@ -6,6 +6,7 @@ import {
   SesMailer,
   createSesClient,
 } from '../../functions/adapters/ses/ses-mailer.ts';
+import { editionHeaders } from '../../functions/core/edition/edition.ts';
 import { startSesEmulator, type SesEmulator } from '../support/ses.ts';
 
 const UNSUBSCRIBE_URL = 'https://digest.example.com/unsubscribe?token=abc.def';
@@ -75,6 +76,29 @@ describe('SesMailer against aws-ses-v2-local', () => {
     expect(parsed.subject).toBe('Today’s digest: café talks — and more');
     expect(parsed.text?.trim()).toBe('Hello reader');
     expect(parsed.html).toContain('<strong>reader</strong>');
+  });
+});
+
+describe('List-Id as the emulator delivers it', () => {
+  const send = async (digestName: string) => {
+    const headers = editionHeaders({ digestName, mailFrom: `${digestName} <digest@example.com>`, replyTo: undefined });
+    return ses.rawMessage((await mailer.send(email({ headers }))).messageId);
+  };
+
+  it.each([
+    ['The Daily Digest', 'List-ID: The Daily Digest <the-daily-digest.example.com>'],
+    ["Bob's Briefing", "List-ID: Bob's Briefing <bob-s-briefing.example.com>"],
+    ['Morning+Evening News', 'List-ID: Morning+Evening News <morning-evening-news.example.com>'],
+  ])('arrives as plain text, not an encoded word, for a digest called %s', async (digestName, line) => {
+    const parsed = await send(digestName);
+    expect(parsed.headerLines.find((header) => header.key === 'list-id')?.line).toBe(line);
+  });
+
+  it('quotes a name with a special in it, and hands SES exactly that', async () => {
+    await send('News, Daily');
+    const [stored] = await ses.emails();
+    // Only nodemailer's MIME writer in the emulator turns a quoted value into an encoded word; SES sends what it got.
+    expect(stored?.headers).toContainEqual({ name: 'List-Id', value: '"News, Daily" <news-daily.example.com>' });
   });
 });
 

@@ -139,7 +139,7 @@ describe('the brand in the email and the pages', () => {
   it('sends List-Id and Reply-To with every digest', async () => {
     const email = personaliseEdition(await branded(), { email: 'r@example.com' }, new Date('2026-11-26T07:05:00Z'), settings);
     const headers = Object.fromEntries(email.headers.map((header) => [header.name, header.value]));
-    expect(headers['List-Id']).toBe('"Morning Brief" <morning-brief.news.example.com>');
+    expect(headers['List-Id']).toBe('Morning Brief <morning-brief.news.example.com>');
     expect(headers['Reply-To']).toBe('editors@news.example.com');
     const plain = personaliseEdition(await branded(), { email: 'r@example.com' }, new Date(), testSettings());
     expect(plain.headers.map((header) => header.name)).not.toContain('Reply-To');
@@ -147,7 +147,18 @@ describe('the brand in the email and the pages', () => {
 
   it('keeps List-Id to printable ASCII whatever the digest is called', () => {
     expect(listIdHeader({ digestName: 'Le Quotidien ✨', mailFrom: 'x@journal.example' })).toBe('<le-quotidien.journal.example>');
-    expect(listIdHeader({ digestName: 'A "quoted" name', mailFrom: 'x@j.example' })).toBe('"A quoted name" <a-quoted-name.j.example>');
+    expect(listIdHeader({ digestName: 'A "quoted" name', mailFrom: 'x@j.example' })).toBe('A quoted name <a-quoted-name.j.example>');
+  });
+
+  it('quotes the List-Id phrase only when a special character asks for it', () => {
+    const listId = (digestName: string) => listIdHeader({ digestName, mailFrom: 'x@j.example' });
+    expect(listId("Bob's  Briefing")).toBe("Bob's Briefing <bob-s-briefing.j.example>");
+    expect(listId('Ask+Answer #1')).toBe('Ask+Answer #1 <ask-answer-1.j.example>');
+    expect(listId('News, Daily')).toBe('"News, Daily" <news-daily.j.example>');
+    expect(listId('Dr. Who Weekly')).toBe('"Dr. Who Weekly" <dr-who-weekly.j.example>');
+    expect(listId('Bits (and bytes)')).toBe('"Bits (and bytes)" <bits-and-bytes.j.example>');
+    expect(listId('<Daily>')).toBe('"<Daily>" <daily.j.example>');
+    expect(listId('"\\"')).toBe('<digest.j.example>');
   });
 
   it('brands the web edition and the pages, and their CSP allows exactly that style and logo', async () => {

@@ -8,10 +8,26 @@ const seed = JSON.parse(readFileSync(new URL('../../examples/articles.json', imp
   articles: { title: string; body: string }[];
 };
 
-/** Asserts that every summary sentence is a sentence of the text, in the text's order. */
+/** `shown` is `sentence` itself, or it with one acronym written out: `the RO` as `the Returning Officer (RO)`. */
+function showsSentence(shown: string, sentence: string): boolean {
+  if (shown === sentence) return true;
+  for (const match of shown.matchAll(/ \((\p{Lu}[\p{Lu}\p{N}&]+s?)\)/gu)) {
+    const before = shown.slice(0, match.index);
+    const after = shown.slice(match.index + match[0].length);
+    // Drop one to ten words before the brackets, and put the acronym back in their place.
+    for (let cut = before.length, words = 0; words < 10 && cut > 0; words += 1) {
+      cut = before.lastIndexOf(' ', cut - 1) + 1;
+      if (`${before.slice(0, cut)}${match[1]}${after}` === sentence) return true;
+      cut -= 1;
+    }
+  }
+  return false;
+}
+
+/** Asserts that every summary sentence is a sentence of the text (acronyms aside), in the text's order. */
 function expectSentencesOf(text: string, summary: string[]): void {
   const sentences = splitSentences(text);
-  const positions = summary.map((sentence) => sentences.indexOf(sentence));
+  const positions = summary.map((shown) => sentences.findIndex((sentence) => showsSentence(shown, sentence)));
   for (const position of positions) expect(position).toBeGreaterThanOrEqual(0);
   expect(positions).toEqual([...positions].sort((a, b) => a - b));
 }

@@ -67,10 +67,10 @@ export class TemplateRenderer implements DigestRenderer, ConfirmationRenderer {
     const subject = `Confirm your subscription to ${this.#digestName}`;
     const html = fillEmailTemplate(this.#templates, 'confirm', {
       subject,
-      preheader: 'One click and you are subscribed.',
+      preheader: 'Press the button below, then confirm on the page it opens.',
       digestName: this.#digestName,
       subtitle: 'Confirm your subscription',
-      brand: { ...this.#brand, tagline: this.#brand.tagline === null ? null : cleanText(this.#brand.tagline) },
+      brand: this.#brandModel(),
       confirmUrl,
       footer: {
         note: `Sent by ${this.#digestName} from ${publicUrl}`,
@@ -92,6 +92,7 @@ export class TemplateRenderer implements DigestRenderer, ConfirmationRenderer {
       preheader: 'You are subscribed. Here is how to choose what you get.',
       digestName: this.#digestName,
       subtitle: 'You are subscribed',
+      brand: this.#brandModel(),
       preferencesUrl,
       unsubscribeUrl,
       footer: {
@@ -118,6 +119,11 @@ export class TemplateRenderer implements DigestRenderer, ConfirmationRenderer {
       ...this.#textFooter(publicUrl),
     ].join('\n');
     return { subject, html, text };
+  }
+
+  /** The brand as the transactional templates show it; the digest's model builds the same. */
+  #brandModel(): Brand {
+    return { ...this.#brand, tagline: this.#brand.tagline === null ? null : cleanText(this.#brand.tagline) };
   }
 
   #confirmText(confirmUrl: string, publicUrl: string): string {

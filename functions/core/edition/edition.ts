@@ -213,6 +213,13 @@ export async function renderEdition(
 }
 
 /**
+ * RFC 5322 atoms separated by single spaces: a phrase that needs no quotes. Quotes only when a
+ * special (`.`, `,`, `:`, `(`...) asks for them, since some MIME writers (nodemailer, in the
+ * local emulator) turn any value holding `"` into an encoded word that filters then cannot match.
+ */
+const ATOMS = /^[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~]+(?: [A-Za-z0-9!#$%&'*+\-/=?^_`{|}~]+)*$/;
+
+/**
  * RFC 2919 List-Id: the digest's name as the phrase and a label under the sender's domain, so
  * mail filters and Gmail's list handling recognise every edition as one list.
  */
@@ -220,9 +227,10 @@ export function listIdHeader(settings: Pick<Settings, 'digestName' | 'mailFrom'>
   const address = /<([^<>]+)>\s*$/.exec(settings.mailFrom)?.[1] ?? settings.mailFrom;
   const domain = (address.split('@').pop() ?? 'localhost').trim().toLowerCase().replace(/[^a-z0-9.-]/g, '') || 'localhost';
   const label = settings.digestName.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'digest';
-  const phrase = settings.digestName.replace(/["\\\r\n]/g, '').trim();
+  const phrase = settings.digestName.replace(/["\\\r\n]/g, '').replace(/\s+/g, ' ').trim();
   // A header phrase outside printable ASCII would need RFC 2047 encoding; the id alone is enough.
-  return /^[\x20-\x7e]+$/.test(phrase) ? `"${phrase}" <${label}.${domain}>` : `<${label}.${domain}>`;
+  if (phrase === '' || !/^[\x20-\x7e]+$/.test(phrase)) return `<${label}.${domain}>`;
+  return `${ATOMS.test(phrase) ? phrase : `"${phrase}"`} <${label}.${domain}>`;
 }
 
 /** Headers every reader of an edition gets alike; the per-reader List-Unsubscribe pair is added per send. */

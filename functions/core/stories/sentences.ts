@@ -59,10 +59,57 @@ export function splitSentences(text: string): string[] {
   const sentences: string[] = [];
   for (const block of blocks(separateGluedSentences(normaliseText(withoutMarkupRemnants(text))))) {
     for (const sentence of splitBlock(block)) {
-      if (HAS_CONTENT.test(sentence)) sentences.push(sentence);
+      if (HAS_CONTENT.test(sentence)) sentences.push(...(splitRunInHeading(sentence) ?? [sentence]));
     }
   }
   return sentences;
+}
+
+const MAX_HEADING_WORDS = 5;
+const MAX_HEADING_CHARS = 40;
+const MIN_RUN_ON_WORDS = 6;
+const HEADING_WORD = /^\p{L}[\p{L}'’-]*$/u;
+
+/**
+ * A short heading run into the sentence under it with no punctuation between, as scraped pages
+ * flatten them: `Sanctions US President Donald Trump said he is looking at secondary sanctions`.
+ * The heading is a capitalised word, or a sentence-case phrase of up to five words not ending
+ * on a function word, and the rest opens with a capitalised word. Names and titles look the
+ * same (`Former US President…`, `Novelist Andrea Levy…`), so it is split only when the
+ * heading names what the sentence is about: its first word comes back, lower-case, in the rest
+ * of it; and a one-word heading must be followed by two or more capitalised words, not by a
+ * lone name and a verb.
+ */
+function splitRunInHeading(sentence: string): [string, string] | undefined {
+  const words = sentence.split(' ');
+  for (let size = 1; size <= MAX_HEADING_WORDS && size + MIN_RUN_ON_WORDS <= words.length; size += 1) {
+    const word = words[size - 1]!;
+    if (!HEADING_WORD.test(word)) return undefined;
+    if (size === 1 ? !/^\p{Lu}\p{Ll}/u.test(word) : !/^\p{Ll}/u.test(word)) return undefined;
+    const next = words[size]!;
+    if (!/^\p{Lu}/u.test(next) || next === 'I') continue;
+    const heading = words.slice(0, size);
+    const last = heading[size - 1]!.toLowerCase();
+    if (FUNCTION_WORDS.includes(last) || SENTENCE_STARTERS.has(heading[0]!.toLowerCase())) return undefined;
+    if (heading.join(' ').length > MAX_HEADING_CHARS) return undefined;
+    if (size === 1 && !/^\p{Lu}/u.test(words[size + 1] ?? '')) return undefined;
+    const rest = words.slice(size).join(' ');
+    return echoes(heading, rest) ? [heading.join(' '), rest] : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * Whether the heading's first word (four letters or more, not a function word) recurs in lower
+ * case in `text`, as it is or with a plural `s` added or dropped. A heading's first word is
+ * capitalised only because it opens the heading; a word capitalised anywhere (`British team
+ * member Hayley Yelling said the team…`) is a name or modifies one.
+ */
+function echoes(heading: readonly string[], text: string): boolean {
+  const lower = heading[0]!.toLowerCase();
+  if (lower.length < 4 || FUNCTION_WORDS.includes(lower) || SENTENCE_STARTERS.has(lower)) return false;
+  const later = new Set(text.split(/[^\p{L}'’-]+/u).filter((word) => /^\p{Ll}/u.test(word)));
+  return later.has(lower) || later.has(`${lower}s`) || (lower.endsWith('s') && later.has(lower.slice(0, -1)));
 }
 
 /** Elements that start a new block; any other tag is dropped with no space, as a browser shows it. */

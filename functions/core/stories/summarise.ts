@@ -1,10 +1,13 @@
 /**
- * Extractive summaries: a few sentences of the article itself, never new words. Each
+ * Extractive summaries: a few sentences of the article itself, never words it does not have. Each
  * sentence is scored by where it stands (news puts the point first), how central it is to
  * the article (LexRank over TF-IDF cosine similarity) and how much it shares with the
- * title; the best are picked greedily, skipping ones that repeat what is already chosen.
+ * title; the best are picked greedily, skipping ones that repeat what is already chosen. An
+ * acronym the article defined in a sentence left out is written out where the summary first
+ * uses it (acronyms.ts), within the word budget.
  */
 import { z } from 'zod';
+import { acronymDefinitions, withExpansions, type AcronymDefinition } from './acronyms.ts';
 import { splitSentences } from './sentences.ts';
 import { cutToWords, termCounts, wordCount } from './terms.ts';
 
@@ -61,6 +64,8 @@ interface Candidate {
   index: number;
   text: string;
   words: number;
+  /** Words once every acronym it uses is written out: what it can cost the word budget at most. */
+  shownWords: number;
   terms: Map<string, number>;
 }
 
@@ -80,8 +85,15 @@ export function summarise(input: { title: string; text: string }, options: Summa
   }
   if (sentences.length === 1) return [cutToWords(first, maxWords)];
 
+  const definitions = acronymDefinitions(sentences);
   const candidates = sentences.map(
-    (text, index): Candidate => ({ index, text, words: wordCount(text), terms: termCounts(text) }),
+    (text, index): Candidate => ({
+      index,
+      text,
+      words: wordCount(text),
+      shownWords: wordCount(withExpansions(text, index, definitions).text),
+      terms: termCounts(text),
+    }),
   );
   const vectors = tfIdfVectors(candidates.map((candidate) => candidate.terms));
   const similarity = cosineMatrix(vectors);
@@ -98,10 +110,23 @@ export function summarise(input: { title: string; text: string }, options: Summa
   const chosen = pick(candidates, scores, similarity, { maxSentences, maxWords });
   if (chosen.length === 0) {
     // Every sentence is over the budget on its own: cut the best one.
-    const best = bestIndex(scores);
-    return [cutToWords(candidates[best]?.text ?? first, maxWords)];
+    const best = candidates[bestIndex(scores)] ?? candidates[0]!;
+    return [cutToWords(withExpansions(best.text, best.index, definitions).text, maxWords)];
   }
-  return chosen.sort((a, b) => a.index - b.index).map((candidate) => candidate.text);
+  return explained(chosen.sort((a, b) => a.index - b.index), definitions);
+}
+
+/**
+ * The chosen sentences in order, each acronym the article defined before them written out where
+ * the summary first uses it, unless a sentence shown before defines or explains it already.
+ */
+function explained(chosen: readonly Candidate[], definitions: ReadonlyMap<string, AcronymDefinition>): string[] {
+  const known = new Set<string>();
+  return chosen.map((candidate) => {
+    const shown = withExpansions(candidate.text, candidate.index, definitions, known);
+    for (const acronym of shown.explained) known.add(acronym);
+    return shown.text;
+  });
 }
 
 /**
@@ -143,7 +168,7 @@ function pick(
 ): Candidate[] {
   const size = candidates.length;
   const chosen: Candidate[] = [];
-  const remaining = new Set(candidates.filter((candidate) => candidate.words <= limits.maxWords));
+  const remaining = new Set(candidates.filter((candidate) => candidate.shownWords <= limits.maxWords));
   let words = 0;
   const topScore = Math.max(0, ...scores);
   while (chosen.length < limits.maxSentences && remaining.size > 0) {
@@ -151,7 +176,7 @@ function pick(
     let bestValue = -Infinity;
     for (const candidate of remaining) {
       const bundle = withAntecedents(candidates, candidate.index)?.filter((c) => !chosen.includes(c));
-      const bundleWords = bundle?.reduce((total, c) => total + c.words, 0) ?? 0;
+      const bundleWords = bundle?.reduce((total, c) => total + c.shownWords, 0) ?? 0;
       const overlap = Math.max(0, ...chosen.map((c) => similarity[candidate.index * size + c.index] ?? 0));
       if (
         !bundle ||
@@ -163,6 +188,11 @@ function pick(
         continue;
       }
       const score = scores[candidate.index] ?? 0;
+      // A label or run-in heading split off its paragraph reads as a dangling line after a sentence.
+      if (chosen.length > 0 && isLabel(candidate)) {
+        remaining.delete(candidate);
+        continue;
+      }
       // Past the first two, a sentence has to earn its place, not merely fit the words left.
       if (chosen.length >= 2 && score < WEAK_SHARE * topScore) {
         remaining.delete(candidate);
@@ -178,7 +208,7 @@ function pick(
     for (const sentence of best) {
       chosen.push(sentence);
       remaining.delete(sentence);
-      words += sentence.words;
+      words += sentence.shownWords;
     }
   }
   return chosen;
@@ -196,8 +226,17 @@ function penalty(candidate: Candidate): number {
   if (isQuoteFragment(candidate.text)) factor *= 0.7;
   if (candidate.index > 0 && leansOnPrevious(candidate.text)) factor *= 0.8;
   // A heading or caption split from its paragraph, not a sentence.
-  if (!/[.!?…。！？]['"’”)\]]*$/u.test(candidate.text)) factor *= 0.3;
+  if (!endsLikeSentence(candidate.text)) factor *= 0.3;
   return factor;
+}
+
+function endsLikeSentence(text: string): boolean {
+  return /[.!?…。！？]['"’”)\]]*$/u.test(text);
+}
+
+/** A few words with no closing punctuation: a heading, caption or label, not a sentence. */
+function isLabel(candidate: Candidate): boolean {
+  return candidate.words < SHORT_FRAGMENT_WORDS && !endsLikeSentence(candidate.text);
 }
 
 /**
