@@ -6,7 +6,7 @@
  * everything it imports, loads only when that command runs, so `digest --help` answers without
  * loading the AWS SDK, the renderer or the feed parsers.
  */
-import { Command } from 'commander';
+import { Command, Help } from 'commander';
 import { CliError } from './cli-error.ts';
 
 // The AWS SDK warns once per process on Node 20 that its 2027 releases will need Node 22 (Lambda
@@ -15,32 +15,45 @@ if (!process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED']) process.en
 
 type Register = (program: Command) => void;
 
-/** Each top-level command: the line `digest --help` lists, and the module that registers it in full. */
-const COMMANDS: Record<string, { summary: string; load: () => Promise<Register> }> = {
+/**
+ * Each top-level command: how `digest --help` lists it (its usage and description, as its module
+ * declares them), and the module that registers it in full.
+ */
+const COMMANDS: Record<string, { usage: string; summary: string; load: () => Promise<Register> }> = {
   ingest: {
-    summary: 'POST a JSON batch of articles to the API',
+    usage: 'ingest [options] <file>',
+    summary: 'POST a JSON batch of articles ({"articles": [...]} or a bare array) to the API',
     load: async () => (await import('./ingest.ts')).registerIngestCommand,
   },
   'send-now': {
+    usage: 'send-now',
     summary: "Build the current edition now and send it to every confirmed reader who has not had today's digest",
     load: async () => (await import('./send-now.ts')).registerSendNowCommand,
   },
-  keys: { summary: 'Manage ingest API keys', load: async () => (await import('./keys.ts')).registerKeyCommands },
-  subscribers: { summary: 'Import, export and delete readers', load: async () => (await import('./subscribers.ts')).registerSubscriberCommands },
+  keys: { usage: 'keys', summary: 'Manage ingest API keys', load: async () => (await import('./keys.ts')).registerKeyCommands },
+  subscribers: {
+    usage: 'subscribers',
+    summary: 'Import, export and delete readers',
+    load: async () => (await import('./subscribers.ts')).registerSubscriberCommands,
+  },
   status: {
-    summary: 'Show the last editions with their send counts, the daily quota status, and feed source health',
+    usage: 'status [options]',
+    summary: 'Show the last editions with sent / skipped / failed / bounced counts, the daily quota status, and feed sources and their health',
     load: async () => (await import('./status.ts')).registerStatusCommand,
   },
   preview: {
-    summary: 'Show the next edition as a reader would get it now, sending nothing',
+    usage: 'preview [options]',
+    summary: 'Show the next edition as a reader would get it now; sends, claims and records nothing (except one marked test copy with --send-to)',
     load: async () => (await import('./preview.ts')).registerPreviewCommand,
   },
-  articles: { summary: 'Manage ingested articles', load: async () => (await import('./articles.ts')).registerArticleCommands },
+  articles: { usage: 'articles', summary: 'Manage ingested articles', load: async () => (await import('./articles.ts')).registerArticleCommands },
   sources: {
+    usage: 'sources',
     summary: 'Manage feed sources (RSS, Atom, JSON Feed) polled into the articles',
     load: async () => (await import('./sources.ts')).registerSourceCommands,
   },
   summarize: {
+    usage: 'summarize [options] <files...>',
     summary: 'Summarise plain-text articles (line 1 the title, then prose): one JSON line per file',
     load: async () => (await import('./summarize.ts')).registerSummarizeCommand,
   },
@@ -59,8 +72,14 @@ async function run(argv: readonly string[]): Promise<void> {
     .description('Operate digest-mailer: ingest articles, send the digest, manage readers and keys.')
     .showHelpAfterError();
   const name = commandNamed(argv.slice(2));
-  if (name !== undefined) (await COMMANDS[name]!.load())(program);
-  else for (const [listed, { summary }] of Object.entries(COMMANDS)) program.command(listed).description(summary);
+  if (name !== undefined) {
+    (await COMMANDS[name]!.load())(program);
+  } else {
+    // Only listed, so that help and "unknown command" need no command's module.
+    for (const [listed, { summary }] of Object.entries(COMMANDS)) program.command(listed).description(summary);
+    const term = Help.prototype.subcommandTerm;
+    program.configureHelp({ subcommandTerm: (command) => COMMANDS[command.name()]?.usage ?? term.call(program.createHelp(), command) });
+  }
   await program.parseAsync(argv);
 }
 
