@@ -4,7 +4,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'cdk.out/', '.data/', 'coverage/', 'templates/', 'test/e2e/artifacts/'] },
+  { ignores: ['node_modules/', 'cdk.out/', 'dist/', '.data/', 'coverage/', 'templates/', 'test/e2e/artifacts/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

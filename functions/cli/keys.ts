@@ -1,7 +1,6 @@
 /** `digest keys create|list|revoke`: ingest API keys. Only a key's sha256 is stored, so a key is shown once. */
 import type { Command } from 'commander';
-import { DynamoApiKeyStore } from '../adapters/dynamo/api-key-store.ts';
-import { type ApiKey, DEFAULT_REQUESTS_PER_MINUTE, generateApiKey, newApiKeyRecord } from '../core/ingest/index.ts';
+import { type ApiKey, type ApiKeyStore, DEFAULT_REQUESTS_PER_MINUTE, generateApiKey, newApiKeyRecord } from '../core/ingest/index.ts';
 import { CliError } from './cli-error.ts';
 import { REGION_OPTION, TABLE_OPTION, tableTarget, type TableOptions, type TableTarget } from './table-target.ts';
 
@@ -37,10 +36,10 @@ export function keyExpiry(options: { expiresIn?: string; expires?: string }, now
   return undefined;
 }
 
-async function withKeys<T>(options: TableOptions, use: (store: DynamoApiKeyStore, target: TableTarget) => Promise<T>): Promise<T> {
+async function withKeys<T>(options: TableOptions, use: (store: ApiKeyStore, target: TableTarget) => Promise<T>): Promise<T> {
   const target = await tableTarget(options);
   try {
-    return await use(new DynamoApiKeyStore(target.doc, target.tableName), target);
+    return await use(target.wiring.port('apiKeys'), target);
   } catch (error) {
     if (error instanceof CliError) throw error;
     throw new CliError(`Cannot reach the keys in ${target.where}: ${error instanceof Error ? error.message : String(error)}`, {
@@ -51,7 +50,7 @@ async function withKeys<T>(options: TableOptions, use: (store: DynamoApiKeyStore
   }
 }
 
-async function listAll(store: DynamoApiKeyStore): Promise<ApiKey[]> {
+async function listAll(store: ApiKeyStore): Promise<ApiKey[]> {
   const keys: ApiKey[] = [];
   for await (const key of store.list()) keys.push(key);
   return keys.sort((a, b) => a.createdAt.localeCompare(b.createdAt));

@@ -1,10 +1,8 @@
 /** The feed part of `digest status`: how many sources in each state, and what is wrong with the unhealthy ones. */
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DynamoSourceStore } from '../adapters/dynamo/source-store.ts';
-import { displayName, listSources, type SourceState } from '../core/sources/index.ts';
+import { displayName, listSources, type SourceState, type SourceStore } from '../core/sources/index.ts';
 
-export async function printSourceHealth(doc: DynamoDBDocumentClient, tableName: string): Promise<void> {
-  const all = await listSources({ sources: new DynamoSourceStore(doc, tableName) });
+export async function printSourceHealth(sources: SourceStore): Promise<void> {
+  const all = await listSources({ sources });
   if (all.length === 0) {
     console.log('Feed sources: none (add one with `digest sources add URL`).');
     return;

@@ -1,8 +1,5 @@
 /** `digest status`: the last editions with their send counters, and when the SES daily quota last ran out. */
 import { type Command, InvalidArgumentError } from 'commander';
-import { DynamoDeliveryLedger } from '../adapters/dynamo/delivery-ledger.ts';
-import { DynamoEditionStore } from '../adapters/dynamo/edition-store.ts';
-import { DynamoSendStatsStore } from '../adapters/dynamo/send-stats-store.ts';
 import { CliError } from './cli-error.ts';
 import { printSourceHealth } from './source-status.ts';
 import { REGION_OPTION, TABLE_OPTION, tableTarget, type TableOptions } from './table-target.ts';
@@ -16,8 +13,8 @@ function editionCount(value: string): number {
 async function printStatus(options: TableOptions & { limit: number }): Promise<void> {
   const target = await tableTarget(options);
   try {
-    const editions = new DynamoEditionStore(target.doc, target.tableName);
-    const stats = new DynamoSendStatsStore(target.doc, target.tableName);
+    const editions = target.wiring.port('editions');
+    const stats = target.wiring.port('sendStats');
     let recent;
     try {
       recent = await editions.listRecent(options.limit);
@@ -38,14 +35,14 @@ async function printStatus(options: TableOptions & { limit: number }): Promise<v
     }
     const quota = await stats.lastQuotaExhausted();
     if (quota) console.log(`SES daily quota last reached at ${quota.at}: ${quota.detail}`);
-    const settled = await new DynamoDeliveryLedger(target.doc, target.tableName).lastSettlement();
+    const settled = await target.wiring.port('deliveries').lastSettlement();
     if (settled) {
       console.log(
         `Last restart (${settled.at}) settled ${settled.chunks} chunk(s) a stopped sender left claimed: ` +
           `${settled.confirmed} digest(s) found in the inbox and marked sent, ${settled.released} reader(s) released and sent again.`,
       );
     }
-    await printSourceHealth(target.doc, target.tableName);
+    await printSourceHealth(target.wiring.port('sources'));
   } finally {
     target.close();
   }

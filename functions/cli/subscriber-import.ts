@@ -8,7 +8,7 @@ import { stat } from 'node:fs/promises';
 import { Transform } from 'node:stream';
 import { parse, type CsvError } from 'csv-parse';
 import { restoreCell, safeCsvWriter } from './csv-cells.ts';
-import { DynamoSubscriberBulk, IMPORT_BATCH_SIZE, type ImportBatchResult } from '../adapters/dynamo/subscriber-bulk.ts';
+import { type DynamoSubscriberBulk, IMPORT_BATCH_SIZE, type ImportBatchResult } from '../adapters/dynamo/subscriber-bulk.ts';
 import { describeIssues, importColumnName, importedReader, type Subscriber } from '../core/subscribers/index.ts';
 import { CliError } from './cli-error.ts';
 import { startProgress } from './progress.ts';
@@ -39,7 +39,7 @@ export async function importSubscribers(file: string, options: ImportOptions): P
   const target = write ? await tableTarget(options) : undefined;
   const summary: ImportSummary = { rows: 0, imported: 0, existing: 0, erased: 0, rejected: 0, duplicate: 0 };
   const rejects = openRejectLog(options.report, summary);
-  const writer = new BatchWriter(target && new DynamoSubscriberBulk(target.doc, target.tableName), summary);
+  const writer = new BatchWriter(target?.wiring.port('subscriberBulk'), summary);
   const progress = startProgress(write ? 'importing' : 'checking', size, 'bytes');
   const counts = () => ({ ok: write ? summary.imported : summary.rows - summary.rejected, rejected: summary.rejected });
   const rows = csvRows(file, (line, message) => {

@@ -8,9 +8,6 @@
  * elsewhere (say so with --confirmed) or the readers subscribe through the form themselves.
  */
 import type { Command } from 'commander';
-import { DynamoPersonalDataStore } from '../adapters/dynamo/personal-data-store.ts';
-import { DynamoSubscriberBulk } from '../adapters/dynamo/subscriber-bulk.ts';
-import { DynamoSubscriberStore } from '../adapters/dynamo/subscriber-store.ts';
 import { emailSchema } from '../core/subscribers/index.ts';
 import { CliError } from './cli-error.ts';
 import { safeCsvWriter } from './csv-cells.ts';
@@ -57,7 +54,7 @@ export async function exportSubscribers(options: TableOptions, out: NodeJS.Writa
   const progress = startProgress('exporting', undefined, 'readers');
   let count = 0;
   try {
-    for await (const reader of new DynamoSubscriberBulk(target.doc, target.tableName).scanAll()) {
+    for await (const reader of target.wiring.port('subscriberBulk').scanAll()) {
       const row = { ...reader, topics: reader.topics.join(','), frequency: reader.frequency ?? 'daily' };
       // Respect the consumer's pace (a pipe to a slow process) instead of buffering the table.
       if (!csv.write(EXPORT_COLUMNS.map((column) => row[column] ?? ''))) await new Promise<void>((resolve) => csv.once('drain', () => resolve()));
@@ -80,8 +77,8 @@ async function deleteCommand(email: string, options: TableOptions): Promise<numb
   if (!parsed.success) throw new CliError(`"${email}" is not an email address.`);
   const target = await tableTarget(options);
   try {
-    const existed = (await new DynamoSubscriberStore(target.doc, target.tableName).get(parsed.data)) !== undefined;
-    const { deliveries } = await new DynamoPersonalDataStore(target.doc, target.tableName).erase(parsed.data, new Date().toISOString());
+    const existed = (await target.wiring.port('subscribers').get(parsed.data)) !== undefined;
+    const { deliveries } = await target.wiring.port('personalData').erase(parsed.data, new Date().toISOString());
     console.log(
       `${existed ? 'deleted the reader' : 'no reader with that address'}, ${deliveries} delivery rows; kept a hash of the address so an import cannot add it back`,
     );

@@ -3,6 +3,7 @@
  * the title, then prose), one JSON line per file, for trying it on one's own articles.
  */
 import { readFile } from 'node:fs/promises';
+import { type Command, InvalidArgumentError } from 'commander';
 import { z } from 'zod';
 import { summarise } from '../core/stories/index.ts';
 
@@ -64,4 +65,28 @@ export async function summarizeFiles(
     output.out(JSON.stringify({ file, sentences: summary }));
   }
   return exitCode;
+}
+
+/** A commander option parser from one field of a zod schema, so the limits live in one place. */
+function schemaOption(field: z.ZodType<number>): (value: string) => number {
+  return (value) => {
+    const parsed = field.safeParse(value);
+    if (!parsed.success) throw new InvalidArgumentError(parsed.error.issues.map((issue) => issue.message).join('; '));
+    return parsed.data;
+  };
+}
+
+export function registerSummarizeCommand(program: Command): void {
+  program
+    .command('summarize')
+    .description('Summarise plain-text articles (line 1 the title, then prose): one JSON line per file')
+    .argument('<files...>', 'text files')
+    .option('--sentences <n>', 'at most this many sentences (1-10)', schemaOption(summarizeOptionsSchema.shape.sentences), 3)
+    .option('--words <n>', 'word budget of a summary (5-1000)', schemaOption(summarizeOptionsSchema.shape.words), 80)
+    .action(async (files: string[], options: { sentences: number; words: number }) => {
+      process.exitCode = await summarizeFiles(files, options, {
+        out: (line) => console.log(line),
+        err: (line) => console.error(line),
+      });
+    });
 }

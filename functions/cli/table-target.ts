@@ -1,7 +1,9 @@
-/** Which table a data command works on: a deployed one (--table, --region), or the local stack's. */
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createDocumentClient } from '../adapters/dynamo/client.ts';
-import { DEFAULT_AWS_REGION } from '../adapters/runtime/config.ts';
+/**
+ * Which table a data command works on, a deployed one (--table, --region) or the local stack's,
+ * as a Wiring: the CLI takes its stores from the same composition root as every Lambda.
+ */
+import { DEFAULT_AWS_REGION, loadTableConfig } from '../adapters/runtime/config.ts';
+import { Wiring } from '../adapters/runtime/wiring.ts';
 import { loadLocalSettings } from '../local/local-settings.ts';
 
 export interface TableOptions {
@@ -12,8 +14,7 @@ export interface TableOptions {
 }
 
 export interface TableTarget {
-  doc: DynamoDBDocumentClient;
-  tableName: string;
+  wiring: Wiring;
   /** For messages: "table X" or "the local stack". */
   where: string;
   close(): void;
@@ -21,20 +22,18 @@ export interface TableTarget {
 
 export async function tableTarget(options: TableOptions): Promise<TableTarget> {
   if (options.table) {
-    const doc = createDocumentClient({
-      region: options.region ?? (process.env.AWS_REGION || DEFAULT_AWS_REGION),
-      ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-    });
-    return { doc, tableName: options.table, where: `table ${options.table}`, close: () => doc.destroy() };
+    const wiring = new Wiring(
+      loadTableConfig({
+        TABLE_NAME: options.table,
+        AWS_REGION: options.region ?? (process.env.AWS_REGION || DEFAULT_AWS_REGION),
+        DYNAMODB_ENDPOINT: options.endpoint,
+      }),
+    );
+    return { wiring, where: `table ${options.table}`, close: () => wiring.close() };
   }
   const { config } = await loadLocalSettings();
-  const doc = createDocumentClient({ region: config.AWS_REGION, endpoint: config.DYNAMODB_ENDPOINT });
-  return {
-    doc,
-    tableName: config.TABLE_NAME,
-    where: 'the local stack (is `npm start` running?)',
-    close: () => doc.destroy(),
-  };
+  const wiring = new Wiring(config);
+  return { wiring, where: 'the local stack (is `npm start` running?)', close: () => wiring.close() };
 }
 
 export const TABLE_OPTION = ['--table <name>', 'DynamoDB table of a deployed stack (its TableName output); default: the local stack'] as const;

@@ -43,6 +43,7 @@ export function grantFunctionAccess(functions: DigestFunctions, resources: Grant
     // The planner's "now" mode reads every confirmed reader: Scan, on the sparse slot index only.
     'table:scan-slot-index': (grantee) =>
       Grant.addToPrincipal({ grantee, actions: ['dynamodb:Scan'], resourceArns: [`${table.tableArn}/index/${TABLE.bySendSlot.indexName}`] }),
+    'table:scan': (grantee) => Grant.addToPrincipal({ grantee, actions: ['dynamodb:Scan'], resourceArns: [table.tableArn] }),
     'secret:read': (grantee) => tokenSecret.grantRead(grantee),
     'ses:send': (grantee) => Grant.addToPrincipal({ grantee, actions: SES_SEND_ACTIONS, resourceArns: sesSendArns }),
     'ses:send-bulk': (grantee) => Grant.addToPrincipal({ grantee, actions: ['ses:SendBulkEmail'], resourceArns: sesSendArns }),

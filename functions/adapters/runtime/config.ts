@@ -86,6 +86,22 @@ const configSchema = z
 
 export type AppConfig = z.infer<typeof configSchema>;
 
+/**
+ * What the table's stores read, and all an operator's CLI run against a deployed table
+ * (`--table`, `--region`) has: it signs no link and sends no mail, so it needs no other setting.
+ */
+export type TableConfig = Pick<AppConfig, 'TABLE_NAME' | 'AWS_REGION' | 'DYNAMODB_ENDPOINT'>;
+
+const tableConfigSchema = configSchema.pick({ TABLE_NAME: true, AWS_REGION: true, DYNAMODB_ENDPOINT: true });
+
+/** A TableConfig from the CLI's flags, checked like the rest of the config; an empty value counts as unset. */
+export function loadTableConfig(values: { TABLE_NAME?: string | undefined; AWS_REGION?: string | undefined; DYNAMODB_ENDPOINT?: string | undefined }): TableConfig {
+  const relevant = Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = tableConfigSchema.safeParse(relevant);
+  if (parsed.success) return parsed.data;
+  throw new ConfigError(`invalid configuration: ${parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`).join('; ')}`);
+}
+
 const KEYS = Object.keys(configSchema.shape) as (keyof AppConfig)[];
 
 /** Parses the variables this app reads; an empty string counts as unset, as in most env files. */

@@ -13,6 +13,8 @@ export type AwsAccess =
   | 'table:write'
   /** Scan of the sparse slot index: the planner's "now" mode reads every confirmed reader. */
   | 'table:scan-slot-index'
+  /** Scan of the whole table: the operator's reader export (CLI, the operator's own credentials); no function declares it. */
+  | 'table:scan'
   /** SendEmail and SendRawEmail from the sender identity through the configuration set. */
   | 'ses:send'
   /** SendBulkEmail, likewise: the digest sender only, so a transactional function cannot mail 50 at a call. */
@@ -44,6 +46,8 @@ export const PORT_ACCESS = {
   apiKeys: TABLE_READ_WRITE,
   topics: TABLE_READ_WRITE,
   subscribers: TABLE_READ_WRITE,
+  /** Readers in bulk for the operator's import and export: batch writes, and a scan of the whole table. */
+  subscriberBulk: [...TABLE_READ_WRITE, 'table:scan'],
   /** The subscriber store as the planner uses it: its "now" mode scans the slot index. */
   plannerSubscribers: [...TABLE_READ_WRITE, 'table:scan-slot-index'],
   editions: TABLE_READ_WRITE,

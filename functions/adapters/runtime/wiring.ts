@@ -15,7 +15,7 @@ import type { PersonalDataStore } from '../../core/privacy/index.ts';
 import type { Queue } from '../../core/planning/index.ts';
 import type { ConfirmationRenderer, RateLimiter, SubscriberStore } from '../../core/subscribers/index.ts';
 import type { FeedFetcher, FeedParser, FeedPollQueue, FullTextFetcher, SourceStore } from '../../core/sources/index.ts';
-import { type AppConfig, brandOf, ConfigError, fetchSecretFromSecretsManager, loadConfig, resolveTokenSecret, settingsFrom, siteFrom } from './config.ts';
+import { type AppConfig, brandOf, ConfigError, type TableConfig, fetchSecretFromSecretsManager, loadConfig, resolveTokenSecret, settingsFrom, siteFrom } from './config.ts';
 import { FUNCTION_PORTS, type FunctionName, PORT_ACCESS, type PortKind } from './function-ports.ts';
 import { observability } from './observability.ts';
 import { systemClock } from './system-clock.ts';
@@ -27,6 +27,7 @@ import { DynamoEditionStore } from '../dynamo/edition-store.ts';
 import { DynamoPersonalDataStore } from '../dynamo/personal-data-store.ts';
 import { DynamoRateLimiter } from '../dynamo/rate-limiter.ts';
 import { DynamoSendStatsStore } from '../dynamo/send-stats-store.ts';
+import { DynamoSubscriberBulk } from '../dynamo/subscriber-bulk.ts';
 import { DynamoSubscriberStore } from '../dynamo/subscriber-store.ts';
 import { DynamoTopicCatalogue } from '../dynamo/topic-catalogue.ts';
 import { DynamoSourceStore } from '../dynamo/source-store.ts';
@@ -50,6 +51,7 @@ export interface PortTypes {
   apiKeys: ApiKeyStore;
   topics: TopicCatalogue;
   subscribers: SubscriberStore;
+  subscriberBulk: DynamoSubscriberBulk;
   plannerSubscribers: SubscriberStore;
   editions: EditionStore;
   editionArchive: Pick<EditionStore, 'get' | 'listRecent'>;
@@ -99,9 +101,15 @@ export interface WiringOptions {
 /** Ports built from the config by code the caller brings, so functions that never use them do not bundle it. */
 export type PortBuilders = { [P in PortKind]?: (config: AppConfig) => PortTypes[P] };
 
+/**
+ * The whole app's config (a Lambda, the local stack), or only a table's (the CLI on a deployed
+ * table), which builds the table's stores and refuses every other port.
+ */
+export type WiringConfig = AppConfig | TableConfig;
+
 /** Builds ports on first use and keeps them, so functions wired from one Wiring share clients and stores. */
 export class Wiring {
-  readonly config: AppConfig;
+  readonly config: WiringConfig;
   readonly #options: WiringOptions;
   readonly #ports: Partial<PortTypes>;
   #doc: DynamoDBDocumentClient | undefined;
@@ -109,7 +117,7 @@ export class Wiring {
   #senderSes: SESv2Client | undefined;
   #sqs: SQSClient | undefined;
 
-  constructor(config: AppConfig, options: WiringOptions = {}) {
+  constructor(config: WiringConfig, options: WiringOptions = {}) {
     this.config = config;
     this.#options = options;
     this.#ports = { ...options.ports };
@@ -129,23 +137,30 @@ export class Wiring {
     return Object.fromEntries(Object.entries(declared).map(([key, kind]) => [key, this.port(kind)])) as FunctionDeps<F>;
   }
 
+  /** Closes the AWS SDK clients built here, so a short-lived process (the CLI) leaves no socket open. */
+  close(): void {
+    for (const client of [this.#doc, this.#ses, this.#senderSes, this.#sqs]) client?.destroy();
+  }
+
   #build<K extends PortKind>(kind: K): PortTypes[K] {
+    const app = (): AppConfig => this.#appConfig(kind);
     const builders: { [P in PortKind]: () => PortTypes[P] } = {
       clock: () => systemClock,
-      site: () => siteFrom(this.config),
-      settings: () => settingsFrom(this.config, this.#tokenSecret()),
+      site: () => siteFrom(app()),
+      settings: () => settingsFrom(app(), this.#tokenSecret()),
       renderer: () =>
         new TemplateRenderer({
-          templatesDir: this.config.TEMPLATES_DIR,
-          digestName: this.config.DIGEST_NAME,
-          postalAddress: this.config.POSTAL_ADDRESS,
-          brand: brandOf(this.config),
+          templatesDir: app().TEMPLATES_DIR,
+          digestName: app().DIGEST_NAME,
+          postalAddress: app().POSTAL_ADDRESS,
+          brand: brandOf(app()),
         }),
       editionCache: () => newEditionCache(this.port('clock')),
       articles: () => new DynamoArticleStore(this.#docClient(), this.config.TABLE_NAME),
       apiKeys: () => new DynamoApiKeyStore(this.#docClient(), this.config.TABLE_NAME),
       topics: () => new DynamoTopicCatalogue(this.#docClient(), this.config.TABLE_NAME),
       subscribers: () => new DynamoSubscriberStore(this.#docClient(), this.config.TABLE_NAME),
+      subscriberBulk: () => new DynamoSubscriberBulk(this.#docClient(), this.config.TABLE_NAME),
       plannerSubscribers: () => this.port('subscribers'),
       editions: () => new DynamoEditionStore(this.#docClient(), this.config.TABLE_NAME),
       editionArchive: () => this.port('editions'),
@@ -153,16 +168,17 @@ export class Wiring {
       limits: () => new DynamoRateLimiter(this.#docClient(), this.config.TABLE_NAME),
       personalData: () => new DynamoPersonalDataStore(this.#docClient(), this.config.TABLE_NAME),
       sendStats: () => new DynamoSendStatsStore(this.#docClient(), this.config.TABLE_NAME),
-      mailer: () => new SesMailer(this.#sesClient(), { configurationSetName: this.config.SES_CONFIGURATION_SET }),
+      mailer: () => new SesMailer(this.#sesClient(app()), { configurationSetName: app().SES_CONFIGURATION_SET }),
       digestMailer: () => {
-        const ses = this.#senderSesClient();
-        return new PacedMailer(new SesMailer(ses, { configurationSetName: this.config.SES_CONFIGURATION_SET }), new SesQuotaSource(ses), {
+        const ses = this.#senderSesClient(app());
+        return new PacedMailer(new SesMailer(ses, { configurationSetName: app().SES_CONFIGURATION_SET }), new SesQuotaSource(ses), {
           fleet: { senders: this.#options.senders ?? SEND_FLEET.maxConcurrency, headroom: SEND_FLEET.headroom },
         });
       },
       queue: () => {
-        if (!this.config.SEND_QUEUE_URL) throw new ConfigError('invalid configuration: SEND_QUEUE_URL is not set for the planner');
-        return new SqsQueue(this.#sqsClient(), this.config.SEND_QUEUE_URL);
+        const { SEND_QUEUE_URL } = app();
+        if (!SEND_QUEUE_URL) throw new ConfigError('invalid configuration: SEND_QUEUE_URL is not set for the planner');
+        return new SqsQueue(this.#sqsClient(), SEND_QUEUE_URL);
       },
       deferral: () => new SqsJobDeferral(this.#sqsClient()),
       sources: () => new DynamoSourceStore(this.#docClient(), this.config.TABLE_NAME),
@@ -170,8 +186,9 @@ export class Wiring {
       feedParser: () => this.#brought('feedParser'),
       fullText: () => this.#brought('fullText'),
       feedQueue: () => {
-        if (!this.config.FEED_QUEUE_URL) throw new ConfigError('invalid configuration: FEED_QUEUE_URL is not set for the feed planner');
-        return new SqsFeedPollQueue(this.#sqsClient(), this.config.FEED_QUEUE_URL);
+        const { FEED_QUEUE_URL } = app();
+        if (!FEED_QUEUE_URL) throw new ConfigError('invalid configuration: FEED_QUEUE_URL is not set for the feed planner');
+        return new SqsFeedPollQueue(this.#sqsClient(), FEED_QUEUE_URL);
       },
     };
     return builders[kind]();
@@ -180,7 +197,12 @@ export class Wiring {
   #brought<K extends PortKind>(kind: K): PortTypes[K] {
     const build = this.#options.builders?.[kind];
     if (!build) throw new ConfigError(`invalid wiring: the ${kind} port is built by its function's own builders (adapters/feeds/feed-ports.ts)`);
-    return build(this.config);
+    return build(this.#appConfig(kind));
+  }
+
+  #appConfig(kind: PortKind): AppConfig {
+    if ('PUBLIC_URL' in this.config) return this.config;
+    throw new ConfigError(`invalid wiring: the ${kind} port needs the app's settings (PUBLIC_URL, MAIL_FROM, ...), and this wiring has only a table's`);
   }
 
   #tokenSecret(): string {
@@ -199,15 +221,15 @@ export class Wiring {
     return this.#doc;
   }
 
-  #sesClient(): SESv2Client {
-    this.#ses ??= this.#capture(createSesClient({ region: this.config.AWS_REGION, endpoint: this.config.SES_ENDPOINT }));
+  #sesClient(config: AppConfig): SESv2Client {
+    this.#ses ??= this.#capture(createSesClient({ region: config.AWS_REGION, endpoint: config.SES_ENDPOINT }));
     return this.#ses;
   }
 
   /** The digest sender's own client: one attempt per call, since PacedMailer retries through its token bucket. */
-  #senderSesClient(): SESv2Client {
+  #senderSesClient(config: AppConfig): SESv2Client {
     this.#senderSes ??= this.#capture(
-      createSesClient({ region: this.config.AWS_REGION, endpoint: this.config.SES_ENDPOINT, retries: 'caller' }),
+      createSesClient({ region: config.AWS_REGION, endpoint: config.SES_ENDPOINT, retries: 'caller' }),
     );
     return this.#senderSes;
   }
