@@ -26,7 +26,7 @@ const address = fc.oneof(
     return `${local}@${domainToASCII(`${label}.${domain}`) || domain}`;
   }),
   fc.tuple(fc.stringMatching(/^[A-Za-z][A-Za-z0-9.+_-]{5,30}$/), fc.constantFrom('Example.COM', 'mail.Example.org')).map(([local, domain]) => `${local}@${domain}`),
-);
+).filter((email) => Buffer.byteLength(email, 'utf8') <= 254);
 
 describe('link tokens are opaque', () => {
   it('no token contains the address, its local part, its domain or a domain label, in any case or encoding', () => {

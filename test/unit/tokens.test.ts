@@ -166,6 +166,15 @@ describe('sealed link tokens', () => {
     expect(() => signToken({ secret: SECRET, purpose: 'confirm', email: EMAIL, now: NOW, keyId: 256 })).toThrow(RangeError);
   });
 
+  it('refuses to issue a token it could not open: an address out of bounds, a version or expiry beyond 32 bits', () => {
+    const issue = (overrides: Partial<Parameters<typeof signToken>[0]>) => () => signToken({ secret: SECRET, purpose: 'confirm', email: EMAIL, now: NOW, ...overrides });
+    expect(issue({ email: `${'a'.repeat(64)}@${'b'.repeat(190)}.example` })).toThrow(RangeError);
+    expect(issue({ email: 'a@' })).toThrow(RangeError);
+    expect(issue({ version: 2 ** 32 })).toThrow(RangeError);
+    expect(issue({ lifetimeSeconds: 2 ** 32 })).toThrow(RangeError);
+    expect(issue({ email: `${'a'.repeat(64)}@${'b'.repeat(181)}.example` })).not.toThrow();
+  });
+
   it('has one spelling: a last character differing only in its unused bits is refused', () => {
     const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
     const twin = (c: string) => BASE64URL[BASE64URL.indexOf(c) ^ 1]!;

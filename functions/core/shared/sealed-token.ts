@@ -27,9 +27,10 @@ const PURPOSE_CODES = { confirm: 1, unsubscribe: 2, preferences: 3 } as const sa
 const PURPOSE_MASK = 0x03;
 const HAS_EXPIRY = 0x80;
 const MAX_U32 = 0xffff_ffff;
-/** Purpose byte, one version byte and the shortest address ("a@b"). */
-const MIN_CLAIM_BYTES = 1 + 1 + 3;
+const MIN_EMAIL_BYTES = 3;
 const MAX_EMAIL_BYTES = 254;
+/** Purpose byte, one version byte and the shortest address ("a@b"). */
+const MIN_CLAIM_BYTES = 1 + 1 + MIN_EMAIL_BYTES;
 
 /** HKDF costs more than the sealing itself, and a digest run seals two links per reader. */
 const derivedKeys = new LruCache<string, KeyObject>(16);
@@ -62,6 +63,8 @@ function encodeClaims(claims: TokenClaims): Buffer {
     throw new RangeError(`token expiry out of range: ${expiresAt}`);
   }
   const email = Buffer.from(claims.email, 'utf8');
+  // Opening refuses what the address validation never lets through; sealing such a link would mail a dead one.
+  if (email.length < MIN_EMAIL_BYTES || email.length > MAX_EMAIL_BYTES) throw new RangeError(`token address of ${email.length} bytes`);
   const expiry = Buffer.alloc(expiresAt === undefined ? 0 : 4);
   if (expiresAt !== undefined) expiry.writeUInt32BE(expiresAt);
   const flags = PURPOSE_CODES[claims.purpose] | (expiresAt === undefined ? 0 : HAS_EXPIRY);
@@ -90,7 +93,7 @@ function decodeClaims(bytes: Buffer): TokenClaims {
     at += 4;
   }
   const emailBytes = bytes.subarray(at);
-  if (emailBytes.length < 3 || emailBytes.length > MAX_EMAIL_BYTES) throw malformed();
+  if (emailBytes.length < MIN_EMAIL_BYTES || emailBytes.length > MAX_EMAIL_BYTES) throw malformed();
   let email: string;
   try {
     email = utf8.decode(emailBytes);

@@ -38,7 +38,7 @@ export interface SignTokenOptions {
   lifetimeSeconds?: number | null;
   /** The reader's tokenVersion; 0 unless given. */
   version?: number;
-  /** The key id to seal under; CURRENT_TOKEN_KEY_ID unless given (tests of rotation). */
+  /** The key id to seal under; CURRENT_TOKEN_KEY_ID unless given. */
   keyId?: number;
 }
 
