@@ -25,6 +25,7 @@ import type { Queue } from '../../functions/core/planning/ports.ts';
 import seedBatch from '../../examples/articles.json' with { type: 'json' };
 import { startTestDynamo, type LocalDynamo } from '../support/dynamo.ts';
 import { startSesEmulator, type SesEmulator } from '../support/ses.ts';
+import { signedJsonToken } from '../support/link-tokens.ts';
 
 const SECRET = 'integration-test-secret-0123456789abcdef';
 
@@ -303,8 +304,11 @@ describe('subscribe, confirm, unsubscribe', () => {
     const tampered = `${good.slice(0, -3)}abc`;
     const expired = signToken({ secret: SECRET, purpose: 'confirm', email: 'x@example.com', now: new Date(Date.now() - 8 * 24 * 3600 * 1000) });
     const wrongPurpose = signToken({ secret: SECRET, purpose: 'unsubscribe', email: 'x@example.com', now: new Date() });
+    const middle = Buffer.from(good, 'base64url');
+    middle[20]! ^= 1;
     const cases: [string, number][] = [
       [tampered, 400],
+      [middle.toString('base64url'), 400],
       [expired, 410],
       [wrongPurpose, 400],
       ['', 400],
@@ -314,6 +318,27 @@ describe('subscribe, confirm, unsubscribe', () => {
       expect(response.status).toBe(status);
       expect(response.headers.get('content-type')).toMatch(/text\/html/);
     }
+  });
+
+  it('keeps links mailed in the signed-JSON format working: unsubscribe for ever, manage links until expiry or a sign-out', async () => {
+    const email = 'old.links@example.com';
+    await wiring.port('subscribers').put(aConfirmedReader(email));
+    const seconds = Math.floor(Date.now() / 1000);
+    const manage = `${baseUrl}/preferences?token=${signedJsonToken(SECRET, { p: 'preferences', e: email, x: seconds + 3600 })}`;
+    const page = await fetch(manage);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain(email);
+    const expired = signedJsonToken(SECRET, { p: 'preferences', e: email, x: seconds - 1 });
+    expect((await fetch(`${baseUrl}/preferences?token=${expired}`)).status).toBe(410);
+
+    const signOut = await fetch(manage, { method: 'POST', body: new URLSearchParams({ action: 'sign-out' }), redirect: 'manual' });
+    expect(signOut.status).toBe(303);
+    expect((await fetch(manage)).status).toBe(410);
+
+    // An unsubscribe link from a digest mailed a year ago, when they still carried an expiry.
+    const unsubscribe = signedJsonToken(SECRET, { p: 'unsubscribe', e: email, x: seconds - 365 * 24 * 3600 });
+    expect((await fetch(`${baseUrl}/unsubscribe?token=${unsubscribe}`, { method: 'POST' })).status).toBe(200);
+    expect((await wiring.port('subscribers').get(email))?.status).toBe('unsubscribed');
   });
 
   it('answers a browser form post with the check-your-inbox page', async () => {

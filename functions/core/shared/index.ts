@@ -5,6 +5,7 @@ export { LruCache } from './lru-cache.ts';
 export { CorruptRecordError, type FieldIssue, HtmlTooComplexError, InvalidTokenError, type ToleratedFailure, ValidationError } from './errors.ts';
 export { allTimeZones, canonicalTimeZone, knownZone, localTime, localTimeLabels } from './local-time.ts';
 export { DailyQuotaExhaustedError, type Mailer, MailerThrottledError, type OutgoingEmail } from './mail.ts';
+export { deriveSecretKey } from './secret-keys.ts';
 export { linkTo, type Settings } from './settings.ts';
 export { defangLinks, htmlLimitIssue, htmlToPlainText, normaliseText, plainLine, singleLine } from './text.ts';
 export { foldTopicCase, MAX_ARTICLE_TOPICS, MAX_TOPIC_LENGTH, normaliseTopic, normaliseTopics, parseTopic, type Topic, topicNameIssue, uniqueTopics } from './topics.ts';

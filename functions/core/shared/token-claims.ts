@@ -1,0 +1,11 @@
+/** What a link token says, whatever its format on the wire. */
+export type TokenPurpose = 'confirm' | 'unsubscribe' | 'preferences';
+
+export interface TokenClaims {
+  purpose: TokenPurpose;
+  email: string;
+  /** Unix seconds after which the link stops working; undefined: never. */
+  expiresAt: number | undefined;
+  /** The reader's tokenVersion when the link was issued. */
+  version: number;
+}
