@@ -1,7 +1,7 @@
 /**
  * Property: no link token shows the reader's address or a part of it, in any letter case, in
  * its text or in what its characters decode to, whatever the address (ASCII, mixed case, an
- * IDN domain in punycode). Seeded like the fuzz suite: the seed is printed, FUZZ_SEED replays
+ * IDN domain in punycode). Seeded like the fuzz suite: the seed is printed, TEST_SEED replays
  * it, and under CI the seed is fixed.
  */
 import { domainToASCII } from 'node:url';
