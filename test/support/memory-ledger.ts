@@ -3,7 +3,7 @@
  * every conditional write a check-and-set with no await in between (the in-memory twin of one).
  * It passes the ledger cases of the store contract (test/support/store-contract.ts).
  */
-import type { ChunkRef, Delivery, DeliveryChunk, Settlement, SlotDay, Watermark } from '../../functions/core/delivery/types.ts';
+import type { ChunkRef, ChunkStatus, Delivery, DeliveryChunk, SendId, SendRecord, SendState, Settlement, SlotDay, Watermark } from '../../functions/core/delivery/types.ts';
 import type { ClaimResult, DeliveryLedger, SlotDayLock } from '../../functions/core/delivery/ports.ts';
 import type { Subscriber } from '../../functions/core/subscribers/types.ts';
 import type { SubscriberStore } from '../../functions/core/subscribers/ports.ts';
@@ -18,6 +18,7 @@ export class MemoryDeliveryLedger implements DeliveryLedger {
   readonly #chunks = new Map<string, DeliveryChunk>();
   readonly #watermarks = new Map<string, Watermark>();
   readonly #deliveries = new Map<string, Delivery>();
+  readonly #sends = new Map<SendId, SendRecord>();
   #settlement: Settlement | undefined;
 
   constructor(private readonly subscribers?: Pick<SubscriberStore, 'get'>) {}
@@ -60,6 +61,46 @@ export class MemoryDeliveryLedger implements DeliveryLedger {
     return abandoned;
   }
 
+  async startSend(record: SendRecord): Promise<void> {
+    if (!this.#sends.has(record.send)) this.#sends.set(record.send, copy(record));
+  }
+
+  async completeSend(send: SendId, editions: readonly string[], at: string): Promise<void> {
+    const record = this.#sends.get(send);
+    if (record) Object.assign(record, { plannedAt: at, editions: [...editions] });
+  }
+
+  async sendRecord(send: SendId): Promise<SendRecord | undefined> {
+    const record = this.#sends.get(send);
+    return record && copy(record);
+  }
+
+  async pauseSend(send: SendId): Promise<number> {
+    this.#setState(send, 'paused');
+    return this.#move(send, ['open'], 'paused').length;
+  }
+
+  async resumeSend(send: SendId): Promise<DeliveryChunk[]> {
+    this.#setState(send, 'running');
+    return this.#move(send, ['paused'], 'open');
+  }
+
+  async cancelSend(send: SendId): Promise<number> {
+    this.#setState(send, 'cancelled');
+    return this.#move(send, ['open', 'paused'], 'cancelled').length;
+  }
+
+  #setState(send: SendId, state: SendState): void {
+    const record = this.#sends.get(send);
+    if (record && record.state !== 'cancelled') record.state = state;
+  }
+
+  #move(send: SendId, from: readonly ChunkStatus[], to: ChunkStatus): DeliveryChunk[] {
+    const moved = [...this.#chunks.values()].filter((chunk) => chunk.send === send && from.includes(chunk.status));
+    for (const chunk of moved) chunk.status = to;
+    return moved.map(copy);
+  }
+
   async addChunks(chunks: readonly DeliveryChunk[]): Promise<void> {
     for (const chunk of chunks) this.#chunks.set(chunkKey(chunk), copy(chunk));
   }
@@ -69,12 +110,13 @@ export class MemoryDeliveryLedger implements DeliveryLedger {
   }
 
   async openChunks(): Promise<DeliveryChunk[]> {
-    return [...this.#chunks.values()].filter((chunk) => chunk.status !== 'done').map(copy);
+    return [...this.#chunks.values()].filter((chunk) => chunk.status !== 'sent' && chunk.status !== 'cancelled').map(copy);
   }
 
   async claimChunk(ref: ChunkRef, at: string, staleBefore: string): Promise<ClaimResult> {
     const chunk = this.#chunks.get(chunkKey(ref));
-    if (!chunk || chunk.status === 'done') return { result: 'done' };
+    if (!chunk || chunk.status === 'sent') return { result: 'done' };
+    if (chunk.status === 'paused' || chunk.status === 'cancelled') return { result: 'stopped', state: chunk.status };
     if (chunk.status === 'claimed' && !(chunk.claimedAt! <= staleBefore)) return { result: 'held', chunk: copy(chunk) };
     chunk.status = 'claimed';
     chunk.claimedAt = at;
@@ -94,7 +136,7 @@ export class MemoryDeliveryLedger implements DeliveryLedger {
     }
     Object.assign(chunk.sent, results.sent);
     Object.assign(chunk.rejected, results.rejected);
-    chunk.status = results.finished ? 'done' : 'pending';
+    chunk.status = results.finished ? 'sent' : 'open';
     delete chunk.claimedAt;
     if (results.finished) delete chunk.error;
     else if (results.error !== undefined) chunk.error = results.error.slice(0, 500);
@@ -109,7 +151,7 @@ export class MemoryDeliveryLedger implements DeliveryLedger {
   async release(ref: ChunkRef): Promise<void> {
     const chunk = this.#chunks.get(chunkKey(ref));
     if (chunk?.status !== 'claimed') return;
-    chunk.status = 'pending';
+    chunk.status = 'open';
     delete chunk.claimedAt;
   }
 
