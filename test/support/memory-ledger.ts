@@ -95,10 +95,23 @@ export class MemoryDeliveryLedger implements DeliveryLedger {
     if (record && record.state !== 'cancelled') record.state = state;
   }
 
-  #move(send: SendId, from: readonly ChunkStatus[], to: ChunkStatus): DeliveryChunk[] {
-    const moved = [...this.#chunks.values()].filter((chunk) => chunk.send === send && from.includes(chunk.status));
+  #move(send: SendId, from: readonly ChunkStatus[], to: 'open' | 'paused' | 'cancelled'): DeliveryChunk[] {
+    const ofSend = [...this.#chunks.values()].filter((chunk) => chunk.send === send);
+    // A claimed chunk is its sender's: it takes the send's state when released, unless resumed first.
+    for (const chunk of ofSend.filter((chunk) => chunk.status === 'claimed' && chunk.stopAs !== 'cancelled')) {
+      if (to === 'open') delete chunk.stopAs;
+      else chunk.stopAs = to;
+    }
+    const moved = ofSend.filter((chunk) => from.includes(chunk.status));
     for (const chunk of moved) chunk.status = to;
     return moved.map(copy);
+  }
+
+  /** A chunk leaves its claim: open, or the state its send took meanwhile. */
+  #unclaim(chunk: DeliveryChunk): void {
+    chunk.status = chunk.stopAs ?? 'open';
+    delete chunk.claimedAt;
+    delete chunk.stopAs;
   }
 
   async addChunks(chunks: readonly DeliveryChunk[]): Promise<void> {
@@ -118,6 +131,12 @@ export class MemoryDeliveryLedger implements DeliveryLedger {
     if (!chunk || chunk.status === 'sent') return { result: 'done' };
     if (chunk.status === 'paused' || chunk.status === 'cancelled') return { result: 'stopped', state: chunk.status };
     if (chunk.status === 'claimed' && !(chunk.claimedAt! <= staleBefore)) return { result: 'held', chunk: copy(chunk) };
+    if (chunk.stopAs !== undefined) {
+      // Its sender is gone and its send was stopped meanwhile: it takes the send's state, unsent.
+      const state = chunk.stopAs;
+      this.#unclaim(chunk);
+      return { result: 'stopped', state };
+    }
     chunk.status = 'claimed';
     chunk.claimedAt = at;
     chunk.attempts += 1;
@@ -136,8 +155,11 @@ export class MemoryDeliveryLedger implements DeliveryLedger {
     }
     Object.assign(chunk.sent, results.sent);
     Object.assign(chunk.rejected, results.rejected);
-    chunk.status = results.finished ? 'sent' : 'open';
-    delete chunk.claimedAt;
+    if (results.finished) {
+      chunk.status = 'sent';
+      delete chunk.claimedAt;
+      delete chunk.stopAs;
+    } else this.#unclaim(chunk);
     if (results.finished) delete chunk.error;
     else if (results.error !== undefined) chunk.error = results.error.slice(0, 500);
     return true;
@@ -151,8 +173,7 @@ export class MemoryDeliveryLedger implements DeliveryLedger {
   async release(ref: ChunkRef): Promise<void> {
     const chunk = this.#chunks.get(chunkKey(ref));
     if (chunk?.status !== 'claimed') return;
-    chunk.status = 'open';
-    delete chunk.claimedAt;
+    this.#unclaim(chunk);
   }
 
   async recipients(emails: readonly string[]): Promise<Map<string, { subscriber?: Subscriber; watermark?: Watermark }>> {

@@ -754,6 +754,55 @@ function deliveryStoreContract(stores: () => Promise<StoreSet>): void {
       expect(listed).not.toContain(paused.id);
     });
 
+    it("leaves a chunk claimed when its send is paused to its sender, and makes it paused, not open, when released unfinished", async () => {
+      const { deliveries } = await stores();
+      const send = `now-${unique()}`;
+      const failed = aChunk({ send, id: `${send}-0` });
+      const released = aChunk({ send, id: `${send}-1` });
+      const finished = aChunk({ send, id: `${send}-2` });
+      const resumed = aChunk({ send, id: `${send}-3` });
+      await deliveries.addChunks([failed, released, finished, resumed]);
+      for (const chunk of [failed, released, finished, resumed]) await deliveries.claimChunk(chunk, '2026-11-26T07:01:00.000Z', STALE);
+
+      expect(await deliveries.pauseSend(send)).toBe(0);
+      await deliveries.recordResults(failed, '2026-11-26T07:01:00.000Z', { sent: { 'a@example.com': 'm-a' }, rejected: {}, finished: false, error: 'Throttling' });
+      await deliveries.release(released);
+      await deliveries.recordResults(finished, '2026-11-26T07:01:00.000Z', { sent: { 'a@example.com': 'm-a' }, rejected: {}, finished: true });
+
+      const states = async () => new Map((await deliveries.chunksOf(failed.slotDay)).map((chunk) => [chunk.id, chunk.status]));
+      expect(await states()).toEqual(new Map([[failed.id, 'paused'], [released.id, 'paused'], [finished.id, 'sent'], [resumed.id, 'claimed']]));
+      expect((await deliveries.claimChunk(failed, '2026-11-26T09:00:00.000Z', '2026-11-26T09:00:00.000Z')).result).toBe('stopped');
+
+      // Resumed while still claimed: released, it is open again; the paused ones come back open.
+      expect((await deliveries.resumeSend(send)).map((chunk) => chunk.id).sort()).toEqual([failed.id, released.id]);
+      await deliveries.release(resumed);
+      expect(await states()).toEqual(new Map([[failed.id, 'open'], [released.id, 'open'], [finished.id, 'sent'], [resumed.id, 'open']]));
+    });
+
+    it('cancels a chunk claimed when its send is cancelled once its sender releases it, or its lease runs out, and never sends it', async () => {
+      const { deliveries } = await stores();
+      const send = `now-${unique()}`;
+      const released = aChunk({ send, id: `${send}-0` });
+      const abandoned = aChunk({ send, id: `${send}-1` });
+      await deliveries.addChunks([released, abandoned]);
+      await deliveries.claimChunk(released, '2026-11-26T07:01:00.000Z', STALE);
+      await deliveries.claimChunk(abandoned, '2026-11-26T07:01:00.000Z', STALE);
+      await deliveries.pauseSend(send);
+
+      expect(await deliveries.cancelSend(send)).toBe(0);
+      // A resume does not undo a cancel, even of a chunk still claimed.
+      await deliveries.resumeSend(send);
+      await deliveries.release(released);
+      // Fresh: its sender still holds it. Past the lease: no takeover, the chunk is cancelled.
+      expect((await deliveries.claimChunk(abandoned, '2026-11-26T07:02:00.000Z', '2026-11-26T07:00:00.000Z')).result).toBe('held');
+      expect(await deliveries.claimChunk(abandoned, '2026-11-26T07:20:00.000Z', '2026-11-26T07:10:00.000Z')).toEqual({ result: 'stopped', state: 'cancelled' });
+
+      expect((await deliveries.chunksOf(released.slotDay)).map((chunk) => chunk.status)).toEqual(['cancelled', 'cancelled']);
+      const listed = (await deliveries.openChunks()).map((chunk) => chunk.id);
+      expect(listed).not.toContain(released.id);
+      expect(listed).not.toContain(abandoned.id);
+    });
+
     it('reads readers with their watermarks in one go, and keeps delivery records and the last settlement', async () => {
       const { deliveries, subscribers } = await stores();
       const reader = subscriber({ email: `wm-${unique()}@example.com` });

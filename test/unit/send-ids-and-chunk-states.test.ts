@@ -135,7 +135,30 @@ describe('chunk states', () => {
     expect(new Set(w.deliveries.chunks().map((chunk) => chunk.status))).toEqual(new Set(['cancelled']));
   });
 
-  it("leaves a paused send's chunks paused through a later run and a restart's settlement, which releases only open ones", async () => {
+  it('pauses a chunk whose send was paused while its sender held it, once that attempt fails, so the retry sends nothing', async () => {
+    const w = await world(3);
+    const report = await planDigest('scheduled', w.plan);
+    const jobs = w.queue.chunks;
+    const pausedMidSend = {
+      ...w.send,
+      mailer: {
+        sendBulk: async () => {
+          await w.deliveries.pauseSend(report.send);
+          throw new Error('SES unavailable');
+        },
+      },
+    };
+
+    const attempt = await sendBatch(w.messages(jobs), pausedMidSend);
+    const retry = await sendBatch(w.messages(jobs), w.send);
+
+    expect(attempt.notDone).toEqual([jobs[0]!.id]);
+    expect(w.deliveries.chunks().map((chunk) => chunk.status)).toEqual(['paused']);
+    expect(retry.notDone).toEqual([]);
+    expect(w.mailer.sent).toHaveLength(0);
+  });
+
+  it("keeps a paused send's chunks from being sent through a later run and a restart's settlement, until it resumes", async () => {
     const w = await world(60);
     const report = await planDigest('now', w.plan);
     const [first, second] = w.queue.chunks;
@@ -145,16 +168,23 @@ describe('chunk states', () => {
     w.queue.batches.splice(0);
 
     const later = await planDigest('now', w.plan);
+    // The process holding the claim died: the restart releases it, to the paused state its send took.
     const { settlement, released } = await settleLocalClaims([], { deliveries: w.deliveries, sendStats: w.sendStats, editions: w.editions, clock: w.clock });
+    await w.drain();
 
     // The later run re-enqueues the claimed chunk (its claim decides) but not the paused one.
     expect(later.adopted).toBe(1);
-    expect(w.queue.chunks.map((job) => job.id)).toEqual([first!.id]);
     expect(settlement.chunks).toBe(1);
-    expect(released.map((chunk) => chunk.id)).toEqual([first!.id]);
-    expect(w.deliveries.chunks().find((chunk) => chunk.id === second!.id)?.status).toBe('paused');
-    await w.drain();
-    expect(w.mailer.sent.map((sent) => sent.to).sort()).toEqual([...first!.emails].sort());
+    expect(released).toEqual([]);
+    expect(w.mailer.sent).toHaveLength(0);
+    expect(w.deliveries.chunks().map((chunk) => [chunk.id, chunk.status])).toEqual([
+      [first!.id, 'paused'],
+      [second!.id, 'paused'],
+    ]);
+
+    const resumed = await w.deliveries.resumeSend(report.send);
+    await sendBatch(w.messages(resumed.map((chunk) => chunkJobOf(chunk))), w.send);
+    expect(w.perReader().every((count) => count === 1)).toBe(true);
   });
 });
 

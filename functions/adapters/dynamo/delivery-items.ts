@@ -34,6 +34,7 @@ export const chunkRecord: z.ZodType<DeliveryChunk> = z
     status: storedChunkStatus,
     createdAt: z.string(),
     claimedAt: z.string().optional(),
+    stopAs: z.enum(['paused', 'cancelled']).optional(),
     attempts: z.int().min(0),
     sent: z.record(z.string(), z.string()),
     rejected: z.record(z.string(), z.string()),

@@ -198,7 +198,8 @@ export class DynamoDeliveryLedger extends DynamoSendLedger implements DeliveryLe
           Key: chunkKey(ref),
           UpdateExpression: 'SET #status = :claimed, claimedAt = :at, attempts = attempts + :one',
           // Never a paused or cancelled chunk; `pending` is `open` on items written before explicit states.
-          ConditionExpression: 'attribute_exists(pk) AND (#status = :open OR #status = :pending OR (#status = :claimed AND claimedAt <= :stale))',
+          ConditionExpression:
+            'attribute_exists(pk) AND (#status = :open OR #status = :pending OR (#status = :claimed AND claimedAt <= :stale AND attribute_not_exists(stopAs)))',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':claimed': 'claimed', ':open': 'open', ':pending': 'pending', ':at': at, ':stale': staleBefore, ':one': 1 },
           ReturnValues: 'ALL_NEW',
@@ -213,7 +214,7 @@ export class DynamoDeliveryLedger extends DynamoSendLedger implements DeliveryLe
     // A chunk that is gone has expired: nothing of it is left to send.
     if (!current || current.status === 'sent') return { result: 'done' };
     if (current.status === 'paused' || current.status === 'cancelled') return { result: 'stopped', state: current.status };
-    return { result: 'held', chunk: current };
+    return (await this.stopStaleClaim(current, staleBefore)) ?? { result: 'held', chunk: current };
   }
 
   async #get(ref: ChunkRef): Promise<DeliveryChunk | undefined> {
@@ -228,11 +229,12 @@ export class DynamoDeliveryLedger extends DynamoSendLedger implements DeliveryLe
   ): Promise<boolean> {
     const sent = mapEntries('sent', 's', results.sent);
     const rejected = mapEntries('rejected', 'r', results.rejected);
-    const sets = [...sent.sets, ...rejected.sets, '#status = :next'];
-    const removes = results.finished ? ['gsi1pk', 'gsi1sk', 'claimedAt', '#error'] : ['claimedAt'];
+    // Unfinished: open again, or the state its send took meanwhile (stopAs).
+    const sets = [...sent.sets, ...rejected.sets, results.finished ? '#status = :sent' : '#status = if_not_exists(stopAs, :open)'];
+    const removes = results.finished ? ['gsi1pk', 'gsi1sk', 'claimedAt', 'stopAs', '#error'] : ['claimedAt', 'stopAs'];
     if (!results.finished && results.error !== undefined) sets.push('#error = :error');
     try {
-      await this.doc.send(
+      const { Attributes } = await this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: chunkKey(ref),
@@ -242,13 +244,15 @@ export class DynamoDeliveryLedger extends DynamoSendLedger implements DeliveryLe
           ExpressionAttributeValues: {
             ...sent.values,
             ...rejected.values,
-            ':next': results.finished ? 'sent' : 'open',
+            ...(results.finished ? { ':sent': 'sent' } : { ':open': 'open' }),
             ':claimed': 'claimed',
             ':claimedAt': claimedAt,
             ...(!results.finished && results.error !== undefined ? { ':error': results.error.slice(0, 500) } : {}),
           },
+          ReturnValues: 'ALL_NEW',
         }),
       );
+      await this.leaveOpenChunksIfCancelled(ref, Attributes?.['status']);
       return true;
     } catch (error) {
       if (!isConditionalCheckFailed(error)) throw error;
@@ -280,16 +284,18 @@ export class DynamoDeliveryLedger extends DynamoSendLedger implements DeliveryLe
 
   async release(ref: ChunkRef): Promise<void> {
     try {
-      await this.doc.send(
+      const { Attributes } = await this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: chunkKey(ref),
-          UpdateExpression: 'SET #status = :open REMOVE claimedAt',
+          UpdateExpression: 'SET #status = if_not_exists(stopAs, :open) REMOVE claimedAt, stopAs',
           ConditionExpression: '#status = :claimed',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':open': 'open', ':claimed': 'claimed' },
+          ReturnValues: 'ALL_NEW',
         }),
       );
+      await this.leaveOpenChunksIfCancelled(ref, Attributes?.['status']);
     } catch (error) {
       if (!isConditionalCheckFailed(error)) throw error;
     }

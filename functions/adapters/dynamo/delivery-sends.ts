@@ -2,12 +2,13 @@
  * Sends in the single table: `SEND#<id>` / `SEND` is what the planner records of one planning run
  * (mode, createdAt, state, the editions it planned), and a send's chunks are paused, resumed and
  * cancelled here, each with one conditional write on its state, so a chunk a sender claimed
- * meanwhile is left to that sender and a sent or cancelled one is never opened again. A send's
+ * meanwhile is left to that sender (marked `stopAs`, the state it takes when released unfinished
+ * or when its lease runs out) and a sent or cancelled one is never opened again. A send's
  * chunks are found among the open ones (GSI1 `OPENCHUNKS`, paused ones stay there until
  * cancelled), which hold a day or so of chunks.
  */
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { DeliveryChunk, SendId, SendRecord, SendState } from '../../core/delivery/index.ts';
+import type { ChunkRef, ClaimResult, DeliveryChunk, SendId, SendRecord, SendState } from '../../core/delivery/index.ts';
 import { isConditionalCheckFailed } from './aws-errors.ts';
 import { chunkKey, chunkRecord, OPEN_CHUNKS, sendKey, sendRecord } from './delivery-items.ts';
 import { expiresAfterDays } from './item-time.ts';
@@ -106,12 +107,59 @@ export class DynamoSendLedger {
       );
       for (const item of page.Items ?? []) {
         const chunk = parseRecord(chunkRecord, item, { pk: String(item['pk']), sk: String(item['sk']) });
-        const updated = await this.#transition(chunk, from, to);
+        if (chunk.status === 'claimed') await this.#markClaimed(chunk, to);
+        const updated = chunk.status === 'claimed' ? undefined : await this.#transition(chunk, from, to);
         if (updated) moved.push(updated);
       }
       start = page.LastEvaluatedKey;
     } while (start);
     return moved;
+  }
+
+  /** A claimed chunk is its sender's: it takes the send's state when released, unless resumed first; a cancel stands. */
+  async #markClaimed(chunk: DeliveryChunk, to: 'open' | 'paused' | 'cancelled'): Promise<void> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: chunkKey(chunk),
+          UpdateExpression: to === 'open' ? 'REMOVE stopAs' : 'SET stopAs = :to',
+          ConditionExpression: '#status = :claimed AND (attribute_not_exists(stopAs) OR stopAs <> :cancelled)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':claimed': 'claimed', ':cancelled': 'cancelled', ...(to === 'open' ? {} : { ':to': to }) },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) throw error;
+    }
+  }
+
+  /** After a claim ends unfinished: a chunk whose send was cancelled meanwhile leaves the open chunks too. */
+  protected async leaveOpenChunksIfCancelled(ref: ChunkRef, status: unknown): Promise<void> {
+    if (status !== 'cancelled') return;
+    await this.doc.send(new UpdateCommand({ TableName: this.tableName, Key: chunkKey(ref), UpdateExpression: 'REMOVE gsi1pk, gsi1sk' }));
+  }
+
+  /** A claim whose sender is gone, on a chunk whose send was stopped meanwhile: the chunk takes the send's state, unsent. */
+  protected async stopStaleClaim(chunk: DeliveryChunk, staleBefore: string): Promise<ClaimResult | undefined> {
+    const state = chunk.stopAs;
+    if (chunk.status !== 'claimed' || state === undefined || chunk.claimedAt === undefined || chunk.claimedAt > staleBefore) return undefined;
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: chunkKey(chunk),
+          UpdateExpression: `SET #status = :state REMOVE claimedAt, stopAs${state === 'cancelled' ? ', gsi1pk, gsi1sk' : ''}`,
+          ConditionExpression: '#status = :claimed AND claimedAt = :seen AND stopAs = :state',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':state': state, ':claimed': 'claimed', ':seen': chunk.claimedAt },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) throw error;
+      return undefined;
+    }
+    return { result: 'stopped', state };
   }
 
   async #transition(chunk: DeliveryChunk, from: readonly string[], to: 'open' | 'paused' | 'cancelled'): Promise<DeliveryChunk | undefined> {

@@ -98,6 +98,11 @@ export interface DeliveryChunk extends ChunkRef {
   status: ChunkStatus;
   createdAt: string;
   claimedAt?: string;
+  /**
+   * Set on a claimed chunk whose send was paused or cancelled meanwhile: the state it takes instead
+   * of open when its sender releases it unfinished, or when its lease runs out.
+   */
+  stopAs?: 'paused' | 'cancelled';
   attempts: number;
   /** Recipients SES accepted, with the message id: never sent again. */
   sent: Record<string, string>;
