@@ -41,13 +41,13 @@ export interface DeliveryLedger {
   completeSend(send: SendId, editions: readonly string[], at: string): Promise<void>;
   sendRecord(send: SendId): Promise<SendRecord | undefined>;
   /**
-   * Pauses the send: its open chunks become paused (a claimed one finishes the attempt its sender
-   * is making). Returns how many chunks it paused.
+   * Pauses the send: its open chunks become paused; a claimed one finishes the attempt its sender
+   * is making and is paused after (stopAs). Returns how many chunks it paused now.
    */
   pauseSend(send: SendId): Promise<number>;
   /** Opens the send's paused chunks again and returns them, for the caller to enqueue. */
   resumeSend(send: SendId): Promise<DeliveryChunk[]>;
-  /** Cancels the send's open and paused chunks: they are never sent. Returns how many. */
+  /** Cancels the send's open and paused chunks (claimed ones after their attempt): they are never sent. Returns how many now. */
   cancelSend(send: SendId): Promise<number>;
   /** Stores new chunks (ids unique to their run) in batches. */
   addChunks(chunks: readonly DeliveryChunk[]): Promise<void>;
@@ -63,7 +63,8 @@ export interface DeliveryLedger {
   claimChunk(ref: ChunkRef, at: string, staleBefore: string): Promise<ClaimResult>;
   /**
    * Records what SES made of the claimed chunk's recipients, in one conditional write on the
-   * claim: sent when `finished`, else released (open) for another attempt. False when the
+   * claim: sent when `finished`, else released for another attempt (open, or paused or cancelled
+   * when its send was meanwhile: see DeliveryChunk.stopAs). False when the
    * claim was taken over meanwhile (what it records is then added anyway).
    */
   recordResults(
@@ -73,7 +74,7 @@ export interface DeliveryLedger {
   ): Promise<boolean>;
   /** Marks recipients sent whatever the chunk's state (SES's Send event, a settled local claim). */
   confirmSent(ref: ChunkRef, sent: Record<string, string>): Promise<void>;
-  /** Makes a claimed chunk open again (its sender is known to be dead). */
+  /** Ends a claim whose sender is known to be dead: open again, or its send's state if that was paused or cancelled meanwhile. */
   release(ref: ChunkRef): Promise<void>;
   /** Readers and their watermarks, in one batched read. */
   recipients(emails: readonly string[]): Promise<Map<string, { subscriber?: Subscriber; watermark?: Watermark }>>;
