@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { ensureTable } from '../adapters/dynamo/create-table.ts';
 import { createDynamoClient } from '../adapters/dynamo/client.ts';
 import { generateApiKey, newApiKeyRecord } from '../core/ingest/index.ts';
-import { CHUNK_HEADER, type DeliveryChunk, type InboxMail, settleLocalClaims } from '../core/delivery/index.ts';
+import { CHUNK_HEADER, chunkJobOf, type InboxMail, settleLocalClaims } from '../core/delivery/index.ts';
 import { planDigest } from '../core/planning/index.ts';
 import { startDynamoEmulator, startSesEmulator, type RunningEmulator, type StoredEmail } from './emulators.ts';
 import { everyHour } from './hourly.ts';
@@ -61,7 +61,7 @@ async function settleClaims(wiring: Wiring, inbox: StoredEmail[]): Promise<void>
     console.log(`${settlement.slotDays} slot-day(s) a stopped run left part-planned go to the next run or send-now.`);
   }
   if (released.length === 0) return;
-  const jobs = released.map((chunk: DeliveryChunk) => ({ slotDay: chunk.slotDay, id: chunk.id, editionId: chunk.editionId, emails: chunk.emails, adopted: true }));
+  const jobs = released.map((chunk) => chunkJobOf(chunk, true));
   void wiring
     .port('queue')
     .enqueue(jobs)

@@ -152,3 +152,37 @@ describe('items that do not match their schema', () => {
     ).rejects.toThrow(/ART#broken[\s\S]*title/);
   });
 });
+
+describe('DynamoDeliveryLedger and chunks written before send ids and explicit states', () => {
+  it('reads a pending chunk as open (its send from its id) and lets a sender claim it, and a done one as sent', async () => {
+    const tableName = `legacy-${unique()}`;
+    await ensureTable(dynamo.client, tableName);
+    const ledger = new DynamoDeliveryLedger(dynamo.doc, tableName);
+    const slotDay = { timezone: 'Europe/London', hour: 7, date: '2026-11-26' };
+    const legacy = (id: string, status: string, open: boolean) => ({
+      pk: 'LEDGER#2026-11-26#7#Europe/London',
+      sk: `CHUNK#${id}`,
+      slotDay,
+      id,
+      editionId: '20261126T065800-20261125T065800',
+      emails: ['a@example.com'],
+      status,
+      createdAt: '2026-11-26T07:00:00.000Z',
+      attempts: 0,
+      sent: {},
+      rejected: {},
+      ...(open ? { gsi1pk: 'OPENCHUNKS', gsi1sk: `2026-11-26T07:00:00.000Z#LEDGER#2026-11-26#7#Europe/London#${id}` } : {}),
+    });
+    await dynamo.doc.send(new PutCommand({ TableName: tableName, Item: legacy('hourly-1764140400000-0', 'pending', true) }));
+    await dynamo.doc.send(new PutCommand({ TableName: tableName, Item: legacy('now-4f1c-2', 'done', false) }));
+
+    const chunks = await ledger.chunksOf(slotDay);
+    expect(chunks.map((chunk) => [chunk.id, chunk.send, chunk.status])).toEqual([
+      ['hourly-1764140400000-0', 'hourly-1764140400000', 'open'],
+      ['now-4f1c-2', 'now-4f1c', 'sent'],
+    ]);
+    expect((await ledger.openChunks()).map((chunk) => chunk.status)).toEqual(['open']);
+    expect((await ledger.claimChunk(chunks[0]!, '2026-11-26T07:01:00.000Z', '2026-11-26T06:55:00.000Z')).result).toBe('claimed');
+    expect((await ledger.claimChunk(chunks[1]!, '2026-11-26T07:01:00.000Z', '2026-11-26T06:55:00.000Z')).result).toBe('done');
+  });
+});

@@ -3,7 +3,7 @@
  * every conditional write a check-and-set with no await in between (the in-memory twin of one).
  * It passes the ledger cases of the store contract (test/support/store-contract.ts).
  */
-import type { ChunkRef, Delivery, DeliveryChunk, Settlement, SlotDay, Watermark } from '../../functions/core/delivery/types.ts';
+import type { ChunkRef, ChunkStatus, Delivery, DeliveryChunk, SendId, SendRecord, SendState, Settlement, SlotDay, Watermark } from '../../functions/core/delivery/types.ts';
 import type { ClaimResult, DeliveryLedger, SlotDayLock } from '../../functions/core/delivery/ports.ts';
 import type { Subscriber } from '../../functions/core/subscribers/types.ts';
 import type { SubscriberStore } from '../../functions/core/subscribers/ports.ts';
@@ -18,6 +18,7 @@ export class MemoryDeliveryLedger implements DeliveryLedger {
   readonly #chunks = new Map<string, DeliveryChunk>();
   readonly #watermarks = new Map<string, Watermark>();
   readonly #deliveries = new Map<string, Delivery>();
+  readonly #sends = new Map<SendId, SendRecord>();
   #settlement: Settlement | undefined;
 
   constructor(private readonly subscribers?: Pick<SubscriberStore, 'get'>) {}
@@ -60,6 +61,59 @@ export class MemoryDeliveryLedger implements DeliveryLedger {
     return abandoned;
   }
 
+  async startSend(record: SendRecord): Promise<void> {
+    if (!this.#sends.has(record.send)) this.#sends.set(record.send, copy(record));
+  }
+
+  async completeSend(send: SendId, editions: readonly string[], at: string): Promise<void> {
+    const record = this.#sends.get(send);
+    if (record) Object.assign(record, { plannedAt: at, editions: [...editions] });
+  }
+
+  async sendRecord(send: SendId): Promise<SendRecord | undefined> {
+    const record = this.#sends.get(send);
+    return record && copy(record);
+  }
+
+  async pauseSend(send: SendId): Promise<number> {
+    this.#setState(send, 'paused');
+    return this.#move(send, ['open'], 'paused').length;
+  }
+
+  async resumeSend(send: SendId): Promise<DeliveryChunk[]> {
+    this.#setState(send, 'running');
+    return this.#move(send, ['paused'], 'open');
+  }
+
+  async cancelSend(send: SendId): Promise<number> {
+    this.#setState(send, 'cancelled');
+    return this.#move(send, ['open', 'paused'], 'cancelled').length;
+  }
+
+  #setState(send: SendId, state: SendState): void {
+    const record = this.#sends.get(send);
+    if (record && record.state !== 'cancelled') record.state = state;
+  }
+
+  #move(send: SendId, from: readonly ChunkStatus[], to: 'open' | 'paused' | 'cancelled'): DeliveryChunk[] {
+    const ofSend = [...this.#chunks.values()].filter((chunk) => chunk.send === send);
+    // A claimed chunk is its sender's: it takes the send's state when released, unless resumed first.
+    for (const chunk of ofSend.filter((chunk) => chunk.status === 'claimed' && chunk.stopAs !== 'cancelled')) {
+      if (to === 'open') delete chunk.stopAs;
+      else chunk.stopAs = to;
+    }
+    const moved = ofSend.filter((chunk) => from.includes(chunk.status));
+    for (const chunk of moved) chunk.status = to;
+    return moved.map(copy);
+  }
+
+  /** A chunk leaves its claim: open, or the state its send took meanwhile. */
+  #unclaim(chunk: DeliveryChunk): void {
+    chunk.status = chunk.stopAs ?? 'open';
+    delete chunk.claimedAt;
+    delete chunk.stopAs;
+  }
+
   async addChunks(chunks: readonly DeliveryChunk[]): Promise<void> {
     for (const chunk of chunks) this.#chunks.set(chunkKey(chunk), copy(chunk));
   }
@@ -69,13 +123,20 @@ export class MemoryDeliveryLedger implements DeliveryLedger {
   }
 
   async openChunks(): Promise<DeliveryChunk[]> {
-    return [...this.#chunks.values()].filter((chunk) => chunk.status !== 'done').map(copy);
+    return [...this.#chunks.values()].filter((chunk) => chunk.status !== 'sent' && chunk.status !== 'cancelled').map(copy);
   }
 
   async claimChunk(ref: ChunkRef, at: string, staleBefore: string): Promise<ClaimResult> {
     const chunk = this.#chunks.get(chunkKey(ref));
-    if (!chunk || chunk.status === 'done') return { result: 'done' };
+    if (!chunk || chunk.status === 'sent') return { result: 'done' };
+    if (chunk.status === 'paused' || chunk.status === 'cancelled') return { result: 'stopped', state: chunk.status };
     if (chunk.status === 'claimed' && !(chunk.claimedAt! <= staleBefore)) return { result: 'held', chunk: copy(chunk) };
+    if (chunk.stopAs !== undefined) {
+      // Its sender is gone and its send was stopped meanwhile: it takes the send's state, unsent.
+      const state = chunk.stopAs;
+      this.#unclaim(chunk);
+      return { result: 'stopped', state };
+    }
     chunk.status = 'claimed';
     chunk.claimedAt = at;
     chunk.attempts += 1;
@@ -94,8 +155,11 @@ export class MemoryDeliveryLedger implements DeliveryLedger {
     }
     Object.assign(chunk.sent, results.sent);
     Object.assign(chunk.rejected, results.rejected);
-    chunk.status = results.finished ? 'done' : 'pending';
-    delete chunk.claimedAt;
+    if (results.finished) {
+      chunk.status = 'sent';
+      delete chunk.claimedAt;
+      delete chunk.stopAs;
+    } else this.#unclaim(chunk);
     if (results.finished) delete chunk.error;
     else if (results.error !== undefined) chunk.error = results.error.slice(0, 500);
     return true;
@@ -109,8 +173,7 @@ export class MemoryDeliveryLedger implements DeliveryLedger {
   async release(ref: ChunkRef): Promise<void> {
     const chunk = this.#chunks.get(chunkKey(ref));
     if (chunk?.status !== 'claimed') return;
-    chunk.status = 'pending';
-    delete chunk.claimedAt;
+    this.#unclaim(chunk);
   }
 
   async recipients(emails: readonly string[]): Promise<Map<string, { subscriber?: Subscriber; watermark?: Watermark }>> {

@@ -564,18 +564,22 @@ function deliveryStoreContract(stores: () => Promise<StoreSet>): void {
     const slotDay = () => ({ timezone: 'Europe/London', hour: 7, date: '2026-11-26' });
     /** A lease start before every lock these cases take: no lock is stale unless a case says so. */
     const STALE = '2026-11-25T00:00:00.000Z';
-    const aChunk = (overrides: Partial<DeliveryChunk> = {}): DeliveryChunk => ({
-      slotDay: { timezone: 'America/New_York', hour: 7, date: '2026-11-26' },
-      id: `run${unique().slice(0, 8)}-0`,
-      editionId: '20261126T065800-20261125T065800',
-      emails: ['a@example.com', 'b@example.com', 'c@example.com'],
-      status: 'pending',
-      createdAt: '2026-11-26T07:00:00.000Z',
-      attempts: 0,
-      sent: {},
-      rejected: {},
-      ...overrides,
-    });
+    const aChunk = (overrides: Partial<DeliveryChunk> = {}): DeliveryChunk => {
+      const send = overrides.send ?? `run${unique().slice(0, 8)}`;
+      return {
+        slotDay: { timezone: 'America/New_York', hour: 7, date: '2026-11-26' },
+        id: `${send}-0`,
+        send,
+        editionId: '20261126T065800-20261125T065800',
+        emails: ['a@example.com', 'b@example.com', 'c@example.com'],
+        status: 'open',
+        createdAt: '2026-11-26T07:00:00.000Z',
+        attempts: 0,
+        sent: {},
+        rejected: {},
+        ...overrides,
+      };
+    };
 
     it('gives a slot-day to one of ten runs, and resumes it for the same run', async () => {
       const { deliveries } = await stores();
@@ -656,14 +660,14 @@ function deliveryStoreContract(stores: () => Promise<StoreSet>): void {
         }),
       ).toBe(true);
       let [stored] = await deliveries.chunksOf(chunk.slotDay);
-      expect(stored).toMatchObject({ status: 'pending', sent: { 'a@example.com': 'm-a', 'b@example.com': 'm-b' }, rejected: { 'c@example.com': 'MESSAGE_REJECTED' } });
+      expect(stored).toMatchObject({ status: 'open', sent: { 'a@example.com': 'm-a', 'b@example.com': 'm-b' }, rejected: { 'c@example.com': 'MESSAGE_REJECTED' } });
       expect((await deliveries.openChunks()).map((c) => c.id)).toContain(chunk.id);
 
       const again = await deliveries.claimChunk(chunk, '2026-11-26T08:05:00.000Z', '2026-11-26T08:00:00.000Z');
       expect(again.result).toBe('claimed');
       await deliveries.recordResults(chunk, '2026-11-26T08:05:00.000Z', { sent: {}, rejected: {}, finished: true });
       [stored] = await deliveries.chunksOf(chunk.slotDay);
-      expect(stored?.status).toBe('done');
+      expect(stored?.status).toBe('sent');
       expect(stored).not.toHaveProperty('claimedAt');
       expect((await deliveries.claimChunk(chunk, '2026-11-26T09:00:00.000Z', '2026-11-26T09:00:00.000Z')).result).toBe('done');
       expect((await deliveries.openChunks()).map((c) => c.id)).not.toContain(chunk.id);
@@ -677,10 +681,126 @@ function deliveryStoreContract(stores: () => Promise<StoreSet>): void {
       await deliveries.confirmSent(chunk, { 'a@example.com': 'm-a' });
       await deliveries.release(chunk);
       const [stored] = await deliveries.chunksOf(chunk.slotDay);
-      expect(stored).toMatchObject({ status: 'pending', sent: { 'a@example.com': 'm-a' } });
+      expect(stored).toMatchObject({ status: 'open', sent: { 'a@example.com': 'm-a' } });
       expect((await deliveries.claimChunk(chunk, '2026-11-26T07:02:00.000Z', '2026-11-26T06:55:00.000Z')).result).toBe('claimed');
       // Confirming a chunk that does not exist is harmless.
       await deliveries.confirmSent(aChunk(), { 'x@example.com': 'm-x' });
+    });
+
+    it('keeps the first record of a send when its run is retried, and completes it with its editions', async () => {
+      const { deliveries } = await stores();
+      const send = `hourly-${unique().slice(0, 12)}`;
+      expect(await deliveries.sendRecord(send)).toBeUndefined();
+      await deliveries.startSend({ send, mode: 'scheduled', createdAt: '2026-11-26T07:00:00.000Z', state: 'running', editions: [] });
+      await deliveries.startSend({ send, mode: 'scheduled', createdAt: '2026-11-26T07:20:00.000Z', state: 'running', editions: [] });
+      await deliveries.completeSend(send, ['ed-a', 'ed-b'], '2026-11-26T07:21:00.000Z');
+      expect(await deliveries.sendRecord(send)).toEqual({
+        send,
+        mode: 'scheduled',
+        createdAt: '2026-11-26T07:00:00.000Z',
+        state: 'running',
+        plannedAt: '2026-11-26T07:21:00.000Z',
+        editions: ['ed-a', 'ed-b'],
+      });
+    });
+
+    it("pauses only a send's open chunks, which no claim takes and which stay listed until a resume opens them", async () => {
+      const { deliveries } = await stores();
+      const send = `now-${unique()}`;
+      await deliveries.startSend({ send, mode: 'now', createdAt: '2026-11-26T07:00:00.000Z', state: 'running', editions: [] });
+      const open = aChunk({ send, id: `${send}-0` });
+      const claimed = aChunk({ send, id: `${send}-1` });
+      const sent = aChunk({ send, id: `${send}-2` });
+      const otherSend = aChunk();
+      await deliveries.addChunks([open, claimed, sent, otherSend]);
+      await deliveries.claimChunk(claimed, '2026-11-26T07:01:00.000Z', STALE);
+      await deliveries.claimChunk(sent, '2026-11-26T07:01:00.000Z', STALE);
+      await deliveries.recordResults(sent, '2026-11-26T07:01:00.000Z', { sent: { 'a@example.com': 'm-a' }, rejected: {}, finished: true });
+
+      expect(await deliveries.pauseSend(send)).toBe(1);
+
+      expect((await deliveries.sendRecord(send))?.state).toBe('paused');
+      const states = async () => new Map((await deliveries.chunksOf(open.slotDay)).map((chunk) => [chunk.id, chunk.status]));
+      expect(await states()).toEqual(new Map([[open.id, 'paused'], [claimed.id, 'claimed'], [sent.id, 'sent'], [otherSend.id, 'open']]));
+      // Not even with every lease over: paused is not open.
+      expect(await deliveries.claimChunk(open, '2026-11-26T09:00:00.000Z', '2026-11-26T09:00:00.000Z')).toEqual({ result: 'stopped', state: 'paused' });
+      expect((await deliveries.openChunks()).map((chunk) => chunk.id)).toContain(open.id);
+
+      const resumed = await deliveries.resumeSend(send);
+      expect(resumed.map((chunk) => [chunk.id, chunk.status, chunk.send])).toEqual([[open.id, 'open', send]]);
+      expect((await deliveries.sendRecord(send))?.state).toBe('running');
+      expect((await deliveries.claimChunk(open, '2026-11-26T09:01:00.000Z', STALE)).result).toBe('claimed');
+    });
+
+    it("cancels a send's open and paused chunks for good: no claim, no resume, out of the open chunks", async () => {
+      const { deliveries } = await stores();
+      const send = `now-${unique()}`;
+      await deliveries.startSend({ send, mode: 'now', createdAt: '2026-11-26T07:00:00.000Z', state: 'running', editions: [] });
+      const paused = aChunk({ send, id: `${send}-0` });
+      const open = aChunk({ send, id: `${send}-1` });
+      await deliveries.addChunks([paused]);
+      await deliveries.pauseSend(send);
+      await deliveries.addChunks([open]);
+
+      expect(await deliveries.cancelSend(send)).toBe(2);
+
+      expect((await deliveries.chunksOf(open.slotDay)).map((chunk) => chunk.status)).toEqual(['cancelled', 'cancelled']);
+      expect(await deliveries.claimChunk(open, '2026-11-26T09:00:00.000Z', '2026-11-26T09:00:00.000Z')).toEqual({ result: 'stopped', state: 'cancelled' });
+      expect(await deliveries.resumeSend(send)).toEqual([]);
+      expect(await deliveries.pauseSend(send)).toBe(0);
+      expect((await deliveries.sendRecord(send))?.state).toBe('cancelled');
+      const listed = (await deliveries.openChunks()).map((chunk) => chunk.id);
+      expect(listed).not.toContain(open.id);
+      expect(listed).not.toContain(paused.id);
+    });
+
+    it("leaves a chunk claimed when its send is paused to its sender, and makes it paused, not open, when released unfinished", async () => {
+      const { deliveries } = await stores();
+      const send = `now-${unique()}`;
+      const failed = aChunk({ send, id: `${send}-0` });
+      const released = aChunk({ send, id: `${send}-1` });
+      const finished = aChunk({ send, id: `${send}-2` });
+      const resumed = aChunk({ send, id: `${send}-3` });
+      await deliveries.addChunks([failed, released, finished, resumed]);
+      for (const chunk of [failed, released, finished, resumed]) await deliveries.claimChunk(chunk, '2026-11-26T07:01:00.000Z', STALE);
+
+      expect(await deliveries.pauseSend(send)).toBe(0);
+      await deliveries.recordResults(failed, '2026-11-26T07:01:00.000Z', { sent: { 'a@example.com': 'm-a' }, rejected: {}, finished: false, error: 'Throttling' });
+      await deliveries.release(released);
+      await deliveries.recordResults(finished, '2026-11-26T07:01:00.000Z', { sent: { 'a@example.com': 'm-a' }, rejected: {}, finished: true });
+
+      const states = async () => new Map((await deliveries.chunksOf(failed.slotDay)).map((chunk) => [chunk.id, chunk.status]));
+      expect(await states()).toEqual(new Map([[failed.id, 'paused'], [released.id, 'paused'], [finished.id, 'sent'], [resumed.id, 'claimed']]));
+      expect((await deliveries.claimChunk(failed, '2026-11-26T09:00:00.000Z', '2026-11-26T09:00:00.000Z')).result).toBe('stopped');
+
+      // Resumed while still claimed: released, it is open again; the paused ones come back open.
+      expect((await deliveries.resumeSend(send)).map((chunk) => chunk.id).sort()).toEqual([failed.id, released.id]);
+      await deliveries.release(resumed);
+      expect(await states()).toEqual(new Map([[failed.id, 'open'], [released.id, 'open'], [finished.id, 'sent'], [resumed.id, 'open']]));
+    });
+
+    it('cancels a chunk claimed when its send is cancelled once its sender releases it, or its lease runs out, and never sends it', async () => {
+      const { deliveries } = await stores();
+      const send = `now-${unique()}`;
+      const released = aChunk({ send, id: `${send}-0` });
+      const abandoned = aChunk({ send, id: `${send}-1` });
+      await deliveries.addChunks([released, abandoned]);
+      await deliveries.claimChunk(released, '2026-11-26T07:01:00.000Z', STALE);
+      await deliveries.claimChunk(abandoned, '2026-11-26T07:01:00.000Z', STALE);
+      await deliveries.pauseSend(send);
+
+      expect(await deliveries.cancelSend(send)).toBe(0);
+      // A resume does not undo a cancel, even of a chunk still claimed.
+      await deliveries.resumeSend(send);
+      await deliveries.release(released);
+      // Fresh: its sender still holds it. Past the lease: no takeover, the chunk is cancelled.
+      expect((await deliveries.claimChunk(abandoned, '2026-11-26T07:02:00.000Z', '2026-11-26T07:00:00.000Z')).result).toBe('held');
+      expect(await deliveries.claimChunk(abandoned, '2026-11-26T07:20:00.000Z', '2026-11-26T07:10:00.000Z')).toEqual({ result: 'stopped', state: 'cancelled' });
+
+      expect((await deliveries.chunksOf(released.slotDay)).map((chunk) => chunk.status)).toEqual(['cancelled', 'cancelled']);
+      const listed = (await deliveries.openChunks()).map((chunk) => chunk.id);
+      expect(listed).not.toContain(released.id);
+      expect(listed).not.toContain(abandoned.id);
     });
 
     it('reads readers with their watermarks in one go, and keeps delivery records and the last settlement', async () => {

@@ -82,6 +82,7 @@ describe('planDigest, scheduled', () => {
     expect(w.recipients()).toEqual(['kolkata@example.com', 'london@example.com', 'tokyo@example.com']);
     expect(new Set(w.queue.jobs.map((job) => job.editionId))).toEqual(new Set([id]));
     expect(report).toEqual({
+      send: `hourly-${Date.parse('2026-11-26T07:00:00.000Z')}`,
       cutoff: CUTOFF,
       editions: [{ id, stories: 2, recipients: 3, created: true }],
       enqueued: 3,

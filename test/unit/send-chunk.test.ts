@@ -164,7 +164,7 @@ describe('faults inside a chunk', () => {
     expect(report.items[0]).toMatchObject({ outcome: 'done' });
     expect(report.items[0]!.recipients.get('reader1@example.com')).toBe('rejected');
     expect(w.perReader()).toEqual([1, 0, 1]);
-    expect((await w.deliveries.chunksOf(job!.slotDay))[0]).toMatchObject({ status: 'done', rejected: { 'reader1@example.com': expect.stringMatching(/MESSAGE_REJECTED/) } });
+    expect((await w.deliveries.chunksOf(job!.slotDay))[0]).toMatchObject({ status: 'sent', rejected: { 'reader1@example.com': expect.stringMatching(/MESSAGE_REJECTED/) } });
     expect(await w.sendStats.get(job!.editionId)).toMatchObject({ sent: 2, failed: 1 });
   });
 

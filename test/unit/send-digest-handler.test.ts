@@ -74,7 +74,7 @@ async function setUp(quotaLeft: number) {
     editionId: edition.id,
     emails: [email],
   }));
-  await deliveries.addChunks(chunks.map((chunk) => ({ ...chunk, status: 'pending', createdAt: '2026-11-26T07:00:30.000Z', attempts: 0, sent: {}, rejected: {} })));
+  await deliveries.addChunks(chunks.map((chunk) => ({ ...chunk, send: 'hourly', status: 'open', createdAt: '2026-11-26T07:00:30.000Z', attempts: 0, sent: {}, rejected: {} })));
   const bodies = chunks.map((chunk) => JSON.stringify(chunk));
   const sendStats = new MemorySendStatsStore();
   const deps: FunctionDeps<'sqs-send-digest'> = {

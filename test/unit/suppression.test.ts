@@ -74,9 +74,10 @@ describe('confirmSesSend', () => {
   const chunk = {
     slotDay: { timezone: 'Europe/London', hour: 7, date: '2026-11-26' },
     id: 'hourly-1764140400000-0',
+    send: 'hourly-1764140400000',
     editionId: '20261126T065800-20261125T065800',
     emails: ['reader@example.com', 'other@example.com'],
-    status: 'pending' as const,
+    status: 'open' as const,
     createdAt: '2026-11-26T07:00:00.000Z',
     attempts: 0,
     sent: {},

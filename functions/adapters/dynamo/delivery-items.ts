@@ -1,19 +1,54 @@
 /** The delivery ledger's items as read back (checked with zod before core sees them) and the map updates of a chunk. */
 import { z } from 'zod';
-import type { DeliveryChunk, Settlement, Watermark } from '../../core/delivery/index.ts';
+import { type ChunkRef, type DeliveryChunk, type SendId, type SendRecord, sendOfChunkId, type Settlement, type SlotDay, type Watermark } from '../../core/delivery/index.ts';
+import type { ItemKey } from './keys.ts';
 
-export const chunkRecord: z.ZodType<DeliveryChunk> = z.object({
-  slotDay: z.object({ timezone: z.string(), hour: z.int().min(0).max(23), date: z.string() }),
-  id: z.string(),
-  editionId: z.string(),
-  emails: z.array(z.string()),
-  status: z.enum(['pending', 'claimed', 'done']),
+/** Chunks open, claimed or paused are in GSI1 under this key; sent and cancelled ones leave it. */
+export const OPEN_CHUNKS = 'OPENCHUNKS';
+
+export function ledgerPartition(slotDay: SlotDay): string {
+  return `LEDGER#${slotDay.date}#${slotDay.hour}#${slotDay.timezone}`;
+}
+
+export function chunkKey(ref: ChunkRef): ItemKey {
+  return { pk: ledgerPartition(ref.slotDay), sk: `CHUNK#${ref.id}` };
+}
+
+export function sendKey(send: SendId): ItemKey {
+  return { pk: `SEND#${send}`, sk: 'SEND' };
+}
+
+/** Chunk states as stored; items written before explicit states say `pending` (open) and `done` (sent). */
+const storedChunkStatus = z
+  .enum(['open', 'claimed', 'sent', 'paused', 'cancelled', 'pending', 'done'])
+  .transform((status) => (status === 'pending' ? 'open' : status === 'done' ? 'sent' : status));
+
+export const chunkRecord: z.ZodType<DeliveryChunk> = z
+  .object({
+    slotDay: z.object({ timezone: z.string(), hour: z.int().min(0).max(23), date: z.string() }),
+    id: z.string(),
+    /** Absent on items written before send ids: their id starts with it. */
+    send: z.string().optional(),
+    editionId: z.string(),
+    emails: z.array(z.string()),
+    status: storedChunkStatus,
+    createdAt: z.string(),
+    claimedAt: z.string().optional(),
+    stopAs: z.enum(['paused', 'cancelled']).optional(),
+    attempts: z.int().min(0),
+    sent: z.record(z.string(), z.string()),
+    rejected: z.record(z.string(), z.string()),
+    error: z.string().optional(),
+  })
+  .transform(({ send, ...chunk }) => ({ ...chunk, send: send ?? sendOfChunkId(chunk.id) }));
+
+export const sendRecord: z.ZodType<SendRecord> = z.object({
+  send: z.string(),
+  mode: z.enum(['scheduled', 'now']),
   createdAt: z.string(),
-  claimedAt: z.string().optional(),
-  attempts: z.int().min(0),
-  sent: z.record(z.string(), z.string()),
-  rejected: z.record(z.string(), z.string()),
-  error: z.string().optional(),
+  state: z.enum(['running', 'paused', 'cancelled']),
+  plannedAt: z.string().optional(),
+  editions: z.array(z.string()),
 });
 
 export const watermarkRecord: z.ZodType<Watermark> = z.object({

@@ -2,14 +2,15 @@
  * The delivery ledger in the single table (docs/architecture.md, "Delivery ledger"):
  *   LEDGER#<date>#<hour>#<zone> / LOCK        the slot-day's owner (conditional put), renewed while it
  *                                             plans and marked complete after; an abandoned one is taken over
- *   LEDGER#<date>#<hour>#<zone> / CHUNK#<id>  up to 50 readers of one edition, with who was sent;
- *                                             in GSI1 (`OPENCHUNKS`) while not done
+ *   LEDGER#<date>#<hour>#<zone> / CHUNK#<id>  up to 50 readers of one edition and one send, with who
+ *                                             was sent; in GSI1 (`OPENCHUNKS`) while open, claimed or paused
+ *   SEND#<send> / SEND                        one planning run: mode, state, editions (delivery-sends.ts)
  *   SUB#<email> / WM                          the reader's watermark (beside, never inside, the subscriber item)
  *   ED#<edition> / TO#<email>                 the delivery record download-my-data shows
  * Claims and results are conditional writes on one chunk item; watermarks and records are blind
  * batch writes of items only the sender of that reader's one chunk writes. No transactions.
  */
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import pMap from 'p-map';
 import type { ChunkRef, ClaimResult, Delivery, DeliveryChunk, DeliveryLedger, Settlement, SlotDay, SlotDayLock, Watermark } from '../../core/delivery/index.ts';
 import type { Subscriber } from '../../core/subscribers/index.ts';
@@ -18,36 +19,23 @@ import { BATCH_GET_LIMIT, BATCH_WRITE_LIMIT, batchGet, batchWrite } from './batc
 import { expiresAfterDays } from './item-time.ts';
 import { deliveryKey, type ItemKey, subscriberKey } from './keys.ts';
 import { parseRecord, subscriberRecord } from './records.ts';
-import { chunkRecord, mapEntries, settlementRecord, watermarkRecord } from './delivery-items.ts';
+import { chunkKey, chunkRecord, ledgerPartition, mapEntries, OPEN_CHUNKS, settlementRecord, watermarkRecord } from './delivery-items.ts';
+import { DynamoSendLedger } from './delivery-sends.ts';
 import { DELIVERY_TTL_DAYS } from './schema.ts';
 
 /** Chunks name readers; they are needed for a day or two, and kept a little longer for support questions. */
 export const CHUNK_TTL_DAYS = 14;
-const OPEN_CHUNKS = 'OPENCHUNKS';
 /** Slot-day locks not yet completed, in GSI1, so a restarted local stack can hand them on. */
 const OPEN_LOCKS = 'OPENLOCKS';
 /** A lease start before any run's: a lock renewed "then" is stale for every later run. */
 const ABANDONED_AT = '1970-01-01T00:00:00.000Z';
 const SETTLED_KEY: ItemKey = { pk: 'SEND_STATUS', sk: 'SETTLED' };
 
-export function ledgerPartition(slotDay: SlotDay): string {
-  return `LEDGER#${slotDay.date}#${slotDay.hour}#${slotDay.timezone}`;
-}
-
-export function chunkKey(ref: ChunkRef): ItemKey {
-  return { pk: ledgerPartition(ref.slotDay), sk: `CHUNK#${ref.id}` };
-}
-
 export function watermarkKey(email: string): ItemKey {
   return { pk: subscriberKey(email).pk, sk: 'WM' };
 }
 
-export class DynamoDeliveryLedger implements DeliveryLedger {
-  constructor(
-    private readonly doc: DynamoDBDocumentClient,
-    private readonly tableName: string,
-  ) {}
-
+export class DynamoDeliveryLedger extends DynamoSendLedger implements DeliveryLedger {
   async lockSlotDay(slotDay: SlotDay, owner: string, at: string, staleBefore: string): Promise<SlotDayLock> {
     const key = { pk: ledgerPartition(slotDay), sk: 'LOCK' };
     try {
@@ -209,9 +197,11 @@ export class DynamoDeliveryLedger implements DeliveryLedger {
           TableName: this.tableName,
           Key: chunkKey(ref),
           UpdateExpression: 'SET #status = :claimed, claimedAt = :at, attempts = attempts + :one',
-          ConditionExpression: 'attribute_exists(pk) AND (#status = :pending OR (#status = :claimed AND claimedAt <= :stale))',
+          // Never a paused or cancelled chunk; `pending` is `open` on items written before explicit states.
+          ConditionExpression:
+            'attribute_exists(pk) AND (#status = :open OR #status = :pending OR (#status = :claimed AND claimedAt <= :stale AND attribute_not_exists(stopAs)))',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':claimed': 'claimed', ':pending': 'pending', ':at': at, ':stale': staleBefore, ':one': 1 },
+          ExpressionAttributeValues: { ':claimed': 'claimed', ':open': 'open', ':pending': 'pending', ':at': at, ':stale': staleBefore, ':one': 1 },
           ReturnValues: 'ALL_NEW',
         }),
       );
@@ -222,8 +212,9 @@ export class DynamoDeliveryLedger implements DeliveryLedger {
     }
     const current = await this.#get(ref);
     // A chunk that is gone has expired: nothing of it is left to send.
-    if (!current || current.status === 'done') return { result: 'done' };
-    return { result: 'held', chunk: current };
+    if (!current || current.status === 'sent') return { result: 'done' };
+    if (current.status === 'paused' || current.status === 'cancelled') return { result: 'stopped', state: current.status };
+    return (await this.stopStaleClaim(current, staleBefore)) ?? { result: 'held', chunk: current };
   }
 
   async #get(ref: ChunkRef): Promise<DeliveryChunk | undefined> {
@@ -238,11 +229,12 @@ export class DynamoDeliveryLedger implements DeliveryLedger {
   ): Promise<boolean> {
     const sent = mapEntries('sent', 's', results.sent);
     const rejected = mapEntries('rejected', 'r', results.rejected);
-    const sets = [...sent.sets, ...rejected.sets, '#status = :next'];
-    const removes = results.finished ? ['gsi1pk', 'gsi1sk', 'claimedAt', '#error'] : ['claimedAt'];
+    // Unfinished: open again, or the state its send took meanwhile (stopAs).
+    const sets = [...sent.sets, ...rejected.sets, results.finished ? '#status = :sent' : '#status = if_not_exists(stopAs, :open)'];
+    const removes = results.finished ? ['gsi1pk', 'gsi1sk', 'claimedAt', 'stopAs', '#error'] : ['claimedAt', 'stopAs'];
     if (!results.finished && results.error !== undefined) sets.push('#error = :error');
     try {
-      await this.doc.send(
+      const { Attributes } = await this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: chunkKey(ref),
@@ -252,13 +244,15 @@ export class DynamoDeliveryLedger implements DeliveryLedger {
           ExpressionAttributeValues: {
             ...sent.values,
             ...rejected.values,
-            ':next': results.finished ? 'done' : 'pending',
+            ...(results.finished ? { ':sent': 'sent' } : { ':open': 'open' }),
             ':claimed': 'claimed',
             ':claimedAt': claimedAt,
             ...(!results.finished && results.error !== undefined ? { ':error': results.error.slice(0, 500) } : {}),
           },
+          ReturnValues: 'ALL_NEW',
         }),
       );
+      await this.leaveOpenChunksIfCancelled(ref, Attributes?.['status']);
       return true;
     } catch (error) {
       if (!isConditionalCheckFailed(error)) throw error;
@@ -290,16 +284,18 @@ export class DynamoDeliveryLedger implements DeliveryLedger {
 
   async release(ref: ChunkRef): Promise<void> {
     try {
-      await this.doc.send(
+      const { Attributes } = await this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: chunkKey(ref),
-          UpdateExpression: 'SET #status = :pending REMOVE claimedAt',
+          UpdateExpression: 'SET #status = if_not_exists(stopAs, :open) REMOVE claimedAt, stopAs',
           ConditionExpression: '#status = :claimed',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':pending': 'pending', ':claimed': 'claimed' },
+          ExpressionAttributeValues: { ':open': 'open', ':claimed': 'claimed' },
+          ReturnValues: 'ALL_NEW',
         }),
       );
+      await this.leaveOpenChunksIfCancelled(ref, Attributes?.['status']);
     } catch (error) {
       if (!isConditionalCheckFailed(error)) throw error;
     }

@@ -16,6 +16,7 @@ export {
   type SendChunkDeps,
   TEMPLATE_DATA_MAX_CHARS,
 } from './send-chunk.ts';
+export { chunkJobOf } from './chunk-job.ts';
 export { ChunkTooLargeError, ClaimHeldError } from './errors.ts';
 export { type BatchItemOutcome, type BatchItemResult, chunkJobSchema, type QueuedDelivery, sendBatch, type SendBatchDeps, type SendBatchReport } from './send-batch.ts';
 export { applySesFeedback, confirmSesSend } from './feedback.ts';
@@ -45,6 +46,11 @@ export {
   type Delivery,
   type DeliveryChunk,
   type DeliveryJob,
+  SEND_ID_PATTERN,
+  type SendId,
+  sendOfChunkId,
+  type SendRecord,
+  type SendState,
   type Settlement,
   type SlotDay,
   type Watermark,

@@ -1,13 +1,15 @@
 /** What sending needs from the outside world. */
 
 import type { Subscriber } from '../subscribers/index.ts';
-import type { ChunkRef, Delivery, DeliveryChunk, Settlement, SlotDay, Watermark } from './types.ts';
+import type { ChunkRef, Delivery, DeliveryChunk, SendId, SendRecord, Settlement, SlotDay, Watermark } from './types.ts';
 import type { SendCounts } from './send-stats.ts';
 
 export type ClaimResult =
   | { result: 'claimed'; chunk: DeliveryChunk & { claimedAt: string } }
   | { result: 'done' }
-  | { result: 'held'; chunk: DeliveryChunk };
+  | { result: 'held'; chunk: DeliveryChunk }
+  /** The chunk's send was paused or cancelled: its job is acknowledged without sending. */
+  | { result: 'stopped'; state: 'paused' | 'cancelled' };
 
 export type SlotDayLock = 'acquired' | 'resumed' | 'taken-over' | 'taken';
 
@@ -33,20 +35,36 @@ export interface DeliveryLedger {
    * for a restarted local stack, whose runs died with its old process. Returns how many.
    */
   abandonOpenSlotDays(): Promise<number>;
+  /** Records a send as its run starts; a retried run (same send id) keeps the record it finds. */
+  startSend(record: SendRecord): Promise<void>;
+  /** The send's run planned every reader it found, for these editions. */
+  completeSend(send: SendId, editions: readonly string[], at: string): Promise<void>;
+  sendRecord(send: SendId): Promise<SendRecord | undefined>;
+  /**
+   * Pauses the send: its open chunks become paused; a claimed one finishes the attempt its sender
+   * is making and is paused after (stopAs). Returns how many chunks it paused now.
+   */
+  pauseSend(send: SendId): Promise<number>;
+  /** Opens the send's paused chunks again and returns them, for the caller to enqueue. */
+  resumeSend(send: SendId): Promise<DeliveryChunk[]>;
+  /** Cancels the send's open and paused chunks (claimed ones after their attempt): they are never sent. Returns how many now. */
+  cancelSend(send: SendId): Promise<number>;
   /** Stores new chunks (ids unique to their run) in batches. */
   addChunks(chunks: readonly DeliveryChunk[]): Promise<void>;
-  /** Every chunk of a slot-day, done or not. */
+  /** Every chunk of a slot-day, whatever its state. */
   chunksOf(slotDay: SlotDay): Promise<DeliveryChunk[]>;
-  /** Chunks not done, of every slot-day: what a restarted local stack settles. */
+  /** Chunks open, claimed or paused, of every slot-day: what a restarted local stack settles, and a resume finds. */
   openChunks(): Promise<DeliveryChunk[]>;
   /**
-   * Claims a pending chunk, or takes over one claimed at or before `staleBefore` (its sender is
-   * gone). `held` when another sender's claim is fresh, `done` when nothing is left to send.
+   * Claims an open chunk, or takes over one claimed at or before `staleBefore` (its sender is
+   * gone). `held` when another sender's claim is fresh, `stopped` when its send is paused or
+   * cancelled, `done` when nothing is left to send.
    */
   claimChunk(ref: ChunkRef, at: string, staleBefore: string): Promise<ClaimResult>;
   /**
    * Records what SES made of the claimed chunk's recipients, in one conditional write on the
-   * claim: done when `finished`, else released (pending) for another attempt. False when the
+   * claim: sent when `finished`, else released for another attempt (open, or paused or cancelled
+   * when its send was meanwhile: see DeliveryChunk.stopAs). False when the
    * claim was taken over meanwhile (what it records is then added anyway).
    */
   recordResults(
@@ -56,7 +74,7 @@ export interface DeliveryLedger {
   ): Promise<boolean>;
   /** Marks recipients sent whatever the chunk's state (SES's Send event, a settled local claim). */
   confirmSent(ref: ChunkRef, sent: Record<string, string>): Promise<void>;
-  /** Makes a claimed chunk pending again (its sender is known to be dead). */
+  /** Ends a claim whose sender is known to be dead: open again, or its send's state if that was paused or cancelled meanwhile. */
   release(ref: ChunkRef): Promise<void>;
   /** Readers and their watermarks, in one batched read. */
   recipients(emails: readonly string[]): Promise<Map<string, { subscriber?: Subscriber; watermark?: Watermark }>>;

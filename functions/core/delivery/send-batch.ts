@@ -16,7 +16,7 @@ import { ChunkTooLargeError, ClaimHeldError } from './errors.ts';
 import type { JobDeferral, QueuedJobReceipt, SendStatsStore } from './ports.ts';
 import { SEND_FLEET } from './send-fleet.ts';
 import { countNameFor, secondsToNextHour, type SendCountName, type SendCounts } from './send-stats.ts';
-import type { ChunkJob, DeliverOutcome } from './types.ts';
+import { type ChunkJob, type DeliverOutcome, SEND_ID_PATTERN } from './types.ts';
 
 /** A queue message's body, as plan-digest wrote it. */
 export const chunkJobSchema = z.object({
@@ -26,6 +26,7 @@ export const chunkJobSchema = z.object({
     date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date'),
   }),
   id: z.string().regex(/^[A-Za-z0-9-]{1,80}$/, 'must be a chunk id'),
+  send: z.string().regex(SEND_ID_PATTERN, 'must be a send id').optional(),
   editionId: z.string().regex(EDITION_ID_PATTERN, 'must be an edition id'),
   emails: z.array(emailSchema).min(1).max(CHUNK_SIZE),
   adopted: z.boolean().optional(),

@@ -166,6 +166,8 @@ async function sendReserved(job: ChunkJob, deps: SendChunkDeps, reservation: Sen
   const leaseMs = deps.claimLeaseMs ?? CLAIM_LEASE_MS;
   const claim = await deps.deliveries.claimChunk(job, now.toISOString(), new Date(now.getTime() - leaseMs).toISOString());
   if (claim.result === 'done') return everyone('duplicate');
+  // Paused or cancelled with its send: acknowledged, nobody sent; a resume enqueues it again.
+  if (claim.result === 'stopped') return { outcomes };
   if (claim.result === 'held') {
     if (job.adopted) return everyone('sending-elsewhere');
     throw new ClaimHeldError(`chunk ${chunkName(job)} is being sent elsewhere`);

@@ -68,6 +68,7 @@ export async function settleLocalClaims(
   const slotDays = await deps.deliveries.abandonOpenSlotDays();
   const settlement: Settlement = { at, chunks: open.length, confirmed, released: releasedRecipients, ...(slotDays > 0 ? { slotDays } : {}) };
   if (open.length > 0 || slotDays > 0) await deps.deliveries.recordSettlement(settlement);
-  const released = (await deps.deliveries.openChunks()).filter((chunk) => chunk.status === 'pending');
+  // Paused chunks stay paused: only their send's resume opens them.
+  const released = (await deps.deliveries.openChunks()).filter((chunk) => chunk.status === 'open');
   return { settlement, released };
 }

@@ -32,6 +32,36 @@ export interface SlotDay {
   date: string;
 }
 
+/**
+ * One planning run: an hourly slot run (`hourly-<slot ms>`, the same for a retry of that hour) or
+ * one `send-now` (`now-<uuid>`). Every chunk the run writes carries it, so a send is counted,
+ * paused, resumed or cancelled as one, across the slot-days and edition variants it planned.
+ */
+export type SendId = string;
+
+/** Letters, digits and `-`: it is a chunk id's prefix, and chunk ids travel in SES tags and mail headers. */
+export const SEND_ID_PATTERN = /^[A-Za-z0-9-]{1,64}$/;
+
+/** A chunk's id is its send's id and its number in the run (`<send>-<n>`): chunks written before send ids were stored are read back with this. */
+export function sendOfChunkId(chunkId: string): SendId {
+  return chunkId.replace(/-\d+$/, '');
+}
+
+/** What the planner records of a send: its counters and controls hang off this. */
+export interface SendRecord {
+  send: SendId;
+  mode: 'scheduled' | 'now';
+  createdAt: string;
+  /** `running` from the plan on; `paused` and `cancelled` say what became of its open chunks. */
+  state: SendState;
+  /** Set once the run has planned every reader it found. */
+  plannedAt?: string;
+  /** The editions (topic variants) the run planned readers for. */
+  editions: string[];
+}
+
+export type SendState = 'running' | 'paused' | 'cancelled';
+
 /** Names one chunk: its slot-day and its id within it. */
 export interface ChunkRef {
   slotDay: SlotDay;
@@ -40,6 +70,8 @@ export interface ChunkRef {
 
 /** What plan-digest puts on the send queue: up to CHUNK_SIZE readers of one edition and one slot-day. */
 export interface ChunkJob extends ChunkRef {
+  /** The run that planned the chunk; absent in messages queued before send ids. */
+  send?: SendId;
   editionId: string;
   emails: string[];
   /**
@@ -49,15 +81,28 @@ export interface ChunkJob extends ChunkRef {
   adopted?: boolean;
 }
 
-export type ChunkStatus = 'pending' | 'claimed' | 'done';
+/**
+ * A chunk's state. `open`: to send (new, or released by a sender that did not finish); `claimed`:
+ * a sender holds it for a lease; `sent`: nothing left to send; `paused`: held back with its send,
+ * until resumed (back to `open`); `cancelled`: never sent. Only `open`, or `claimed` with its
+ * lease over, may be claimed: nothing but a resume makes a paused chunk open again, and nothing
+ * leaves `sent` or `cancelled`.
+ */
+export type ChunkStatus = 'open' | 'claimed' | 'sent' | 'paused' | 'cancelled';
 
 /** A chunk as the ledger holds it. */
 export interface DeliveryChunk extends ChunkRef {
+  send: SendId;
   editionId: string;
   emails: string[];
   status: ChunkStatus;
   createdAt: string;
   claimedAt?: string;
+  /**
+   * Set on a claimed chunk whose send was paused or cancelled meanwhile: the state it takes instead
+   * of open when its sender releases it unfinished, or when its lease runs out.
+   */
+  stopAs?: 'paused' | 'cancelled';
   attempts: number;
   /** Recipients SES accepted, with the message id: never sent again. */
   sent: Record<string, string>;
