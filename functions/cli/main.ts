@@ -55,7 +55,7 @@ const COMMANDS: Record<string, { usage: string; summary: string; load: () => Pro
   summarize: {
     usage: 'summarize [options] <files...>',
     summary: 'Summarise plain-text articles (line 1 the title, then prose): one JSON line per file',
-    load: async () => (await import('./summarize.ts')).registerSummarizeCommand,
+    load: async () => (await import('./summarize.ts')).registerSummariseCommand,
   },
 };
 

@@ -11,12 +11,12 @@ import { summarise } from '../core/stories/index.ts';
  * The summariser's own limits. Three sentences in 80 words by default, the length quality is
  * measured at (bench:summary); the email shows two in 60 (EMAIL_SUMMARY_* in core/stories).
  */
-export const summarizeOptionsSchema = z.object({
+export const summariseOptionsSchema = z.object({
   sentences: z.coerce.number().int().min(1).max(10).default(3),
   words: z.coerce.number().int().min(5).max(1000).default(80),
 });
 
-export type SummarizeOptions = z.input<typeof summarizeOptionsSchema>;
+export type SummariseOptions = z.input<typeof summariseOptionsSchema>;
 
 /** Far beyond any article; a larger file is not prose and is refused rather than read into memory. */
 const MAX_FILE_BYTES = 5 * 1024 * 1024;
@@ -30,7 +30,7 @@ const articleFileSchema = z
     return { title: title.trim(), text: body.join('\n') };
   });
 
-export interface SummarizeOutput {
+export interface SummariseOutput {
   out: (line: string) => void;
   err: (line: string) => void;
 }
@@ -39,12 +39,12 @@ export interface SummarizeOutput {
  * Prints `{"file", "sentences"}` for each readable file, in argument order; a file that cannot
  * be read or is not text is reported on `err` and makes the exit code 1, the others still print.
  */
-export async function summarizeFiles(
+export async function summariseFiles(
   files: readonly string[],
-  options: SummarizeOptions,
-  output: SummarizeOutput,
+  options: SummariseOptions,
+  output: SummariseOutput,
 ): Promise<number> {
-  const { sentences, words } = summarizeOptionsSchema.parse(options);
+  const { sentences, words } = summariseOptionsSchema.parse(options);
   let exitCode = 0;
   for (const file of files) {
     let content: string;
@@ -76,15 +76,15 @@ function schemaOption(field: z.ZodType<number>): (value: string) => number {
   };
 }
 
-export function registerSummarizeCommand(program: Command): void {
+export function registerSummariseCommand(program: Command): void {
   program
     .command('summarize')
     .description('Summarise plain-text articles (line 1 the title, then prose): one JSON line per file')
     .argument('<files...>', 'text files')
-    .option('--sentences <n>', 'at most this many sentences (1-10)', schemaOption(summarizeOptionsSchema.shape.sentences), 3)
-    .option('--words <n>', 'word budget of a summary (5-1000)', schemaOption(summarizeOptionsSchema.shape.words), 80)
+    .option('--sentences <n>', 'at most this many sentences (1-10)', schemaOption(summariseOptionsSchema.shape.sentences), 3)
+    .option('--words <n>', 'word budget of a summary (5-1000)', schemaOption(summariseOptionsSchema.shape.words), 80)
     .action(async (files: string[], options: { sentences: number; words: number }) => {
-      process.exitCode = await summarizeFiles(files, options, {
+      process.exitCode = await summariseFiles(files, options, {
         out: (line) => console.log(line),
         err: (line) => console.error(line),
       });

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { summarizeFiles } from '../../functions/cli/summarize.ts';
+import { summariseFiles } from '../../functions/cli/summarize.ts';
 
 let dir: string;
 const ARTICLE = [
@@ -27,7 +27,7 @@ afterAll(async () => {
 async function run(files: string[], options = {}) {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await summarizeFiles(files, options, { out: (line) => out.push(line), err: (line) => err.push(line) });
+  const code = await summariseFiles(files, options, { out: (line) => out.push(line), err: (line) => err.push(line) });
   return { code, out: out.map((line) => JSON.parse(line) as { file: string; sentences: string[] }), err };
 }
 
