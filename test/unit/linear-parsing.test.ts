@@ -1,0 +1,135 @@
+/**
+ * Untrusted feed and OPML text is read in linear time: the inputs of issue 20 that froze the
+ * poller (an exponential DOCTYPE strip, quadratic format sniffing) now take milliseconds, and a
+ * property checks that the scanners grow at most linearly (time at 4n within a generous factor of
+ * the time at n) on hostile shapes drawn with the suite's seed (test/support/fuzz.ts).
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { readOpml } from '../../functions/adapters/feeds/opml.ts';
+import { parseFeedText } from '../../functions/adapters/feeds/parse-feed.ts';
+import { leadingStartTags, looksLikeHtml, withoutDoctype } from '../../functions/adapters/feeds/xml-safety.ts';
+import { FeedFetchError } from '../../functions/core/sources/index.ts';
+import { announceSeed, fuzzParameters } from '../support/fuzz.ts';
+
+const BASE = 'https://feeds.example/feed.xml';
+
+/** Milliseconds `work` takes (the best of a few runs, so a busy machine does not fail the test). */
+function timeOf(work: () => unknown, tries = 3): number {
+  let best = Number.POSITIVE_INFINITY;
+  for (let attempt = 0; attempt < tries; attempt += 1) {
+    const started = performance.now();
+    work();
+    best = Math.min(best, performance.now() - started);
+  }
+  return best;
+}
+
+function notAFeed(text: string): FeedFetchError {
+  try {
+    parseFeedText(text, BASE);
+  } catch (error) {
+    expect(error).toBeInstanceOf(FeedFetchError);
+    return error as FeedFetchError;
+  }
+  throw new Error('parsed as a feed');
+}
+
+const VALID_RSS = '<rss version="2.0"><channel><title>Hostile</title><item><title>kept</title><link>https://feeds.example/1</link></item></channel></rss>';
+
+describe('the DOCTYPE strip', () => {
+  it('strips a DOCTYPE whose internal subset holds many empty comments in milliseconds (was 11.8 s at 22, exponential)', () => {
+    for (const n of [16, 22, 30, 10_000]) {
+      const hostile = `<!DOCTYPE x [${'<!---->'.repeat(n)}`;
+      expect(timeOf(() => withoutDoctype(hostile))).toBeLessThan(200);
+    }
+    const feed = `<!DOCTYPE rss [${'<!---->'.repeat(23)}]>${VALID_RSS}`;
+    let parsed: ReturnType<typeof parseFeedText> | undefined;
+    expect(timeOf(() => (parsed = parseFeedText(feed, BASE)), 1)).toBeLessThan(1000);
+    expect(parsed?.entries.map((entry) => entry.title)).toEqual(['kept']);
+  });
+
+  it('removes internal subsets with quoted strings, comments, processing instructions and nested conditional sections, and nothing else', () => {
+    const subset =
+      '<!DOCTYPE rss SYSTEM "a>b[c" [\n<!ENTITY x "]>">\n<!-- ] > -->\n<?pi ] > ?>\n<![INCLUDE[ <![IGNORE[ <!ENTITY y SYSTEM "file:///etc/passwd"> ]]> ]]>\n<!ENTITY z \'&x;]\'>\n]>';
+    expect(withoutDoctype(`<?xml version="1.0"?>${subset}<rss/>`)).toBe('<?xml version="1.0"?><rss/>');
+    expect(withoutDoctype('<!doctype html><p>x</p>')).toBe('<p>x</p>');
+    expect(withoutDoctype('<a><![CDATA[<!DOCTYPE x [<!ENTITY a "b">]>]]><!-- <!DOCTYPE y> --></a>')).toBe(
+      '<a><![CDATA[<!DOCTYPE x [<!ENTITY a "b">]>]]><!-- <!DOCTYPE y> --></a>',
+    );
+    // Never closed: dropped to the end, so no parser below reads a declared entity.
+    expect(withoutDoctype('<x/><!DOCTYPE x [<!ENTITY a SYSTEM "file:///etc/passwd">')).toBe('<x/>');
+  });
+
+  it('imports an OPML file with 22 empty comments in its DOCTYPE internal subset in under 2 s (was still running at 150 s)', () => {
+    const opml = `<?xml version="1.0"?><!DOCTYPE opml [${'<!---->'.repeat(22)}]><opml version="2.0"><head><title>t</title></head><body><outline text="A" xmlUrl="https://a.example/feed"/></body></opml>`;
+    let feeds: ReturnType<typeof readOpml> = [];
+    expect(timeOf(() => (feeds = readOpml(opml)), 1)).toBeLessThan(2000);
+    expect(feeds.map((feed) => feed.url)).toEqual(['https://a.example/feed']);
+  });
+});
+
+describe('format sniffing reads only the first tags', () => {
+  it("answers a body of 240 KB of '<feed ' quickly (the Atom 0.3 test was quadratic: 9.4 s)", () => {
+    const hostile = '<feed '.repeat(40_000);
+    expect(timeOf(() => notAFeed(hostile), 1)).toBeLessThan(1500);
+  });
+
+  it("answers a body of 200 KB of '<rss ' quickly (the xml:base root test was quadratic: 2.7 s)", () => {
+    const hostile = '<rss '.repeat(80_000);
+    expect(timeOf(() => notAFeed(hostile), 1)).toBeLessThan(1500);
+  });
+
+  it("names an HTML page, and answers 30 empty comments then 'x' at once (the HTML test was exponential: 5.6 s)", () => {
+    const hostile = `${'<!---->'.repeat(30)}x`;
+    expect(timeOf(() => notAFeed(hostile), 1)).toBeLessThan(500);
+    expect(notAFeed(hostile).message).toBe('not a feed: no RSS, Atom or JSON Feed document');
+    expect(notAFeed('<!-- a --><!DOCTYPE html><html><body>x</body></html>').message).toBe('not a feed: an HTML page');
+    expect(notAFeed('  <!-- a -->\n<HTML><p>x</p>').message).toBe('not a feed: an HTML page');
+    expect(looksLikeHtml('<?xml version="1.0"?><rss/>')).toBe(false);
+  });
+
+  it('reads the root and its first child with their attributes, quoted values holding > and /', () => {
+    const tags = leadingStartTags('<?xml version="1.0"?><!-- c --><rss version="2.0" a=\'x>y\' b=c/d><channel xml:base="https://x.example/"><title>', 2);
+    expect(tags.map((tag) => tag.name)).toEqual(['rss', 'channel']);
+    expect(Object.fromEntries(tags[0]!.attributes)).toEqual({ version: '2.0', a: 'x>y', b: 'c/d' });
+    expect(tags[1]!.attributes.get('xml:base')).toBe('https://x.example/');
+  });
+});
+
+/** Hostile shapes: a unit repeated, the shape every super-linear pattern above needed. */
+const UNITS = ['<!---->', '<!DOCTYPE x [', '<feed ', '<rss ', '<entry ', '<item ', '<a:item', '<!--', '<![CDATA[', '<?', '"', "'", '<!DOCTYPE x [<!ENTITY a "', ' xml:base=', '<', '[', ']'];
+
+describe('linear growth', () => {
+  announceSeed('test/unit/linear-parsing.test.ts');
+
+  it('the DOCTYPE strip, the tag sniffing and the whole feed parse take at most linear time on repeated hostile units', () => {
+    const scanners: [string, (text: string) => unknown][] = [
+      ['withoutDoctype', withoutDoctype],
+      ['leadingStartTags', (text) => leadingStartTags(text, 2)],
+      ['looksLikeHtml', looksLikeHtml],
+      [
+        'parseFeedText',
+        (text) => {
+          try {
+            return parseFeedText(text, BASE);
+          } catch {
+            return undefined;
+          }
+        },
+      ],
+    ];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...UNITS), { minLength: 1, maxLength: 3 }), fc.constantFrom(...scanners), (units, [, scan]) => {
+        const unit = units.join('');
+        const small = unit.repeat(Math.ceil(20_000 / unit.length));
+        const large = unit.repeat(Math.ceil(80_000 / unit.length));
+        const smallMs = timeOf(() => scan(small));
+        const largeMs = timeOf(() => scan(large));
+        // Linear: 4 times the input, about 4 times the time; 16 (quadratic) is far above this bound.
+        return largeMs < Math.max(10 * smallMs, 50);
+      }),
+      fuzzParameters(25),
+    );
+  });
+});
