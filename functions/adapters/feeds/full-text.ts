@@ -1,6 +1,7 @@
 /**
  * The main text of an entry's linked page, for sources that opt in: fetched under the same rules
- * as feeds (safeGet), only where the site's robots.txt allows our user agent (robots-parser), and
+ * as feeds (safeGet), only where the robots.txt of every origin on the way (redirects included) allows
+ * our user agent (robots-parser), and
  * extracted with Mozilla Readability on linkedom (a DOM without a browser: fast, small, no native
  * parts, unlike jsdom's size). Text only: Readability's HTML never leaves here.
  */
@@ -39,11 +40,13 @@ export function createFullTextFetcher(options: SafeHttpOptions): FullTextFetcher
   const robots = new Map<string, Promise<Robots | 'deny-all' | 'allow-all'>>();
   return {
     async articleText(url: string): Promise<string | undefined> {
-      const target = new URL(url);
-      const rules = await robotsFor(target.origin, options, robots);
-      const allowed = rules === 'allow-all' || (rules !== 'deny-all' && rules.isAllowed(url, options.userAgent) !== false);
-      if (!allowed) throw new FeedFetchError(`robots.txt of ${target.host} does not allow fetching ${target.pathname}`, 'robots');
-      const response = await safeGet(url, { accept: 'text/html, application/xhtml+xml;q=0.9' }, options);
+      // Every origin a redirect reaches is asked, not only the first: a page may redirect to a site that disallows us.
+      const allowedByRobots = async (target: URL): Promise<void> => {
+        const rules = await robotsFor(target.origin, options, robots);
+        const allowed = rules === 'allow-all' || (rules !== 'deny-all' && rules.isAllowed(target.href, options.userAgent) !== false);
+        if (!allowed) throw new FeedFetchError(`robots.txt of ${target.host} does not allow fetching ${target.pathname}`, 'robots');
+      };
+      const response = await safeGet(url, { accept: 'text/html, application/xhtml+xml;q=0.9' }, options, allowedByRobots);
       const contentType = response.headers['content-type'];
       if (contentType !== undefined && !/html/i.test(contentType)) return undefined;
       const { document } = parseHTML(decodeFeed(response.body, contentType));
