@@ -158,6 +158,7 @@ export function parseFeedText(text: string, url: string): ParsedFeed {
   }
 }
 
-export const feedParser: FeedParser = {
-  parse: (body, contentType, url) => parseFeedText(decodeFeed(body, contentType), url),
-};
+/** On the calling thread: the poller uses offThreadFeedParser (off-thread.ts), which runs this in a worker. */
+export const feedParser = {
+  parse: (body: Uint8Array, contentType: string | undefined, url: string): ParsedFeed => parseFeedText(decodeFeed(body, contentType), url),
+} satisfies FeedParser;
