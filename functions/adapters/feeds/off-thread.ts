@@ -41,6 +41,7 @@ if (!isMainThread && (workerData as { role?: string } | null)?.role === ROLE) {
     }
     parentPort?.postMessage(reply);
   });
+  parentPort?.postMessage('ready');
 }
 
 /** The worker's script: this module, through tsx when it runs from source. */
@@ -60,6 +61,8 @@ interface Pending {
 
 interface Slot {
   worker: Worker;
+  /** Loaded and listening: a task's deadline starts when a ready worker takes it, not while the worker loads. */
+  ready: boolean;
   busy?: { id: number; pending: Pending; timer: NodeJS.Timeout };
 }
 
@@ -94,9 +97,13 @@ export function createOffThreadRunner({ deadlineMs, threads = Math.max(1, Math.m
   };
 
   const spawn = (): Slot => {
-    const slot: Slot = { worker: startWorker() };
+    const slot: Slot = { worker: startWorker(), ready: false };
     slot.worker.unref();
-    slot.worker.on('message', (reply: Reply) => {
+    slot.worker.on('message', (reply: Reply | 'ready') => {
+      if (reply === 'ready') {
+        slot.ready = true;
+        return dispatch();
+      }
       if (slot.busy?.id !== reply.id) return;
       finish(slot, (pending) =>
         'error' in reply
@@ -108,11 +115,13 @@ export function createOffThreadRunner({ deadlineMs, threads = Math.max(1, Math.m
           : pending.resolve(reply.value),
       );
     });
-    // A worker that dies (out of memory, a failed start) fails its task; the next task gets a new one.
+    // A worker that dies (out of memory, say) fails its task, and the next task gets a new one; one that cannot even start fails every waiting task.
     const died = (error: Error): void => {
       if (!slots.includes(slot)) return;
       retire(slot);
-      finish(slot, (pending) => pending.reject(new FeedFetchError(`the ${pending.task.kind} could not be read: ${error.message}`, 'not-a-feed', undefined, { cause: error })));
+      const unreadable = (kind: string) => new FeedFetchError(`the ${kind} could not be read: ${error.message}`, 'not-a-feed', undefined, { cause: error });
+      if (!slot.ready) for (const waiting of queue.splice(0)) waiting.reject(unreadable(waiting.task.kind));
+      finish(slot, (pending) => pending.reject(unreadable(pending.task.kind)));
     };
     slot.worker.on('error', died);
     slot.worker.on('exit', (code) => died(new Error(`worker exited with code ${code}`)));
@@ -122,8 +131,13 @@ export function createOffThreadRunner({ deadlineMs, threads = Math.max(1, Math.m
 
   function dispatch(): void {
     while (queue.length > 0) {
-      const slot = slots.find((candidate) => !candidate.busy) ?? (slots.length < threads ? spawn() : undefined);
-      if (!slot) return;
+      const idle = slots.find((candidate) => candidate.ready && !candidate.busy);
+      if (!idle) {
+        // Start another worker while there is room; the queue waits for the first one ready.
+        if (slots.length < threads && slots.every((slot) => slot.ready)) spawn();
+        return;
+      }
+      const slot = idle;
       const pending = queue.shift()!;
       const id = nextId++;
       const timer = setTimeout(() => {
