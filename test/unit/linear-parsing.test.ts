@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { readOpml } from '../../functions/adapters/feeds/opml.ts';
 import { parseFeedText } from '../../functions/adapters/feeds/parse-feed.ts';
 import { leadingStartTags, looksLikeHtml, withoutDoctype } from '../../functions/adapters/feeds/xml-safety.ts';
+import { measureHtml } from '../../functions/core/shared/text.ts';
 import { FeedFetchError } from '../../functions/core/sources/index.ts';
 import { announceSeed, fuzzParameters } from '../support/fuzz.ts';
 
@@ -96,6 +97,14 @@ describe('format sniffing reads only the first tags', () => {
     expect(tags.map((tag) => tag.name)).toEqual(['rss', 'channel']);
     expect(Object.fromEntries(tags[0]!.attributes)).toEqual({ version: '2.0', a: 'x>y', b: 'c/d' });
     expect(tags[1]!.attributes.get('xml:base')).toBe('https://x.example/');
+  });
+});
+
+describe('article HTML', () => {
+  it("measures a tag name that never closes in milliseconds (the tag pattern retried every shorter name: 40,000 '-' took 1 s, 200,000 about 25 s)", () => {
+    const hostile = `<A${'-'.repeat(200_000)}<A>`;
+    expect(timeOf(() => measureHtml(hostile), 1)).toBeLessThan(500);
+    expect(measureHtml('<div><p>a<br/>b</p><custom-el x="1">c</custom-el></div>')).toMatchObject({ depth: 2 });
   });
 });
 

@@ -44,12 +44,21 @@ if (!isMainThread && (workerData as { role?: string } | null)?.role === ROLE) {
   parentPort?.postMessage('ready');
 }
 
+/** tsx's API as an absolute URL where the runtime can say (an eval'd worker resolves bare names from the working directory). */
+function tsxApi(): string {
+  try {
+    return import.meta.resolve('tsx/esm/api');
+  } catch {
+    return 'tsx/esm/api';
+  }
+}
+
 /** The worker's script: this module, through tsx when it runs from source. */
 function startWorker(): Worker {
   const self = import.meta.url;
   const options = { workerData: { role: ROLE }, stdout: false, stderr: false };
   if (!self.endsWith('.ts')) return new Worker(new URL(self), options);
-  const bootstrap = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(self)}); });`;
+  const bootstrap = `import(${JSON.stringify(tsxApi())}).then((tsx) => { tsx.register(); return import(${JSON.stringify(self)}); });`;
   return new Worker(bootstrap, { ...options, eval: true });
 }
 
