@@ -11,6 +11,7 @@ import { parseFeedText } from '../../functions/adapters/feeds/parse-feed.ts';
 import { leadingStartTags, looksLikeHtml, withoutDoctype } from '../../functions/adapters/feeds/xml-safety.ts';
 import { measureHtml } from '../../functions/core/shared/text.ts';
 import { FeedFetchError } from '../../functions/core/sources/index.ts';
+import { splitSentences } from '../../functions/core/stories/sentences.ts';
 import { announceSeed, fuzzParameters } from '../support/fuzz.ts';
 
 const BASE = 'https://feeds.example/feed.xml';
@@ -105,6 +106,14 @@ describe('article HTML', () => {
     const hostile = `<A${'-'.repeat(200_000)}<A>`;
     expect(timeOf(() => measureHtml(hostile), 1)).toBeLessThan(500);
     expect(measureHtml('<div><p>a<br/>b</p><custom-el x="1">c</custom-el></div>')).toMatchObject({ depth: 2 });
+  });
+});
+
+describe('article text', () => {
+  it("splits 50,000 '!' not followed by whitespace into sentences in milliseconds (the terminator pattern took 21 s)", () => {
+    const hostile = `Start ${'!'.repeat(50_000)}x end.`;
+    expect(timeOf(() => splitSentences(hostile), 1)).toBeLessThan(1000);
+    expect(splitSentences('One thing happened. Then another!! And a third? "Quoted." Last.')).toHaveLength(5);
   });
 });
 
