@@ -11,7 +11,7 @@ import { FeedFetchError, type FeedEntry, type FeedParser, type ParsedFeed } from
 import { decodeFeed } from './charset.ts';
 import { fallbackParse } from './fallback-parse.ts';
 import { first, resolveLink, textOf } from './feed-values.ts';
-import { withoutDoctype } from './xml-safety.ts';
+import { leadingStartTags, looksLikeHtml, type StartTag, withoutDoctype } from './xml-safety.ts';
 
 type Loose = Record<string, unknown>;
 
@@ -71,13 +71,18 @@ function jsonEntry(item: Loose, base: string): FeedEntry {
   };
 }
 
-/** The root element's xml:base, resolved against the fetched URL. */
-function xmlBase(xml: string, url: string): string {
-  const root = /<(?:rss|feed|rdf:RDF|RDF|channel)\b[^>]*?\sxml:base\s*=\s*["']([^"']+)["']/i.exec(xml);
-  return (root?.[1] !== undefined && URL.parse(root[1], url)?.href) || url;
+const FEED_ROOTS = new Set(['rss', 'feed', 'rdf:RDF', 'RDF', 'channel']);
+
+/** The xml:base of the root element, or of an RSS or RDF root's channel, resolved against the fetched URL. */
+function xmlBase(leading: readonly StartTag[], url: string): string {
+  const declared = leading.filter((tag) => FEED_ROOTS.has(tag.name)).find((tag) => tag.attributes.has('xml:base'))?.attributes.get('xml:base');
+  return (declared !== undefined && declared !== '' && URL.parse(declared, url)?.href) || url;
 }
 
 const XML_BASE_ATTRIBUTE = /\sxml:base\s*=\s*["']([^"']+)["']/i;
+// `<` never appears inside a tag, so each attempt stops at the next one: linear over the body.
+const ENTRY_TAG = /<(?:[A-Za-z][\w.-]*:)?entry\b([^<>]*)>/g;
+const ITEM_TAG = /<(?:[A-Za-z][\w.-]*:)?item\b([^<>]*)>/g;
 
 /**
  * Each entry's own base: an Atom `<entry xml:base>` (or RSS `<item xml:base>`) resolved against
@@ -86,7 +91,7 @@ const XML_BASE_ATTRIBUTE = /\sxml:base\s*=\s*["']([^"']+)["']/i;
  * feed's base.
  */
 function entryBases(xml: string, tag: 'entry' | 'item', count: number, feedBase: string): (index: number) => string {
-  const opening = new RegExp(`<(?:[A-Za-z][\\w.-]*:)?${tag}\\b([^>]*)>`, 'g');
+  const opening = tag === 'entry' ? ENTRY_TAG : ITEM_TAG;
   const bases = [...xml.matchAll(opening)].map((match) => {
     const own = XML_BASE_ATTRIBUTE.exec(match[1] ?? '')?.[1];
     return (own !== undefined && URL.parse(own, feedBase)?.href) || feedBase;
@@ -94,8 +99,7 @@ function entryBases(xml: string, tag: 'entry' | 'item', count: number, feedBase:
   return bases.length === count ? (index) => bases[index]! : () => feedBase;
 }
 
-function fromFeedsmith(document: string, url: string): ParsedFeed {
-  const base = xmlBase(document, url);
+function fromFeedsmith(document: string, url: string, base: string): ParsedFeed {
   const parsed = feedsmithParse(document);
   const feed = parsed.feed as Loose;
   const language = textOf(feed.language ?? (feed.dc as Loose | undefined)?.language);
@@ -117,7 +121,7 @@ function fromFeedsmith(document: string, url: string): ParsedFeed {
   }
 }
 
-const ATOM_03 = /<feed\b[^>]*\bxmlns\s*=\s*["']http:\/\/purl\.org\/atom\/ns#["']/;
+const ATOM_03_NAMESPACE = 'http://purl.org/atom/ns#';
 
 /** Parses a decoded feed document; throws FeedFetchError('not-a-feed') for anything that is not one. */
 export function parseFeedText(text: string, url: string): ParsedFeed {
@@ -131,26 +135,30 @@ export function parseFeedText(text: string, url: string): ParsedFeed {
       throw new FeedFetchError('not a feed: the body is neither XML nor valid JSON', 'not-a-feed', undefined, { cause: error });
     }
     try {
-      return fromFeedsmith(json as never, url);
+      return fromFeedsmith(json as never, url, url);
     } catch (error) {
       throw new FeedFetchError('not a feed: JSON, but not a JSON Feed (https://jsonfeed.org)', 'not-a-feed', undefined, { cause: error });
     }
   }
   // Atom 0.3 has content modes (base64, escaped) that feedsmith, reading it as Atom 1.0, does not know.
-  if (ATOM_03.test(document)) {
-    const atom03 = fallbackParse(document, xmlBase(document, url));
+  // The root and, for RSS and RDF, the channel: sniffing reads these two tags, never the whole body.
+  const leading = leadingStartTags(document, 2);
+  const base = xmlBase(leading, url);
+  if (leading[0]?.name === 'feed' && leading[0].attributes.get('xmlns') === ATOM_03_NAMESPACE) {
+    const atom03 = fallbackParse(document, base);
     if (atom03) return atom03;
   }
   try {
-    return fromFeedsmith(document, url);
+    return fromFeedsmith(document, url, base);
   } catch (error) {
-    const fallback = fallbackParse(document, xmlBase(document, url));
+    const fallback = fallbackParse(document, base);
     if (fallback) return fallback;
-    const kind = /^\s*(?:<!--[\s\S]*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b/i.test(document) ? 'an HTML page' : 'no RSS, Atom or JSON Feed document';
+    const kind = looksLikeHtml(text) ? 'an HTML page' : 'no RSS, Atom or JSON Feed document';
     throw new FeedFetchError(`not a feed: ${kind}`, 'not-a-feed', undefined, { cause: error });
   }
 }
 
-export const feedParser: FeedParser = {
-  parse: (body, contentType, url) => parseFeedText(decodeFeed(body, contentType), url),
-};
+/** On the calling thread: the poller uses offThreadFeedParser (off-thread.ts), which runs this in a worker. */
+export const feedParser = {
+  parse: (body: Uint8Array, contentType: string | undefined, url: string): ParsedFeed => parseFeedText(decodeFeed(body, contentType), url),
+} satisfies FeedParser;

@@ -202,7 +202,13 @@ function checkUrl(url: URL, options: SafeHttpOptions): void {
  * 304 resolve (304 with an empty body); 429 and 503 reject with their Retry-After; anything else
  * rejects with its status. Rejections are FeedFetchError.
  */
-export async function safeGet(target: string, headers: Record<string, string>, options: SafeHttpOptions): Promise<SafeResponse> {
+export async function safeGet(
+  target: string,
+  headers: Record<string, string>,
+  options: SafeHttpOptions,
+  /** Runs before each request, the first and every redirect's; throwing stops the fetch there (robots.txt of the hop's origin). */
+  beforeEachHop?: (url: URL) => Promise<void>,
+): Promise<SafeResponse> {
   const parsed = URL.parse(target);
   if (!parsed) throw fail(`not a URL: ${target}`, 'not-http');
   let url = parsed;
@@ -211,6 +217,7 @@ export async function safeGet(target: string, headers: Record<string, string>, o
   try {
     for (let redirects = 0; ; redirects += 1) {
       checkUrl(url, options);
+      await beforeEachHop?.(url);
       let response: IncomingMessage;
       try {
         response = await send(url, { 'user-agent': options.userAgent, 'accept-encoding': 'gzip, deflate, br', ...headers }, options, controller.signal);

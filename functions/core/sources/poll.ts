@@ -23,6 +23,12 @@ export const POLL_CONCURRENCY = 4;
 const FULL_TEXT_CONCURRENCY = 4;
 /** Linked pages fetched per poll at most, so one poll stays well inside the poller's timeout (each fetch takes at most 20 s). */
 export const MAX_FULL_TEXT_PER_POLL = 20;
+/**
+ * The wall time one poll of one source may take, full text included, whatever the feed and its
+ * pages hold: well inside the poller Lambda's 300 s, so a poll that runs out still saves the
+ * source with its error and backoff (and the next poll moves, and the failing alarm sees it).
+ */
+export const POLL_BUDGET_MS = 60_000;
 
 export interface PollDeps {
   sources: SourceStore;
@@ -34,6 +40,8 @@ export interface PollDeps {
   fullText?: FullTextFetcher;
   /** For the backoff's jitter; Math.random unless a test fixes it. */
   random?: () => number;
+  /** POLL_BUDGET_MS unless a test shortens it. */
+  pollBudgetMs?: number;
 }
 
 export interface PollResult {
@@ -53,32 +61,54 @@ function describeError(error: unknown): string {
   return String(error);
 }
 
-/** Polls one source now, whatever its schedule, and stores its new state. */
+/** Rejects once the budget is spent, so a poll stops waiting on work that outlives it. */
+function budgetSpent(budget: AbortSignal, budgetMs: number): Promise<never> {
+  return new Promise((_resolve, reject) => {
+    const spent = () => reject(new FeedFetchError(`the poll took longer than its budget of ${budgetMs / 1000} s; stopped`, 'timeout'));
+    if (budget.aborted) spent();
+    else budget.addEventListener('abort', spent, { once: true });
+  });
+}
+
+/** Fetch, parse, full text and ingest; checks the budget between steps so work that outlived it stores nothing. */
+async function fetchAndIngest(source: Source, deps: PollDeps, report: PollReport, failures: ToleratedFailure[], budget: AbortSignal): Promise<Source> {
+  const now = deps.clock.now();
+  const fetched = await deps.fetcher.fetchFeed(source.url, {
+    ...(source.etag !== undefined && { etag: source.etag }),
+    ...(source.lastModified !== undefined && { lastModified: source.lastModified }),
+  });
+  if (fetched.status === 'not-modified') {
+    report.status = 'not-modified';
+    return afterSuccess(source, now);
+  }
+  budget.throwIfAborted();
+  const feed = await deps.parser.parse(fetched.body, fetched.contentType, fetched.url);
+  budget.throwIfAborted();
+  const feedTitle = feed.title === undefined ? undefined : titleLine(feed.title);
+  const named: Source = { ...source, ...(feedTitle && { feedTitle }) };
+  const entries = await withFullText(feed.entries.slice(0, MAX_ENTRIES_PER_POLL), named, deps, failures, budget);
+  budget.throwIfAborted();
+  await ingestEntries(entries, named, feed.language, deps, report, failures);
+  const { etag: _etag, lastModified: _lastModified, ...withoutValidators } = named;
+  return afterSuccess(withoutValidators, now, {
+    ...(fetched.etag !== undefined && { etag: fetched.etag }),
+    ...(fetched.lastModified !== undefined && { lastModified: fetched.lastModified }),
+  });
+}
+
+/** Polls one source now, whatever its schedule, and stores its new state; ends within the poll budget. */
 export async function pollSource(source: Source, deps: PollDeps): Promise<PollResult> {
   const now = deps.clock.now();
   const report = emptyReport(source);
   const failures: ToleratedFailure[] = [];
+  const budgetMs = deps.pollBudgetMs ?? POLL_BUDGET_MS;
+  const budget = AbortSignal.timeout(budgetMs);
   let next: Source;
   try {
-    const fetched = await deps.fetcher.fetchFeed(source.url, {
-      ...(source.etag !== undefined && { etag: source.etag }),
-      ...(source.lastModified !== undefined && { lastModified: source.lastModified }),
-    });
-    if (fetched.status === 'not-modified') {
-      report.status = 'not-modified';
-      next = afterSuccess(source, now);
-    } else {
-      const feed = deps.parser.parse(fetched.body, fetched.contentType, fetched.url);
-      const feedTitle = feed.title === undefined ? undefined : titleLine(feed.title);
-      const named: Source = { ...source, ...(feedTitle && { feedTitle }) };
-      const entries = await withFullText(feed.entries.slice(0, MAX_ENTRIES_PER_POLL), named, deps, failures);
-      await ingestEntries(entries, named, feed.language, deps, report, failures);
-      const { etag: _etag, lastModified: _lastModified, ...withoutValidators } = named;
-      next = afterSuccess(withoutValidators, now, {
-        ...(fetched.etag !== undefined && { etag: fetched.etag }),
-        ...(fetched.lastModified !== undefined && { lastModified: fetched.lastModified }),
-      });
-    }
+    const work = fetchAndIngest(source, deps, report, failures, budget);
+    // Work still running when the budget is spent ends on its own (each step has its own deadline) and stores nothing.
+    work.catch(() => undefined);
+    next = await Promise.race([work, budgetSpent(budget, budgetMs)]);
   } catch (error) {
     report.status = 'error';
     report.error = describeError(error);
@@ -95,15 +125,15 @@ function titleLine(title: string): string | undefined {
 }
 
 /** Replaces a teaser's text with the linked page's main text, for sources that opted in. */
-async function withFullText(entries: FeedEntry[], source: Source, deps: PollDeps, failures: ToleratedFailure[]): Promise<FeedEntry[]> {
+async function withFullText(entries: FeedEntry[], source: Source, deps: PollDeps, failures: ToleratedFailure[], budget: AbortSignal): Promise<FeedEntry[]> {
   const fullText = deps.fullText;
   if (!source.fullText || !fullText) return entries;
-  let budget = MAX_FULL_TEXT_PER_POLL;
+  let pages = MAX_FULL_TEXT_PER_POLL;
   return pMap(
     entries,
     async (entry) => {
-      if (entry.link === undefined || countWords(entryText(entry)) >= TEASER_WORDS || budget <= 0) return entry;
-      budget -= 1;
+      if (entry.link === undefined || countWords(entryText(entry)) >= TEASER_WORDS || pages <= 0 || budget.aborted) return entry;
+      pages -= 1;
       try {
         const text = await fullText.articleText(entry.link);
         return text !== undefined && countWords(text) > countWords(entryText(entry)) ? { ...entry, content: text } : entry;

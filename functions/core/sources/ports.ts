@@ -25,7 +25,7 @@ export interface FeedFetcher {
 
 /** Decodes (charset) and parses a feed body; throws FeedFetchError('not-a-feed') for anything else. */
 export interface FeedParser {
-  parse(body: Uint8Array, contentType: string | undefined, url: string): ParsedFeed;
+  parse(body: Uint8Array, contentType: string | undefined, url: string): ParsedFeed | Promise<ParsedFeed>;
 }
 
 /** The main text of a linked page (Readability), under the same fetch rules and robots.txt; undefined when there is none. */

@@ -36,8 +36,12 @@ const SENTENCE_STARTERS = new Set([
 
 const BULLET = /^(?:[-•*▪◦●‣–—]|\d{1,3}[.)])\s+/u;
 
-/** Terminal punctuation and any closing quotes or brackets, followed by whitespace. */
-const TERMINATOR = /([.!?…‼⁇⁈⁉؟।۔]+)(['"”’»›)\]]*)(?=\s)|[。！？]+['"”’»」』）)\]]*/gu;
+/**
+ * Terminal punctuation and any closing quotes or brackets, followed by whitespace. A match starts
+ * only where a run of punctuation starts (the lookbehind): retried inside a run that is not
+ * followed by whitespace, it was quadratic (50,000 `!` took 21 s).
+ */
+const TERMINATOR = /(?<![.!?…‼⁇⁈⁉؟।۔])([.!?…‼⁇⁈⁉؟।۔]+)(['"”’»›)\]]*)(?=\s)|[。！？]+['"”’»」』）)\]]*/gu;
 
 const ENDS_SENTENCE = /[.!?…‼⁇⁈⁉؟।۔。！？]['"”’»›」』）)\]]*$/u;
 const ENDS_MID_SENTENCE = /[,;:(/&\-–—]$/u;
