@@ -1,8 +1,8 @@
-/** POST /sources, GET /sources, DELETE /sources/{id}: feed sources, authenticated by x-api-key as POST /articles is. */
+/** POST /sources, GET /sources, DELETE /sources/{id}: feed sources, for keys with the sources scope. */
 import { lambdaDeps, type DepsProvider } from '../adapters/runtime/wiring.ts';
 import { observeHttp } from '../adapters/runtime/observability.ts';
-import { header, httpRoute, json, parseBody, RouteNotFoundError, type HttpHandler } from '../adapters/http/http.ts';
-import { authenticateApiKey, throttleApiKey } from '../core/ingest/index.ts';
+import { httpRoute, json, parseBody, RouteNotFoundError, type HttpHandler } from '../adapters/http/http.ts';
+import { authorizeKeyedRequest } from '../adapters/http/api-key-auth.ts';
 import { addSource, displayName, listSources, removeSource, type Source } from '../core/sources/index.ts';
 
 const MAX_SOURCE_BODY_BYTES = 16 * 1024;
@@ -16,7 +16,7 @@ export function sourceView(source: Source): Record<string, unknown> {
 export function sourcesHandler(deps: DepsProvider<'api-sources'>): HttpHandler {
   return httpRoute(async (event) => {
     const { apiKeys, limits, sources, clock } = await deps();
-    await throttleApiKey(await authenticateApiKey(header(event, 'x-api-key'), apiKeys, clock.now()), limits, clock.now());
+    await authorizeKeyedRequest(event, { apiKeys, limits, clock });
     const method = event.requestContext.http.method;
     const id = event.pathParameters?.['id'] ?? /^\/sources\/([^/]+)$/.exec(event.rawPath)?.[1];
     if (method === 'POST' && id === undefined) {

@@ -65,12 +65,22 @@ export class MemoryArticleStore implements ArticleStore {
   async withdraw(id: string, at: string): Promise<Article | undefined> {
     const existing = this.#items.get(id);
     if (!existing) return undefined;
-    const withdrawn = { ...existing, text: '', withdrawnAt: existing.withdrawnAt ?? new Date(at).toISOString() };
+    const withdrawn = { ...existing, withdrawnAt: existing.withdrawnAt ?? new Date(at).toISOString() };
     this.#items.set(id, withdrawn);
     return stored(withdrawn);
   }
 
-  get(id: string): Article | undefined {
+  async restore(id: string, at: string): Promise<Article | undefined> {
+    const existing = this.#items.get(id);
+    if (!existing || existing.withdrawnAt === undefined) return existing && stored(existing);
+    const { withdrawnAt: _withdrawnAt, ...shown } = existing;
+    const restoredAt = new Date(at).toISOString();
+    const restored = { ...shown, ingestedAt: restoredAt, restoredAt };
+    this.#items.set(id, restored);
+    return stored(restored);
+  }
+
+  async get(id: string): Promise<Article | undefined> {
     const article = this.#items.get(id);
     return article && stored(article);
   }

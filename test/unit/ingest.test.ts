@@ -59,7 +59,7 @@ describe('ingestBatch', () => {
 
   it('keeps the sample article fields it stores', async () => {
     const { report } = await ingestBatch({ articles: [seed.articles[0]] }, { articles, clock });
-    const stored = articles.get(idOf(report.results[0])!);
+    const stored = await articles.get(idOf(report.results[0])!);
     expect(stored).toMatchObject({
       title: seed.articles[0]?.title,
       source: 'Al Jazeera',
@@ -122,7 +122,7 @@ describe('ingestBatch', () => {
     const { report } = await ingestBatch({ articles: [item(10, { body })] }, { articles, clock });
 
     expect(report.results[0]).toMatchObject({ status: 'created', truncated: true });
-    const stored = articles.get(idOf(report.results[0])!);
+    const stored = await articles.get(idOf(report.results[0])!);
     expect(Buffer.byteLength(stored?.text ?? '', 'utf8')).toBeLessThan(400_000);
     expect(stored?.truncated).toBe(true);
   });
@@ -158,7 +158,9 @@ describe('ingestBatch', () => {
       putIfAbsent: (article: Article) =>
         article.title.endsWith('2') ? Promise.reject(storeError) : articles.putIfAbsent(article),
       listIngested: (since, cutoff) => articles.listIngested(since, cutoff),
+      get: (id) => articles.get(id),
       withdraw: (id, at) => articles.withdraw(id, at),
+      restore: (id, at) => articles.restore(id, at),
     };
 
     const { report, failures } = await ingestBatch({ articles: [item(1), item(2), item(3)] }, { articles: flaky, clock });

@@ -7,7 +7,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { logger } from '../runtime/observability.ts';
 import { errorPage, pageContentSecurityPolicy } from '../render/pages.ts';
 import { EditionNotFoundError } from '../../core/edition/index.ts';
-import { ApiKeyRateLimitedError, ArticleNotFoundError, InvalidApiKeyError } from '../../core/ingest/index.ts';
+import { ApiKeyRateLimitedError, ArticleNotFoundError, InvalidApiKeyError, MissingScopeError } from '../../core/ingest/index.ts';
 import { type FieldIssue, InvalidTokenError, ValidationError } from '../../core/shared/index.ts';
 import { RateLimitExceededError, SubscriberNotFoundError } from '../../core/subscribers/index.ts';
 import { SourceNotFoundError } from '../../core/sources/index.ts';
@@ -174,6 +174,9 @@ function describe(error: unknown): ErrorShape {
   }
   if (error instanceof InvalidApiKeyError) {
     return { status: 401, code: 'unauthorized', title: 'Not allowed', message: error.message };
+  }
+  if (error instanceof MissingScopeError) {
+    return { status: 403, code: 'forbidden', title: 'Not allowed', message: error.message };
   }
   if (error instanceof InvalidTokenError) {
     const status = error.reason === 'expired' || error.reason === 'revoked' ? 410 : 400;

@@ -66,8 +66,10 @@ function operation(route: ApiRoute, doc: RouteDoc, method: string): OpenApiOpera
     responses[status] = head ? { description: answer.description } : response(answer);
   }
   responses['413'] ??= response({ description: `the body is over ${Math.floor(maxBodyBytes(route) / 1024)} KB`, json: errorSchema, html: true });
-  // Every keyed route counts against the key's per-minute limit (throttleApiKey).
+  // Every keyed route counts against the key's per-minute limit (throttleApiKey) and needs its scope.
   if (doc.apiKey) {
+    const own = route.ownArticlesScope ? `, or "${route.ownArticlesScope}" for an article it posted` : '';
+    responses['403'] ??= response({ description: `the x-api-key lacks the "${route.scope ?? 'admin'}" scope${own}`, json: errorSchema });
     responses['429'] ??= {
       ...response({ description: "over the key's requests per minute", json: errorSchema }),
       headers: { 'Retry-After': { schema: { type: 'integer' }, description: 'seconds until the next minute, when the key may ask again' } },
