@@ -15,12 +15,12 @@ export function sourceView(source: Source): Record<string, unknown> {
 
 export function sourcesHandler(deps: DepsProvider<'api-sources'>): HttpHandler {
   return httpRoute(async (event) => {
-    const { apiKeys, limits, sources, clock } = await deps();
+    const { apiKeys, limits, sources, clock, sourceLimits } = await deps();
     await authorizeKeyedRequest(event, { apiKeys, limits, clock });
     const method = event.requestContext.http.method;
     const id = event.pathParameters?.['id'] ?? /^\/sources\/([^/]+)$/.exec(event.rawPath)?.[1];
     if (method === 'POST' && id === undefined) {
-      const { source, created } = await addSource(parseBody(event, MAX_SOURCE_BODY_BYTES), { sources, clock });
+      const { source, created } = await addSource(parseBody(event, MAX_SOURCE_BODY_BYTES), { sources, clock, sourceLimits });
       return json(created ? 201 : 200, { created, ...(!created && { message: 'already a source' }), source: sourceView(source) });
     }
     if (method === 'GET' && id === undefined) return json(200, { sources: (await listSources({ sources })).map(sourceView) });

@@ -6,7 +6,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ensureTable } from '../adapters/dynamo/create-table.ts';
 import { createDynamoClient } from '../adapters/dynamo/client.ts';
-import { generateApiKey, newApiKeyRecord } from '../core/ingest/index.ts';
+import { generateApiKey } from '../core/ingest/index.ts';
+import { ensureDevKey } from './dev-key.ts';
 import { CHUNK_HEADER, type DeliveryChunk, type InboxMail, settleLocalClaims } from '../core/delivery/index.ts';
 import { planDigest } from '../core/planning/index.ts';
 import { startDynamoEmulator, startSesEmulator, type RunningEmulator, type StoredEmail } from './emulators.ts';
@@ -30,9 +31,8 @@ async function ensureApiKey(settings: LocalSettings, wiring: Wiring): Promise<st
   const existing = await readLocalApiKey(settings);
   const key = existing ?? generateApiKey();
   if (!existing) await writeFile(apiKeyFile(settings.dataDir), `${key}\n`, { mode: 0o600 });
-  if (!(await apiKeys.get(newApiKeyRecord(key, '', '').hash))) {
-    await apiKeys.put(newApiKeyRecord(key, settings.apiKey ? 'API_KEY' : 'local dev key', new Date().toISOString()));
-  }
+  const { retired } = await ensureDevKey(key, settings.apiKey ? 'API_KEY' : 'local dev key', apiKeys, new Date());
+  for (const old of retired) console.log(`Retired the previous dev key ${old.hash.slice(0, 12)} (${old.name}): API_KEY changed.`);
   return key;
 }
 

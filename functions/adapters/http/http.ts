@@ -10,7 +10,7 @@ import { EditionNotFoundError } from '../../core/edition/index.ts';
 import { ApiKeyRateLimitedError, ArticleNotFoundError, InvalidApiKeyError, MissingScopeError } from '../../core/ingest/index.ts';
 import { type FieldIssue, InvalidTokenError, ValidationError } from '../../core/shared/index.ts';
 import { RateLimitExceededError, SubscriberNotFoundError } from '../../core/subscribers/index.ts';
-import { SourceNotFoundError } from '../../core/sources/index.ts';
+import { SourceLimitReachedError, SourceNotFoundError } from '../../core/sources/index.ts';
 import { API_ROUTES, type ApiRoute, DEFAULT_MAX_BODY_BYTES, matchRoute, maxBodyBytes, type RouteMatch } from './api-routes.ts';
 import { withSecurityHeaders } from './security-headers.ts';
 
@@ -174,6 +174,9 @@ function describe(error: unknown): ErrorShape {
   }
   if (error instanceof InvalidApiKeyError) {
     return { status: 401, code: 'unauthorized', title: 'Not allowed', message: error.message };
+  }
+  if (error instanceof SourceLimitReachedError) {
+    return { status: 409, code: 'source_limit_reached', title: 'Too many sources', message: error.message };
   }
   if (error instanceof MissingScopeError) {
     return { status: 403, code: 'forbidden', title: 'Not allowed', message: error.message };

@@ -215,6 +215,7 @@ export const ROUTE_DOCS: Record<RouteKey, RouteDoc> = {
       201: { description: 'added', json: sourceAnswer },
       200: { description: 'already a source: nothing changed', json: sourceAnswer },
       400: jsonError('an invalid field'),
+      409: jsonError('there are already MAX_SOURCES sources'),
       401: jsonError('no valid x-api-key'),
     },
   },

@@ -63,6 +63,8 @@ export const PORT_ACCESS = {
   deferral: ['sqs:change-visibility'],
   /** Feed sources in the table. */
   sources: TABLE_READ_WRITE,
+  /** How many sources may be added (MAX_SOURCES): config alone. */
+  sourceLimits: [],
   /** Fetching feeds and linked pages over the internet (no AWS access), under the SSRF rules. */
   feedFetcher: [],
   feedParser: [],
@@ -140,7 +142,7 @@ export const FUNCTION_PORTS = {
     deferral: 'deferral',
   },
   'sns-ses-events': { clock: 'clock', subscribers: 'subscribers', deliveries: 'deliveries', sendStats: 'sendStats' },
-  'api-sources': { clock: 'clock', apiKeys: 'apiKeys', limits: 'limits', sources: 'sources' },
+  'api-sources': { clock: 'clock', apiKeys: 'apiKeys', limits: 'limits', sources: 'sources', sourceLimits: 'sourceLimits' },
   'schedule-plan-feeds': { clock: 'clock', sources: 'sources', queue: 'feedQueue' },
   'sqs-poll-feeds': {
     clock: 'clock',

@@ -14,7 +14,7 @@ import type { DigestRenderer, EditionStore } from '../../core/edition/index.ts';
 import type { PersonalDataStore } from '../../core/privacy/index.ts';
 import type { Queue } from '../../core/planning/index.ts';
 import type { ConfirmationRenderer, RateLimiter, SubscriberStore } from '../../core/subscribers/index.ts';
-import type { FeedFetcher, FeedParser, FeedPollQueue, FullTextFetcher, SourceStore } from '../../core/sources/index.ts';
+import type { FeedFetcher, FeedParser, FeedPollQueue, FullTextFetcher, SourceLimits, SourceStore } from '../../core/sources/index.ts';
 import { type AppConfig, brandOf, ConfigError, fetchSecretFromSecretsManager, loadConfig, resolveTokenSecret, settingsFrom, siteFrom } from './config.ts';
 import { FUNCTION_PORTS, type FunctionName, PORT_ACCESS, type PortKind } from './function-ports.ts';
 import { observability } from './observability.ts';
@@ -62,6 +62,7 @@ export interface PortTypes {
   queue: Queue;
   deferral: JobDeferral;
   sources: SourceStore;
+  sourceLimits: SourceLimits;
   feedFetcher: FeedFetcher;
   feedParser: FeedParser;
   fullText: FullTextFetcher;
@@ -166,6 +167,7 @@ export class Wiring {
       },
       deferral: () => new SqsJobDeferral(this.#sqsClient()),
       sources: () => new DynamoSourceStore(this.#docClient(), this.config.TABLE_NAME),
+      sourceLimits: () => ({ maxSources: this.config.MAX_SOURCES }),
       feedFetcher: () => this.#brought('feedFetcher'),
       feedParser: () => this.#brought('feedParser'),
       fullText: () => this.#brought('fullText'),

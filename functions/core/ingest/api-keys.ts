@@ -3,6 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { ApiKeyStore, RequestLimiter } from './ports.ts';
 import { ApiKeyRateLimitedError, InvalidApiKeyError, MissingScopeError } from './errors.ts';
 import type { ApiKey, ApiKeyScope, Publisher } from './types.ts';
+import { ValidationError } from '../shared/index.ts';
 
 export function hashApiKey(key: string): string {
   return createHash('sha256').update(key, 'utf8').digest('hex');
@@ -28,7 +29,8 @@ export function parseScopes(list: string): ApiKeyScope[] {
   const unknown = names.filter((name) => !(API_KEY_SCOPES as readonly string[]).includes(name));
   if (unknown.length > 0 || names.length === 0) {
     const shown = unknown.map((name) => (name === '' ? '(empty)' : `"${name}"`)).join(', ');
-    throw new RangeError(`unknown scope ${shown}; the scopes are ${API_KEY_SCOPES.join(', ')}`);
+    const message = `unknown scope ${shown}; the scopes are ${API_KEY_SCOPES.join(', ')}`;
+    throw new ValidationError(message, [{ field: 'scopes', message }]);
   }
   return [...new Set(names as ApiKeyScope[])];
 }
