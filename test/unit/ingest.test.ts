@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ValidationError } from '../../functions/core/shared/errors.ts';
@@ -189,5 +190,47 @@ describe('ingestBatch', () => {
 
     expect(report.counts).toEqual({ created: 1, duplicate: 0, rejected: 0, failed: 0 });
     expect(failures).toEqual([{ what: 'topic catalogue write failed', cause: catalogueError }]);
+  });
+});
+
+describe('articles stored before publishers were recorded (unscoped ids)', () => {
+  const legacy = (ingestedAt: string): Article => ({
+    id: createHash('sha256').update('https://gazette.example/news/40', 'utf8').digest('hex'),
+    title: 'Council approves budget 40',
+    text: 'Stored before the upgrade.',
+    source: 'Example Gazette',
+    url: 'https://gazette.example/news/40',
+    topics: [],
+    ingestedAt,
+  });
+
+  it('a publisher that existed when one was stored gets a duplicate of it (its id), as before the upgrade', async () => {
+    await articles.putIfAbsent(legacy('2026-11-20T10:00:00.000Z'));
+    const publisher = { id: 'key:old', since: '2026-01-01T00:00:00.000Z' };
+
+    const { report } = await ingestBatch({ articles: [item(40)] }, { articles, clock, publisher });
+
+    expect(report.results[0]).toMatchObject({ status: 'duplicate', id: legacy('').id });
+    expect(articles.all()).toHaveLength(1);
+  });
+
+  it('a key or source made after it was stored cannot be its author: its post is stored under its own id', async () => {
+    await articles.putIfAbsent(legacy('2026-11-20T10:00:00.000Z'));
+    const publisher = { id: 'source:0123456789abcdef', since: '2026-11-21T00:00:00.000Z' };
+
+    const { report } = await ingestBatch({ articles: [item(40)] }, { articles, clock, publisher });
+
+    expect(report.results[0]).toMatchObject({ status: 'created' });
+    expect(idOf(report.results[0])).not.toBe(legacy('').id);
+    expect((await articles.get(idOf(report.results[0])!))?.publisher).toBe('source:0123456789abcdef');
+  });
+
+  it('an article with a publisher never blocks another publisher', async () => {
+    const first = { id: 'key:a', since: '2026-01-01T00:00:00.000Z' };
+    const second = { id: 'key:b', since: '2026-01-01T00:00:00.000Z' };
+    const { report: a } = await ingestBatch({ articles: [item(41)] }, { articles, clock, publisher: first });
+    const { report: b } = await ingestBatch({ articles: [item(41, { url: 'https://GAZETTE.example/news/41?utm_campaign=x' })] }, { articles, clock, publisher: second });
+    const { report: again } = await ingestBatch({ articles: [item(41)] }, { articles, clock, publisher: second });
+    expect([a, b, again].map((r) => r.results[0]!.status)).toEqual(['created', 'created', 'duplicate']);
   });
 });
