@@ -5,7 +5,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ensureTable } from '../adapters/dynamo/create-table.ts';
-import { createDynamoClient } from '../adapters/dynamo/client.ts';
+import { createDocumentClient, createDynamoClient } from '../adapters/dynamo/client.ts';
+import { ErasureMarks } from '../adapters/dynamo/erasure-marks.ts';
 import { generateApiKey } from '../core/ingest/index.ts';
 import { ensureDevKey } from './dev-key.ts';
 import { CHUNK_HEADER, type DeliveryChunk, type InboxMail, settleLocalClaims } from '../core/delivery/index.ts';
@@ -34,6 +35,19 @@ async function ensureApiKey(settings: LocalSettings, wiring: Wiring): Promise<st
   const { retired } = await ensureDevKey(key, settings.apiKey ? 'API_KEY' : 'local dev key', apiKeys, new Date());
   for (const old of retired) console.log(`Retired the previous dev key ${old.hash.slice(0, 12)} (${old.name}): API_KEY changed.`);
   return key;
+}
+
+/** Erasure markers from before keyed hashes become keyed ones (idempotent: nothing to do after the first run). */
+async function rehashErasureMarks(settings: LocalSettings): Promise<void> {
+  const secret = settings.config.TOKEN_SECRET;
+  if (secret === undefined) return;
+  const doc = createDocumentClient({ region: settings.config.AWS_REGION, endpoint: settings.config.DYNAMODB_ENDPOINT });
+  try {
+    const rewritten = await new ErasureMarks(secret).rehashAll(doc, settings.config.TABLE_NAME);
+    if (rewritten > 0) console.log(`Rewrote ${rewritten} erasure marker(s) as keyed hashes.`);
+  } finally {
+    doc.destroy();
+  }
 }
 
 function inboxMail(email: StoredEmail): InboxMail {
@@ -89,6 +103,7 @@ async function main(): Promise<void> {
     if (outcome === 'failed') console.error(`send failed for ${job.email}: ${String(error)}`);
   });
   const apiKey = await ensureApiKey(settings, wiring);
+  await rehashErasureMarks(settings);
   await settleClaims(wiring, ses.inbox());
   const server = createRouter(localRoutes(wiring));
   const planner = wiring.deps('schedule-plan-digest');

@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { EditionNotFoundError } from '../../functions/core/edition/errors.ts';
 import type { Clock } from '../../functions/core/shared/clock.ts';
 import type { ApiKey, Article } from '../../functions/core/ingest/types.ts';
-import type { Delivery } from '../../functions/core/delivery/types.ts';
+import type { Delivery, Watermark } from '../../functions/core/delivery/types.ts';
 import type { MemoryDeliveryLedger } from './memory-ledger.ts';
 import type { Edition, EditionStatus } from '../../functions/core/edition/types.ts';
 import type { EditionContent } from '../../functions/core/edition/ports.ts';
@@ -300,6 +300,10 @@ export class MemoryPersonalDataStore implements PersonalDataStore {
 
   async *deliveriesTo(email: string): AsyncIterable<Delivery> {
     for (const row of this.deliveries.all()) if (sameAddress(row.email, email)) yield row;
+  }
+
+  async watermarkOf(email: string): Promise<Watermark | undefined> {
+    return [...(await this.deliveries.watermarks([email])).values()][0];
   }
 
   async erase(email: string, _at: string): Promise<{ deliveries: number }> {

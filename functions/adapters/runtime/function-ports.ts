@@ -51,7 +51,8 @@ export const PORT_ACCESS = {
   editionArchive: ['table:read'],
   deliveries: TABLE_READ_WRITE,
   limits: TABLE_READ_WRITE,
-  personalData: TABLE_READ_WRITE,
+  /** Erasure markers are keyed hashes under a key derived from the token secret (erasure-marks.ts). */
+  personalData: [...TABLE_READ_WRITE, 'secret:read'],
   sendStats: TABLE_READ_WRITE,
   /** Transactional mail (confirmation links), the SDK retrying throttles. */
   mailer: ['ses:send'],

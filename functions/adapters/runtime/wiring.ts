@@ -25,6 +25,7 @@ import { createDynamoClient, toDocumentClient } from '../dynamo/client.ts';
 import { DynamoDeliveryLedger } from '../dynamo/delivery-ledger.ts';
 import { DynamoEditionStore } from '../dynamo/edition-store.ts';
 import { DynamoPersonalDataStore } from '../dynamo/personal-data-store.ts';
+import { ErasureMarks } from '../dynamo/erasure-marks.ts';
 import { DynamoRateLimiter } from '../dynamo/rate-limiter.ts';
 import { DynamoSendStatsStore } from '../dynamo/send-stats-store.ts';
 import { DynamoSubscriberStore } from '../dynamo/subscriber-store.ts';
@@ -152,7 +153,7 @@ export class Wiring {
       editionArchive: () => this.port('editions'),
       deliveries: () => new DynamoDeliveryLedger(this.#docClient(), this.config.TABLE_NAME),
       limits: () => new DynamoRateLimiter(this.#docClient(), this.config.TABLE_NAME),
-      personalData: () => new DynamoPersonalDataStore(this.#docClient(), this.config.TABLE_NAME),
+      personalData: () => new DynamoPersonalDataStore(this.#docClient(), this.config.TABLE_NAME, new ErasureMarks(this.#tokenSecret())),
       sendStats: () => new DynamoSendStatsStore(this.#docClient(), this.config.TABLE_NAME),
       mailer: () => new SesMailer(this.#sesClient(), { configurationSetName: this.config.SES_CONFIGURATION_SET }),
       digestMailer: () => {
@@ -186,7 +187,7 @@ export class Wiring {
   }
 
   #tokenSecret(): string {
-    if (this.#options.tokenSecret === undefined) throw new ConfigError('invalid configuration: the settings port needs the token secret');
+    if (this.#options.tokenSecret === undefined) throw new ConfigError('invalid configuration: the settings and personalData ports need the token secret');
     return this.#options.tokenSecret;
   }
 
