@@ -4,13 +4,14 @@
  * (test/support/store-contract.ts, run by dynamo-stores.test.ts).
  */
 import { createHash } from 'node:crypto';
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { subscriberKey } from '../../functions/adapters/dynamo/keys.ts';
 import { DynamoPersonalDataStore } from '../../functions/adapters/dynamo/personal-data-store.ts';
 import { ErasureMarks } from '../../functions/adapters/dynamo/erasure-marks.ts';
 import { DynamoSubscriberBulk } from '../../functions/adapters/dynamo/subscriber-bulk.ts';
 import { DynamoRateLimiter } from '../../functions/adapters/dynamo/rate-limiter.ts';
+import { DynamoDeliveryLedger } from '../../functions/adapters/dynamo/delivery-ledger.ts';
 import { DynamoSubscriberStore } from '../../functions/adapters/dynamo/subscriber-store.ts';
 import { aSubscriber } from '../support/fakes.ts';
 import { startDynalite, type LocalDynamo } from '../support/dynamo.ts';
@@ -64,6 +65,25 @@ async function legacyMarker(email: string): Promise<{ pk: string; sk: string }> 
   await dynamo.doc.send(new PutCommand({ TableName: dynamo.tableName, Item: { ...key, erasedAt: '2026-01-02T03:04:05.000Z' } }));
   return key;
 }
+
+describe('DynamoPersonalDataStore data download', () => {
+  it('finds every item in the reader\'s partition: the watermark beside the subscriber item', async () => {
+    const email = 'download.me@example.com';
+    await new DynamoSubscriberStore(dynamo.doc, dynamo.tableName).put(aSubscriber({ email }));
+    const mark = { email, editionId: 'ed-1', cutoff: '2026-11-25T07:00:00.000Z', date: '2026-11-25', sentAt: '2026-11-25T07:00:01.000Z' };
+    await new DynamoDeliveryLedger(dynamo.doc, dynamo.tableName).recordDeliveries([mark], []);
+    const personal = new DynamoPersonalDataStore(dynamo.doc, dynamo.tableName, marks);
+
+    expect(await personal.watermarkOf(email)).toEqual(mark);
+    const { Items } = await dynamo.doc.send(
+      new QueryCommand({ TableName: dynamo.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': subscriberKey(email).pk } }),
+    );
+    // Each kind of item in the reader's partition is one the download carries (subscriber, watermark).
+    expect((Items ?? []).map((item) => item['sk']).sort()).toEqual(['SUB', 'WM']);
+    await personal.erase(email, '2026-11-26T10:00:00.000Z');
+    expect(await personal.watermarkOf(email)).toBeUndefined();
+  });
+});
 
 describe('DynamoPersonalDataStore erasure markers', () => {
   it('keeps only a keyed hash of an erased address: hashing the address finds nothing', async () => {
