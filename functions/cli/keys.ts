@@ -1,6 +1,17 @@
 /** `digest keys create|list|revoke`: ingest API keys. Only a key's sha256 is stored, so a key is shown once. */
 import type { Command } from 'commander';
-import { type ApiKey, type ApiKeyStore, DEFAULT_REQUESTS_PER_MINUTE, generateApiKey, newApiKeyRecord } from '../core/ingest/index.ts';
+import {
+  API_KEY_SCOPES,
+  type ApiKey,
+  type ApiKeyScope,
+  type ApiKeyStore,
+  DEFAULT_REQUESTS_PER_MINUTE,
+  DEFAULT_SCOPES,
+  generateApiKey,
+  newApiKeyRecord,
+  parseScopes,
+  scopesLabel,
+} from '../core/ingest/index.ts';
 import { CliError } from './cli-error.ts';
 import { REGION_OPTION, TABLE_OPTION, tableTarget, type TableOptions, type TableTarget } from './table-target.ts';
 
@@ -36,6 +47,15 @@ export function keyExpiry(options: { expiresIn?: string; expires?: string }, now
   return undefined;
 }
 
+/** `--scopes ingest,sources`, or CliError naming the unknown scope and the known ones. */
+export function keyScopes(list: string): ApiKeyScope[] {
+  try {
+    return parseScopes(list);
+  } catch (error) {
+    throw new CliError(`--scopes: ${error instanceof Error ? error.message : String(error)} (got "${list}").`, { cause: error });
+  }
+}
+
 async function withKeys<T>(options: TableOptions, use: (store: ApiKeyStore, target: TableTarget) => Promise<T>): Promise<T> {
   const target = await tableTarget(options);
   try {
@@ -65,27 +85,33 @@ export function registerKeyCommands(program: Command): void {
     .option('--expires-in <duration>', 'refuse the key after this long: 90m, 12h, 30d (default: never)')
     .option('--expires <instant>', 'refuse the key from this ISO 8601 date or instant (default: never)')
     .option('--requests-per-minute <n>', 'refuse requests past this many a minute with 429', String(DEFAULT_REQUESTS_PER_MINUTE))
+    .option(
+      '--scopes <list>',
+      `what the key may do, comma-separated: ${API_KEY_SCOPES.join(', ')} (ingest: post articles and take down its own; sources: the sources API; takedown: withdraw or restore any article; admin: all)`,
+      DEFAULT_SCOPES.join(','),
+    )
     .option(...TABLE_OPTION)
     .option(...REGION_OPTION)
-    .action(async (options: TableOptions & { name: string; expiresIn?: string; expires?: string; requestsPerMinute: string }) => {
+    .action(async (options: TableOptions & { name: string; expiresIn?: string; expires?: string; requestsPerMinute: string; scopes: string }) => {
       const now = new Date();
+      const scopes = keyScopes(options.scopes);
       const expiresAt = keyExpiry(options, now);
       const requestsPerMinute = Number(options.requestsPerMinute);
       if (!/^\d{1,6}$/.test(options.requestsPerMinute) || requestsPerMinute < 1) {
         throw new CliError(`--requests-per-minute must be a whole number from 1 (got "${options.requestsPerMinute}").`);
       }
       const key = generateApiKey();
-      const record = { ...newApiKeyRecord(key, options.name, now.toISOString(), expiresAt), requestsPerMinute };
+      const record = { ...newApiKeyRecord(key, options.name, now.toISOString(), expiresAt), requestsPerMinute, scopes };
       await withKeys(options, (store) => store.put(record));
       console.log(key);
       console.error(
-        `Created ingest key "${options.name}" (id ${record.hash.slice(0, ID_LENGTH)})${expiresAt ? `, expiring ${expiresAt}` : ''}. ` +
+        `Created ingest key "${options.name}" (id ${record.hash.slice(0, ID_LENGTH)}, scopes ${scopes.join(',')})${expiresAt ? `, expiring ${expiresAt}` : ''}. ` +
           'Send it as the x-api-key header; it is not shown again.',
       );
     });
   keys
     .command('list')
-    .description('List ingest keys: id (start of the hash), name, created, state')
+    .description('List ingest keys: id (start of the hash), name, created, state, scopes ("all (legacy)" for keys made before scopes)')
     .option(...TABLE_OPTION)
     .option(...REGION_OPTION)
     .action(async (options: TableOptions) => {
@@ -93,7 +119,7 @@ export function registerKeyCommands(program: Command): void {
       if (all.length === 0) console.error('No ingest keys.');
       for (const key of all) {
         const state = key.disabled ? 'revoked' : key.expiresAt === undefined ? 'active' : `${Date.parse(key.expiresAt) <= Date.now() ? 'expired' : 'expires'} ${key.expiresAt}`;
-        console.log([key.hash.slice(0, ID_LENGTH), key.name, key.createdAt, state].join('\t'));
+        console.log([key.hash.slice(0, ID_LENGTH), key.name, key.createdAt, state, scopesLabel(key)].join('\t'));
       }
     });
   keys

@@ -8,7 +8,7 @@ import { readOpml, writeOpml } from '../adapters/feeds/opml.ts';
 import type { Wiring } from '../adapters/runtime/wiring.ts';
 import type { PollResult, Source } from '../core/sources/index.ts';
 import { ValidationError } from '../core/shared/index.ts';
-import { addSource, displayName, listSources, pauseSource, pollAllSources, removeSource, resumeSource, SourceNotFoundError } from '../core/sources/index.ts';
+import { addSource, displayName, listSources, pauseSource, pollAllSources, removeSource, resumeSource, SourceLimitReachedError, SourceNotFoundError } from '../core/sources/index.ts';
 import { pollDepsOf } from '../local/feed-poller.ts';
 import { createLocalWiring } from '../local/local-app.ts';
 import { loadLocalSettings } from '../local/local-settings.ts';
@@ -20,13 +20,15 @@ async function withWiring<T>(use: (wiring: Wiring) => Promise<T>): Promise<T> {
     return await use(createLocalWiring(settings));
   } catch (error) {
     if (error instanceof CliError) throw error;
-    if (error instanceof ValidationError || error instanceof SourceNotFoundError) throw new CliError(error.message, { cause: error });
+    if (error instanceof ValidationError || error instanceof SourceNotFoundError || error instanceof SourceLimitReachedError) {
+      throw new CliError(error.message, { cause: error });
+    }
     const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     throw new CliError(`Cannot reach the sources of the local stack (${reason}). Is \`npm start\` running?`, { cause: error });
   }
 }
 
-const sourcesOf = (wiring: Wiring) => ({ sources: wiring.port('sources'), clock: wiring.port('clock') });
+const sourcesOf = (wiring: Wiring) => ({ sources: wiring.port('sources'), clock: wiring.port('clock'), sourceLimits: wiring.port('sourceLimits') });
 
 function describe(source: Source): string {
   const health =

@@ -39,7 +39,7 @@ export async function importSubscribers(file: string, options: ImportOptions): P
   const target = write ? await tableTarget(options) : undefined;
   const summary: ImportSummary = { rows: 0, imported: 0, existing: 0, erased: 0, rejected: 0, duplicate: 0 };
   const rejects = openRejectLog(options.report, summary);
-  const writer = new BatchWriter(target?.wiring.port('subscriberBulk'), summary);
+  const writer = new BatchWriter(target && (await target.keyedWiring()).port('subscriberBulk'), summary);
   const progress = startProgress(write ? 'importing' : 'checking', size, 'bytes');
   const counts = () => ({ ok: write ? summary.imported : summary.rows - summary.rejected, rejected: summary.rejected });
   const rows = csvRows(file, (line, message) => {

@@ -77,10 +77,11 @@ async function deleteCommand(email: string, options: TableOptions): Promise<numb
   if (!parsed.success) throw new CliError(`"${email}" is not an email address.`);
   const target = await tableTarget(options);
   try {
-    const existed = (await target.wiring.port('subscribers').get(parsed.data)) !== undefined;
-    const { deliveries } = await target.wiring.port('personalData').erase(parsed.data, new Date().toISOString());
+    const wiring = await target.keyedWiring();
+    const existed = (await wiring.port('subscribers').get(parsed.data)) !== undefined;
+    const { deliveries } = await wiring.port('personalData').erase(parsed.data, new Date().toISOString());
     console.log(
-      `${existed ? 'deleted the reader' : 'no reader with that address'}, ${deliveries} delivery rows; kept a hash of the address so an import cannot add it back`,
+      `${existed ? 'deleted the reader' : 'no reader with that address'}, ${deliveries} delivery rows; kept a keyed hash of the address so an import cannot add it back`,
     );
   } catch (error) {
     throw new CliError(`Cannot delete from ${target.where}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
@@ -114,11 +115,28 @@ export function registerSubscriberCommands(program: Command): void {
     });
   subscribers
     .command('delete')
-    .description("Erase a reader and their delivery rows (a reader's erasure request), keeping only a hash of the address")
+    .description("Erase a reader and their delivery rows (a reader's erasure request), keeping only a keyed hash of the address")
     .argument('<email>', 'the address to erase')
     .option(...TABLE_OPTION)
     .option(...REGION_OPTION)
     .action(async (email: string, options: TableOptions) => {
       process.exitCode = await deleteCommand(email, options);
+    });
+  subscribers
+    .command('rehash-erasures')
+    .description('Rewrite erasure markers stored as a plain sha256 (before keyed hashes) as keyed hashes; `npm start` does it for the local stack')
+    .option(...TABLE_OPTION)
+    .option(...REGION_OPTION)
+    .action(async (options: TableOptions) => {
+      const target = await tableTarget(options);
+      try {
+        const rewritten = await (await target.keyedWiring()).port('erasureMarks').rehashAll();
+        console.log(`rewrote ${rewritten} erasure marker(s) as keyed hashes`);
+      } catch (error) {
+        if (error instanceof CliError) throw error;
+        throw new CliError(`Cannot rewrite the markers in ${target.where}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      } finally {
+        target.close();
+      }
     });
 }

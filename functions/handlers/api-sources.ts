@@ -1,9 +1,9 @@
-/** POST /sources, GET /sources, DELETE /sources/{id}: feed sources, authenticated by x-api-key as POST /articles is. */
+/** POST /sources, GET /sources, DELETE /sources/{id}: feed sources, for keys with the sources scope. */
 import { lambdaDeps, type DepsProvider } from '../adapters/runtime/wiring.ts';
 import { observeHttp } from '../adapters/runtime/observability.ts';
-import { header, httpRoute, json, parseBody, RouteNotFoundError, type HttpHandler } from '../adapters/http/http.ts';
+import { httpRoute, json, parseBody, RouteNotFoundError, type HttpHandler } from '../adapters/http/http.ts';
 import { sourceViewSchema, type SourceView } from '../adapters/http/route-docs.ts';
-import { authenticateApiKey, throttleApiKey } from '../core/ingest/index.ts';
+import { authorizeKeyedRequest } from '../adapters/http/api-key-auth.ts';
 import { addSource, displayName, listSources, removeSource, type Source } from '../core/sources/index.ts';
 
 const MAX_SOURCE_BODY_BYTES = 16 * 1024;
@@ -18,12 +18,12 @@ export function sourceView(source: Source): SourceView {
 
 export function sourcesHandler(deps: DepsProvider<'api-sources'>): HttpHandler {
   return httpRoute(async (event) => {
-    const { apiKeys, limits, sources, clock } = await deps();
-    await throttleApiKey(await authenticateApiKey(header(event, 'x-api-key'), apiKeys, clock.now()), limits, clock.now());
+    const { apiKeys, limits, sources, clock, sourceLimits } = await deps();
+    await authorizeKeyedRequest(event, { apiKeys, limits, clock });
     const method = event.requestContext.http.method;
     const id = event.pathParameters?.['id'] ?? /^\/sources\/([^/]+)$/.exec(event.rawPath)?.[1];
     if (method === 'POST' && id === undefined) {
-      const { source, created } = await addSource(parseBody(event, MAX_SOURCE_BODY_BYTES), { sources, clock });
+      const { source, created } = await addSource(parseBody(event, MAX_SOURCE_BODY_BYTES), { sources, clock, sourceLimits });
       return json(created ? 201 : 200, { created, ...(!created && { message: 'already a source' }), source: sourceView(source) });
     }
     if (method === 'GET' && id === undefined) return json(200, { sources: (await listSources({ sources })).map(sourceView) });

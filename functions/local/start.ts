@@ -6,7 +6,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ensureTable } from '../adapters/dynamo/create-table.ts';
 import { createDynamoClient } from '../adapters/dynamo/client.ts';
-import { generateApiKey, newApiKeyRecord } from '../core/ingest/index.ts';
+import { generateApiKey } from '../core/ingest/index.ts';
+import { ensureDevKey } from './dev-key.ts';
 import { CHUNK_HEADER, chunkJobOf, type InboxMail, settleLocalClaims } from '../core/delivery/index.ts';
 import { planDigest } from '../core/planning/index.ts';
 import { startDynamoEmulator, startSesEmulator, type RunningEmulator, type StoredEmail } from './emulators.ts';
@@ -30,10 +31,16 @@ async function ensureApiKey(settings: LocalSettings, wiring: Wiring): Promise<st
   const existing = await readLocalApiKey(settings);
   const key = existing ?? generateApiKey();
   if (!existing) await writeFile(apiKeyFile(settings.dataDir), `${key}\n`, { mode: 0o600 });
-  if (!(await apiKeys.get(newApiKeyRecord(key, '', '').hash))) {
-    await apiKeys.put(newApiKeyRecord(key, settings.apiKey ? 'API_KEY' : 'local dev key', new Date().toISOString()));
-  }
+  const { retired } = await ensureDevKey(key, settings.apiKey ? 'API_KEY' : 'local dev key', apiKeys, new Date());
+  for (const old of retired) console.log(`Retired the previous dev key ${old.hash.slice(0, 12)} (${old.name}): API_KEY changed.`);
   return key;
+}
+
+/** Erasure markers from before keyed hashes become keyed ones (idempotent: nothing to do after the first run). */
+async function rehashErasureMarks(settings: LocalSettings, wiring: Wiring): Promise<void> {
+  if (settings.config.TOKEN_SECRET === undefined) return;
+  const rewritten = await wiring.port('erasureMarks').rehashAll();
+  if (rewritten > 0) console.log(`Rewrote ${rewritten} erasure marker(s) as keyed hashes.`);
 }
 
 function inboxMail(email: StoredEmail): InboxMail {
@@ -89,6 +96,7 @@ async function main(): Promise<void> {
     if (outcome === 'failed') console.error(`send failed for ${job.email}: ${String(error)}`);
   });
   const apiKey = await ensureApiKey(settings, wiring);
+  await rehashErasureMarks(settings, wiring);
   await settleClaims(wiring, ses.inbox());
   const server = createRouter(localRoutes(wiring));
   const planner = wiring.deps('schedule-plan-digest');

@@ -9,6 +9,9 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDynamoClient, toDocumentClient } from '../../functions/adapters/dynamo/client.ts';
 import { DynamoSubscriberStore } from '../../functions/adapters/dynamo/subscriber-store.ts';
+import { DynamoApiKeyStore } from '../../functions/adapters/dynamo/api-key-store.ts';
+import { generateApiKey, newApiKeyRecord } from '../../functions/core/ingest/index.ts';
+import type { ApiKeyScope } from '../../functions/core/ingest/index.ts';
 import { signToken } from '../../functions/core/shared/tokens.ts';
 import { announceSeed, type Answer, checkAnswer, type Credentials, type FuzzRequest, fuzzParameters, requestsForAnyRoute } from '../support/fuzz.ts';
 import { startLocalStack, type LocalStack } from '../support/local-stack.ts';
@@ -31,7 +34,18 @@ beforeAll(async () => {
   destroyClient = () => client.destroy();
   store = new DynamoSubscriberStore(toDocumentClient(client), 'digest-mailer');
   await putReader();
-  credentials = { apiKey: stack.apiKey, token: (purpose) => signToken({ secret, purpose, email: READER, now: new Date() }) };
+  // Keys as `digest keys create --scopes` makes them, so the fuzz reaches the 403 of a missing scope too.
+  const apiKeys = new DynamoApiKeyStore(toDocumentClient(client), 'digest-mailer');
+  const scoped = async (scopes: ApiKeyScope[]): Promise<string> => {
+    const key = generateApiKey();
+    await apiKeys.put({ ...newApiKeyRecord(key, scopes.join('+'), new Date().toISOString()), scopes });
+    return key;
+  };
+  credentials = {
+    apiKey: stack.apiKey,
+    scopedApiKeys: [await scoped(['ingest']), await scoped(['sources'])],
+    token: (purpose) => signToken({ secret, purpose, email: READER, now: new Date() }),
+  };
 });
 
 afterAll(async () => {

@@ -10,6 +10,7 @@ import { ensureTable } from '../../functions/adapters/dynamo/create-table.ts';
 import { DynamoDeliveryLedger } from '../../functions/adapters/dynamo/delivery-ledger.ts';
 import { DynamoEditionStore } from '../../functions/adapters/dynamo/edition-store.ts';
 import { DynamoPersonalDataStore } from '../../functions/adapters/dynamo/personal-data-store.ts';
+import { ErasureMarks } from '../../functions/adapters/dynamo/erasure-marks.ts';
 import { DynamoRateLimiter } from '../../functions/adapters/dynamo/rate-limiter.ts';
 import { DynamoSendStatsStore } from '../../functions/adapters/dynamo/send-stats-store.ts';
 import { DynamoSubscriberStore } from '../../functions/adapters/dynamo/subscriber-store.ts';
@@ -77,7 +78,7 @@ describeStoreContract(`DynamoDB (${process.env['TEST_DYNAMO_BACKEND'] ?? 'dynali
     deliveries: new DynamoDeliveryLedger(dynamo.doc, tableName),
     apiKeys: new DynamoApiKeyStore(dynamo.doc, tableName),
     rateLimiter: new DynamoRateLimiter(dynamo.doc, tableName),
-    personalData: new DynamoPersonalDataStore(dynamo.doc, tableName),
+    personalData: new DynamoPersonalDataStore(dynamo.doc, tableName, new ErasureMarks('store-contract-secret-0123456789abcdef')),
     topics: new DynamoTopicCatalogue(dynamo.doc, tableName),
     sendStats: new DynamoSendStatsStore(dynamo.doc, tableName, () => clock.now().toISOString()),
     sources: new DynamoSourceStore(dynamo.doc, tableName),

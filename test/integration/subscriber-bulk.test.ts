@@ -7,6 +7,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { subscriberKey } from '../../functions/adapters/dynamo/keys.ts';
 import { DynamoSubscriberBulk } from '../../functions/adapters/dynamo/subscriber-bulk.ts';
+import { ErasureMarks } from '../../functions/adapters/dynamo/erasure-marks.ts';
 import { DynamoSubscriberStore } from '../../functions/adapters/dynamo/subscriber-store.ts';
 import type { Subscriber } from '../../functions/core/subscribers/types.ts';
 import { aSubscriber } from '../support/fakes.ts';
@@ -19,7 +20,7 @@ let bulk: DynamoSubscriberBulk;
 beforeAll(async () => {
   dynamo = await startTestDynamo();
   store = new DynamoSubscriberStore(dynamo.doc, dynamo.tableName);
-  bulk = new DynamoSubscriberBulk(dynamo.doc, dynamo.tableName);
+  bulk = new DynamoSubscriberBulk(dynamo.doc, dynamo.tableName, new ErasureMarks('bulk-test-token-secret-0123456789abcdef'));
 });
 
 afterAll(async () => {

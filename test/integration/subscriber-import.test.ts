@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoPersonalDataStore } from '../../functions/adapters/dynamo/personal-data-store.ts';
+import { ErasureMarks } from '../../functions/adapters/dynamo/erasure-marks.ts';
 import { DynamoSubscriberStore } from '../../functions/adapters/dynamo/subscriber-store.ts';
 import { exportSubscribers, importSubscribers } from '../../functions/cli/subscribers.ts';
 import { aSubscriber } from '../support/fakes.ts';
@@ -17,8 +18,11 @@ let dynamo: LocalDynamo;
 let dir: string;
 let subscribers: DynamoSubscriberStore;
 let target: { table: string; endpoint: string; region: string };
+/** What `--table` reads erasure markers with, as an operator sets it for a deployed table. */
+const TOKEN_SECRET = 'import-test-token-secret-0123456789abcdef';
 
 beforeAll(async () => {
+  process.env['TOKEN_SECRET'] = TOKEN_SECRET;
   dynamo = await startDynalite();
   dir = await mkdtemp(join(tmpdir(), 'digest-import-'));
   subscribers = new DynamoSubscriberStore(dynamo.doc, dynamo.tableName);
@@ -26,6 +30,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  delete process.env['TOKEN_SECRET'];
   await dynamo?.stop();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
@@ -39,7 +44,7 @@ async function csvFile(name: string, text: string): Promise<string> {
 describe('subscribers import', () => {
   it('imports good rows as confirmed, plannable readers and reports every broken one by line', async () => {
     await subscribers.put(aSubscriber({ email: 'left@example.com', status: 'unsubscribed' }));
-    await new DynamoPersonalDataStore(dynamo.doc, dynamo.tableName).erase('erased@example.com', new Date().toISOString());
+    await new DynamoPersonalDataStore(dynamo.doc, dynamo.tableName, new ErasureMarks(TOKEN_SECRET)).erase('erased@example.com', new Date().toISOString());
     const file = await csvFile(
       'mixed.csv',
       [

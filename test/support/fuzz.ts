@@ -115,6 +115,8 @@ export interface FuzzRequest {
 /** Where a route's valid credentials come from: the suite's API key and tokens for a known reader. */
 export interface Credentials {
   apiKey: string;
+  /** Keys with fewer scopes than apiKey, so the fuzz reaches the 403 of a missing scope. */
+  scopedApiKeys?: readonly string[];
   token(purpose: 'confirm' | 'unsubscribe' | 'preferences'): string;
   /** A path parameter that names something stored (an article id); the document's example otherwise. */
   pathParam?(route: ApiRoute, name: string): string | undefined;
@@ -175,7 +177,12 @@ export function requestsFor(route: ApiRoute, credentials: Credentials): fc.Arbit
   );
   const headers = fc.record({
     accept: fc.constantFrom('text/html', 'application/json', '*/*', 'text/html,application/xhtml+xml'),
-    apiKey: fc.oneof({ weight: 6, arbitrary: fc.constant(credentials.apiKey) }, { weight: 1, arbitrary: hostileString }, { weight: 1, arbitrary: fc.constant(undefined) }),
+    apiKey: fc.oneof(
+      { weight: 6, arbitrary: fc.constant(credentials.apiKey) },
+      { weight: credentials.scopedApiKeys?.length ? 2 : 0, arbitrary: fc.constantFrom(...(credentials.scopedApiKeys?.length ? credentials.scopedApiKeys : [credentials.apiKey])) },
+      { weight: 1, arbitrary: hostileString },
+      { weight: 1, arbitrary: fc.constant(undefined) },
+    ),
     userAgent: hostileString,
   });
   return fc.record({ method, path, token, extraQuery, body, headers, ip: fc.integer({ min: 1, max: 250 }) }).map(({ method, path, token, extraQuery, body, headers, ip }) => {

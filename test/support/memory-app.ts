@@ -8,6 +8,7 @@ import { loadConfig } from '../../functions/adapters/runtime/config.ts';
 import { Wiring } from '../../functions/adapters/runtime/wiring.ts';
 import type { HttpEvent, HttpResult } from '../../functions/adapters/http/http.ts';
 import { generateApiKey, newApiKeyRecord } from '../../functions/core/ingest/api-keys.ts';
+import type { ApiKeyScope } from '../../functions/core/ingest/types.ts';
 import { signToken, type TokenPurpose } from '../../functions/core/shared/tokens.ts';
 import type { Subscriber } from '../../functions/core/subscribers/types.ts';
 import type { Edition } from '../../functions/core/edition/types.ts';
@@ -47,6 +48,8 @@ export interface MemoryApp {
   apiKey: string;
   /** A second key, limited to one request a minute. */
   limitedApiKey: string;
+  /** Stores a new key with these scopes (as `digest keys create --scopes` does) and returns it. */
+  keyWithScopes(scopes: ApiKeyScope[], name?: string): Promise<string>;
   /** A token for `email` signed as the handlers expect, at the app clock's time. */
   token(purpose: TokenPurpose, email: string): string;
   answer(request: MemoryRequest): Promise<HttpResult>;
@@ -103,6 +106,11 @@ export async function memoryApp(): Promise<MemoryApp> {
     articles,
     apiKey,
     limitedApiKey,
+    keyWithScopes: async (scopes, name = scopes.join('+')) => {
+      const key = generateApiKey();
+      await apiKeys.put({ ...newApiKeyRecord(key, name, clock.now().toISOString()), scopes });
+      return key;
+    },
     token: (purpose, email) => signToken({ secret: MEMORY_APP_SECRET, purpose, email, now: clock.now() }),
     answer: (request) => answerEvent(routes, event(request)),
     event,

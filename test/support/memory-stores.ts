@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { EditionNotFoundError } from '../../functions/core/edition/errors.ts';
 import type { Clock } from '../../functions/core/shared/clock.ts';
 import type { ApiKey, Article } from '../../functions/core/ingest/types.ts';
-import type { Delivery } from '../../functions/core/delivery/types.ts';
+import type { Delivery, Watermark } from '../../functions/core/delivery/types.ts';
 import type { MemoryDeliveryLedger } from './memory-ledger.ts';
 import type { Edition, EditionStatus } from '../../functions/core/edition/types.ts';
 import type { EditionContent } from '../../functions/core/edition/ports.ts';
@@ -65,12 +65,22 @@ export class MemoryArticleStore implements ArticleStore {
   async withdraw(id: string, at: string): Promise<Article | undefined> {
     const existing = this.#items.get(id);
     if (!existing) return undefined;
-    const withdrawn = { ...existing, text: '', withdrawnAt: existing.withdrawnAt ?? new Date(at).toISOString() };
+    const withdrawn = { ...existing, withdrawnAt: existing.withdrawnAt ?? new Date(at).toISOString() };
     this.#items.set(id, withdrawn);
     return stored(withdrawn);
   }
 
-  get(id: string): Article | undefined {
+  async restore(id: string, at: string): Promise<Article | undefined> {
+    const existing = this.#items.get(id);
+    if (!existing || existing.withdrawnAt === undefined) return existing && stored(existing);
+    const { withdrawnAt: _withdrawnAt, ...shown } = existing;
+    const restoredAt = new Date(at).toISOString();
+    const restored = { ...shown, ingestedAt: restoredAt, restoredAt };
+    this.#items.set(id, restored);
+    return stored(restored);
+  }
+
+  async get(id: string): Promise<Article | undefined> {
     const article = this.#items.get(id);
     return article && stored(article);
   }
@@ -290,6 +300,10 @@ export class MemoryPersonalDataStore implements PersonalDataStore {
 
   async *deliveriesTo(email: string): AsyncIterable<Delivery> {
     for (const row of this.deliveries.all()) if (sameAddress(row.email, email)) yield row;
+  }
+
+  async watermarkOf(email: string): Promise<Watermark | undefined> {
+    return [...(await this.deliveries.watermarks([email])).values()][0];
   }
 
   async erase(email: string, _at: string): Promise<{ deliveries: number }> {

@@ -146,7 +146,7 @@ function articleStoreContract(stores: () => Promise<StoreSet>): void {
       expect(results.filter((result) => result === 'duplicate')).toHaveLength(9);
     });
 
-    it('withdraws an article: no text, left out of listings, kept as a duplicate; the first time stays', async () => {
+    it('withdraws an article: text kept hidden, left out of listings, kept as a duplicate; the first time stays', async () => {
       const { articles } = await stores();
       const stored = article('2026-11-12T10:00:00.000Z');
       const kept = article('2026-11-12T10:30:00.000Z');
@@ -156,11 +156,30 @@ function articleStoreContract(stores: () => Promise<StoreSet>): void {
       const withdrawn = await articles.withdraw(stored.id, '2026-11-12T12:00:00.000Z');
       const again = await articles.withdraw(stored.id, '2026-11-12T13:00:00.000Z');
 
-      expect(withdrawn).toEqual({ ...stored, text: '', withdrawnAt: '2026-11-12T12:00:00.000Z' });
+      expect(withdrawn).toEqual({ ...stored, withdrawnAt: '2026-11-12T12:00:00.000Z' });
       expect(again).toEqual(withdrawn);
+      expect(await articles.get(stored.id)).toEqual(withdrawn);
       expect(await collect(articles.listIngested('2026-11-12T09:00:00.000Z', '2026-11-12T11:00:00.000Z'))).toEqual([kept]);
       expect(await articles.putIfAbsent({ ...stored })).toBe('duplicate');
       expect(await articles.withdraw('f'.repeat(64), '2026-11-12T12:00:00.000Z')).toBeUndefined();
+      expect(await articles.get('f'.repeat(64))).toBeUndefined();
+    });
+
+    it('restores a withdrawn article into the listing at the restore time; a shown one is left as it is', async () => {
+      const { articles } = await stores();
+      const stored = { ...article('2026-11-13T10:00:00.000Z'), publisher: 'key:abc' };
+      await articles.putIfAbsent(stored);
+      expect(await articles.restore(stored.id, '2026-11-13T11:00:00.000Z')).toEqual(stored);
+      await articles.withdraw(stored.id, '2026-11-13T12:00:00.000Z');
+
+      const restored = await articles.restore(stored.id, '2026-11-14T09:00:00.000Z');
+
+      const moved = { ...stored, ingestedAt: '2026-11-14T09:00:00.000Z', restoredAt: '2026-11-14T09:00:00.000Z' };
+      expect(restored).toEqual(moved);
+      expect(await collect(articles.listIngested('2026-11-13T09:00:00.000Z', '2026-11-13T23:00:00.000Z'))).toEqual([]);
+      expect(await collect(articles.listIngested('2026-11-14T08:00:00.000Z', '2026-11-14T10:00:00.000Z'))).toEqual([moved]);
+      expect(await articles.putIfAbsent({ ...stored })).toBe('duplicate');
+      expect(await articles.restore('e'.repeat(64), '2026-11-14T09:00:00.000Z')).toBeUndefined();
     });
 
     it('lists articles after since and up to cutoff across a UTC day boundary, oldest first', async () => {

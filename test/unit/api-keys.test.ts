@@ -10,7 +10,9 @@ import { InvalidApiKeyError } from '../../functions/core/ingest/errors.ts';
 import { MemoryApiKeyStore, MemoryRateLimiter } from '../support/fakes.ts';
 import { throttleApiKey } from '../../functions/core/ingest/api-keys.ts';
 import { ApiKeyRateLimitedError } from '../../functions/core/ingest/errors.ts';
-import { keyExpiry } from '../../functions/cli/keys.ts';
+import { keyExpiry, keyScopes } from '../../functions/cli/keys.ts';
+import { DEFAULT_SCOPES, hasScope, scopesLabel } from '../../functions/core/ingest/api-keys.ts';
+import { ensureDevKey } from '../../functions/local/dev-key.ts';
 import { CliError } from '../../functions/cli/cli-error.ts';
 
 const CREATED_AT = '2026-11-26T07:00:00.000Z';
@@ -177,5 +179,60 @@ describe('per-key request limit', () => {
     const limits = new MemoryRateLimiter();
     const legacy = newApiKeyRecord('dm_legacy', 'legacy', CREATED_AT);
     for (let i = 0; i < 500; i += 1) await throttleApiKey(legacy, limits, new Date('2026-11-30T04:00:15.000Z'));
+  });
+});
+
+describe('key scopes', () => {
+  it('parses --scopes, refusing an unknown scope by name and listing the known ones', () => {
+    expect(keyScopes('ingest, Sources,ingest')).toEqual(['ingest', 'sources']);
+    expect(() => keyScopes('ingest,publish')).toThrow(CliError);
+    expect(() => keyScopes('ingest,publish')).toThrow(/unknown scope "publish"; the scopes are ingest, sources, takedown, admin/);
+    expect(() => keyScopes('')).toThrow(/unknown scope \(empty\)/);
+  });
+
+  it('gives legacy keys (no scopes stored) and admin keys every scope; others only theirs', () => {
+    expect(hasScope({}, 'sources')).toBe(true);
+    expect(hasScope({ scopes: ['admin'] }, 'takedown')).toBe(true);
+    expect(hasScope({ scopes: ['ingest'] }, 'sources')).toBe(false);
+    expect(scopesLabel({})).toBe('all (legacy)');
+    expect(scopesLabel({ dev: true })).toBe('all (dev key)');
+    expect(scopesLabel({ scopes: ['ingest', 'sources'] })).toBe('ingest,sources');
+    expect(DEFAULT_SCOPES).toEqual(['ingest']);
+  });
+});
+
+describe('the npm start dev key', () => {
+  const at = new Date('2026-12-01T09:00:00.000Z');
+
+  it('stores API_KEY unlimited with every scope, and revokes the previous dev key when the setting changes', async () => {
+    const keys = new MemoryApiKeyStore();
+    const other = generateApiKey();
+    await keys.put({ ...newApiKeyRecord(other, 'publisher', CREATED_AT), scopes: ['ingest'], requestsPerMinute: 60 });
+    const first = generateApiKey();
+    const second = generateApiKey();
+
+    expect(await ensureDevKey(first, 'API_KEY', keys, at)).toEqual({ stored: true, retired: [] });
+    const report = await ensureDevKey(second, 'API_KEY', keys, at);
+
+    expect(report.retired.map((key) => key.hash)).toEqual([hashApiKey(first)]);
+    expect(await keys.get(hashApiKey(first))).toMatchObject({ disabled: true });
+    expect(await keys.get(hashApiKey(second))).toMatchObject({ disabled: false, dev: true });
+    expect((await keys.get(hashApiKey(second)))?.requestsPerMinute).toBeUndefined();
+    expect(await keys.get(hashApiKey(other))).toMatchObject({ disabled: false });
+    await expect(authenticateApiKey(first, keys, at)).rejects.toThrow(InvalidApiKeyError);
+    expect(hasScope((await authenticateApiKey(second, keys, at)), 'takedown')).toBe(true);
+  });
+
+  it('recognises a dev key row from before dev keys were marked, and brings a retired dev key back when the setting returns to it', async () => {
+    const keys = new MemoryApiKeyStore();
+    const old = generateApiKey();
+    await keys.put(newApiKeyRecord(old, 'local dev key', CREATED_AT));
+    const next = generateApiKey();
+
+    expect((await ensureDevKey(next, 'API_KEY', keys, at)).retired.map((key) => key.name)).toEqual(['local dev key']);
+    expect(await ensureDevKey(old, 'local dev key', keys, at)).toMatchObject({ stored: true });
+    expect(await keys.get(hashApiKey(old))).toMatchObject({ disabled: false, dev: true });
+    expect(await keys.get(hashApiKey(next))).toMatchObject({ disabled: true });
+    expect(await ensureDevKey(old, 'local dev key', keys, at)).toEqual({ stored: false, retired: [] });
   });
 });

@@ -125,7 +125,7 @@ const PARSERS: Array<ParserFuzz<unknown>> = [
     check: async (document) => {
       const deps = { sources: new MemorySourceStore(), articles: new MemoryArticleStore(), topics: new MemoryTopicCatalogue(), clock: new FakeClock(NOW.toISOString()), parser: feedParser, random: () => 0.5,
         fetcher: { fetchFeed: async (): Promise<FetchOutcome> => ({ status: 'fetched', url: FEED_URL, body: Buffer.from(document), contentType: 'application/xml' }) } };
-      const { source } = await addSource({ url: FEED_URL }, deps);
+      const { source } = await addSource({ url: FEED_URL }, { ...deps, sourceLimits: { maxSources: 10 } });
       const { report } = await pollSource(source, deps);
       expect(['ok', 'error']).toContain(report.status);
       if (report.status === 'error') expect(report.error).toMatch(/\S/);

@@ -31,9 +31,10 @@ beforeAll(async () => {
   const articleId = (JSON.parse(ingested.body!) as { results: Array<{ id: string }> }).results[0]!.id;
   // A source to remove: DELETE /sources/{id} then has something to find.
   const sourceId = await addSource({ url: 'https://feeds.example/fuzz.xml' });
-  const storedIds: Record<string, string> = { '/articles/{id}': articleId, '/sources/{id}': sourceId };
+  const storedIds: Record<string, string> = { '/articles/{id}': articleId, '/articles/{id}/restore': articleId, '/sources/{id}': sourceId };
   credentials = {
     apiKey: app.apiKey,
+    scopedApiKeys: [await app.keyWithScopes(['ingest']), await app.keyWithScopes(['sources']), await app.keyWithScopes(['takedown'])],
     token: (purpose) => app.token(purpose, READER),
     pathParam: (route, name) => (name === 'id' ? storedIds[route.path] : undefined),
   };
@@ -72,6 +73,7 @@ describe('fuzzing every HTTP route in memory', () => {
       expect(statuses.some((status) => status < 400), `${routeKey(route)}: ${statuses}`).toBe(true);
     }
     expect(seen.get('not-found')?.has(404)).toBe(true);
+    for (const route of API_ROUTES.filter((keyed) => 'scope' in keyed)) expect(seen.get(routeKey(route))?.has(403), `${routeKey(route)} never answered 403`).toBe(true);
     expect(seen.get('method-not-allowed')?.has(405)).toBe(true);
     expect(app.articles.all().length).toBeGreaterThan(0);
     expect(app.mailer.sent.length).toBeGreaterThan(0);

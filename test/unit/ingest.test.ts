@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ValidationError } from '../../functions/core/shared/errors.ts';
@@ -59,7 +60,7 @@ describe('ingestBatch', () => {
 
   it('keeps the sample article fields it stores', async () => {
     const { report } = await ingestBatch({ articles: [seed.articles[0]] }, { articles, clock });
-    const stored = articles.get(idOf(report.results[0])!);
+    const stored = await articles.get(idOf(report.results[0])!);
     expect(stored).toMatchObject({
       title: seed.articles[0]?.title,
       source: 'Al Jazeera',
@@ -122,7 +123,7 @@ describe('ingestBatch', () => {
     const { report } = await ingestBatch({ articles: [item(10, { body })] }, { articles, clock });
 
     expect(report.results[0]).toMatchObject({ status: 'created', truncated: true });
-    const stored = articles.get(idOf(report.results[0])!);
+    const stored = await articles.get(idOf(report.results[0])!);
     expect(Buffer.byteLength(stored?.text ?? '', 'utf8')).toBeLessThan(400_000);
     expect(stored?.truncated).toBe(true);
   });
@@ -158,7 +159,9 @@ describe('ingestBatch', () => {
       putIfAbsent: (article: Article) =>
         article.title.endsWith('2') ? Promise.reject(storeError) : articles.putIfAbsent(article),
       listIngested: (since, cutoff) => articles.listIngested(since, cutoff),
+      get: (id) => articles.get(id),
       withdraw: (id, at) => articles.withdraw(id, at),
+      restore: (id, at) => articles.restore(id, at),
     };
 
     const { report, failures } = await ingestBatch({ articles: [item(1), item(2), item(3)] }, { articles: flaky, clock });
@@ -187,5 +190,47 @@ describe('ingestBatch', () => {
 
     expect(report.counts).toEqual({ created: 1, duplicate: 0, rejected: 0, failed: 0 });
     expect(failures).toEqual([{ what: 'topic catalogue write failed', cause: catalogueError }]);
+  });
+});
+
+describe('articles stored before publishers were recorded (unscoped ids)', () => {
+  const legacy = (ingestedAt: string): Article => ({
+    id: createHash('sha256').update('https://gazette.example/news/40', 'utf8').digest('hex'),
+    title: 'Council approves budget 40',
+    text: 'Stored before the upgrade.',
+    source: 'Example Gazette',
+    url: 'https://gazette.example/news/40',
+    topics: [],
+    ingestedAt,
+  });
+
+  it('a publisher that existed when one was stored gets a duplicate of it (its id), as before the upgrade', async () => {
+    await articles.putIfAbsent(legacy('2026-11-20T10:00:00.000Z'));
+    const publisher = { id: 'key:old', since: '2026-01-01T00:00:00.000Z' };
+
+    const { report } = await ingestBatch({ articles: [item(40)] }, { articles, clock, publisher });
+
+    expect(report.results[0]).toMatchObject({ status: 'duplicate', id: legacy('').id });
+    expect(articles.all()).toHaveLength(1);
+  });
+
+  it('a key or source made after it was stored cannot be its author: its post is stored under its own id', async () => {
+    await articles.putIfAbsent(legacy('2026-11-20T10:00:00.000Z'));
+    const publisher = { id: 'source:0123456789abcdef', since: '2026-11-21T00:00:00.000Z' };
+
+    const { report } = await ingestBatch({ articles: [item(40)] }, { articles, clock, publisher });
+
+    expect(report.results[0]).toMatchObject({ status: 'created' });
+    expect(idOf(report.results[0])).not.toBe(legacy('').id);
+    expect((await articles.get(idOf(report.results[0])!))?.publisher).toBe('source:0123456789abcdef');
+  });
+
+  it('an article with a publisher never blocks another publisher', async () => {
+    const first = { id: 'key:a', since: '2026-01-01T00:00:00.000Z' };
+    const second = { id: 'key:b', since: '2026-01-01T00:00:00.000Z' };
+    const { report: a } = await ingestBatch({ articles: [item(41)] }, { articles, clock, publisher: first });
+    const { report: b } = await ingestBatch({ articles: [item(41, { url: 'https://GAZETTE.example/news/41?utm_campaign=x' })] }, { articles, clock, publisher: second });
+    const { report: again } = await ingestBatch({ articles: [item(41)] }, { articles, clock, publisher: second });
+    expect([a, b, again].map((r) => r.results[0]!.status)).toEqual(['created', 'created', 'duplicate']);
   });
 });

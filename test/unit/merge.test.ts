@@ -20,6 +20,18 @@ function groups(articles: readonly Article[]): string[][] {
 }
 
 describe('near-duplicate detection', () => {
+  it('joins posts of one page (same canonical URL) from different publishers into one story, whatever their text', () => {
+    const forged = anArticle({ title: 'Bank confirms all accounts frozen; call 0800 000 to unlock', text: 'Call now.', source: 'Pub A', url: 'https://www.bbc.co.uk/news/real-story-123?utm_source=x', publisher: 'key:a' });
+    const genuine = anArticle({ title: 'Council opens new library', text: 'The council opened a library on Monday with four floors of books.', source: 'BBC News', url: 'https://www.bbc.co.uk/news/real-story-123', publisher: 'source:0123456789abcdef' });
+    const other = anArticle({ title: 'Storm closes ferry routes', text: 'Ferries stayed in port as the storm passed.', source: 'BBC News' });
+
+    const clusters = clusterArticles([forged, other, genuine]);
+
+    expect(clusters).toHaveLength(2);
+    const story = clusters.find((cluster) => cluster.others.length > 0)!;
+    expect([story.primary, ...story.others].map((article) => article.id).sort()).toEqual([forged.id, genuine.id].sort());
+  });
+
   it.each(SAME_EVENT)('merges %s', (_name, a, b) => {
     const score = similarity(fromReport(a), fromReport(b));
     expect(score).toBeGreaterThanOrEqual(DUPLICATE_THRESHOLD);

@@ -223,12 +223,17 @@ describe('personal data', () => {
   beforeEach(async () => {
     await subscribers.put(aSubscriber({ email: EMAIL }));
     const row = { editionId: 'ed-1', status: 'sent', claimedAt: '2026-11-25T07:00:00.000Z', sentAt: '2026-11-25T07:00:01.000Z', attempts: 1 } as const;
-    await deliveries.recordDeliveries([], [{ ...row, email: EMAIL, messageId: 'msg-1' }, { ...row, email: 'someone@example.com', messageId: 'msg-2' }]);
+    const mark = { editionId: 'ed-1', cutoff: '2026-11-25T07:00:00.000Z', date: '2026-11-25', sentAt: '2026-11-25T07:00:01.000Z' };
+    await deliveries.recordDeliveries(
+      [{ ...mark, email: EMAIL }, { ...mark, email: 'someone@example.com' }],
+      [{ ...row, email: EMAIL, messageId: 'msg-1' }, { ...row, email: 'someone@example.com', messageId: 'msg-2' }],
+    );
   });
 
-  it('exports the subscriber record and only their own delivery rows', async () => {
+  it('exports the subscriber record, their watermark and only their own delivery rows', async () => {
     const data = await exportPersonalData(token('preferences'), deps);
     expect(data.subscriber).toMatchObject({ email: EMAIL, status: 'confirmed' });
+    expect(data.watermark).toEqual({ email: EMAIL, editionId: 'ed-1', cutoff: '2026-11-25T07:00:00.000Z', date: '2026-11-25', sentAt: '2026-11-25T07:00:01.000Z' });
     expect(data.deliveries).toEqual([expect.objectContaining({ editionId: 'ed-1', email: EMAIL, messageId: 'msg-1' })]);
     expect(data.exportedAt).toBe(clock.now().toISOString());
   });

@@ -23,6 +23,7 @@ import {
   pollSource,
   resumeSource,
   type Source,
+  SourceLimitReachedError,
 } from '../../functions/core/sources/index.ts';
 import { summarise } from '../../functions/core/stories/index.ts';
 import { FakeClock, MemoryArticleStore, MemorySourceStore, MemoryTopicCatalogue } from '../support/fakes.ts';
@@ -71,19 +72,34 @@ function setup(feeds: Record<string, Served>) {
 }
 
 async function added(deps: PollDeps, url: string, extra: Record<string, unknown> = {}): Promise<Source> {
-  return (await addSource({ url, ...extra }, deps)).source;
+  return (await addSource({ url, ...extra }, { ...deps, sourceLimits: SOURCE_LIMITS })).source;
 }
 
 const stored = (deps: { articles: MemoryArticleStore }) => deps.articles.all();
+const SOURCE_LIMITS = { maxSources: 500 };
 
 describe('sources', () => {
   it('adds a URL once: a second add (another spelling of it too) changes nothing and says so', async () => {
     const { deps } = setup({});
-    const first = await addSource({ url: 'https://News.Example/feed.xml?utm_source=x', topics: 'World, Tech' }, deps);
-    const again = await addSource({ url: 'https://news.example/feed.xml', name: 'Other' }, deps);
+    const first = await addSource({ url: 'https://News.Example/feed.xml?utm_source=x', topics: 'World, Tech' }, { ...deps, sourceLimits: SOURCE_LIMITS });
+    const again = await addSource({ url: 'https://news.example/feed.xml', name: 'Other' }, { ...deps, sourceLimits: SOURCE_LIMITS });
     expect(first.created).toBe(true);
     expect(again).toMatchObject({ created: false, source: { id: first.source.id, topics: ['world', 'tech'] } });
-    await expect(addSource({ url: 'file:///etc/passwd' }, deps)).rejects.toThrow(/url must be an http\(s\) URL/);
+    await expect(addSource({ url: 'file:///etc/passwd' }, { ...deps, sourceLimits: SOURCE_LIMITS })).rejects.toThrow(/url must be an http\(s\) URL/);
+  });
+
+  it('refuses a new source past MAX_SOURCES, naming the setting; an existing one is still answered', async () => {
+    const { deps } = setup({});
+    const capped = { ...deps, sourceLimits: { maxSources: 2 } };
+    await addSource({ url: 'https://one.example/feed.xml' }, capped);
+    await addSource({ url: 'https://two.example/feed.xml' }, capped);
+    const error = await addSource({ url: 'https://three.example/feed.xml' }, capped).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(SourceLimitReachedError);
+    expect((error as Error).message).toMatch(/already 2 sources.*MAX_SOURCES/);
+    expect(await addSource({ url: 'https://one.example/feed.xml' }, capped)).toMatchObject({ created: false });
+    let count = 0;
+    for await (const _source of deps.sources.list()) count += 1;
+    expect(count).toBe(2);
   });
 });
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { InvalidTokenError, ValidationError } from '../../functions/core/shared/errors.ts';
 import { RateLimitExceededError } from '../../functions/core/subscribers/errors.ts';
@@ -376,6 +377,19 @@ describe('unsubscribe', () => {
 });
 
 describe('abuse limits', () => {
+  it('counts addresses and IPs under keyed hashes: the plain sha256 of neither appears in a counter key', async () => {
+    const keys: string[] = [];
+    const limits = new MemoryRateLimiter();
+    const recording = { hit: (key: string, limit: number, windowSeconds: number, now: Date) => (keys.push(key), limits.hit(key, limit, windowSeconds, now)) };
+    await requestSubscription({ email: 'Reader@Example.com' }, { ip: '198.51.100.9' }, { ...deps, limits: recording });
+    const sha256 = (value: string) => createHash('sha256').update(value, 'utf8').digest('hex');
+    expect(keys).toHaveLength(2);
+    expect(keys.join(' ')).not.toContain(sha256('reader@example.com'));
+    expect(keys.join(' ')).not.toContain(sha256('198.51.100.9'));
+    expect(keys.join(' ')).not.toContain('reader@example.com');
+    expect(keys.some((key) => /^subscribe-address#[0-9a-f]{64}$/.test(key))).toBe(true);
+  });
+
   it('answers a filled honeypot like any request but stores and mails nothing', async () => {
     expect((await requestSubscription({ email: EMAIL, website: 'http://spam.example' }, {}, deps)).outcome).toBe('honeypot');
     expect(subscribers.size()).toBe(0);

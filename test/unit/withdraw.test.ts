@@ -118,7 +118,7 @@ describe('withdrawArticle', () => {
     for await (const article of articles.listIngested(SINCE, CUTOFF)) listed.push(article);
     expect(listed).toEqual([]);
     expect(await articles.putIfAbsent({ ...gone })).toBe('duplicate');
-    expect(articles.get(gone.id)?.text).toBe('');
+    expect((await articles.get(gone.id))?.withdrawnAt).toBeDefined();
   });
 
   it('leaves editions without the article alone, and is idempotent', async () => {

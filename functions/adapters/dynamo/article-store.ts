@@ -1,5 +1,5 @@
 /** Articles: one item each, deduplicated by id; GSI1 lists them by ingest day for the digest planner. */
-import { type DynamoDBDocumentClient, paginateQuery, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, paginateQuery, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Article, ArticleStore } from '../../core/ingest/index.ts';
 import { isConditionalCheckFailed } from './aws-errors.ts';
 import { expiresAfterDays, toUtcIso, utcDay } from './item-time.ts';
@@ -68,6 +68,12 @@ export class DynamoArticleStore implements ArticleStore {
     }
   }
 
+  async get(id: string): Promise<Article | undefined> {
+    const key = articleKey(id);
+    const { Item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }));
+    return Item === undefined ? undefined : parseRecord(articleRecord, Item, key);
+  }
+
   async withdraw(id: string, at: string): Promise<Article | undefined> {
     const key = articleKey(id);
     try {
@@ -75,17 +81,38 @@ export class DynamoArticleStore implements ArticleStore {
         new UpdateCommand({
           TableName: this.tableName,
           Key: key,
-          UpdateExpression: 'SET withdrawnAt = if_not_exists(withdrawnAt, :at), #text = :empty',
+          UpdateExpression: 'SET withdrawnAt = if_not_exists(withdrawnAt, :at)',
           // Without it an update would create a stub item that no schema accepts.
           ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeNames: { '#text': 'text' },
-          ExpressionAttributeValues: { ':at': toUtcIso(at), ':empty': '' },
+          ExpressionAttributeValues: { ':at': toUtcIso(at) },
           ReturnValues: 'ALL_NEW',
         }),
       );
       return Attributes === undefined ? undefined : parseRecord(articleRecord, Attributes, key);
     } catch (error) {
       if (isConditionalCheckFailed(error)) return undefined;
+      throw error;
+    }
+  }
+
+  async restore(id: string, at: string): Promise<Article | undefined> {
+    const key = articleKey(id);
+    const restoredAt = toUtcIso(at);
+    try {
+      const { Attributes } = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: key,
+          UpdateExpression: 'REMOVE withdrawnAt SET restoredAt = :at, ingestedAt = :at, gsi1pk = :day, gsi1sk = :listed',
+          // Only a withdrawn article moves: restoring one that is shown changes nothing.
+          ConditionExpression: 'attribute_exists(withdrawnAt)',
+          ExpressionAttributeValues: { ':at': restoredAt, ':day': dayPartition(restoredAt), ':listed': `${restoredAt}#${id}` },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return Attributes === undefined ? undefined : parseRecord(articleRecord, Attributes, key);
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return this.get(id);
       throw error;
     }
   }

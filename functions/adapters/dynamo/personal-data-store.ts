@@ -6,7 +6,6 @@
  * tens of requests whatever the number of readers, where a filtered scan would read every
  * delivery row in the table, and it spares every send a second, per-reader index.
  */
-import { createHash } from 'node:crypto';
 import {
   type DynamoDBDocumentClient,
   DeleteCommand,
@@ -14,24 +13,23 @@ import {
   paginateQuery,
   PutCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { Delivery } from '../../core/delivery/index.ts';
+import type { Delivery, Watermark } from '../../core/delivery/index.ts';
 import type { PersonalDataStore } from '../../core/privacy/index.ts';
-import { deliveryKey, erasedKey, keyOf, subscriberKey, type ItemKey } from './keys.ts';
+import { deliveryKey, keyOf, subscriberKey, type ItemKey } from './keys.ts';
+import type { ErasureMarks } from './erasure-marks.ts';
 import { BATCH_GET_LIMIT, BATCH_WRITE_LIMIT, batchGet, batchWrite } from './batch.ts';
 import { deliveryRecord, parseRecord } from './records.ts';
+import { watermarkRecord } from './delivery-items.ts';
+import { watermarkKey } from './delivery-ledger.ts';
 import { EDITIONS_PARTITION } from './edition-store.ts';
 import { TABLE } from './schema.ts';
 
-
-/** The only thing kept about an erased reader. Unkeyed, so the CLI can check an import without the token secret. */
-export function addressHash(email: string): string {
-  return createHash('sha256').update(email.trim().toLowerCase(), 'utf8').digest('hex');
-}
 
 export class DynamoPersonalDataStore implements PersonalDataStore {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,
+    private readonly marks: ErasureMarks,
   ) {}
 
   async *deliveriesTo(email: string): AsyncIterable<Delivery> {
@@ -41,8 +39,9 @@ export class DynamoPersonalDataStore implements PersonalDataStore {
   async erase(email: string, at: string): Promise<{ deliveries: number }> {
     // The mark goes first: were the erase to stop half way, the address is still protected from re-import.
     await this.doc.send(
-      new PutCommand({ TableName: this.tableName, Item: { ...erasedKey(addressHash(email)), erasedAt: at } }),
+      new PutCommand({ TableName: this.tableName, Item: { ...this.marks.keyFor(email), erasedAt: at } }),
     );
+    await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: this.marks.legacyKeyFor(email) }));
     const keys: ItemKey[] = [];
     for await (const item of this.findDeliveries(email, 'pk, sk')) keys.push(keyOf(item));
     for (let start = 0; start < keys.length; start += BATCH_WRITE_LIMIT) {
@@ -53,20 +52,30 @@ export class DynamoPersonalDataStore implements PersonalDataStore {
       );
     }
     // The delivery watermark lives beside the subscriber item (delivery-ledger.ts) and goes with it.
-    await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: { pk: subscriberKey(email).pk, sk: 'WM' } }));
+    await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: watermarkKey(email) }));
     await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: subscriberKey(email) }));
     return { deliveries: keys.length };
   }
 
   async isErased(email: string): Promise<boolean> {
-    const { Item } = await this.doc.send(
-      new GetCommand({ TableName: this.tableName, Key: erasedKey(addressHash(email)), ConsistentRead: true }),
-    );
-    return Item !== undefined;
+    const { Item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: this.marks.keyFor(email), ConsistentRead: true }));
+    if (Item !== undefined) return true;
+    const legacy = this.marks.legacyKeyFor(email);
+    const { Item: old } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: legacy, ConsistentRead: true }));
+    if (old === undefined) return false;
+    await this.marks.rewrite(this.doc, this.tableName, legacy, old['erasedAt']);
+    return true;
   }
 
   async clearErasure(email: string): Promise<void> {
-    await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: erasedKey(addressHash(email)) }));
+    await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: this.marks.keyFor(email) }));
+    await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: this.marks.legacyKeyFor(email) }));
+  }
+
+  async watermarkOf(email: string): Promise<Watermark | undefined> {
+    const key = watermarkKey(email);
+    const { Item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }));
+    return Item === undefined ? undefined : parseRecord(watermarkRecord, Item, key);
   }
 
   private async *findDeliveries(email: string, projection?: string): AsyncIterable<Record<string, unknown>> {

@@ -27,6 +27,8 @@ export const articleRecord: z.ZodType<Article> = z.object({
   ingestedAt: timestamp,
   truncated: z.boolean().optional(),
   withdrawnAt: timestamp.optional(),
+  restoredAt: timestamp.optional(),
+  publisher: name.optional(),
 });
 
 export const subscriberRecord: z.ZodType<Subscriber> = z.object({
@@ -101,6 +103,8 @@ export const apiKeyRecord: z.ZodType<ApiKey> = z.object({
   disabled: z.boolean(),
   expiresAt: timestamp.optional(),
   requestsPerMinute: z.number().int().positive().optional(),
+  scopes: z.array(z.enum(['ingest', 'sources', 'takedown', 'admin'])).optional(),
+  dev: z.literal(true).optional(),
 });
 
 /** The domain record in `item` (table keys and index attributes stripped), or CorruptRecordError naming the key. */

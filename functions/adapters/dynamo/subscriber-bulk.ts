@@ -5,9 +5,9 @@
  */
 import { type DynamoDBDocumentClient, paginateScan } from '@aws-sdk/lib-dynamodb';
 import type { Subscriber } from '../../core/subscribers/index.ts';
-import { erasedKey, keyOf, subscriberKey, type ItemKey } from './keys.ts';
+import { keyOf, subscriberKey, type ItemKey } from './keys.ts';
 import { BATCH_WRITE_LIMIT, batchGet, batchWrite } from './batch.ts';
-import { addressHash } from './personal-data-store.ts';
+import type { ErasureMarks } from './erasure-marks.ts';
 import { parseRecord, subscriberRecord } from './records.ts';
 import { subscriberItem } from './subscriber-item.ts';
 import { registerTimeZones } from './subscriber-store.ts';
@@ -26,6 +26,8 @@ export class DynamoSubscriberBulk {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,
+    /** Needed by importNew only: an export reads no erasure marker. */
+    private readonly marks?: ErasureMarks,
   ) {}
 
   /**
@@ -35,12 +37,19 @@ export class DynamoSubscriberBulk {
    */
   async importNew(readers: readonly Subscriber[]): Promise<ImportBatchResult> {
     if (readers.length > BATCH_WRITE_LIMIT) throw new RangeError(`at most ${BATCH_WRITE_LIMIT} readers per batch`);
-    const known = await this.existingKeys(readers.flatMap((r) => [subscriberKey(r.email), erasedKey(addressHash(r.email))]));
+    const marks = this.marks;
+    if (marks === undefined) throw new TypeError('importNew checks erasure markers: construct the bulk store with them');
+    // Markers from before keyed hashes count too (erasure-marks.ts), and are moved to their keyed place.
+    const known = await this.existingKeys(
+      readers.flatMap((r) => [subscriberKey(r.email), marks.keyFor(r.email), marks.legacyKeyFor(r.email)]),
+    );
     const existing: string[] = [];
     const erased: string[] = [];
     const fresh: Subscriber[] = [];
     for (const reader of readers) {
-      if (known.has(erasedKey(addressHash(reader.email)).pk)) erased.push(reader.email);
+      const legacy = marks.legacyKeyFor(reader.email);
+      if (known.has(legacy.pk)) await marks.rewrite(this.doc, this.tableName, legacy, known.get(legacy.pk)?.['erasedAt']);
+      if (known.has(marks.keyFor(reader.email).pk) || known.has(legacy.pk)) erased.push(reader.email);
       else if (known.has(subscriberKey(reader.email).pk)) existing.push(reader.email);
       else fresh.push(reader);
     }
@@ -65,8 +74,9 @@ export class DynamoSubscriberBulk {
     }
   }
 
-  private async existingKeys(keys: ItemKey[]): Promise<Set<string>> {
-    const found = await batchGet(this.doc, this.tableName, keys, 'pk');
-    return new Set(found.map((item) => String(item['pk'])));
+  /** The items found, by pk, with what a marker's rewrite keeps. */
+  private async existingKeys(keys: ItemKey[]): Promise<Map<string, Record<string, unknown>>> {
+    const found = await batchGet(this.doc, this.tableName, keys, 'pk, erasedAt');
+    return new Map(found.map((item) => [String(item['pk']), item]));
   }
 }

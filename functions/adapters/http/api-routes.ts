@@ -8,7 +8,7 @@
  * To add a route: one line here (naming the Lambda whose handler serves it), its entry in
  * route-docs.ts, its handler in functions/local/local-app.ts; infra routes it from this line.
  */
-import { MAX_BATCH_BYTES } from '../../core/ingest/index.ts';
+import { type ApiKeyScope, MAX_BATCH_BYTES } from '../../core/ingest/index.ts';
 import type { FunctionName } from '../runtime/function-ports.ts';
 
 export type RouteMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -21,14 +21,19 @@ export interface ApiRoute {
   readonly function: FunctionName;
   /** Largest request body, checked before it is read or decoded; DEFAULT_MAX_BODY_BYTES when absent. */
   readonly maxBodyBytes?: number;
+  /** A keyed route: the x-api-key must carry this scope (api-key-auth.ts), else 403 naming it. */
+  readonly scope?: ApiKeyScope;
+  /** A key with this scope instead may act on the articles it posted only. */
+  readonly ownArticlesScope?: ApiKeyScope;
 }
 
 /** Forms and small JSON: a subscription or a preferences form is well under 1 KB. */
 export const DEFAULT_MAX_BODY_BYTES = 8 * 1024;
 
 export const API_ROUTES = [
-  { method: 'POST', path: '/articles', function: 'api-articles', maxBodyBytes: MAX_BATCH_BYTES },
-  { method: 'DELETE', path: '/articles/{id}', function: 'api-articles' },
+  { method: 'POST', path: '/articles', function: 'api-articles', maxBodyBytes: MAX_BATCH_BYTES, scope: 'ingest' },
+  { method: 'DELETE', path: '/articles/{id}', function: 'api-articles', scope: 'takedown', ownArticlesScope: 'ingest' },
+  { method: 'POST', path: '/articles/{id}/restore', function: 'api-articles', scope: 'takedown', ownArticlesScope: 'ingest' },
   { method: 'POST', path: '/subscriptions', function: 'api-subscriptions' },
   { method: 'GET', path: '/confirm', function: 'api-confirm' },
   { method: 'POST', path: '/confirm', function: 'api-confirm' },
@@ -41,9 +46,9 @@ export const API_ROUTES = [
   { method: 'GET', path: '/editions', function: 'api-site' },
   { method: 'GET', path: '/editions/{id}', function: 'api-site' },
   { method: 'GET', path: '/openapi.json', function: 'api-site' },
-  { method: 'POST', path: '/sources', function: 'api-sources' },
-  { method: 'GET', path: '/sources', function: 'api-sources' },
-  { method: 'DELETE', path: '/sources/{id}', function: 'api-sources' },
+  { method: 'POST', path: '/sources', function: 'api-sources', scope: 'sources' },
+  { method: 'GET', path: '/sources', function: 'api-sources', scope: 'sources' },
+  { method: 'DELETE', path: '/sources/{id}', function: 'api-sources', scope: 'sources' },
 ] as const satisfies readonly ApiRoute[];
 
 type KeyOf<R> = R extends { readonly method: infer M extends string; readonly path: infer P extends string } ? `${M} ${P}` : never;

@@ -7,10 +7,10 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { logger } from '../runtime/observability.ts';
 import { errorPage, pageContentSecurityPolicy } from '../render/pages.ts';
 import { EditionNotFoundError } from '../../core/edition/index.ts';
-import { ApiKeyRateLimitedError, ArticleNotFoundError, InvalidApiKeyError } from '../../core/ingest/index.ts';
+import { ApiKeyRateLimitedError, ArticleNotFoundError, InvalidApiKeyError, MissingScopeError } from '../../core/ingest/index.ts';
 import { type FieldIssue, InvalidTokenError, ValidationError } from '../../core/shared/index.ts';
 import { RateLimitExceededError, SubscriberNotFoundError } from '../../core/subscribers/index.ts';
-import { SourceNotFoundError } from '../../core/sources/index.ts';
+import { SourceLimitReachedError, SourceNotFoundError } from '../../core/sources/index.ts';
 import { API_ROUTES, type ApiRoute, DEFAULT_MAX_BODY_BYTES, matchRoute, maxBodyBytes, type RouteMatch } from './api-routes.ts';
 import { withSecurityHeaders } from './security-headers.ts';
 
@@ -197,6 +197,8 @@ export const HTTP_ERROR_RULES: readonly HttpErrorRule[] = [
   rule(UnreadableBodyError, invalidInput),
   rule(RequestBodyTooLargeError, (error) => ({ status: 413, code: 'payload_too_large', title: 'Too large', message: error.message })),
   rule(InvalidApiKeyError, (error) => ({ status: 401, code: 'unauthorized', title: 'Not allowed', message: error.message })),
+  rule(MissingScopeError, (error) => ({ status: 403, code: 'forbidden', title: 'Not allowed', message: error.message })),
+  rule(SourceLimitReachedError, (error) => ({ status: 409, code: 'source_limit_reached', title: 'Too many sources', message: error.message })),
   rule(InvalidTokenError, (error) => {
     const status = error.reason === 'expired' || error.reason === 'revoked' ? 410 : 400;
     return { status, code: `token_${error.reason}`, title: 'This link does not work', message: error.message };

@@ -10,7 +10,7 @@ import { API_ROUTES, type ApiRoute, maxBodyBytes, routeKey } from './api-routes.
 import { API_TAGS, errorSchema, type ParameterDoc, type ResponseDoc, ROUTE_DOCS, type RouteDoc } from './route-docs.ts';
 
 type JsonSchema = Record<string, unknown>;
-type Reference = { $ref: string };
+type Reference = { $ref: string; description?: string };
 export type OpenApiResponse = {
   description: string;
   content?: Record<string, { schema: JsonSchema }>;
@@ -137,8 +137,9 @@ function operation(route: ApiRoute, doc: RouteDoc, method: string): OpenApiOpera
   const responses: OpenApiOperation['responses'] = {};
   for (const [status, answer] of Object.entries(doc.responses)) responses[status] = response(answer);
   if (doc.apiKey) {
+    const own = route.ownArticlesScope ? `, or "${route.ownArticlesScope}" for an article it posted` : '';
     responses['401'] = responseRef('Unauthorized');
-    responses['403'] = responseRef('Forbidden');
+    responses['403'] = { ...responseRef('Forbidden'), description: `the x-api-key lacks the "${route.scope ?? 'admin'}" scope${own}` };
   }
   // The body limit is checked on every route before it is read (refuseOversizedBody).
   const pages = Object.values(doc.responses).some((answer) => answer.html);

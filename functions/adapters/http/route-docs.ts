@@ -133,7 +133,8 @@ export const ROUTE_DOCS: Record<RouteKey, RouteDoc> = {
   'POST /articles': {
     tag: 'articles',
     summary: 'Ingest a batch of articles',
-    description: 'One result per item; one bad item never costs the good ones. Articles are deduplicated by canonical URL.',
+    description:
+      'One result per item; one bad item never costs the good ones. Articles are deduplicated by canonical URL within the posting key: another key or feed posting the same URL stores its own article, and the digest shows them as one story.',
     apiKey: true,
     body: {
       schema: batchRequest,
@@ -153,6 +154,22 @@ export const ROUTE_DOCS: Record<RouteKey, RouteDoc> = {
       200: {
         description: 'withdrawn; the editions it was taken out of',
         json: z.object({ id: z.string(), status: z.literal('withdrawn'), withdrawnAt: z.string(), editions: z.array(z.string()) }),
+      },
+      400: jsonError('not an article id'),
+      404: jsonError('no article with that id'),
+    },
+  },
+  'POST /articles/{id}/restore': {
+    tag: 'articles',
+    summary: 'Restore a withdrawn article',
+    description:
+      'Undoes a takedown: editions made from now on take the article again (its ingest time moves to now); editions already made keep the withdrawal. Restoring an article that is shown changes nothing (status "shown"). Allowed to keys that may withdraw it.',
+    apiKey: true,
+    params: { id: { schema: z.string().regex(/^[0-9a-f]{64}$/), required: true, description: 'the article id that POST /articles returned (64 hex digits)' } },
+    responses: {
+      200: {
+        description: 'restored, or already shown',
+        json: z.object({ id: z.string(), status: z.enum(['restored', 'shown']), ingestedAt: z.string() }),
       },
       400: jsonError('not an article id'),
       404: jsonError('no article with that id'),
@@ -248,6 +265,7 @@ export const ROUTE_DOCS: Record<RouteKey, RouteDoc> = {
       201: { description: 'added', json: sourceAnswer },
       200: { description: 'already a source: nothing changed', json: sourceAnswer },
       400: jsonError('an invalid field'),
+      409: jsonError('there are already MAX_SOURCES sources'),
     },
   },
   'GET /sources': {

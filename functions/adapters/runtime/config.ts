@@ -34,6 +34,9 @@ const mailFrom = z
   }, 'must be an email address or "Name <address>"');
 
 const MAX_STORIES_MESSAGE = 'must be a whole number from 1 to 30';
+const MAX_SOURCES_MESSAGE = 'must be a whole number from 1 to 100000';
+/** How many feed sources the sources API and `digest sources add` accept before refusing more. */
+export const DEFAULT_MAX_SOURCES = 500;
 
 const configSchema = z
   .object({
@@ -65,6 +68,13 @@ const configSchema = z
       .min(1, MAX_STORIES_MESSAGE)
       .max(30, MAX_STORIES_MESSAGE)
       .default(DEFAULT_MAX_STORIES),
+    // Every source is polled every 15 minutes: the cap bounds what one key with the sources scope can make the pollers do.
+    MAX_SOURCES: z.coerce
+      .number({ error: MAX_SOURCES_MESSAGE })
+      .int(MAX_SOURCES_MESSAGE)
+      .min(1, MAX_SOURCES_MESSAGE)
+      .max(100_000, MAX_SOURCES_MESSAGE)
+      .default(DEFAULT_MAX_SOURCES),
     DIGEST_NAME: z
       .string()
       .min(1)

@@ -48,6 +48,7 @@ export const PORT_ACCESS = {
   subscribers: TABLE_READ_WRITE,
   /** Readers in bulk for the operator's import and export: batch writes, and a scan of the whole table. */
   subscriberBulk: [...TABLE_READ_WRITE, 'table:scan'],
+  erasureMarks: [...TABLE_READ_WRITE, 'table:scan', 'secret:read'],
   /** The subscriber store as the planner uses it: its "now" mode scans the slot index. */
   plannerSubscribers: [...TABLE_READ_WRITE, 'table:scan-slot-index'],
   editions: TABLE_READ_WRITE,
@@ -55,7 +56,8 @@ export const PORT_ACCESS = {
   editionArchive: ['table:read'],
   deliveries: TABLE_READ_WRITE,
   limits: TABLE_READ_WRITE,
-  personalData: TABLE_READ_WRITE,
+  /** Erasure markers are keyed hashes under a key derived from the token secret (erasure-marks.ts). */
+  personalData: [...TABLE_READ_WRITE, 'secret:read'],
   sendStats: TABLE_READ_WRITE,
   /** Transactional mail (confirmation links), the SDK retrying throttles. */
   mailer: ['ses:send'],
@@ -67,6 +69,8 @@ export const PORT_ACCESS = {
   deferral: ['sqs:change-visibility'],
   /** Feed sources in the table. */
   sources: TABLE_READ_WRITE,
+  /** How many sources may be added (MAX_SOURCES): config alone. */
+  sourceLimits: [],
   /** Fetching feeds and linked pages over the internet (no AWS access), under the SSRF rules. */
   feedFetcher: [],
   feedParser: [],
@@ -144,7 +148,7 @@ export const FUNCTION_PORTS = {
     deferral: 'deferral',
   },
   'sns-ses-events': { clock: 'clock', subscribers: 'subscribers', deliveries: 'deliveries', sendStats: 'sendStats' },
-  'api-sources': { clock: 'clock', apiKeys: 'apiKeys', limits: 'limits', sources: 'sources' },
+  'api-sources': { clock: 'clock', apiKeys: 'apiKeys', limits: 'limits', sources: 'sources', sourceLimits: 'sourceLimits' },
   'schedule-plan-feeds': { clock: 'clock', sources: 'sources', queue: 'feedQueue' },
   'sqs-poll-feeds': {
     clock: 'clock',

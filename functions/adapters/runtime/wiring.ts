@@ -14,7 +14,7 @@ import type { DigestRenderer, EditionStore } from '../../core/edition/index.ts';
 import type { PersonalDataStore } from '../../core/privacy/index.ts';
 import type { Queue } from '../../core/planning/index.ts';
 import type { ConfirmationRenderer, RateLimiter, SubscriberStore } from '../../core/subscribers/index.ts';
-import type { FeedFetcher, FeedParser, FeedPollQueue, FullTextFetcher, SourceStore } from '../../core/sources/index.ts';
+import type { FeedFetcher, FeedParser, FeedPollQueue, FullTextFetcher, SourceLimits, SourceStore } from '../../core/sources/index.ts';
 import { type AppConfig, brandOf, ConfigError, type TableConfig, fetchSecretFromSecretsManager, loadConfig, resolveTokenSecret, settingsFrom, siteFrom } from './config.ts';
 import { FUNCTION_PORTS, type FunctionName, PORT_ACCESS, type PortKind } from './function-ports.ts';
 import { observability } from './observability.ts';
@@ -25,6 +25,7 @@ import { createDynamoClient, toDocumentClient } from '../dynamo/client.ts';
 import { DynamoDeliveryLedger } from '../dynamo/delivery-ledger.ts';
 import { DynamoEditionStore } from '../dynamo/edition-store.ts';
 import { DynamoPersonalDataStore } from '../dynamo/personal-data-store.ts';
+import { ErasureMarks } from '../dynamo/erasure-marks.ts';
 import { DynamoRateLimiter } from '../dynamo/rate-limiter.ts';
 import { DynamoSendStatsStore } from '../dynamo/send-stats-store.ts';
 import { DynamoSubscriberBulk } from '../dynamo/subscriber-bulk.ts';
@@ -52,6 +53,8 @@ export interface PortTypes {
   topics: TopicCatalogue;
   subscribers: SubscriberStore;
   subscriberBulk: DynamoSubscriberBulk;
+  /** Moves erasure markers written before keyed hashes to their keyed place (`digest subscribers rehash-erasures`). */
+  erasureMarks: { rehashAll(): Promise<number> };
   plannerSubscribers: SubscriberStore;
   editions: EditionStore;
   editionArchive: Pick<EditionStore, 'get' | 'listRecent'>;
@@ -64,6 +67,7 @@ export interface PortTypes {
   queue: Queue;
   deferral: JobDeferral;
   sources: SourceStore;
+  sourceLimits: SourceLimits;
   feedFetcher: FeedFetcher;
   feedParser: FeedParser;
   fullText: FullTextFetcher;
@@ -160,13 +164,20 @@ export class Wiring {
       apiKeys: () => new DynamoApiKeyStore(this.#docClient(), this.config.TABLE_NAME),
       topics: () => new DynamoTopicCatalogue(this.#docClient(), this.config.TABLE_NAME),
       subscribers: () => new DynamoSubscriberStore(this.#docClient(), this.config.TABLE_NAME),
-      subscriberBulk: () => new DynamoSubscriberBulk(this.#docClient(), this.config.TABLE_NAME),
+      subscriberBulk: () => {
+        const secret = this.#options.tokenSecret;
+        return new DynamoSubscriberBulk(this.#docClient(), this.config.TABLE_NAME, secret === undefined ? undefined : new ErasureMarks(secret));
+      },
+      erasureMarks: () => {
+        const marks = new ErasureMarks(this.#tokenSecret());
+        return { rehashAll: () => marks.rehashAll(this.#docClient(), this.config.TABLE_NAME) };
+      },
       plannerSubscribers: () => this.port('subscribers'),
       editions: () => new DynamoEditionStore(this.#docClient(), this.config.TABLE_NAME),
       editionArchive: () => this.port('editions'),
       deliveries: () => new DynamoDeliveryLedger(this.#docClient(), this.config.TABLE_NAME),
       limits: () => new DynamoRateLimiter(this.#docClient(), this.config.TABLE_NAME),
-      personalData: () => new DynamoPersonalDataStore(this.#docClient(), this.config.TABLE_NAME),
+      personalData: () => new DynamoPersonalDataStore(this.#docClient(), this.config.TABLE_NAME, new ErasureMarks(this.#tokenSecret())),
       sendStats: () => new DynamoSendStatsStore(this.#docClient(), this.config.TABLE_NAME),
       mailer: () => new SesMailer(this.#sesClient(app()), { configurationSetName: app().SES_CONFIGURATION_SET }),
       digestMailer: () => {
@@ -182,6 +193,7 @@ export class Wiring {
       },
       deferral: () => new SqsJobDeferral(this.#sqsClient()),
       sources: () => new DynamoSourceStore(this.#docClient(), this.config.TABLE_NAME),
+      sourceLimits: () => ({ maxSources: app().MAX_SOURCES }),
       feedFetcher: () => this.#brought('feedFetcher'),
       feedParser: () => this.#brought('feedParser'),
       fullText: () => this.#brought('fullText'),
@@ -206,7 +218,7 @@ export class Wiring {
   }
 
   #tokenSecret(): string {
-    if (this.#options.tokenSecret === undefined) throw new ConfigError('invalid configuration: the settings port needs the token secret');
+    if (this.#options.tokenSecret === undefined) throw new ConfigError('invalid configuration: the settings, personalData and erasureMarks ports need the token secret');
     return this.#options.tokenSecret;
   }
 

@@ -2,11 +2,12 @@
  * Takedowns: a publisher withdraws an article (DELETE /articles/{id}, `digest articles remove`).
  * It leaves every stored edition that shows it, so no later send, web edition or archive entry
  * carries it, and each such edition says that a story was withdrawn; the article keeps its id
- * (as a tombstone without text), so no later edition takes it and a re-post is a duplicate.
+ * and text (hidden, until the article TTL), so no later edition takes it, a re-post is a
+ * duplicate, and a restore (POST /articles/{id}/restore) brings it back for the next editions.
  * What was already delivered cannot be called back.
  */
 import { type Clock, type Settings, ValidationError } from '../shared/index.ts';
-import { type Article, ARTICLE_ID_PATTERN, ArticleNotFoundError, type ArticleStore } from '../ingest/index.ts';
+import { type Article, ARTICLE_ID_PATTERN, ArticleNotFoundError, type ArticleStore, MissingScopeError } from '../ingest/index.ts';
 import { renderEdition, storySummary } from './edition.ts';
 import type { DigestRenderer, EditionStore } from './ports.ts';
 import type { Edition, Story } from './types.ts';
@@ -26,10 +27,32 @@ export interface WithdrawReport {
   editions: string[];
 }
 
-export async function withdrawArticle(id: string, deps: WithdrawDeps): Promise<WithdrawReport> {
+/**
+ * Who asks for a takedown or a restore: a key with the takedown scope may act on any article;
+ * one with only the ingest scope (`onlyPublisher`) on the articles it posted.
+ */
+export interface TakedownActor {
+  onlyPublisher?: string;
+}
+
+function checkedId(id: string): string {
   if (!ARTICLE_ID_PATTERN.test(id)) {
     throw new ValidationError('That is not an article id.', [{ field: 'id', message: 'must be the 64 hex digits that ingest returned' }]);
   }
+  return id;
+}
+
+/** ArticleNotFoundError when there is no such article; MissingScopeError when the actor may act only on their own and it is not. */
+async function checkActor(id: string, actor: TakedownActor, articles: ArticleStore): Promise<void> {
+  if (actor.onlyPublisher === undefined) return;
+  const article = await articles.get(id);
+  if (article === undefined) throw new ArticleNotFoundError(`There is no article ${id}.`);
+  if (article.publisher !== actor.onlyPublisher) throw new MissingScopeError('takedown', ', and this article was not posted with it.');
+}
+
+export async function withdrawArticle(id: string, deps: WithdrawDeps, actor: TakedownActor = {}): Promise<WithdrawReport> {
+  checkedId(id);
+  await checkActor(id, actor, deps.articles);
   const article = await deps.articles.withdraw(id, deps.clock.now().toISOString());
   if (article === undefined) throw new ArticleNotFoundError(`There is no article ${id}.`);
   const withdrawnAt = article.withdrawnAt ?? deps.clock.now().toISOString();
@@ -44,6 +67,29 @@ export async function withdrawArticle(id: string, deps: WithdrawDeps): Promise<W
     revised.push(edition.id);
   }
   return { articleId: id, withdrawnAt, editions: revised };
+}
+
+export interface RestoreReport {
+  articleId: string;
+  status: 'restored' | 'shown';
+  /** From when later editions take it again. */
+  ingestedAt: string;
+}
+
+/**
+ * Undoes a takedown: the article is shown again in editions made from now on (its ingest time
+ * moves to now, so every reader's next edition takes it); editions already made, sent or not,
+ * keep the withdrawal. Restoring an article that is shown changes nothing (status `shown`).
+ */
+export async function restoreArticle(id: string, deps: Pick<WithdrawDeps, 'articles' | 'clock'>, actor: TakedownActor = {}): Promise<RestoreReport> {
+  checkedId(id);
+  await checkActor(id, actor, deps.articles);
+  const before = await deps.articles.get(id);
+  if (before === undefined) throw new ArticleNotFoundError(`There is no article ${id}.`);
+  if (before.withdrawnAt === undefined) return { articleId: id, status: 'shown', ingestedAt: before.ingestedAt };
+  const restored = await deps.articles.restore(id, deps.clock.now().toISOString());
+  if (restored === undefined) throw new ArticleNotFoundError(`There is no article ${id}.`);
+  return { articleId: id, status: 'restored', ingestedAt: restored.ingestedAt };
 }
 
 /**

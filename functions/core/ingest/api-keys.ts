@@ -1,8 +1,9 @@
 /** Ingest API keys: only their sha256 is stored, so a table dump yields no usable key. */
 import { createHash, randomBytes } from 'node:crypto';
 import type { ApiKeyStore, RequestLimiter } from './ports.ts';
-import { ApiKeyRateLimitedError, InvalidApiKeyError } from './errors.ts';
-import type { ApiKey } from './types.ts';
+import { ApiKeyRateLimitedError, InvalidApiKeyError, MissingScopeError } from './errors.ts';
+import type { ApiKey, ApiKeyScope, Publisher } from './types.ts';
+import { ValidationError } from '../shared/index.ts';
 
 export function hashApiKey(key: string): string {
   return createHash('sha256').update(key, 'utf8').digest('hex');
@@ -15,6 +16,45 @@ export function generateApiKey(): string {
 
 export function newApiKeyRecord(key: string, name: string, createdAt: string, expiresAt?: string): ApiKey {
   return { hash: hashApiKey(key), name, createdAt, disabled: false, ...(expiresAt !== undefined && { expiresAt }) };
+}
+
+export const API_KEY_SCOPES = ['ingest', 'sources', 'takedown', 'admin'] as const satisfies readonly ApiKeyScope[];
+
+/** What `digest keys create` gives a key unless told otherwise: posting articles, and taking down its own. */
+export const DEFAULT_SCOPES: readonly ApiKeyScope[] = ['ingest'];
+
+/** `ingest,sources` as a list of scopes; an unknown or empty entry is refused, naming it and the known ones. */
+export function parseScopes(list: string): ApiKeyScope[] {
+  const names = list.split(',').map((name) => name.trim().toLowerCase());
+  const unknown = names.filter((name) => !(API_KEY_SCOPES as readonly string[]).includes(name));
+  if (unknown.length > 0 || names.length === 0) {
+    const shown = unknown.map((name) => (name === '' ? '(empty)' : `"${name}"`)).join(', ');
+    const message = `unknown scope ${shown}; the scopes are ${API_KEY_SCOPES.join(', ')}`;
+    throw new ValidationError(message, [{ field: 'scopes', message }]);
+  }
+  return [...new Set(names as ApiKeyScope[])];
+}
+
+/** Keys made before scopes existed have every scope until replaced; `admin` includes every other. */
+export function hasScope(key: Pick<ApiKey, 'scopes'>, scope: ApiKeyScope): boolean {
+  if (key.scopes === undefined) return true;
+  return key.scopes.includes('admin') || key.scopes.includes(scope);
+}
+
+/** MissingScopeError, naming the scope, unless the key has it. */
+export function requireScope(key: Pick<ApiKey, 'scopes'>, scope: ApiKeyScope): void {
+  if (!hasScope(key, scope)) throw new MissingScopeError(scope);
+}
+
+/** How `digest keys list` shows a key's scopes. */
+export function scopesLabel(key: Pick<ApiKey, 'scopes' | 'dev'>): string {
+  if (key.dev) return 'all (dev key)';
+  return key.scopes === undefined ? 'all (legacy)' : key.scopes.join(',');
+}
+
+/** The publisher an article posted with this key records (and its id includes): the whole hash, which no one can choose. */
+export function keyPublisher(key: Pick<ApiKey, 'hash' | 'createdAt'>): Publisher {
+  return { id: `key:${key.hash}`, since: key.createdAt };
 }
 
 const REFUSAL = 'Missing or invalid x-api-key header.';

@@ -219,10 +219,16 @@ function sha256Hex(value: string): string {
   return createHash('sha256').update(value, 'utf8').digest('hex');
 }
 
-function idOf(url: string | undefined, guid: string | undefined, source: string, title: string, text: string): string {
-  if (url !== undefined) return sha256Hex(canonicalUrl(url));
-  if (guid !== undefined) return sha256Hex(['guid', source, guid].join('\u0000'));
-  return sha256Hex([source, title.toLowerCase(), text].join('\u0000'));
+/**
+ * What makes two posts the same article: the canonical URL, else the source and the guid, else
+ * the source, lower-cased title and text. With a publisher it is scoped to them (each key or
+ * source dedupes only against itself, so no one can pre-claim another's URL); without, it is the
+ * id articles had before publishers were recorded.
+ */
+function idOf(url: string | undefined, guid: string | undefined, source: string, title: string, text: string, publisher?: string): string {
+  const identity = url !== undefined ? [canonicalUrl(url)] : guid !== undefined ? ['guid', source, guid] : [source, title.toLowerCase(), text];
+  if (publisher === undefined) return sha256Hex(identity.length === 1 ? identity[0]! : identity.join('\u0000'));
+  return sha256Hex(['publisher', publisher, ...identity].join('\u0000'));
 }
 
 /**
@@ -239,19 +245,19 @@ function articleText(input: ArticleInput): string {
  * else the source, the lower-cased title and the full (uncut) text, so a re-sent story maps to
  * the same id.
  */
-export function articleId(input: ArticleInput): string {
-  return idOf(input.url, input.guid, plainLine(input.source), plainLine(input.title), articleText(input));
+export function articleId(input: ArticleInput, publisher?: string): string {
+  return idOf(input.url, input.guid, plainLine(input.source), plainLine(input.title), articleText(input), publisher);
 }
 
-/** The record to store, and whether its text had to be cut to fit. */
-export function toArticle(input: ArticleInput, ingestedAt: string): { article: Article; truncated: boolean } {
+/** The record to store (its id scoped to `publisher` when given), and whether its text had to be cut to fit. */
+export function toArticle(input: ArticleInput, ingestedAt: string, publisher?: string): { article: Article; truncated: boolean } {
   const title = plainLine(input.title);
   const source = plainLine(input.source);
   const fullText = articleText(input);
   const text = truncateUtf8(fullText, MAX_TEXT_BYTES);
   const truncated = text.length < fullText.length;
   const article: Article = {
-    id: idOf(input.url, input.guid, source, title, fullText),
+    id: idOf(input.url, input.guid, source, title, fullText, publisher),
     title,
     text,
     source,
@@ -263,11 +269,12 @@ export function toArticle(input: ArticleInput, ingestedAt: string): { article: A
     ...(input.language !== undefined && { language: input.language }),
     ...(input.imageUrl !== undefined && { imageUrl: input.imageUrl }),
     ...(truncated && { truncated: true }),
+    ...(publisher !== undefined && { publisher }),
   };
   return { article, truncated };
 }
 
-/** An article id: the sha256 hex of its canonical URL, or of source, title and text. */
+/** An article id: a sha256 hex (of its publisher and canonical URL, or source, title and text). */
 export const ARTICLE_ID_PATTERN = /^[0-9a-f]{64}$/;
 
 /** Clocks drift and feeds round to the hour; past this a publication time is a typo or a bid for the top. */

@@ -31,3 +31,15 @@ export class ApiKeyRateLimitedError extends Error {
     super(message, options);
   }
 }
+
+/** The key is valid but its scopes do not allow this route (or this article). */
+export class MissingScopeError extends Error {
+  override name = 'MissingScopeError';
+  constructor(
+    readonly scope: string,
+    detail = '',
+    options?: ErrorOptions,
+  ) {
+    super(`This x-api-key lacks the "${scope}" scope${detail}`, options);
+  }
+}

@@ -1,9 +1,9 @@
 /** POST /articles: validate each item on its own, dedupe, store; one result per item. */
 import pMap from 'p-map';
 import type { ArticleStore, TopicCatalogue } from './ports.ts';
-import type { TopicSighting } from './types.ts';
+import type { Publisher, TopicSighting } from './types.ts';
 import { type Clock, type FieldIssue, type ToleratedFailure, validationError } from '../shared/index.ts';
-import { type ArticleInput, toArticle, validateArticle, validateBatchEnvelope } from './article.ts';
+import { type ArticleInput, articleId, toArticle, validateArticle, validateBatchEnvelope } from './article.ts';
 
 export const MAX_BATCH_BYTES = 1024 * 1024;
 /** Writes in flight per batch: enough to hide DynamoDB latency, few enough to stay under a cold table's limits. */
@@ -27,7 +27,15 @@ export interface IngestResult {
   failures: ToleratedFailure[];
 }
 
-export async function ingestBatch(body: unknown, deps: { articles: ArticleStore; clock: Clock; topics?: TopicCatalogue }): Promise<IngestResult> {
+export interface IngestDeps {
+  articles: ArticleStore;
+  clock: Clock;
+  topics?: TopicCatalogue;
+  /** Who posts the batch (the key, or the feed source): ids are scoped to them. Without one, the unscoped ids of old. */
+  publisher?: Publisher;
+}
+
+export async function ingestBatch(body: unknown, deps: IngestDeps): Promise<IngestResult> {
   const envelope = validateBatchEnvelope(body);
   if (!envelope.ok) throw validationError('batch', envelope.issues);
   const ingestedAt = deps.clock.now().toISOString();
@@ -54,13 +62,18 @@ async function ingestOne(
   index: number,
   ingestedAt: string,
   topics: Map<string, TopicSighting>,
-  deps: { articles: ArticleStore },
+  deps: Pick<IngestDeps, 'articles' | 'publisher'>,
   failures: ToleratedFailure[],
 ): Promise<IngestItemResult> {
   const validated = validateArticle(raw, index);
   if (!validated.ok) return { index, status: 'rejected', errors: validated.issues };
-  const { article, truncated } = toArticle(validated.input, ingestedAt);
+  const { article, truncated } = toArticle(validated.input, ingestedAt, deps.publisher?.id);
   try {
+    const earlier = deps.publisher && (await storedBeforePublishers(validated.input, deps.publisher, deps.articles));
+    if (earlier) {
+      noteTopics(topics, validated.input, 'duplicate');
+      return { index, status: 'duplicate', id: earlier };
+    }
     const status = await deps.articles.putIfAbsent(article);
     noteTopics(topics, validated.input, status);
     return truncated ? { index, status, id: article.id, truncated: true } : { index, status, id: article.id };
@@ -73,6 +86,19 @@ async function ingestOne(
       errors: [{ field: `articles.${index}`, message: 'could not be stored; retry this item' }],
     };
   }
+}
+
+/**
+ * Articles stored before publishers were recorded have the unscoped id and no publisher, so who
+ * posted one is unknown. A re-post stays a duplicate of it when the publisher already existed
+ * when it was stored (it may be theirs, as before); a key or source made later cannot be its
+ * author, so its post is its own. The id of that earlier article, or undefined. Such articles
+ * expire with the article TTL, and nothing stores unscoped ids any more.
+ */
+async function storedBeforePublishers(input: ArticleInput, publisher: Publisher, articles: ArticleStore): Promise<string | undefined> {
+  const unscoped = await articles.get(articleId(input));
+  if (unscoped === undefined || unscoped.publisher !== undefined) return undefined;
+  return Date.parse(unscoped.ingestedAt) >= Date.parse(publisher.since) ? unscoped.id : undefined;
 }
 
 function noteTopics(sightings: Map<string, TopicSighting>, input: ArticleInput, status: 'created' | 'duplicate'): void {

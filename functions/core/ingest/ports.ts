@@ -5,14 +5,21 @@ import type { ApiKey, Article, CatalogueTopic, TopicSighting } from './types.ts'
 export interface ArticleStore {
   /** Stores the article unless one with the same id exists (a conditional write, so concurrent ingests agree). */
   putIfAbsent(article: Article): Promise<'created' | 'duplicate'>;
+  /** The article as stored, withdrawn or not; undefined when there is none. */
+  get(id: string): Promise<Article | undefined>;
   /** Articles with since < ingestedAt <= cutoff, oldest first; withdrawn ones are left out. */
   listIngested(since: string, cutoff: string): AsyncIterable<Article>;
   /**
-   * Marks the article withdrawn at `at` (kept from the first call when repeated) and drops its
-   * text; the item stays, so a re-post is a duplicate rather than a comeback. The article as
-   * stored, or undefined when there is none.
+   * Marks the article withdrawn at `at` (kept from the first call when repeated); the item and
+   * its text stay (until the article TTL), so a re-post is a duplicate rather than a comeback and
+   * a restore brings it back whole. The article as stored, or undefined when there is none.
    */
   withdraw(id: string, at: string): Promise<Article | undefined>;
+  /**
+   * Undoes a withdrawal at `at`: clears withdrawnAt and moves ingestedAt (and the ingest-day
+   * listing) to `at`, so the next editions take it. The article as stored, or undefined when there is none.
+   */
+  restore(id: string, at: string): Promise<Article | undefined>;
 }
 
 export interface ApiKeyStore {

@@ -15,9 +15,27 @@ export interface Article {
   ingestedAt: string;
   /** True when the text was cut to fit the DynamoDB item limit. */
   truncated?: boolean;
-  /** When the publisher withdrew it: its text is gone and no new edition takes it. */
+  /** When it was withdrawn: no edition shows it from then on, until a restore. */
   withdrawnAt?: string;
+  /** When a withdrawn article was last restored (its ingestedAt moved there, so later editions take it). */
+  restoredAt?: string;
+  /**
+   * Who posted it: `key:<key hash>` or `source:<source id>`. Part of the id, so each publisher
+   * dedupes only against itself; absent on articles stored before publishers were recorded.
+   */
+  publisher?: string;
 }
+
+/** Who posts an article: a key or a feed source. */
+export interface Publisher {
+  /** `key:<key hash>` or `source:<source id>`. */
+  id: string;
+  /** When the key or source was made: articles stored before publishers were recorded dedupe only against publishers that existed then. */
+  since: string;
+}
+
+/** What a key may do: `admin` allows everything. */
+export type ApiKeyScope = 'ingest' | 'sources' | 'takedown' | 'admin';
 
 export interface ApiKey {
   /** sha256 hex of the key; the key itself is never stored. */
@@ -29,6 +47,10 @@ export interface ApiKey {
   expiresAt?: string;
   /** Requests allowed per minute; absent on keys made before limits, which stay unlimited. */
   requestsPerMinute?: number;
+  /** What the key may do; absent on keys made before scopes, which keep every scope until replaced. */
+  scopes?: ApiKeyScope[];
+  /** The `npm start` dev key (API_KEY or the generated one): retired when the setting changes. */
+  dev?: true;
 }
 
 /** One topic as the catalogue keeps it. */

@@ -1,9 +1,9 @@
 /**
- * A reader's own data behind their preferences link: "download my data" (the subscriber record
- * and every delivery row) and "delete my data".
+ * A reader's own data behind their preferences link: "download my data" (every item about the
+ * reader: the subscriber record, the delivery watermark, every delivery row) and "delete my data".
  */
 import { z } from 'zod';
-import type { Delivery } from '../delivery/index.ts';
+import type { Delivery, Watermark } from '../delivery/index.ts';
 import { parseOrThrow } from '../shared/index.ts';
 import { readerBehind, type LinkDeps, type Subscriber } from '../subscribers/index.ts';
 import type { PersonalDataStore } from './ports.ts';
@@ -14,15 +14,18 @@ export interface PersonalDataExport {
   exportedAt: string;
   /** Everything the subscriber record holds, as stored; null when there is none. */
   subscriber: Subscriber | null;
+  /** The last edition sent and where the next starts; null before the first digest. */
+  watermark: Watermark | null;
   deliveries: Delivery[];
 }
 
-/** "Download my data": the subscriber record and every delivery row addressed to the reader. */
+/** "Download my data": the subscriber record, the watermark and every delivery row addressed to the reader. */
 export async function exportPersonalData(token: unknown, deps: PersonalDataDeps): Promise<PersonalDataExport> {
   const { now, email, subscriber } = await readerBehind(token, 'preferences', deps);
   const deliveries: Delivery[] = [];
   for await (const delivery of deps.personalData.deliveriesTo(email)) deliveries.push(delivery);
-  return { exportedAt: now.toISOString(), subscriber: subscriber ?? null, deliveries };
+  const watermark = (await deps.personalData.watermarkOf(email)) ?? null;
+  return { exportedAt: now.toISOString(), subscriber: subscriber ?? null, watermark, deliveries };
 }
 
 const eraseRequestSchema = z.object({

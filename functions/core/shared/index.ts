@@ -10,4 +10,5 @@ export { linkTo, type Settings } from './settings.ts';
 export { defangLinks, htmlLimitIssue, htmlToPlainText, normaliseText, plainLine, singleLine } from './text.ts';
 export { foldTopicCase, MAX_ARTICLE_TOPICS, MAX_TOPIC_LENGTH, normaliseTopic, normaliseTopics, parseTopic, type Topic, topicNameIssue, uniqueTopics } from './topics.ts';
 export { signToken, type TokenPurpose, verifyTokenClaims } from './tokens.ts';
+export { addressSha256, derivedKey, keyedHash, type KeyedHashPurpose } from './keyed-hash.ts';
 export { fieldIssues, parseOrThrow, validationError, WHOLE_BODY } from './validation.ts';

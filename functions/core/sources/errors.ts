@@ -30,3 +30,14 @@ export class FeedFetchError extends Error {
 export class SourceNotFoundError extends Error {
   override name = 'SourceNotFoundError';
 }
+
+/** Adding a source would pass the cap on sources (MAX_SOURCES). */
+export class SourceLimitReachedError extends Error {
+  override name = 'SourceLimitReachedError';
+  constructor(
+    readonly maxSources: number,
+    options?: ErrorOptions,
+  ) {
+    super(`There are already ${maxSources} sources, the most this deployment allows (MAX_SOURCES); remove one or raise MAX_SOURCES.`, options);
+  }
+}

@@ -1,6 +1,6 @@
 /** The sources capability's public face: feeds polled into the article pipeline. Other code imports from here. */
 export { countWords, httpLink, isoDate } from './entries.ts';
-export { type FeedFailureReason, FeedFetchError, SourceNotFoundError } from './errors.ts';
+export { type FeedFailureReason, FeedFetchError, SourceLimitReachedError, SourceNotFoundError } from './errors.ts';
 export {
   dueSources,
   MAX_ENTRIES_PER_POLL,
@@ -18,4 +18,4 @@ export type { ConditionalHeaders, FeedFetcher, FeedParser, FeedPollQueue, FullTe
 export { backoffMs, DISABLE_AFTER_MS, isDue, MAX_BACKOFF_MS, POLL_INTERVAL_MS } from './schedule.ts';
 export { addSource, type AddedSource, displayName, findSource, listSources, newSourceSchema, pauseSource, removeSource, resumeSource, sourceId } from './sources.ts';
 export { entryTopics } from './topics.ts';
-export type { FeedEntry, FetchedFeed, FetchOutcome, ParsedFeed, PollReport, PollStatus, Source, SourceState } from './types.ts';
+export type { FeedEntry, FetchedFeed, FetchOutcome, ParsedFeed, PollReport, PollStatus, Source, SourceLimits, SourceState } from './types.ts';

@@ -158,7 +158,8 @@ async function ingestEntries(
   for (let offset = 0; offset < entries.length; offset += MAX_BATCH_ARTICLES) {
     const chunk = entries.slice(offset, offset + MAX_BATCH_ARTICLES);
     const items = chunk.map((entry) => articleItem(entry, { name, topics: source.topics }, feedLanguage));
-    const result = await ingestBatch({ articles: items }, deps);
+    // Scoped to the source: its entries dedupe against its own, never against a key's or another feed's.
+    const result = await ingestBatch({ articles: items }, { ...deps, publisher: { id: `source:${source.id}`, since: source.createdAt } });
     failures.push(...result.failures);
     tally(result.report, chunk, offset, report);
   }

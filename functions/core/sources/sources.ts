@@ -3,9 +3,9 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { canonicalUrl } from '../ingest/index.ts';
 import { type Clock, MAX_ARTICLE_TOPICS, parseOrThrow, parseTopic, plainLine } from '../shared/index.ts';
-import { SourceNotFoundError } from './errors.ts';
+import { SourceLimitReachedError, SourceNotFoundError } from './errors.ts';
 import type { SourceStore } from './ports.ts';
-import type { Source } from './types.ts';
+import type { Source, SourceLimits } from './types.ts';
 
 const MAX_URL_LENGTH = 2048;
 
@@ -81,9 +81,18 @@ export interface AddedSource {
   created: boolean;
 }
 
-/** Adds a source, due at once. Adding a URL that is already a source changes nothing and says so. */
-export async function addSource(raw: unknown, deps: { sources: SourceStore; clock: Clock }): Promise<AddedSource> {
+/**
+ * Adds a source, due at once. Adding a URL that is already a source changes nothing and says so;
+ * a new one past `sourceLimits.maxSources` is refused (SourceLimitReachedError). The count is read
+ * before the write, so concurrent adds may pass the cap by a few: it bounds load, not billing.
+ */
+export async function addSource(raw: unknown, deps: { sources: SourceStore; clock: Clock; sourceLimits: SourceLimits }): Promise<AddedSource> {
   const input = parseOrThrow(newSourceSchema, raw, 'source');
+  const known = await deps.sources.get(sourceId(input.url));
+  if (known !== undefined) return { source: known, created: false };
+  let count = 0;
+  for await (const _source of deps.sources.list()) count += 1;
+  if (count >= deps.sourceLimits.maxSources) throw new SourceLimitReachedError(deps.sourceLimits.maxSources);
   const now = deps.clock.now().toISOString();
   const source: Source = {
     id: sourceId(input.url),

@@ -83,3 +83,8 @@ export interface PollReport {
   /** Why entries were rejected, each named by its position and link or guid. */
   rejections: { entry: string; reasons: string[] }[];
 }
+
+/** Bounds on the sources an operator or a key may add. */
+export interface SourceLimits {
+  maxSources: number;
+}

@@ -10,7 +10,7 @@
 import { eventFeatures, type EventFeatures, sharedCount, sharedFigures } from './event-features.ts';
 import { splitSentences } from './sentences.ts';
 import { termCounts } from './terms.ts';
-import type { Article } from '../ingest/index.ts';
+import { type Article, canonicalUrl } from '../ingest/index.ts';
 
 /**
  * Reports at least this similar are one story without a second look: a republished or lightly
@@ -224,8 +224,20 @@ function candidatePrimaries(vector: Vector, threshold: number, primariesByTerm: 
   return candidates;
 }
 
+/** The canonical URL two posts of one page share, whoever posted them; undefined without a usable URL. */
+function pageOf(article: Article): string | undefined {
+  if (article.url === undefined) return undefined;
+  try {
+    return canonicalUrl(article.url);
+  } catch {
+    return undefined;
+  }
+}
+
 /**
- * Groups reports of the same event. Each article, fullest first, joins the first cluster whose
+ * Groups reports of the same event. Articles linking to the same page (canonical URL) are one
+ * story whatever their text: ids are per publisher, so two publishers posting one URL are both
+ * stored, and shown as one story with both sources. Otherwise each article, fullest first, joins the first cluster whose
  * primary it resembles at least `threshold`, else starts its own; comparing with the primary
  * only (not any member) keeps a chain of loosely similar reports from snowballing into one.
  * At worst O(n²) comparisons of sparse vectors; only primaries sharing a heavy term are compared.
@@ -256,7 +268,14 @@ export function clusterArticles(articles: readonly Article[], options: MergeOpti
   // Which clusters' primaries carry a term: the candidates an article is compared with.
   const primariesByTerm: number[][] = [];
   const lowest = Math.min(threshold, SECOND_LOOK_THRESHOLD);
+  const clusterOfPage = new Map<string, number>();
   order.forEach(({ article }, position) => {
+    const page = pageOf(article);
+    const samePage = page === undefined ? undefined : clusterOfPage.get(page);
+    if (samePage !== undefined) {
+      clusters[samePage]!.others.push(article);
+      return;
+    }
     const vector = vectors[position]!;
     let joined: number | undefined;
     for (const cluster of candidatePrimaries(vector, lowest, primariesByTerm)) {
@@ -271,9 +290,11 @@ export function clusterArticles(articles: readonly Article[], options: MergeOpti
     }
     if (joined !== undefined) {
       clusters[joined]!.others.push(article);
+      if (page !== undefined && !clusterOfPage.has(page)) clusterOfPage.set(page, joined);
       return;
     }
     const index = clusters.length;
+    if (page !== undefined) clusterOfPage.set(page, index);
     clusters.push({ primary: article, others: [] });
     primaryVectors.push(vector);
     primaryPositions.push(position);

@@ -1,6 +1,5 @@
 /** Double opt-in: request -> confirmation email -> confirm; and one-click unsubscribe. */
-import { createHash } from 'node:crypto';
-import { type Clock, InvalidTokenError, linkTo, type Mailer, type Settings, signToken, type ToleratedFailure, type TokenPurpose, verifyTokenClaims } from '../shared/index.ts';
+import { type Clock, derivedKey, InvalidTokenError, keyedHash, linkTo, type Mailer, type Settings, signToken, type ToleratedFailure, type TokenPurpose, verifyTokenClaims } from '../shared/index.ts';
 import { RateLimitExceededError } from './errors.ts';
 import type { ConfirmationRenderer, RateLimiter, SubscriberStore, ErasedAddresses } from './ports.ts';
 import { isSuppressed, parseSubscriptionRequest, toPending, toUnsubscribed } from './subscriber.ts';
@@ -64,12 +63,12 @@ export async function requestSubscription(
   const at = now.toISOString();
   if (context.ip) {
     const { limit, windowSeconds } = SUBSCRIBE_LIMIT_PER_IP;
-    if (!(await deps.limits.hit(`subscribe-ip#${hashed(context.ip)}`, limit, windowSeconds, now))) {
+    if (!(await deps.limits.hit(`subscribe-ip#${hashed(context.ip, deps.settings.tokenSecret)}`, limit, windowSeconds, now))) {
       throw new RateLimitExceededError('Too many subscribe requests from your network. Please try again in an hour.');
     }
   }
   const perAddress = SUBSCRIBE_LIMIT_PER_ADDRESS;
-  if (!(await deps.limits.hit(`subscribe-address#${hashed(request.email)}`, perAddress.limit, perAddress.windowSeconds, now))) {
+  if (!(await deps.limits.hit(`subscribe-address#${hashed(request.email, deps.settings.tokenSecret)}`, perAddress.limit, perAddress.windowSeconds, now))) {
     return answered('rate-limited');
   }
   const existing = await deps.subscribers.get(request.email);
@@ -107,9 +106,13 @@ function answered(outcome: SubscribeOutcome, failures: ToleratedFailure[] = []):
   return { outcome, failures };
 }
 
-/** IPs and addresses in rate-limit keys are hashed: the counters need no personal data. */
-function hashed(value: string): string {
-  return createHash('sha256').update(value.toLowerCase(), 'utf8').digest('hex');
+/**
+ * IPs and addresses in rate-limit keys are keyed hashes: the counters need no personal data, and
+ * a reader of the table cannot confirm an address by hashing it. Counters from before (plain
+ * sha256) are simply not found again; each lasts one window.
+ */
+function hashed(value: string, secret: string): string {
+  return keyedHash(derivedKey(secret, 'rate-limit'), value.toLowerCase());
 }
 
 /** What the signed links (confirm, unsubscribe, preferences) need. */
