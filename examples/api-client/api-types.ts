@@ -11,7 +11,7 @@ export interface paths {
         put?: never;
         /**
          * Ingest a batch of articles
-         * @description One result per item; one bad item never costs the good ones. Articles are deduplicated by canonical URL.
+         * @description One result per item; one bad item never costs the good ones. Articles are deduplicated by canonical URL within the posting key: another key or feed posting the same URL stores its own article, and the digest shows them as one story.
          */
         post: operations["postArticles"];
         delete?: never;
@@ -35,6 +35,26 @@ export interface paths {
          * @description Takes the article out of every stored edition (re-rendered with a note that a story was withdrawn, so later sends, the web edition and the archive no longer show it) and out of every later edition. Idempotent. Mail already delivered cannot be called back.
          */
         delete: operations["deleteArticlesId"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/articles/{id}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Restore a withdrawn article
+         * @description Undoes a takedown: editions made from now on take the article again (its ingest time moves to now); editions already made keep the withdrawal. Restoring an article that is shown changes nothing (status "shown"). Allowed to keys that may withdraw it.
+         */
+        post: operations["postArticlesIdRestore"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -450,6 +470,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+            /** @description the x-api-key lacks the "ingest" scope */
             403: components["responses"]["Forbidden"];
             /** @description the body is over 1024 KB */
             413: {
@@ -510,6 +531,76 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+            /** @description the x-api-key lacks the "takedown" scope, or "ingest" for an article it posted */
+            403: components["responses"]["Forbidden"];
+            /** @description no article with that id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the body is over 8 KB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests: over the key's requests per minute (an Error, with Retry-After); or over the API's own throttle: API Gateway answers before any function runs, with its body {"message":"Too Many Requests"}. */
+            429: {
+                headers: {
+                    /** @description seconds until the next minute, when the key may ask again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayThrottle"];
+                };
+            };
+        };
+    };
+    postArticlesIdRestore: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the article id that POST /articles returned (64 hex digits) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description restored, or already shown */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        status: "restored" | "shown";
+                        ingestedAt: string;
+                    };
+                };
+            };
+            /** @description not an article id */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description the x-api-key lacks the "takedown" scope, or "ingest" for an article it posted */
             403: components["responses"]["Forbidden"];
             /** @description no article with that id */
             404: {
@@ -1768,6 +1859,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+            /** @description the x-api-key lacks the "sources" scope */
             403: components["responses"]["Forbidden"];
             /** @description the body is over 8 KB */
             413: {
@@ -1892,7 +1984,17 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+            /** @description the x-api-key lacks the "sources" scope */
             403: components["responses"]["Forbidden"];
+            /** @description there are already MAX_SOURCES sources */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description the body is over 8 KB */
             413: {
                 headers: {
@@ -2006,6 +2108,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+            /** @description the x-api-key lacks the "sources" scope */
             403: components["responses"]["Forbidden"];
             /** @description no such source */
             404: {

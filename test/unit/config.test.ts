@@ -27,6 +27,7 @@ describe('loadConfig', () => {
       ...minimal,
       AWS_REGION: 'us-east-1',
       MAX_STORIES: 12,
+      MAX_SOURCES: 500,
       DIGEST_NAME: 'The Daily Digest',
       FEEDS_ALLOW_PRIVATE: false,
     });

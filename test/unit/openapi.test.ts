@@ -147,7 +147,7 @@ describe('the OpenAPI document', () => {
     for (const [method, path, op] of operations()) {
       if (op.security.length === 0) expect(op.responses['403'], `${method} ${path}`).toBeUndefined();
       else if (method === 'HEAD') expect(responseOf(op, '403').description).toBe('the key lacks the scope this route needs');
-      else expect(op.responses['403'], `${method} ${path}`).toEqual({ $ref: '#/components/responses/Forbidden' });
+      else expect(op.responses['403'], `${method} ${path}`).toEqual({ $ref: '#/components/responses/Forbidden', description: expect.stringMatching(/^the x-api-key lacks the "\w+" scope/) });
     }
     expect(doc.components.responses.Forbidden!.description).toBe('the key lacks the scope this route needs');
 

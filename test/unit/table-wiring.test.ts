@@ -17,9 +17,15 @@ describe('a Wiring from a table-only config', () => {
     try {
       expect(wiring.port('apiKeys')).toBeInstanceOf(DynamoApiKeyStore);
       expect(wiring.port('subscriberBulk')).toBeInstanceOf(DynamoSubscriberBulk);
-      for (const kind of ['subscribers', 'personalData', 'editions', 'sendStats', 'deliveries', 'sources'] as const) {
+      for (const kind of ['subscribers', 'editions', 'sendStats', 'deliveries', 'sources'] as const) {
         expect(wiring.port(kind), kind).toBeDefined();
       }
+      // Erasure markers are keyed by the token secret, which a table-only run is given only when a command needs it.
+      for (const kind of ['personalData', 'erasureMarks'] as const) expect(() => wiring.port(kind), kind).toThrow(/need the token secret/);
+      const keyed = new Wiring(config, { tokenSecret: 'x'.repeat(32) });
+      expect(keyed.port('personalData')).toBeDefined();
+      expect(keyed.port('erasureMarks').rehashAll).toBeTypeOf('function');
+      keyed.close();
     } finally {
       wiring.close();
     }
