@@ -12,7 +12,7 @@ import { planDigest } from '../core/planning/index.ts';
 import { startDynamoEmulator, startSesEmulator, type RunningEmulator, type StoredEmail } from './emulators.ts';
 import { everyHour } from './hourly.ts';
 import { pollDepsOf, pollFeedsEvery } from './feed-poller.ts';
-import { createLocalWiring, localRoutes } from './local-app.ts';
+import { createLocalWiring, localMailboxSimulator, localRoutes } from './local-app.ts';
 import { apiKeyFile, loadLocalSettings, readLocalApiKey, type LocalSettings } from './local-settings.ts';
 import { createRouter, type Router } from './router.ts';
 import type { Wiring } from '../adapters/runtime/wiring.ts';
@@ -81,13 +81,19 @@ async function main(): Promise<void> {
 
   const emulators: RunningEmulator[] = [];
   emulators.push(await startDynamoEmulator({ port: settings.dynamoPort, path: join(settings.dataDir, 'dynamodb') }));
-  const ses = await startSesEmulator({ port: settings.sesPort, inboxFile: join(settings.dataDir, 'inbox.json') });
+  let simulator: ReturnType<typeof localMailboxSimulator> | undefined;
+  const ses = await startSesEmulator({
+    port: settings.sesPort,
+    inboxFile: join(settings.dataDir, 'inbox.json'),
+    onAccepted: (email) => simulator?.accepted(email),
+  });
   emulators.push(ses);
   await ensureTable(createDynamoClient({ region: settings.config.AWS_REGION, endpoint: settings.config.DYNAMODB_ENDPOINT }), settings.config.TABLE_NAME);
 
   const wiring = createLocalWiring(settings, (job, outcome, error) => {
     if (outcome === 'failed') console.error(`send failed for ${job.email}: ${String(error)}`);
   });
+  simulator = localMailboxSimulator(wiring);
   const apiKey = await ensureApiKey(settings, wiring);
   await settleClaims(wiring, ses.inbox());
   const server = createRouter(localRoutes(wiring));
