@@ -81,19 +81,19 @@ async function main(): Promise<void> {
 
   const emulators: RunningEmulator[] = [];
   emulators.push(await startDynamoEmulator({ port: settings.dynamoPort, path: join(settings.dataDir, 'dynamodb') }));
-  let simulator: ReturnType<typeof localMailboxSimulator> | undefined;
+  // The wiring's clients connect on first use: built now, so the SES emulator's first send already reaches the simulator.
+  const wiring = createLocalWiring(settings, (job, outcome, error) => {
+    if (outcome === 'failed') console.error(`send failed for ${job.email}: ${String(error)}`);
+  });
+  const simulator = localMailboxSimulator(wiring);
   const ses = await startSesEmulator({
     port: settings.sesPort,
     inboxFile: join(settings.dataDir, 'inbox.json'),
-    onAccepted: (email) => simulator?.accepted(email),
+    onAccepted: (email) => simulator.accepted(email),
   });
   emulators.push(ses);
   await ensureTable(createDynamoClient({ region: settings.config.AWS_REGION, endpoint: settings.config.DYNAMODB_ENDPOINT }), settings.config.TABLE_NAME);
 
-  const wiring = createLocalWiring(settings, (job, outcome, error) => {
-    if (outcome === 'failed') console.error(`send failed for ${job.email}: ${String(error)}`);
-  });
-  simulator = localMailboxSimulator(wiring);
   const apiKey = await ensureApiKey(settings, wiring);
   await settleClaims(wiring, ses.inbox());
   const server = createRouter(localRoutes(wiring));
