@@ -23,6 +23,10 @@ export interface RunningSesEmulator extends RunningEmulator {
 /** What the emulator keeps of a message that settlement reads. */
 export interface StoredEmail {
   messageId: string;
+  from?: string;
+  subject?: string;
+  /** Epoch seconds. */
+  at?: number;
   destination?: { to?: string[] };
   headers?: { name: string; value: string }[];
 }
@@ -74,7 +78,13 @@ const storedEmailsSchema = z.array(z.looseObject({ messageId: z.string(), subjec
  * appended to `<inboxFile>l` (JSON lines) before the emulator answers the send, and the file is
  * loaded at start (with a legacy `inboxFile` snapshot, folded into the log once).
  */
-export async function startSesEmulator(options: { port: number; host?: string; inboxFile?: string }): Promise<RunningSesEmulator> {
+export async function startSesEmulator(options: {
+  port: number;
+  host?: string;
+  inboxFile?: string;
+  /** Called with each email the emulator accepts from now on (not with those loaded from `inboxFile`). */
+  onAccepted?: (email: StoredEmail) => void;
+}): Promise<RunningSesEmulator> {
   const host = options.host ?? '127.0.0.1';
   process.env.AWS_SES_ACCOUNT ??= JSON.stringify(LOCAL_SES_ACCOUNT);
   const mod = (await import('aws-ses-v2-local')) as unknown as { default?: StartSes } & StartSes;
@@ -83,6 +93,7 @@ export async function startSesEmulator(options: { port: number; host?: string; i
   const imported = (await import('aws-ses-v2-local/dist/store.js')) as unknown as SesStoreModule;
   const store: SesStore = imported.default ?? imported;
   if (options.inboxFile) await persistInbox(store, options.inboxFile);
+  if (options.onAccepted) notifyAccepted(store, options.onAccepted);
   const server = await start({ host, port: options.port });
   const { port } = server.address() as AddressInfo;
   return {
@@ -121,6 +132,15 @@ async function persistInbox(store: SesStore, file: string): Promise<void> {
   store.saveEmail = (email: unknown) => {
     saveEmail(email);
     appendFileSync(log, `${JSON.stringify(email)}\n`);
+  };
+}
+
+/** After the save (and its log line), so a listener sees only what the emulator keeps. */
+function notifyAccepted(store: SesStore, onAccepted: (email: StoredEmail) => void): void {
+  const saveEmail = store.saveEmail.bind(store);
+  store.saveEmail = (email: unknown) => {
+    saveEmail(email);
+    onAccepted(email as StoredEmail);
   };
 }
 

@@ -2,7 +2,7 @@
 import { type FunctionName } from '../adapters/runtime/function-ports.ts';
 import { type DepsProvider, Wiring } from '../adapters/runtime/wiring.ts';
 import { FEED_PORT_BUILDERS } from '../adapters/feeds/feed-ports.ts';
-import { type DeliveryJob, sendBatch } from '../core/delivery/index.ts';
+import { chunkName, type DeliveryJob, sendBatch } from '../core/delivery/index.ts';
 import { articlesHandler } from '../handlers/api-articles.ts';
 import { confirmHandler } from '../handlers/api-confirm.ts';
 import { preferencesHandler } from '../handlers/api-preferences.ts';
@@ -10,6 +10,8 @@ import { siteHandler } from '../handlers/api-site.ts';
 import { sourcesHandler } from '../handlers/api-sources.ts';
 import { subscriptionsHandler } from '../handlers/api-subscriptions.ts';
 import { unsubscribeHandler } from '../handlers/api-unsubscribe.ts';
+import { sesEventsHandler } from '../handlers/sns-ses-events.ts';
+import { type EditionOfChunk, mailboxSimulator } from './mailbox-simulator.ts';
 import { InProcessQueue, type QueueOutcome } from './in-process-queue.ts';
 import type { LocalSettings } from './local-settings.ts';
 import type { Route } from './router.ts';
@@ -63,4 +65,23 @@ export function localHandlers(wiring: Wiring): Record<ApiFunctionName, HttpHandl
 export function localRoutes(wiring: Wiring): Route[] {
   const handlers = localHandlers(wiring);
   return API_ROUTES.map((route) => ({ ...route, handler: handlers[route.function] }));
+}
+
+/**
+ * The SES mailbox simulator answering the emulator's mail through the SNS events handler, wired
+ * as the Lambda is in AWS. The chunk header names the chunk; the ledger knows its edition.
+ */
+export function localMailboxSimulator(wiring: Wiring): ReturnType<typeof mailboxSimulator> {
+  const deps = wiring.deps('sns-ses-events');
+  const editions = new Map<string, string | undefined>();
+  const editionOf: EditionOfChunk = async (ref) => {
+    const name = chunkName(ref);
+    if (!editions.has(name)) {
+      const chunk = (await deps.deliveries.chunksOf(ref.slotDay)).find((candidate) => candidate.id === ref.id);
+      if (chunk) editions.set(name, chunk.editionId);
+      return chunk?.editionId;
+    }
+    return editions.get(name);
+  };
+  return mailboxSimulator({ editionOf, handle: sesEventsHandler(async () => deps) });
 }

@@ -13,7 +13,7 @@ import { planDigest } from '../core/planning/index.ts';
 import { startDynamoEmulator, startSesEmulator, type RunningEmulator, type StoredEmail } from './emulators.ts';
 import { everyHour } from './hourly.ts';
 import { pollDepsOf, pollFeedsEvery } from './feed-poller.ts';
-import { createLocalWiring, localRoutes } from './local-app.ts';
+import { createLocalWiring, localMailboxSimulator, localRoutes } from './local-app.ts';
 import { apiKeyFile, loadLocalSettings, readLocalApiKey, type LocalSettings } from './local-settings.ts';
 import { createRouter, type Router } from './router.ts';
 import type { Wiring } from '../adapters/runtime/wiring.ts';
@@ -88,13 +88,19 @@ async function main(): Promise<void> {
 
   const emulators: RunningEmulator[] = [];
   emulators.push(await startDynamoEmulator({ port: settings.dynamoPort, path: join(settings.dataDir, 'dynamodb') }));
-  const ses = await startSesEmulator({ port: settings.sesPort, inboxFile: join(settings.dataDir, 'inbox.json') });
-  emulators.push(ses);
-  await ensureTable(createDynamoClient({ region: settings.config.AWS_REGION, endpoint: settings.config.DYNAMODB_ENDPOINT }), settings.config.TABLE_NAME);
-
+  // The wiring's clients connect on first use: built now, so the SES emulator's first send already reaches the simulator.
   const wiring = createLocalWiring(settings, (job, outcome, error) => {
     if (outcome === 'failed') console.error(`send failed for ${job.email}: ${String(error)}`);
   });
+  const simulator = localMailboxSimulator(wiring);
+  const ses = await startSesEmulator({
+    port: settings.sesPort,
+    inboxFile: join(settings.dataDir, 'inbox.json'),
+    onAccepted: (email) => simulator.accepted(email),
+  });
+  emulators.push(ses);
+  await ensureTable(createDynamoClient({ region: settings.config.AWS_REGION, endpoint: settings.config.DYNAMODB_ENDPOINT }), settings.config.TABLE_NAME);
+
   const apiKey = await ensureApiKey(settings, wiring);
   await rehashErasureMarks(settings, wiring);
   await settleClaims(wiring, ses.inbox());
