@@ -39,6 +39,11 @@ const flagsSchema = z.object({
   words: countFlag(80, 'word budget of the budgeted run (the digest default)', 5),
   runs: countFlag(5, 'timed passes over the corpus'),
   folds: countFlag(0, 'cross-validate the weights over this many folds (0: skip; 5 takes a few minutes)', 0),
+  'min-gain': z.coerce
+    .number()
+    .min(0)
+    .default(0.5)
+    .describe('tuning moves a weight only for a gain above this, in points of ceiling share'),
 });
 
 interface Document {
@@ -150,10 +155,28 @@ function printRows(results: readonly SystemResult[], baseline: SystemResult): vo
   for (const row of rows) console.log(line(row));
 }
 
-/** Where tuning may move each weight: a few steps either side of today's defaults. */
+/**
+ * Where tuning starts: the weights as they were before anyone tuned them on bbc-dev (the
+ * hand-tuned ones would carry every fold's articles into every fold's start).
+ */
+const UNTUNED_WEIGHTS: SummaryWeights = {
+  position: 0.35,
+  centrality: 0.45,
+  title: 0.2,
+  lengthExponent: 0,
+  relevanceShare: 0.8,
+  redundant: 0.5,
+  weakShare: 0.5,
+};
+
+/**
+ * Where tuning may move each weight. Position keeps at least 0.1: bbc-dev's articles are short
+ * (a median of 19 lines), so they cannot show what the lead is worth in a long feature, where a
+ * weight of 0 (which bbc-dev prefers) picks sentences from the middle over a defining lead.
+ */
 const TUNING_GRID: Grid<SummaryWeights> = {
-  position: [0, 0.1, 0.2, 0.3, 0.4],
-  centrality: [0.4, 0.5, 0.6, 0.7, 0.8],
+  position: [0.1, 0.2, 0.3, 0.4, 0.5],
+  centrality: [0.3, 0.4, 0.5, 0.6, 0.7, 0.8],
   title: [0, 0.1, 0.2, 0.3, 0.4],
   lengthExponent: [0, 0.15, 0.3, 0.45, 0.6],
   relevanceShare: [0.6, 0.7, 0.8, 0.9, 1],
@@ -266,7 +289,7 @@ function meanFigures(all: readonly Figures[]): Figures {
  * bench's sentence count and the email's two sentences (no word budget, so the comparison with
  * the ceiling stays sentence for sentence); the email's word budget is reported, not tuned for.
  */
-function crossValidateWeights(documents: readonly Document[], folds: number, sentences: number) {
+function crossValidateWeights(documents: readonly Document[], folds: number, sentences: number, minGain: number) {
   const scorer = new SummaryScorer();
   const tuned: Setting[] = [
     { key: 'bench', sentences, maxWords: 1000 },
@@ -275,10 +298,10 @@ function crossValidateWeights(documents: readonly Document[], folds: number, sen
   const reported: Setting[] = [...tuned, { key: 'emailBudget', sentences: EMAIL_SUMMARY_SENTENCES, maxWords: EMAIL_SUMMARY_WORDS }];
   let evaluations = 0;
   const tune = (train: readonly Document[]): SummaryWeights => {
-    const search = coordinateSearch<SummaryWeights>({ ...DEFAULT_SUMMARY_WEIGHTS }, TUNING_GRID, (weights) => {
+    const search = coordinateSearch<SummaryWeights>(UNTUNED_WEIGHTS, TUNING_GRID, (weights) => {
       const figures = figuresOf(scorer, tuned, train, weights);
       return (figures.bench.ceilingShare + figures.email.ceilingShare) / 2;
-    });
+    }, { minGain });
     evaluations += search.evaluations;
     return search.weights;
   };
@@ -299,9 +322,11 @@ function crossValidateWeights(documents: readonly Document[], folds: number, sen
   const tunedOnAll = tune(documents);
   return {
     folds,
+    minGain,
     heldOutMean: meanFigures(perFold.map((fold) => fold.heldOut)),
     heldOutPooledCeilingShare: pooled,
     perFold: perFold.map((fold) => ({ fold: fold.fold, heldOut: fold.heldOutIds.length, weights: fold.weights, figures: fold.heldOut })),
+    inSampleUntuned: figuresOf(scorer, reported, documents, UNTUNED_WEIGHTS),
     inSampleDefaults: figuresOf(scorer, reported, documents, { ...DEFAULT_SUMMARY_WEIGHTS }),
     inSampleTunedOnAll: figuresOf(scorer, reported, documents, tunedOnAll),
     defaults: { ...DEFAULT_SUMMARY_WEIGHTS },
@@ -326,7 +351,8 @@ function printCrossValidation(result: ReturnType<typeof crossValidateWeights>, s
   const rows = [
     row(`tuned on the other folds, held-out fold (mean of ${result.folds})`, result.heldOutMean),
     ...result.perFold.map((fold) => row(`  fold ${fold.fold + 1} (${fold.heldOut} articles)`, fold.figures)),
-    row("today's defaults, all articles (in-sample)", result.inSampleDefaults),
+    row('untuned start, all articles', result.inSampleUntuned),
+    row('shipped defaults, all articles (in-sample)', result.inSampleDefaults),
     row('tuned on all articles, all articles (in-sample)', result.inSampleTunedOnAll),
   ];
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((r) => r[column]!.length)));
@@ -385,9 +411,10 @@ async function main(): Promise<void> {
   printNote(`Δ is against Lead-${n} of the same run; the budgeted row is what the digest shows (fewer words, so lower recall).`);
   printNote(
     `ceiling: the ${n} article sentences that score best against the reference (greedy on ROUGE-2); ` +
-      `ours reaches ${(share * 100).toFixed(1)}% of its ROUGE-2 (Lead-${n}: ${((lead.rouge2 / Math.max(ceiling.rouge2, Number.EPSILON)) * 100).toFixed(1)}%).`,
+      `ours reaches ${(share * 100).toFixed(1)}% of its ROUGE-2 (Lead-${n}: ${((lead.rouge2 / Math.max(ceiling.rouge2, Number.EPSILON)) * 100).toFixed(1)}%); ` +
+      `on bbc-dev that is in-sample (the weights were tuned there): --folds 5 gives the held-out figure.`,
   );
-  const crossValidation = flags.folds > 0 ? crossValidateWeights(documents, flags.folds, n) : undefined;
+  const crossValidation = flags.folds > 0 ? crossValidateWeights(documents, flags.folds, n, flags['min-gain']) : undefined;
   if (crossValidation) printCrossValidation(crossValidation, n);
   emitJsonLine({
     bench: 'summary',

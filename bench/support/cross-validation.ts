@@ -35,14 +35,15 @@ export type Grid<Weights extends Record<string, number>> = { readonly [K in keyo
 /**
  * Coordinate ascent from `start`: each weight in turn takes the grid value that maximises
  * `objective` with the others held; passes repeat until one changes nothing or `maxPasses` run
- * out. A value replaces the current one only if it scores strictly better, so ties keep the
- * starting weights. Returns the weights and their objective.
+ * out. A value replaces the current one only if it scores more than `minGain` better, so ties
+ * (and, with a margin, gains too small to tell from noise) keep the starting weights. Returns the
+ * weights and their objective.
  */
 export function coordinateSearch<Weights extends Record<string, number>>(
   start: Weights,
   grid: Grid<Weights>,
   objective: (weights: Weights) => number,
-  maxPasses = 3,
+  { maxPasses = 3, minGain = 0 }: { maxPasses?: number; minGain?: number } = {},
 ): { weights: Weights; objective: number; evaluations: number } {
   let best = { ...start };
   let bestValue = objective(best);
@@ -55,7 +56,7 @@ export function coordinateSearch<Weights extends Record<string, number>>(
         const trial = { ...best, [key]: value };
         const trialValue = objective(trial);
         evaluations += 1;
-        if (trialValue > bestValue) {
+        if (trialValue > bestValue + minGain) {
           best = trial;
           bestValue = trialValue;
           changed = true;
