@@ -17,14 +17,8 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { splitSentences } from '../functions/core/stories/sentences.ts';
-import {
-  DEFAULT_SUMMARY_WEIGHTS,
-  EMAIL_SUMMARY_SENTENCES,
-  EMAIL_SUMMARY_WORDS,
-  leadSentences,
-  summarise,
-  type SummaryWeights,
-} from '../functions/core/stories/summarise.ts';
+import { EMAIL_SUMMARY_SENTENCES, EMAIL_SUMMARY_WORDS, leadSentences, summarise } from '../functions/core/stories/summarise.ts';
+import { DEFAULT_SUMMARY_WEIGHTS, type SummaryWeights } from '../functions/core/stories/summary-weights.ts';
 import { wordCount } from '../functions/core/stories/terms.ts';
 import { countFlag, emitJsonLine, formatNumber, parseFlags, printHeader, printNote, runMain } from './harness.ts';
 import { coordinateSearch, crossValidate, type Grid } from './support/cross-validation.ts';

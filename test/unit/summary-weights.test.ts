@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SUMMARY_WEIGHTS, summarise } from '../../functions/core/stories/summarise.ts';
+import { summarise } from '../../functions/core/stories/summarise.ts';
+import { DEFAULT_SUMMARY_WEIGHTS } from '../../functions/core/stories/summary-weights.ts';
 
 const article = {
   title: 'Harbour bridge reopens',

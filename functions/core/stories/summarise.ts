@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import { acronymDefinitions, withExpansions, type AcronymDefinition } from './acronyms.ts';
 import { splitSentences } from './sentences.ts';
+import { DEFAULT_SUMMARY_WEIGHTS, type SummaryWeights, weightsSchema } from './summary-weights.ts';
 import { cutToWords, termCounts, wordCount } from './terms.ts';
 
 /**
@@ -17,42 +18,6 @@ import { cutToWords, termCounts, wordCount } from './terms.ts';
  */
 export const EMAIL_SUMMARY_SENTENCES = 2;
 export const EMAIL_SUMMARY_WORDS = 60;
-
-/**
- * The free weights of the scoring and picking below, tuned on ../shared/corpus/bbc-dev by
- * `npm run bench:summary -- --folds 5`: the same search, tuned on four folds, reaches 80.2% of
- * the extractive ceiling's ROUGE-2 on the fifth (mean of five); 80.6% in-sample for these.
- */
-export const DEFAULT_SUMMARY_WEIGHTS = {
-  /** Weights of a sentence's position, LexRank centrality and title overlap in its score. */
-  position: 0.1,
-  centrality: 0.4,
-  title: 0.2,
-  /**
-   * Longer sentences carry more of the story: a sentence's score is multiplied by
-   * min(2, words / 20)^lengthExponent, a mild lift for 30-40-word sentences over 10-word ones.
-   */
-  lengthExponent: 0.3,
-  /** MMR trade-off between a sentence's own score and its overlap with sentences already chosen. */
-  relevanceShare: 0.6,
-  /** Sentences at least this similar to a chosen one say the same thing. */
-  redundant: 0.5,
-  /** A third sentence must score at least this share of the best sentence's score. */
-  weakShare: 0.5,
-} as const;
-
-export type SummaryWeights = { readonly [K in keyof typeof DEFAULT_SUMMARY_WEIGHTS]: number };
-
-const unitWeight = z.number().min(0).max(1);
-const weightsSchema = z.object({
-  position: unitWeight.default(DEFAULT_SUMMARY_WEIGHTS.position),
-  centrality: unitWeight.default(DEFAULT_SUMMARY_WEIGHTS.centrality),
-  title: unitWeight.default(DEFAULT_SUMMARY_WEIGHTS.title),
-  lengthExponent: z.number().min(0).max(3).default(DEFAULT_SUMMARY_WEIGHTS.lengthExponent),
-  relevanceShare: unitWeight.default(DEFAULT_SUMMARY_WEIGHTS.relevanceShare),
-  redundant: unitWeight.default(DEFAULT_SUMMARY_WEIGHTS.redundant),
-  weakShare: unitWeight.default(DEFAULT_SUMMARY_WEIGHTS.weakShare),
-});
 
 const optionsSchema = z.object({
   maxSentences: z.number().int().min(1).max(10).default(EMAIL_SUMMARY_SENTENCES),
