@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import { acronymDefinitions, withExpansions, type AcronymDefinition } from './acronyms.ts';
 import { splitSentences } from './sentences.ts';
+import { DEFAULT_SUMMARY_WEIGHTS, type SummaryWeights, weightsSchema } from './summary-weights.ts';
 import { cutToWords, termCounts, wordCount } from './terms.ts';
 
 /**
@@ -21,6 +22,7 @@ export const EMAIL_SUMMARY_WORDS = 60;
 const optionsSchema = z.object({
   maxSentences: z.number().int().min(1).max(10).default(EMAIL_SUMMARY_SENTENCES),
   maxWords: z.number().int().min(5).max(1000).default(EMAIL_SUMMARY_WORDS),
+  weights: weightsSchema.default(() => ({ ...DEFAULT_SUMMARY_WEIGHTS })),
 });
 
 export type SummaryOptions = z.input<typeof optionsSchema>;
@@ -33,24 +35,8 @@ const MAX_CANDIDATES = 150;
 /** Far more text than MAX_CANDIDATES sentences of news prose fill. */
 const MAX_SCAN_CHARS = 50_000;
 
-/**
- * Tuned on ../shared/corpus/bbc-dev at three sentences (before: position 0.35, centrality 0.45,
- * no length factor: 70.8% of the extractive ceiling's ROUGE-2; after: 77.7%).
- */
-const WEIGHTS = { position: 0.2, centrality: 0.6, title: 0.2 } as const;
-/**
- * Longer sentences carry more of the story: a sentence's score is multiplied by
- * min(2, words / 20)^LENGTH_EXPONENT, a mild lift for 30-40-word sentences over 10-word ones.
- */
-const LENGTH_EXPONENT = 0.3;
 const TYPICAL_SENTENCE_WORDS = 20;
-/** MMR trade-off between a sentence's own score and its overlap with sentences already chosen. */
-const RELEVANCE_SHARE = 0.8;
-/** Sentences at least this similar to a chosen one say the same thing. */
-const REDUNDANT = 0.5;
 const SHORT_FRAGMENT_WORDS = 8;
-/** A third sentence must score at least this share of the best sentence's score. */
-const WEAK_SHARE = 0.5;
 
 /** Openings of sentences about the article rather than the news: kept, but ranked lower. */
 const META_OPENINGS = [
@@ -76,7 +62,7 @@ interface Candidate {
  * only) gives the title, so an entry is never blank; [] only when both are empty.
  */
 export function summarise(input: { title: string; text: string }, options: SummaryOptions = {}): string[] {
-  const { maxSentences, maxWords } = optionsSchema.parse(options);
+  const { maxSentences, maxWords, weights } = optionsSchema.parse(options);
   const sentences = leadingSentences(input.text);
   const first = sentences[0];
   if (first === undefined) {
@@ -101,13 +87,13 @@ export function summarise(input: { title: string; text: string }, options: Summa
   const titleTerms = new Set(termCounts(input.title).keys());
   const scores = candidates.map(
     (candidate) =>
-      (WEIGHTS.position * positionScore(candidate.index) +
-        WEIGHTS.centrality * (centrality[candidate.index] ?? 0) +
-        WEIGHTS.title * titleOverlap(titleTerms, candidate.terms)) *
-      penalty(candidate),
+      (weights.position * positionScore(candidate.index) +
+        weights.centrality * (centrality[candidate.index] ?? 0) +
+        weights.title * titleOverlap(titleTerms, candidate.terms)) *
+      penalty(candidate, weights.lengthExponent),
   );
 
-  const chosen = pick(candidates, scores, similarity, { maxSentences, maxWords });
+  const chosen = pick(candidates, scores, similarity, { maxSentences, maxWords }, weights);
   if (chosen.length === 0) {
     // Every sentence is over the budget on its own: cut the best one.
     const best = candidates[bestIndex(scores)] ?? candidates[0]!;
@@ -165,6 +151,7 @@ function pick(
   scores: readonly number[],
   similarity: Float64Array,
   limits: { maxSentences: number; maxWords: number },
+  weights: SummaryWeights,
 ): Candidate[] {
   const size = candidates.length;
   const chosen: Candidate[] = [];
@@ -180,7 +167,7 @@ function pick(
       const overlap = Math.max(0, ...chosen.map((c) => similarity[candidate.index * size + c.index] ?? 0));
       if (
         !bundle ||
-        overlap >= REDUNDANT ||
+        overlap >= weights.redundant ||
         chosen.length + bundle.length > limits.maxSentences ||
         words + bundleWords > limits.maxWords
       ) {
@@ -194,11 +181,11 @@ function pick(
         continue;
       }
       // Past the first two, a sentence has to earn its place, not merely fit the words left.
-      if (chosen.length >= 2 && score < WEAK_SHARE * topScore) {
+      if (chosen.length >= 2 && score < weights.weakShare * topScore) {
         remaining.delete(candidate);
         continue;
       }
-      const value = RELEVANCE_SHARE * score - (1 - RELEVANCE_SHARE) * overlap;
+      const value = weights.relevanceShare * score - (1 - weights.relevanceShare) * overlap;
       if (value > bestValue) {
         best = bundle;
         bestValue = value;
@@ -218,8 +205,8 @@ function positionScore(index: number): number {
   return 1 / (1 + index / 2);
 }
 
-function penalty(candidate: Candidate): number {
-  let factor = Math.min(2, candidate.words / TYPICAL_SENTENCE_WORDS) ** LENGTH_EXPONENT;
+function penalty(candidate: Candidate, lengthExponent: number): number {
+  let factor = Math.min(2, candidate.words / TYPICAL_SENTENCE_WORDS) ** lengthExponent;
   if (candidate.words < SHORT_FRAGMENT_WORDS) factor *= 0.5;
   if (META_SENTENCE.test(candidate.text.replace(/^['"‘“([]+/u, ''))) factor *= 0.5;
   if (/\?['"’”)\]]*$/u.test(candidate.text)) factor *= 0.8;
