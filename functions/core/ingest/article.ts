@@ -210,7 +210,7 @@ export function canonicalUrl(url: string): string {
   params.sort();
   parsed.search = params.size > 0 ? params.toString() : '';
   if (parsed.pathname.length > 1 && parsed.pathname.endsWith('/')) {
-    parsed.pathname = parsed.pathname.replace(/\/+$/, '') || '/';
+    parsed.pathname = parsed.pathname.replace(/(?<!\/)\/+$/, '') || '/';
   }
   return parsed.href;
 }

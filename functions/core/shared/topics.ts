@@ -34,7 +34,7 @@ const TOPIC_CHARACTER = /[\p{L}\p{M}\p{N} &+'._/#-]/u;
 const NOT_TOPIC_CHARACTER = /[^\p{L}\p{M}\p{N} &+'._/#-]/gu;
 /** Leading punctuation goes (`#hashtag`, `- list item`), trailing too except `+` and `#` (`c++`, `f#`). */
 const LEADING_PUNCTUATION = /^[ &+'._/#-]+/u;
-const TRAILING_PUNCTUATION = /[ &'._/-]+$/u;
+const TRAILING_PUNCTUATION = /(?<![ &'._/-])[ &'._/-]+$/u;
 const DASHES = /\p{Pd}/gu;
 const APOSTROPHES = /[\u2018\u2019\u02BC]/g;
 

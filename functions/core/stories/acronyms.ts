@@ -14,8 +14,12 @@ export interface AcronymDefinition {
 /** Two to eight capitals, digits or `&`, opening with a capital, with an optional plural `s`. */
 const ACRONYM = String.raw`\p{Lu}[\p{Lu}\p{N}&]{1,7}s?`;
 const WORD = String.raw`[\p{L}\p{N}][\p{L}\p{N}'’.-]*`;
-/** `Words Of The Expansion (ACR)`: up to ten words, then the acronym in brackets. */
-const EXPANSION_FIRST = new RegExp(String.raw`(?<![\p{L}\p{N}])((?:${WORD}\s+){0,9}${WORD})\s+\((${ACRONYM})\)`, 'gu');
+/**
+ * `Words Of The Expansion (ACR)`: up to ten words, then the acronym in brackets. It starts only at
+ * the first letter or digit of a run of word characters (`a.b.c`): a match from inside the run
+ * would also match from its first letter, and trying every letter after a `.` was quadratic.
+ */
+const EXPANSION_FIRST = new RegExp(String.raw`(?=[\p{L}\p{N}])(?<![\p{L}\p{N}][\p{L}\p{N}'’.-]*?)((?:${WORD}\s+){0,9}${WORD})\s+\((${ACRONYM})\)`, 'gu');
 /** `ACR (Words of the expansion)`. */
 const ACRONYM_FIRST = new RegExp(String.raw`(?<![\p{L}\p{N}])(${ACRONYM})\s+\(([^()]{3,100})\)`, 'gu');
 /** Small words an expansion spans without giving the acronym a letter: `Secretary of State (SoS)`. */

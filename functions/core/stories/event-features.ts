@@ -33,7 +33,11 @@ const NOT_NAMES = new Set(
   ).split(' '),
 );
 
-const WORD_EDGES = /^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu;
+/**
+ * A trailing run is matched only from where it starts (the lookbehind), so a long run of
+ * punctuation costs its length once rather than once per character (it was quadratic).
+ */
+const WORD_EDGES = /^[^\p{L}\p{N}]+|(?<![^\p{L}\p{N}])[^\p{L}\p{N}]+$/gu;
 
 function nameWords(sentence: string): string[][] {
   const runs: string[][] = [];
@@ -66,12 +70,13 @@ function addNames(names: Set<string>, run: readonly string[]): void {
   }
 }
 
+/** Each starts only where a run of whitespace starts, so a long run is not rescanned from every space. */
 const UNIT_WORDS: [RegExp, string][] = [
-  [/\s*per\s?cent\b/gu, '%'],
-  [/\s*percent\b/gu, '%'],
-  [/\s*(?:billion|bn)\b/gu, 'bn'],
-  [/\s*(?:trillion|tn)\b/gu, 'tn'],
-  [/\s*(?:million|mn|m)\b/gu, 'm'],
+  [/(?<!\s)\s*per\s?cent\b/gu, '%'],
+  [/(?<!\s)\s*percent\b/gu, '%'],
+  [/(?<!\s)\s*(?:billion|bn)\b/gu, 'bn'],
+  [/(?<!\s)\s*(?:trillion|tn)\b/gu, 'tn'],
+  [/(?<!\s)\s*(?:million|mn|m)\b/gu, 'm'],
 ];
 const FIGURE = /\p{N}[\p{N},]*(?:\.\p{N}+)?(?:%|bn|tn|m\b)?/gu;
 
@@ -87,7 +92,7 @@ function figures(text: string): Set<string> {
   const found = new Set<string>();
   for (const [raw] of normalised.matchAll(FIGURE)) {
     // 497,099 and 497099 are one figure; 2.00% and 2% too.
-    const figure = raw.replace(/,/gu, '').replace(/\.0+(?=\D|$)/u, '').replace(/(\.\d*?)0+(?=\D|$)/u, '$1');
+    const figure = raw.replace(/,/gu, '').replace(/\.0+(?=\D|$)/u, '').replace(/(\.(?:\d*[1-9])?)0+(?!\d)/u, '$1');
     if (isTelling(figure)) found.add(figure);
   }
   return found;
@@ -148,7 +153,8 @@ export function overlap(a: ReadonlySet<string>, b: ReadonlySet<string>): number 
 const FIGURE_TOLERANCE = 0.015;
 
 function parseFigure(figure: string): { value: number; unit: string } {
-  const match = /^([\d.]+)(.*)$/u.exec(figure);
+  // The lookahead keeps the digits whole (no backtracking into them), so it stays linear.
+  const match = /^(?=([\d.]+))\1(.*)$/u.exec(figure);
   return { value: Number(match?.[1] ?? Number.NaN), unit: match?.[2] ?? '' };
 }
 

@@ -240,7 +240,7 @@ function isAbbreviation(word: string, next: string): boolean {
   // An initial, as in `J. K. Rowling`; `I` is the pronoun.
   if (/^\p{Lu}$/u.test(word) && word !== 'I' && /^\p{Lu}/u.test(next)) return true;
   if (/^(?:\p{L}{1,2}\.)+\p{L}{1,2}$/u.test(word)) {
-    return !SENTENCE_STARTERS.has(next.replace(/[^\p{L}]+$/u, '').toLowerCase());
+    return !SENTENCE_STARTERS.has(next.replace(/(?<![^\p{L}])[^\p{L}]+$/u, '').toLowerCase());
   }
   return false;
 }

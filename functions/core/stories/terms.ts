@@ -38,7 +38,7 @@ export function cutToWords(text: string, maxWords: number): string {
   const codePoints = Array.from(cut);
   const maxChars = maxWords * MAX_CHARS_PER_WORD;
   if (codePoints.length > maxChars) cut = codePoints.slice(0, maxChars).join('');
-  return cut === text ? text : `${cut.replace(/[\s,;:–—-]+$/u, '')}…`;
+  return cut === text ? text : `${cut.replace(/(?<![\s,;:–—-])[\s,;:–—-]+$/u, '')}…`;
 }
 
 /** Stemmed content words (or character pairs, for unspaced scripts) and how often each occurs. */
