@@ -29,14 +29,12 @@ export class MemoryDeliveryLedger implements DeliveryLedger {
       this.#locks.set(slotKey(slotDay), { owner, renewedAt: at });
       return 'acquired';
     }
-    if (held.owner === owner) {
-      held.renewedAt = at;
-      return 'resumed';
-    }
-    if (held.completedAt !== undefined || held.renewedAt > staleBefore) return 'taken';
+    const result = held.owner === owner ? 'resumed' : held.completedAt !== undefined ? 'reopened' : held.renewedAt <= staleBefore ? 'taken-over' : 'taken';
+    if (result === 'taken') return result;
     held.owner = owner;
     held.renewedAt = at;
-    return 'taken-over';
+    delete held.completedAt;
+    return result;
   }
 
   async renewSlotDay(slotDay: SlotDay, owner: string, at: string): Promise<boolean> {

@@ -611,7 +611,7 @@ function deliveryStoreContract(stores: () => Promise<StoreSet>): void {
       expect(await deliveries.lockSlotDay({ ...day, date: '2026-11-27' }, 'run-x', '2026-11-27T07:00:00.000Z', STALE)).toBe('acquired');
     });
 
-    it('lets one later run take over a slot-day whose owner stopped renewing it before completing it, and none a completed one', async () => {
+    it('lets one later run take over a slot-day whose owner stopped renewing it before completing it, and one reopen a completed one', async () => {
       const { deliveries } = await stores();
       const abandoned = { ...slotDay(), timezone: `Zone/${unique()}` };
       const completed = { ...slotDay(), timezone: `Zone/${unique()}` };
@@ -629,10 +629,19 @@ function deliveryStoreContract(stores: () => Promise<StoreSet>): void {
       expect(later.filter((result) => result === 'taken')).toHaveLength(4);
       // The run that died has lost it: it can neither renew nor complete it now.
       expect(await deliveries.renewSlotDay(abandoned, 'run-dead', '2026-11-26T07:31:00.000Z')).toBe(false);
-      expect(await deliveries.lockSlotDay(completed, 'run-late', '2026-11-26T09:00:00.000Z', '2026-11-26T08:45:00.000Z')).toBe('taken');
+      // Completed: one of several later runs reopens it for late readers; the others find it held.
+      const reopen = await Promise.all(
+        Array.from({ length: 5 }, (_, run) => deliveries.lockSlotDay(completed, `run-after-${run}`, '2026-11-26T09:00:00.000Z', '2026-11-26T08:45:00.000Z')),
+      );
+      expect(reopen.filter((result) => result === 'reopened')).toHaveLength(1);
+      expect(reopen.filter((result) => result === 'taken')).toHaveLength(4);
+      const reopener = `run-after-${reopen.indexOf('reopened')}`;
+      expect(await deliveries.lockSlotDay(completed, 'run-other', '2026-11-26T09:01:00.000Z', '2026-11-26T08:46:00.000Z')).toBe('taken');
+      await deliveries.completeSlotDay(completed, reopener, '2026-11-26T09:02:00.000Z');
+      expect(await deliveries.lockSlotDay(completed, 'run-other', '2026-11-26T10:00:00.000Z', '2026-11-26T09:45:00.000Z')).toBe('reopened');
     });
 
-    it('hands every slot-day not completed to the next run when a restart abandons them, and keeps completed ones', async () => {
+    it('hands every slot-day not completed to the next run when a restart abandons them, and leaves completed ones completed', async () => {
       const { deliveries } = await stores();
       const open = { ...slotDay(), timezone: `Zone/${unique()}` };
       const completed = { ...slotDay(), timezone: `Zone/${unique()}` };
@@ -641,9 +650,9 @@ function deliveryStoreContract(stores: () => Promise<StoreSet>): void {
       await deliveries.completeSlotDay(completed, 'run-done', '2026-11-26T07:01:00.000Z');
 
       expect(await deliveries.abandonOpenSlotDays()).toBeGreaterThanOrEqual(1);
-      // A minute later, well inside the lease: the abandoned one is taken over, the completed one is not.
+      // A minute later, well inside the lease: the abandoned one is taken over, the completed one only reopened for late readers.
       expect(await deliveries.lockSlotDay(open, 'run-next', '2026-11-26T07:02:00.000Z', '2026-11-26T06:47:00.000Z')).toBe('taken-over');
-      expect(await deliveries.lockSlotDay(completed, 'run-next', '2026-11-26T07:02:00.000Z', '2026-11-26T06:47:00.000Z')).toBe('taken');
+      expect(await deliveries.lockSlotDay(completed, 'run-next', '2026-11-26T07:02:00.000Z', '2026-11-26T06:47:00.000Z')).toBe('reopened');
     });
 
     it('lets one of ten senders claim a pending chunk, and another take it over only once the lease is over', async () => {

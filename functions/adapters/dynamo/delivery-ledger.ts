@@ -1,7 +1,8 @@
 /**
  * The delivery ledger in the single table (docs/architecture.md, "Delivery ledger"):
  *   LEDGER#<date>#<hour>#<zone> / LOCK        the slot-day's owner (conditional put), renewed while it
- *                                             plans and marked complete after; an abandoned one is taken over
+ *                                             plans and marked complete after; an abandoned one is taken over,
+ *                                             a completed one reopened by a later run for readers in no live chunk
  *   LEDGER#<date>#<hour>#<zone> / CHUNK#<id>  up to 50 readers of one edition and one send, with who
  *                                             was sent; in GSI1 (`OPENCHUNKS`) while open, claimed or paused
  *   SEND#<send> / SEND                        one planning run: mode, state, editions (delivery-sends.ts)
@@ -60,20 +61,21 @@ export class DynamoDeliveryLedger extends DynamoSendLedger implements DeliveryLe
       if (!isConditionalCheckFailed(error)) throw error;
     }
     try {
-      // Ours (a retried run), or abandoned: not complete and not renewed since staleBefore.
+      // Ours (a retried run), completed (reopened for late readers), or abandoned: not renewed since staleBefore.
       const { Attributes } = await this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: key,
-          UpdateExpression: 'SET #owner = :owner, renewedAt = :at',
+          UpdateExpression: 'SET #owner = :owner, renewedAt = :at, gsi1pk = :open, gsi1sk = :openAt REMOVE completedAt',
           ConditionExpression:
-            '#owner = :owner OR (attribute_not_exists(completedAt) AND (renewedAt <= :stale OR (attribute_not_exists(renewedAt) AND lockedAt <= :stale)))',
+            '#owner = :owner OR attribute_exists(completedAt) OR renewedAt <= :stale OR (attribute_not_exists(renewedAt) AND lockedAt <= :stale)',
           ExpressionAttributeNames: { '#owner': 'owner' },
-          ExpressionAttributeValues: { ':owner': owner, ':at': at, ':stale': staleBefore },
+          ExpressionAttributeValues: { ':owner': owner, ':at': at, ':stale': staleBefore, ':open': OPEN_LOCKS, ':openAt': `${at}#${key.pk}` },
           ReturnValues: 'ALL_OLD',
         }),
       );
-      return Attributes?.['owner'] === owner ? 'resumed' : 'taken-over';
+      if (Attributes?.['owner'] === owner) return 'resumed';
+      return Attributes?.['completedAt'] === undefined ? 'taken-over' : 'reopened';
     } catch (error) {
       if (!isConditionalCheckFailed(error)) throw error;
       return 'taken';

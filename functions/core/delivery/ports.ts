@@ -11,7 +11,7 @@ export type ClaimResult =
   /** The chunk's send was paused or cancelled: its job is acknowledged without sending. */
   | { result: 'stopped'; state: 'paused' | 'cancelled' };
 
-export type SlotDayLock = 'acquired' | 'resumed' | 'taken-over' | 'taken';
+export type SlotDayLock = 'acquired' | 'resumed' | 'taken-over' | 'reopened' | 'taken';
 
 /**
  * The delivery ledger: slot-day locks, the chunks under them, and each reader's watermark. Every
@@ -22,13 +22,14 @@ export interface DeliveryLedger {
   /**
    * Takes the slot-day for plan run `owner` with a conditional write. `acquired` when it was
    * free, `resumed` when `owner` already held it (a retried run), `taken-over` when its owner
-   * neither completed it nor renewed it since `staleBefore` (that run died part-way), `taken`
-   * when another run has it (or completed it).
+   * neither completed it nor renewed it since `staleBefore` (that run died part-way), `reopened`
+   * when its owner completed it (the new owner plans only readers in none of its live chunks: late
+   * readers), `taken` when another run holds it now. One of several runs wins each transition.
    */
   lockSlotDay(slotDay: SlotDay, owner: string, at: string, staleBefore: string): Promise<SlotDayLock>;
   /** Renews `owner`'s hold on the slot-day; false when another run has taken it over. */
   renewSlotDay(slotDay: SlotDay, owner: string, at: string): Promise<boolean>;
-  /** Marks the slot-day planned in full by `owner`: no later run takes it over. */
+  /** Marks the slot-day planned in full by `owner`: no run is planning it, and a later run may reopen it for late readers. */
   completeSlotDay(slotDay: SlotDay, owner: string, at: string): Promise<void>;
   /**
    * Ends the lease of every slot-day lock not completed, so the next run takes each over at once:

@@ -1,7 +1,8 @@
 /**
  * One planning run, as named steps: read the readers due (`execute`), a page at a time with the
  * next page's reads overlapping (`submit`); per page, take the slot-day locks it meets
- * (`slotDayOf`, adopting the open chunks of slot-days held before), then place each reader
+ * (`slotDayOf`: a slot-day planned before, by a dead run or a completed one, is read first, and
+ * only its readers in no live chunk are planned, after a second look at their watermarks), then place each reader
  * (`planReader`: window group, then chunk), write the full chunks and enqueue them (`flush`),
  * renewing the locks as it goes (`renewLocks`); last, write what is left and complete the
  * slot-days and the send (`finish`). The run's send id is its lock owner and is on every chunk.
@@ -60,8 +61,12 @@ export interface PlanReport {
   skipped: {
     alreadySentToday: number;
     nothingNew: number;
-    /** Readers of a slot-day another run holds today: that run sends to them (or sent already). */
+    /** Readers in a live (open, claimed or paused) chunk of another run, or one this run met: that send sends them. */
     plannedElsewhere: number;
+    /** Readers in no chunk of a slot-day another run is planning at this moment: that run, or the next, plans them. */
+    beingPlannedElsewhere: number;
+    /** Readers of a chunk whose send was cancelled today: no run plans them again that day. */
+    cancelledToday: number;
     /** Weekly readers on another weekday. */
     weeklyOffDay: number;
     /** Readers who paused their digest past today. */
@@ -81,13 +86,22 @@ interface WindowGroup {
 interface SlotDayState {
   slotDay: SlotDay;
   mine: boolean;
-  /** Readers already in a chunk of this slot-day (a resumed run, or another run's). */
+  /** Planned before this run: its readers in no live chunk are late, and their watermarks are read again. */
+  late: boolean;
+  /** Readers in a live chunk of this slot-day (this run's, or a run's before), who are not chunked again. */
   chunked: Set<string>;
+  /** Readers of this slot-day's cancelled chunks: the operator stopped their digest for the day. */
+  cancelled: Set<string>;
   /** Readers of the open chunks this run re-enqueued: their chunk reports them. */
   adopted: Set<string>;
   /** Open chunk per edition, filling up. */
   filling: Map<string, DeliveryChunk>;
   next: number;
+}
+
+/** Still to be sent, or being sent: its readers are its send's. */
+function isLive(chunk: DeliveryChunk): boolean {
+  return chunk.status === 'open' || chunk.status === 'claimed' || chunk.status === 'paused';
 }
 
 function slotDayKey(slotDay: SlotDay): string {
@@ -139,7 +153,7 @@ export class PlanRun {
       editions: [],
       enqueued: 0,
       chunks: 0,
-      skipped: { alreadySentToday: 0, nothingNew: 0, plannedElsewhere: 0, weeklyOffDay: 0, paused: 0 },
+      skipped: { alreadySentToday: 0, nothingNew: 0, plannedElsewhere: 0, beingPlannedElsewhere: 0, cancelledToday: 0, weeklyOffDay: 0, paused: 0 },
       adopted: 0,
     };
   }
@@ -193,7 +207,7 @@ export class PlanRun {
 
   async #planPage(page: readonly Subscriber[], marksOfPage: Promise<Map<string, Watermark>>): Promise<void> {
     const marks = await marksOfPage;
-    const readers = page.map((reader) => withWatermark(reader, marks.get(reader.email)));
+    let readers = page.map((reader) => withWatermark(reader, marks.get(reader.email)));
     // Every slot-day the page meets first, its locks taken together; planReader then finds them held.
     const unseen = new Map<string, SlotDay>();
     for (const reader of readers) {
@@ -203,6 +217,7 @@ export class PlanRun {
       if (!this.#slotDays.has(key)) unseen.set(key, slotDay);
     }
     await Promise.all([...unseen.values()].map((slotDay) => this.#slotDayOf(slotDay)));
+    readers = await this.#rereadLateWatermarks(readers);
     for (const reader of readers) await this.#planReader(reader);
     await this.#renewLocks();
     await this.#flush();
@@ -217,15 +232,33 @@ export class PlanRun {
     let state = this.#slotDays.get(key);
     if (state) return state;
     const lock = await this.#deps.deliveries.lockSlotDay(slotDay, this.send, this.#at, this.#staleBefore);
-    state = { slotDay, mine: lock !== 'taken', chunked: new Set(), adopted: new Set(), filling: new Map(), next: 0 };
+    state = { slotDay, mine: lock !== 'taken', late: lock !== 'acquired', chunked: new Set(), cancelled: new Set(), adopted: new Set(), filling: new Map(), next: 0 };
     this.#slotDays.set(key, state);
     if (lock === 'acquired') return state;
-    // Resumed or taken over: the readers already in the slot-day's chunks are not chunked again.
+    // Planned before: readers in a live or cancelled chunk are that chunk's; the rest (in sent chunks, or none) are planned if due.
     const existing = await this.#deps.deliveries.chunksOf(slotDay);
     await this.#adoptLiveChunks(state, existing, lock !== 'resumed');
-    for (const chunk of existing) for (const email of chunk.emails) state.chunked.add(email);
+    for (const chunk of existing) {
+      const into = isLive(chunk) ? state.chunked : chunk.status === 'cancelled' ? state.cancelled : undefined;
+      if (into) for (const email of chunk.emails) into.add(email);
+    }
     state.next = existing.length;
     return state;
+  }
+
+  /**
+   * A late reader's watermark was read before the slot-day's chunks: a sender may have served them
+   * in between (it writes watermarks before marking its chunk sent), so theirs is read again.
+   */
+  async #rereadLateWatermarks(readers: Subscriber[]): Promise<Subscriber[]> {
+    const late = readers.filter((reader) => {
+      if (hadTodaysDigest(reader, this.#cutoff, this.#runDate)) return false;
+      const state = this.#slotDays.get(slotDayKey(this.#slotDayOfReader(reader)));
+      return state !== undefined && state.mine && state.late && !state.chunked.has(reader.email) && !state.cancelled.has(reader.email);
+    });
+    if (late.length === 0) return readers;
+    const marks = await this.#deps.deliveries.watermarks(late.map((reader) => reader.email));
+    return readers.map((reader) => withWatermark(reader, marks.get(reader.email)));
   }
 
   /**
@@ -246,8 +279,16 @@ export class PlanRun {
       return;
     }
     const state = await this.#slotDayOf(this.#slotDayOfReader(reader));
-    if (!state.mine || state.chunked.has(reader.email)) {
+    if (state.chunked.has(reader.email)) {
       if (!state.adopted.has(reader.email)) this.#report.skipped.plannedElsewhere += 1;
+      return;
+    }
+    if (state.cancelled.has(reader.email)) {
+      this.#report.skipped.cancelledToday += 1;
+      return;
+    }
+    if (!state.mine) {
+      this.#report.skipped.beingPlannedElsewhere += 1;
       return;
     }
     const group = await this.#groupOf(reader);
@@ -333,7 +374,7 @@ export class PlanRun {
     }
   }
 
-  /** The part-filled chunks go out, then the slot-days are marked planned in full: no later run takes them over. */
+  /** The part-filled chunks go out, then the slot-days are marked planned in full: a later run only reopens them for late readers. */
   async #finish(): Promise<void> {
     for (const state of this.#slotDays.values()) this.#ready.push(...state.filling.values());
     await this.#renewLocks();
