@@ -21,11 +21,19 @@ import { BATCH_GET_LIMIT, BATCH_WRITE_LIMIT, batchGet, batchWrite } from './batc
 import { deliveryRecord, parseRecord } from './records.ts';
 import { EDITIONS_PARTITION } from './edition-store.ts';
 import { TABLE } from './schema.ts';
+import { eraseFromChunks } from './chunk-addresses.ts';
+import { normaliseEmailAddress } from '../../core/subscribers/index.ts';
 
 
 /** The only thing kept about an erased reader. Unkeyed, so the CLI can check an import without the token secret. */
 export function addressHash(email: string): string {
   return createHash('sha256').update(email.trim().toLowerCase(), 'utf8').digest('hex');
+}
+
+/** Chunks hold addresses as the subscriber item does: normalised (punycode domain, lower case). */
+function storedSpellings(email: string): string[] {
+  const normalised = normaliseEmailAddress(email);
+  return [...new Set([email.trim().toLowerCase(), ...(normalised.ok ? [normalised.address] : [])])];
 }
 
 export class DynamoPersonalDataStore implements PersonalDataStore {
@@ -55,6 +63,8 @@ export class DynamoPersonalDataStore implements PersonalDataStore {
     // The delivery watermark lives beside the subscriber item (delivery-ledger.ts) and goes with it.
     await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: { pk: subscriberKey(email).pk, sk: 'WM' } }));
     await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: subscriberKey(email) }));
+    // Last, so a planner that read the reader before the delete has written their chunk by now.
+    for (const spelling of storedSpellings(email)) await eraseFromChunks(this.doc, this.tableName, spelling);
     return { deliveries: keys.length };
   }
 

@@ -110,6 +110,12 @@ export interface DeliveryChunk extends ChunkRef {
   rejected: Record<string, string>;
   /** The last error that failed the whole chunk, for operators. */
   error?: string;
+  /**
+   * Set once the chunk is sent or cancelled: its addresses (`emails`, `sent`, `rejected`, then
+   * empty) give way to how many there were, so no chunk outlives the sending it was for with a
+   * reader's address in it.
+   */
+  counts?: { recipients: number; sent: number; rejected: number };
 }
 
 /** The delivery watermark of one reader: the last digest they got, in the ledger, not on the subscriber item. */
