@@ -7,6 +7,7 @@ const CONFORMANCE_SUITES = [
   'test/integration/dynamo-stores.test.ts',
   'test/integration/handlers.test.ts',
   'test/integration/subscriber-bulk.test.ts',
+  'test/integration/erasure-scan.test.ts',
 ];
 
 function motoServerMissing(): string | undefined {

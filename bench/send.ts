@@ -39,6 +39,7 @@ import { TemplateRenderer } from '../functions/adapters/render/template-renderer
 import { planDigest } from '../functions/core/planning/plan.ts';
 import { SEND_FLEET } from '../functions/core/delivery/send-fleet.ts';
 import type { ChunkJob } from '../functions/core/delivery/types.ts';
+import { recipientsOf } from '../functions/core/delivery/chunk-job.ts';
 import { DynamoDeliveryLedger } from '../functions/adapters/dynamo/delivery-ledger.ts';
 import type { Queue } from '../functions/core/planning/ports.ts';
 import { countFlag, parseFlags, processMaxRssMb, runMain } from './harness.ts';
@@ -338,7 +339,7 @@ async function main(): Promise<void> {
         const failed = await worker.handle(toEvent(batch));
         sendLambdaMs += performance.now() - started;
         invocations += 1;
-        for (const message of batch) if (!failed.includes(String(message.id))) handled += (JSON.parse(message.body) as ChunkJob).emails.length;
+        for (const message of batch) if (!failed.includes(String(message.id))) handled += recipientsOf(JSON.parse(message.body) as ChunkJob);
         sqs.settle(batch, new Set(failed));
       }
     };

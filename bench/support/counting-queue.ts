@@ -1,4 +1,5 @@
 import type { ChunkJob } from '../../functions/core/delivery/types.ts';
+import { recipientsOf } from '../../functions/core/delivery/chunk-job.ts';
 import type { Queue } from '../../functions/core/planning/ports.ts';
 
 /** Counts recipients instead of sending them, so a plan benchmark measures the planner alone. */
@@ -7,7 +8,7 @@ export class CountingQueue implements Queue {
   calls = 0;
 
   async enqueue(jobs: readonly ChunkJob[]): Promise<void> {
-    for (const job of jobs) this.jobs += job.emails.length;
+    for (const job of jobs) this.jobs += recipientsOf(job);
     this.calls += 1;
   }
 

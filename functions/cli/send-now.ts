@@ -3,7 +3,7 @@
  * wiring (the planner's and the sender's deps, the in-process queue), with a progress bar.
  */
 import type { Command } from 'commander';
-import type { ChunkJob, DeliverOutcome } from '../core/delivery/index.ts';
+import { type ChunkJob, type DeliverOutcome, recipientsOf } from '../core/delivery/index.ts';
 import { planDigest } from '../core/planning/index.ts';
 import { createLocalWiring } from '../local/local-app.ts';
 import { loadLocalSettings } from '../local/local-settings.ts';
@@ -41,7 +41,7 @@ async function sendNow(): Promise<number> {
   const planner = wiring.deps('schedule-plan-digest');
   const queue = {
     enqueue: async (jobs: readonly ChunkJob[]) => {
-      progress.addTotal(jobs.reduce((sum, job) => sum + job.emails.length, 0));
+      progress.addTotal(jobs.reduce((sum, job) => sum + recipientsOf(job), 0));
       await planner.queue.enqueue(jobs);
     },
   };

@@ -54,7 +54,7 @@ export class InProcessQueue implements Queue, JobDeferral {
       this.#inFlight.delete(receipt.receiptHandle);
       // Reported, not settled: the chunk comes back and reports its recipients' final outcomes then.
       const reported = this.#reportedFor(entry);
-      for (const email of entry.job.emails.filter((e) => !reported.has(e))) this.#options.onOutcome?.({ editionId: entry.job.editionId, email }, 'deferred');
+      for (const email of (entry.job.emails ?? []).filter((e) => !reported.has(e))) this.#options.onOutcome?.({ editionId: entry.job.editionId, email }, 'deferred');
       const again = { ...entry.message, receiveCount: entry.message.receiveCount + 1 };
       // Unref'd: a deferred job must not keep `digest send-now` or a stopping `npm start` alive.
       setTimeout(() => void this.#run([again]), seconds * 1000).unref();
@@ -79,7 +79,7 @@ export class InProcessQueue implements Queue, JobDeferral {
   /** The chunk's recipients with no outcome reported yet; marks them reported. */
   #unreported(entry: { message: QueuedDelivery; job: ChunkJob }): string[] {
     const reported = this.#reportedFor(entry);
-    const left = entry.job.emails.filter((email) => !reported.has(email));
+    const left = (entry.job.emails ?? []).filter((email) => !reported.has(email));
     for (const email of left) reported.add(email);
     return left;
   }

@@ -35,7 +35,7 @@ class RecordingQueue implements Queue {
   chunks: ChunkJob[] = [];
   async enqueue(jobs: readonly ChunkJob[]): Promise<void> {
     this.chunks.push(...jobs);
-    for (const job of jobs) this.jobs.push(...job.emails.map((email) => ({ editionId: job.editionId, email })));
+    for (const job of jobs) this.jobs.push(...(job.emails ?? []).map((email) => ({ editionId: job.editionId, email })));
   }
 }
 
@@ -367,7 +367,7 @@ describe('plan and send the digest', () => {
     expect(jobs).toHaveLength(1);
     expect(report.editions[0]?.stories).toBeGreaterThanOrEqual(4);
 
-    const chunks = queue.chunks.filter((chunk) => chunk.emails.includes('digest.reader@example.com'));
+    const chunks = queue.chunks.filter((chunk) => (chunk.emails ?? []).includes('digest.reader@example.com'));
     const send = sendDigestHandler(provide(wiring, 'sqs-send-digest'));
     expect(await send(sqsEvent(chunks))).toEqual({ batchItemFailures: [] });
     // A duplicate SQS delivery of the same job sends nothing more.

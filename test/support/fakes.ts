@@ -142,7 +142,7 @@ export class MemoryQueue implements Queue {
 
   /** One (edition, reader) pair per recipient of every chunk enqueued. */
   get jobs(): DeliveryJob[] {
-    return this.chunks.flatMap((chunk) => chunk.emails.map((email) => ({ editionId: chunk.editionId, email })));
+    return this.chunks.flatMap((chunk) => (chunk.emails ?? []).map((email) => ({ editionId: chunk.editionId, email })));
   }
 }
 

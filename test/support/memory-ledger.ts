@@ -215,11 +215,16 @@ export class MemoryDeliveryLedger implements DeliveryLedger {
     return this.#watermarks.get(email.toLowerCase());
   }
 
-  /** Removes one reader's delivery records and watermark, as erasing does; returns how many records went. */
+  /** Removes one reader's delivery records and watermark and takes them out of every chunk, as erasing does; returns how many records went. */
   removeFor(email: string): number {
     const keys = [...this.#deliveries.entries()].filter(([, row]) => row.email.toLowerCase() === email.toLowerCase()).map(([key]) => key);
     for (const key of keys) this.#deliveries.delete(key);
     this.#watermarks.delete(email.toLowerCase());
+    const erased = (address: string) => address.toLowerCase() === email.toLowerCase();
+    for (const chunk of this.#chunks.values()) {
+      chunk.emails = chunk.emails.filter((address) => !erased(address));
+      for (const map of [chunk.sent, chunk.rejected]) for (const address of Object.keys(map).filter(erased)) delete map[address];
+    }
     return keys.length;
   }
 

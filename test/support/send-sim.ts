@@ -24,7 +24,7 @@ export class SimulatedSqs implements Queue {
   /** Recipients enqueued, over every chunk. */
   async enqueue(jobs: readonly ChunkJob[]): Promise<void> {
     for (const job of jobs) {
-      this.enqueued += job.emails.length;
+      this.enqueued += job.recipients ?? job.emails?.length ?? 0;
       this.#waiting.push({ job: structuredClone(job), receives: 0 });
     }
   }

@@ -962,6 +962,34 @@ function personalDataStoreContract(stores: () => Promise<StoreSet>): void {
 
       expect(await personalData.isErased('Stranger@Example.com')).toBe(true);
     });
+
+    it('takes an erased reader out of every chunk that still names them, keeping the other readers', async () => {
+      const { deliveries, personalData } = await stores();
+      const slotDay = { timezone: `Zone/${unique()}`, hour: 7, date: '2026-11-26' };
+      const chunk = (id: string, sent: Record<string, string>) => ({
+        slotDay,
+        id,
+        send: 'run-erase',
+        editionId: '20261126T065800-20261125T065800',
+        emails: ['a@example.com', 'erase.me@example.com', 'b@example.com'],
+        status: 'open' as const,
+        createdAt: '2026-11-26T07:00:00.000Z',
+        attempts: 0,
+        sent,
+        rejected: {},
+      });
+      await deliveries.addChunks([chunk('run-erase-0', {}), chunk('run-erase-1', { 'erase.me@example.com': 'm-1', 'a@example.com': 'm-2' })]);
+      const claim = await deliveries.claimChunk({ slotDay, id: 'run-erase-1' }, '2026-11-26T07:01:00.000Z', '2026-11-26T06:00:00.000Z');
+      expect(claim.result).toBe('claimed');
+
+      await personalData.erase('Erase.Me@example.com', '2026-11-26T07:02:00.000Z');
+
+      const after = (await deliveries.chunksOf(slotDay)).sort((x, y) => x.id.localeCompare(y.id));
+      expect(after.map((c) => [c.id, c.status, c.emails, c.sent])).toEqual([
+        ['run-erase-0', 'open', ['a@example.com', 'b@example.com'], {}],
+        ['run-erase-1', 'claimed', ['a@example.com', 'b@example.com'], { 'a@example.com': 'm-2' }],
+      ]);
+    });
   });
 }
 

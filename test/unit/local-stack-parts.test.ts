@@ -12,7 +12,7 @@ function batchOf(deliver: (job: DeliveryJob) => Promise<DeliverOutcome>) {
         const job = JSON.parse(message.body) as ChunkJob;
         const recipients = new Map<string, DeliverOutcome>();
         try {
-          for (const email of job.emails) recipients.set(email, await deliver({ editionId: job.editionId, email }));
+          for (const email of job.emails ?? []) recipients.set(email, await deliver({ editionId: job.editionId, email }));
           return { id: message.id, job, outcome: 'done', recipients };
         } catch (error) {
           return { id: message.id, job, outcome: 'failed', recipients, error };

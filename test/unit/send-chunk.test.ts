@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { confirmSesSend } from '../../functions/core/delivery/feedback.ts';
+import { jobWithoutAddresses } from '../../functions/core/delivery/chunk-job.ts';
 import { sendBatch, type QueuedDelivery, type SendBatchDeps } from '../../functions/core/delivery/send-batch.ts';
 import { chunkName, chunkTagValue, parseChunkTagValue, sendChunk } from '../../functions/core/delivery/send-chunk.ts';
 import { settleLocalClaims } from '../../functions/core/delivery/settle.ts';
@@ -247,6 +248,23 @@ describe('faults inside a chunk', () => {
 });
 
 describe('sendBatch', () => {
+  it('sends a queue message that names only the chunk to the readers the chunk holds, and reads old messages with addresses too', async () => {
+    const w = await world(3);
+    await planDigest('scheduled', w.plan);
+    const [job] = w.queue.batches.flat();
+    const reference = jobWithoutAddresses(job!);
+    expect(JSON.stringify(reference)).not.toContain('@');
+
+    const report = await sendBatch([message(reference)], w.send);
+
+    expect(report.items[0]).toMatchObject({ outcome: 'done' });
+    expect(w.perReader()).toEqual([1, 1, 1]);
+    // A message queued before (with the addresses) for the same chunk sends nobody twice.
+    const again = await sendBatch([message(job!, 1, 'old-body')], w.send);
+    expect(again.items[0]).toMatchObject({ outcome: 'done' });
+    expect(w.perReader()).toEqual([1, 1, 1]);
+  });
+
   it('fails a body that is no chunk job with a reason for the dead-letter queue, without stopping the others', async () => {
     const w = await world(2);
     await planDigest('scheduled', w.plan);

@@ -30,14 +30,16 @@ export const chunkRecord: z.ZodType<DeliveryChunk> = z
     /** Absent on items written before send ids: their id starts with it. */
     send: z.string().optional(),
     editionId: z.string(),
-    emails: z.array(z.string()),
+    /** Absent, as `sent` and `rejected` are, once a chunk is sent or cancelled: `counts` stand for them. */
+    emails: z.array(z.string()).default([]),
     status: storedChunkStatus,
     createdAt: z.string(),
     claimedAt: z.string().optional(),
     stopAs: z.enum(['paused', 'cancelled']).optional(),
     attempts: z.int().min(0),
-    sent: z.record(z.string(), z.string()),
-    rejected: z.record(z.string(), z.string()),
+    sent: z.record(z.string(), z.string()).default({}),
+    rejected: z.record(z.string(), z.string()).default({}),
+    counts: z.object({ recipients: z.int().min(0), sent: z.int().min(0), rejected: z.int().min(0) }).optional(),
     error: z.string().optional(),
   })
   .transform(({ send, ...chunk }) => ({ ...chunk, send: send ?? sendOfChunkId(chunk.id) }));

@@ -22,6 +22,7 @@ import { deliveryKey, type ItemKey, subscriberKey } from './keys.ts';
 import { parseRecord, subscriberRecord } from './records.ts';
 import { chunkKey, chunkRecord, ledgerPartition, mapEntries, OPEN_CHUNKS, settlementRecord, watermarkRecord } from './delivery-items.ts';
 import { DynamoSendLedger } from './delivery-sends.ts';
+import { forgetChunkAddresses } from './chunk-addresses.ts';
 import { DELIVERY_TTL_DAYS } from './schema.ts';
 
 /** Chunks name readers; they are needed for a day or two, and kept a little longer for support questions. */
@@ -233,7 +234,8 @@ export class DynamoDeliveryLedger extends DynamoSendLedger implements DeliveryLe
     const rejected = mapEntries('rejected', 'r', results.rejected);
     // Unfinished: open again, or the state its send took meanwhile (stopAs).
     const sets = [...sent.sets, ...rejected.sets, results.finished ? '#status = :sent' : '#status = if_not_exists(stopAs, :open)'];
-    const removes = results.finished ? ['gsi1pk', 'gsi1sk', 'claimedAt', 'stopAs', '#error'] : ['claimedAt', 'stopAs'];
+    // A finished chunk leaves GSI1 with its addresses (forgetChunkAddresses): until then an erasure still finds it there.
+    const removes = results.finished ? ['claimedAt', 'stopAs', '#error'] : ['claimedAt', 'stopAs'];
     if (!results.finished && results.error !== undefined) sets.push('#error = :error');
     try {
       const { Attributes } = await this.doc.send(
@@ -254,7 +256,8 @@ export class DynamoDeliveryLedger extends DynamoSendLedger implements DeliveryLe
           ReturnValues: 'ALL_NEW',
         }),
       );
-      await this.leaveOpenChunksIfCancelled(ref, Attributes?.['status']);
+      if (results.finished) await forgetChunkAddresses(this.doc, this.tableName, ref, Attributes);
+      else await this.leaveOpenChunksIfCancelled(ref, Attributes);
       return true;
     } catch (error) {
       if (!isConditionalCheckFailed(error)) throw error;
@@ -273,13 +276,14 @@ export class DynamoDeliveryLedger extends DynamoSendLedger implements DeliveryLe
           TableName: this.tableName,
           Key: chunkKey(ref),
           UpdateExpression: `SET ${sent.sets.join(', ')}`,
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeNames: sent.names,
-          ExpressionAttributeValues: sent.values,
+          // A sent or cancelled chunk sends nobody again and holds counts, not addresses.
+          ConditionExpression: 'attribute_exists(pk) AND #status <> :sent AND #status <> :cancelled',
+          ExpressionAttributeNames: { ...sent.names, '#status': 'status' },
+          ExpressionAttributeValues: { ...sent.values, ':sent': 'sent', ':cancelled': 'cancelled' },
         }),
       );
     } catch (error) {
-      // A chunk that has expired has nothing left to protect.
+      // A chunk that has expired, been sent or been cancelled has nothing left to protect.
       if (!isConditionalCheckFailed(error)) throw error;
     }
   }
@@ -297,7 +301,7 @@ export class DynamoDeliveryLedger extends DynamoSendLedger implements DeliveryLe
           ReturnValues: 'ALL_NEW',
         }),
       );
-      await this.leaveOpenChunksIfCancelled(ref, Attributes?.['status']);
+      await this.leaveOpenChunksIfCancelled(ref, Attributes);
     } catch (error) {
       if (!isConditionalCheckFailed(error)) throw error;
     }

@@ -10,6 +10,7 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ChunkRef, ClaimResult, DeliveryChunk, SendId, SendRecord, SendState } from '../../core/delivery/index.ts';
 import { isConditionalCheckFailed } from './aws-errors.ts';
+import { forgetChunkAddresses } from './chunk-addresses.ts';
 import { chunkKey, chunkRecord, OPEN_CHUNKS, sendKey, sendRecord } from './delivery-items.ts';
 import { expiresAfterDays } from './item-time.ts';
 import { parseRecord } from './records.ts';
@@ -134,10 +135,10 @@ export class DynamoSendLedger {
     }
   }
 
-  /** After a claim ends unfinished: a chunk whose send was cancelled meanwhile leaves the open chunks too. */
-  protected async leaveOpenChunksIfCancelled(ref: ChunkRef, status: unknown): Promise<void> {
-    if (status !== 'cancelled') return;
-    await this.doc.send(new UpdateCommand({ TableName: this.tableName, Key: chunkKey(ref), UpdateExpression: 'REMOVE gsi1pk, gsi1sk' }));
+  /** After a claim ends unfinished: a chunk whose send was cancelled meanwhile leaves the open chunks, and its addresses go. */
+  protected async leaveOpenChunksIfCancelled(ref: ChunkRef, item: Record<string, unknown> | undefined): Promise<void> {
+    if (item?.['status'] !== 'cancelled') return;
+    await forgetChunkAddresses(this.doc, this.tableName, ref, item);
   }
 
   /** A claim whose sender is gone, on a chunk whose send was stopped meanwhile: the chunk takes the send's state, unsent. */
@@ -159,6 +160,7 @@ export class DynamoSendLedger {
       if (!isConditionalCheckFailed(error)) throw error;
       return undefined;
     }
+    if (state === 'cancelled') await forgetChunkAddresses(this.doc, this.tableName, chunk);
     return { result: 'stopped', state };
   }
 
@@ -178,7 +180,10 @@ export class DynamoSendLedger {
           ReturnValues: 'ALL_NEW',
         }),
       );
-      return parseRecord(chunkRecord, Attributes ?? {}, chunkKey(chunk));
+      // The chunk as moved: a cancelled one's addresses go just after (forgetChunkAddresses).
+      const moved = parseRecord(chunkRecord, Attributes ?? {}, chunkKey(chunk));
+      if (to === 'cancelled') await forgetChunkAddresses(this.doc, this.tableName, chunk, Attributes);
+      return moved;
     } catch (error) {
       if (!isConditionalCheckFailed(error)) throw error;
       return undefined;

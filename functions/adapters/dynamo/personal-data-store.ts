@@ -23,7 +23,15 @@ import { watermarkRecord } from './delivery-items.ts';
 import { watermarkKey } from './delivery-ledger.ts';
 import { EDITIONS_PARTITION } from './edition-store.ts';
 import { TABLE } from './schema.ts';
+import { eraseFromChunks } from './chunk-addresses.ts';
+import { normaliseEmailAddress } from '../../core/subscribers/index.ts';
 
+
+/** Chunks hold addresses as the subscriber item does: normalised (punycode domain, lower case). */
+function storedSpellings(email: string): string[] {
+  const normalised = normaliseEmailAddress(email);
+  return [...new Set([email.trim().toLowerCase(), ...(normalised.ok ? [normalised.address] : [])])];
+}
 
 export class DynamoPersonalDataStore implements PersonalDataStore {
   constructor(
@@ -54,6 +62,8 @@ export class DynamoPersonalDataStore implements PersonalDataStore {
     // The delivery watermark lives beside the subscriber item (delivery-ledger.ts) and goes with it.
     await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: watermarkKey(email) }));
     await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: subscriberKey(email) }));
+    // Last, so a planner that read the reader before the delete has written their chunk by now.
+    for (const spelling of storedSpellings(email)) await eraseFromChunks(this.doc, this.tableName, spelling);
     return { deliveries: keys.length };
   }
 

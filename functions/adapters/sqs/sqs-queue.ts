@@ -4,7 +4,7 @@
  */
 import { SendMessageBatchCommand, type SendMessageBatchRequestEntry, type SQSClient } from '@aws-sdk/client-sqs';
 import pMap from 'p-map';
-import type { ChunkJob } from '../../core/delivery/index.ts';
+import { type ChunkJob, jobWithoutAddresses } from '../../core/delivery/index.ts';
 import type { Queue } from '../../core/planning/index.ts';
 
 export interface FailedJob {
@@ -72,7 +72,7 @@ export class SqsQueue implements Queue {
       if (attempt > 1) await sleep(this.#retryDelayMs * 2 ** (attempt - 2));
       const entries: SendMessageBatchRequestEntry[] = [...pending].map(([id, job]) => ({
         Id: id,
-        MessageBody: JSON.stringify(job satisfies ChunkJob),
+        MessageBody: JSON.stringify(jobWithoutAddresses(job)),
       }));
       const result = await this.#client.send(new SendMessageBatchCommand({ QueueUrl: this.#queueUrl, Entries: entries }));
 

@@ -16,7 +16,7 @@ export {
   type SendChunkDeps,
   TEMPLATE_DATA_MAX_CHARS,
 } from './send-chunk.ts';
-export { chunkJobOf } from './chunk-job.ts';
+export { chunkJobOf, jobWithoutAddresses, recipientsOf } from './chunk-job.ts';
 export { ChunkTooLargeError, ClaimHeldError } from './errors.ts';
 export { type BatchItemOutcome, type BatchItemResult, chunkJobSchema, type QueuedDelivery, sendBatch, type SendBatchDeps, type SendBatchReport } from './send-batch.ts';
 export { applySesFeedback, confirmSesSend } from './feedback.ts';

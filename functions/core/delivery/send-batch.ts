@@ -17,6 +17,7 @@ import type { JobDeferral, QueuedJobReceipt, SendStatsStore } from './ports.ts';
 import { SEND_FLEET } from './send-fleet.ts';
 import { countNameFor, secondsToNextHour, type SendCountName, type SendCounts } from './send-stats.ts';
 import { type ChunkJob, type DeliverOutcome, SEND_ID_PATTERN } from './types.ts';
+import { recipientsOf } from './chunk-job.ts';
 
 /** A queue message's body, as plan-digest wrote it. */
 export const chunkJobSchema = z.object({
@@ -28,7 +29,9 @@ export const chunkJobSchema = z.object({
   id: z.string().regex(/^[A-Za-z0-9-]{1,80}$/, 'must be a chunk id'),
   send: z.string().regex(SEND_ID_PATTERN, 'must be a send id').optional(),
   editionId: z.string().regex(EDITION_ID_PATTERN, 'must be an edition id'),
-  emails: z.array(emailSchema).min(1).max(CHUNK_SIZE),
+  /** Only in messages queued before jobs carried no addresses, and on the local queue. */
+  emails: z.array(emailSchema).min(1).max(CHUNK_SIZE).optional(),
+  recipients: z.number().int().min(0).max(CHUNK_SIZE).optional(),
   adopted: z.boolean().optional(),
 });
 
@@ -117,7 +120,7 @@ export async function sendBatch(messages: readonly QueuedDelivery[], deps: SendB
         }
         // A held claim is another sender at work, not a failure of this job.
         if (error instanceof ClaimHeldError) return { id: message.id, job, outcome: 'claim-held', recipients, error };
-        if (message.receiveCount >= maxReceiveCount) bump(job?.editionId, 'failed', job?.emails.length ?? 0);
+        if (message.receiveCount >= maxReceiveCount) bump(job?.editionId, 'failed', job ? recipientsOf(job) : 0);
         const poison = error instanceof ChunkTooLargeError ? error.message : undefined;
         return { id: message.id, job, outcome: 'failed', recipients, error, ...(poison ? { poison } : {}) };
       }

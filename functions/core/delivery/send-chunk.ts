@@ -140,7 +140,8 @@ function sameSlot(slotDay: SlotDay, timezone: string, hour: number): boolean {
 export async function sendChunk(job: ChunkJob, deps: SendChunkDeps): Promise<ChunkReport> {
   // The rate's tokens are held first, so the claim and the reads overlap the wait for them: a
   // sender starting a batch would otherwise leave its share of the rate unused while it reads.
-  const reservation = await deps.mailer.reserve?.(job.emails.length);
+  // A job queued without its size holds a full chunk's tokens; what is not used goes back.
+  const reservation = await deps.mailer.reserve?.(job.recipients ?? job.emails?.length ?? CHUNK_SIZE);
   try {
     return await sendReserved(job, deps, reservation);
   } finally {
@@ -150,8 +151,9 @@ export async function sendChunk(job: ChunkJob, deps: SendChunkDeps): Promise<Chu
 
 async function sendReserved(job: ChunkJob, deps: SendChunkDeps, reservation: SendReservation | undefined): Promise<ChunkReport> {
   const outcomes = new Map<string, DeliverOutcome>();
-  const everyone = (outcome: DeliverOutcome): ChunkReport => {
-    for (const email of job.emails) outcomes.set(email, outcome);
+  // A job with no addresses (from SQS) reports the readers of a chunk it did not claim only when it can see them.
+  const everyone = (outcome: DeliverOutcome, readers: readonly string[] = job.emails ?? []): ChunkReport => {
+    for (const email of readers) outcomes.set(email, outcome);
     return { outcomes };
   };
   const edition = await loadEdition(job.editionId, deps);
@@ -169,7 +171,7 @@ async function sendReserved(job: ChunkJob, deps: SendChunkDeps, reservation: Sen
   // Paused or cancelled with its send: acknowledged, nobody sent; a resume enqueues it again.
   if (claim.result === 'stopped') return { outcomes };
   if (claim.result === 'held') {
-    if (job.adopted) return everyone('sending-elsewhere');
+    if (job.adopted) return everyone('sending-elsewhere', job.emails ?? claim.chunk.emails);
     throw new ClaimHeldError(`chunk ${chunkName(job)} is being sent elsewhere`);
   }
   const chunk = claim.chunk;

@@ -73,7 +73,14 @@ export interface ChunkJob extends ChunkRef {
   /** The run that planned the chunk; absent in messages queued before send ids. */
   send?: SendId;
   editionId: string;
-  emails: string[];
+  /**
+   * The chunk's readers: kept on the local in-process queue for `send-now`'s per-reader progress,
+   * never put on SQS (jobWithoutAddresses), so no queue or DLQ outlives an erasure with an
+   * address in it. The sender reads the readers from the chunk it claims.
+   */
+  emails?: string[];
+  /** How many readers the chunk has, for rate tokens and counters; absent in messages queued before. */
+  recipients?: number;
   /**
    * Set when a later plan run re-enqueued a chunk it found open under another run's lock: a
    * fresh claim held elsewhere is then that run's business, not a reason to retry.
@@ -110,6 +117,12 @@ export interface DeliveryChunk extends ChunkRef {
   rejected: Record<string, string>;
   /** The last error that failed the whole chunk, for operators. */
   error?: string;
+  /**
+   * Set once the chunk is sent or cancelled: its addresses (`emails`, `sent`, `rejected`, then
+   * empty) give way to how many there were, so no chunk outlives the sending it was for with a
+   * reader's address in it.
+   */
+  counts?: { recipients: number; sent: number; rejected: number };
 }
 
 /** The delivery watermark of one reader: the last digest they got, in the ledger, not on the subscriber item. */
