@@ -1,11 +1,11 @@
 /**
  * The fuzz suite's shared parts: hostile inputs, requests built from the route table and the
  * OpenAPI document's examples, and the properties every answer of the product must have.
- * test/unit/fuzz-routes.test.ts runs them in memory, test/e2e/fuzz-http.test.ts over real HTTP
+ * test/unit/fuzz/fuzz-routes.test.ts runs them in memory, test/e2e/fuzz-http.test.ts over real HTTP
  * against `npm start`.
  *
  * Seeded by test/support/seed.ts: every suite prints `[seed] <file>: seed=N`;
- * `TEST_SEED=N npx vitest run test/unit/fuzz-routes.test.ts` runs the very same cases again (a
+ * `TEST_SEED=N npx vitest run test/unit/fuzz/fuzz-routes.test.ts` runs the very same cases again (a
  * failure also prints fast-check's seed and shrink path). `FUZZ_RUNS_SCALE=10` runs ten times as
  * many cases. With `CI` set, the seed is fixed.
  */

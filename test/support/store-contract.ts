@@ -2,7 +2,7 @@
  * The behaviour every implementation of the store ports must have, written from the ports' doc
  * comments (functions/core/{ingest,subscribers,edition,delivery,privacy}/ports.ts). The DynamoDB
  * stores run it in test/integration/dynamo-stores.test.ts (dynalite, and moto where installed),
- * the in-memory stores in test/unit/memory-stores.test.ts, so a unit test of core that passes on
+ * the in-memory stores in test/unit/adapters/dynamo/memory-stores.test.ts, so a unit test of core that passes on
  * the fakes means the same on the table. What only one implementation has (item shapes, TTLs,
  * query pages, damaged items) stays in that implementation's own tests.
  */

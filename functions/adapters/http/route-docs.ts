@@ -2,7 +2,7 @@
  * What each route of the table accepts and answers, for the OpenAPI document (openapi.ts).
  * Request bodies are the zod schemas core validates with; a route in api-routes.ts without an
  * entry here fails the type check (ROUTE_DOCS is keyed by every RouteKey), and
- * test/unit/openapi.test.ts sends each example to the real handler and checks the answer
+ * test/unit/adapters/http/openapi.test.ts sends each example to the real handler and checks the answer
  * against what is documented.
  */
 import { z } from 'zod';
