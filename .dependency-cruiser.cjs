@@ -2,8 +2,7 @@
 // `npm test` runs it after the linter. Type-only imports count as dependencies.
 const CORE = '^functions/core/';
 const OUTSIDE_CORE = '^(functions/(adapters|handlers|local|cli|build)|infra|test|bench|bin)/';
-const INFRASTRUCTURE_PACKAGES =
-  '^node_modules/(@aws-sdk|@smithy|aws-cdk-lib|constructs|mjml|@aws-lambda-powertools|@types/aws-lambda)/';
+const INFRASTRUCTURE_PACKAGES = '^node_modules/(@aws-sdk|@smithy|aws-cdk-lib|constructs|mjml|@aws-lambda-powertools|@types/aws-lambda)/';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {

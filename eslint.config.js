@@ -35,7 +35,11 @@ export default tseslint.config(
     rules: {
       'no-restricted-properties': [
         'error',
-        { object: 'process', property: 'env', message: 'core takes settings as arguments; read the environment in the adapters/runtime wiring.' },
+        {
+          object: 'process',
+          property: 'env',
+          message: 'core takes settings as arguments; read the environment in the adapters/runtime wiring.',
+        },
         { object: 'Date', property: 'now', message: 'core takes the time from the Clock port.' },
       ],
       'no-restricted-syntax': [

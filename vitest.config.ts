@@ -19,7 +19,9 @@ function motoServerMissing(): string | undefined {
 
 const missing = motoServerMissing();
 if (missing) {
-  console.warn(`[conformance] Skipping the DynamoDB conformance run against moto: ${missing}. Install it with \`pip install 'moto[server]'\`.`);
+  console.warn(
+    `[conformance] Skipping the DynamoDB conformance run against moto: ${missing}. Install it with \`pip install 'moto[server]'\`.`,
+  );
 }
 
 export default defineConfig({
@@ -36,7 +38,16 @@ export default defineConfig({
       { extends: true, test: { name: 'default', include: ['test/**/*.test.ts'] } },
       ...(missing
         ? []
-        : [{ extends: true as const, test: { name: 'moto', include: CONFORMANCE_SUITES, env: { POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'SILENT', TEST_DYNAMO_BACKEND: 'moto' } } }]),
+        : [
+            {
+              extends: true as const,
+              test: {
+                name: 'moto',
+                include: CONFORMANCE_SUITES,
+                env: { POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'SILENT', TEST_DYNAMO_BACKEND: 'moto' },
+              },
+            },
+          ]),
     ],
   },
 });

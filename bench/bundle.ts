@@ -152,7 +152,15 @@ async function measureFunction(name: string, runs: number, entry = path.join(HAN
 const kb = (bytes: number): string => `${formatNumber(bytes / 1024)} KB`;
 
 function printFacts(facts: readonly FunctionFacts[], top: number): void {
-  const header = ['function', 'bundle', 'map', 'cold load ms (median)', 'min–max ms', 'goal', `largest ${top} direct dependencies (with what they pull in)`];
+  const header = [
+    'function',
+    'bundle',
+    'map',
+    'cold load ms (median)',
+    'min–max ms',
+    'goal',
+    `largest ${top} direct dependencies (with what they pull in)`,
+  ];
   const rows = facts.map((f) => [
     f.name,
     kb(f.bundleBytes),
@@ -169,7 +177,9 @@ function printFacts(facts: readonly FunctionFacts[], top: number): void {
   ]);
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
   const line = (cells: readonly string[]) =>
-    cells.map((cell, column) => (column === 0 || column === cells.length - 1 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  ');
+    cells
+      .map((cell, column) => (column === 0 || column === cells.length - 1 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!)))
+      .join('  ');
   console.log(line(header));
   console.log(widths.map((width) => '-'.repeat(width)).join('  '));
   for (const row of rows) console.log(line(row));
@@ -181,7 +191,10 @@ function printFacts(facts: readonly FunctionFacts[], top: number): void {
 
 async function main(): Promise<void> {
   const flags = parseFlags('npm run bench:bundle --', flagsSchema);
-  const all = (await readdir(HANDLERS_DIR)).filter((file) => HANDLER_FILE.test(file)).map((file) => file.replace(/\.ts$/, '')).sort();
+  const all = (await readdir(HANDLERS_DIR))
+    .filter((file) => HANDLER_FILE.test(file))
+    .map((file) => file.replace(/\.ts$/, ''))
+    .sort();
   const wanted = flags.only?.split(',').map((name) => name.trim());
   const unknown = wanted?.filter((name) => !all.includes(name)) ?? [];
   if (unknown.length > 0) throw new Error(`unknown handler(s): ${unknown.join(', ')}; known: ${all.join(', ')}`);
@@ -198,8 +211,12 @@ async function main(): Promise<void> {
   for (const name of names) facts.push(await measureFunction(name, flags.runs));
 
   printFacts([baseline, ...facts], flags.top);
-  printNote(`cold load beyond the baseline (our code and bundled packages): ${facts.map((f) => `${f.name} ${formatNumber(f.coldLoadMs - baseline.coldLoadMs)} ms`).join(', ')}`);
-  printNote(`goal: bundle < ${kb(BUNDLE_SIZE_GOAL_BYTES)}, cold load < ${COLD_LOAD_GOAL_MS} ms; @aws-sdk/* and @smithy/* are external (the Lambda runtime has them) and load from node_modules here`);
+  printNote(
+    `cold load beyond the baseline (our code and bundled packages): ${facts.map((f) => `${f.name} ${formatNumber(f.coldLoadMs - baseline.coldLoadMs)} ms`).join(', ')}`,
+  );
+  printNote(
+    `goal: bundle < ${kb(BUNDLE_SIZE_GOAL_BYTES)}, cold load < ${COLD_LOAD_GOAL_MS} ms; @aws-sdk/* and @smithy/* are external (the Lambda runtime has them) and load from node_modules here`,
+  );
   const over = facts.filter((f) => f.bundleBytes >= BUNDLE_SIZE_GOAL_BYTES || f.coldLoadMs >= COLD_LOAD_GOAL_MS);
   if (over.length > 0) printNote(`over the goal: ${over.map((f) => f.name).join(', ')}`);
   emitJsonLine({

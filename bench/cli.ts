@@ -11,7 +11,18 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { type BenchCase, countFlag, emitJson, formatNumber, measure, parseFlags, printHeader, printNote, printTable, runMain } from './harness.ts';
+import {
+  type BenchCase,
+  countFlag,
+  emitJson,
+  formatNumber,
+  measure,
+  parseFlags,
+  printHeader,
+  printNote,
+  printTable,
+  runMain,
+} from './harness.ts';
 import { REPO_ROOT, startBenchStack } from './support/local-stack.ts';
 
 const GOALS = { 'node bin/digest.js --help': 4, 'npx digest --help': 8 } as const;
@@ -29,7 +40,9 @@ function runCommand(command: string, args: readonly string[], env: Record<string
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     child.once('error', reject);
-    child.once('close', (code) => (code === 0 ? resolve() : reject(new Error(`${command} ${args.join(' ')} exited with ${code}:\n${stderr}`))));
+    child.once('close', (code) =>
+      code === 0 ? resolve() : reject(new Error(`${command} ${args.join(' ')} exited with ${code}:\n${stderr}`)),
+    );
   });
 }
 
@@ -40,7 +53,11 @@ function commandCase(name: string, command: string, args: readonly string[], env
 async function main(): Promise<void> {
   const flags = parseFlags('bench/cli.ts', flagsSchema);
   const bundled = existsSync(join(REPO_ROOT, 'dist', 'cli', 'manifest.json'));
-  printHeader('digest CLI start-up', { runs: flags.runs, warmup: flags.warmup, bundle: bundled ? 'dist/cli' : 'none (run npm run build:cli)' });
+  printHeader('digest CLI start-up', {
+    runs: flags.runs,
+    warmup: flags.warmup,
+    bundle: bundled ? 'dist/cli' : 'none (run npm run build:cli)',
+  });
   const stack = await startBenchStack();
   try {
     const bin = join(REPO_ROOT, 'bin', 'digest.js');
@@ -59,7 +76,9 @@ async function main(): Promise<void> {
       if (result.name === BASELINE) continue;
       const goal = GOALS[result.name as keyof typeof GOALS];
       const verdict = goal === undefined ? '' : times[result.name]! <= goal ? ` (goal ≤ ${goal}x: met)` : ` (goal ≤ ${goal}x: MISSED)`;
-      console.log(`${result.name}: median ${formatNumber(result.medianMs)} ms = ${formatNumber(times[result.name])}x ${BASELINE} (${formatNumber(baselineMs)} ms)${verdict}`);
+      console.log(
+        `${result.name}: median ${formatNumber(result.medianMs)} ms = ${formatNumber(times[result.name])}x ${BASELINE} (${formatNumber(baselineMs)} ms)${verdict}`,
+      );
     }
     printNote('wall time of whole processes; the cpu/wall column is this bench process, not the child.');
     emitJson({

@@ -52,7 +52,14 @@ runMain(async () => {
   const plainXml = new XMLParser({ ignoreAttributes: false, processEntities: false, parseTagValue: false });
   const fixtureEntries = entriesIn(fixture);
   const bigEntries = entriesIn(big);
-  printHeader('Feed parsing', { fixture: 'guardian.rss', fixtureKb: Math.round(fixture.length / 1024), fixtureEntries, capFeedMb: Number((big.length / 1024 / 1024).toFixed(2)), capFeedEntries: bigEntries, runs: flags.runs });
+  printHeader('Feed parsing', {
+    fixture: 'guardian.rss',
+    fixtureKb: Math.round(fixture.length / 1024),
+    fixtureEntries,
+    capFeedMb: Number((big.length / 1024 / 1024).toFixed(2)),
+    capFeedEntries: bigEntries,
+    runs: flags.runs,
+  });
   const REPEAT = 20;
   let articles = new MemoryArticleStore();
   const clock = { now: () => new Date('2026-11-30T07:00:00.000Z') };

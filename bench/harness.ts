@@ -173,9 +173,7 @@ export async function measure(
   options: { warmup: number; runs: number; baseline: string },
 ): Promise<CaseResult[]> {
   startRssMonitor();
-  const records = new Map<string, RunRecord>(
-    cases.map((c) => [c.name, { wallMs: [], cpuMs: [], peakRss: 0, extra: new Map() }]),
-  );
+  const records = new Map<string, RunRecord>(cases.map((c) => [c.name, { wallMs: [], cpuMs: [], peakRss: 0, extra: new Map() }]));
   for (let iteration = 0; iteration < options.warmup + options.runs; iteration += 1) {
     const timed = iteration >= options.warmup;
     for (const benchCase of cases) {
@@ -277,11 +275,19 @@ export function formatNumber(value: number | undefined): string {
 }
 
 export function printHeader(title: string, settings: Record<string, string | number>): void {
-  const load = loadavg().map((value) => value.toFixed(2)).join(' ');
+  const load = loadavg()
+    .map((value) => value.toFixed(2))
+    .join(' ');
   const gc = typeof (globalThis as { gc?: unknown }).gc === 'function' ? 'on' : 'off (run with --expose-gc)';
   console.log(`\n== ${title} ==`);
-  console.log(`node ${process.version}, ${availableParallelism()} CPUs, load ${load}, gc between runs ${gc}, RSS before setup ${formatNumber(process.memoryUsage.rss() / MB)} MB`);
-  console.log(Object.entries(settings).map(([key, value]) => `${key}=${value}`).join(', '));
+  console.log(
+    `node ${process.version}, ${availableParallelism()} CPUs, load ${load}, gc between runs ${gc}, RSS before setup ${formatNumber(process.memoryUsage.rss() / MB)} MB`,
+  );
+  console.log(
+    Object.entries(settings)
+      .map(([key, value]) => `${key}=${value}`)
+      .join(', '),
+  );
 }
 
 /**

@@ -11,17 +11,7 @@ import { DynamoArticleStore } from '../functions/adapters/dynamo/article-store.t
 import { ingestBatch, type IngestReport } from '../functions/core/ingest/ingest.ts';
 import type { ArticleStore } from '../functions/core/ingest/ports.ts';
 import type { Clock } from '../functions/core/shared/clock.ts';
-import {
-  countFlag,
-  emitJson,
-  measure,
-  parseFlags,
-  printHeader,
-  printNote,
-  printTable,
-  runMain,
-  type BenchCase,
-} from './harness.ts';
+import { countFlag, emitJson, measure, parseFlags, printHeader, printNote, printTable, runMain, type BenchCase } from './harness.ts';
 import { articlePayloads, batchBodies, type ArticlePayload } from './support/articles.ts';
 import { startBenchDynamo } from './support/emulators.ts';
 import { MemoryArticleStore } from '../test/support/memory-stores.ts';
@@ -68,7 +58,9 @@ async function ingestAll(bodies: readonly string[], articles: ArticleStore): Pro
   const totals = { created: 0, duplicate: 0, rejected: 0, failed: 0 };
   // One publisher request after another, each parsed from its raw body as the handler does.
   for (const body of bodies) {
-    const { report: { counts } } = await ingestBatch(JSON.parse(body) as unknown, { articles, clock });
+    const {
+      report: { counts },
+    } = await ingestBatch(JSON.parse(body) as unknown, { articles, clock });
     for (const key of Object.keys(totals) as (keyof typeof totals)[]) totals[key] += counts[key];
   }
   return totals;

@@ -11,17 +11,7 @@ import { arrangeStories } from '../functions/core/edition/edition.ts';
 import { clusterArticles } from '../functions/core/stories/merge.ts';
 import { splitSentences } from '../functions/core/stories/sentences.ts';
 import type { Article } from '../functions/core/ingest/types.ts';
-import {
-  countFlag,
-  emitJson,
-  measure,
-  parseFlags,
-  printHeader,
-  printNote,
-  printTable,
-  runMain,
-  type BenchCase,
-} from './harness.ts';
+import { countFlag, emitJson, measure, parseFlags, printHeader, printNote, printTable, runMain, type BenchCase } from './harness.ts';
 import { articlePayloads, storedArticles } from './support/articles.ts';
 import { HELD_OUT } from '../test/fixtures/merge-set/held-out.ts';
 import { labelledPairs, nearEventPairs } from '../test/fixtures/merge-set/index.ts';
@@ -36,9 +26,8 @@ const flagsSchema = z.object({
 
 async function main(): Promise<void> {
   const flags = parseFlags('bench:merge', flagsSchema);
-  const articles: Article[] = storedArticles(
-    articlePayloads({ seed: 7, count: flags.articles }),
-    (index) => new Date(Date.parse(TODAY_CUTOFF) - (index % 1440) * 60_000).toISOString(),
+  const articles: Article[] = storedArticles(articlePayloads({ seed: 7, count: flags.articles }), (index) =>
+    new Date(Date.parse(TODAY_CUTOFF) - (index % 1440) * 60_000).toISOString(),
   );
   printHeader('Story merging and ranking', { articles: articles.length, runs: flags.runs, warmup: flags.warmup });
   let clusters = 0;

@@ -125,7 +125,14 @@ async function main(): Promise<void> {
     const queue = new CountingQueue();
     const memoryEditions = new TimedEditionStore(memory.editions);
     const dynamoEditions = new TimedEditionStore(new DynamoEditionStore(dynamo.doc, dynamo.tableName));
-    const memoryDeps: Omit<PlanDeps, 'deliveries'> = { ...memory, editions: memoryEditions, queue, renderer, clock: benchClock, settings: planSettings };
+    const memoryDeps: Omit<PlanDeps, 'deliveries'> = {
+      ...memory,
+      editions: memoryEditions,
+      queue,
+      renderer,
+      clock: benchClock,
+      settings: planSettings,
+    };
     const dynamoDeps: Omit<PlanDeps, 'deliveries'> = {
       articles: dynamoArticles,
       subscribers: dynamoSubscribers,
@@ -194,7 +201,9 @@ async function main(): Promise<void> {
       const perReaderUs = ((result.medianMs - (result.extra['edition build ms'] ?? 0)) * 1000) / flags.readers;
       printNote(`${result.name}: ${formatNumber(perReaderUs)} µs per reader besides the edition build`);
     }
-    printNote(`loading ${formatNumber(flags.readers)} readers and ${flags.articles} articles into dynalite took ${formatNumber(loadMs)} ms (not timed)`);
+    printNote(
+      `loading ${formatNumber(flags.readers)} readers and ${flags.articles} articles into dynalite took ${formatNumber(loadMs)} ms (not timed)`,
+    );
     printNote('edition build = first edition lookup to stored edition: list articles, summarise, render once, write');
     printNote('ratio = readers/s ÷ baseline readers/s; dynalite runs in this process, so its CPU is in the figure');
     if (jobs.length !== flags.readers) throw new Error('baseline made no jobs');

@@ -160,13 +160,18 @@ async function main(): Promise<void> {
   const zoneOf = (index: number) => READER_ZONES[index % READER_ZONES.length]!;
   for (let i = 0; i < 200; i += 1) personaliseEdition(edition30, { email: `warm${i}@example.com`, timezone: zoneOf(i) }, now, settings30);
   const linksOnly = measureCalls('baseline: replaceAll of 2 link placeholders, 30 stories', flags.recipients, (index) => {
-    const result = replaceLinksOnly(edition30, `https://digest.example/unsubscribe?token=${index}`, `https://digest.example/preferences?token=${index}`);
+    const result = replaceLinksOnly(
+      edition30,
+      `https://digest.example/unsubscribe?token=${index}`,
+      `https://digest.example/preferences?token=${index}`,
+    );
     sink += result.html.charCodeAt(result.html.length - 1) + result.text.charCodeAt(result.text.length - 1);
   });
   const personalised = [12, 30].map((count) => {
     const edition = editions.get(count)!;
     const settingsForCount = benchSettings(count);
-    for (let i = 0; i < 200; i += 1) personaliseEdition(edition, { email: `warm${i}@example.com`, timezone: zoneOf(i) }, now, settingsForCount);
+    for (let i = 0; i < 200; i += 1)
+      personaliseEdition(edition, { email: `warm${i}@example.com`, timezone: zoneOf(i) }, now, settingsForCount);
     return measureCalls(`personaliseEdition, ${count}-story edition, ${READER_ZONES.length} zones`, flags.recipients, (index) => {
       const email = personaliseEdition(edition, { email: `reader${index}@mail.example`, timezone: zoneOf(index) }, now, settingsForCount);
       sink += email.html.length + email.text.length;
@@ -188,12 +193,16 @@ async function main(): Promise<void> {
 
   printTable(results, 'items');
   for (const result of [linksOnly, ...personalised]) {
-    printNote(`${result.name}: median ${formatNumber(result.medianMs * 1000)} µs, p99 ${formatNumber(result.p99Ms * 1000)} µs per recipient (runs = recipients)`);
+    printNote(
+      `${result.name}: median ${formatNumber(result.medianMs * 1000)} µs, p99 ${formatNumber(result.p99Ms * 1000)} µs per recipient (runs = recipients)`,
+    );
   }
   for (const [count, edition] of editions) {
-    printNote(`${count}-story edition: html ${formatNumber(Buffer.byteLength(edition.html) / 1024)} KB, text ${formatNumber(Buffer.byteLength(edition.text) / 1024)} KB`);
+    printNote(
+      `${count}-story edition: html ${formatNumber(Buffer.byteLength(edition.html) / 1024)} KB, text ${formatNumber(Buffer.byteLength(edition.text) / 1024)} KB`,
+    );
   }
-  printNote('items = renders (templates for the compile, recipients for personalising); ratio = rate ÷ its baseline\'s rate');
+  printNote("items = renders (templates for the compile, recipients for personalising); ratio = rate ÷ its baseline's rate");
   printNote('goals: <= 50 ms per edition render, <= 0.05 ms per recipient');
   if (sink === 0) throw new Error('nothing was rendered');
   emitJson({

@@ -9,14 +9,7 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import {
-  emitJsonLine,
-  formatNumber,
-  JSON_LINE_PREFIX,
-  parseFlags,
-  runMain,
-  type BenchReport,
-} from './harness.ts';
+import { emitJsonLine, formatNumber, JSON_LINE_PREFIX, parseFlags, runMain, type BenchReport } from './harness.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 

@@ -30,7 +30,12 @@ const flagsSchema = z.object({
 const TABLE = 'bench-send-calls';
 const READERS = 50;
 /** The requests of one chunk, by case name. */
-const PER_CHUNK: Record<string, number> = { 'UpdateItem (claim, results)': 2, 'BatchGetItem 100 keys': 1, 'SendBulkEmail 50 recipients': 1, 'BatchWriteItem 25 items': 4 };
+const PER_CHUNK: Record<string, number> = {
+  'UpdateItem (claim, results)': 2,
+  'BatchGetItem 100 keys': 1,
+  'SendBulkEmail 50 recipients': 1,
+  'BatchWriteItem 25 items': 4,
+};
 
 async function startBackends(): Promise<{ dynamoEndpoint: string; sesEndpoint: string; stop(): void }> {
   // A rate no call reaches: the stand-in never throttles here.
@@ -98,13 +103,21 @@ async function main(): Promise<void> {
         },
       }));
     // An edition's literal pieces as template data (about 47 KB), and per reader two links and their headers.
-    const pieces = Object.fromEntries(Array.from({ length: 90 }, (_, index) => [`h${index}`, `<p>${'Story text, & more. '.repeat(25)}</p>`]));
-    const link = (path: string, email: string) => `https://digest.example/${path}?token=${Buffer.from(email).toString('base64url').padEnd(160, 'x')}`;
+    const pieces = Object.fromEntries(
+      Array.from({ length: 90 }, (_, index) => [`h${index}`, `<p>${'Story text, & more. '.repeat(25)}</p>`]),
+    );
+    const link = (path: string, email: string) =>
+      `https://digest.example/${path}?token=${Buffer.from(email).toString('base64url').padEnd(160, 'x')}`;
     const entries = readers.map((reader) => ({
       Destination: { ToAddresses: [reader.email] },
       ReplacementEmailContent: {
         ReplacementTemplate: {
-          ReplacementTemplateData: JSON.stringify({ uh: link('unsubscribe', reader.email), ut: link('unsubscribe', reader.email), ph: link('preferences', reader.email), pt: link('preferences', reader.email) }),
+          ReplacementTemplateData: JSON.stringify({
+            uh: link('unsubscribe', reader.email),
+            ut: link('unsubscribe', reader.email),
+            ph: link('preferences', reader.email),
+            pt: link('preferences', reader.email),
+          }),
         },
       },
       ReplacementHeaders: [
@@ -126,11 +139,26 @@ async function main(): Promise<void> {
         items: calls,
         run: (run) =>
           repeat((index) =>
-            doc.send(new UpdateCommand({ TableName: TABLE, Key: { pk: 'BENCH', sk: `C${index % 10}` }, UpdateExpression: 'SET attempts = :n', ExpressionAttributeValues: { ':n': run } })),
+            doc.send(
+              new UpdateCommand({
+                TableName: TABLE,
+                Key: { pk: 'BENCH', sk: `C${index % 10}` },
+                UpdateExpression: 'SET attempts = :n',
+                ExpressionAttributeValues: { ':n': run },
+              }),
+            ),
           ),
       },
-      { name: 'BatchGetItem 100 keys', items: calls, run: () => repeat(() => doc.send(new BatchGetCommand({ RequestItems: { [TABLE]: { Keys: keys } } }))) },
-      { name: 'BatchWriteItem 25 items', items: calls, run: (run) => repeat((index) => doc.send(new BatchWriteCommand({ RequestItems: { [TABLE]: records(run, index) } }))) },
+      {
+        name: 'BatchGetItem 100 keys',
+        items: calls,
+        run: () => repeat(() => doc.send(new BatchGetCommand({ RequestItems: { [TABLE]: { Keys: keys } } }))),
+      },
+      {
+        name: 'BatchWriteItem 25 items',
+        items: calls,
+        run: (run) => repeat((index) => doc.send(new BatchWriteCommand({ RequestItems: { [TABLE]: records(run, index) } }))),
+      },
       {
         name: 'SendBulkEmail 50 recipients',
         items: calls,
@@ -142,7 +170,13 @@ async function main(): Promise<void> {
                 DefaultEmailTags: [{ Name: 'edition', Value: 'bench' }],
                 DefaultContent: {
                   Template: {
-                    TemplateContent: { Subject: '{{subject}}', Html: Object.keys(pieces).map((name) => `{{${name}}}`).join('{{uh}}'), Text: '{{ut}}' },
+                    TemplateContent: {
+                      Subject: '{{subject}}',
+                      Html: Object.keys(pieces)
+                        .map((name) => `{{${name}}}`)
+                        .join('{{uh}}'),
+                      Text: '{{ut}}',
+                    },
                     TemplateData: JSON.stringify({ subject: 'Your digest', ...pieces }),
                   },
                 },
@@ -158,7 +192,9 @@ async function main(): Promise<void> {
     const cpuPerCall = Object.fromEntries(results.map((result) => [result.name, result.cpuMs / result.items]));
     for (const [name, ms] of Object.entries(cpuPerCall)) printNote(`${name}: ${ms.toFixed(2)} ms CPU per request`);
     const chunkMs = Object.entries(PER_CHUNK).reduce((sum, [name, count]) => sum + count * (cpuPerCall[name] ?? 0), 0);
-    printNote(`one chunk's ${Object.values(PER_CHUNK).reduce((a, b) => a + b, 0)} requests: ${chunkMs.toFixed(1)} ms CPU, ${(chunkMs / READERS).toFixed(3)} ms per recipient before any other work`);
+    printNote(
+      `one chunk's ${Object.values(PER_CHUNK).reduce((a, b) => a + b, 0)} requests: ${chunkMs.toFixed(1)} ms CPU, ${(chunkMs / READERS).toFixed(3)} ms per recipient before any other work`,
+    );
     emitJson({
       bench: 'send-calls',
       settings: { calls, runs: flags.runs, warmup: flags.warmup },

@@ -218,7 +218,12 @@ function toEvent(batch: QueuedMessage[]): SQSEvent {
 }
 
 /** Writes the readers in the item shape DynamoSubscriberStore.put writes, 25 to a BatchWriteItem, never all in memory. */
-async function loadReaders(doc: DynamoDBDocumentClient, tableName: string, subscribers: DynamoSubscriberStore, count: number): Promise<void> {
+async function loadReaders(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  subscribers: DynamoSubscriberStore,
+  count: number,
+): Promise<void> {
   // put() registers each zone; one reader per zone is enough for that.
   const zonesSeen = Math.min(count, 24);
   for (let index = 0; index < zonesSeen; index++) await subscribers.put(dueReader(index));
@@ -325,7 +330,9 @@ async function main(): Promise<void> {
       });
       planMs = performance.now() - wallStart;
       planDone = true;
-      log(`planned: ${report.enqueued} recipients in ${report.chunks} chunks, ${report.editions.length} edition(s), ${(planMs / 1000).toFixed(1)} s`);
+      log(
+        `planned: ${report.enqueued} recipients in ${report.chunks} chunks, ${report.editions.length} edition(s), ${(planMs / 1000).toFixed(1)} s`,
+      );
       return report;
     })();
     const sender = async (worker: Worker): Promise<void> => {
@@ -339,7 +346,8 @@ async function main(): Promise<void> {
         const failed = await worker.handle(toEvent(batch));
         sendLambdaMs += performance.now() - started;
         invocations += 1;
-        for (const message of batch) if (!failed.includes(String(message.id))) handled += recipientsOf(JSON.parse(message.body) as ChunkJob);
+        for (const message of batch)
+          if (!failed.includes(String(message.id))) handled += recipientsOf(JSON.parse(message.body) as ChunkJob);
         sqs.settle(batch, new Set(failed));
       }
     };
@@ -347,7 +355,9 @@ async function main(): Promise<void> {
       const seconds = (performance.now() - wallStart) / 1000;
       const perSecond = handled / seconds;
       const eta = perSecond > 0 ? (n - handled) / perSecond : Number.NaN;
-      log(`${handled}/${n} recipients done, ${perSecond.toFixed(1)}/s, ETA ${Number.isFinite(eta) ? `${eta.toFixed(0)} s` : '?'}, RSS ${(process.memoryUsage.rss() / 2 ** 20).toFixed(0)} MB`);
+      log(
+        `${handled}/${n} recipients done, ${perSecond.toFixed(1)}/s, ETA ${Number.isFinite(eta) ? `${eta.toFixed(0)} s` : '?'}, RSS ${(process.memoryUsage.rss() / 2 ** 20).toFixed(0)} MB`,
+      );
     }, PROGRESS_EVERY_MS).unref();
     await Promise.all([plan, ...workers.map(sender)]);
     const fleet = await Promise.all(workers.map((worker) => worker.finish()));

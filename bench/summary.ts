@@ -53,7 +53,13 @@ function parseArticle(raw: string): { title: string; prose: string } {
   const paragraphs = body
     .join('\n')
     .split(/\n\s*\n/)
-    .map((paragraph) => paragraph.split('\n').map((line) => line.trim()).filter(Boolean).join(' '))
+    .map((paragraph) =>
+      paragraph
+        .split('\n')
+        .map((line) => line.trim())
+        .filter(Boolean)
+        .join(' '),
+    )
     .filter(Boolean);
   return { title: title.trim(), prose: paragraphs.join('\n\n') };
 }
@@ -89,12 +95,7 @@ function mean(values: readonly number[]): number {
   return values.reduce((sum, value) => sum + value, 0) / Math.max(1, values.length);
 }
 
-function evaluate(
-  name: string,
-  documents: readonly Document[],
-  system: (document: Document) => string[],
-  runs: number,
-): SystemResult {
+function evaluate(name: string, documents: readonly Document[], system: (document: Document) => string[], runs: number): SystemResult {
   const outputs = documents.map(system);
   const timings: number[] = [];
   for (let run = 0; run < runs; run += 1) {
@@ -242,12 +243,7 @@ interface SettingFigures extends RougeTriple {
 
 type Figures = Record<Setting['key'], SettingFigures>;
 
-function figuresOf(
-  scorer: SummaryScorer,
-  settings: readonly Setting[],
-  documents: readonly Document[],
-  weights: SummaryWeights,
-): Figures {
+function figuresOf(scorer: SummaryScorer, settings: readonly Setting[], documents: readonly Document[], weights: SummaryWeights): Figures {
   const entries = settings.map((setting) => {
     const ours = documents.map((d) => scorer.ours(d, setting, weights));
     const ceilingRouge2 = mean(documents.map((d) => scorer.ceiling(d, setting.sentences).rouge2));
@@ -292,16 +288,25 @@ function crossValidateWeights(documents: readonly Document[], folds: number, sen
   const reported: Setting[] = [...tuned, { key: 'emailBudget', sentences: EMAIL_SUMMARY_SENTENCES, maxWords: EMAIL_SUMMARY_WORDS }];
   let evaluations = 0;
   const tune = (train: readonly Document[]): SummaryWeights => {
-    const search = coordinateSearch<SummaryWeights>(UNTUNED_WEIGHTS, TUNING_GRID, (weights) => {
-      const figures = figuresOf(scorer, tuned, train, weights);
-      return (figures.bench.ceilingShare + figures.email.ceilingShare) / 2;
-    }, { minGain });
+    const search = coordinateSearch<SummaryWeights>(
+      UNTUNED_WEIGHTS,
+      TUNING_GRID,
+      (weights) => {
+        const figures = figuresOf(scorer, tuned, train, weights);
+        return (figures.bench.ceilingShare + figures.email.ceilingShare) / 2;
+      },
+      { minGain },
+    );
     evaluations += search.evaluations;
     return search.weights;
   };
   const start = performance.now();
-  const perFold = crossValidate(documents, (d) => d.name, folds, tune, (weights, heldOut) =>
-    figuresOf(scorer, reported, heldOut, weights),
+  const perFold = crossValidate(
+    documents,
+    (d) => d.name,
+    folds,
+    tune,
+    (weights, heldOut) => figuresOf(scorer, reported, heldOut, weights),
   );
   const pooledSummaries = perFold.flatMap((fold) =>
     fold.heldOutIds.map((id) => ({ document: documents.find((d) => d.name === id)!, weights: fold.weights })),
@@ -332,7 +337,15 @@ function crossValidateWeights(documents: readonly Document[], folds: number, sen
 
 function printCrossValidation(result: ReturnType<typeof crossValidateWeights>, sentences: number): void {
   const pct = (value: number) => `${value.toFixed(1)}%`;
-  const header = ['weights, scored on', `share@${sentences}`, 'share@2', 'share@2/60w', `R-1@${sentences}`, `R-2@${sentences}`, `R-L@${sentences}`];
+  const header = [
+    'weights, scored on',
+    `share@${sentences}`,
+    'share@2',
+    'share@2/60w',
+    `R-1@${sentences}`,
+    `R-2@${sentences}`,
+    `R-L@${sentences}`,
+  ];
   const row = (name: string, f: Figures) => [
     name,
     pct(f.bench.ceilingShare),

@@ -9,8 +9,7 @@ export const LAMBDA_NODE_TARGET = 'node22';
 
 // Powertools' tracer brings the X-Ray SDK and cls-hooked, which are CommonJS and require() Node's
 // built-in modules (async_hooks, crypto, http...); an ESM bundle has no require of its own.
-export const ESM_REQUIRE_BANNER =
-  "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
+export const ESM_REQUIRE_BANNER = "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
 
 // The runtime ships the AWS SDK v3 and the Smithy packages it is built on.
 export const EXTERNAL_MODULES = ['@aws-sdk/*', '@smithy/*'];

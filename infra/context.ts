@@ -10,9 +10,7 @@ export class DigestContextError extends Error {
 
 const emptyAsUndefined = (value: unknown): unknown => (value === '' ? undefined : value);
 
-const domainName = z
-  .string()
-  .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i, 'must be a domain name');
+const domainName = z.string().regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i, 'must be a domain name');
 
 const digestContextSchema = z
   .object({
@@ -30,12 +28,22 @@ const digestContextSchema = z
     // It becomes the display name in From, so nothing that could break out of it.
     digestName: z.preprocess(
       emptyAsUndefined,
-      z.string().min(1).max(80).regex(/^[^<>"\\\r\n]+$/, 'must not contain < > " \\ or line breaks').optional(),
+      z
+        .string()
+        .min(1)
+        .max(80)
+        .regex(/^[^<>"\\\r\n]+$/, 'must not contain < > " \\ or line breaks')
+        .optional(),
     ),
     // One line in every footer; the same rule as the POSTAL_ADDRESS variable it becomes.
     postalAddress: z.preprocess(
       emptyAsUndefined,
-      z.string().min(1).max(300).regex(/^[^\u0000-\u001f\u007f]+$/, 'must be one line without control characters').optional(),
+      z
+        .string()
+        .min(1)
+        .max(300)
+        .regex(/^[^\u0000-\u001f\u007f]+$/, 'must be one line without control characters')
+        .optional(),
     ),
     // The publisher's brand: the same rules as BRAND_COLOR, LOGO_URL, DIGEST_TAGLINE and REPLY_TO.
     brandColor: z.preprocess(emptyAsUndefined, brandColour.optional()),
@@ -48,11 +56,10 @@ const digestContextSchema = z
     ...context,
     senderEmail: context.senderEmail ?? (context.senderDomain ? `digest@${context.senderDomain}` : PLACEHOLDER_SENDER),
   }))
-  .refine(
-    (context) =>
-      !context.senderDomain || context.senderEmail.toLowerCase().endsWith(`@${context.senderDomain.toLowerCase()}`),
-    { message: 'must be an address at senderDomain, or SES will refuse to send from it', path: ['senderEmail'] },
-  );
+  .refine((context) => !context.senderDomain || context.senderEmail.toLowerCase().endsWith(`@${context.senderDomain.toLowerCase()}`), {
+    message: 'must be an address at senderDomain, or SES will refuse to send from it',
+    path: ['senderEmail'],
+  });
 
 export type DigestContext = z.infer<typeof digestContextSchema>;
 

@@ -73,7 +73,9 @@ export class DigestFunction extends Construct {
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],
-          afterBundling: (inputDir, outputDir) => [copyDirectoryCommand(path.join(inputDir, 'templates'), path.join(outputDir, 'templates'))],
+          afterBundling: (inputDir, outputDir) => [
+            copyDirectoryCommand(path.join(inputDir, 'templates'), path.join(outputDir, 'templates')),
+          ],
         },
       },
     });

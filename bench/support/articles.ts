@@ -40,7 +40,14 @@ function loadCorpus(): Corpus {
     .flatMap((article) => (article.body ?? '').split(/(?<=[.!?]['"’”]?)\s+(?=[A-Z‘'"“])/))
     .map((sentence) => sentence.replace(/\s+/g, ' ').trim())
     .filter((sentence) => sentence.length > 30);
-  const words = [...new Set(sentences.join(' ').split(' ').filter((word) => /^[A-Za-z]{4,}$/.test(word)))];
+  const words = [
+    ...new Set(
+      sentences
+        .join(' ')
+        .split(' ')
+        .filter((word) => /^[A-Za-z]{4,}$/.test(word)),
+    ),
+  ];
   corpus = { sentences, words };
   return corpus;
 }

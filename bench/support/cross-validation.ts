@@ -93,7 +93,10 @@ export function crossValidate<Item, Weights, Score>(
     const heldOutSet = new Set(heldOutIds);
     const train = items.filter((item) => !heldOutSet.has(idOf(item)));
     const weights = tune(train);
-    const heldOut = score(weights, heldOutIds.map((id) => byId.get(id)!));
+    const heldOut = score(
+      weights,
+      heldOutIds.map((id) => byId.get(id)!),
+    );
     return { fold, trainIds: train.map(idOf), heldOutIds, weights, heldOut };
   });
 }

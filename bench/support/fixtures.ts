@@ -26,10 +26,30 @@ export function benchSettings(maxStories = 12): Settings {
 
 /** Readers live all over the world, as in production. */
 const ZONE_NAMES = [
-  'Europe/London', 'Europe/Lisbon', 'Africa/Abidjan', 'UTC', 'Europe/Berlin', 'Europe/Paris', 'Africa/Lagos',
-  'Europe/Athens', 'Africa/Cairo', 'Europe/Moscow', 'Asia/Dubai', 'Asia/Karachi', 'Asia/Kolkata', 'Asia/Dhaka',
-  'Asia/Bangkok', 'Asia/Shanghai', 'Asia/Tokyo', 'Australia/Sydney', 'Pacific/Auckland', 'America/Sao_Paulo',
-  'America/New_York', 'America/Chicago', 'America/Denver', 'America/Los_Angeles',
+  'Europe/London',
+  'Europe/Lisbon',
+  'Africa/Abidjan',
+  'UTC',
+  'Europe/Berlin',
+  'Europe/Paris',
+  'Africa/Lagos',
+  'Europe/Athens',
+  'Africa/Cairo',
+  'Europe/Moscow',
+  'Asia/Dubai',
+  'Asia/Karachi',
+  'Asia/Kolkata',
+  'Asia/Dhaka',
+  'Asia/Bangkok',
+  'Asia/Shanghai',
+  'Asia/Tokyo',
+  'Australia/Sydney',
+  'Pacific/Auckland',
+  'America/Sao_Paulo',
+  'America/New_York',
+  'America/Chicago',
+  'America/Denver',
+  'America/Los_Angeles',
 ];
 
 /** As the subscribe flow stores them: ICU's canonical names (Asia/Kolkata may be Asia/Calcutta). */

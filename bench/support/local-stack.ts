@@ -57,7 +57,10 @@ export async function startBenchStack(): Promise<BenchStack> {
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   let output = '';
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`npm start was not ready within ${START_TIMEOUT_MS / 1000} s:\n${output}`)), START_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => reject(new Error(`npm start was not ready within ${START_TIMEOUT_MS / 1000} s:\n${output}`)),
+      START_TIMEOUT_MS,
+    );
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
       output += chunk;

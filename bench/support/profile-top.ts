@@ -51,7 +51,9 @@ function sourceLine(path: string, callFrame: CallFrame): number {
     sources.set(path, lines);
   }
   const name = callFrame.functionName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const declaration = new RegExp(`(function\\*?\\s+${name}\\b|^\\s*(static\\s+)?(async\\s+)?#?${name}\\s*[(<]|\\b${name}\\s*[=:]\\s*(async\\s*)?\\()`);
+  const declaration = new RegExp(
+    `(function\\*?\\s+${name}\\b|^\\s*(static\\s+)?(async\\s+)?#?${name}\\s*[(<]|\\b${name}\\s*[=:]\\s*(async\\s*)?\\()`,
+  );
   const index = lines.findIndex((line) => declaration.test(line));
   return index + 1;
 }
@@ -102,5 +104,6 @@ if (process.argv[1] !== undefined && basename(process.argv[1]).startsWith('profi
   const paths = profilesAt(path, filter);
   const { frames, totalMs } = topFrames(paths, Number(count));
   process.stdout.write(`${paths.length} profile(s), ${totalMs.toFixed(0)} ms on the main thread (idle excluded)\n`);
-  for (const { frame, ms, share } of frames) process.stdout.write(`${(share * 100).toFixed(1).padStart(5)}% ${ms.toFixed(0).padStart(6)} ms  ${frame}\n`);
+  for (const { frame, ms, share } of frames)
+    process.stdout.write(`${(share * 100).toFixed(1).padStart(5)}% ${ms.toFixed(0).padStart(6)} ms  ${frame}\n`);
 }

@@ -17,7 +17,12 @@ export interface RougeOptions {
 
 /** rouge-score's tokenizer: anything that is not a-z or 0-9 separates tokens. */
 export function tokenize(text: string, options: RougeOptions = {}): string[] {
-  const tokens = text.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim().split(' ').filter((token) => token !== '');
+  const tokens = text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim()
+    .split(' ')
+    .filter((token) => token !== '');
   // rouge-score stems only tokens longer than three characters.
   return options.stem ? tokens.map((token) => (token.length > 3 ? stemmer(token) : token)) : tokens;
 }
@@ -60,9 +65,7 @@ function lcsPositions(a: readonly string[], b: readonly string[]): number[] {
   for (let i = 1; i <= a.length; i += 1) {
     for (let j = 1; j <= b.length; j += 1) {
       table[i * width + j] =
-        a[i - 1] === b[j - 1]
-          ? table[(i - 1) * width + j - 1]! + 1
-          : Math.max(table[(i - 1) * width + j]!, table[i * width + j - 1]!);
+        a[i - 1] === b[j - 1] ? table[(i - 1) * width + j - 1]! + 1 : Math.max(table[(i - 1) * width + j]!, table[i * width + j - 1]!);
     }
   }
   const positions: number[] = [];
@@ -140,7 +143,10 @@ export function extractiveCeiling(
     let bestTry = bestScore;
     sentences.forEach((_, index) => {
       if (chosen.includes(index)) return;
-      const text = [...chosen, index].sort((a, b) => a - b).map((i) => sentences[i]).join('\n');
+      const text = [...chosen, index]
+        .sort((a, b) => a - b)
+        .map((i) => sentences[i])
+        .join('\n');
       const r2 = rougeN(text, reference, 2, options).f1;
       const r1 = rougeN(text, reference, 1, options).f1;
       if (r2 > bestTry.r2 || (r2 === bestTry.r2 && r1 > bestTry.r1)) {

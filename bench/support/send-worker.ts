@@ -111,9 +111,9 @@ process.on('message', (raw) => {
       process.send?.({ type: 'ready' });
     });
   } else if (message.type === 'batch') {
-    void running!.handler(message.event).then((response) =>
-      process.send?.({ type: 'done', failed: response.batchItemFailures.map((failure) => failure.itemIdentifier) }),
-    );
+    void running!
+      .handler(message.event)
+      .then((response) => process.send?.({ type: 'done', failed: response.batchItemFailures.map((failure) => failure.itemIdentifier) }));
   } else {
     void finish().then((totals) => process.send?.(totals, () => process.exit(0)));
   }

@@ -48,7 +48,9 @@ function refusal(response: Response, body: ApiError): DigestApiError {
 export async function ingestArticles(client: DigestClient, articles: Article[]) {
   const { data, error, response } = await client.POST('/articles', { body: { articles } });
   if (error) throw refusal(response, error);
-  const rejected = data.results.flatMap((result) => (result.status === 'rejected' ? [`#${result.index}: ${result.errors.map((e) => e.field).join(', ')}`] : []));
+  const rejected = data.results.flatMap((result) =>
+    result.status === 'rejected' ? [`#${result.index}: ${result.errors.map((e) => e.field).join(', ')}`] : [],
+  );
   return { counts: data.counts, rejected };
 }
 
@@ -76,7 +78,9 @@ async function main(): Promise<void> {
   const apiKey = process.env.DIGEST_API_KEY;
   if (!apiKey) throw new Error('Set DIGEST_API_KEY to an ingest key (npm start keeps one in .data/api-key).');
   const client = digestClient(baseUrl, apiKey);
-  const { source, created } = await addSource(client, process.env.DIGEST_FEED_URL ?? 'http://localhost:8080/feed.xml', { name: 'Example feed' });
+  const { source, created } = await addSource(client, process.env.DIGEST_FEED_URL ?? 'http://localhost:8080/feed.xml', {
+    name: 'Example feed',
+  });
   console.log(`${created ? 'added' : 'already there'}: ${source.id} ${source.url}`);
   for (const listed of await listSources(client)) console.log(`${listed.id} ${listed.state} ${listed.name}`);
   const { articles } = JSON.parse(await readFile(new URL('../articles.json', import.meta.url), 'utf8')) as { articles: Article[] };

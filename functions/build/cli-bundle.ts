@@ -81,5 +81,7 @@ export async function buildCliBundle(): Promise<CliBundleManifest> {
 
 if (process.argv[1] && resolve(process.argv[1]) === THIS_FILE) {
   const manifest = await buildCliBundle();
-  console.log(`digest CLI bundled into ${relative(process.cwd(), CLI_BUNDLE_DIR) || '.'} from ${Object.keys(manifest.inputs).length} files`);
+  console.log(
+    `digest CLI bundled into ${relative(process.cwd(), CLI_BUNDLE_DIR) || '.'} from ${Object.keys(manifest.inputs).length} files`,
+  );
 }

@@ -8,7 +8,12 @@ import { z } from 'zod';
 import { loadLocalSettings, readLocalApiKey } from '../local/local-settings.ts';
 import { CliError } from './cli-error.ts';
 
-const withdrawnSchema = z.object({ id: z.string(), status: z.literal('withdrawn'), withdrawnAt: z.string(), editions: z.array(z.string()) });
+const withdrawnSchema = z.object({
+  id: z.string(),
+  status: z.literal('withdrawn'),
+  withdrawnAt: z.string(),
+  editions: z.array(z.string()),
+});
 const restoredSchema = z.object({ id: z.string(), status: z.enum(['restored', 'shown']), ingestedAt: z.string() });
 const apiErrorSchema = z.object({ error: z.object({ message: z.string() }) });
 
@@ -18,14 +23,22 @@ interface RemoveOptions {
 }
 
 /** The API's answer to a call on one article, read with `schema`; CliError with the API's message otherwise. */
-async function callArticle<T>(id: string, how: { method: string; suffix: string }, schema: z.ZodType<T>, options: RemoveOptions): Promise<T> {
+async function callArticle<T>(
+  id: string,
+  how: { method: string; suffix: string },
+  schema: z.ZodType<T>,
+  options: RemoveOptions,
+): Promise<T> {
   const settings = await loadLocalSettings();
   const apiUrl = (options.apiUrl ?? settings.apiUrl).replace(/\/+$/, '');
   const apiKey = options.apiKey ?? (await readLocalApiKey(settings));
   if (!apiKey) throw new CliError('No API key: pass --api-key, set API_KEY, or run `npm start` once to create one.');
   let response: Response;
   try {
-    response = await fetch(`${apiUrl}/articles/${encodeURIComponent(id.trim())}${how.suffix}`, { method: how.method, headers: { 'x-api-key': apiKey } });
+    response = await fetch(`${apiUrl}/articles/${encodeURIComponent(id.trim())}${how.suffix}`, {
+      method: how.method,
+      headers: { 'x-api-key': apiKey },
+    });
   } catch (error) {
     throw new CliError(`Cannot reach ${apiUrl}. Is \`npm start\` running?`, { cause: error });
   }
@@ -61,7 +74,9 @@ export function registerArticleCommands(program: Command): void {
   const articles = program.command('articles').description('Manage ingested articles');
   articles
     .command('remove')
-    .description('Withdraw an article: out of every edition not yet sent, the web editions and the archive, with a note that it was withdrawn')
+    .description(
+      'Withdraw an article: out of every edition not yet sent, the web editions and the archive, with a note that it was withdrawn',
+    )
     .argument('<id>', 'the article id that ingest returned (64 hex digits)')
     .option('--api-url <url>', 'API base URL (default: the local stack)')
     .option('--api-key <key>', 'ingest API key (default: API_KEY or the local dev key)')

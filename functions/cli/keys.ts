@@ -32,14 +32,18 @@ export function keyExpiry(options: { expiresIn?: string; expires?: string }, now
   if (options.expiresIn !== undefined) {
     const match = /^(\d{1,6})([mhd])$/.exec(options.expiresIn.trim());
     if (!match || Number(match[1]) === 0) {
-      throw new CliError(`--expires-in must be a positive whole number of minutes, hours or days, such as 90m, 12h or 30d (got "${options.expiresIn}").`);
+      throw new CliError(
+        `--expires-in must be a positive whole number of minutes, hours or days, such as 90m, 12h or 30d (got "${options.expiresIn}").`,
+      );
     }
     return new Date(now.getTime() + Number(match[1]) * DURATION_UNITS_MS[match[2] as keyof typeof DURATION_UNITS_MS]).toISOString();
   }
   if (options.expires !== undefined) {
     const at = Date.parse(options.expires);
     if (!/^\d{4}-\d{2}-\d{2}/.test(options.expires) || Number.isNaN(at)) {
-      throw new CliError(`--expires must be an ISO 8601 date or instant, such as 2027-01-31 or 2027-01-31T12:00:00Z (got "${options.expires}").`);
+      throw new CliError(
+        `--expires must be an ISO 8601 date or instant, such as 2027-01-31 or 2027-01-31T12:00:00Z (got "${options.expires}").`,
+      );
     }
     if (at <= now.getTime()) throw new CliError(`--expires ${options.expires} is already past.`);
     return new Date(at).toISOString();
@@ -92,23 +96,25 @@ export function registerKeyCommands(program: Command): void {
     )
     .option(...TABLE_OPTION)
     .option(...REGION_OPTION)
-    .action(async (options: TableOptions & { name: string; expiresIn?: string; expires?: string; requestsPerMinute: string; scopes: string }) => {
-      const now = new Date();
-      const scopes = keyScopes(options.scopes);
-      const expiresAt = keyExpiry(options, now);
-      const requestsPerMinute = Number(options.requestsPerMinute);
-      if (!/^\d{1,6}$/.test(options.requestsPerMinute) || requestsPerMinute < 1) {
-        throw new CliError(`--requests-per-minute must be a whole number from 1 (got "${options.requestsPerMinute}").`);
-      }
-      const key = generateApiKey();
-      const record = { ...newApiKeyRecord(key, options.name, now.toISOString(), expiresAt), requestsPerMinute, scopes };
-      await withKeys(options, (store) => store.put(record));
-      console.log(key);
-      console.error(
-        `Created ingest key "${options.name}" (id ${record.hash.slice(0, ID_LENGTH)}, scopes ${scopes.join(',')})${expiresAt ? `, expiring ${expiresAt}` : ''}. ` +
-          'Send it as the x-api-key header; it is not shown again.',
-      );
-    });
+    .action(
+      async (options: TableOptions & { name: string; expiresIn?: string; expires?: string; requestsPerMinute: string; scopes: string }) => {
+        const now = new Date();
+        const scopes = keyScopes(options.scopes);
+        const expiresAt = keyExpiry(options, now);
+        const requestsPerMinute = Number(options.requestsPerMinute);
+        if (!/^\d{1,6}$/.test(options.requestsPerMinute) || requestsPerMinute < 1) {
+          throw new CliError(`--requests-per-minute must be a whole number from 1 (got "${options.requestsPerMinute}").`);
+        }
+        const key = generateApiKey();
+        const record = { ...newApiKeyRecord(key, options.name, now.toISOString(), expiresAt), requestsPerMinute, scopes };
+        await withKeys(options, (store) => store.put(record));
+        console.log(key);
+        console.error(
+          `Created ingest key "${options.name}" (id ${record.hash.slice(0, ID_LENGTH)}, scopes ${scopes.join(',')})${expiresAt ? `, expiring ${expiresAt}` : ''}. ` +
+            'Send it as the x-api-key header; it is not shown again.',
+        );
+      },
+    );
   keys
     .command('list')
     .description('List ingest keys: id (start of the hash), name, created, state, scopes ("all (legacy)" for keys made before scopes)')
@@ -118,7 +124,11 @@ export function registerKeyCommands(program: Command): void {
       const all = await withKeys(options, listAll);
       if (all.length === 0) console.error('No ingest keys.');
       for (const key of all) {
-        const state = key.disabled ? 'revoked' : key.expiresAt === undefined ? 'active' : `${Date.parse(key.expiresAt) <= Date.now() ? 'expired' : 'expires'} ${key.expiresAt}`;
+        const state = key.disabled
+          ? 'revoked'
+          : key.expiresAt === undefined
+            ? 'active'
+            : `${Date.parse(key.expiresAt) <= Date.now() ? 'expired' : 'expires'} ${key.expiresAt}`;
         console.log([key.hash.slice(0, ID_LENGTH), key.name, key.createdAt, state, scopesLabel(key)].join('\t'));
       }
     });

@@ -11,7 +11,8 @@ import { CliError } from './cli-error.ts';
 
 // The AWS SDK warns once per process on Node 20 that its 2027 releases will need Node 22 (Lambda
 // runs 22); its documented switch turns off that one warning and leaves every other on.
-if (!process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED']) process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] = 'true';
+if (!process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'])
+  process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] = 'true';
 
 type Register = (program: Command) => void;
 
@@ -38,15 +39,21 @@ const COMMANDS: Record<string, { usage: string; summary: string; load: () => Pro
   },
   status: {
     usage: 'status [options]',
-    summary: 'Show the last editions with sent / skipped / failed / bounced counts, the daily quota status, and feed sources and their health',
+    summary:
+      'Show the last editions with sent / skipped / failed / bounced counts, the daily quota status, and feed sources and their health',
     load: async () => (await import('./status.ts')).registerStatusCommand,
   },
   preview: {
     usage: 'preview [options]',
-    summary: 'Show the next edition as a reader would get it now; sends, claims and records nothing (except one marked test copy with --send-to)',
+    summary:
+      'Show the next edition as a reader would get it now; sends, claims and records nothing (except one marked test copy with --send-to)',
     load: async () => (await import('./preview.ts')).registerPreviewCommand,
   },
-  articles: { usage: 'articles', summary: 'Manage ingested articles', load: async () => (await import('./articles.ts')).registerArticleCommands },
+  articles: {
+    usage: 'articles',
+    summary: 'Manage ingested articles',
+    load: async () => (await import('./articles.ts')).registerArticleCommands,
+  },
   sources: {
     usage: 'sources',
     summary: 'Manage feed sources (RSS, Atom, JSON Feed) polled into the articles',

@@ -113,7 +113,9 @@ async function preview(options: PreviewOptions): Promise<number> {
 export function registerPreviewCommand(program: Command): void {
   program
     .command('preview')
-    .description("Show the next edition as a reader would get it now; sends, claims and records nothing (except one marked test copy with --send-to)")
+    .description(
+      'Show the next edition as a reader would get it now; sends, claims and records nothing (except one marked test copy with --send-to)',
+    )
     .option('--email <address>', 'preview for this reader (their topics, zone and window); default: a reader with no topics')
     .option('--out <file>', 'write the HTML part to this file')
     .option('--send-to <address>', 'mail one test copy here ("[TEST]" subject and a banner), recorded nowhere')

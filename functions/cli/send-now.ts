@@ -64,7 +64,10 @@ async function sendNow(): Promise<number> {
   skip('weekly readers, not their delivery day', report.skipped.weeklyOffDay);
   skip('paused by the reader', report.skipped.paused);
   skip('in a chunk another run is sending or will send', report.skipped.plannedElsewhere);
-  skip('another run holds their slot-day (planning it now, or stopped: its lease ends within 15 minutes); send-now again after', report.skipped.beingPlannedElsewhere);
+  skip(
+    'another run holds their slot-day (planning it now, or stopped: its lease ends within 15 minutes); send-now again after',
+    report.skipped.beingPlannedElsewhere,
+  );
   skip('their digest today was cancelled (digest send cancel)', report.skipped.cancelledToday);
   for (const [reason, count] of reasons) console.log(`  skipped ${count}: ${reason}`);
   const seconds = (Date.now() - startedMs) / 1000;

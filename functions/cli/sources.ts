@@ -8,7 +8,17 @@ import { readOpml, writeOpml } from '../adapters/feeds/opml.ts';
 import type { Wiring } from '../adapters/runtime/wiring.ts';
 import type { PollResult, Source } from '../core/sources/index.ts';
 import { ValidationError } from '../core/shared/index.ts';
-import { addSource, displayName, listSources, pauseSource, pollAllSources, removeSource, resumeSource, SourceLimitReachedError, SourceNotFoundError } from '../core/sources/index.ts';
+import {
+  addSource,
+  displayName,
+  listSources,
+  pauseSource,
+  pollAllSources,
+  removeSource,
+  resumeSource,
+  SourceLimitReachedError,
+  SourceNotFoundError,
+} from '../core/sources/index.ts';
 import { pollDepsOf } from '../local/feed-poller.ts';
 import { createLocalWiring } from '../local/local-app.ts';
 import { loadLocalSettings } from '../local/local-settings.ts';
@@ -28,7 +38,11 @@ async function withWiring<T>(use: (wiring: Wiring) => Promise<T>): Promise<T> {
   }
 }
 
-const sourcesOf = (wiring: Wiring) => ({ sources: wiring.port('sources'), clock: wiring.port('clock'), sourceLimits: wiring.port('sourceLimits') });
+const sourcesOf = (wiring: Wiring) => ({
+  sources: wiring.port('sources'),
+  clock: wiring.port('clock'),
+  sourceLimits: wiring.port('sourceLimits'),
+});
 
 function describe(source: Source): string {
   const health =
@@ -64,7 +78,8 @@ function printPoll(result: PollResult): void {
   console.log(`${report.url}: ${report.status}${report.status === 'error' ? ` (${report.error})` : `: ${counts}`}`);
   for (const rejection of report.rejections.slice(0, 10)) console.log(`  rejected ${rejection.entry}: ${rejection.reasons.join('; ')}`);
   if (report.rejections.length > 10) console.log(`  … and ${report.rejections.length - 10} more rejected`);
-  for (const failure of result.failures) console.error(`  ${failure.what}: ${failure.cause instanceof Error ? failure.cause.message : String(failure.cause)}`);
+  for (const failure of result.failures)
+    console.error(`  ${failure.what}: ${failure.cause instanceof Error ? failure.cause.message : String(failure.cause)}`);
 }
 
 export function registerSourceCommands(program: Command): void {
@@ -78,7 +93,11 @@ export function registerSourceCommands(program: Command): void {
     .option('--full-text', "fetch the linked page's main text for entries that carry only a teaser")
     .action(async (url: string, options: { name?: string; topics?: string[]; fullText?: boolean }) => {
       const { source, created } = await withWiring((wiring) => addSource({ url, ...options }, sourcesOf(wiring)));
-      console.log(created ? `added ${source.id} ${source.url}` : `already a source: ${source.id} ${source.url} (${displayName(source)}); nothing changed`);
+      console.log(
+        created
+          ? `added ${source.id} ${source.url}`
+          : `already a source: ${source.id} ${source.url} (${displayName(source)}); nothing changed`,
+      );
     });
   sources
     .command('list')

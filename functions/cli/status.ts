@@ -51,7 +51,9 @@ async function printStatus(options: TableOptions & { limit: number }): Promise<v
 export function registerStatusCommand(program: Command): void {
   program
     .command('status')
-    .description('Show the last editions with sent / skipped / failed / bounced counts, the daily quota status, and feed sources and their health')
+    .description(
+      'Show the last editions with sent / skipped / failed / bounced counts, the daily quota status, and feed sources and their health',
+    )
     .option('--limit <n>', 'editions to show', editionCount, 5)
     .option(...TABLE_OPTION)
     .option(...REGION_OPTION)

@@ -57,7 +57,8 @@ export async function exportSubscribers(options: TableOptions, out: NodeJS.Writa
     for await (const reader of target.wiring.port('subscriberBulk').scanAll()) {
       const row = { ...reader, topics: reader.topics.join(','), frequency: reader.frequency ?? 'daily' };
       // Respect the consumer's pace (a pipe to a slow process) instead of buffering the table.
-      if (!csv.write(EXPORT_COLUMNS.map((column) => row[column] ?? ''))) await new Promise<void>((resolve) => csv.once('drain', () => resolve()));
+      if (!csv.write(EXPORT_COLUMNS.map((column) => row[column] ?? '')))
+        await new Promise<void>((resolve) => csv.once('drain', () => resolve()));
       count += 1;
       progress.update(count);
     }
@@ -124,7 +125,9 @@ export function registerSubscriberCommands(program: Command): void {
     });
   subscribers
     .command('rehash-erasures')
-    .description('Rewrite erasure markers stored as a plain sha256 (before keyed hashes) as keyed hashes; `npm start` does it for the local stack')
+    .description(
+      'Rewrite erasure markers stored as a plain sha256 (before keyed hashes) as keyed hashes; `npm start` does it for the local stack',
+    )
     .option(...TABLE_OPTION)
     .option(...REGION_OPTION)
     .action(async (options: TableOptions) => {
@@ -134,7 +137,9 @@ export function registerSubscriberCommands(program: Command): void {
         console.log(`rewrote ${rewritten} erasure marker(s) as keyed hashes`);
       } catch (error) {
         if (error instanceof CliError) throw error;
-        throw new CliError(`Cannot rewrite the markers in ${target.where}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+        throw new CliError(`Cannot rewrite the markers in ${target.where}: ${error instanceof Error ? error.message : String(error)}`, {
+          cause: error,
+        });
       } finally {
         target.close();
       }

@@ -39,11 +39,7 @@ export interface SummariseOutput {
  * Prints `{"file", "sentences"}` for each readable file, in argument order; a file that cannot
  * be read or is not text is reported on `err` and makes the exit code 1, the others still print.
  */
-export async function summariseFiles(
-  files: readonly string[],
-  options: SummariseOptions,
-  output: SummariseOutput,
-): Promise<number> {
+export async function summariseFiles(files: readonly string[], options: SummariseOptions, output: SummariseOutput): Promise<number> {
   const { sentences, words } = summariseOptionsSchema.parse(options);
   let exitCode = 0;
   for (const file of files) {

@@ -66,5 +66,8 @@ export async function tableTarget(options: TableOptions): Promise<TableTarget> {
   };
 }
 
-export const TABLE_OPTION = ['--table <name>', 'DynamoDB table of a deployed stack (its TableName output); default: the local stack'] as const;
+export const TABLE_OPTION = [
+  '--table <name>',
+  'DynamoDB table of a deployed stack (its TableName output); default: the local stack',
+] as const;
 export const REGION_OPTION = ['--region <region>', 'AWS region of --table (default: AWS_REGION)'] as const;

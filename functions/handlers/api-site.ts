@@ -8,7 +8,15 @@ import { subscribePage } from '../adapters/render/pages.ts';
 import { EDITION_ID_PATTERN, EditionNotFoundError } from '../core/edition/index.ts';
 import { ValidationError } from '../core/shared/index.ts';
 import { observeHttp } from '../adapters/runtime/observability.ts';
-import { EMAIL_CONTENT_SECURITY_POLICY, html, httpRoute, json, RouteNotFoundError, unroutedError, type HttpHandler } from '../adapters/http/http.ts';
+import {
+  EMAIL_CONTENT_SECURITY_POLICY,
+  html,
+  httpRoute,
+  json,
+  RouteNotFoundError,
+  unroutedError,
+  type HttpHandler,
+} from '../adapters/http/http.ts';
 import { openApiDocument } from '../adapters/http/openapi.ts';
 
 const EDITION_PREFIX = '/editions/';
@@ -20,7 +28,8 @@ export function siteHandler(deps: DepsProvider<'api-site'>): HttpHandler {
       if (unrouted) throw unrouted;
       // One trailing slash is the same page, as the route table matches it.
       const path = (event.rawPath ?? '/').replace(/(.)\/$/, '$1');
-      if (path === '/openapi.json') return json(200, openApiDocument((await deps()).site.publicUrl), { 'cache-control': 'public, max-age=300' });
+      if (path === '/openapi.json')
+        return json(200, openApiDocument((await deps()).site.publicUrl), { 'cache-control': 'public, max-age=300' });
       if (path === '/health') return json(200, { status: 'ok' });
       if (path === '/') return html(200, subscribePage({}, (await deps()).site));
       if (path === '/editions') {

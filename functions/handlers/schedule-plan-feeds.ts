@@ -4,7 +4,9 @@ import { logger, observability, observeSchedule } from '../adapters/runtime/obse
 import { DIGEST_METRICS } from '../adapters/runtime/metric-names.ts';
 import { planFeedPolls } from '../core/sources/index.ts';
 
-export function planFeedsHandler(deps: DepsProvider<'schedule-plan-feeds'>): (event: unknown) => Promise<{ queued: number; failingForADay: number }> {
+export function planFeedsHandler(
+  deps: DepsProvider<'schedule-plan-feeds'>,
+): (event: unknown) => Promise<{ queued: number; failingForADay: number }> {
   return async () => {
     const report = await planFeedPolls(await deps());
     logger.info('feed polls queued', { ...report });

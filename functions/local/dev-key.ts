@@ -26,7 +26,12 @@ export async function ensureDevKey(key: string, name: string, apiKeys: ApiKeySto
   if (existing === undefined) {
     await apiKeys.put({ ...newApiKeyRecord(key, name, now.toISOString()), dev: true });
     stored = true;
-  } else if (!existing.dev || existing.requestsPerMinute !== undefined || existing.scopes !== undefined || (existing.disabled && isDevKey(existing))) {
+  } else if (
+    !existing.dev ||
+    existing.requestsPerMinute !== undefined ||
+    existing.scopes !== undefined ||
+    (existing.disabled && isDevKey(existing))
+  ) {
     // Whatever the row said, the dev key has every scope and no limit; one retired when the setting moved away comes back when it moves back.
     const { requestsPerMinute: _limit, scopes: _scopes, ...unlimited } = existing;
     await apiKeys.put({ ...unlimited, dev: true, disabled: existing.disabled && !isDevKey(existing) });

@@ -6,7 +6,16 @@
  * comes back after the deferral's delay. Each recipient's final outcome is reported once.
  */
 import pMap from 'p-map';
-import { type ChunkJob, type DeliverOutcome, type DeliveryJob, type JobDeferral, type QueuedDelivery, type QueuedJobReceipt, SEND_FLEET, type SendBatchReport } from '../core/delivery/index.ts';
+import {
+  type ChunkJob,
+  type DeliverOutcome,
+  type DeliveryJob,
+  type JobDeferral,
+  type QueuedDelivery,
+  type QueuedJobReceipt,
+  SEND_FLEET,
+  type SendBatchReport,
+} from '../core/delivery/index.ts';
 import type { Queue } from '../core/planning/index.ts';
 
 /** A job's last word: what delivery made of it, or that the queue gave up, or that it waits for the quota. */
@@ -54,7 +63,8 @@ export class InProcessQueue implements Queue, JobDeferral {
       this.#inFlight.delete(receipt.receiptHandle);
       // Reported, not settled: the chunk comes back and reports its recipients' final outcomes then.
       const reported = this.#reportedFor(entry);
-      for (const email of (entry.job.emails ?? []).filter((e) => !reported.has(e))) this.#options.onOutcome?.({ editionId: entry.job.editionId, email }, 'deferred');
+      for (const email of (entry.job.emails ?? []).filter((e) => !reported.has(e)))
+        this.#options.onOutcome?.({ editionId: entry.job.editionId, email }, 'deferred');
       const again = { ...entry.message, receiveCount: entry.message.receiveCount + 1 };
       // Unref'd: a deferred job must not keep `digest send-now` or a stopping `npm start` alive.
       setTimeout(() => void this.#run([again]), seconds * 1000).unref();

@@ -78,7 +78,14 @@ export async function simulatedSesEvents(email: StoredEmail, editionOf: EditionO
     events.push({
       eventType: 'Delivery',
       mail,
-      delivery: { timestamp, processingTimeMillis: 120, recipients, smtpResponse: '250 2.6.0 Message received', reportingMTA: 'a8-1.smtp-out.amazonses.com', remoteMtaIp: '127.0.0.1' },
+      delivery: {
+        timestamp,
+        processingTimeMillis: 120,
+        recipients,
+        smtpResponse: '250 2.6.0 Message received',
+        reportingMTA: 'a8-1.smtp-out.amazonses.com',
+        remoteMtaIp: '127.0.0.1',
+      },
     });
   };
   const bounced = (recipient: string, bounceType: string, bounceSubType: string, status: string, diagnosticCode: string): void => {
@@ -101,10 +108,17 @@ export async function simulatedSesEvents(email: StoredEmail, editionOf: EditionO
   for (const { recipient, outcome } of outcomes) {
     if (outcome === 'bounce') bounced(recipient, 'Permanent', 'General', '5.1.1', 'smtp; 550 5.1.1 user unknown');
     if (outcome === 'suppressionlist') {
-      bounced(recipient, 'Permanent', 'Suppressed', '5.1.1', 'Amazon SES has suppressed sending to this address because it has a recent history of bouncing as an invalid address.');
+      bounced(
+        recipient,
+        'Permanent',
+        'Suppressed',
+        '5.1.1',
+        'Amazon SES has suppressed sending to this address because it has a recent history of bouncing as an invalid address.',
+      );
     }
     // An auto-reply arrives as a transient bounce: it says nothing about whether the address works.
-    if (outcome === 'ooto') bounced(recipient, 'Transient', 'General', '2.0.0', 'smtp; auto-reply: out of the office (Auto-Submitted: auto-replied)');
+    if (outcome === 'ooto')
+      bounced(recipient, 'Transient', 'General', '2.0.0', 'smtp; auto-reply: out of the office (Auto-Submitted: auto-replied)');
     if (outcome === 'complaint') {
       events.push({
         eventType: 'Complaint',
@@ -127,25 +141,23 @@ export async function simulatedSesEvents(email: StoredEmail, editionOf: EditionO
 export function snsEventOf(events: readonly Record<string, unknown>[], now: Date): SNSEvent {
   const topicArn = `arn:aws:sns:${LOCAL_REGION}:${LOCAL_ACCOUNT}:digest-mailer-ses-events`;
   return {
-    Records: events.map(
-      (event): SNSEventRecord => ({
-        EventSource: 'aws:sns',
-        EventVersion: '1.0',
-        EventSubscriptionArn: `${topicArn}:${randomUUID()}`,
-        Sns: {
-          Type: 'Notification',
-          MessageId: randomUUID(),
-          TopicArn: topicArn,
-          Message: JSON.stringify(event),
-          Timestamp: now.toISOString(),
-          SignatureVersion: '1',
-          Signature: '',
-          SigningCertUrl: '',
-          UnsubscribeUrl: '',
-          MessageAttributes: {},
-        },
-      }),
-    ),
+    Records: events.map((event): SNSEventRecord => ({
+      EventSource: 'aws:sns',
+      EventVersion: '1.0',
+      EventSubscriptionArn: `${topicArn}:${randomUUID()}`,
+      Sns: {
+        Type: 'Notification',
+        MessageId: randomUUID(),
+        TopicArn: topicArn,
+        Message: JSON.stringify(event),
+        Timestamp: now.toISOString(),
+        SignatureVersion: '1',
+        Signature: '',
+        SigningCertUrl: '',
+        UnsubscribeUrl: '',
+        MessageAttributes: {},
+      },
+    })),
   };
 }
 
@@ -153,7 +165,12 @@ export function snsEventOf(events: readonly Record<string, unknown>[], now: Date
  * Feeds each message the emulator accepts through `handle` (the SNS handler), one at a time in
  * the order accepted, a moment after the send returns, as SES's events follow a send.
  */
-export function mailboxSimulator(deps: { editionOf: EditionOfChunk; handle: (event: SNSEvent) => Promise<void>; now?: () => Date; onError?: (error: unknown) => void }): {
+export function mailboxSimulator(deps: {
+  editionOf: EditionOfChunk;
+  handle: (event: SNSEvent) => Promise<void>;
+  now?: () => Date;
+  onError?: (error: unknown) => void;
+}): {
   accepted(email: StoredEmail): void;
   /** Resolves when every message accepted so far has had its events handled. */
   idle(): Promise<void>;

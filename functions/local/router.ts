@@ -53,7 +53,12 @@ function pathOf(url: string): { pathname: string; search: string; params: URLSea
   }
 }
 
-export function toHttpEvent(request: IncomingMessage | RequestLine, body: Buffer, route?: ApiRoute, pathParameters?: Record<string, string>): HttpEvent {
+export function toHttpEvent(
+  request: IncomingMessage | RequestLine,
+  body: Buffer,
+  route?: ApiRoute,
+  pathParameters?: Record<string, string>,
+): HttpEvent {
   const line = 'socket' in request ? requestLine(request) : request;
   const url = pathOf(line.url);
   const headers: Record<string, string> = {};
@@ -110,7 +115,11 @@ export async function answerEvent(routes: readonly Route[], event: HttpEvent): P
   const match = matchRoute(routes, method, event.rawPath);
   if (match.kind !== 'route') return refusal(routingError(match, method), event);
   if (bodyBytes(event) > maxBodyBytes(match.route)) return refusal(tooLarge(match.route), event);
-  const routed: HttpEvent = { ...event, routeKey: `${match.route.method} ${match.route.path}`, requestContext: { ...event.requestContext, routeKey: `${match.route.method} ${match.route.path}` } };
+  const routed: HttpEvent = {
+    ...event,
+    routeKey: `${match.route.method} ${match.route.path}`,
+    requestContext: { ...event.requestContext, routeKey: `${match.route.method} ${match.route.path}` },
+  };
   if (Object.keys(match.params).length > 0) routed.pathParameters = match.params;
   return finishResponse(await match.route.handler(routed), event);
 }

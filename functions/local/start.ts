@@ -20,7 +20,8 @@ import type { Wiring } from '../adapters/runtime/wiring.ts';
 
 // The AWS SDK warns once per process on Node 20 that its 2027 releases will need Node 22 (Lambda
 // runs 22); its documented switch turns off that one warning and leaves every other on.
-if (!process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED']) process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] = 'true';
+if (!process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'])
+  process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] = 'true';
 
 /** How long SIGTERM or Ctrl+C lets requests in flight finish, and when the process exits whatever happens. */
 const DRAIN_MS = 7000;
@@ -56,7 +57,12 @@ function inboxMail(email: StoredEmail): InboxMail {
  * claimed by a process that is gone: settle it against the persisted inbox, then send the rest.
  */
 async function settleClaims(wiring: Wiring, inbox: StoredEmail[]): Promise<void> {
-  const deps = { deliveries: wiring.port('deliveries'), sendStats: wiring.port('sendStats'), editions: wiring.port('editions'), clock: wiring.port('clock') };
+  const deps = {
+    deliveries: wiring.port('deliveries'),
+    sendStats: wiring.port('sendStats'),
+    editions: wiring.port('editions'),
+    clock: wiring.port('clock'),
+  };
   const { settlement, released } = await settleLocalClaims(inbox.map(inboxMail), deps);
   if (settlement.chunks > 0) {
     console.log(
@@ -99,7 +105,10 @@ async function main(): Promise<void> {
     onAccepted: (email) => simulator.accepted(email),
   });
   emulators.push(ses);
-  await ensureTable(createDynamoClient({ region: settings.config.AWS_REGION, endpoint: settings.config.DYNAMODB_ENDPOINT }), settings.config.TABLE_NAME);
+  await ensureTable(
+    createDynamoClient({ region: settings.config.AWS_REGION, endpoint: settings.config.DYNAMODB_ENDPOINT }),
+    settings.config.TABLE_NAME,
+  );
 
   const apiKey = await ensureApiKey(settings, wiring);
   await rehashErasureMarks(settings, wiring);

@@ -7,7 +7,6 @@ import { accessOf, type AwsAccess } from '../../functions/adapters/runtime/funct
 import type { DigestDataStack } from '../data-stack.ts';
 import { type DigestFunctions, FUNCTION_IDS, handlerOf } from './functions.ts';
 
-
 const TABLE_READ_ACTIONS = [
   'dynamodb:GetItem',
   'dynamodb:BatchGetItem',
@@ -42,7 +41,11 @@ export function grantFunctionAccess(functions: DigestFunctions, resources: Grant
     'table:write': (grantee) => Grant.addToPrincipal({ grantee, actions: TABLE_WRITE_ACTIONS, resourceArns: tableArns }),
     // The planner's "now" mode reads every confirmed reader: Scan, on the sparse slot index only.
     'table:scan-slot-index': (grantee) =>
-      Grant.addToPrincipal({ grantee, actions: ['dynamodb:Scan'], resourceArns: [`${table.tableArn}/index/${TABLE.bySendSlot.indexName}`] }),
+      Grant.addToPrincipal({
+        grantee,
+        actions: ['dynamodb:Scan'],
+        resourceArns: [`${table.tableArn}/index/${TABLE.bySendSlot.indexName}`],
+      }),
     'table:scan': (grantee) => Grant.addToPrincipal({ grantee, actions: ['dynamodb:Scan'], resourceArns: [table.tableArn] }),
     'secret:read': (grantee) => tokenSecret.grantRead(grantee),
     'ses:send': (grantee) => Grant.addToPrincipal({ grantee, actions: SES_SEND_ACTIONS, resourceArns: sesSendArns }),

@@ -66,7 +66,12 @@ function brightness(rgb: string): number {
 beforeAll(async () => {
   const renderer = new TemplateRenderer({ digestName: settings.digestName, postalAddress: '1 Example Street, Springfield' });
   edition = await buildEdition(
-    { since: '2026-11-25T07:00:00.000Z', cutoff: '2026-11-26T07:00:00.000Z', articles: await seedArticles(), createdAt: SENT_AT.toISOString() },
+    {
+      since: '2026-11-25T07:00:00.000Z',
+      cutoff: '2026-11-26T07:00:00.000Z',
+      articles: await seedArticles(),
+      createdAt: SENT_AT.toISOString(),
+    },
     renderer,
     settings,
   );
@@ -85,12 +90,22 @@ async function leadSummaryEdition(): Promise<string> {
     title: `${index === 0 ? 'Central bank holds its main rate at 4.25% as inflation slows for a third month running' : 'Another story'} ${index}`,
     url: `https://news.example/${index}`,
     section: index % 3 === 0 ? 'Economy' : 'World',
-    alsoIn: index === 0 ? [{ source: 'Financial Wire', title: 'x', url: 'https://wire.example/0' }, { source: 'Radio One', title: 'y' }] : [],
+    alsoIn:
+      index === 0
+        ? [
+            { source: 'Financial Wire', title: 'x', url: 'https://wire.example/0' },
+            { source: 'Radio One', title: 'y' },
+          ]
+        : [],
   }));
   const renderer = new TemplateRenderer({
     digestName: settings.digestName,
     postalAddress: '1 Example Street, Springfield',
-    brand: brandFrom({ brandColor: '#7a1f5c', logoUrl: 'https://cdn.example/logo.png', tagline: 'The news that matters, before breakfast' }),
+    brand: brandFrom({
+      brandColor: '#7a1f5c',
+      logoUrl: 'https://cdn.example/logo.png',
+      tagline: 'The news that matters, before breakfast',
+    }),
   });
   const built = await buildEdition(
     { since: edition.since, cutoff: edition.cutoff, articles: [], createdAt: SENT_AT.toISOString() },
@@ -114,10 +129,7 @@ describe('the seed edition in a browser', () => {
       ] as const) {
         const page = await show(emailHtml, viewport, scheme);
         await page.screenshot({ path: await artifactPath(`seed-edition-${width}-${scheme}.png`), fullPage: true });
-        const [scrollWidth, clientWidth] = await Promise.all([
-          page.evaluate<number>(SCROLL_WIDTH),
-          page.evaluate<number>(CLIENT_WIDTH),
-        ]);
+        const [scrollWidth, clientWidth] = await Promise.all([page.evaluate<number>(SCROLL_WIDTH), page.evaluate<number>(CLIENT_WIDTH)]);
         expect(scrollWidth).toBeLessThanOrEqual(clientWidth);
       }
     }, 120_000);
@@ -131,7 +143,7 @@ describe('the seed edition in a browser', () => {
     expect(brightness(await dark.evaluate<string>(TITLE_COLOUR))).toBeGreaterThan(180);
   }, 120_000);
 
-  it('lists at most five headlines at 800 px, none at 375 px, with no in-page link, and shows times in the reader\'s zone', async () => {
+  it("lists at most five headlines at 800 px, none at 375 px, with no in-page link, and shows times in the reader's zone", async () => {
     const wide = await show(emailHtml, DESKTOP, 'light');
     const headlines = await wide.evaluate<number>("document.querySelectorAll('.dm-headlines li').length");
     expect(headlines).toBeGreaterThan(0);
@@ -142,7 +154,7 @@ describe('the seed edition in a browser', () => {
     expect(await phone.locator('.dm-headlines').isVisible()).toBe(false);
   }, 120_000);
 
-  it('shows the lead story\'s summary on the first screen of a 375 x 667 phone, light and dark', async () => {
+  it("shows the lead story's summary on the first screen of a 375 x 667 phone, light and dark", async () => {
     const leadSummary = await leadSummaryEdition();
     for (const scheme of SCHEMES) {
       const page = await show(leadSummary, PHONE, scheme);

@@ -13,7 +13,15 @@ import { DynamoApiKeyStore } from '../../functions/adapters/dynamo/api-key-store
 import { generateApiKey, newApiKeyRecord } from '../../functions/core/ingest/index.ts';
 import type { ApiKeyScope } from '../../functions/core/ingest/index.ts';
 import { signToken } from '../../functions/core/shared/tokens.ts';
-import { announceSeed, type Answer, checkAnswer, type Credentials, type FuzzRequest, fuzzParameters, requestsForAnyRoute } from '../support/fuzz.ts';
+import {
+  announceSeed,
+  type Answer,
+  checkAnswer,
+  type Credentials,
+  type FuzzRequest,
+  fuzzParameters,
+  requestsForAnyRoute,
+} from '../support/fuzz.ts';
 import { startLocalStack, type LocalStack } from '../support/local-stack.ts';
 
 const READER = 'fuzz-reader@example.com';
@@ -56,7 +64,16 @@ afterAll(async () => {
 
 async function putReader(): Promise<void> {
   const at = new Date().toISOString();
-  await store.put({ email: READER, status: 'confirmed', timezone: 'UTC', sendHour: 7, topics: [], createdAt: at, updatedAt: at, confirmedAt: at });
+  await store.put({
+    email: READER,
+    status: 'confirmed',
+    timezone: 'UTC',
+    sendHour: 7,
+    topics: [],
+    createdAt: at,
+    updatedAt: at,
+    confirmedAt: at,
+  });
 }
 
 async function send(request: FuzzRequest): Promise<Answer> {
@@ -72,7 +89,7 @@ async function send(request: FuzzRequest): Promise<Answer> {
 }
 
 describe('fuzzing the local stack over HTTP', () => {
-  it('holds the in-memory suite\'s properties for 1,000 requests (250 runs of 4 at once) through the real router', async () => {
+  it("holds the in-memory suite's properties for 1,000 requests (250 runs of 4 at once) through the real router", async () => {
     const statuses = new Map<number, number>();
     await fc.assert(
       fc.asyncProperty(fc.array(requestsForAnyRoute(credentials), { minLength: BATCH, maxLength: BATCH }), async (requests) => {

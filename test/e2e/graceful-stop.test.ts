@@ -77,7 +77,11 @@ describe('npm start on SIGTERM', () => {
     // Every article reached the database: the same batch after a restart is all duplicates.
     const again = await startLocalStack({ dataDir: stack.dataDir });
     stacks.push(again);
-    const response = await fetch(`${again.apiUrl}/articles`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': again.apiKey }, body });
+    const response = await fetch(`${again.apiUrl}/articles`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': again.apiKey },
+      body,
+    });
     expect(((await response.json()) as { counts: unknown }).counts).toEqual({ created: 0, duplicate: 100, rejected: 0, failed: 0 });
     await again.stop();
   }, 90_000);

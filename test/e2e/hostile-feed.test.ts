@@ -13,7 +13,8 @@ let stack: LocalStack | undefined;
 let restarted: LocalStack | undefined;
 
 const VALID_RSS = (items: string) => `<rss version="2.0"><channel><title>Hostile</title>${items}</channel></rss>`;
-const nested = (depth: number) => `<html><body>${'<div>'.repeat(depth)}${'Deep words here. '.repeat(30)}${'</div>'.repeat(depth)}</body></html>`;
+const nested = (depth: number) =>
+  `<html><body>${'<div>'.repeat(depth)}${'Deep words here. '.repeat(30)}${'</div>'.repeat(depth)}</body></html>`;
 
 beforeAll(async () => {
   feeds = await startFeedServer();
@@ -29,7 +30,8 @@ beforeAll(async () => {
   }
   feeds.route('/deep.xml', (_request, response) => {
     response.writeHead(200, { 'content-type': 'application/rss+xml' });
-    const item = (depth: number) => `<item><title>Deep ${depth}</title><link>${feeds.url(`/deep-${depth}`)}</link><description>Teaser ${depth}.</description></item>`;
+    const item = (depth: number) =>
+      `<item><title>Deep ${depth}</title><link>${feeds.url(`/deep-${depth}`)}</link><description>Teaser ${depth}.</description></item>`;
     response.end(VALID_RSS(item(2_000) + item(100_000)));
   });
   // Sources are added first, then the stack restarts over them: its poller's first run, 1 s after start, polls both.

@@ -18,7 +18,10 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.allSettled(stacks.map((stack) => stack.stop('SIGKILL')));
-  await Promise.allSettled([rm(scratch, { recursive: true, force: true }), ...stacks.map((stack) => rm(stack.dataDir, { recursive: true, force: true }))]);
+  await Promise.allSettled([
+    rm(scratch, { recursive: true, force: true }),
+    ...stacks.map((stack) => rm(stack.dataDir, { recursive: true, force: true })),
+  ]);
 });
 
 const isDigest = (email: StoredEmail): boolean => !email.subject.startsWith('Confirm your subscription');

@@ -37,7 +37,10 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.allSettled([stack?.stop('SIGKILL'), restarted?.stop('SIGKILL')]);
-  await Promise.allSettled([scratch && rm(scratch, { recursive: true, force: true }), stack && rm(stack.dataDir, { recursive: true, force: true })]);
+  await Promise.allSettled([
+    scratch && rm(scratch, { recursive: true, force: true }),
+    stack && rm(stack.dataDir, { recursive: true, force: true }),
+  ]);
 });
 
 describe('the local stack, toured as a new user', () => {

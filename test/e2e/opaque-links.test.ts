@@ -29,10 +29,9 @@ const found: FoundToken[] = [];
 
 /** Every token in a text: in `?token=` / `&token=` query values and in hidden form fields. */
 function tokensIn(text: string, where: string): FoundToken[] {
-  const values = [
-    ...text.matchAll(/[?&](?:amp;)?token=([A-Za-z0-9_.%-]+)/g),
-    ...text.matchAll(/name="token"\s+value="([^"]+)"/g),
-  ].map((match) => decodeURIComponent(match[1]!));
+  const values = [...text.matchAll(/[?&](?:amp;)?token=([A-Za-z0-9_.%-]+)/g), ...text.matchAll(/name="token"\s+value="([^"]+)"/g)].map(
+    (match) => decodeURIComponent(match[1]!),
+  );
   return values.map((token) => ({ token, where }));
 }
 
@@ -73,8 +72,8 @@ afterAll(async () => {
   if (stack) await rm(stack.dataDir, { recursive: true, force: true });
 });
 
-describe('link tokens on a reader\'s tour of the local stack', () => {
-  it('no token in any email or page shows the reader\'s address', async () => {
+describe("link tokens on a reader's tour of the local stack", () => {
+  it("no token in any email or page shows the reader's address", async () => {
     expect((await runCli(['ingest', 'examples/articles.json'], stack.env)).code).toBe(0);
     const subscribed = await fetch(`${stack.apiUrl}/subscriptions`, {
       method: 'POST',
@@ -117,8 +116,12 @@ describe('link tokens on a reader\'s tour of the local stack', () => {
     expect(found.length).toBeGreaterThanOrEqual(8);
 
     const spellings = addressSpellings(TYPED_ADDRESS, 4);
-    expect(spellings).toEqual(expect.arrayContaining([stored, 'opaque.tour', STORED_DOMAIN, 'bücher.example', 'bücher', 'xn--bcher-kva', 'example']));
-    const leaks = found.flatMap(({ token, where }) => spellingsInToken(token, spellings).map((spelling) => `${where}: "${spelling}" in ${token}`));
+    expect(spellings).toEqual(
+      expect.arrayContaining([stored, 'opaque.tour', STORED_DOMAIN, 'bücher.example', 'bücher', 'xn--bcher-kva', 'example']),
+    );
+    const leaks = found.flatMap(({ token, where }) =>
+      spellingsInToken(token, spellings).map((spelling) => `${where}: "${spelling}" in ${token}`),
+    );
     expect(leaks).toEqual([]);
   });
 });

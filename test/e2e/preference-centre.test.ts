@@ -105,7 +105,10 @@ beforeAll(async () => {
   for (const outcome of [started, launched]) if (outcome.status === 'rejected') throw outcome.reason;
   const articles = JSON.parse(await readFile(join(repoRoot, 'examples/articles.json'), 'utf8')) as { articles: Record<string, unknown>[] };
   // The example batch with topics, so the preference centre has some to offer.
-  const withTopics = articles.articles.map((article, i) => ({ ...article, topics: [['world', 'politics'], ['science'], ['culture'], ['world']][i % 4] }));
+  const withTopics = articles.articles.map((article, i) => ({
+    ...article,
+    topics: [['world', 'politics'], ['science'], ['culture'], ['world']][i % 4],
+  }));
   const ingest = await fetch(`${stack.apiUrl}/articles`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-api-key': stack.apiKey },

@@ -8,7 +8,16 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { headerOf, inboxEmails, linkIn, runCli, startLocalStack, storedSubscriber, waitForEmail, type LocalStack } from '../support/local-stack.ts';
+import {
+  headerOf,
+  inboxEmails,
+  linkIn,
+  runCli,
+  startLocalStack,
+  storedSubscriber,
+  waitForEmail,
+  type LocalStack,
+} from '../support/local-stack.ts';
 
 const READER = 'preview-reader@example.com';
 const TESTER = 'editor@example.com';
@@ -26,7 +35,10 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await stack?.stop('SIGKILL');
-  await Promise.allSettled([scratch && rm(scratch, { recursive: true, force: true }), stack && rm(stack.dataDir, { recursive: true, force: true })]);
+  await Promise.allSettled([
+    scratch && rm(scratch, { recursive: true, force: true }),
+    stack && rm(stack.dataDir, { recursive: true, force: true }),
+  ]);
 });
 
 // Each CLI run starts a fresh Node with tsx: seconds each on a loaded machine.
@@ -100,7 +112,9 @@ describe('digest preview', CLI_STEPS, () => {
   it('left the reader unserved: send-now still sends them the edition, with List-Id and Reply-To', async () => {
     const result = await runCli(['send-now'], stack.env);
     expect(result.stdout).toContain('sent 1, skipped 0, failed 0');
-    const digest = (await inboxEmails(stack)).find((email) => email.destination.to.includes(READER) && email.body.html?.includes(EXAMPLE_TITLE));
+    const digest = (await inboxEmails(stack)).find(
+      (email) => email.destination.to.includes(READER) && email.body.html?.includes(EXAMPLE_TITLE),
+    );
     expect(digest).toBeDefined();
     expect(digest!.subject).not.toContain('The Daily Digest');
     expect(headerOf(digest!, 'List-Id')).toBe('The Daily Digest <the-daily-digest.localhost.localdomain>');

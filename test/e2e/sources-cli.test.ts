@@ -45,7 +45,9 @@ describe('digest sources', () => {
     const result = await runCli(['sources', 'poll', '--json'], { ...stack.env, FEEDS_ALLOW_PRIVATE: '' });
     expect(result.code, result.stderr).toBe(0);
     expect(lastLine(result.stdout)).toEqual({
-      sources: [{ url: feedUrl, status: 'error', created: 0, duplicate: 0, rejected: 0, error: expect.stringContaining('127.0.0.1 (loopback)') }],
+      sources: [
+        { url: feedUrl, status: 'error', created: 0, duplicate: 0, rejected: 0, error: expect.stringContaining('127.0.0.1 (loopback)') },
+      ],
     });
   }, 60_000);
 
@@ -58,10 +60,17 @@ describe('digest sources', () => {
     expect(report.sources).toHaveLength(2);
     expect(report.sources).toContainEqual({ url: feedUrl, status: 'ok', created: 4, duplicate: 0, rejected: 0 });
     expect(report.sources).toContainEqual(expect.objectContaining({ status: 'error', error: expect.stringContaining('HTTP 500') }));
-    for (const line of report.sources) expect(Object.keys(line).sort()).toEqual(expect.arrayContaining(['created', 'duplicate', 'rejected', 'status', 'url']));
+    for (const line of report.sources)
+      expect(Object.keys(line).sort()).toEqual(expect.arrayContaining(['created', 'duplicate', 'rejected', 'status', 'url']));
 
     const again = await runCli(['sources', 'poll', '--json'], env);
-    expect((lastLine(again.stdout) as { sources: unknown[] }).sources).toContainEqual({ url: feedUrl, status: 'not-modified', created: 0, duplicate: 0, rejected: 0 });
+    expect((lastLine(again.stdout) as { sources: unknown[] }).sources).toContainEqual({
+      url: feedUrl,
+      status: 'not-modified',
+      created: 0,
+      duplicate: 0,
+      rejected: 0,
+    });
 
     const status = await runCli(['status'], stack.env);
     expect(status.stdout).toMatch(/Feed sources: 2 \(active 1, failing 1, paused 0, disabled 0\)/);

@@ -25,9 +25,12 @@ describe('digest summarize (CLI)', () => {
     const missing = join(dir, 'nope.txt');
     const result = await runCli(['summarize', '--sentences', '1', good, missing], {});
     expect(result.code).toBe(1);
-    expect(result.stdout.trim().split('\n').map((line) => JSON.parse(line))).toEqual([
-      { file: good, sentences: ['The old bridge reopened on Monday after two years of repairs.'] },
-    ]);
+    expect(
+      result.stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line)),
+    ).toEqual([{ file: good, sentences: ['The old bridge reopened on Monday after two years of repairs.'] }]);
     expect(result.stderr).toContain('nope.txt');
   });
 

@@ -41,7 +41,11 @@ describe('Lambda bundles', () => {
     expect(inputs.get('sqs-poll-feeds.ts')?.some((input) => FEED_PACKAGES.test(input))).toBe(true);
     const others = [...inputs].filter(([handler]) => handler !== 'sqs-poll-feeds.ts');
     expect(others.length).toBeGreaterThan(5);
-    for (const [handler, files] of others) expect(files.filter((input) => FEED_PACKAGES.test(input)), handler).toEqual([]);
+    for (const [handler, files] of others)
+      expect(
+        files.filter((input) => FEED_PACKAGES.test(input)),
+        handler,
+      ).toEqual([]);
   }, 120_000);
 
   it('contain no mjml: the email templates are compiled at build time', async () => {

@@ -65,8 +65,7 @@ function synthesize(props: TestProps = {}): Synthesized {
   const template = Template.fromStack(stack);
   const dataTemplate = Template.fromStack(dataStack);
   const resources = template.toJSON().Resources as Record<string, CfnResource>;
-  const child = (id: FunctionId, name: string): CfnElement =>
-    stack.node.findChild(id).node.findChild(name).node.defaultChild as CfnElement;
+  const child = (id: FunctionId, name: string): CfnElement => stack.node.findChild(id).node.findChild(name).node.defaultChild as CfnElement;
   return {
     stack,
     template,
@@ -123,7 +122,10 @@ function findDependencyCycle(resources: Record<string, CfnResource>): string[] |
   const edges = new Map<string, string[]>();
   for (const [id, resource] of Object.entries(resources)) {
     const targets = new Set([...referencedIds(resource.Properties), ...asList(resource.DependsOn ?? [])]);
-    edges.set(id, [...targets].filter((target) => target in resources));
+    edges.set(
+      id,
+      [...targets].filter((target) => target in resources),
+    );
   }
   const state = new Map<string, 'visiting' | 'done'>();
   const path: string[] = [];
@@ -224,8 +226,7 @@ describe('DigestStack with only a sender address', () => {
 
   it('passes the runtime configuration, and the queue URL only to the planner', () => {
     for (const id of FUNCTION_IDS) {
-      const variables = (synth.resources[synth.functionLogicalId(id)]?.Properties?.Environment as { Variables: Json })
-        .Variables;
+      const variables = (synth.resources[synth.functionLogicalId(id)]?.Properties?.Environment as { Variables: Json }).Variables;
       expect(variables, id).toMatchObject({
         TABLE_NAME: fromDataStack(/^PublishOutputRefTable/),
         PUBLIC_URL: { 'Fn::GetAtt': [expect.stringMatching(/^HttpApi/), 'ApiEndpoint'] },
@@ -250,11 +251,17 @@ describe('DigestStack with only a sender address', () => {
     expect([...referencedIds((feedSchedule?.Target as Json)?.['Arn' as never])]).toContain(synth.functionLogicalId('PlanFeedPolls'));
     const mappings = ofType(synth.resources, 'AWS::Lambda::EventSourceMapping').map(([, mapping]) => mapping.Properties ?? {});
     const pollMapping = mappings.find((mapping) => [...referencedIds(mapping.FunctionName)].includes(synth.functionLogicalId('PollFeeds')));
-    expect(pollMapping).toMatchObject({ BatchSize: 1, ScalingConfig: { MaximumConcurrency: 5 }, FunctionResponseTypes: ['ReportBatchItemFailures'] });
+    expect(pollMapping).toMatchObject({
+      BatchSize: 1,
+      ScalingConfig: { MaximumConcurrency: 5 },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
     const [queueId] = [...referencedIds(pollMapping?.EventSourceArn)];
     expect(synth.resources[queueId!]?.Properties).toMatchObject({ VisibilityTimeout: 1800, RedrivePolicy: { maxReceiveCount: 3 } });
     const alarms = ofType(synth.resources, 'AWS::CloudWatch::Alarm').map(([, alarm]) => alarm.Properties ?? {});
-    expect(alarms).toContainEqual(expect.objectContaining({ MetricName: 'FeedSourcesFailingForADay', Threshold: 1, Statistic: 'Maximum', Period: 900 }));
+    expect(alarms).toContainEqual(
+      expect.objectContaining({ MetricName: 'FeedSourcesFailingForADay', Threshold: 1, Statistic: 'Maximum', Period: 900 }),
+    );
   });
 
   it('routes the public API to the right functions', () => {
@@ -305,12 +312,16 @@ describe('DigestStack with only a sender address', () => {
 
   it('routes exactly the route table of the local stack, HEAD beside every GET', () => {
     const routeKeys = ofType(synth.resources, 'AWS::ApiGatewayV2::Route').map(([, route]) => route.Properties?.RouteKey as string);
-    const expected = API_ROUTES.flatMap((route) => (route.method === 'GET' ? [`GET ${route.path}`, `HEAD ${route.path}`] : [`${route.method} ${route.path}`]));
+    const expected = API_ROUTES.flatMap((route) =>
+      route.method === 'GET' ? [`GET ${route.path}`, `HEAD ${route.path}`] : [`${route.method} ${route.path}`],
+    );
     expect(routeKeys.sort()).toEqual([...expected, '$default'].sort());
   });
 
   it('lets API Gateway invoke each API function only from its own routes and the site function from $default', () => {
-    const permissions = ofType(synth.resources, 'AWS::Lambda::Permission').filter(([, p]) => p.Properties?.Principal === 'apigateway.amazonaws.com');
+    const permissions = ofType(synth.resources, 'AWS::Lambda::Permission').filter(
+      ([, p]) => p.Properties?.Principal === 'apigateway.amazonaws.com',
+    );
     expect(permissions.length).toBe(API_ROUTES.length + API_ROUTES.filter((r) => r.method === 'GET').length + 1);
   });
 
@@ -342,9 +353,9 @@ describe('DigestStack with only a sender address', () => {
 
   it('feeds the sender from an encrypted queue whose failures go to a dead-letter queue after 5 receives', () => {
     const sendTimeout = synth.resources[synth.functionLogicalId('SendDigest')]?.Properties?.Timeout as number;
-    const [[queueId, queue]] = ofType(synth.resources, 'AWS::SQS::Queue').filter(
-      ([, q]) => q.Properties?.RedrivePolicy !== undefined,
-    ) as [[string, CfnResource]];
+    const [[queueId, queue]] = ofType(synth.resources, 'AWS::SQS::Queue').filter(([, q]) => q.Properties?.RedrivePolicy !== undefined) as [
+      [string, CfnResource],
+    ];
     const redrive = queue.Properties?.RedrivePolicy as { deadLetterTargetArn: unknown; maxReceiveCount: number };
     expect(redrive.maxReceiveCount).toBe(5);
     expect(queue.Properties?.VisibilityTimeout).toBeGreaterThanOrEqual(6 * sendTimeout);
@@ -365,9 +376,7 @@ describe('DigestStack with only a sender address', () => {
       synth.template.hasResourceProperties('AWS::SQS::QueuePolicy', {
         Queues: [{ Ref: queueId }],
         PolicyDocument: {
-          Statement: Match.arrayWith([
-            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
-          ]),
+          Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
         },
       });
     }
@@ -380,9 +389,7 @@ describe('DigestStack with only a sender address', () => {
       synth.template.hasResourceProperties('AWS::SNS::TopicPolicy', {
         Topics: [{ Ref: topicId }],
         PolicyDocument: {
-          Statement: Match.arrayWith([
-            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
-          ]),
+          Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
         },
       });
     }
@@ -455,9 +462,7 @@ describe('DigestStack with only a sender address', () => {
     expect(site).toContain('dynamodb:GetItem');
     expect(site.filter((a) => /^dynamodb:(Put|Update|Delete|BatchWrite)/.test(a))).toEqual([]);
     for (const id of FUNCTION_IDS) {
-      const scans = statementsOfRole(synth.resources, synth.roleLogicalId(id)).filter((s) =>
-        asList(s.Action).includes('dynamodb:Scan'),
-      );
+      const scans = statementsOfRole(synth.resources, synth.roleLogicalId(id)).filter((s) => asList(s.Action).includes('dynamodb:Scan'));
       expect(scans.length > 0, id).toBe(id === 'PlanDigest');
       if (id !== 'PlanDigest') continue;
       for (const scan of scans) expect(JSON.stringify(scan.Resource)).toMatch(new RegExp(`/index/${TABLE.bySendSlot.indexName}"`));
@@ -505,7 +510,8 @@ describe('DigestStack with only a sender address', () => {
       // An action is granted exactly when some access the function declares brings it (two queues share SendMessage).
       // The feed poller's SQS event source grants it what consuming its queue takes, ChangeMessageVisibility included.
       const consumesFeedQueue = (action: string) => name === 'sqs-poll-feeds' && action === 'sqs:ChangeMessageVisibility';
-      const declared = (action: string) => consumesFeedQueue(action) || probes.some(([access, probe]) => probe === action && accessOf(name).has(access));
+      const declared = (action: string) =>
+        consumesFeedQueue(action) || probes.some(([access, probe]) => probe === action && accessOf(name).has(access));
       for (const [access, action] of probes) expect(actions.includes(action), `${name} ${access}`).toBe(declared(action));
     }
   });
@@ -521,7 +527,9 @@ describe('DigestStack with only a sender address', () => {
     const [[apiId]] = ofType(synth.resources, 'AWS::ApiGatewayV2::Api') as [[string, CfnResource]];
     expect(outputs.ApiUrl?.Value).toEqual({ 'Fn::GetAtt': [apiId, 'ApiEndpoint'] });
     const dataOutputs = synth.data.template.toJSON().Outputs as Record<string, { Value: unknown }>;
-    expect([...referencedIds(dataOutputs.TableName?.Value)].map((id) => synth.data.resources[id]?.Type)).toEqual(['AWS::DynamoDB::GlobalTable']);
+    expect([...referencedIds(dataOutputs.TableName?.Value)].map((id) => synth.data.resources[id]?.Type)).toEqual([
+      'AWS::DynamoDB::GlobalTable',
+    ]);
     expect([...referencedIds(outputs.QueueUrl?.Value)].map((id) => synth.resources[id]?.Type)).toEqual(['AWS::SQS::Queue']);
   });
 
@@ -549,9 +557,11 @@ describe('DigestStack with only a sender address', () => {
   it('keeps every stateful resource in the data stack and nothing stateful in the application stack', () => {
     const statefulTypes = ['AWS::DynamoDB::GlobalTable', 'AWS::DynamoDB::Table', 'AWS::SecretsManager::Secret', 'AWS::SES::EmailIdentity'];
     for (const type of statefulTypes) synth.template.resourceCountIs(type, 0);
-    expect(Object.values(synth.data.resources).map((resource) => resource.Type).sort()).toEqual(
-      ['AWS::DynamoDB::GlobalTable', 'AWS::SES::EmailIdentity', 'AWS::SecretsManager::Secret'],
-    );
+    expect(
+      Object.values(synth.data.resources)
+        .map((resource) => resource.Type)
+        .sort(),
+    ).toEqual(['AWS::DynamoDB::GlobalTable', 'AWS::SES::EmailIdentity', 'AWS::SecretsManager::Secret']);
   });
 
   it('routes SES sends, bounces, complaints, deliveries, rejects and rendering failures through an encrypted topic to the ses-events function, with a dead-letter queue', () => {
@@ -592,8 +602,7 @@ describe('DigestStack with a domain, a public URL and an alarm address', () => {
 
   it('puts the custom public URL, the digest name and the postal address in every function', () => {
     for (const id of FUNCTION_IDS) {
-      const variables = (synth.resources[synth.functionLogicalId(id)]?.Properties?.Environment as { Variables: Json })
-        .Variables;
+      const variables = (synth.resources[synth.functionLogicalId(id)]?.Properties?.Environment as { Variables: Json }).Variables;
       expect(variables.PUBLIC_URL, id).toBe('https://digest.example.org');
       expect(variables.DIGEST_NAME, id).toBe('Morning Brief');
       expect(variables.POSTAL_ADDRESS, id).toBe('1 Example Street, Springfield');
@@ -625,9 +634,7 @@ describe('DigestStack with a domain, a public URL and an alarm address', () => {
     expect(byMetric('DigestMailer', 'SendFailed')).toEqual([
       expect.objectContaining({ Dimensions: [{ Name: 'service', Value: 'digest-mailer' }], Statistic: 'Sum' }),
     ]);
-    expect(byMetric('DigestMailer', 'RenderingFailures')).toEqual([
-      expect.objectContaining({ Threshold: 1, Statistic: 'Sum' }),
-    ]);
+    expect(byMetric('DigestMailer', 'RenderingFailures')).toEqual([expect.objectContaining({ Threshold: 1, Statistic: 'Sum' })]);
     expect(byMetric('AWS/SES', 'Reputation.BounceRate')).toEqual([
       expect.objectContaining({ Threshold: SES_BOUNCE_RATE_ALARM, ComparisonOperator: 'GreaterThanThreshold' }),
     ]);
@@ -662,14 +669,20 @@ describe('cdk-nag AwsSolutions checks', () => {
   it('finds nothing unacknowledged in either stack with only a sender address', () => {
     for (const stack of [minimal.stack, minimal.data.stack]) {
       const report = new AwsSolutionsChecks().validateScope(stack);
-      expect(report.violations.map((violation) => violation.ruleName), stack.stackName).toEqual([]);
+      expect(
+        report.violations.map((violation) => violation.ruleName),
+        stack.stackName,
+      ).toEqual([]);
     }
   });
 
   it('finds nothing unacknowledged in either stack with a domain, a public URL and alarms', () => {
     for (const stack of [full.stack, full.data.stack]) {
       const report = new AwsSolutionsChecks().validateScope(stack);
-      expect(report.violations.map((violation) => violation.ruleName), stack.stackName).toEqual([]);
+      expect(
+        report.violations.map((violation) => violation.ruleName),
+        stack.stackName,
+      ).toEqual([]);
     }
   });
 
@@ -713,9 +726,7 @@ describe('readDigestContext', () => {
   });
 
   it('rejects a sender address outside the sender domain', () => {
-    expect(() => readDigestContext(appWith({ senderEmail: 'news@other.org', senderDomain: 'example.org' }))).toThrow(
-      DigestContextError,
-    );
+    expect(() => readDigestContext(appWith({ senderEmail: 'news@other.org', senderDomain: 'example.org' }))).toThrow(DigestContextError);
   });
 
   it('rejects a plain-http public URL and a malformed alarm address', () => {
@@ -740,8 +751,7 @@ function readable(value: unknown, names: Map<string, string>): unknown {
   if (entries.length === 1 && key === 'Fn::GetStackOutput') {
     const { StackName, OutputName } = inner as { StackName: string; OutputName: string };
     // PublishOutput{Ref|FnGetAtt}<logical id><attribute><hash>: keep the construct id and the attribute.
-    const [, id = OutputName, attribute = ''] =
-      /^PublishOutput(?:Ref|FnGetAtt)(.*?)[0-9A-F]{8}(.*?)[0-9A-F]{8}$/.exec(OutputName) ?? [];
+    const [, id = OutputName, attribute = ''] = /^PublishOutput(?:Ref|FnGetAtt)(.*?)[0-9A-F]{8}(.*?)[0-9A-F]{8}$/.exec(OutputName) ?? [];
     return `\${${StackName}:${id}${attribute ? `.${attribute}` : ''}}`;
   }
   return Object.fromEntries(entries.map(([k, v]) => [k, readable(v, names)]));

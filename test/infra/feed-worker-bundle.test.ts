@@ -18,7 +18,9 @@ describe('the off-thread feed parser, bundled', () => {
       const outfile = join(dir, 'index.mjs');
       await build({ ...lambdaEsbuildOptions(join(repoRoot, 'test/support/off-thread-probe.ts'), outfile), logLevel: 'silent' });
       const bundled = (await import(pathToFileURL(outfile).href)) as { parseInBundledWorker(xml: string): Promise<unknown> };
-      await expect(bundled.parseInBundledWorker('<rss version="2.0"><channel><title>From the bundle</title></channel></rss>')).resolves.toMatchObject({
+      await expect(
+        bundled.parseInBundledWorker('<rss version="2.0"><channel><title>From the bundle</title></channel></rss>'),
+      ).resolves.toMatchObject({
         format: 'rss',
         title: 'From the bundle',
       });

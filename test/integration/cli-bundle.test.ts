@@ -33,7 +33,12 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('the bundled digest CLI', () => {
   it('records every source it was built from and carries the templates', () => {
     expect(Object.keys(manifest.inputs)).toEqual(
-      expect.arrayContaining(['functions/cli/main.ts', 'functions/cli/status.ts', 'functions/adapters/runtime/wiring.ts', 'templates/compiled/digest.html']),
+      expect.arrayContaining([
+        'functions/cli/main.ts',
+        'functions/cli/status.ts',
+        'functions/adapters/runtime/wiring.ts',
+        'templates/compiled/digest.html',
+      ]),
     );
     expect(readFileSync(join(CLI_BUNDLE_DIR, 'templates/compiled/digest.html'), 'utf8')).toBe(
       readFileSync(join(REPO_ROOT, 'templates/compiled/digest.html'), 'utf8'),

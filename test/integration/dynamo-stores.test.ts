@@ -35,10 +35,6 @@ afterAll(async () => {
   await dynamo?.stop();
 });
 
-
-
-
-
 async function dueEmails(slots: TimeSlot[]): Promise<string[]> {
   return (await collect(subscribers.listDue(slots))).map((reader) => reader.email).sort();
 }
@@ -88,9 +84,7 @@ describeStoreContract(`DynamoDB (${process.env['TEST_DYNAMO_BACKEND'] ?? 'dynali
 describe('DynamoArticleStore', () => {
   it('reads every page when one day holds more than a 1 MB query page', async () => {
     const bulky = 'x'.repeat(300_000);
-    const stored = Array.from({ length: 5 }, (_, index) =>
-      article(`2026-11-18T10:00:0${index}.000Z`, { text: bulky }),
-    );
+    const stored = Array.from({ length: 5 }, (_, index) => article(`2026-11-18T10:00:0${index}.000Z`, { text: bulky }));
     for (const item of stored) await articles.putIfAbsent(item);
 
     const listed = await collect(articles.listIngested('2026-11-18T00:00:00.000Z', '2026-11-18T23:00:00.000Z'));
@@ -148,9 +142,9 @@ describe('items that do not match their schema', () => {
       }),
     );
 
-    await expect(
-      collect(articles.listIngested('2026-11-21T00:00:00.000Z', '2026-11-21T23:00:00.000Z')),
-    ).rejects.toThrow(/ART#broken[\s\S]*title/);
+    await expect(collect(articles.listIngested('2026-11-21T00:00:00.000Z', '2026-11-21T23:00:00.000Z'))).rejects.toThrow(
+      /ART#broken[\s\S]*title/,
+    );
   });
 });
 

@@ -10,7 +10,15 @@ describe('emptyStyleValues', () => {
   it('finds the empty and cut-short values an unfilled brand tag leaves', () => {
     const html = `<style>a { color: ; } .x:hover { background:; }</style>
       <td bgcolor="" style="border-top:4px solid ;background:;"><a style="color:">x</a></td><p color=''>`;
-    expect(emptyStyleValues(html).sort()).toEqual(['background:', 'background:', 'bgcolor=""', 'border-top:4px solid', 'color:', 'color:', "color=''"]);
+    expect(emptyStyleValues(html).sort()).toEqual([
+      'background:',
+      'background:',
+      'bgcolor=""',
+      'border-top:4px solid',
+      'color:',
+      'color:',
+      "color=''",
+    ]);
   });
 
   it('passes filled values, selectors with colons and !important', () => {

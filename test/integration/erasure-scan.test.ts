@@ -55,7 +55,10 @@ async function everyItem(): Promise<string[]> {
   const indexes = [undefined, ...(Table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName)];
   const items: string[] = [];
   for (const indexName of indexes) {
-    for await (const page of paginateScan({ client: dynamo.doc }, { TableName: dynamo.tableName, ...(indexName ? { IndexName: indexName } : {}) })) {
+    for await (const page of paginateScan(
+      { client: dynamo.doc },
+      { TableName: dynamo.tableName, ...(indexName ? { IndexName: indexName } : {}) },
+    )) {
       for (const item of page.Items ?? []) items.push(JSON.stringify(item));
     }
   }
@@ -73,8 +76,13 @@ async function setUp() {
   const articles = new DynamoArticleStore(dynamo.doc, dynamo.tableName);
   const editions = new DynamoEditionStore(dynamo.doc, dynamo.tableName);
   const deliveries = new DynamoDeliveryLedger(dynamo.doc, dynamo.tableName);
-  const personalData = new DynamoPersonalDataStore(dynamo.doc, dynamo.tableName, new ErasureMarks('erasure-scan-token-secret-0123456789abcdef'));
-  for (const email of [stored(TYPED), BYSTANDER]) await subscribers.put(aSubscriber({ email, lastDigestCutoff: '2026-11-25T06:58:00.000Z' }));
+  const personalData = new DynamoPersonalDataStore(
+    dynamo.doc,
+    dynamo.tableName,
+    new ErasureMarks('erasure-scan-token-secret-0123456789abcdef'),
+  );
+  for (const email of [stored(TYPED), BYSTANDER])
+    await subscribers.put(aSubscriber({ email, lastDigestCutoff: '2026-11-25T06:58:00.000Z' }));
   await articles.putIfAbsent(anArticle({ ingestedAt: '2026-11-26T05:00:00.000Z' }));
   const queue = new SimulatedSqs();
   const settings = testSettings();
@@ -92,7 +100,9 @@ describe('erasing a reader', () => {
     await send();
     expect(mailer.sent.map((email) => email.to)).toContain(stored(TYPED));
     // SES's Send event for the reader arrives after the chunk was sent: it writes no address back.
-    const [chunk] = (await everyItem()).map((item) => JSON.parse(item) as { sk: string; slotDay?: unknown; id?: string }).filter((item) => item.sk.startsWith('CHUNK#'));
+    const [chunk] = (await everyItem())
+      .map((item) => JSON.parse(item) as { sk: string; slotDay?: unknown; id?: string })
+      .filter((item) => item.sk.startsWith('CHUNK#'));
     expect(chunk).toBeDefined();
     await deliveries.confirmSent({ slotDay: chunk!.slotDay as never, id: chunk!.id! }, { [stored(TYPED)]: 'late-event' });
 

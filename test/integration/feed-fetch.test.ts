@@ -17,11 +17,22 @@ let server: FeedServer;
 /** `feeds.test` stands for a public host: it resolves to the local server, and only it may be reached on loopback. */
 const PUBLIC_NAME = 'feeds.test';
 
-const NAMES: Record<string, string> = { [PUBLIC_NAME]: '127.0.0.1', localhost: '127.0.0.1', 'intranet.test': '10.0.0.1', 'metadata.test': '169.254.169.254', 'v6local.test': 'fd00::1' };
+const NAMES: Record<string, string> = {
+  [PUBLIC_NAME]: '127.0.0.1',
+  localhost: '127.0.0.1',
+  'intranet.test': '10.0.0.1',
+  'metadata.test': '169.254.169.254',
+  'v6local.test': 'fd00::1',
+};
 
 function options(overrides: Partial<SafeHttpOptions> = {}): SafeHttpOptions {
   // FEEDS_ALLOW_PRIVATE unset, as in every deployed function.
-  const config = loadConfig({ TABLE_NAME: 't', PUBLIC_URL: 'https://digest.example', MAIL_FROM: 'a@example.com', TOKEN_SECRET: 'x'.repeat(32) });
+  const config = loadConfig({
+    TABLE_NAME: 't',
+    PUBLIC_URL: 'https://digest.example',
+    MAIL_FROM: 'a@example.com',
+    TOKEN_SECRET: 'x'.repeat(32),
+  });
   return safeHttpOptions(config, {
     resolve: async (hostname) => {
       const address = NAMES[hostname];
@@ -114,7 +125,22 @@ afterAll(async () => {
 
 describe('the address rules (FEEDS_ALLOW_PRIVATE unset)', () => {
   it('refuses loopback, private, link-local, unique-local, multicast and unspecified addresses, and allows public unicast', () => {
-    for (const address of ['127.0.0.1', '10.0.0.1', '172.16.0.1', '192.168.1.1', '169.254.169.254', '::1', 'fd00::1', 'fe80::1', '224.0.0.1', 'ff02::1', '0.0.0.0', '::', '::ffff:127.0.0.1', '100.64.0.1']) {
+    for (const address of [
+      '127.0.0.1',
+      '10.0.0.1',
+      '172.16.0.1',
+      '192.168.1.1',
+      '169.254.169.254',
+      '::1',
+      'fd00::1',
+      'fe80::1',
+      '224.0.0.1',
+      'ff02::1',
+      '0.0.0.0',
+      '::',
+      '::ffff:127.0.0.1',
+      '100.64.0.1',
+    ]) {
       expect(refusedRange(address), address).toBeDefined();
     }
     for (const address of ['93.184.216.34', '8.8.8.8', '2606:4700::6810:84e5']) expect(refusedRange(address), address).toBeUndefined();
@@ -152,7 +178,13 @@ describe('the address rules (FEEDS_ALLOW_PRIVATE unset)', () => {
   });
 
   it('reaches loopback only when FEEDS_ALLOW_PRIVATE=1', async () => {
-    const config = loadConfig({ TABLE_NAME: 't', PUBLIC_URL: 'https://digest.example', MAIL_FROM: 'a@example.com', TOKEN_SECRET: 'x'.repeat(32), FEEDS_ALLOW_PRIVATE: '1' });
+    const config = loadConfig({
+      TABLE_NAME: 't',
+      PUBLIC_URL: 'https://digest.example',
+      MAIL_FROM: 'a@example.com',
+      TOKEN_SECRET: 'x'.repeat(32),
+      FEEDS_ALLOW_PRIVATE: '1',
+    });
     expect(config.FEEDS_ALLOW_PRIVATE).toBe(true);
     const response = await safeGet(server.url('/feed.xml'), {}, { ...DEFAULT_SAFE_HTTP, allowPrivate: true, userAgent: 'test' });
     expect(response.status).toBe(200);
@@ -192,7 +224,12 @@ describe('the feed fetcher', () => {
   it('asks conditionally with the validators it was given, and reads 304 as not modified', async () => {
     const fetcher = createFeedFetcher(options());
     const first = await fetcher.fetchFeed(publicUrl('/feed.xml'), {});
-    expect(first).toMatchObject({ status: 'fetched', etag: '"v1"', lastModified: 'Mon, 30 Nov 2026 06:00:00 GMT', contentType: 'application/rss+xml' });
+    expect(first).toMatchObject({
+      status: 'fetched',
+      etag: '"v1"',
+      lastModified: 'Mon, 30 Nov 2026 06:00:00 GMT',
+      contentType: 'application/rss+xml',
+    });
 
     const second = await fetcher.fetchFeed(publicUrl('/feed.xml'), { etag: '"v1"', lastModified: 'Mon, 30 Nov 2026 06:00:00 GMT' });
     expect(second.status).toBe('not-modified');

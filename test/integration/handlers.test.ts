@@ -302,7 +302,12 @@ describe('subscribe, confirm, unsubscribe', () => {
   it('shows a 4xx page for a tampered, expired or wrong-purpose token', async () => {
     const good = signToken({ secret: SECRET, purpose: 'confirm', email: 'x@example.com', now: new Date() });
     const tampered = `${good.slice(0, -3)}abc`;
-    const expired = signToken({ secret: SECRET, purpose: 'confirm', email: 'x@example.com', now: new Date(Date.now() - 8 * 24 * 3600 * 1000) });
+    const expired = signToken({
+      secret: SECRET,
+      purpose: 'confirm',
+      email: 'x@example.com',
+      now: new Date(Date.now() - 8 * 24 * 3600 * 1000),
+    });
     const wrongPurpose = signToken({ secret: SECRET, purpose: 'unsubscribe', email: 'x@example.com', now: new Date() });
     const middle = Buffer.from(good, 'base64url');
     middle[20]! ^= 1;
@@ -387,7 +392,9 @@ describe('plan and send the digest', () => {
 
     const parsed = await ses.rawMessage(digest.messageId);
     // As the emulator writes it out: readable, not an RFC 2047 encoded word.
-    expect(parsed.headerLines.find((header) => header.key === 'list-id')?.line).toBe('List-ID: The Daily Digest <the-daily-digest.example.com>');
+    expect(parsed.headerLines.find((header) => header.key === 'list-id')?.line).toBe(
+      'List-ID: The Daily Digest <the-daily-digest.example.com>',
+    );
     expect(parsed.html).toBeTruthy();
     expect(parsed.text).toContain('Dahiyeh');
 
@@ -561,7 +568,7 @@ describe('pages', () => {
     expect((await wiring.port('subscribers').get('stay@example.com'))?.status).toBe('confirmed');
   });
 
-  it('shows and saves the reader\'s send hour and zone on the preferences page', async () => {
+  it("shows and saves the reader's send hour and zone on the preferences page", async () => {
     await wiring.port('subscribers').put(aConfirmedReader('prefs@example.com'));
     const url = `${baseUrl}/preferences?token=${signToken({ secret: SECRET, purpose: 'preferences', email: 'prefs@example.com', now: new Date() })}`;
     const page = await fetch(url);
@@ -575,14 +582,20 @@ describe('pages', () => {
         body: new URLSearchParams(body).toString(),
       });
     expect((await save({ sendHour: '9', timezone: 'America/New_York' })).status).toBe(200);
-    expect(await wiring.port('subscribers').get('prefs@example.com')).toMatchObject({ sendHour: 9, timezone: 'America/New_York', status: 'confirmed' });
+    expect(await wiring.port('subscribers').get('prefs@example.com')).toMatchObject({
+      sendHour: 9,
+      timezone: 'America/New_York',
+      status: 'confirmed',
+    });
 
     const bad = await save({ sendHour: '24' });
     expect(bad.status).toBe(400);
     expect(await bad.text()).toMatch(/0 to 23/);
     expect((await wiring.port('subscribers').get('prefs@example.com'))?.sendHour).toBe(9);
 
-    const forged = await fetch(`${baseUrl}/preferences?token=${signToken({ secret: SECRET, purpose: 'unsubscribe', email: 'prefs@example.com', now: new Date() })}`);
+    const forged = await fetch(
+      `${baseUrl}/preferences?token=${signToken({ secret: SECRET, purpose: 'unsubscribe', email: 'prefs@example.com', now: new Date() })}`,
+    );
     expect(forged.status).toBe(400);
   });
 });
@@ -598,16 +611,19 @@ describe('subscribe abuse limits over HTTP', () => {
 
   it('answers 429 once one source IP has used up its hour, naming no address', async () => {
     const handler = subscriptionsHandler(provide(wiring, 'api-subscriptions'));
-    const event = (i: number) => ({
-      version: '2.0',
-      routeKey: 'POST /subscriptions',
-      rawPath: '/subscriptions',
-      rawQueryString: '',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: `flood${i}@example.com`, website: '' }),
-      isBase64Encoded: false,
-      requestContext: { http: { method: 'POST', sourceIp: '198.51.100.23', path: '/subscriptions', protocol: 'HTTP/1.1', userAgent: 'test' } },
-    }) as unknown as Parameters<typeof handler>[0];
+    const event = (i: number) =>
+      ({
+        version: '2.0',
+        routeKey: 'POST /subscriptions',
+        rawPath: '/subscriptions',
+        rawQueryString: '',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: `flood${i}@example.com`, website: '' }),
+        isBase64Encoded: false,
+        requestContext: {
+          http: { method: 'POST', sourceIp: '198.51.100.23', path: '/subscriptions', protocol: 'HTTP/1.1', userAgent: 'test' },
+        },
+      }) as unknown as Parameters<typeof handler>[0];
     const statuses = await Promise.all(Array.from({ length: 31 }, (_, i) => handler(event(i)).then((r) => r.statusCode)));
     expect(statuses.filter((s) => s === 202)).toHaveLength(30);
     const refused = await handler(event(99));

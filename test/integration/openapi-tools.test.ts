@@ -15,12 +15,27 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import openapiTS, { astToString } from 'openapi-typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addSource, type Article, DigestApiError, digestClient, ingestArticles, listSources, removeSource } from '../../examples/api-client/client.ts';
+import {
+  addSource,
+  type Article,
+  DigestApiError,
+  digestClient,
+  ingestArticles,
+  listSources,
+  removeSource,
+} from '../../examples/api-client/client.ts';
 import { memoryApp, type MemoryApp } from '../support/memory-app.ts';
 
 const run = promisify(execFile);
 const BIN = resolve('node_modules/.bin');
-const OFFLINE_ENV = { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true', SCARF_ANALYTICS: 'false', DO_NOT_TRACK: '1', NO_COLOR: '1' };
+const OFFLINE_ENV = {
+  ...process.env,
+  REDOCLY_TELEMETRY: 'off',
+  REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true',
+  SCARF_ANALYTICS: 'false',
+  DO_NOT_TRACK: '1',
+  NO_COLOR: '1',
+};
 /** The generated types the example client compiles against; `npm run api:types` rewrites them. */
 const API_TYPES = resolve('examples/api-client/api-types.ts');
 
@@ -60,12 +75,22 @@ async function output(bin: string, args: string[]): Promise<string> {
 async function fetchFromApp(request: Request): Promise<Response> {
   const url = new URL(request.url);
   const body = request.method === 'GET' || request.method === 'HEAD' ? undefined : await request.text();
-  const answer = await app.answer({ method: request.method, url: url.pathname + url.search, headers: Object.fromEntries(request.headers), ...(body ? { body } : {}) });
+  const answer = await app.answer({
+    method: request.method,
+    url: url.pathname + url.search,
+    headers: Object.fromEntries(request.headers),
+    ...(body ? { body } : {}),
+  });
   return new Response(answer.body || null, { status: answer.statusCode, headers: answer.headers as Record<string, string> });
 }
 
 interface RedoclyReport {
-  problems: Array<{ ruleId: string; severity: 'error' | 'warn'; message: string; location: Array<{ source: { ref: string }; pointer: string }> }>;
+  problems: Array<{
+    ruleId: string;
+    severity: 'error' | 'warn';
+    message: string;
+    location: Array<{ source: { ref: string }; pointer: string }>;
+  }>;
 }
 interface SpectralResult {
   code: string;
@@ -107,22 +132,37 @@ describe('the served OpenAPI document, as third-party tools see it', () => {
 
   it('gives openapi-typescript the types committed beside the example client', async () => {
     const types = astToString(await openapiTS(served as never));
-    await expect(`// Generated from GET /openapi.json by test/integration/openapi-tools.test.ts: \`npm run api:types\` rewrites it.\n${types}`).toMatchFileSnapshot(API_TYPES);
+    await expect(
+      `// Generated from GET /openapi.json by test/integration/openapi-tools.test.ts: \`npm run api:types\` rewrites it.\n${types}`,
+    ).toMatchFileSnapshot(API_TYPES);
   });
 
   it('drives the example client (openapi-fetch) against the handlers: ingest, add, list and remove a source', async () => {
     const client = digestClient('https://digest.example', app.apiKey, fetchFromApp);
-    const article: Article = { title: 'Rates held', body: 'The central bank held rates at 4% for a third month.', source: 'Example News', url: 'https://news.example/rates' };
-    const ingested = await ingestArticles(client, [article, { ...article, url: 'https://news.example/rates' }, { title: 'No source' } as Article]);
+    const article: Article = {
+      title: 'Rates held',
+      body: 'The central bank held rates at 4% for a third month.',
+      source: 'Example News',
+      url: 'https://news.example/rates',
+    };
+    const ingested = await ingestArticles(client, [
+      article,
+      { ...article, url: 'https://news.example/rates' },
+      { title: 'No source' } as Article,
+    ]);
     expect(ingested.counts).toEqual({ created: 1, duplicate: 1, rejected: 1, failed: 0 });
     expect(ingested.rejected).toEqual([expect.stringMatching(/^#2: .*source/)]);
 
     const added = await addSource(client, 'https://news.example/feed.xml', { name: 'Example News', topics: ['economy'] });
     expect(added.created).toBe(true);
     expect((await addSource(client, 'https://news.example/feed.xml')).created).toBe(false);
-    expect((await listSources(client)).map((source) => [source.id, source.state, source.name])).toEqual([[added.source.id, 'active', 'Example News']]);
+    expect((await listSources(client)).map((source) => [source.id, source.state, source.name])).toEqual([
+      [added.source.id, 'active', 'Example News'],
+    ]);
     expect((await removeSource(client, added.source.id)).url).toBe('https://news.example/feed.xml');
     await expect(removeSource(client, added.source.id)).rejects.toMatchObject({ status: 404, code: 'not_found' });
-    await expect(listSources(digestClient('https://digest.example', 'not-a-key-of-this-deployment', fetchFromApp))).rejects.toBeInstanceOf(DigestApiError);
+    await expect(listSources(digestClient('https://digest.example', 'not-a-key-of-this-deployment', fetchFromApp))).rejects.toBeInstanceOf(
+      DigestApiError,
+    );
   });
 });

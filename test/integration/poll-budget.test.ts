@@ -17,7 +17,8 @@ let server: FeedServer;
 let runner: OffThreadRunner;
 const options: SafeHttpOptions = { ...DEFAULT_SAFE_HTTP, allowPrivate: true, userAgent: 'digest-mailer-test' };
 
-const nested = (depth: number) => `<html><body>${'<div>'.repeat(depth)}${'Deep words here. '.repeat(30)}${'</div>'.repeat(depth)}</body></html>`;
+const nested = (depth: number) =>
+  `<html><body>${'<div>'.repeat(depth)}${'Deep words here. '.repeat(30)}${'</div>'.repeat(depth)}</body></html>`;
 const teaserItem = (n: number, path: string) =>
   `<item><title>Story ${n}</title><link>${server.url(path)}</link><guid>story-${n}</guid><description>A short teaser ${n}.</description></item>`;
 
@@ -29,7 +30,10 @@ function pollDeps(overrides: Partial<PollDeps> = {}): PollDeps {
     clock: new FakeClock('2026-11-30T07:00:00.000Z'),
     fetcher: createFeedFetcher(options),
     parser: offThreadFeedParser(runner),
-    fullText: createFullTextFetcher(options, async (body, contentType) => (await runner.run({ kind: 'article', body, contentType })) as string | undefined),
+    fullText: createFullTextFetcher(
+      options,
+      async (body, contentType) => (await runner.run({ kind: 'article', body, contentType })) as string | undefined,
+    ),
     random: () => 0.5,
     ...overrides,
   };
@@ -49,9 +53,10 @@ beforeAll(async () => {
   }
   server.route('/hostile.xml', (_request, response) => {
     response.writeHead(200, { 'content-type': 'application/rss+xml' });
-    response.end(`<rss version="2.0"><channel><title>Hostile</title>${teaserItem(1, '/deep-2000')}${teaserItem(2, '/deep-100000')}</channel></rss>`);
+    response.end(
+      `<rss version="2.0"><channel><title>Hostile</title>${teaserItem(1, '/deep-2000')}${teaserItem(2, '/deep-100000')}</channel></rss>`,
+    );
   });
-
 }, 120_000);
 
 afterAll(async () => {
@@ -62,7 +67,8 @@ afterAll(async () => {
 describe('the poll budget', () => {
   it('polls a feed whose linked pages nest 2,000 and 100,000 deep in seconds, keeping the teasers (Readability would take 43 s and overflow the stack)', async () => {
     const deps = pollDeps();
-    const source = (await addSource({ url: server.url('/hostile.xml'), fullText: true }, { ...deps, sourceLimits: { maxSources: 10 } })).source;
+    const source = (await addSource({ url: server.url('/hostile.xml'), fullText: true }, { ...deps, sourceLimits: { maxSources: 10 } }))
+      .source;
     const started = performance.now();
     const { report, failures } = await pollSource(source, deps);
     expect(performance.now() - started).toBeLessThan(10_000);
@@ -76,8 +82,16 @@ describe('the poll budget', () => {
   it('stops a document that overruns its deadline in its worker, while the main thread stays free', async () => {
     // 20,000 entries take feedsmith tens of seconds; a tiny feed, well under the deadline even on a busy machine.
     const strict = createOffThreadRunner({ deadlineMs: 1_500, threads: 1 });
-    await strict.run({ kind: 'feed', body: Buffer.from('<rss version="2.0"><channel><title>warm</title></channel></rss>'), contentType: undefined, url: 'https://x.example/' });
-    const items = Array.from({ length: 20_000 }, (_, n) => `<item><title>T ${n}</title><link>https://x.example/${n}</link><description>${'word '.repeat(30)}</description></item>`).join('');
+    await strict.run({
+      kind: 'feed',
+      body: Buffer.from('<rss version="2.0"><channel><title>warm</title></channel></rss>'),
+      contentType: undefined,
+      url: 'https://x.example/',
+    });
+    const items = Array.from(
+      { length: 20_000 },
+      (_, n) => `<item><title>T ${n}</title><link>https://x.example/${n}</link><description>${'word '.repeat(30)}</description></item>`,
+    ).join('');
     const big = Buffer.from(`<rss version="2.0"><channel><title>Big</title>${items}</channel></rss>`);
     let ticks = 0;
     let longestGap = 0;
@@ -98,7 +112,12 @@ describe('the poll budget', () => {
       expect(ticks).toBeGreaterThanOrEqual(3);
       expect(longestGap).toBeLessThan(500);
       // A fresh worker takes the next task.
-      const small = await strict.run({ kind: 'feed', body: Buffer.from('<rss version="2.0"><channel><title>S</title></channel></rss>'), contentType: undefined, url: 'https://x.example/' });
+      const small = await strict.run({
+        kind: 'feed',
+        body: Buffer.from('<rss version="2.0"><channel><title>S</title></channel></rss>'),
+        contentType: undefined,
+        url: 'https://x.example/',
+      });
       expect(small).toMatchObject({ title: 'S' });
     } finally {
       clearInterval(ticker);

@@ -67,7 +67,7 @@ async function legacyMarker(email: string): Promise<{ pk: string; sk: string }> 
 }
 
 describe('DynamoPersonalDataStore data download', () => {
-  it('finds every item in the reader\'s partition: the watermark beside the subscriber item', async () => {
+  it("finds every item in the reader's partition: the watermark beside the subscriber item", async () => {
     const email = 'download.me@example.com';
     await new DynamoSubscriberStore(dynamo.doc, dynamo.tableName).put(aSubscriber({ email }));
     const mark = { email, editionId: 'ed-1', cutoff: '2026-11-25T07:00:00.000Z', date: '2026-11-25', sentAt: '2026-11-25T07:00:01.000Z' };
@@ -76,7 +76,11 @@ describe('DynamoPersonalDataStore data download', () => {
 
     expect(await personal.watermarkOf(email)).toEqual(mark);
     const { Items } = await dynamo.doc.send(
-      new QueryCommand({ TableName: dynamo.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': subscriberKey(email).pk } }),
+      new QueryCommand({
+        TableName: dynamo.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': subscriberKey(email).pk },
+      }),
     );
     // Each kind of item in the reader's partition is one the download carries (subscriber, watermark).
     expect((Items ?? []).map((item) => item['sk']).sort()).toEqual(['SUB', 'WM']);
@@ -98,7 +102,9 @@ describe('DynamoPersonalDataStore erasure markers', () => {
     expect(String(mark?.['pk'])).toMatch(/^ERASED#k1\.[0-9a-f]{64}$/);
     expect(JSON.stringify(mark)).not.toContain('erase.me');
     expect(await personal.isErased('erase.me@example.com')).toBe(true);
-    expect(await new DynamoPersonalDataStore(dynamo.doc, dynamo.tableName, new ErasureMarks(`${SECRET}-other`)).isErased('erase.me@example.com')).toBe(false);
+    expect(
+      await new DynamoPersonalDataStore(dynamo.doc, dynamo.tableName, new ErasureMarks(`${SECRET}-other`)).isErased('erase.me@example.com'),
+    ).toBe(false);
   });
 
   it('honours a marker stored as a plain sha256, and moves it to its keyed place when the address is seen', async () => {

@@ -14,9 +14,11 @@ interface SampleArticle {
   publishedAt?: string;
   body?: string;
 }
-const samples = (JSON.parse(readFileSync(new URL('../../examples/articles.json', import.meta.url), 'utf8')) as {
-  articles: SampleArticle[];
-}).articles;
+const samples = (
+  JSON.parse(readFileSync(new URL('../../examples/articles.json', import.meta.url), 'utf8')) as {
+    articles: SampleArticle[];
+  }
+).articles;
 
 /** Twelve realistic stories built from the sample articles: long titles, three-sentence summaries. */
 function realisticStories(count: number): Story[] {
@@ -140,9 +142,7 @@ describe('TemplateRenderer.renderDigest', () => {
   });
 
   it('refuses a web link that is not http(s)', async () => {
-    await expect(renderer.renderDigest(view([], { webUrl: 'javascript:alert(1)' }))).rejects.toBeInstanceOf(
-      InvalidViewError,
-    );
+    await expect(renderer.renderDigest(view([], { webUrl: 'javascript:alert(1)' }))).rejects.toBeInstanceOf(InvalidViewError);
   });
 
   it('stays under the 102 KB Gmail clipping limit with 30 stories, each merged from three sources', async () => {
@@ -228,15 +228,10 @@ describe('TemplateRenderer.renderDigest: shape of the email', () => {
     expect(text).not.toContain('\n6. ');
   });
 
-  it('groups stories under their sections in order of each section\'s first story, unsectioned last', async () => {
+  it("groups stories under their sections in order of each section's first story, unsectioned last", async () => {
     const [a, b, c, d] = realisticStories(4) as [Story, Story, Story, Story];
     const { html, text } = await renderer.renderDigest(
-      view([
-        { ...a, section: 'World' },
-        { ...b, section: 'Business' },
-        { ...c },
-        { ...d, section: 'World' },
-      ]),
+      view([{ ...a, section: 'World' }, { ...b, section: 'Business' }, { ...c }, { ...d, section: 'World' }]),
     );
     const order = ['World', 'Business', 'Other news'].map((heading) => html.indexOf(`>${heading}</h2>`));
     expect(order.every((position) => position > 0)).toBe(true);
@@ -300,9 +295,9 @@ describe('TemplateRenderer.renderDigest: shape of the email', () => {
   });
 
   it('refuses local-time placeholders that escaping could alter', async () => {
-    await expect(
-      renderer.renderDigest(view(realisticStories(1), { localTimes: { timePrefix: '<T', zone: 'Z' } })),
-    ).rejects.toBeInstanceOf(InvalidViewError);
+    await expect(renderer.renderDigest(view(realisticStories(1), { localTimes: { timePrefix: '<T', zone: 'Z' } }))).rejects.toBeInstanceOf(
+      InvalidViewError,
+    );
   });
 
   it('is dark-mode aware and shows the postal address in the footer', async () => {
@@ -320,7 +315,9 @@ describe('TemplateRenderer.renderDigest: shape of the email', () => {
     const [story] = realisticStories(1) as [Story];
     const hostile = '{{#sections}}x{{/sections}} {{{subject}}} {{& subject}} {{> partials/head}} {{=<% %>=}}';
     const { html, text } = await renderer.renderDigest(
-      view([{ ...story, title: hostile, source: hostile, section: hostile, summary: [hostile], alsoIn: [{ source: hostile, title: hostile }] }]),
+      view([
+        { ...story, title: hostile, source: hostile, section: hostile, summary: [hostile], alsoIn: [{ source: hostile, title: hostile }] },
+      ]),
     );
     const escaped = escapeForTest(hostile);
     expect(count(html, escaped)).toBeGreaterThanOrEqual(4);
@@ -353,9 +350,7 @@ describe('TemplateRenderer.renderConfirmEmail', () => {
   });
 
   it('refuses a confirm link that is not http(s)', async () => {
-    await expect(renderer.renderConfirmEmail({ ...confirm, confirmUrl: 'javascript:alert(1)' })).rejects.toBeInstanceOf(
-      InvalidViewError,
-    );
+    await expect(renderer.renderConfirmEmail({ ...confirm, confirmUrl: 'javascript:alert(1)' })).rejects.toBeInstanceOf(InvalidViewError);
   });
 
   it('encodes quotes in the confirm link so it cannot leave its attribute', async () => {

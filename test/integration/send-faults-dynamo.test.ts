@@ -75,7 +75,16 @@ describe('sending while DynamoDB fails some writes', () => {
     await articles.putIfAbsent(anArticle({ ingestedAt: '2026-11-26T05:00:00.000Z' }));
     const queue = new SimulatedSqs();
     const settings = testSettings();
-    await planDigest('scheduled', { articles, subscribers, editions, queue, renderer: new FakeRenderer(), clock, settings, deliveries: store });
+    await planDigest('scheduled', {
+      articles,
+      subscribers,
+      editions,
+      queue,
+      renderer: new FakeRenderer(),
+      clock,
+      settings,
+      deliveries: store,
+    });
 
     let windowEvents = 0;
     // Reached only after SES accepted: if the watermarks never get through, the chunk stays claimed

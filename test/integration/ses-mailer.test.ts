@@ -1,11 +1,7 @@
 import { MessageRejected, TooManyRequestsException, type SESv2Client } from '@aws-sdk/client-sesv2';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MailerThrottledError, type OutgoingEmail } from '../../functions/core/shared/mail.ts';
-import {
-  InvalidEmailHeaderError,
-  SesMailer,
-  createSesClient,
-} from '../../functions/adapters/ses/ses-mailer.ts';
+import { InvalidEmailHeaderError, SesMailer, createSesClient } from '../../functions/adapters/ses/ses-mailer.ts';
 import { editionHeaders } from '../../functions/core/edition/edition.ts';
 import { startSesEmulator, type SesEmulator } from '../support/ses.ts';
 

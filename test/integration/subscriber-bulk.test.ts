@@ -37,7 +37,9 @@ async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
 }
 
 /** The same reader under two addresses: one goes through the store, the other through the import. */
-async function storedBothWays(reader: Omit<Subscriber, 'email'>): Promise<{ viaStore: Record<string, unknown>; viaImport: Record<string, unknown> }> {
+async function storedBothWays(
+  reader: Omit<Subscriber, 'email'>,
+): Promise<{ viaStore: Record<string, unknown>; viaImport: Record<string, unknown> }> {
   const id = randomUUID();
   const throughStore = `Store-${id}@Example.com`;
   const throughImport = `Import-${id}@Example.com`;
@@ -45,7 +47,10 @@ async function storedBothWays(reader: Omit<Subscriber, 'email'>): Promise<{ viaS
   expect(await bulk.importNew([{ ...reader, email: throughImport }])).toEqual({ written: 1, existing: [], erased: [] });
   const withoutAddress = (item: Record<string, unknown> | undefined, email: string) => {
     expect(item).toBeDefined();
-    return JSON.parse(JSON.stringify(item).replaceAll(email.toLowerCase(), '<address>').replaceAll(email, '<address>')) as Record<string, unknown>;
+    return JSON.parse(JSON.stringify(item).replaceAll(email.toLowerCase(), '<address>').replaceAll(email, '<address>')) as Record<
+      string,
+      unknown
+    >;
   };
   return {
     viaStore: withoutAddress(await rawItem(throughStore), throughStore),
@@ -56,7 +61,12 @@ async function storedBothWays(reader: Omit<Subscriber, 'email'>): Promise<{ viaS
 describe('DynamoSubscriberBulk.importNew', () => {
   it('writes a confirmed reader as the very item the store writes, slot index attributes included', async () => {
     const { viaStore, viaImport } = await storedBothWays(
-      aSubscriber({ timezone: 'America/Denver', sendHour: 5, topics: ['science'], consent: { at: '2026-11-01T10:00:00.000Z', source: 'import' } }),
+      aSubscriber({
+        timezone: 'America/Denver',
+        sendHour: 5,
+        topics: ['science'],
+        consent: { at: '2026-11-01T10:00:00.000Z', source: 'import' },
+      }),
     );
 
     expect(viaImport).toEqual(viaStore);
@@ -76,7 +86,12 @@ describe('DynamoSubscriberBulk.importNew', () => {
 
   it('writes an unsubscribed reader as the store does, outside the slot index and without expiry', async () => {
     const { viaStore, viaImport } = await storedBothWays(
-      aSubscriber({ status: 'unsubscribed', unsubscribedAt: '2026-11-20T00:00:00.000Z', lastDigestCutoff: '2026-11-19T07:00:00.000Z', lastEditionId: 'ed-19' }),
+      aSubscriber({
+        status: 'unsubscribed',
+        unsubscribedAt: '2026-11-20T00:00:00.000Z',
+        lastDigestCutoff: '2026-11-19T07:00:00.000Z',
+        lastEditionId: 'ed-19',
+      }),
     );
 
     expect(viaImport).toEqual(viaStore);
@@ -89,14 +104,22 @@ describe('DynamoSubscriberBulk.importNew', () => {
     const readers = Array.from({ length: 30 }, (_, index) =>
       aSubscriber({ email: `bulk-${index}-${randomUUID()}@example.com`, timezone: zone, sendHour: index % 3 }),
     );
-    const pending = aSubscriber({ email: `pending-${randomUUID()}@example.com`, status: 'pending', timezone: 'Antarctica/Troll', sendHour: 0 });
+    const pending = aSubscriber({
+      email: `pending-${randomUUID()}@example.com`,
+      status: 'pending',
+      timezone: 'Antarctica/Troll',
+      sendHour: 0,
+    });
 
     expect((await bulk.importNew(readers.slice(0, 25))).written).toBe(25);
     expect((await bulk.importNew([...readers.slice(25), pending])).written).toBe(6);
 
     const due = await collect(store.listDue([{ timezone: zone, hour: 1 }]));
     expect(due.map((reader) => reader.email).sort()).toEqual(
-      readers.filter((reader) => reader.sendHour === 1).map((reader) => reader.email).sort(),
+      readers
+        .filter((reader) => reader.sendHour === 1)
+        .map((reader) => reader.email)
+        .sort(),
     );
     expect(due.every((reader) => readers.some((imported) => imported.email === reader.email && reader.status === 'confirmed'))).toBe(true);
     const confirmed = (await collect(store.listConfirmed())).map((reader) => reader.email);

@@ -44,7 +44,10 @@ async function csvFile(name: string, text: string): Promise<string> {
 describe('subscribers import', () => {
   it('imports good rows as confirmed, plannable readers and reports every broken one by line', async () => {
     await subscribers.put(aSubscriber({ email: 'left@example.com', status: 'unsubscribed' }));
-    await new DynamoPersonalDataStore(dynamo.doc, dynamo.tableName, new ErasureMarks(TOKEN_SECRET)).erase('erased@example.com', new Date().toISOString());
+    await new DynamoPersonalDataStore(dynamo.doc, dynamo.tableName, new ErasureMarks(TOKEN_SECRET)).erase(
+      'erased@example.com',
+      new Date().toISOString(),
+    );
     const file = await csvFile(
       'mixed.csv',
       [

@@ -67,7 +67,8 @@ export async function deliveryWorld(now: string) {
     /** Each reader's number of appearances in the chunks a send wrote. */
     plannedBy(send: string): Map<string, number> {
       const counts = new Map<string, number>();
-      for (const chunk of deliveries.chunks().filter((c) => c.send === send)) for (const email of chunk.emails) counts.set(email, (counts.get(email) ?? 0) + 1);
+      for (const chunk of deliveries.chunks().filter((c) => c.send === send))
+        for (const email of chunk.emails) counts.set(email, (counts.get(email) ?? 0) + 1);
       return counts;
     },
     liveChunkReaders(): Set<string> {

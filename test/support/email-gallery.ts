@@ -67,7 +67,10 @@ export async function renderEveryEmail(env: Record<string, string> = {}): Promis
   const withdrawn = { ...withdrawnFrom, ...(await renderEdition(withdrawnFrom, renderer, settings)) };
   const personal = (built: typeof edition) => personaliseEdition(built, READER, SENT_AT, settings).html;
   return [
-    { name: 'confirmation', html: (await renderer.renderConfirmEmail({ confirmUrl: `${site.publicUrl}/confirm?token=abc.def`, ...site })).html },
+    {
+      name: 'confirmation',
+      html: (await renderer.renderConfirmEmail({ confirmUrl: `${site.publicUrl}/confirm?token=abc.def`, ...site })).html,
+    },
     {
       name: 'welcome',
       html: (

@@ -147,12 +147,7 @@ export class MemoryQueue implements Queue {
 }
 
 function escapeHtml(value: string): string {
-  return value
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
+  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
 
 /**
@@ -253,4 +248,3 @@ export function aSubscriber(overrides: Partial<Subscriber> = {}): Subscriber {
     ...overrides,
   };
 }
-

@@ -49,7 +49,12 @@ export async function startFeedServer(): Promise<FeedServer> {
 }
 
 /** Serves `body` with validators; a request carrying either validator gets 304. */
-export function conditionalBody(body: Buffer | string, contentType: string, etag = '"v1"', lastModified = 'Mon, 30 Nov 2026 06:00:00 GMT'): FeedRoute {
+export function conditionalBody(
+  body: Buffer | string,
+  contentType: string,
+  etag = '"v1"',
+  lastModified = 'Mon, 30 Nov 2026 06:00:00 GMT',
+): FeedRoute {
   return (request, response) => {
     if (request.headers['if-none-match'] === etag || request.headers['if-modified-since'] === lastModified) {
       response.writeHead(304, { etag, 'last-modified': lastModified });

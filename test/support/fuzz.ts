@@ -66,7 +66,12 @@ export const hostileString: fc.Arbitrary<string> = fc.oneof(
   { weight: 3, arbitrary: fc.constantFrom(...HOSTILE_STRINGS) },
   { weight: 2, arbitrary: fc.string({ maxLength: 40 }) },
   { weight: 1, arbitrary: fc.string({ unit: 'grapheme', maxLength: 20 }) },
-  { weight: 2, arbitrary: fc.tuple(fc.string({ maxLength: 8 }), fc.constantFrom(...HOSTILE_STRINGS), fc.string({ maxLength: 8 })).map((parts) => parts.join('')) },
+  {
+    weight: 2,
+    arbitrary: fc
+      .tuple(fc.string({ maxLength: 8 }), fc.constantFrom(...HOSTILE_STRINGS), fc.string({ maxLength: 8 }))
+      .map((parts) => parts.join('')),
+  },
 );
 
 export const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
@@ -79,11 +84,19 @@ export const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
 /** Values shaped like `example`: each part kept, replaced by a hostile value, or varied; extra keys now and then. */
 export function variationsOf(example: unknown): fc.Arbitrary<unknown> {
   if (Array.isArray(example)) {
-    return example.length === 0 ? fc.array(hostileValue, { maxLength: 3 }) : fc.array(variationsOf(example[0]), { minLength: 0, maxLength: 4 });
+    return example.length === 0
+      ? fc.array(hostileValue, { maxLength: 3 })
+      : fc.array(variationsOf(example[0]), { minLength: 0, maxLength: 4 });
   }
   if (example !== null && typeof example === 'object') {
     const fields = Object.fromEntries(
-      Object.entries(example).map(([key, value]) => [key, fc.option(fc.oneof({ weight: 4, arbitrary: variationsOf(value) }, { weight: 1, arbitrary: hostileValue }), { freq: 8, nil: undefined })]),
+      Object.entries(example).map(([key, value]) => [
+        key,
+        fc.option(fc.oneof({ weight: 4, arbitrary: variationsOf(value) }, { weight: 1, arbitrary: hostileValue }), {
+          freq: 8,
+          nil: undefined,
+        }),
+      ]),
     );
     return fc.tuple(fc.record(fields), fc.dictionary(hostileString, hostileValue, { maxKeys: 2 })).map(([known, extra]) => {
       const value: Record<string, unknown> = { ...extra };
@@ -91,7 +104,8 @@ export function variationsOf(example: unknown): fc.Arbitrary<unknown> {
       return value;
     });
   }
-  if (typeof example === 'number') return fc.oneof(fc.constant(example), fc.integer({ min: -50, max: 50 }), fc.double(), fc.constant(String(example)));
+  if (typeof example === 'number')
+    return fc.oneof(fc.constant(example), fc.integer({ min: -50, max: 50 }), fc.double(), fc.constant(String(example)));
   if (typeof example === 'string') {
     return fc.oneof(
       { weight: 4, arbitrary: fc.constant(example) },
@@ -123,7 +137,11 @@ export interface Credentials {
 }
 
 const DOCUMENT = buildOpenApiDocument();
-const TOKEN_PURPOSE: Record<string, 'confirm' | 'unsubscribe' | 'preferences'> = { '/confirm': 'confirm', '/unsubscribe': 'unsubscribe', '/preferences': 'preferences' };
+const TOKEN_PURPOSE: Record<string, 'confirm' | 'unsubscribe' | 'preferences'> = {
+  '/confirm': 'confirm',
+  '/unsubscribe': 'unsubscribe',
+  '/preferences': 'preferences',
+};
 
 export function operationOf(route: ApiRoute): OpenApiOperation {
   return DOCUMENT.paths[route.path]![route.method.toLowerCase()]!;
@@ -141,7 +159,9 @@ function encodeForm(value: unknown): string {
 const mutatedToken = (token: string): fc.Arbitrary<string> =>
   fc.oneof(
     { weight: 6, arbitrary: fc.constant(token) },
-    fc.integer({ min: 0, max: token.length - 1 }).chain((at) => fc.constantFrom('A', 'E', 'F', '_', '-', '.', '=').map((c) => token.slice(0, at) + c + token.slice(at + 1))),
+    fc
+      .integer({ min: 0, max: token.length - 1 })
+      .chain((at) => fc.constantFrom('A', 'E', 'F', '_', '-', '.', '=').map((c) => token.slice(0, at) + c + token.slice(at + 1))),
     fc.constant(token.slice(0, -1)),
     fc.constant(`${token}A`),
     hostileString,
@@ -156,57 +176,94 @@ export function requestsFor(route: ApiRoute, credentials: Credentials): fc.Arbit
   const operation = operationOf(route);
   const example = Object.values(operation.requestBody?.content ?? {})[0]?.example ?? {};
   const purpose = TOKEN_PURPOSE[route.path];
-  const method = fc.oneof({ weight: 8, arbitrary: fc.constant(route.method as string) }, { weight: 1, arbitrary: fc.constantFrom('GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'PATCH') });
-  const path = fc.oneof(
-    { weight: 6, arbitrary: fc.constant(route.path) },
-    { weight: 1, arbitrary: hostileString.map((s) => route.path.replace(/\{\w+\}/, encodeURIComponent(s)) + (route.path.includes('{') ? '' : `/${encodeURIComponent(s)}`)) },
-    { weight: 1, arbitrary: fc.constant(`${route.path}/`) },
-  ).map((p) =>
-    p.replace(/\{(\w+)\}/g, (_whole, name: string) => {
-      const documented = operation.parameters?.find((parameter) => parameter.name === name)?.example;
-      return encodeURIComponent(credentials.pathParam?.(route, name) ?? (typeof documented === 'string' ? documented : name));
-    }),
+  const method = fc.oneof(
+    { weight: 8, arbitrary: fc.constant(route.method as string) },
+    { weight: 1, arbitrary: fc.constantFrom('GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'PATCH') },
   );
+  const path = fc
+    .oneof(
+      { weight: 6, arbitrary: fc.constant(route.path) },
+      {
+        weight: 1,
+        arbitrary: hostileString.map(
+          (s) => route.path.replace(/\{\w+\}/, encodeURIComponent(s)) + (route.path.includes('{') ? '' : `/${encodeURIComponent(s)}`),
+        ),
+      },
+      { weight: 1, arbitrary: fc.constant(`${route.path}/`) },
+    )
+    .map((p) =>
+      p.replace(/\{(\w+)\}/g, (_whole, name: string) => {
+        const documented = operation.parameters?.find((parameter) => parameter.name === name)?.example;
+        return encodeURIComponent(credentials.pathParam?.(route, name) ?? (typeof documented === 'string' ? documented : name));
+      }),
+    );
   const token = purpose ? fc.option(mutatedToken(credentials.token(purpose)), { freq: 6, nil: undefined }) : fc.constant(undefined);
   const extraQuery = fc.option(fc.tuple(fc.constantFrom('done', 'token', 'q', 'x'), hostileString), { freq: 3, nil: undefined });
   const body = fc.oneof(
     { weight: 5, arbitrary: variationsOf(example).map((v) => ({ type: 'application/json', text: JSON.stringify(v) ?? 'null' })) },
     { weight: 3, arbitrary: variationsOf(example).map((v) => ({ type: 'application/x-www-form-urlencoded', text: encodeForm(v) })) },
-    { weight: 1, arbitrary: fc.tuple(fc.constantFrom('application/json', 'text/plain', 'APPLICATION/JSON; charset=UTF-8', 'multipart/form-data', ''), hostileString).map(([type, text]) => ({ type, text })) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(
+          fc.constantFrom('application/json', 'text/plain', 'APPLICATION/JSON; charset=UTF-8', 'multipart/form-data', ''),
+          hostileString,
+        )
+        .map(([type, text]) => ({ type, text })),
+    },
     { weight: 1, arbitrary: fc.constant(undefined) },
   );
   const headers = fc.record({
     accept: fc.constantFrom('text/html', 'application/json', '*/*', 'text/html,application/xhtml+xml'),
     apiKey: fc.oneof(
       { weight: 6, arbitrary: fc.constant(credentials.apiKey) },
-      { weight: credentials.scopedApiKeys?.length ? 2 : 0, arbitrary: fc.constantFrom(...(credentials.scopedApiKeys?.length ? credentials.scopedApiKeys : [credentials.apiKey])) },
+      {
+        weight: credentials.scopedApiKeys?.length ? 2 : 0,
+        arbitrary: fc.constantFrom(...(credentials.scopedApiKeys?.length ? credentials.scopedApiKeys : [credentials.apiKey])),
+      },
       { weight: 1, arbitrary: hostileString },
       { weight: 1, arbitrary: fc.constant(undefined) },
     ),
     userAgent: hostileString,
   });
-  return fc.record({ method, path, token, extraQuery, body, headers, ip: fc.integer({ min: 1, max: 250 }) }).map(({ method, path, token, extraQuery, body, headers, ip }) => {
-    const query = new URLSearchParams();
-    if (token !== undefined) query.set('token', token);
-    if (extraQuery) query.append(extraQuery[0], extraQuery[1]);
-    const search = query.size > 0 ? `?${query}` : '';
-    const requestHeaders: Record<string, string> = { accept: headers.accept, 'user-agent': headers.userAgent.replace(/[^\x20-\x7e]/g, '?') };
-    if (headers.apiKey !== undefined) requestHeaders['x-api-key'] = headers.apiKey.replace(/[^\x20-\x7e]/g, '?');
-    if (body?.type) requestHeaders['content-type'] = body.type;
-    const withBody = body !== undefined && method !== 'GET' && method !== 'HEAD';
-    return { method, url: `${path}${search}`, headers: requestHeaders, ...(withBody ? { body: body.text } : {}), sourceIp: `198.51.100.${ip}` };
-  });
+  return fc
+    .record({ method, path, token, extraQuery, body, headers, ip: fc.integer({ min: 1, max: 250 }) })
+    .map(({ method, path, token, extraQuery, body, headers, ip }) => {
+      const query = new URLSearchParams();
+      if (token !== undefined) query.set('token', token);
+      if (extraQuery) query.append(extraQuery[0], extraQuery[1]);
+      const search = query.size > 0 ? `?${query}` : '';
+      const requestHeaders: Record<string, string> = {
+        accept: headers.accept,
+        'user-agent': headers.userAgent.replace(/[^\x20-\x7e]/g, '?'),
+      };
+      if (headers.apiKey !== undefined) requestHeaders['x-api-key'] = headers.apiKey.replace(/[^\x20-\x7e]/g, '?');
+      if (body?.type) requestHeaders['content-type'] = body.type;
+      const withBody = body !== undefined && method !== 'GET' && method !== 'HEAD';
+      return {
+        method,
+        url: `${path}${search}`,
+        headers: requestHeaders,
+        ...(withBody ? { body: body.text } : {}),
+        sourceIp: `198.51.100.${ip}`,
+      };
+    });
 }
 
 /** Requests for every route of the table, and now and then for paths no route has. */
 export function requestsForAnyRoute(credentials: Credentials, routes: readonly ApiRoute[] = API_ROUTES): fc.Arbitrary<FuzzRequest> {
-  const unrouted = fc.record({ method: fc.constantFrom('GET', 'POST', 'HEAD', 'DELETE'), path: hostileString, ip: fc.integer({ min: 1, max: 250 }) }).map(({ method, path, ip }) => ({
-    method,
-    url: `/${encodeURIComponent(path)}`,
-    headers: { accept: '*/*' },
-    sourceIp: `198.51.100.${ip}`,
-  }));
-  return fc.oneof({ weight: 1, arbitrary: unrouted }, ...routes.map((route) => ({ weight: 2, arbitrary: requestsFor(route, credentials) })));
+  const unrouted = fc
+    .record({ method: fc.constantFrom('GET', 'POST', 'HEAD', 'DELETE'), path: hostileString, ip: fc.integer({ min: 1, max: 250 }) })
+    .map(({ method, path, ip }) => ({
+      method,
+      url: `/${encodeURIComponent(path)}`,
+      headers: { accept: '*/*' },
+      sourceIp: `198.51.100.${ip}`,
+    }));
+  return fc.oneof(
+    { weight: 1, arbitrary: unrouted },
+    ...routes.map((route) => ({ weight: 2, arbitrary: requestsFor(route, credentials) })),
+  );
 }
 
 export interface Answer {
@@ -230,7 +287,9 @@ class PropertyViolation extends Error {
 }
 
 function fail(request: FuzzRequest, answer: Answer, why: string): never {
-  throw new PropertyViolation(`${why}\nrequest: ${JSON.stringify(request).slice(0, 800)}\nanswer: ${answer.status} ${JSON.stringify(answer.headers).slice(0, 400)}\n${answer.body.slice(0, 800)}`);
+  throw new PropertyViolation(
+    `${why}\nrequest: ${JSON.stringify(request).slice(0, 800)}\nanswer: ${answer.status} ${JSON.stringify(answer.headers).slice(0, 400)}\n${answer.body.slice(0, 800)}`,
+  );
 }
 
 function checkPage(request: FuzzRequest, answer: Answer): void {
@@ -258,19 +317,29 @@ export function checkAnswer(request: FuzzRequest, answer: Answer): void {
   if (STACK_TRACE.test(answer.body)) fail(request, answer, 'a stack trace in the body');
   for (const name of SECURITY_HEADER_NAMES) if (!answer.headers[name]) fail(request, answer, `no ${name} header`);
   for (const [name, value] of Object.entries(answer.headers)) {
-    if (/[\r\n]/.test(value) || /[^\t\x20-\x7e]/.test(value)) fail(request, answer, `header ${name} carries a control or non-ASCII character`);
+    if (/[\r\n]/.test(value) || /[^\t\x20-\x7e]/.test(value))
+      fail(request, answer, `header ${name} carries a control or non-ASCII character`);
     if (/x-fuzz|evil\.example|onfuzz/i.test(`${name}: ${value}`)) fail(request, answer, `hostile text reached the ${name} header`);
   }
   const type = answer.headers['content-type'] ?? '';
   if (type.startsWith('application/json') && answer.status >= 400 && request.method !== 'HEAD') {
     const parsed = JSON.parse(answer.body) as { error?: { code?: unknown; message?: unknown; details?: Array<{ field?: unknown }> } };
-    if (typeof parsed.error?.code !== 'string' || typeof parsed.error.message !== 'string') fail(request, answer, 'a JSON error without code and message');
-    if (parsed.error.code === 'validation_failed' && !(parsed.error.details ?? []).length) fail(request, answer, 'a validation error that names no field');
-    for (const issue of parsed.error.details ?? []) if (typeof issue.field !== 'string' || issue.field === '') fail(request, answer, 'an issue without a field');
+    if (typeof parsed.error?.code !== 'string' || typeof parsed.error.message !== 'string')
+      fail(request, answer, 'a JSON error without code and message');
+    if (parsed.error.code === 'validation_failed' && !(parsed.error.details ?? []).length)
+      fail(request, answer, 'a validation error that names no field');
+    for (const issue of parsed.error.details ?? [])
+      if (typeof issue.field !== 'string' || issue.field === '') fail(request, answer, 'an issue without a field');
   }
   if (type.startsWith('text/html')) checkPage(request, answer);
   const path = new URL(`http://fuzz.invalid${request.url}`).pathname;
   const match = matchRoute(API_ROUTES, request.method, path);
-  const documented = match.kind === 'route' ? Object.keys(operationOf(match.route).responses) : [match.kind === 'not-found' ? '404' : '405', '413'];
-  if (!documented.includes(String(answer.status))) fail(request, answer, `status ${answer.status} is not in the OpenAPI document for ${request.method} ${path} (${documented.join(', ')})`);
+  const documented =
+    match.kind === 'route' ? Object.keys(operationOf(match.route).responses) : [match.kind === 'not-found' ? '404' : '405', '413'];
+  if (!documented.includes(String(answer.status)))
+    fail(
+      request,
+      answer,
+      `status ${answer.status} is not in the OpenAPI document for ${request.method} ${path} (${documented.join(', ')})`,
+    );
 }

@@ -42,7 +42,9 @@ export function addressSpellings(email: string, minLength = 6): string[] {
  */
 export function spellingsInToken(token: string, spellings: readonly string[]): string[] {
   const decoded = token.split('.').flatMap((part) => [0, 1, 2, 3].map((skip) => Buffer.from(part.slice(skip), 'base64url')));
-  const texts = [token, ...decoded.map((bytes) => bytes.toString('latin1')), ...decoded.map((bytes) => bytes.toString('utf8'))].map((text) => text.toLowerCase());
+  const texts = [token, ...decoded.map((bytes) => bytes.toString('latin1')), ...decoded.map((bytes) => bytes.toString('utf8'))].map(
+    (text) => text.toLowerCase(),
+  );
   const asLatin1 = (spelling: string) => Buffer.from(spelling, 'utf8').toString('latin1').toLowerCase();
   return spellings.filter((spelling) => texts.some((text) => text.includes(spelling) || text.includes(asLatin1(spelling))));
 }

@@ -95,8 +95,12 @@ export async function memoryApp(): Promise<MemoryApp> {
   const routes = localRoutes(wiring);
   const event = (request: MemoryRequest): HttpEvent => {
     const headers = Object.fromEntries(Object.entries(request.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
-    const body = request.body === undefined ? Buffer.alloc(0) : Buffer.isBuffer(request.body) ? request.body : Buffer.from(request.body, 'utf8');
-    return toHttpEvent({ method: request.method, url: request.url, headers, httpVersion: '1.1', sourceIp: request.sourceIp ?? '203.0.113.7' }, body);
+    const body =
+      request.body === undefined ? Buffer.alloc(0) : Buffer.isBuffer(request.body) ? request.body : Buffer.from(request.body, 'utf8');
+    return toHttpEvent(
+      { method: request.method, url: request.url, headers, httpVersion: '1.1', sourceIp: request.sourceIp ?? '203.0.113.7' },
+      body,
+    );
   };
   return {
     routes,
@@ -151,6 +155,15 @@ function publishedEdition(): Edition {
 /** A confirmed reader in the app's store, for the token routes. */
 export async function addConfirmedReader(app: MemoryApp, email: string): Promise<void> {
   const at = app.clock.now().toISOString();
-  const reader: Subscriber = { email, status: 'confirmed', timezone: 'UTC', sendHour: 7, topics: ['science'], createdAt: at, updatedAt: at, confirmedAt: at };
+  const reader: Subscriber = {
+    email,
+    status: 'confirmed',
+    timezone: 'UTC',
+    sendHour: 7,
+    topics: ['science'],
+    createdAt: at,
+    updatedAt: at,
+    confirmedAt: at,
+  };
   await app.subscribers.put(reader);
 }

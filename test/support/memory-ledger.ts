@@ -3,7 +3,18 @@
  * every conditional write a check-and-set with no await in between (the in-memory twin of one).
  * It passes the ledger cases of the store contract (test/support/store-contract.ts).
  */
-import type { ChunkRef, ChunkStatus, Delivery, DeliveryChunk, SendId, SendRecord, SendState, Settlement, SlotDay, Watermark } from '../../functions/core/delivery/types.ts';
+import type {
+  ChunkRef,
+  ChunkStatus,
+  Delivery,
+  DeliveryChunk,
+  SendId,
+  SendRecord,
+  SendState,
+  Settlement,
+  SlotDay,
+  Watermark,
+} from '../../functions/core/delivery/types.ts';
 import type { ClaimResult, DeliveryLedger, SlotDayLock } from '../../functions/core/delivery/ports.ts';
 import type { Subscriber } from '../../functions/core/subscribers/types.ts';
 import type { SubscriberStore } from '../../functions/core/subscribers/ports.ts';
@@ -29,7 +40,14 @@ export class MemoryDeliveryLedger implements DeliveryLedger {
       this.#locks.set(slotKey(slotDay), { owner, renewedAt: at });
       return 'acquired';
     }
-    const result = held.owner === owner ? 'resumed' : held.completedAt !== undefined ? 'reopened' : held.renewedAt <= staleBefore ? 'taken-over' : 'taken';
+    const result =
+      held.owner === owner
+        ? 'resumed'
+        : held.completedAt !== undefined
+          ? 'reopened'
+          : held.renewedAt <= staleBefore
+            ? 'taken-over'
+            : 'taken';
     if (result === 'taken') return result;
     held.owner = owner;
     held.renewedAt = at;
@@ -179,7 +197,8 @@ export class MemoryDeliveryLedger implements DeliveryLedger {
     for (const email of emails) {
       const subscriber = await this.subscribers?.get(email);
       const watermark = this.#watermarks.get(email.toLowerCase());
-      if (subscriber || watermark) found.set(email, { ...(subscriber ? { subscriber } : {}), ...(watermark ? { watermark: copy(watermark) } : {}) });
+      if (subscriber || watermark)
+        found.set(email, { ...(subscriber ? { subscriber } : {}), ...(watermark ? { watermark: copy(watermark) } : {}) });
     }
     return found;
   }

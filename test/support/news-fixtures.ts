@@ -35,9 +35,7 @@ function toArticle(item: { title: string; text: string; source: string; publishe
 
 /** The four seed stories as the API batch delivers them. */
 export function seedBatchArticles(): Article[] {
-  return seedBatch.articles.map((item, index) =>
-    toArticle({ ...item, text: item.body }, `batch-${index}`),
-  );
+  return seedBatch.articles.map((item, index) => toArticle({ ...item, text: item.body }, `batch-${index}`));
 }
 
 /** The scraped page: its main article, then one teaser per related article, in page order. */
@@ -45,10 +43,7 @@ export function seedPageArticles(): Article[] {
   const lines = readFileSync(new URL('../fixtures/seed-page.txt', import.meta.url), 'utf8').split('\n');
   const dateLine = lines.findIndex((line) => line.startsWith('Al Jazeera'));
   const end = lines.indexOf('Orange background');
-  const main = toArticle(
-    { title: lines[1]!.trim(), text: lines.slice(dateLine + 1, end).join('\n\n'), source: 'Daily8' },
-    'page-main',
-  );
+  const main = toArticle({ title: lines[1]!.trim(), text: lines.slice(dateLine + 1, end).join('\n\n'), source: 'Daily8' }, 'page-main');
   const teasers: Article[] = [];
   lines.forEach((line, index) => {
     if (line.trim() !== '• Al Jazeera') return;

@@ -38,13 +38,24 @@ export function sourceStoreContract(stores: () => Promise<{ sources: SourceStore
 
     it('replaces a source on put, dropping the fields the new version lacks', async () => {
       const { sources } = await stores();
-      const failing = source({ state: 'failing', consecutiveFailures: 3, lastError: 'HTTP 500', failingSince: '2026-11-25T00:00:00.000Z', etag: '"v1"' });
+      const failing = source({
+        state: 'failing',
+        consecutiveFailures: 3,
+        lastError: 'HTTP 500',
+        failingSince: '2026-11-25T00:00:00.000Z',
+        etag: '"v1"',
+      });
       await sources.putIfAbsent(failing);
       const { lastError: _error, failingSince: _since, ...healed } = failing;
 
       await sources.put({ ...healed, state: 'active', consecutiveFailures: 0, lastSuccessAt: '2026-11-26T07:00:00.000Z' });
 
-      expect(await sources.get(failing.id)).toEqual({ ...healed, state: 'active', consecutiveFailures: 0, lastSuccessAt: '2026-11-26T07:00:00.000Z' });
+      expect(await sources.get(failing.id)).toEqual({
+        ...healed,
+        state: 'active',
+        consecutiveFailures: 0,
+        lastSuccessAt: '2026-11-26T07:00:00.000Z',
+      });
     });
 
     it('lists every source in id order, and deletes one, saying whether it was there', async () => {

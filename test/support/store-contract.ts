@@ -301,7 +301,12 @@ function subscriberStoreContract(fresh: StoreSetFactory): void {
 
       const due = await dueEmails(subscribers, [...slots, slots[0]!]);
 
-      expect(due).toEqual(readers.slice(0, 10).map((reader) => reader.email).sort());
+      expect(due).toEqual(
+        readers
+          .slice(0, 10)
+          .map((reader) => reader.email)
+          .sort(),
+      );
     });
 
     it('lists every confirmed reader and no one else', async () => {
@@ -337,7 +342,12 @@ function subscriberStoreContract(fresh: StoreSetFactory): void {
 
       const weekly = subscriber({ frequency: 'weekly', weeklyDay: 3, pausedUntil: '2026-12-01', tokenVersion: 2 });
       await subscribers.put(weekly);
-      expect(await subscribers.get(weekly.email)).toMatchObject({ frequency: 'weekly', weeklyDay: 3, pausedUntil: '2026-12-01', tokenVersion: 2 });
+      expect(await subscribers.get(weekly.email)).toMatchObject({
+        frequency: 'weekly',
+        weeklyDay: 3,
+        pausedUntil: '2026-12-01',
+        tokenVersion: 2,
+      });
 
       const { pausedUntil: _resumed, ...unpaused } = weekly;
       await subscribers.put(unpaused);
@@ -415,7 +425,9 @@ function subscriberStoreContract(fresh: StoreSetFactory): void {
       const reader = subscriber({ status: 'pending' });
       expect(await subscribers.putIfStatus(reader, 'pending')).toBe(false);
       expect(await subscribers.get(reader.email)).toBeUndefined();
-      const created = await Promise.all(Array.from({ length: 5 }, (_, i) => subscribers.putIfStatus({ ...reader, sendHour: i }, undefined)));
+      const created = await Promise.all(
+        Array.from({ length: 5 }, (_, i) => subscribers.putIfStatus({ ...reader, sendHour: i }, undefined)),
+      );
       expect(created.filter(Boolean)).toHaveLength(1);
 
       const confirmed = { ...reader, status: 'confirmed' as const, confirmedAt: '2026-11-26T10:00:00.000Z' };
@@ -432,7 +444,9 @@ function subscriberStoreContract(fresh: StoreSetFactory): void {
       await subscribers.put(reader);
 
       const claims = await Promise.all(
-        Array.from({ length: 5 }, () => subscribers.claimConfirmationEmail(reader.email, '2026-11-26T10:00:00.000Z', '2026-11-26T09:50:00.000Z')),
+        Array.from({ length: 5 }, () =>
+          subscribers.claimConfirmationEmail(reader.email, '2026-11-26T10:00:00.000Z', '2026-11-26T09:50:00.000Z'),
+        ),
       );
       expect(claims.filter(Boolean)).toHaveLength(1);
       expect((await subscribers.get(reader.email))?.confirmSentAt).toBe('2026-11-26T10:00:00.000Z');
@@ -529,7 +543,12 @@ function editionStoreContract(stores: () => Promise<StoreSet>): void {
 
       const recent = await editions.listRecent(8);
 
-      expect(recent.map((item) => item.id)).toEqual(made.slice(1).reverse().map((item) => item.id));
+      expect(recent.map((item) => item.id)).toEqual(
+        made
+          .slice(1)
+          .reverse()
+          .map((item) => item.id),
+      );
       expect(await editions.listRecent(0)).toEqual([]);
     });
 
@@ -578,7 +597,6 @@ function editionStoreContract(stores: () => Promise<StoreSet>): void {
 }
 
 function deliveryStoreContract(stores: () => Promise<StoreSet>): void {
-
   describe('DeliveryLedger', () => {
     const slotDay = () => ({ timezone: 'Europe/London', hour: 7, date: '2026-11-26' });
     /** A lease start before every lock these cases take: no lock is stale unless a case says so. */
@@ -603,7 +621,9 @@ function deliveryStoreContract(stores: () => Promise<StoreSet>): void {
     it('gives a slot-day to one of ten runs, and resumes it for the same run', async () => {
       const { deliveries } = await stores();
       const day = { ...slotDay(), timezone: `Zone/${unique()}` };
-      const results = await Promise.all(Array.from({ length: 10 }, (_, run) => deliveries.lockSlotDay(day, `run-${run}`, '2026-11-26T07:00:00.000Z', STALE)));
+      const results = await Promise.all(
+        Array.from({ length: 10 }, (_, run) => deliveries.lockSlotDay(day, `run-${run}`, '2026-11-26T07:00:00.000Z', STALE)),
+      );
       expect(results.filter((result) => result === 'acquired')).toHaveLength(1);
       expect(results.filter((result) => result === 'taken')).toHaveLength(9);
       const winner = `run-${results.indexOf('acquired')}`;
@@ -623,7 +643,9 @@ function deliveryStoreContract(stores: () => Promise<StoreSet>): void {
       // Renewed at 07:02: not stale for a run whose lease starts earlier.
       expect(await deliveries.lockSlotDay(abandoned, 'run-early', '2026-11-26T07:10:00.000Z', '2026-11-26T07:01:00.000Z')).toBe('taken');
       const later = await Promise.all(
-        Array.from({ length: 5 }, (_, run) => deliveries.lockSlotDay(abandoned, `run-late-${run}`, '2026-11-26T07:30:00.000Z', '2026-11-26T07:15:00.000Z')),
+        Array.from({ length: 5 }, (_, run) =>
+          deliveries.lockSlotDay(abandoned, `run-late-${run}`, '2026-11-26T07:30:00.000Z', '2026-11-26T07:15:00.000Z'),
+        ),
       );
       expect(later.filter((result) => result === 'taken-over')).toHaveLength(1);
       expect(later.filter((result) => result === 'taken')).toHaveLength(4);
@@ -631,7 +653,9 @@ function deliveryStoreContract(stores: () => Promise<StoreSet>): void {
       expect(await deliveries.renewSlotDay(abandoned, 'run-dead', '2026-11-26T07:31:00.000Z')).toBe(false);
       // Completed: one of several later runs reopens it for late readers; the others find it held.
       const reopen = await Promise.all(
-        Array.from({ length: 5 }, (_, run) => deliveries.lockSlotDay(completed, `run-after-${run}`, '2026-11-26T09:00:00.000Z', '2026-11-26T08:45:00.000Z')),
+        Array.from({ length: 5 }, (_, run) =>
+          deliveries.lockSlotDay(completed, `run-after-${run}`, '2026-11-26T09:00:00.000Z', '2026-11-26T08:45:00.000Z'),
+        ),
       );
       expect(reopen.filter((result) => result === 'reopened')).toHaveLength(1);
       expect(reopen.filter((result) => result === 'taken')).toHaveLength(4);
@@ -661,12 +685,16 @@ function deliveryStoreContract(stores: () => Promise<StoreSet>): void {
       await deliveries.addChunks([chunk]);
       expect((await deliveries.chunksOf(chunk.slotDay)).map((c) => c.id)).toEqual([chunk.id]);
 
-      const claims = await Promise.all(Array.from({ length: 10 }, () => deliveries.claimChunk(chunk, '2026-11-26T07:01:00.000Z', '2026-11-26T06:55:00.000Z')));
+      const claims = await Promise.all(
+        Array.from({ length: 10 }, () => deliveries.claimChunk(chunk, '2026-11-26T07:01:00.000Z', '2026-11-26T06:55:00.000Z')),
+      );
       expect(claims.filter((claim) => claim.result === 'claimed')).toHaveLength(1);
       expect(claims.filter((claim) => claim.result === 'held')).toHaveLength(9);
       // Fresh: held. Stale: exactly one of several later senders takes it over.
       expect((await deliveries.claimChunk(chunk, '2026-11-26T07:02:00.000Z', '2026-11-26T07:00:59.000Z')).result).toBe('held');
-      const takeovers = await Promise.all(Array.from({ length: 5 }, () => deliveries.claimChunk(chunk, '2026-11-26T07:20:00.000Z', '2026-11-26T07:14:00.000Z')));
+      const takeovers = await Promise.all(
+        Array.from({ length: 5 }, () => deliveries.claimChunk(chunk, '2026-11-26T07:20:00.000Z', '2026-11-26T07:14:00.000Z')),
+      );
       const won = takeovers.filter((claim) => claim.result === 'claimed');
       expect(won).toHaveLength(1);
       expect(won[0]).toMatchObject({ chunk: { status: 'claimed', claimedAt: '2026-11-26T07:20:00.000Z', attempts: 2 } });
@@ -678,7 +706,13 @@ function deliveryStoreContract(stores: () => Promise<StoreSet>): void {
       await deliveries.addChunks([chunk]);
       await deliveries.claimChunk(chunk, '2026-11-26T07:01:00.000Z', '2026-11-26T06:55:00.000Z');
       // A stale claimedAt (the chunk was taken over) records the sends anyway, and reports false.
-      expect(await deliveries.recordResults(chunk, '2026-11-26T06:00:00.000Z', { sent: { 'a@example.com': 'm-a' }, rejected: {}, finished: true })).toBe(false);
+      expect(
+        await deliveries.recordResults(chunk, '2026-11-26T06:00:00.000Z', {
+          sent: { 'a@example.com': 'm-a' },
+          rejected: {},
+          finished: true,
+        }),
+      ).toBe(false);
       expect(
         await deliveries.recordResults(chunk, '2026-11-26T07:01:00.000Z', {
           sent: { 'b@example.com': 'm-b' },
@@ -688,7 +722,11 @@ function deliveryStoreContract(stores: () => Promise<StoreSet>): void {
         }),
       ).toBe(true);
       let [stored] = await deliveries.chunksOf(chunk.slotDay);
-      expect(stored).toMatchObject({ status: 'open', sent: { 'a@example.com': 'm-a', 'b@example.com': 'm-b' }, rejected: { 'c@example.com': 'MESSAGE_REJECTED' } });
+      expect(stored).toMatchObject({
+        status: 'open',
+        sent: { 'a@example.com': 'm-a', 'b@example.com': 'm-b' },
+        rejected: { 'c@example.com': 'MESSAGE_REJECTED' },
+      });
       expect((await deliveries.openChunks()).map((c) => c.id)).toContain(chunk.id);
 
       const again = await deliveries.claimChunk(chunk, '2026-11-26T08:05:00.000Z', '2026-11-26T08:00:00.000Z');
@@ -749,9 +787,19 @@ function deliveryStoreContract(stores: () => Promise<StoreSet>): void {
 
       expect((await deliveries.sendRecord(send))?.state).toBe('paused');
       const states = async () => new Map((await deliveries.chunksOf(open.slotDay)).map((chunk) => [chunk.id, chunk.status]));
-      expect(await states()).toEqual(new Map([[open.id, 'paused'], [claimed.id, 'claimed'], [sent.id, 'sent'], [otherSend.id, 'open']]));
+      expect(await states()).toEqual(
+        new Map([
+          [open.id, 'paused'],
+          [claimed.id, 'claimed'],
+          [sent.id, 'sent'],
+          [otherSend.id, 'open'],
+        ]),
+      );
       // Not even with every lease over: paused is not open.
-      expect(await deliveries.claimChunk(open, '2026-11-26T09:00:00.000Z', '2026-11-26T09:00:00.000Z')).toEqual({ result: 'stopped', state: 'paused' });
+      expect(await deliveries.claimChunk(open, '2026-11-26T09:00:00.000Z', '2026-11-26T09:00:00.000Z')).toEqual({
+        result: 'stopped',
+        state: 'paused',
+      });
       expect((await deliveries.openChunks()).map((chunk) => chunk.id)).toContain(open.id);
 
       const resumed = await deliveries.resumeSend(send);
@@ -773,7 +821,10 @@ function deliveryStoreContract(stores: () => Promise<StoreSet>): void {
       expect(await deliveries.cancelSend(send)).toBe(2);
 
       expect((await deliveries.chunksOf(open.slotDay)).map((chunk) => chunk.status)).toEqual(['cancelled', 'cancelled']);
-      expect(await deliveries.claimChunk(open, '2026-11-26T09:00:00.000Z', '2026-11-26T09:00:00.000Z')).toEqual({ result: 'stopped', state: 'cancelled' });
+      expect(await deliveries.claimChunk(open, '2026-11-26T09:00:00.000Z', '2026-11-26T09:00:00.000Z')).toEqual({
+        result: 'stopped',
+        state: 'cancelled',
+      });
       expect(await deliveries.resumeSend(send)).toEqual([]);
       expect(await deliveries.pauseSend(send)).toBe(0);
       expect((await deliveries.sendRecord(send))?.state).toBe('cancelled');
@@ -782,7 +833,7 @@ function deliveryStoreContract(stores: () => Promise<StoreSet>): void {
       expect(listed).not.toContain(paused.id);
     });
 
-    it("leaves a chunk claimed when its send is paused to its sender, and makes it paused, not open, when released unfinished", async () => {
+    it('leaves a chunk claimed when its send is paused to its sender, and makes it paused, not open, when released unfinished', async () => {
       const { deliveries } = await stores();
       const send = `now-${unique()}`;
       const failed = aChunk({ send, id: `${send}-0` });
@@ -793,18 +844,41 @@ function deliveryStoreContract(stores: () => Promise<StoreSet>): void {
       for (const chunk of [failed, released, finished, resumed]) await deliveries.claimChunk(chunk, '2026-11-26T07:01:00.000Z', STALE);
 
       expect(await deliveries.pauseSend(send)).toBe(0);
-      await deliveries.recordResults(failed, '2026-11-26T07:01:00.000Z', { sent: { 'a@example.com': 'm-a' }, rejected: {}, finished: false, error: 'Throttling' });
+      await deliveries.recordResults(failed, '2026-11-26T07:01:00.000Z', {
+        sent: { 'a@example.com': 'm-a' },
+        rejected: {},
+        finished: false,
+        error: 'Throttling',
+      });
       await deliveries.release(released);
-      await deliveries.recordResults(finished, '2026-11-26T07:01:00.000Z', { sent: { 'a@example.com': 'm-a' }, rejected: {}, finished: true });
+      await deliveries.recordResults(finished, '2026-11-26T07:01:00.000Z', {
+        sent: { 'a@example.com': 'm-a' },
+        rejected: {},
+        finished: true,
+      });
 
       const states = async () => new Map((await deliveries.chunksOf(failed.slotDay)).map((chunk) => [chunk.id, chunk.status]));
-      expect(await states()).toEqual(new Map([[failed.id, 'paused'], [released.id, 'paused'], [finished.id, 'sent'], [resumed.id, 'claimed']]));
+      expect(await states()).toEqual(
+        new Map([
+          [failed.id, 'paused'],
+          [released.id, 'paused'],
+          [finished.id, 'sent'],
+          [resumed.id, 'claimed'],
+        ]),
+      );
       expect((await deliveries.claimChunk(failed, '2026-11-26T09:00:00.000Z', '2026-11-26T09:00:00.000Z')).result).toBe('stopped');
 
       // Resumed while still claimed: released, it is open again; the paused ones come back open.
       expect((await deliveries.resumeSend(send)).map((chunk) => chunk.id).sort()).toEqual([failed.id, released.id]);
       await deliveries.release(resumed);
-      expect(await states()).toEqual(new Map([[failed.id, 'open'], [released.id, 'open'], [finished.id, 'sent'], [resumed.id, 'open']]));
+      expect(await states()).toEqual(
+        new Map([
+          [failed.id, 'open'],
+          [released.id, 'open'],
+          [finished.id, 'sent'],
+          [resumed.id, 'open'],
+        ]),
+      );
     });
 
     it('cancels a chunk claimed when its send is cancelled once its sender releases it, or its lease runs out, and never sends it', async () => {
@@ -823,7 +897,10 @@ function deliveryStoreContract(stores: () => Promise<StoreSet>): void {
       await deliveries.release(released);
       // Fresh: its sender still holds it. Past the lease: no takeover, the chunk is cancelled.
       expect((await deliveries.claimChunk(abandoned, '2026-11-26T07:02:00.000Z', '2026-11-26T07:00:00.000Z')).result).toBe('held');
-      expect(await deliveries.claimChunk(abandoned, '2026-11-26T07:20:00.000Z', '2026-11-26T07:10:00.000Z')).toEqual({ result: 'stopped', state: 'cancelled' });
+      expect(await deliveries.claimChunk(abandoned, '2026-11-26T07:20:00.000Z', '2026-11-26T07:10:00.000Z')).toEqual({
+        result: 'stopped',
+        state: 'cancelled',
+      });
 
       expect((await deliveries.chunksOf(released.slotDay)).map((chunk) => chunk.status)).toEqual(['cancelled', 'cancelled']);
       const listed = (await deliveries.openChunks()).map((chunk) => chunk.id);
@@ -835,8 +912,27 @@ function deliveryStoreContract(stores: () => Promise<StoreSet>): void {
       const { deliveries, subscribers } = await stores();
       const reader = subscriber({ email: `wm-${unique()}@example.com` });
       await subscribers.put(reader);
-      const mark = { email: reader.email, editionId: 'ed-26', cutoff: '2026-11-26T06:58:00.000Z', date: '2026-11-26', sentAt: '2026-11-26T07:01:00.000Z' };
-      await deliveries.recordDeliveries([mark], [{ editionId: 'ed-26', email: reader.email, status: 'sent', claimedAt: mark.sentAt, sentAt: mark.sentAt, messageId: 'm-1', attempts: 1 }]);
+      const mark = {
+        email: reader.email,
+        editionId: 'ed-26',
+        cutoff: '2026-11-26T06:58:00.000Z',
+        date: '2026-11-26',
+        sentAt: '2026-11-26T07:01:00.000Z',
+      };
+      await deliveries.recordDeliveries(
+        [mark],
+        [
+          {
+            editionId: 'ed-26',
+            email: reader.email,
+            status: 'sent',
+            claimedAt: mark.sentAt,
+            sentAt: mark.sentAt,
+            messageId: 'm-1',
+            attempts: 1,
+          },
+        ],
+      );
 
       const found = await deliveries.recipients([reader.email, 'nobody@example.com']);
       expect(found.get(reader.email)).toMatchObject({ subscriber: { email: reader.email }, watermark: mark });
@@ -876,7 +972,7 @@ function apiKeyStoreContract(stores: () => Promise<StoreSet>): void {
       expect(await apiKeys.get(two.hash)).toMatchObject({ disabled: true });
     });
 
-    it('keeps a key\'s expiry, and no expiry for a key without one', async () => {
+    it("keeps a key's expiry, and no expiry for a key without one", async () => {
       const { apiKeys } = await stores();
       const expiring = newApiKeyRecord('dm_expiring', 'trial', '2026-11-26T10:00:00.000Z', '2026-12-26T10:00:00.000Z');
       const lasting = newApiKeyRecord('dm_lasting', 'newsroom', '2026-11-26T10:00:00.000Z');
@@ -911,7 +1007,15 @@ function rateLimiterContract(stores: () => Promise<StoreSet>): void {
 
 function personalDataStoreContract(stores: () => Promise<StoreSet>): void {
   const sentRow = (editionId: string, email: string) =>
-    ({ editionId, email, status: 'sent', claimedAt: '2026-11-20T07:00:00.000Z', sentAt: '2026-11-20T07:00:01.000Z', messageId: 'm', attempts: 1 }) as const;
+    ({
+      editionId,
+      email,
+      status: 'sent',
+      claimedAt: '2026-11-20T07:00:00.000Z',
+      sentAt: '2026-11-20T07:00:01.000Z',
+      messageId: 'm',
+      attempts: 1,
+    }) as const;
   /** An edition that a delivery row can belong to: rows are found through the editions still stored. */
   const anEdition = (id: string, hour: number) =>
     edition({ id, createdAt: new Date(Date.UTC(2026, 10, 20, 0) + hour * 3600_000).toISOString(), status: 'sending', recipients: 1 });
@@ -978,7 +1082,10 @@ function personalDataStoreContract(stores: () => Promise<StoreSet>): void {
         sent,
         rejected: {},
       });
-      await deliveries.addChunks([chunk('run-erase-0', {}), chunk('run-erase-1', { 'erase.me@example.com': 'm-1', 'a@example.com': 'm-2' })]);
+      await deliveries.addChunks([
+        chunk('run-erase-0', {}),
+        chunk('run-erase-1', { 'erase.me@example.com': 'm-1', 'a@example.com': 'm-2' }),
+      ]);
       const claim = await deliveries.claimChunk({ slotDay, id: 'run-erase-1' }, '2026-11-26T07:01:00.000Z', '2026-11-26T06:00:00.000Z');
       expect(claim.result).toBe('claimed');
 

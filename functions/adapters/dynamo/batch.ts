@@ -35,12 +35,7 @@ export class UnprocessedItemsError extends Error {
 type WriteRequest = NonNullable<ConstructorParameters<typeof BatchWriteCommand>[0]['RequestItems']>[string][number];
 
 /** Sends `pending` until nothing comes back unprocessed; `send` returns what did. */
-async function untilProcessed<T>(
-  what: string,
-  pending: T[],
-  send: (batch: T[]) => Promise<T[]>,
-  retry: BatchRetry,
-): Promise<void> {
+async function untilProcessed<T>(what: string, pending: T[], send: (batch: T[]) => Promise<T[]>, retry: BatchRetry): Promise<void> {
   for (let attempt = 1; pending.length > 0; attempt += 1) {
     if (attempt > MAX_BATCH_ATTEMPTS) {
       throw new UnprocessedItemsError(`${pending.length} ${what} still unprocessed after ${MAX_BATCH_ATTEMPTS} attempts`);

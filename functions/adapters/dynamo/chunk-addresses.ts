@@ -29,7 +29,12 @@ const sizeOf = (value: unknown): number =>
  * A sent or cancelled chunk's addresses become counts; `status` is the state it was seen in, so a
  * write that raced it is not undone. A no-op on a chunk that holds none.
  */
-export async function forgetChunkAddresses(doc: DynamoDBDocumentClient, tableName: string, ref: ChunkRef, seen?: Record<string, unknown>): Promise<void> {
+export async function forgetChunkAddresses(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  ref: ChunkRef,
+  seen?: Record<string, unknown>,
+): Promise<void> {
   const item = seen ?? (await doc.send(new GetCommand({ TableName: tableName, Key: chunkKey(ref), ConsistentRead: true }))).Item;
   const status = item?.['status'];
   if (item === undefined || (status !== 'sent' && status !== 'cancelled')) return;

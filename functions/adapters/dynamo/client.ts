@@ -15,9 +15,7 @@ const EMULATOR_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 
 export function createDynamoClient(options: DynamoClientOptions): DynamoDBClient {
   const { region, endpoint } = clientOptionsSchema.parse(options);
-  return new DynamoDBClient(
-    endpoint === undefined ? { region } : { region, endpoint, credentials: EMULATOR_CREDENTIALS },
-  );
+  return new DynamoDBClient(endpoint === undefined ? { region } : { region, endpoint, credentials: EMULATOR_CREDENTIALS });
 }
 
 /** Wraps an existing client, sharing its connections, so table setup and stores can use one pool. */

@@ -1,6 +1,15 @@
 /** The delivery ledger's items as read back (checked with zod before core sees them) and the map updates of a chunk. */
 import { z } from 'zod';
-import { type ChunkRef, type DeliveryChunk, type SendId, type SendRecord, sendOfChunkId, type Settlement, type SlotDay, type Watermark } from '../../core/delivery/index.ts';
+import {
+  type ChunkRef,
+  type DeliveryChunk,
+  type SendId,
+  type SendRecord,
+  sendOfChunkId,
+  type Settlement,
+  type SlotDay,
+  type Watermark,
+} from '../../core/delivery/index.ts';
 import type { ItemKey } from './keys.ts';
 
 /** Chunks open, claimed or paused are in GSI1 under this key; sent and cancelled ones leave it. */

@@ -144,7 +144,8 @@ export class DynamoSendLedger {
   /** A claim whose sender is gone, on a chunk whose send was stopped meanwhile: the chunk takes the send's state, unsent. */
   protected async stopStaleClaim(chunk: DeliveryChunk, staleBefore: string): Promise<ClaimResult | undefined> {
     const state = chunk.stopAs;
-    if (chunk.status !== 'claimed' || state === undefined || chunk.claimedAt === undefined || chunk.claimedAt > staleBefore) return undefined;
+    if (chunk.status !== 'claimed' || state === undefined || chunk.claimedAt === undefined || chunk.claimedAt > staleBefore)
+      return undefined;
     try {
       await this.doc.send(
         new UpdateCommand({
@@ -164,9 +165,15 @@ export class DynamoSendLedger {
     return { result: 'stopped', state };
   }
 
-  async #transition(chunk: DeliveryChunk, from: readonly string[], to: 'open' | 'paused' | 'cancelled'): Promise<DeliveryChunk | undefined> {
+  async #transition(
+    chunk: DeliveryChunk,
+    from: readonly string[],
+    to: 'open' | 'paused' | 'cancelled',
+  ): Promise<DeliveryChunk | undefined> {
     const values = Object.fromEntries(from.map((state, i) => [`:from${i}`, state]));
-    const condition = Object.keys(values).map((name) => `#status = ${name}`).join(' OR ');
+    const condition = Object.keys(values)
+      .map((name) => `#status = ${name}`)
+      .join(' OR ');
     try {
       const { Attributes } = await this.doc.send(
         new UpdateCommand({

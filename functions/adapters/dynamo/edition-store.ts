@@ -1,12 +1,12 @@
 /** Editions: one item each (rendered html and text included, well under the 400 KB item limit), listed newest first through GSI1. */
+import { type DynamoDBDocumentClient, GetCommand, paginateQuery, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  paginateQuery,
-  PutCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
-import { type Edition, type EditionContent, EditionNotFoundError, type EditionStatus, type EditionStore } from '../../core/edition/index.ts';
+  type Edition,
+  type EditionContent,
+  EditionNotFoundError,
+  type EditionStatus,
+  type EditionStore,
+} from '../../core/edition/index.ts';
 import { isConditionalCheckFailed } from './aws-errors.ts';
 import { expiresAfterDays, toUtcIso } from './item-time.ts';
 import { editionKey, keyOf } from './keys.ts';

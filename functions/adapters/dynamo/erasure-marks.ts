@@ -46,7 +46,12 @@ export class ErasureMarks {
   async rehashAll(doc: DynamoDBDocumentClient, tableName: string): Promise<number> {
     const pages = paginateScan(
       { client: doc },
-      { TableName: tableName, FilterExpression: 'sk = :sk', ExpressionAttributeValues: { ':sk': 'ERASED' }, ProjectionExpression: 'pk, erasedAt' },
+      {
+        TableName: tableName,
+        FilterExpression: 'sk = :sk',
+        ExpressionAttributeValues: { ':sk': 'ERASED' },
+        ProjectionExpression: 'pk, erasedAt',
+      },
     );
     let rewritten = 0;
     for await (const page of pages) {

@@ -7,7 +7,10 @@ export async function* mergeAsync<T>(sources: Iterable<AsyncIterable<T>>, concur
   const running = new Map<AsyncIterator<T>, Promise<{ iterator: AsyncIterator<T>; result: IteratorResult<T> }>>();
 
   const pull = (iterator: AsyncIterator<T>) => {
-    running.set(iterator, iterator.next().then((result) => ({ iterator, result })));
+    running.set(
+      iterator,
+      iterator.next().then((result) => ({ iterator, result })),
+    );
   };
   const startNext = () => {
     const source = waiting.next();

@@ -111,10 +111,9 @@ export const apiKeyRecord: z.ZodType<ApiKey> = z.object({
 export function parseRecord<T>(schema: z.ZodType<T>, item: Record<string, unknown>, key: ItemKey): T {
   const result = schema.safeParse(item);
   if (!result.success) {
-    throw new CorruptRecordError(
-      `stored item ${key.pk} / ${key.sk} does not match its schema:\n${z.prettifyError(result.error)}`,
-      { cause: result.error },
-    );
+    throw new CorruptRecordError(`stored item ${key.pk} / ${key.sk} does not match its schema:\n${z.prettifyError(result.error)}`, {
+      cause: result.error,
+    });
   }
   return result.data;
 }

@@ -70,7 +70,9 @@ export class DynamoSourceStore implements SourceStore {
   }
 
   async delete(id: string): Promise<boolean> {
-    const { Attributes } = await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: sourceKey(id), ReturnValues: 'ALL_OLD' }));
+    const { Attributes } = await this.doc.send(
+      new DeleteCommand({ TableName: this.tableName, Key: sourceKey(id), ReturnValues: 'ALL_OLD' }),
+    );
     return Attributes !== undefined;
   }
 

@@ -1,11 +1,5 @@
 /** Readers: one item each; confirmed readers also sit in the sparse GSI2 under their (zone, local hour) slot. */
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  paginateQuery,
-  paginateScan,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, paginateQuery, paginateScan, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { type Clock, CorruptRecordError } from '../../core/shared/index.ts';
 import type { Subscriber, SubscriberStatus, SubscriberStore, TimeSlot } from '../../core/subscribers/index.ts';
@@ -39,15 +33,7 @@ const INSERT_ONLY_FIELDS = [...WATERMARK_FIELDS, 'confirmSentAt'] as const satis
 const zonesRecord = z.set(z.string());
 
 /** Attributes put() clears when the record it is given lacks them. */
-const REMOVABLE_FIELDS = [
-  'consent',
-  'confirmedAt',
-  'unsubscribedAt',
-  'gsi2pk',
-  'gsi2sk',
-  'pausedUntil',
-  'expiresAt',
-] as const;
+const REMOVABLE_FIELDS = ['consent', 'confirmedAt', 'unsubscribedAt', 'gsi2pk', 'gsi2sk', 'pausedUntil', 'expiresAt'] as const;
 
 export class DynamoSubscriberStore implements SubscriberStore {
   constructor(
@@ -83,7 +69,8 @@ export class DynamoSubscriberStore implements SubscriberStore {
           TableName: this.tableName,
           Key: subscriberKey(email),
           UpdateExpression: 'SET confirmSentAt = :at',
-          ConditionExpression: 'attribute_exists(pk) AND #status = :pending AND (attribute_not_exists(confirmSentAt) OR confirmSentAt <= :since)',
+          ConditionExpression:
+            'attribute_exists(pk) AND #status = :pending AND (attribute_not_exists(confirmSentAt) OR confirmSentAt <= :since)',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':at': toUtcIso(at), ':pending': 'pending', ':since': toUtcIso(since) },
         }),
@@ -134,10 +121,7 @@ export class DynamoSubscriberStore implements SubscriberStore {
       names[`#w${i}`] = name;
       values[`:w${i}`] = subscriber[name];
     });
-    const assignments = [
-      ...set.map((_, i) => `#s${i} = :s${i}`),
-      ...insertOnly.map((_, i) => `#w${i} = if_not_exists(#w${i}, :w${i})`),
-    ];
+    const assignments = [...set.map((_, i) => `#s${i} = :s${i}`), ...insertOnly.map((_, i) => `#w${i} = if_not_exists(#w${i}, :w${i})`)];
     const expression = [
       `SET ${assignments.join(', ')}`,
       remove.length > 0 ? `REMOVE ${remove.map((_, i) => `#r${i}`).join(', ')}` : '',
@@ -164,9 +148,7 @@ export class DynamoSubscriberStore implements SubscriberStore {
   }
 
   async listTimeZones(): Promise<string[]> {
-    const { Item } = await this.doc.send(
-      new GetCommand({ TableName: this.tableName, Key: ZONES_KEY, ConsistentRead: true }),
-    );
+    const { Item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: ZONES_KEY, ConsistentRead: true }));
     const zones = zonesRecord.safeParse(Item?.['zones'] ?? new Set());
     if (!zones.success) throw new CorruptRecordError(`The zone list (${ZONES_KEY.pk}) is not a set of strings.`);
     return [...zones.data].sort();
@@ -205,8 +187,7 @@ export class DynamoSubscriberStore implements SubscriberStore {
           TableName: this.tableName,
           Key: subscriberKey(email),
           UpdateExpression: 'SET lastDigestCutoff = :cutoff, lastEditionId = :editionId, updatedAt = :now',
-          ConditionExpression:
-            'attribute_exists(pk) AND (attribute_not_exists(lastDigestCutoff) OR lastDigestCutoff < :cutoff)',
+          ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(lastDigestCutoff) OR lastDigestCutoff < :cutoff)',
           ExpressionAttributeValues: {
             ':cutoff': toUtcIso(cutoff),
             ':editionId': editionId,

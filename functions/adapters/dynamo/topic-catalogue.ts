@@ -60,7 +60,11 @@ export class DynamoTopicCatalogue implements TopicCatalogue {
         await this.doc.send(
           new PutCommand({
             TableName: this.tableName,
-            Item: { ...TOPICS_KEY, version: version + 1, entries: merged.map((t) => ({ k: t.key, l: t.label, n: t.count, t: t.lastSeen })) },
+            Item: {
+              ...TOPICS_KEY,
+              version: version + 1,
+              entries: merged.map((t) => ({ k: t.key, l: t.label, n: t.count, t: t.lastSeen })),
+            },
             ConditionExpression: version === 0 ? 'attribute_not_exists(version)' : 'version = :version',
             ...(version !== 0 && { ExpressionAttributeValues: { ':version': version } }),
           }),
@@ -80,7 +84,8 @@ export class DynamoTopicCatalogue implements TopicCatalogue {
   private async read(): Promise<{ version: number; topics: CatalogueTopic[] }> {
     const { Item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: TOPICS_KEY, ConsistentRead: true }));
     const parsed = catalogueRecord.safeParse(Item ?? {});
-    if (!parsed.success) throw new CorruptRecordError(`The topic catalogue (${TOPICS_KEY.pk}) does not match its schema.`, { cause: parsed.error });
+    if (!parsed.success)
+      throw new CorruptRecordError(`The topic catalogue (${TOPICS_KEY.pk}) does not match its schema.`, { cause: parsed.error });
     const version = parsed.data.version ?? 0;
     if (parsed.data.entries) {
       const topics = parsed.data.entries.map((t) => ({ key: t.k, label: t.l, count: t.n, lastSeen: t.t }));

@@ -18,7 +18,8 @@ export const MAX_PAGE_DEPTH = 400;
 export function extractArticleText(body: Uint8Array, contentType: string | undefined): string | undefined {
   const html = decodeFeed(body, contentType);
   const depth = nestingDepth(html, MAX_PAGE_DEPTH);
-  if (depth > MAX_PAGE_DEPTH) throw new FeedFetchError(`the page nests its elements more than ${MAX_PAGE_DEPTH} deep; not read`, 'too-large');
+  if (depth > MAX_PAGE_DEPTH)
+    throw new FeedFetchError(`the page nests its elements more than ${MAX_PAGE_DEPTH} deep; not read`, 'too-large');
   const { document } = parseHTML(html);
   const article = new Readability(document as unknown as ReadableDocument, { charThreshold: 200 }).parse();
   const text = article?.textContent?.trim();

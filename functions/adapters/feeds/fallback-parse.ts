@@ -26,7 +26,9 @@ const parser = new XMLParser({
 
 const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : value === undefined ? [] : [value]);
 const texts = (values: unknown[]): string[] =>
-  values.map((value) => textOf((value as Loose)?.['@term'] ?? value)).filter((value): value is string => value !== undefined && value.trim() !== '');
+  values
+    .map((value) => textOf((value as Loose)?.['@term'] ?? value))
+    .filter((value): value is string => value !== undefined && value.trim() !== '');
 
 /** Atom 0.3's `mode="base64"` content, decoded; other values as text. */
 function atomText(value: unknown): string | undefined {

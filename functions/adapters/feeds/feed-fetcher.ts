@@ -24,7 +24,13 @@ export function createFeedFetcher(options: SafeHttpOptions): FeedFetcher {
       const validators = { ...(etag !== undefined && { etag }), ...(lastModified !== undefined && { lastModified }) };
       if (response.status === 304) return { status: 'not-modified', ...validators };
       const contentType = single(response.headers['content-type']);
-      return { status: 'fetched', url: response.url, body: response.body, ...(contentType !== undefined && { contentType }), ...validators };
+      return {
+        status: 'fetched',
+        url: response.url,
+        body: response.body,
+        ...(contentType !== undefined && { contentType }),
+        ...validators,
+      };
     },
   };
 }

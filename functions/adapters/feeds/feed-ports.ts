@@ -21,5 +21,8 @@ export const FEED_PORT_BUILDERS = {
   feedFetcher: (config: AppConfig) => createFeedFetcher(safeHttpOptions(config)),
   feedParser: () => offThreadFeedParser(offThread()),
   fullText: (config: AppConfig) =>
-    createFullTextFetcher(safeHttpOptions(config), async (body, contentType) => (await offThread().run({ kind: 'article', body, contentType })) as string | undefined),
+    createFullTextFetcher(
+      safeHttpOptions(config),
+      async (body, contentType) => (await offThread().run({ kind: 'article', body, contentType })) as string | undefined,
+    ),
 } satisfies PortBuilders;

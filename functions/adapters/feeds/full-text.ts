@@ -27,7 +27,8 @@ async function robotsFor(origin: string, options: SafeHttpOptions, cache: Map<st
       .then((response) => robotsParser(robotsUrl, response.body.toString('utf8')))
       .catch((error: unknown) => {
         // As crawlers agree (RFC 9309): no robots.txt (4xx) allows everything; an unreachable one (5xx, network) allows nothing.
-        if (error instanceof FeedFetchError && error.reason === 'http-status' && /HTTP 4\d\d/.test(error.message)) return 'allow-all' as const;
+        if (error instanceof FeedFetchError && error.reason === 'http-status' && /HTTP 4\d\d/.test(error.message))
+          return 'allow-all' as const;
         return 'deny-all' as const;
       });
     cache.set(origin, pending);

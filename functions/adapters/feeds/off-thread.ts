@@ -27,7 +27,9 @@ type TaskResult = ParsedFeed | string | undefined;
 type Reply = { id: number; value: TaskResult } | { id: number; error: { message: string; reason?: FeedFailureReason; name: string } };
 
 function perform(task: FeedTask): TaskResult {
-  return task.kind === 'feed' ? parseFeedText(decodeFeed(task.body, task.contentType), task.url) : extractArticleText(task.body, task.contentType);
+  return task.kind === 'feed'
+    ? parseFeedText(decodeFeed(task.body, task.contentType), task.url)
+    : extractArticleText(task.body, task.contentType);
 }
 
 if (!isMainThread && (workerData as { role?: string } | null)?.role === ROLE) {
@@ -37,7 +39,10 @@ if (!isMainThread && (workerData as { role?: string } | null)?.role === ROLE) {
       reply = { id, value: perform(task) };
     } catch (error) {
       const failure = error instanceof Error ? error : new Error(String(error));
-      reply = { id, error: { message: failure.message, name: failure.name, ...(error instanceof FeedFetchError && { reason: error.reason }) } };
+      reply = {
+        id,
+        error: { message: failure.message, name: failure.name, ...(error instanceof FeedFetchError && { reason: error.reason }) },
+      };
     }
     parentPort?.postMessage(reply);
   });
@@ -85,7 +90,13 @@ export interface OffThreadRunner {
  * At most `threads` workers, each one task at a time; tasks wait in order. The deadline counts
  * from the moment a worker takes the task.
  */
-export function createOffThreadRunner({ deadlineMs, threads = Math.max(1, Math.min(2, availableParallelism())) }: { deadlineMs: number; threads?: number }): OffThreadRunner {
+export function createOffThreadRunner({
+  deadlineMs,
+  threads = Math.max(1, Math.min(2, availableParallelism())),
+}: {
+  deadlineMs: number;
+  threads?: number;
+}): OffThreadRunner {
   const slots: Slot[] = [];
   const queue: Pending[] = [];
   let nextId = 1;
@@ -128,7 +139,8 @@ export function createOffThreadRunner({ deadlineMs, threads = Math.max(1, Math.m
     const died = (error: Error): void => {
       if (!slots.includes(slot)) return;
       retire(slot);
-      const unreadable = (kind: string) => new FeedFetchError(`the ${kind} could not be read: ${error.message}`, 'not-a-feed', undefined, { cause: error });
+      const unreadable = (kind: string) =>
+        new FeedFetchError(`the ${kind} could not be read: ${error.message}`, 'not-a-feed', undefined, { cause: error });
       if (!slot.ready) for (const waiting of queue.splice(0)) waiting.reject(unreadable(waiting.task.kind));
       finish(slot, (pending) => pending.reject(unreadable(pending.task.kind)));
     };

@@ -32,7 +32,11 @@ function collect(outlines: Outline[] | undefined, folders: string[], into: OpmlF
   for (const outline of outlines ?? []) {
     const label = (outline.title ?? outline.text)?.trim();
     if (outline.xmlUrl) {
-      into.push({ url: outline.xmlUrl.trim(), ...(label && { name: label }), topics: [...new Set([...folders, ...categories(outline.category)])] });
+      into.push({
+        url: outline.xmlUrl.trim(),
+        ...(label && { name: label }),
+        topics: [...new Set([...folders, ...categories(outline.category)])],
+      });
     }
     collect(outline.outlines, label && !outline.xmlUrl ? [...folders, label] : folders, into);
   }

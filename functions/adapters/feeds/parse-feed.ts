@@ -15,8 +15,10 @@ import { leadingStartTags, looksLikeHtml, type StartTag, withoutDoctype } from '
 
 type Loose = Record<string, unknown>;
 
-const asList = (value: unknown): Loose[] => (Array.isArray(value) ? (value as Loose[]) : value && typeof value === 'object' ? [value as Loose] : []);
-const strings = (values: unknown[]): string[] => values.map(textOf).filter((value): value is string => value !== undefined && value.trim() !== '');
+const asList = (value: unknown): Loose[] =>
+  Array.isArray(value) ? (value as Loose[]) : value && typeof value === 'object' ? [value as Loose] : [];
+const strings = (values: unknown[]): string[] =>
+  values.map(textOf).filter((value): value is string => value !== undefined && value.trim() !== '');
 const dcDate = (item: Loose): unknown => {
   const dc = item.dc as Loose | undefined;
   return dc?.date ?? first(dc?.dates);
@@ -75,7 +77,10 @@ const FEED_ROOTS = new Set(['rss', 'feed', 'rdf:RDF', 'RDF', 'channel']);
 
 /** The xml:base of the root element, or of an RSS or RDF root's channel, resolved against the fetched URL. */
 function xmlBase(leading: readonly StartTag[], url: string): string {
-  const declared = leading.filter((tag) => FEED_ROOTS.has(tag.name)).find((tag) => tag.attributes.has('xml:base'))?.attributes.get('xml:base');
+  const declared = leading
+    .filter((tag) => FEED_ROOTS.has(tag.name))
+    .find((tag) => tag.attributes.has('xml:base'))
+    ?.attributes.get('xml:base');
   return (declared !== undefined && declared !== '' && URL.parse(declared, url)?.href) || url;
 }
 

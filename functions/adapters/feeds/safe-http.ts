@@ -51,7 +51,12 @@ export interface SafeResponse {
   body: Buffer;
 }
 
-function fail(message: string, reason: ConstructorParameters<typeof FeedFetchError>[1], cause?: unknown, retryAfter?: number): FeedFetchError {
+function fail(
+  message: string,
+  reason: ConstructorParameters<typeof FeedFetchError>[1],
+  cause?: unknown,
+  retryAfter?: number,
+): FeedFetchError {
   return new FeedFetchError(message, reason, retryAfter, cause === undefined ? undefined : { cause });
 }
 
@@ -67,7 +72,12 @@ function checkedLookup(options: SafeHttpOptions): LookupFunction {
     options
       .resolve(hostname)
       .then((found) => {
-        const family = lookupOptions.family === 6 || lookupOptions.family === 'IPv6' ? 6 : lookupOptions.family === 4 || lookupOptions.family === 'IPv4' ? 4 : 0;
+        const family =
+          lookupOptions.family === 6 || lookupOptions.family === 'IPv6'
+            ? 6
+            : lookupOptions.family === 4 || lookupOptions.family === 'IPv4'
+              ? 4
+              : 0;
         const addresses = found.filter((entry) => family === 0 || entry.family === family);
         if (addresses.length === 0) throw fail(`${hostname} has no address`, 'dns');
         // Every answer is checked, not only the one used: a name that mixes public and private answers is refused.
@@ -153,7 +163,8 @@ function readBody(response: IncomingMessage, url: URL, options: SafeHttpOptions,
       decoder?.destroy();
       reject(error);
     };
-    const tooLarge = (): FeedFetchError => fail(`${url.host} sent more than ${options.maxBytes} bytes (decompressed); stopped there`, 'too-large');
+    const tooLarge = (): FeedFetchError =>
+      fail(`${url.host} sent more than ${options.maxBytes} bytes (decompressed); stopped there`, 'too-large');
     response.on('data', (chunk: Buffer) => {
       received += chunk.length;
       if (received > options.maxBytes) stop(tooLarge());
@@ -162,7 +173,11 @@ function readBody(response: IncomingMessage, url: URL, options: SafeHttpOptions,
     // An abort (the total timeout) closes the response without an end or, on some versions, an error.
     response.once('close', () => {
       if (!response.complete) {
-        stop(signal.aborted ? fail(`${url.host} did not answer in full within ${options.totalTimeoutMs} ms`, 'timeout') : fail(`${url.host} closed the connection early`, 'network'));
+        stop(
+          signal.aborted
+            ? fail(`${url.host} did not answer in full within ${options.totalTimeoutMs} ms`, 'timeout')
+            : fail(`${url.host} closed the connection early`, 'network'),
+        );
       }
     });
     const source = decoder ? response.pipe(decoder) : response;
@@ -186,13 +201,15 @@ function toFetchError(error: unknown, url: URL, options: SafeHttpOptions, signal
   if (error instanceof FeedFetchError) return error;
   const cause = (error as { cause?: unknown }).cause;
   if (cause instanceof FeedFetchError) return cause;
-  if ((error as Error).name === 'AbortError') return fail(`${url.host} did not answer in full within ${options.totalTimeoutMs} ms`, 'timeout', error);
+  if ((error as Error).name === 'AbortError')
+    return fail(`${url.host} did not answer in full within ${options.totalTimeoutMs} ms`, 'timeout', error);
   return fail(`cannot fetch ${url.host}: ${(error as Error).message ?? String(error)}`, 'network', error);
 }
 
 /** Only http(s), and an IP literal is checked here since no lookup runs for one. */
 function checkUrl(url: URL, options: SafeHttpOptions): void {
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw fail(`${url.protocol} URLs are not fetched; only http and https`, 'not-http');
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw fail(`${url.protocol} URLs are not fetched; only http and https`, 'not-http');
   if (url.username !== '' || url.password !== '') throw fail('URLs with a user name or password are not fetched', 'not-http');
   if (isIpLiteral(url.hostname)) checkAddress(url.hostname.replace(/^\[|\]$/g, ''), url.hostname, options);
 }
@@ -220,7 +237,12 @@ export async function safeGet(
       await beforeEachHop?.(url);
       let response: IncomingMessage;
       try {
-        response = await send(url, { 'user-agent': options.userAgent, 'accept-encoding': 'gzip, deflate, br', ...headers }, options, controller.signal);
+        response = await send(
+          url,
+          { 'user-agent': options.userAgent, 'accept-encoding': 'gzip, deflate, br', ...headers },
+          options,
+          controller.signal,
+        );
       } catch (error) {
         throw toFetchError(error, url, options, controller.signal);
       }
@@ -228,7 +250,8 @@ export async function safeGet(
       const location = response.headers.location;
       if (status >= 300 && status < 400 && status !== 304 && location !== undefined) {
         response.destroy();
-        if (redirects >= options.maxRedirects) throw fail(`more than ${options.maxRedirects} redirects from ${target}`, 'too-many-redirects');
+        if (redirects >= options.maxRedirects)
+          throw fail(`more than ${options.maxRedirects} redirects from ${target}`, 'too-many-redirects');
         const next = URL.parse(location, url.href);
         if (!next) throw fail(`${url.host} redirected to an invalid URL`, 'network');
         url = next;

@@ -21,13 +21,17 @@ export class SqsFeedPollQueue implements FeedPollQueue {
 
   async enqueue(sourceIds: readonly string[]): Promise<void> {
     for (let start = 0; start < sourceIds.length; start += BATCH_SIZE) {
-      let pending = sourceIds.slice(start, start + BATCH_SIZE).map((sourceId, index) => ({ Id: String(index), MessageBody: JSON.stringify({ sourceId }) }));
+      let pending = sourceIds
+        .slice(start, start + BATCH_SIZE)
+        .map((sourceId, index) => ({ Id: String(index), MessageBody: JSON.stringify({ sourceId }) }));
       for (let attempt = 1; pending.length > 0; attempt += 1) {
         const result = await this.client.send(new SendMessageBatchCommand({ QueueUrl: this.queueUrl, Entries: pending }));
         const failedIds = new Set((result.Failed ?? []).map((failure) => failure.Id));
         pending = pending.filter((entry) => failedIds.has(entry.Id));
         if (pending.length > 0 && attempt >= ATTEMPTS) {
-          throw new FeedQueueError(`SQS refused ${pending.length} feed poll message(s): ${(result.Failed ?? []).map((f) => f.Code).join(', ')}`);
+          throw new FeedQueueError(
+            `SQS refused ${pending.length} feed poll message(s): ${(result.Failed ?? []).map((f) => f.Code).join(', ')}`,
+          );
         }
       }
     }

@@ -69,7 +69,10 @@ export const EMAIL_CONTENT_SECURITY_POLICY =
 export function html(statusCode: number, body: string, contentSecurityPolicy = pageContentSecurityPolicy()): HttpResult {
   return {
     statusCode,
-    headers: withSecurityHeaders({ 'content-type': 'text/html; charset=utf-8', 'content-security-policy': contentSecurityPolicy }, { secure: false }),
+    headers: withSecurityHeaders(
+      { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': contentSecurityPolicy },
+      { secure: false },
+    ),
     body,
   };
 }
@@ -198,7 +201,12 @@ export const HTTP_ERROR_RULES: readonly HttpErrorRule[] = [
   rule(RequestBodyTooLargeError, (error) => ({ status: 413, code: 'payload_too_large', title: 'Too large', message: error.message })),
   rule(InvalidApiKeyError, (error) => ({ status: 401, code: 'unauthorized', title: 'Not allowed', message: error.message })),
   rule(MissingScopeError, (error) => ({ status: 403, code: 'forbidden', title: 'Not allowed', message: error.message })),
-  rule(SourceLimitReachedError, (error) => ({ status: 409, code: 'source_limit_reached', title: 'Too many sources', message: error.message })),
+  rule(SourceLimitReachedError, (error) => ({
+    status: 409,
+    code: 'source_limit_reached',
+    title: 'Too many sources',
+    message: error.message,
+  })),
   rule(InvalidTokenError, (error) => {
     const status = error.reason === 'expired' || error.reason === 'revoked' ? 410 : 400;
     return { status, code: `token_${error.reason}`, title: 'This link does not work', message: error.message };

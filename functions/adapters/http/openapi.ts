@@ -18,7 +18,13 @@ export type OpenApiResponse = {
 };
 export type OpenApiDocument = {
   openapi: '3.1.0';
-  info: { title: string; version: string; description: string; contact: { name: string; url: string }; license: { name: string; identifier: string } };
+  info: {
+    title: string;
+    version: string;
+    description: string;
+    contact: { name: string; url: string };
+    license: { name: string; identifier: string };
+  };
   servers: Array<{ url: string; description: string }>;
   tags: Array<{ name: string; description: string }>;
   paths: Record<string, Record<string, OpenApiOperation>>;
@@ -129,7 +135,11 @@ function tooManyRequests(doc: RouteDoc): OpenApiResponse {
     'application/json': { schema: own || doc.apiKey ? { oneOf: [ERROR_REF, GATEWAY_THROTTLE_REF] } : GATEWAY_THROTTLE_REF },
   };
   if (own?.html) content['text/html'] = { schema: { type: 'string' } };
-  return { description: `Too many requests: ${reasons.join('; or ')}.`, content, ...(doc.apiKey ? { headers: { 'Retry-After': RETRY_AFTER } } : {}) };
+  return {
+    description: `Too many requests: ${reasons.join('; or ')}.`,
+    content,
+    ...(doc.apiKey ? { headers: { 'Retry-After': RETRY_AFTER } } : {}),
+  };
 }
 
 function operation(route: ApiRoute, doc: RouteDoc, method: string): OpenApiOperation {
@@ -143,7 +153,11 @@ function operation(route: ApiRoute, doc: RouteDoc, method: string): OpenApiOpera
   }
   // The body limit is checked on every route before it is read (refuseOversizedBody).
   const pages = Object.values(doc.responses).some((answer) => answer.html);
-  responses['413'] = response({ description: `the body is over ${Math.floor(maxBodyBytes(route) / 1024)} KB`, json: errorSchema, ...(pages ? { html: true } : {}) });
+  responses['413'] = response({
+    description: `the body is over ${Math.floor(maxBodyBytes(route) / 1024)} KB`,
+    json: errorSchema,
+    ...(pages ? { html: true } : {}),
+  });
   responses['429'] = tooManyRequests(doc);
   const params = [...parameters('path', doc.params), ...parameters('query', doc.query)];
   const body = doc.body && !head ? doc.body : undefined;
@@ -157,7 +171,9 @@ function operation(route: ApiRoute, doc: RouteDoc, method: string): OpenApiOpera
       ? {
           requestBody: {
             required: !body.optional,
-            content: Object.fromEntries(body.media.map((media) => [media, { schema: jsonSchema(body.schema, 'input'), example: body.example }])),
+            content: Object.fromEntries(
+              body.media.map((media) => [media, { schema: jsonSchema(body.schema, 'input'), example: body.example }]),
+            ),
           },
         }
       : {}),

@@ -67,7 +67,12 @@ export const errorSchema = z.object({
 });
 
 const ingestItemResult = z.union([
-  z.object({ index: z.number().int().min(0), status: z.enum(['created', 'duplicate']), id: z.string(), truncated: z.literal(true).optional() }),
+  z.object({
+    index: z.number().int().min(0),
+    status: z.enum(['created', 'duplicate']),
+    id: z.string(),
+    truncated: z.literal(true).optional(),
+  }),
   z.object({ index: z.number().int().min(0), status: z.literal('rejected'), errors: z.array(fieldIssue) }),
   z.object({ index: z.number().int().min(0), status: z.literal('failed'), id: z.string(), errors: z.array(fieldIssue) }),
 ]);
@@ -139,7 +144,11 @@ export const ROUTE_DOCS: Record<RouteKey, RouteDoc> = {
     body: {
       schema: batchRequest,
       media: ['application/json'],
-      example: { articles: [{ title: 'Rates held', body: 'The central bank held rates at 4%.', source: 'Example News', url: 'https://news.example/rates' }] },
+      example: {
+        articles: [
+          { title: 'Rates held', body: 'The central bank held rates at 4%.', source: 'Example News', url: 'https://news.example/rates' },
+        ],
+      },
     },
     responses: { 200: { description: 'the batch report', json: ingestReport }, 400: jsonError('the body is not a batch') },
   },
@@ -149,7 +158,13 @@ export const ROUTE_DOCS: Record<RouteKey, RouteDoc> = {
     description:
       'Takes the article out of every stored edition (re-rendered with a note that a story was withdrawn, so later sends, the web edition and the archive no longer show it) and out of every later edition. Idempotent. Mail already delivered cannot be called back.',
     apiKey: true,
-    params: { id: { schema: z.string().regex(/^[0-9a-f]{64}$/), required: true, description: 'the article id that POST /articles returned (64 hex digits)' } },
+    params: {
+      id: {
+        schema: z.string().regex(/^[0-9a-f]{64}$/),
+        required: true,
+        description: 'the article id that POST /articles returned (64 hex digits)',
+      },
+    },
     responses: {
       200: {
         description: 'withdrawn; the editions it was taken out of',
@@ -165,7 +180,13 @@ export const ROUTE_DOCS: Record<RouteKey, RouteDoc> = {
     description:
       'Undoes a takedown: editions made from now on take the article again (its ingest time moves to now); editions already made keep the withdrawal. Restoring an article that is shown changes nothing (status "shown"). Allowed to keys that may withdraw it.',
     apiKey: true,
-    params: { id: { schema: z.string().regex(/^[0-9a-f]{64}$/), required: true, description: 'the article id that POST /articles returned (64 hex digits)' } },
+    params: {
+      id: {
+        schema: z.string().regex(/^[0-9a-f]{64}$/),
+        required: true,
+        description: 'the article id that POST /articles returned (64 hex digits)',
+      },
+    },
     responses: {
       200: {
         description: 'restored, or already shown',
@@ -185,7 +206,11 @@ export const ROUTE_DOCS: Record<RouteKey, RouteDoc> = {
       example: { email: 'reader@example.com', timezone: 'Europe/London', sendHour: 7, topics: ['science'] },
     },
     responses: {
-      202: { description: 'accepted (JSON, or the check-your-inbox page for a form)', json: z.object({ status: z.literal('pending'), message: z.string() }), html: true },
+      202: {
+        description: 'accepted (JSON, or the check-your-inbox page for a form)',
+        json: z.object({ status: z.literal('pending'), message: z.string() }),
+        html: true,
+      },
       400: pageOrJsonError('an invalid field (a form gets the form again beside it)'),
       429: pageOrJsonError('too many requests from this address'),
     },
@@ -202,12 +227,18 @@ export const ROUTE_DOCS: Record<RouteKey, RouteDoc> = {
     summary: 'Confirm a subscription',
     description: 'The Confirm button: the address becomes a reader and a welcome email is sent.',
     query: token('confirm'),
-    responses: { 200: page('confirmed'), 409: page('nothing waits for confirmation'), ...LINK_ERRORS, 410: page('the request or link has expired, or was revoked') },
+    responses: {
+      200: page('confirmed'),
+      409: page('nothing waits for confirmation'),
+      ...LINK_ERRORS,
+      410: page('the request or link has expired, or was revoked'),
+    },
   },
   'GET /unsubscribe': {
     tag: 'subscriptions',
     summary: 'The unsubscribe page (a button)',
-    description: "The page a digest's Unsubscribe link opens. Link scanners follow GETs, so only its button (POST /unsubscribe) unsubscribes.",
+    description:
+      "The page a digest's Unsubscribe link opens. Link scanners follow GETs, so only its button (POST /unsubscribe) unsubscribes.",
     query: token('unsubscribe'),
     responses: { 200: page('the page with the Unsubscribe button'), ...LINK_ERRORS },
   },
@@ -228,26 +259,51 @@ export const ROUTE_DOCS: Record<RouteKey, RouteDoc> = {
   'GET /preferences': {
     tag: 'subscriptions',
     summary: 'The preference centre',
-    description: 'Send hour, time zone, frequency and topics, with buttons to download or erase the reader\'s data and to sign out of every link mailed so far.',
+    description:
+      "Send hour, time zone, frequency and topics, with buttons to download or erase the reader's data and to sign out of every link mailed so far.",
     query: { ...token('preferences'), done: { schema: z.string(), description: 'a notice to show after a redirect (signed-out)' } },
     responses: { 200: page('the preference centre'), ...LINK_ERRORS },
   },
   'POST /preferences': {
     tag: 'subscriptions',
     summary: "Save preferences, download or erase the reader's data, or sign out of old links",
-    description: 'The preference centre\'s form; `action` picks what it does. Signing out revokes every link mailed so far and redirects to a fresh one.',
+    description:
+      "The preference centre's form; `action` picks what it does. Signing out revokes every link mailed so far and redirects to a fresh one.",
     query: token('preferences'),
-    body: { schema: preferencesForm, media: ['application/x-www-form-urlencoded', 'application/json'], example: { action: 'save', sendHour: '8', timezone: 'Europe/Paris', frequency: 'daily' } },
+    body: {
+      schema: preferencesForm,
+      media: ['application/x-www-form-urlencoded', 'application/json'],
+      example: { action: 'save', sendHour: '8', timezone: 'Europe/Paris', frequency: 'daily' },
+    },
     responses: {
-      200: { description: "saved or erased (a page); for action=download, the reader's data as a JSON attachment", html: true, json: personalData },
+      200: {
+        description: "saved or erased (a page); for action=download, the reader's data as a JSON attachment",
+        html: true,
+        json: personalData,
+      },
       303: { description: 'signed out: to the preference centre under a fresh link', redirect: true },
       ...LINK_ERRORS,
       400: page('an invalid field (the form again beside it), or a bad link'),
     },
   },
-  'GET /': { tag: 'editions', summary: 'The subscribe page', description: 'The form that posts to POST /subscriptions.', responses: { 200: page('the subscribe form') } },
-  'GET /health': { tag: 'service', summary: 'Liveness', description: 'Answers without touching the tables: for load balancers and uptime checks.', responses: { 200: { description: 'up', json: z.object({ status: z.literal('ok') }) } } },
-  'GET /editions': { tag: 'editions', summary: 'The archive: the 31 newest editions', description: 'Links to the web version of each edition, newest first.', responses: { 200: page('the archive') } },
+  'GET /': {
+    tag: 'editions',
+    summary: 'The subscribe page',
+    description: 'The form that posts to POST /subscriptions.',
+    responses: { 200: page('the subscribe form') },
+  },
+  'GET /health': {
+    tag: 'service',
+    summary: 'Liveness',
+    description: 'Answers without touching the tables: for load balancers and uptime checks.',
+    responses: { 200: { description: 'up', json: z.object({ status: z.literal('ok') }) } },
+  },
+  'GET /editions': {
+    tag: 'editions',
+    summary: 'The archive: the 31 newest editions',
+    description: 'Links to the web version of each edition, newest first.',
+    responses: { 200: page('the archive') },
+  },
   'GET /editions/{id}': {
     tag: 'editions',
     summary: 'The web version of one edition',
@@ -258,9 +314,14 @@ export const ROUTE_DOCS: Record<RouteKey, RouteDoc> = {
   'POST /sources': {
     tag: 'sources',
     summary: 'Add a feed source (RSS, Atom or JSON Feed)',
-    description: 'Polled every 15 minutes into the articles. Adding a URL that is already a source changes nothing and answers 200 saying so.',
+    description:
+      'Polled every 15 minutes into the articles. Adding a URL that is already a source changes nothing and answers 200 saying so.',
     apiKey: true,
-    body: { schema: newSourceSchema, media: ['application/json'], example: { url: 'https://news.example/feed.xml', name: 'Example News', topics: ['economy'] } },
+    body: {
+      schema: newSourceSchema,
+      media: ['application/json'],
+      example: { url: 'https://news.example/feed.xml', name: 'Example News', topics: ['economy'] },
+    },
     responses: {
       201: { description: 'added', json: sourceAnswer },
       200: { description: 'already a source: nothing changed', json: sourceAnswer },

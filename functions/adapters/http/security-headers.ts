@@ -39,7 +39,10 @@ export interface Transport {
  * forbids it on plain HTTP, and on localhost it would pin every local port of the developer's
  * machine to HTTPS for a year as soon as anything there is served over TLS.
  */
-export function withSecurityHeaders(headers: Record<string, string | number | boolean> | undefined, transport: Transport): Record<string, string> {
+export function withSecurityHeaders(
+  headers: Record<string, string | number | boolean> | undefined,
+  transport: Transport,
+): Record<string, string> {
   const result: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers ?? {})) result[name.toLowerCase()] = String(value);
   for (const [name, value] of Object.entries(DEFAULT_HEADERS)) result[name] ??= value;

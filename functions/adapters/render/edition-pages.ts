@@ -17,7 +17,6 @@ export interface EditionSite extends PageSite {
   publicUrl: string;
 }
 
-
 /** How many editions the archive lists: a month of dailies; older ones stay reachable by link. */
 export const ARCHIVE_LIMIT = 31;
 /** Editions read for the archive: room for per-topic variants, which it folds into one entry per window. */

@@ -79,7 +79,10 @@ export function subscribePage(args: SubscribePageArgs = {}, site: PageSite = {})
     sendHourDescribedBy: ['timezone-hint', ...hourErrors.map((e) => e.id)].join(' '),
     sendHourInvalid: hourErrors.length > 0 ? ATTRIBUTE_INVALID_ONLY : emptyMarkup,
     hourOptions: hourOptions(sendHour),
-    hourErrors: joinMarkup(hourErrors.map((e) => e.message), '\n'),
+    hourErrors: joinMarkup(
+      hourErrors.map((e) => e.message),
+      '\n',
+    ),
     timezone,
     // Detect the zone only on a fresh form: after an error, keep what the reader sent.
     detectTimezone: value('timezone') === undefined ? 'true' : 'false',
@@ -163,9 +166,7 @@ const OPTION = trustedTemplate('      <option value="{{value}}">{{label}}</optio
 const OPTION_SELECTED = trustedTemplate('      <option value="{{value}}" selected>{{label}}</option>');
 const CHECKED = trustedTemplate(' checked');
 const STATUS_NOTE = trustedTemplate('<p class="notice" role="status">{{message}}</p>');
-const STATUS_NOTE_SUBSCRIBE = trustedTemplate(
-  '<p class="notice" role="status">{{message}} <a href="/">Subscribe again</a></p>',
-);
+const STATUS_NOTE_SUBSCRIBE = trustedTemplate('<p class="notice" role="status">{{message}} <a href="/">Subscribe again</a></p>');
 const NO_TOPICS = trustedTemplate('    <p>No topics yet: they appear here once stories with topics have arrived.</p>');
 
 const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
@@ -362,9 +363,7 @@ function errorSummary(
     const label = field?.label;
     const target = field?.target;
     const message = label === undefined ? issue.message : `${label}: ${issue.message}`;
-    return target === undefined
-      ? fillTemplate(SUMMARY_ITEM, { message })
-      : fillTemplate(SUMMARY_ITEM_LINKED, { target, message });
+    return target === undefined ? fillTemplate(SUMMARY_ITEM, { message }) : fillTemplate(SUMMARY_ITEM_LINKED, { target, message });
   });
   return fillTemplate(t.markup('pages/error-summary.html'), {
     heading: issues.length === 1 ? 'Please fix this:' : 'Please fix these:',

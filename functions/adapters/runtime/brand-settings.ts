@@ -22,9 +22,7 @@ export const brandColour = z
   .transform((value) => value.toLowerCase());
 
 /** Mail clients block plain-http images on https pages, and a logo must not leak readers over http. */
-export const logoUrl = z
-  .url({ protocol: /^https$/, error: 'must be an https URL' })
-  .max(2000, 'must be at most 2000 characters');
+export const logoUrl = z.url({ protocol: /^https$/, error: 'must be an https URL' }).max(2000, 'must be at most 2000 characters');
 
 export const tagline = z
   .string()

@@ -38,61 +38,60 @@ const MAX_SOURCES_MESSAGE = 'must be a whole number from 1 to 100000';
 /** How many feed sources the sources API and `digest sources add` accept before refusing more. */
 export const DEFAULT_MAX_SOURCES = 500;
 
-const configSchema = z
-  .object({
-    TABLE_NAME: z.string({ error: 'is required' }).min(1, 'is required'),
-    AWS_REGION: z.string().min(1).default(DEFAULT_AWS_REGION),
-    PUBLIC_URL: z
-      .string({ error: 'is required' })
-      .pipe(httpUrl)
-      .transform((url) => url.replace(/\/+$/, '')),
-    MAIL_FROM: mailFrom,
-    TOKEN_SECRET: z.string().min(MIN_SECRET_LENGTH, `must be at least ${MIN_SECRET_LENGTH} characters`).optional(),
-    TOKEN_SECRET_ARN: z.string().min(1).optional(),
-    DYNAMODB_ENDPOINT: httpUrl.optional(),
-    SES_ENDPOINT: httpUrl.optional(),
-    SEND_QUEUE_URL: httpUrl.optional(),
-    /** The queue the feed planner hands due sources to the pollers on. */
-    FEED_QUEUE_URL: httpUrl.optional(),
-    /** `1` lets feed fetches reach loopback and private addresses: local tests and fixtures only, never set in AWS. */
-    FEEDS_ALLOW_PRIVATE: z
-      .enum(['0', '1', 'true', 'false'], { error: 'must be 1 or 0' })
-      .transform((value) => value === '1' || value === 'true')
-      .default(false),
-    SES_CONFIGURATION_SET: z.string().min(1).optional(),
-    TEMPLATES_DIR: z.string().min(1).optional(),
-    // An edition item must stay under DynamoDB's 400 KB and its HTML under Gmail's 102 KB clip.
-    MAX_STORIES: z.coerce
-      .number({ error: MAX_STORIES_MESSAGE })
-      .int(MAX_STORIES_MESSAGE)
-      .min(1, MAX_STORIES_MESSAGE)
-      .max(30, MAX_STORIES_MESSAGE)
-      .default(DEFAULT_MAX_STORIES),
-    // Every source is polled every 15 minutes: the cap bounds what one key with the sources scope can make the pollers do.
-    MAX_SOURCES: z.coerce
-      .number({ error: MAX_SOURCES_MESSAGE })
-      .int(MAX_SOURCES_MESSAGE)
-      .min(1, MAX_SOURCES_MESSAGE)
-      .max(100_000, MAX_SOURCES_MESSAGE)
-      .default(DEFAULT_MAX_SOURCES),
-    DIGEST_NAME: z
-      .string()
-      .min(1)
-      .refine((value) => !/[\r\n]/.test(value), 'must not contain line breaks')
-      .default(DEFAULT_DIGEST_NAME),
-    // CAN-SPAM asks every commercial email for the sender's postal address; it goes in the footer.
-    POSTAL_ADDRESS: z
-      .string()
-      .min(1)
-      .max(300, 'must be at most 300 characters')
-      .refine((value) => !/[\u0000-\u001f\u007f]/.test(value), 'must be one line without control characters')
-      .optional(),
-    // The publisher's brand (brand-settings.ts): every one optional, with the product's look without them.
-    BRAND_COLOR: brandColour.optional(),
-    LOGO_URL: logoUrl.optional(),
-    DIGEST_TAGLINE: tagline.optional(),
-    REPLY_TO: replyTo.optional(),
-  });
+const configSchema = z.object({
+  TABLE_NAME: z.string({ error: 'is required' }).min(1, 'is required'),
+  AWS_REGION: z.string().min(1).default(DEFAULT_AWS_REGION),
+  PUBLIC_URL: z
+    .string({ error: 'is required' })
+    .pipe(httpUrl)
+    .transform((url) => url.replace(/\/+$/, '')),
+  MAIL_FROM: mailFrom,
+  TOKEN_SECRET: z.string().min(MIN_SECRET_LENGTH, `must be at least ${MIN_SECRET_LENGTH} characters`).optional(),
+  TOKEN_SECRET_ARN: z.string().min(1).optional(),
+  DYNAMODB_ENDPOINT: httpUrl.optional(),
+  SES_ENDPOINT: httpUrl.optional(),
+  SEND_QUEUE_URL: httpUrl.optional(),
+  /** The queue the feed planner hands due sources to the pollers on. */
+  FEED_QUEUE_URL: httpUrl.optional(),
+  /** `1` lets feed fetches reach loopback and private addresses: local tests and fixtures only, never set in AWS. */
+  FEEDS_ALLOW_PRIVATE: z
+    .enum(['0', '1', 'true', 'false'], { error: 'must be 1 or 0' })
+    .transform((value) => value === '1' || value === 'true')
+    .default(false),
+  SES_CONFIGURATION_SET: z.string().min(1).optional(),
+  TEMPLATES_DIR: z.string().min(1).optional(),
+  // An edition item must stay under DynamoDB's 400 KB and its HTML under Gmail's 102 KB clip.
+  MAX_STORIES: z.coerce
+    .number({ error: MAX_STORIES_MESSAGE })
+    .int(MAX_STORIES_MESSAGE)
+    .min(1, MAX_STORIES_MESSAGE)
+    .max(30, MAX_STORIES_MESSAGE)
+    .default(DEFAULT_MAX_STORIES),
+  // Every source is polled every 15 minutes: the cap bounds what one key with the sources scope can make the pollers do.
+  MAX_SOURCES: z.coerce
+    .number({ error: MAX_SOURCES_MESSAGE })
+    .int(MAX_SOURCES_MESSAGE)
+    .min(1, MAX_SOURCES_MESSAGE)
+    .max(100_000, MAX_SOURCES_MESSAGE)
+    .default(DEFAULT_MAX_SOURCES),
+  DIGEST_NAME: z
+    .string()
+    .min(1)
+    .refine((value) => !/[\r\n]/.test(value), 'must not contain line breaks')
+    .default(DEFAULT_DIGEST_NAME),
+  // CAN-SPAM asks every commercial email for the sender's postal address; it goes in the footer.
+  POSTAL_ADDRESS: z
+    .string()
+    .min(1)
+    .max(300, 'must be at most 300 characters')
+    .refine((value) => !/[\u0000-\u001f\u007f]/.test(value), 'must be one line without control characters')
+    .optional(),
+  // The publisher's brand (brand-settings.ts): every one optional, with the product's look without them.
+  BRAND_COLOR: brandColour.optional(),
+  LOGO_URL: logoUrl.optional(),
+  DIGEST_TAGLINE: tagline.optional(),
+  REPLY_TO: replyTo.optional(),
+});
 
 export type AppConfig = z.infer<typeof configSchema>;
 
@@ -105,11 +104,17 @@ export type TableConfig = Pick<AppConfig, 'TABLE_NAME' | 'AWS_REGION' | 'DYNAMOD
 const tableConfigSchema = configSchema.pick({ TABLE_NAME: true, AWS_REGION: true, DYNAMODB_ENDPOINT: true });
 
 /** A TableConfig from the CLI's flags, checked like the rest of the config; an empty value counts as unset. */
-export function loadTableConfig(values: { TABLE_NAME?: string | undefined; AWS_REGION?: string | undefined; DYNAMODB_ENDPOINT?: string | undefined }): TableConfig {
+export function loadTableConfig(values: {
+  TABLE_NAME?: string | undefined;
+  AWS_REGION?: string | undefined;
+  DYNAMODB_ENDPOINT?: string | undefined;
+}): TableConfig {
   const relevant = Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined && value !== ''));
   const parsed = tableConfigSchema.safeParse(relevant);
   if (parsed.success) return parsed.data;
-  throw new ConfigError(`invalid configuration: ${parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`).join('; ')}`);
+  throw new ConfigError(
+    `invalid configuration: ${parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`).join('; ')}`,
+  );
 }
 
 const KEYS = Object.keys(configSchema.shape) as (keyof AppConfig)[];
@@ -122,9 +127,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     if (value !== undefined && value !== '') relevant[key] = value;
   }
   const parsed = configSchema.safeParse(relevant);
-  const problems = parsed.success
-    ? []
-    : parsed.error.issues.map((issue) => `${issue.path.join('.') || '(config)'} ${issue.message}`);
+  const problems = parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.') || '(config)'} ${issue.message}`);
   // Checked apart from the schema so it is reported even when other variables are bad too.
   if ((relevant.TOKEN_SECRET === undefined) === (relevant.TOKEN_SECRET_ARN === undefined)) {
     problems.push('exactly one of TOKEN_SECRET and TOKEN_SECRET_ARN must be set');
@@ -172,9 +175,7 @@ export async function resolveTokenSecret(
   }
   const secret = await fetchSecret(config.TOKEN_SECRET_ARN);
   if (secret.length < MIN_SECRET_LENGTH) {
-    throw new ConfigError(
-      `invalid configuration: the secret named by TOKEN_SECRET_ARN must be at least ${MIN_SECRET_LENGTH} characters`,
-    );
+    throw new ConfigError(`invalid configuration: the secret named by TOKEN_SECRET_ARN must be at least ${MIN_SECRET_LENGTH} characters`);
   }
   return secret;
 }

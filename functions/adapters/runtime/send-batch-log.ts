@@ -23,7 +23,11 @@ export function logSendBatch(report: SendBatchReport): void {
     const throttled = item.error instanceof MailerThrottledError;
     observability.count(throttled ? DIGEST_METRICS.sendThrottled : DIGEST_METRICS.sendFailed);
     // A poison job (malformed, over SES's limits) fails every receive until the queue dead-letters it; the reason is here.
-    logger[throttled ? 'warn' : 'error']('chunk failed', { messageId: item.id, error: item.error, ...(item.poison ? { deadLetterReason: item.poison } : {}) });
+    logger[throttled ? 'warn' : 'error']('chunk failed', {
+      messageId: item.id,
+      error: item.error,
+      ...(item.poison ? { deadLetterReason: item.poison } : {}),
+    });
   }
   if (report.quotaReached) {
     const { deferred, delaySeconds, detail } = report.quotaReached;

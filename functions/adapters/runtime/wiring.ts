@@ -9,13 +9,31 @@ import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Clock, Mailer, Settings } from '../../core/shared/index.ts';
 import type { ApiKeyStore, ArticleStore, TopicCatalogue } from '../../core/ingest/index.ts';
-import { type BulkMailer, type DeliveryLedger, type EditionCache, type JobDeferral, newEditionCache, SEND_FLEET, type SendStatsStore } from '../../core/delivery/index.ts';
+import {
+  type BulkMailer,
+  type DeliveryLedger,
+  type EditionCache,
+  type JobDeferral,
+  newEditionCache,
+  SEND_FLEET,
+  type SendStatsStore,
+} from '../../core/delivery/index.ts';
 import type { DigestRenderer, EditionStore } from '../../core/edition/index.ts';
 import type { PersonalDataStore } from '../../core/privacy/index.ts';
 import type { Queue } from '../../core/planning/index.ts';
 import type { ConfirmationRenderer, RateLimiter, SubscriberStore } from '../../core/subscribers/index.ts';
 import type { FeedFetcher, FeedParser, FeedPollQueue, FullTextFetcher, SourceLimits, SourceStore } from '../../core/sources/index.ts';
-import { type AppConfig, brandOf, ConfigError, type TableConfig, fetchSecretFromSecretsManager, loadConfig, resolveTokenSecret, settingsFrom, siteFrom } from './config.ts';
+import {
+  type AppConfig,
+  brandOf,
+  ConfigError,
+  type TableConfig,
+  fetchSecretFromSecretsManager,
+  loadConfig,
+  resolveTokenSecret,
+  settingsFrom,
+  siteFrom,
+} from './config.ts';
 import { FUNCTION_PORTS, type FunctionName, PORT_ACCESS, type PortKind } from './function-ports.ts';
 import { observability } from './observability.ts';
 import { systemClock } from './system-clock.ts';
@@ -81,7 +99,9 @@ void portKindsMatch;
 
 /** What a function's handler receives: exactly the ports its declaration names. */
 export type FunctionDeps<F extends FunctionName> = {
-  -readonly [K in keyof (typeof FUNCTION_PORTS)[F]]: (typeof FUNCTION_PORTS)[F][K] extends PortKind ? PortTypes[(typeof FUNCTION_PORTS)[F][K]] : never;
+  -readonly [K in keyof (typeof FUNCTION_PORTS)[F]]: (typeof FUNCTION_PORTS)[F][K] extends PortKind
+    ? PortTypes[(typeof FUNCTION_PORTS)[F][K]]
+    : never;
 };
 
 export type DepsProvider<F extends FunctionName> = () => Promise<FunctionDeps<F>>;
@@ -166,7 +186,11 @@ export class Wiring {
       subscribers: () => new DynamoSubscriberStore(this.#docClient(), this.config.TABLE_NAME),
       subscriberBulk: () => {
         const secret = this.#options.tokenSecret;
-        return new DynamoSubscriberBulk(this.#docClient(), this.config.TABLE_NAME, secret === undefined ? undefined : new ErasureMarks(secret));
+        return new DynamoSubscriberBulk(
+          this.#docClient(),
+          this.config.TABLE_NAME,
+          secret === undefined ? undefined : new ErasureMarks(secret),
+        );
       },
       erasureMarks: () => {
         const marks = new ErasureMarks(this.#tokenSecret());
@@ -208,17 +232,21 @@ export class Wiring {
 
   #brought<K extends PortKind>(kind: K): PortTypes[K] {
     const build = this.#options.builders?.[kind];
-    if (!build) throw new ConfigError(`invalid wiring: the ${kind} port is built by its function's own builders (adapters/feeds/feed-ports.ts)`);
+    if (!build)
+      throw new ConfigError(`invalid wiring: the ${kind} port is built by its function's own builders (adapters/feeds/feed-ports.ts)`);
     return build(this.#appConfig(kind));
   }
 
   #appConfig(kind: PortKind): AppConfig {
     if ('PUBLIC_URL' in this.config) return this.config;
-    throw new ConfigError(`invalid wiring: the ${kind} port needs the app's settings (PUBLIC_URL, MAIL_FROM, ...), and this wiring has only a table's`);
+    throw new ConfigError(
+      `invalid wiring: the ${kind} port needs the app's settings (PUBLIC_URL, MAIL_FROM, ...), and this wiring has only a table's`,
+    );
   }
 
   #tokenSecret(): string {
-    if (this.#options.tokenSecret === undefined) throw new ConfigError('invalid configuration: the settings, personalData and erasureMarks ports need the token secret');
+    if (this.#options.tokenSecret === undefined)
+      throw new ConfigError('invalid configuration: the settings, personalData and erasureMarks ports need the token secret');
     return this.#options.tokenSecret;
   }
 
@@ -240,9 +268,7 @@ export class Wiring {
 
   /** The digest sender's own client: one attempt per call, since PacedMailer retries through its token bucket. */
   #senderSesClient(config: AppConfig): SESv2Client {
-    this.#senderSes ??= this.#capture(
-      createSesClient({ region: config.AWS_REGION, endpoint: config.SES_ENDPOINT, retries: 'caller' }),
-    );
+    this.#senderSes ??= this.#capture(createSesClient({ region: config.AWS_REGION, endpoint: config.SES_ENDPOINT, retries: 'caller' }));
     return this.#senderSes;
   }
 

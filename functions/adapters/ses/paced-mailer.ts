@@ -136,13 +136,14 @@ export class PacedMailer implements Mailer, BulkMailer {
     for (let attempt = 0; pending.length > 0; attempt += 1) {
       const retry: typeof pending = [];
       let lastReason = '';
-      for (let start = 0; start < pending.length; ) {
+      for (let start = 0; start < pending.length;) {
         let bucket: TokenBucket;
         try {
           bucket = await this.#bucketForCurrentQuota();
         } catch (error) {
           if (!(error instanceof DailyQuotaExhaustedError)) throw error;
-          for (const recipient of pending.slice(start)) results.set(recipient.to, { to: recipient.to, status: 'deferred', reason: error.message });
+          for (const recipient of pending.slice(start))
+            results.set(recipient.to, { to: recipient.to, status: 'deferred', reason: error.message });
           break;
         }
         const left = dailySendsLeft(this.#quota!, this.#sentSinceQuota);
@@ -173,7 +174,8 @@ export class PacedMailer implements Mailer, BulkMailer {
       pending = retry;
       if (pending.length === 0) break;
       if (attempt + 1 >= maxAttempts) {
-        for (const recipient of pending) results.set(recipient.to, { to: recipient.to, status: 'failed', reason: lastReason, retryable: true });
+        for (const recipient of pending)
+          results.set(recipient.to, { to: recipient.to, status: 'failed', reason: lastReason, retryable: true });
         break;
       }
       await sleep(fullJitterDelayMs(attempt, backoffBaseMs, backoffCapMs, random));

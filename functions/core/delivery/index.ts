@@ -18,7 +18,15 @@ export {
 } from './send-chunk.ts';
 export { chunkJobOf, jobWithoutAddresses, recipientsOf } from './chunk-job.ts';
 export { ChunkTooLargeError, ClaimHeldError } from './errors.ts';
-export { type BatchItemOutcome, type BatchItemResult, chunkJobSchema, type QueuedDelivery, sendBatch, type SendBatchDeps, type SendBatchReport } from './send-batch.ts';
+export {
+  type BatchItemOutcome,
+  type BatchItemResult,
+  chunkJobSchema,
+  type QueuedDelivery,
+  sendBatch,
+  type SendBatchDeps,
+  type SendBatchReport,
+} from './send-batch.ts';
 export { applySesFeedback, confirmSesSend } from './feedback.ts';
 export {
   type BulkMailer,

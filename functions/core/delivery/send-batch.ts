@@ -102,7 +102,8 @@ export async function sendBatch(messages: readonly QueuedDelivery[], deps: SendB
       const recipients = new Map<string, DeliverOutcome>();
       try {
         const parsed = chunkJobSchema.safeParse(safeJson(message.body));
-        if (!parsed.success) throw new ChunkTooLargeError(`not a chunk job: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);
+        if (!parsed.success)
+          throw new ChunkTooLargeError(`not a chunk job: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);
         job = parsed.data;
         if (quotaExhausted) throw quotaExhausted;
         const report = await sendChunk(job, deps);

@@ -16,7 +16,14 @@
  * zero times (README, "Delivery guarantee").
  */
 import { type Clock, DailyQuotaExhaustedError, LruCache, MailerThrottledError, type Settings } from '../shared/index.ts';
-import { type Edition, EditionNotFoundError, type EditionStore, editionTemplate, recipientSubstitution, zoneTemplateData } from '../edition/index.ts';
+import {
+  type Edition,
+  EditionNotFoundError,
+  type EditionStore,
+  editionTemplate,
+  recipientSubstitution,
+  zoneTemplateData,
+} from '../edition/index.ts';
 import { hadTodaysDigest, memoisedLocalRunDate } from '../subscribers/index.ts';
 import type { BulkMailer, BulkRecipient, DeliveryLedger, SendReservation } from './ports.ts';
 import { ChunkTooLargeError, ClaimHeldError } from './errors.ts';
@@ -163,7 +170,9 @@ async function sendReserved(job: ChunkJob, deps: SendChunkDeps, reservation: Sen
   // story times go once, in the call's default data, not fifty times in each reader's.
   const defaultDataJson = withDataJson(template.defaultsJson, zoneTemplateData(edition, job.slotDay.timezone, now));
   if (defaultDataJson.length > TEMPLATE_DATA_MAX_CHARS) {
-    throw new ChunkTooLargeError(`edition ${edition.id}: template data of ${defaultDataJson.length} characters is over SES's ${TEMPLATE_DATA_MAX_CHARS}`);
+    throw new ChunkTooLargeError(
+      `edition ${edition.id}: template data of ${defaultDataJson.length} characters is over SES's ${TEMPLATE_DATA_MAX_CHARS}`,
+    );
   }
   const leaseMs = deps.claimLeaseMs ?? CLAIM_LEASE_MS;
   const claim = await deps.deliveries.claimChunk(job, now.toISOString(), new Date(now.getTime() - leaseMs).toISOString());
@@ -190,18 +199,23 @@ async function sendReserved(job: ChunkJob, deps: SendChunkDeps, reservation: Sen
     if (!reader || reader.status !== 'confirmed') outcomes.set(email, 'not-subscribed');
     else if (watermark?.editionId === edition.id) outcomes.set(email, 'duplicate');
     else if (!sameSlot(chunk.slotDay, reader.timezone, reader.sendHour)) outcomes.set(email, 'moved');
-    else if (watermark?.date === chunk.slotDay.date || (hadTodaysDigest(reader, edition.cutoff, runDate) && reader.lastEditionId !== edition.id)) {
+    else if (
+      watermark?.date === chunk.slotDay.date ||
+      (hadTodaysDigest(reader, edition.cutoff, runDate) && reader.lastEditionId !== edition.id)
+    ) {
       outcomes.set(email, 'already-served-today');
     } else {
       const { data, headers } = recipientSubstitution(edition, reader, now, deps.settings, 'links');
       const dataJson = JSON.stringify(data);
-      if (dataJson.length > TEMPLATE_DATA_MAX_CHARS) throw new ChunkTooLargeError(`replacement data for ${email} is over ${TEMPLATE_DATA_MAX_CHARS} characters`);
+      if (dataJson.length > TEMPLATE_DATA_MAX_CHARS)
+        throw new ChunkTooLargeError(`replacement data for ${email} is over ${TEMPLATE_DATA_MAX_CHARS} characters`);
       requestBytes += dataJson.length + 200;
       headers.push(chunkHeader);
       recipients.push({ to: email, dataJson, headers });
     }
   }
-  if (requestBytes > BULK_REQUEST_MAX_BYTES) throw new ChunkTooLargeError(`chunk ${chunkName(chunk)} needs a request of ${requestBytes} bytes`);
+  if (requestBytes > BULK_REQUEST_MAX_BYTES)
+    throw new ChunkTooLargeError(`chunk ${chunkName(chunk)} needs a request of ${requestBytes} bytes`);
 
   const sent: Record<string, string> = {};
   const rejected: Record<string, string> = {};
@@ -210,20 +224,28 @@ async function sendReserved(job: ChunkJob, deps: SendChunkDeps, reservation: Sen
   if (recipients.length > 0) {
     let results;
     try {
-      results = await deps.mailer.sendBulk({
-      from: deps.settings.mailFrom,
-      template: { subject: template.subject, html: template.html, text: template.text },
-      defaultDataJson,
-      tags: [
-        { name: EDITION_TAG, value: edition.id },
-        { name: CHUNK_TAG, value: chunkTagValue(chunk) },
-      ],
-      recipients,
-      }, reservation);
+      results = await deps.mailer.sendBulk(
+        {
+          from: deps.settings.mailFrom,
+          template: { subject: template.subject, html: template.html, text: template.text },
+          defaultDataJson,
+          tags: [
+            { name: EDITION_TAG, value: edition.id },
+            { name: CHUNK_TAG, value: chunkTagValue(chunk) },
+          ],
+          recipients,
+        },
+        reservation,
+      );
     } catch (error) {
       // Released with the reason, as a failed delivery row was: the queue's retry (after its
       // visibility timeout, by which time SES's Send events have confirmed anything it did take) tries again.
-      await deps.deliveries.recordResults(chunk, chunk.claimedAt, { sent: {}, rejected: {}, finished: false, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
+      await deps.deliveries.recordResults(chunk, chunk.claimedAt, {
+        sent: {},
+        rejected: {},
+        finished: false,
+        error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+      });
       throw error;
     }
     for (const result of results) {
@@ -241,7 +263,13 @@ async function sendReserved(job: ChunkJob, deps: SendChunkDeps, reservation: Sen
   const sentEmails = Object.keys(sent);
   if (sentEmails.length > 0) {
     // Watermarks first: a chunk taken over after a crash here finds them and sends nobody twice.
-    const watermarks: Watermark[] = sentEmails.map((email) => ({ email, editionId: edition.id, cutoff: edition.cutoff, date: chunk.slotDay.date, sentAt }));
+    const watermarks: Watermark[] = sentEmails.map((email) => ({
+      email,
+      editionId: edition.id,
+      cutoff: edition.cutoff,
+      date: chunk.slotDay.date,
+      sentAt,
+    }));
     const records: Delivery[] = sentEmails.map((email) => ({
       editionId: edition.id,
       email,

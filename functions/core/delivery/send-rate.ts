@@ -38,4 +38,3 @@ export function dailySendsLeft(quota: SendQuota, sentSinceQuotaRead: number): nu
 export function fullJitterDelayMs(attempt: number, baseMs: number, capMs: number, random: () => number): number {
   return random() * Math.min(capMs, baseMs * 2 ** attempt);
 }
-

@@ -66,7 +66,13 @@ export async function settleLocalClaims(
   }
   // Plan runs died with the old process too: the slot-days they left part-planned go to the next run.
   const slotDays = await deps.deliveries.abandonOpenSlotDays();
-  const settlement: Settlement = { at, chunks: open.length, confirmed, released: releasedRecipients, ...(slotDays > 0 ? { slotDays } : {}) };
+  const settlement: Settlement = {
+    at,
+    chunks: open.length,
+    confirmed,
+    released: releasedRecipients,
+    ...(slotDays > 0 ? { slotDays } : {}),
+  };
   if (open.length > 0 || slotDays > 0) await deps.deliveries.recordSettlement(settlement);
   // Paused chunks stay paused: only their send's resume opens them.
   const released = (await deps.deliveries.openChunks()).filter((chunk) => chunk.status === 'open');

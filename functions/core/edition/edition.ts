@@ -38,10 +38,7 @@ export function editionId(since: string, cutoff: string, topics: readonly string
  * links, so the shown text has them defanged. Only the validated article URL becomes a link.
  * `summarised: false` leaves the summary empty, for stories listed as headlines only.
  */
-export function toStory(
-  article: Article,
-  extra: { others?: readonly Article[]; section?: string; summarised?: boolean } = {},
-): Story {
+export function toStory(article: Article, extra: { others?: readonly Article[]; section?: string; summarised?: boolean } = {}): Story {
   const story: Story = {
     articleId: article.id,
     title: defangLinks(calmTitle(article.title)),
@@ -96,10 +93,7 @@ export interface StoryOptions {
  * Merges reports of one event, ranks the stories (see rank.ts) and cuts at maxStories.
  * publishedAt only orders, it never drops a story (sample articles can be months old).
  */
-export function arrangeStories(
-  articles: readonly Article[],
-  options: StoryOptions,
-): { stories: Story[]; moreStories: Story[] } {
+export function arrangeStories(articles: readonly Article[], options: StoryOptions): { stories: Story[]; moreStories: Story[] } {
   const { top, more } = rankClusters(clusterArticles(articles), {
     maxStories: options.maxStories,
     cutoff: options.cutoff,
@@ -118,7 +112,10 @@ export function arrangeStories(
 function truncate(text: string, max: number): string {
   const codePoints = Array.from(text);
   if (codePoints.length <= max) return text;
-  return `${codePoints.slice(0, max - 1).join('').trimEnd()}…`;
+  return `${codePoints
+    .slice(0, max - 1)
+    .join('')
+    .trimEnd()}…`;
 }
 
 const EDITION_DATE = new Intl.DateTimeFormat('en-GB', {
@@ -159,7 +156,12 @@ export async function buildEdition(
     topics: input.topics,
   });
   const nonce = placeholderNonce(settings.tokenSecret, id);
-  const content = await renderEdition({ id, cutoff: input.cutoff, stories, moreStories, placeholderNonce: nonce }, renderer, settings, options);
+  const content = await renderEdition(
+    { id, cutoff: input.cutoff, stories, moreStories, placeholderNonce: nonce },
+    renderer,
+    settings,
+    options,
+  );
   return {
     id,
     since: input.since,
@@ -225,9 +227,20 @@ const ATOMS = /^[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~]+(?: [A-Za-z0-9!#$%&'*+\-/=?^_`{|
  */
 export function listIdHeader(settings: Pick<Settings, 'digestName' | 'mailFrom'>): string {
   const address = /<([^<>]+)>\s*$/.exec(settings.mailFrom)?.[1] ?? settings.mailFrom;
-  const domain = (address.split('@').pop() ?? 'localhost').trim().toLowerCase().replace(/[^a-z0-9.-]/g, '') || 'localhost';
-  const label = settings.digestName.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'digest';
-  const phrase = settings.digestName.replace(/["\\\r\n]/g, '').replace(/\s+/g, ' ').trim();
+  const domain =
+    (address.split('@').pop() ?? 'localhost')
+      .trim()
+      .toLowerCase()
+      .replace(/[^a-z0-9.-]/g, '') || 'localhost';
+  const label =
+    settings.digestName
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '') || 'digest';
+  const phrase = settings.digestName
+    .replace(/["\\\r\n]/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
   // A header phrase outside printable ASCII would need RFC 2047 encoding; the id alone is enough.
   if (phrase === '' || !/^[\x20-\x7e]+$/.test(phrase)) return `<${label}.${domain}>`;
   return `${ATOMS.test(phrase) ? phrase : `"${phrase}"`} <${label}.${domain}>`;
@@ -235,10 +248,7 @@ export function listIdHeader(settings: Pick<Settings, 'digestName' | 'mailFrom'>
 
 /** Headers every reader of an edition gets alike; the per-reader List-Unsubscribe pair is added per send. */
 export function editionHeaders(settings: Pick<Settings, 'digestName' | 'mailFrom' | 'replyTo'>): OutgoingEmail['headers'] {
-  return [
-    { name: 'List-Id', value: listIdHeader(settings) },
-    ...(settings.replyTo ? [{ name: 'Reply-To', value: settings.replyTo }] : []),
-  ];
+  return [{ name: 'List-Id', value: listIdHeader(settings) }, ...(settings.replyTo ? [{ name: 'Reply-To', value: settings.replyTo }] : [])];
 }
 
 /** Who an edition is personalised for; a bare address reads times in UTC with version-0 links. */
@@ -280,7 +290,10 @@ export function recipientSubstitution(
   );
   return {
     to: email,
-    data: scope === 'all' ? recipientTemplateData(edition, { unsubscribeUrl, preferencesUrl, timezone, now }) : linkTemplateData({ unsubscribeUrl, preferencesUrl }),
+    data:
+      scope === 'all'
+        ? recipientTemplateData(edition, { unsubscribeUrl, preferencesUrl, timezone, now })
+        : linkTemplateData({ unsubscribeUrl, preferencesUrl }),
     headers: [
       { name: 'List-Unsubscribe', value: `<${unsubscribeUrl}>` },
       { name: 'List-Unsubscribe-Post', value: 'List-Unsubscribe=One-Click' },
@@ -290,12 +303,7 @@ export function recipientSubstitution(
 }
 
 /** One reader's email rendered here, through exactly the substitution the bulk sender hands SES. */
-export function personaliseEdition(
-  edition: Edition,
-  recipient: EditionRecipient,
-  now: Date,
-  settings: Settings,
-): OutgoingEmail {
+export function personaliseEdition(edition: Edition, recipient: EditionRecipient, now: Date, settings: Settings): OutgoingEmail {
   const { to, data, headers } = recipientSubstitution(edition, recipient, now, settings);
   const template = editionTemplate(edition);
   return {

@@ -17,5 +17,12 @@ export { oneEditionPerWindow } from './archive.ts';
 export { editionTemplate, type EditionTemplate, fillTemplate, TEMPLATE_TAG, zoneTemplateData } from './placeholders.ts';
 export { EditionNotFoundError } from './errors.ts';
 export { type DigestRenderer, type DigestView, type EditionContent, type EditionStore, type LocalTimePlaceholders } from './ports.ts';
-export { restoreArticle, type RestoreReport, type TakedownActor, withdrawArticle, type WithdrawDeps, type WithdrawReport } from './withdraw.ts';
+export {
+  restoreArticle,
+  type RestoreReport,
+  type TakedownActor,
+  withdrawArticle,
+  type WithdrawDeps,
+  type WithdrawReport,
+} from './withdraw.ts';
 export { type Edition, type EditionStatus, type Story } from './types.ts';

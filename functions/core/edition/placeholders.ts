@@ -106,7 +106,15 @@ export function editionTemplate(edition: Edition): EditionTemplate {
     const defaults: Record<string, string> = { subject: edition.subject };
     const html = toTemplate(edition.html, pattern, times, 'h', defaults);
     const text = toTemplate(edition.text, pattern, times, 'x', defaults);
-    result = { subject: '{{subject}}', html, text, defaults, defaultsJson: JSON.stringify(defaults), times: [...times.keys()], labels: new Map() };
+    result = {
+      subject: '{{subject}}',
+      html,
+      text,
+      defaults,
+      defaultsJson: JSON.stringify(defaults),
+      times: [...times.keys()],
+      labels: new Map(),
+    };
     templates.set(edition, result);
   }
   return result;

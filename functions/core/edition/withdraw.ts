@@ -81,7 +81,11 @@ export interface RestoreReport {
  * moves to now, so every reader's next edition takes it); editions already made, sent or not,
  * keep the withdrawal. Restoring an article that is shown changes nothing (status `shown`).
  */
-export async function restoreArticle(id: string, deps: Pick<WithdrawDeps, 'articles' | 'clock'>, actor: TakedownActor = {}): Promise<RestoreReport> {
+export async function restoreArticle(
+  id: string,
+  deps: Pick<WithdrawDeps, 'articles' | 'clock'>,
+  actor: TakedownActor = {},
+): Promise<RestoreReport> {
   checkedId(id);
   await checkActor(id, actor, deps.articles);
   const before = await deps.articles.get(id);
@@ -127,7 +131,7 @@ export function withoutArticle(
   edition: Pick<Edition, 'stories' | 'moreStories' | 'withdrawn'>,
   articleId: string,
   at: string,
-): Pick<Edition, 'stories' | 'moreStories'> & { withdrawn: NonNullable<Edition['withdrawn']> } | undefined {
+): (Pick<Edition, 'stories' | 'moreStories'> & { withdrawn: NonNullable<Edition['withdrawn']> }) | undefined {
   let found = false;
   const strip = (stories: readonly Story[]): Story[] =>
     stories.flatMap((story) => {

@@ -184,11 +184,50 @@ export function validateArticle(raw: unknown, index: number): Validated<{ input:
 
 /** Query parameters that only say where a click came from. */
 const TRACKING_PARAMS = new Set([
-  'fbclid', 'gclid', 'dclid', 'gbraid', 'wbraid', 'msclkid', 'yclid', 'twclid', 'ttclid', 'li_fat_id',
-  'mc_cid', 'mc_eid', 'ref', 'ref_src', 'ref_url', 'igshid', 'igsh', '_ga', '_gl', 'mkt_tok',
-  'oly_anon_id', 'oly_enc_id', 'vero_id', 'vero_conv', '_hsenc', '_hsmi', 'hsctatracking',
-  'at_medium', 'at_campaign', 'at_custom1', 'at_custom2', 'at_custom3', 'at_custom4', 'xtor',
-  'cmpid', 'ocid', 'ncid', 'smid', 'spm', 's_cid', 'wt.mc_id', 'rss', 'cmp', 'ito',
+  'fbclid',
+  'gclid',
+  'dclid',
+  'gbraid',
+  'wbraid',
+  'msclkid',
+  'yclid',
+  'twclid',
+  'ttclid',
+  'li_fat_id',
+  'mc_cid',
+  'mc_eid',
+  'ref',
+  'ref_src',
+  'ref_url',
+  'igshid',
+  'igsh',
+  '_ga',
+  '_gl',
+  'mkt_tok',
+  'oly_anon_id',
+  'oly_enc_id',
+  'vero_id',
+  'vero_conv',
+  '_hsenc',
+  '_hsmi',
+  'hsctatracking',
+  'at_medium',
+  'at_campaign',
+  'at_custom1',
+  'at_custom2',
+  'at_custom3',
+  'at_custom4',
+  'xtor',
+  'cmpid',
+  'ocid',
+  'ncid',
+  'smid',
+  'spm',
+  's_cid',
+  'wt.mc_id',
+  'rss',
+  'cmp',
+  'ito',
 ]);
 
 function isTrackingParam(name: string): boolean {
@@ -226,7 +265,8 @@ function sha256Hex(value: string): string {
  * id articles had before publishers were recorded.
  */
 function idOf(url: string | undefined, guid: string | undefined, source: string, title: string, text: string, publisher?: string): string {
-  const identity = url !== undefined ? [canonicalUrl(url)] : guid !== undefined ? ['guid', source, guid] : [source, title.toLowerCase(), text];
+  const identity =
+    url !== undefined ? [canonicalUrl(url)] : guid !== undefined ? ['guid', source, guid] : [source, title.toLowerCase(), text];
   if (publisher === undefined) return sha256Hex(identity.length === 1 ? identity[0]! : identity.join('\u0000'));
   return sha256Hex(['publisher', publisher, ...identity].join('\u0000'));
 }

@@ -38,4 +38,3 @@ export async function erasePersonalData(token: unknown, input: unknown, deps: Pe
   parseOrThrow(eraseRequestSchema, input ?? {}, 'erase request');
   await deps.personalData.erase(email, now.toISOString());
 }
-

@@ -155,7 +155,11 @@ export interface LocalTime {
 }
 
 export function localTime(instant: Date, timeZone: string): LocalTime {
-  const parts = Object.fromEntries(formatter(timeZone).formatToParts(instant).map((p) => [p.type, p.value]));
+  const parts = Object.fromEntries(
+    formatter(timeZone)
+      .formatToParts(instant)
+      .map((p) => [p.type, p.value]),
+  );
   return {
     date: `${parts.year}-${parts.month}-${parts.day}`,
     hour: Number(parts.hour),
@@ -169,9 +173,7 @@ let zoneSet: Set<string> | undefined;
 
 /** Every canonical zone the runtime knows, plus UTC; computed once. */
 export function allTimeZones(): string[] {
-  zones ??= [
-    ...new Set(['UTC', ...Intl.supportedValuesOf('timeZone')].map((z) => resolveTimeZone(z) ?? z)),
-  ].sort();
+  zones ??= [...new Set(['UTC', ...Intl.supportedValuesOf('timeZone')].map((z) => resolveTimeZone(z) ?? z))].sort();
   return zones;
 }
 

@@ -43,13 +43,11 @@ const selectors: SelectorDefinition[] = [
   // Only the link text reaches the reader; an href in article text is never ours to pass on.
   { selector: 'a', options: { ignoreHref: true } },
   ...SKIPPED_ELEMENTS.map((selector): SelectorDefinition => ({ selector, format: 'skip' })),
-  ...HEADINGS.map(
-    (selector): SelectorDefinition => ({
-      selector,
-      format: 'heading',
-      options: { uppercase: false, leadingLineBreaks: 2, trailingLineBreaks: 2 },
-    }),
-  ),
+  ...HEADINGS.map((selector): SelectorDefinition => ({
+    selector,
+    format: 'heading',
+    options: { uppercase: false, leadingLineBreaks: 2, trailingLineBreaks: 2 },
+  })),
   { selector: 'blockquote', format: 'block', options: { leadingLineBreaks: 2, trailingLineBreaks: 2 } },
   { selector: 'ul', options: { itemPrefix: '• ' } },
   // A data-table layout aligns columns across all rows, which is quadratic in the cells; a
@@ -57,9 +55,7 @@ const selectors: SelectorDefinition[] = [
   { selector: 'table', format: 'block', options: { leadingLineBreaks: 2, trailingLineBreaks: 2 } },
   { selector: 'caption', format: 'block', options: { leadingLineBreaks: 1, trailingLineBreaks: 1 } },
   { selector: 'tr', format: 'tableRow', options: { leadingLineBreaks: 1, trailingLineBreaks: 1 } },
-  ...['td', 'th'].map(
-    (selector): SelectorDefinition => ({ selector, format: 'inlineSurround', options: { prefix: ' ', suffix: ' ' } }),
-  ),
+  ...['td', 'th'].map((selector): SelectorDefinition => ({ selector, format: 'inlineSurround', options: { prefix: ' ', suffix: ' ' } })),
 ];
 
 const CELL_SEPARATOR = '·';
@@ -69,8 +65,7 @@ const BLOCK_CONTENT = new Set(['p', 'div', 'ul', 'ol', 'table', 'blockquote', 'p
 
 const isCell = (node: DomNode): boolean => node.type === 'tag' && (node.name === 'td' || node.name === 'th');
 
-const holdsBlocks = (cell: DomNode): boolean =>
-  cell.children.some((child) => child.type === 'tag' && BLOCK_CONTENT.has(child.name ?? ''));
+const holdsBlocks = (cell: DomNode): boolean => cell.children.some((child) => child.type === 'tag' && BLOCK_CONTENT.has(child.name ?? ''));
 
 /**
  * A table row on one line, its cells separated by CELL_SEPARATOR; layout tables whose
@@ -99,8 +94,7 @@ const convertHtml = compile({
   limits: { maxDepth: MAX_HTML_DEPTH, ellipsis: '' },
 });
 
-const TAG_OR_ENTITY =
-  /<\/?[a-z][a-z0-9-]*(?:\s[^<>]*)?\/?>|<!--|<!doctype\s|&(?:[a-z][a-z0-9]{1,31}|#[0-9]{1,7}|#x[0-9a-f]{1,6});/i;
+const TAG_OR_ENTITY = /<\/?[a-z][a-z0-9-]*(?:\s[^<>]*)?\/?>|<!--|<!doctype\s|&(?:[a-z][a-z0-9]{1,31}|#[0-9]{1,7}|#x[0-9a-f]{1,6});/i;
 
 export function looksLikeHtml(input: string): boolean {
   return TAG_OR_ENTITY.test(input);
@@ -307,11 +301,7 @@ function isHostName(labels: string[], wholeCandidate: boolean): boolean {
   const last = labels.at(-1) ?? '';
   if (!TOP_LEVEL_DOMAIN.test(last)) return false;
   const sentenceGlitch =
-    wholeCandidate &&
-    labels.length === 2 &&
-    CAPITALISED_WORD.test(last) &&
-    last.length > 2 &&
-    !COMMON_GENERIC_TLDS.has(last.toLowerCase());
+    wholeCandidate && labels.length === 2 && CAPITALISED_WORD.test(last) && last.length > 2 && !COMMON_GENERIC_TLDS.has(last.toLowerCase());
   return !sentenceGlitch;
 }
 

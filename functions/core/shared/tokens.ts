@@ -43,7 +43,15 @@ export interface SignTokenOptions {
 }
 
 /** A new link token, sealed: it reads as random characters. */
-export function signToken({ secret, purpose, email, now, lifetimeSeconds = TOKEN_LIFETIME_SECONDS[purpose], version = 0, keyId }: SignTokenOptions): string {
+export function signToken({
+  secret,
+  purpose,
+  email,
+  now,
+  lifetimeSeconds = TOKEN_LIFETIME_SECONDS[purpose],
+  version = 0,
+  keyId,
+}: SignTokenOptions): string {
   const expiresAt = lifetimeSeconds === null ? undefined : Math.floor(now.getTime() / 1000) + lifetimeSeconds;
   return sealToken(secret, { purpose, email, expiresAt, version }, keyId);
 }
@@ -54,12 +62,7 @@ export function verifyToken(secret: string, token: unknown, purpose: TokenPurpos
 }
 
 /** verifyToken plus the reader's token version the link was issued with. */
-export function verifyTokenClaims(
-  secret: string,
-  token: unknown,
-  purpose: TokenPurpose,
-  now: Date,
-): { email: string; version: number } {
+export function verifyTokenClaims(secret: string, token: unknown, purpose: TokenPurpose, now: Date): { email: string; version: number } {
   const shape = tokenStringSchema.safeParse(token);
   if (!shape.success) throw new InvalidTokenError('The link is malformed.', 'malformed');
   const claims: TokenClaims = shape.data.includes('.') ? openSignedJsonToken(secret, shape.data) : openSealedToken(secret, shape.data);

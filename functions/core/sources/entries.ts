@@ -35,7 +35,11 @@ function oneLine(value: string | undefined): string | undefined {
 
 const LANGUAGE = /^[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*$/;
 
-export function articleItem(entry: FeedEntry, source: { name: string; topics: readonly string[] }, feedLanguage?: string): Record<string, unknown> {
+export function articleItem(
+  entry: FeedEntry,
+  source: { name: string; topics: readonly string[] },
+  feedLanguage?: string,
+): Record<string, unknown> {
   const language = entry.language ?? feedLanguage;
   const guid = entry.guid === undefined ? undefined : oneLine(entry.guid)?.slice(0, 2048);
   const publishedAt = isoDate(entry.published);

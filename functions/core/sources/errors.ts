@@ -38,6 +38,9 @@ export class SourceLimitReachedError extends Error {
     readonly maxSources: number,
     options?: ErrorOptions,
   ) {
-    super(`There are already ${maxSources} sources, the most this deployment allows (MAX_SOURCES); remove one or raise MAX_SOURCES.`, options);
+    super(
+      `There are already ${maxSources} sources, the most this deployment allows (MAX_SOURCES); remove one or raise MAX_SOURCES.`,
+      options,
+    );
   }
 }

@@ -16,6 +16,27 @@ export {
 } from './poll.ts';
 export type { ConditionalHeaders, FeedFetcher, FeedParser, FeedPollQueue, FullTextFetcher, SourceStore } from './ports.ts';
 export { backoffMs, DISABLE_AFTER_MS, isDue, MAX_BACKOFF_MS, POLL_INTERVAL_MS } from './schedule.ts';
-export { addSource, type AddedSource, displayName, findSource, listSources, newSourceSchema, pauseSource, removeSource, resumeSource, sourceId } from './sources.ts';
+export {
+  addSource,
+  type AddedSource,
+  displayName,
+  findSource,
+  listSources,
+  newSourceSchema,
+  pauseSource,
+  removeSource,
+  resumeSource,
+  sourceId,
+} from './sources.ts';
 export { entryTopics } from './topics.ts';
-export type { FeedEntry, FetchedFeed, FetchOutcome, ParsedFeed, PollReport, PollStatus, Source, SourceLimits, SourceState } from './types.ts';
+export type {
+  FeedEntry,
+  FetchedFeed,
+  FetchOutcome,
+  ParsedFeed,
+  PollReport,
+  PollStatus,
+  Source,
+  SourceLimits,
+  SourceState,
+} from './types.ts';

@@ -71,7 +71,13 @@ function budgetSpent(budget: AbortSignal, budgetMs: number): Promise<never> {
 }
 
 /** Fetch, parse, full text and ingest; checks the budget between steps so work that outlived it stores nothing. */
-async function fetchAndIngest(source: Source, deps: PollDeps, report: PollReport, failures: ToleratedFailure[], budget: AbortSignal): Promise<Source> {
+async function fetchAndIngest(
+  source: Source,
+  deps: PollDeps,
+  report: PollReport,
+  failures: ToleratedFailure[],
+  budget: AbortSignal,
+): Promise<Source> {
   const now = deps.clock.now();
   const fetched = await deps.fetcher.fetchFeed(source.url, {
     ...(source.etag !== undefined && { etag: source.etag }),
@@ -125,7 +131,13 @@ function titleLine(title: string): string | undefined {
 }
 
 /** Replaces a teaser's text with the linked page's main text, for sources that opted in. */
-async function withFullText(entries: FeedEntry[], source: Source, deps: PollDeps, failures: ToleratedFailure[], budget: AbortSignal): Promise<FeedEntry[]> {
+async function withFullText(
+  entries: FeedEntry[],
+  source: Source,
+  deps: PollDeps,
+  failures: ToleratedFailure[],
+  budget: AbortSignal,
+): Promise<FeedEntry[]> {
   const fullText = deps.fullText;
   if (!source.fullText || !fullText) return entries;
   let pages = MAX_FULL_TEXT_PER_POLL;
@@ -212,7 +224,11 @@ const DAY_MS = 24 * 3600 * 1000;
  * The planner Lambda: hands the due sources to the pollers, one message per source, and counts
  * the sources that have failed for a day or more (the alarm's signal).
  */
-export async function planFeedPolls(deps: { sources: SourceStore; clock: Clock; queue: FeedPollQueue }): Promise<{ queued: number; failingForADay: number }> {
+export async function planFeedPolls(deps: {
+  sources: SourceStore;
+  clock: Clock;
+  queue: FeedPollQueue;
+}): Promise<{ queued: number; failingForADay: number }> {
   const now = deps.clock.now();
   const due: string[] = [];
   let failingForADay = 0;

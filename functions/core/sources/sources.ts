@@ -86,7 +86,10 @@ export interface AddedSource {
  * a new one past `sourceLimits.maxSources` is refused (SourceLimitReachedError). The count is read
  * before the write, so concurrent adds may pass the cap by a few: it bounds load, not billing.
  */
-export async function addSource(raw: unknown, deps: { sources: SourceStore; clock: Clock; sourceLimits: SourceLimits }): Promise<AddedSource> {
+export async function addSource(
+  raw: unknown,
+  deps: { sources: SourceStore; clock: Clock; sourceLimits: SourceLimits },
+): Promise<AddedSource> {
   const input = parseOrThrow(newSourceSchema, raw, 'source');
   const known = await deps.sources.get(sourceId(input.url));
   if (known !== undefined) return { source: known, created: false };

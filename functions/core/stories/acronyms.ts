@@ -19,7 +19,10 @@ const WORD = String.raw`[\p{L}\p{N}][\p{L}\p{N}'’.-]*`;
  * the first letter or digit of a run of word characters (`a.b.c`): a match from inside the run
  * would also match from its first letter, and trying every letter after a `.` was quadratic.
  */
-const EXPANSION_FIRST = new RegExp(String.raw`(?=[\p{L}\p{N}])(?<![\p{L}\p{N}][\p{L}\p{N}'’.-]*?)((?:${WORD}\s+){0,9}${WORD})\s+\((${ACRONYM})\)`, 'gu');
+const EXPANSION_FIRST = new RegExp(
+  String.raw`(?=[\p{L}\p{N}])(?<![\p{L}\p{N}][\p{L}\p{N}'’.-]*?)((?:${WORD}\s+){0,9}${WORD})\s+\((${ACRONYM})\)`,
+  'gu',
+);
 /** `ACR (Words of the expansion)`. */
 const ACRONYM_FIRST = new RegExp(String.raw`(?<![\p{L}\p{N}])(${ACRONYM})\s+\(([^()]{3,100})\)`, 'gu');
 /** Small words an expansion spans without giving the acronym a letter: `Secretary of State (SoS)`. */

@@ -92,7 +92,10 @@ function figures(text: string): Set<string> {
   const found = new Set<string>();
   for (const [raw] of normalised.matchAll(FIGURE)) {
     // 497,099 and 497099 are one figure; 2.00% and 2% too.
-    const figure = raw.replace(/,/gu, '').replace(/\.0+(?=\D|$)/u, '').replace(/(\.(?:\d*[1-9])?)0+(?!\d)/u, '$1');
+    const figure = raw
+      .replace(/,/gu, '')
+      .replace(/\.0+(?=\D|$)/u, '')
+      .replace(/(\.(?:\d*[1-9])?)0+(?!\d)/u, '$1');
     if (isTelling(figure)) found.add(figure);
   }
   return found;
@@ -147,7 +150,6 @@ export function sharedCount(a: ReadonlySet<string>, b: ReadonlySet<string>): num
 export function overlap(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
   return a.size + b.size === 0 ? 0 : (2 * sharedCount(a, b)) / (a.size + b.size);
 }
-
 
 /** Figures this close are one figure rounded differently: `nearly 240,000` and `239,382`. */
 const FIGURE_TOLERANCE = 0.015;

@@ -102,10 +102,7 @@ export function sameEventOnSecondLook(cosine: number, a: Profile, b: Profile): b
   const shared = sharedFigures(a.features.figures, b.features.figures);
   const conflict = shared === 0 && a.features.figures.size > 0 && b.features.figures.size > 0;
   const evidence =
-    cosine +
-    HEADLINE_WEIGHT * cover +
-    FIGURE_WEIGHT * Math.min(MAX_FIGURES_COUNTED, shared) -
-    (conflict ? FIGURE_CONFLICT : 0);
+    cosine + HEADLINE_WEIGHT * cover + FIGURE_WEIGHT * Math.min(MAX_FIGURES_COUNTED, shared) - (conflict ? FIGURE_CONFLICT : 0);
   return evidence >= SECOND_LOOK_EVIDENCE;
 }
 

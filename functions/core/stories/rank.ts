@@ -61,7 +61,11 @@ function sourceKey(source: string): string {
 }
 
 function opening(article: Article): string {
-  return article.text.replace(/[^\p{L}\p{N}]+/gu, ' ').trim().toLowerCase().slice(0, OPENING_CHARS);
+  return article.text
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim()
+    .toLowerCase()
+    .slice(0, OPENING_CHARS);
 }
 
 /**

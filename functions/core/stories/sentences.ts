@@ -7,15 +7,48 @@ import { normaliseText } from '../shared/index.ts';
 
 /** Titles that are always followed by a name: `Mr. Smith` never ends a sentence. */
 const TITLES = new Set([
-  'mr', 'mrs', 'ms', 'mx', 'messrs', 'mme', 'mlle', 'dr', 'prof', 'rev', 'hon', 'st', 'mt', 'ft',
-  'gen', 'gov', 'sen', 'rep', 'pres', 'lt', 'col', 'capt', 'cpt', 'cmdr', 'cdr', 'sgt', 'cpl',
-  'pte', 'pvt', 'maj', 'adm', 'brig', 'supt', 'insp', 'det', 'cllr', 'fr', 'atty',
+  'mr',
+  'mrs',
+  'ms',
+  'mx',
+  'messrs',
+  'mme',
+  'mlle',
+  'dr',
+  'prof',
+  'rev',
+  'hon',
+  'st',
+  'mt',
+  'ft',
+  'gen',
+  'gov',
+  'sen',
+  'rep',
+  'pres',
+  'lt',
+  'col',
+  'capt',
+  'cpt',
+  'cmdr',
+  'cdr',
+  'sgt',
+  'cpl',
+  'pte',
+  'pvt',
+  'maj',
+  'adm',
+  'brig',
+  'supt',
+  'insp',
+  'det',
+  'cllr',
+  'fr',
+  'atty',
 ]);
 
 /** Abbreviations that precede a number: `No. 10`, `p. 5`, `Vol. 3`. */
-const BEFORE_NUMBER = new Set([
-  'no', 'nos', 'nr', 'p', 'pp', 'vol', 'art', 'fig', 'ch', 'sec', 'para', 'ext', 'tel', 'op',
-]);
+const BEFORE_NUMBER = new Set(['no', 'nos', 'nr', 'p', 'pp', 'vol', 'art', 'fig', 'ch', 'sec', 'para', 'ext', 'tel', 'op']);
 
 const MONTHS = new Set(['jan', 'feb', 'mar', 'apr', 'jun', 'jul', 'aug', 'sep', 'sept', 'oct', 'nov', 'dec']);
 
@@ -27,11 +60,64 @@ const NEVER_FINAL = new Set(['e.g', 'i.e', 'eg', 'ie', 'vs', 'v', 'cf', 'viz', '
  * alone proves nothing (`the U.S. Army`), so only these count as a new sentence.
  */
 const SENTENCE_STARTERS = new Set([
-  'a', 'an', 'the', 'he', 'she', 'it', 'they', 'we', 'i', 'you', 'his', 'her', 'its', 'their',
-  'our', 'my', 'this', 'that', 'these', 'those', 'there', 'but', 'and', 'or', 'so', 'yet', 'in',
-  'on', 'at', 'for', 'after', 'before', 'when', 'while', 'if', 'as', 'however', 'meanwhile',
-  'also', 'some', 'many', 'most', 'no', 'not', 'what', 'why', 'how', 'who', 'since', 'until',
-  'although', 'though', 'still', 'then', 'now', 'today', 'earlier', 'later',
+  'a',
+  'an',
+  'the',
+  'he',
+  'she',
+  'it',
+  'they',
+  'we',
+  'i',
+  'you',
+  'his',
+  'her',
+  'its',
+  'their',
+  'our',
+  'my',
+  'this',
+  'that',
+  'these',
+  'those',
+  'there',
+  'but',
+  'and',
+  'or',
+  'so',
+  'yet',
+  'in',
+  'on',
+  'at',
+  'for',
+  'after',
+  'before',
+  'when',
+  'while',
+  'if',
+  'as',
+  'however',
+  'meanwhile',
+  'also',
+  'some',
+  'many',
+  'most',
+  'no',
+  'not',
+  'what',
+  'why',
+  'how',
+  'who',
+  'since',
+  'until',
+  'although',
+  'though',
+  'still',
+  'then',
+  'now',
+  'today',
+  'earlier',
+  'later',
 ]);
 
 const BULLET = /^(?:[-•*▪◦●‣–—]|\d{1,3}[.)])\s+/u;
@@ -47,9 +133,41 @@ const ENDS_SENTENCE = /[.!?…‼⁇⁈⁉؟।۔。！？]['"”’»›」』�
 const ENDS_MID_SENTENCE = /[,;:(/&\-–—]$/u;
 /** No heading or sentence ends on one of these, so a line that does was wrapped. */
 const FUNCTION_WORDS = [
-  'a', 'an', 'the', 'of', 'on', 'in', 'at', 'to', 'for', 'by', 'with', 'from', 'into', 'and', 'or', 'but', 'nor',
-  'as', 'than', 'that', 'which', 'who', 'whose', 'is', 'are', 'was', 'were', 'has', 'have', 'had', 'will', 'would',
-  'said', 'says', 'told',
+  'a',
+  'an',
+  'the',
+  'of',
+  'on',
+  'in',
+  'at',
+  'to',
+  'for',
+  'by',
+  'with',
+  'from',
+  'into',
+  'and',
+  'or',
+  'but',
+  'nor',
+  'as',
+  'than',
+  'that',
+  'which',
+  'who',
+  'whose',
+  'is',
+  'are',
+  'was',
+  'were',
+  'has',
+  'have',
+  'had',
+  'will',
+  'would',
+  'said',
+  'says',
+  'told',
 ];
 const ENDS_WITH_FUNCTION_WORD = new RegExp(`(?:^|\\s)(?:${FUNCTION_WORDS.join('|')})$`, 'u');
 const OPENERS = /^['"‘“«‹¿¡([]+/u;
@@ -117,11 +235,28 @@ function echoes(heading: readonly string[], text: string): boolean {
 }
 
 /** Elements that start a new block; any other tag is dropped with no space, as a browser shows it. */
-const BLOCK_TAG = /<\/?(?:p|div|br|li|ul|ol|h[1-6]|tr|table|blockquote|section|article|header|footer|figure|figcaption|hr)\b[^<>]{0,200}>/giu;
+const BLOCK_TAG =
+  /<\/?(?:p|div|br|li|ul|ol|h[1-6]|tr|table|blockquote|section|article|header|footer|figure|figcaption|hr)\b[^<>]{0,200}>/giu;
 const ANY_TAG = /<\/?[a-z][a-z0-9-]*\b[^<>]{0,200}>|<!--[^]{0,2000}?-->/giu;
 const NAMED_ENTITIES: Record<string, string> = {
-  amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', ndash: '–', mdash: '—', hellip: '…',
-  lsquo: '‘', rsquo: '’', ldquo: '“', rdquo: '”', laquo: '«', raquo: '»', pound: '£', euro: '€', copy: '©',
+  amp: '&',
+  lt: '<',
+  gt: '>',
+  quot: '"',
+  apos: "'",
+  nbsp: ' ',
+  ndash: '–',
+  mdash: '—',
+  hellip: '…',
+  lsquo: '‘',
+  rsquo: '’',
+  ldquo: '“',
+  rdquo: '”',
+  laquo: '«',
+  raquo: '»',
+  pound: '£',
+  euro: '€',
+  copy: '©',
 };
 const ENTITY = /&(?:#(\d{1,7})|#x([0-9a-f]{1,6})|([a-z]{2,8}));/giu;
 
@@ -142,7 +277,8 @@ function withoutMarkupRemnants(text: string): string {
 }
 
 /** Capitalised words that open sentences and almost never end a word: `eventsThe government`. */
-const GLUED_OPENER = /(?<=\p{Ll}|\p{Lu}{2})(?=(?:The|This|These|Those|He|She|They|We|His|Her|Their|There|After|But|When|While|However)\s)/gu;
+const GLUED_OPENER =
+  /(?<=\p{Ll}|\p{Lu}{2})(?=(?:The|This|These|Those|He|She|They|We|His|Her|Their|There|After|But|When|While|However)\s)/gu;
 /** A full stop with no space after it, between a lower-case word and a capitalised one: `per cent.The index`. */
 const STOP_WITHOUT_SPACE = /(?<=\p{Ll}{2}[.!?])(?=\p{Lu}\p{Ll})/gu;
 
@@ -195,10 +331,7 @@ function* blocks(text: string): Generator<string> {
 
 function continuesLine(previous: string, next: string): boolean {
   return (
-    ENDS_SENTENCE.test(previous) ||
-    ENDS_MID_SENTENCE.test(previous) ||
-    ENDS_WITH_FUNCTION_WORD.test(previous) ||
-    startsInLowerCase(next)
+    ENDS_SENTENCE.test(previous) || ENDS_MID_SENTENCE.test(previous) || ENDS_WITH_FUNCTION_WORD.test(previous) || startsInLowerCase(next)
   );
 }
 
@@ -208,9 +341,7 @@ function* splitBlock(block: string): Generator<string> {
     const end = match.index + match[0].length;
     const punctuation = match[1];
     // CJK full stops need no space after them and have no abbreviations.
-    const splits =
-      punctuation === undefined ||
-      endsSentence(block, match.index, punctuation, match[2] ?? '', end);
+    const splits = punctuation === undefined || endsSentence(block, match.index, punctuation, match[2] ?? '', end);
     if (splits) {
       const sentence = block.slice(start, end).trim();
       if (sentence) yield sentence;
@@ -253,7 +384,10 @@ function previousWord(block: string, at: number): string {
 
 /** The word starting after the whitespace at `from`, without opening quotes or brackets. */
 function nextWord(block: string, from: number): string {
-  const rest = block.slice(from, from + 80).trimStart().replace(OPENERS, '');
+  const rest = block
+    .slice(from, from + 80)
+    .trimStart()
+    .replace(OPENERS, '');
   const space = rest.indexOf(' ');
   return space === -1 ? rest : rest.slice(0, space);
 }

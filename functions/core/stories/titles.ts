@@ -34,9 +34,7 @@ export function calmTitle(title: string): string {
     const isFirst = first;
     first = false;
     const acronym =
-      ACRONYMS.has(bare) ||
-      /\p{L}\.\p{L}/u.test(word) ||
-      (bare.length <= 3 && !SHORT_WORDS.has(bare) && !MINOR_WORDS.has(bare));
+      ACRONYMS.has(bare) || /\p{L}\.\p{L}/u.test(word) || (bare.length <= 3 && !SHORT_WORDS.has(bare) && !MINOR_WORDS.has(bare));
     if (acronym) return word;
     if (!isFirst && MINOR_WORDS.has(bare)) return lower;
     return lower.charAt(0).toUpperCase() + lower.slice(1);

@@ -60,7 +60,11 @@ export async function confirmSubscription(token: unknown, deps: ConfirmDeps): Pr
 
 /** The welcome email: what comes next, and the manage and unsubscribe links. Never fails the confirmation. */
 async function sendWelcome(email: string, manageToken: string, now: Date, deps: ConfirmDeps): Promise<ToleratedFailure[]> {
-  const unsubscribeUrl = linkTo(deps.settings, '/unsubscribe', signToken({ secret: deps.settings.tokenSecret, purpose: 'unsubscribe', email, now }));
+  const unsubscribeUrl = linkTo(
+    deps.settings,
+    '/unsubscribe',
+    signToken({ secret: deps.settings.tokenSecret, purpose: 'unsubscribe', email, now }),
+  );
   try {
     const welcome = await deps.renderer.renderWelcomeEmail({
       preferencesUrl: linkTo(deps.settings, '/preferences', manageToken),

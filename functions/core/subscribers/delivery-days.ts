@@ -22,10 +22,7 @@ export function addDays(localDate: string, days: number): string {
 export const DEFAULT_WEEKLY_DAY = 1;
 
 /** True when the reader is due a digest on their local date `localDate` (ignoring the hour). */
-export function receivesDigestOn(
-  reader: Pick<Subscriber, 'frequency' | 'weeklyDay' | 'pausedUntil'>,
-  localDate: string,
-): boolean {
+export function receivesDigestOn(reader: Pick<Subscriber, 'frequency' | 'weeklyDay' | 'pausedUntil'>, localDate: string): boolean {
   // Dates in yyyy-mm-dd order as strings, so no parsing is needed for the comparison.
   if (reader.pausedUntil !== undefined && localDate < reader.pausedUntil) return false;
   if (reader.frequency === 'weekly') return isoWeekday(localDate) === (reader.weeklyDay ?? DEFAULT_WEEKLY_DAY);

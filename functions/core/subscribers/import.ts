@@ -11,7 +11,10 @@ export const IMPORT_COLUMNS = ['email', 'timezone', 'sendHour', 'topics'] as con
 
 /** Spreadsheet headers vary in case and spacing: `Send Hour` and `sendhour` both mean sendHour. */
 export function importColumnName(header: string): string {
-  const squashed = header.trim().toLowerCase().replace(/[\s_-]+/g, '');
+  const squashed = header
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_-]+/g, '');
   return IMPORT_COLUMNS.find((column) => column.toLowerCase() === squashed) ?? header.trim();
 }
 

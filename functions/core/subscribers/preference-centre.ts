@@ -51,7 +51,16 @@ export async function readPreferences(token: unknown, deps: LinkDeps): Promise<P
 const blankAsAbsent = (value: unknown) => (value === '' || value === null ? undefined : value);
 
 const wholeNumber = (message: string) =>
-  z.union([z.number(), z.string().trim().regex(/^\d{1,3}$/, message).transform(Number)]).pipe(z.number().int(message));
+  z
+    .union([
+      z.number(),
+      z
+        .string()
+        .trim()
+        .regex(/^\d{1,3}$/, message)
+        .transform(Number),
+    ])
+    .pipe(z.number().int(message));
 
 /** Only what the reader sent changes: an absent field keeps its value rather than falling back to a default. */
 export const preferencesUpdateSchema = z.object({
@@ -121,7 +130,12 @@ export async function preferenceCentreView(
   return {
     ...preferences,
     token: token ?? '',
-    unsubscribeToken: signToken({ secret: deps.settings.tokenSecret, purpose: 'unsubscribe', email: preferences.email, now: deps.clock.now() }),
+    unsubscribeToken: signToken({
+      secret: deps.settings.tokenSecret,
+      purpose: 'unsubscribe',
+      email: preferences.email,
+      now: deps.clock.now(),
+    }),
     timeZones: allTimeZones(),
     topicChoices: await topicChoices(preferences, deps),
   };
@@ -141,7 +155,9 @@ export async function topicChoices(preferences: Preferences, deps: Pick<Preferen
   const choices = new Map<string, TopicChoice>();
   for (const topic of await deps.topics.list()) choices.set(topic.key, { value: topic.key, label: topic.label });
   for (const key of preferences.topics) if (!choices.has(key)) choices.set(key, { value: key, label: key });
-  return [...choices.values()].sort((a, b) => a.label.localeCompare(b.label, 'en', { sensitivity: 'base' }) || (a.value < b.value ? -1 : 1));
+  return [...choices.values()].sort(
+    (a, b) => a.label.localeCompare(b.label, 'en', { sensitivity: 'base' }) || (a.value < b.value ? -1 : 1),
+  );
 }
 
 /**

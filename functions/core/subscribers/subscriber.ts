@@ -28,7 +28,14 @@ export const topicList = z
 
 /** Form posts send strings, JSON sends numbers: accept both, but only whole hours. */
 export const sendHourSchema = z
-  .union([z.number(), z.string().trim().regex(/^\d{1,2}$/, 'must be a whole hour from 0 to 23').transform(Number)])
+  .union([
+    z.number(),
+    z
+      .string()
+      .trim()
+      .regex(/^\d{1,2}$/, 'must be a whole hour from 0 to 23')
+      .transform(Number),
+  ])
   .pipe(z.number().int('must be a whole hour from 0 to 23').min(0, 'must be 0 to 23').max(23, 'must be 0 to 23'));
 
 export const timeZoneSchema = z
@@ -64,11 +71,7 @@ export function isSuppressed(subscriber: Subscriber): boolean {
 }
 
 /** A fresh or re-opened pending subscription; keeps history fields of an earlier one. */
-export function toPending(
-  request: SubscriptionRequest,
-  consent: Consent,
-  existing: Subscriber | undefined,
-): Subscriber {
+export function toPending(request: SubscriptionRequest, consent: Consent, existing: Subscriber | undefined): Subscriber {
   return {
     ...existing,
     email: request.email,

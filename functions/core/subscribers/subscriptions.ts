@@ -1,5 +1,17 @@
 /** Double opt-in: request -> confirmation email -> confirm; and one-click unsubscribe. */
-import { type Clock, derivedKey, InvalidTokenError, keyedHash, linkTo, type Mailer, type Settings, signToken, type ToleratedFailure, type TokenPurpose, verifyTokenClaims } from '../shared/index.ts';
+import {
+  type Clock,
+  derivedKey,
+  InvalidTokenError,
+  keyedHash,
+  linkTo,
+  type Mailer,
+  type Settings,
+  signToken,
+  type ToleratedFailure,
+  type TokenPurpose,
+  verifyTokenClaims,
+} from '../shared/index.ts';
 import { RateLimitExceededError } from './errors.ts';
 import type { ConfirmationRenderer, RateLimiter, SubscriberStore, ErasedAddresses } from './ports.ts';
 import { isSuppressed, parseSubscriptionRequest, toPending, toUnsubscribed } from './subscriber.ts';
@@ -33,13 +45,7 @@ export interface RequestContext {
 }
 
 export type SubscribeOutcome =
-  | 'honeypot'
-  | 'rate-limited'
-  | 'confirmation-sent'
-  | 'confirmation-throttled'
-  | 'confirmation-failed'
-  | 'already-confirmed'
-  | 'suppressed';
+  'honeypot' | 'rate-limited' | 'confirmation-sent' | 'confirmation-throttled' | 'confirmation-failed' | 'already-confirmed' | 'suppressed';
 
 /** The outcome, for tests and metrics; a failed confirmation email's cause, for the log only. */
 export interface SubscribeResult {
@@ -51,11 +57,7 @@ export interface SubscribeResult {
  * Records a pending subscription and mails a confirmation link. The caller answers the same
  * way whatever the outcome, so the endpoint never reveals whether an address is subscribed.
  */
-export async function requestSubscription(
-  input: unknown,
-  context: RequestContext,
-  deps: SubscriptionDeps,
-): Promise<SubscribeResult> {
+export async function requestSubscription(input: unknown, context: RequestContext, deps: SubscriptionDeps): Promise<SubscribeResult> {
   const request = parseSubscriptionRequest(input);
   // A field people never see: only form-filling bots put something in it. They get the usual answer.
   if (request.website) return answered('honeypot');
@@ -68,7 +70,14 @@ export async function requestSubscription(
     }
   }
   const perAddress = SUBSCRIBE_LIMIT_PER_ADDRESS;
-  if (!(await deps.limits.hit(`subscribe-address#${hashed(request.email, deps.settings.tokenSecret)}`, perAddress.limit, perAddress.windowSeconds, now))) {
+  if (
+    !(await deps.limits.hit(
+      `subscribe-address#${hashed(request.email, deps.settings.tokenSecret)}`,
+      perAddress.limit,
+      perAddress.windowSeconds,
+      now,
+    ))
+  ) {
     return answered('rate-limited');
   }
   const existing = await deps.subscribers.get(request.email);
@@ -87,7 +96,13 @@ export async function requestSubscription(
   if (!(await deps.subscribers.claimConfirmationEmail(request.email, at, since))) return answered('confirmation-throttled');
 
   // The link carries the reader's token version, so signing out of old links voids it too.
-  const token = signToken({ secret: deps.settings.tokenSecret, purpose: 'confirm', email: request.email, now, version: existing?.tokenVersion ?? 0 });
+  const token = signToken({
+    secret: deps.settings.tokenSecret,
+    purpose: 'confirm',
+    email: request.email,
+    now,
+    version: existing?.tokenVersion ?? 0,
+  });
   try {
     const email = await deps.renderer.renderConfirmEmail({
       confirmUrl: linkTo(deps.settings, '/confirm', token),

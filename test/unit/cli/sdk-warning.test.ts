@@ -17,7 +17,12 @@ describe('the digest CLI on any Node version', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'digest-warning-'));
     try {
       // Nothing listens on port 9: the command fails after building its DynamoDB client, which is when the SDK warns.
-      const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, DYNAMODB_PORT: '9', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: '' };
+      const env: NodeJS.ProcessEnv = {
+        ...process.env,
+        DATA_DIR: dataDir,
+        DYNAMODB_PORT: '9',
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: '',
+      };
       delete env['NODE_NO_WARNINGS'];
       const result = spawnSync(process.execPath, [BIN, 'subscribers', 'export'], { env, encoding: 'utf8', timeout: 60_000 });
       expect(result.stderr).toMatch(/Cannot read the local stack/);

@@ -50,7 +50,9 @@ const tokenCase = signedToken.chain((signed) =>
   fc
     .oneof(
       fc.constant(signed.token),
-      fc.tuple(fc.nat(signed.token.length - 1), fc.constantFrom('A', 'B', 'E', 'F', '-', '_', '.', '=', '%')).map(([at, c]) => signed.token.slice(0, at) + c + signed.token.slice(at + 1)),
+      fc
+        .tuple(fc.nat(signed.token.length - 1), fc.constantFrom('A', 'B', 'E', 'F', '-', '_', '.', '=', '%'))
+        .map(([at, c]) => signed.token.slice(0, at) + c + signed.token.slice(at + 1)),
       fc.nat(signed.token.length).map((at) => signed.token.slice(0, at)),
       // The signature's last character carries 2 unused bits: another spelling of the same bytes.
       fc.integer({ min: 1, max: 3 }).map((bits) => respelled(signed.token, bits)),
@@ -64,7 +66,11 @@ const tokenCase = signedToken.chain((signed) =>
 const csvField = fc.oneof(hostileString, fc.constantFrom('reader@example.com', 'UTC', 'Europe/London', '7', '23', 'science,tech', ''));
 const csvFile = fc
   .record({
-    header: fc.oneof({ weight: 5, arbitrary: fc.constant('email,timezone,sendHour,topics') }, { weight: 1, arbitrary: fc.constant('\uFEFFEmail , TimeZone,SEND HOUR,topics') }, { weight: 1, arbitrary: hostileString }),
+    header: fc.oneof(
+      { weight: 5, arbitrary: fc.constant('email,timezone,sendHour,topics') },
+      { weight: 1, arbitrary: fc.constant('\uFEFFEmail , TimeZone,SEND HOUR,topics') },
+      { weight: 1, arbitrary: hostileString },
+    ),
     rows: fc.array(fc.array(csvField, { minLength: 0, maxLength: 6 }), { maxLength: 8 }),
     quoting: fc.constantFrom('quoted', 'raw'),
   })
@@ -77,24 +83,47 @@ const csvFile = fc
 const FEED_URL = 'https://feeds.example/fuzz.xml';
 const feedEntry = fc.record({
   title: fc.option(hostileString, { nil: undefined }),
-  link: fc.option(fc.oneof(hostileString, fc.constantFrom('https://news.example/a', '/relative/path', 'javascript:alert(1)')), { nil: undefined }),
+  link: fc.option(fc.oneof(hostileString, fc.constantFrom('https://news.example/a', '/relative/path', 'javascript:alert(1)')), {
+    nil: undefined,
+  }),
   body: fc.option(hostileString, { nil: undefined }),
   category: fc.option(hostileString, { nil: undefined }),
 });
 const escapeXml = (text: string) => text.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const feedDocument = fc
-  .record({ format: fc.constantFrom('rss', 'atom', 'json'), quoting: fc.constantFrom('escaped', 'cdata', 'raw'), entries: fc.array(feedEntry, { minLength: 1, maxLength: 4 }) })
+  .record({
+    format: fc.constantFrom('rss', 'atom', 'json'),
+    quoting: fc.constantFrom('escaped', 'cdata', 'raw'),
+    entries: fc.array(feedEntry, { minLength: 1, maxLength: 4 }),
+  })
   .map(({ format, quoting, entries }) => {
-    const text = (value: string) => (quoting === 'raw' ? value : quoting === 'cdata' && !value.includes(']]>') ? `<![CDATA[${value}]]>` : escapeXml(value));
+    const text = (value: string) =>
+      quoting === 'raw' ? value : quoting === 'cdata' && !value.includes(']]>') ? `<![CDATA[${value}]]>` : escapeXml(value);
     const element = (name: string, value: string | undefined) => (value === undefined ? '' : `<${name}>${text(value)}</${name}>`);
     if (format === 'json') {
-      return JSON.stringify({ version: 'https://jsonfeed.org/version/1.1', title: 'Fuzz', items: entries.map((e, i) => ({ id: String(i), title: e.title, url: e.link, content_html: e.body, tags: e.category === undefined ? undefined : [e.category] })) });
+      return JSON.stringify({
+        version: 'https://jsonfeed.org/version/1.1',
+        title: 'Fuzz',
+        items: entries.map((e, i) => ({
+          id: String(i),
+          title: e.title,
+          url: e.link,
+          content_html: e.body,
+          tags: e.category === undefined ? undefined : [e.category],
+        })),
+      });
     }
     if (format === 'atom') {
-      const items = entries.map((e, i) => `<entry><id>urn:fuzz:${i}</id>${element('title', e.title)}${e.link === undefined ? '' : `<link href="${escapeXml(e.link)}"/>`}${element('content', e.body)}${e.category === undefined ? '' : `<category term="${escapeXml(e.category)}"/>`}</entry>`);
+      const items = entries.map(
+        (e, i) =>
+          `<entry><id>urn:fuzz:${i}</id>${element('title', e.title)}${e.link === undefined ? '' : `<link href="${escapeXml(e.link)}"/>`}${element('content', e.body)}${e.category === undefined ? '' : `<category term="${escapeXml(e.category)}"/>`}</entry>`,
+      );
       return `<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>Fuzz</title>${items.join('')}</feed>`;
     }
-    const items = entries.map((e, i) => `<item><guid>fuzz-${i}</guid>${element('title', e.title)}${element('link', e.link)}${element('description', e.body)}${element('category', e.category)}</item>`);
+    const items = entries.map(
+      (e, i) =>
+        `<item><guid>fuzz-${i}</guid>${element('title', e.title)}${element('link', e.link)}${element('description', e.body)}${element('category', e.category)}</item>`,
+    );
     return `<?xml version="1.0"?><rss version="2.0"><channel><title>Fuzz</title>${items.join('')}</channel></rss>`;
   });
 /**
@@ -123,8 +152,22 @@ const PARSERS: Array<ParserFuzz<unknown>> = [
     cases: 500,
     input: feedDocument,
     check: async (document) => {
-      const deps = { sources: new MemorySourceStore(), articles: new MemoryArticleStore(), topics: new MemoryTopicCatalogue(), clock: new FakeClock(NOW.toISOString()), parser: feedParser, random: () => 0.5,
-        fetcher: { fetchFeed: async (): Promise<FetchOutcome> => ({ status: 'fetched', url: FEED_URL, body: Buffer.from(document), contentType: 'application/xml' }) } };
+      const deps = {
+        sources: new MemorySourceStore(),
+        articles: new MemoryArticleStore(),
+        topics: new MemoryTopicCatalogue(),
+        clock: new FakeClock(NOW.toISOString()),
+        parser: feedParser,
+        random: () => 0.5,
+        fetcher: {
+          fetchFeed: async (): Promise<FetchOutcome> => ({
+            status: 'fetched',
+            url: FEED_URL,
+            body: Buffer.from(document),
+            contentType: 'application/xml',
+          }),
+        },
+      };
       const { source } = await addSource({ url: FEED_URL }, { ...deps, sourceLimits: { maxSources: 10 } });
       const { report } = await pollSource(source, deps);
       expect(['ok', 'error']).toContain(report.status);
@@ -205,6 +248,9 @@ const PARSERS: Array<ParserFuzz<unknown>> = [
 
 describe('fuzzing the parsers', () => {
   it.each(PARSERS.map((fuzz) => [fuzz.name, fuzz] as const))('%s', async (_name, fuzz) => {
-    await fc.assert(fc.asyncProperty(fuzz.input, async (input) => fuzz.check(input)), fuzzParameters(fuzz.cases));
+    await fc.assert(
+      fc.asyncProperty(fuzz.input, async (input) => fuzz.check(input)),
+      fuzzParameters(fuzz.cases),
+    );
   });
 });

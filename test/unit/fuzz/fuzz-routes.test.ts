@@ -8,11 +8,22 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { API_ROUTES, matchRoute, routeKey } from '../../../functions/adapters/http/api-routes.ts';
 import { addConfirmedReader, memoryApp, type MemoryApp } from '../../support/memory-app.ts';
-import { announceSeed, answerOf, checkAnswer, type Credentials, fuzzParameters, requestsFor, requestsForAnyRoute } from '../../support/fuzz.ts';
+import {
+  announceSeed,
+  answerOf,
+  checkAnswer,
+  type Credentials,
+  fuzzParameters,
+  requestsFor,
+  requestsForAnyRoute,
+} from '../../support/fuzz.ts';
 
 // POST /subscriptions pads every accepted answer to 400 ms so timing reveals no address; the
 // fuzz suite checks answers, not timing, and would spend minutes waiting.
-vi.mock('node:timers/promises', async (original) => ({ ...(await original<Record<string, unknown>>()), setTimeout: async () => undefined }));
+vi.mock('node:timers/promises', async (original) => ({
+  ...(await original<Record<string, unknown>>()),
+  setTimeout: async () => undefined,
+}));
 
 /** Not the OpenAPI examples' address, so subscribing to that one mails a confirmation. */
 const READER = 'fuzz-reader@example.com';
@@ -27,7 +38,12 @@ beforeAll(async () => {
   announceSeed('test/unit/fuzz/fuzz-routes.test.ts');
   app = await memoryApp();
   // An article to take down: DELETE /articles/{id} then has something to find.
-  const ingested = await app.answer({ method: 'POST', url: '/articles', headers: { 'x-api-key': app.apiKey, 'content-type': 'application/json' }, body: JSON.stringify({ articles: [{ title: 'To withdraw', body: 'Text.', source: 'Fuzz' }] }) });
+  const ingested = await app.answer({
+    method: 'POST',
+    url: '/articles',
+    headers: { 'x-api-key': app.apiKey, 'content-type': 'application/json' },
+    body: JSON.stringify({ articles: [{ title: 'To withdraw', body: 'Text.', source: 'Fuzz' }] }),
+  });
   const articleId = (JSON.parse(ingested.body!) as { results: Array<{ id: string }> }).results[0]!.id;
   // A source to remove: DELETE /sources/{id} then has something to find.
   const sourceId = await addSource({ url: 'https://feeds.example/fuzz.xml' });
@@ -41,7 +57,12 @@ beforeAll(async () => {
 });
 
 async function addSource(body: { url: string }): Promise<string> {
-  const added = await app.answer({ method: 'POST', url: '/sources', headers: { 'x-api-key': app.apiKey, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const added = await app.answer({
+    method: 'POST',
+    url: '/sources',
+    headers: { 'x-api-key': app.apiKey, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   return (JSON.parse(added.body!) as { source: { id: string } }).source.id;
 }
 
@@ -59,9 +80,12 @@ async function property(request: Parameters<typeof checkAnswer>[0]): Promise<voi
 }
 
 describe('fuzzing every HTTP route in memory', () => {
-  it.each(API_ROUTES.map((route) => [routeKey(route), route] as const))('%s: no 5xx, no stack trace, security headers, fields named, nothing hostile in pages or headers', async (_key, route) => {
-    await fc.assert(fc.asyncProperty(requestsFor(route, credentials), property), fuzzParameters(CASES_PER_ROUTE));
-  });
+  it.each(API_ROUTES.map((route) => [routeKey(route), route] as const))(
+    '%s: no 5xx, no stack trace, security headers, fields named, nothing hostile in pages or headers',
+    async (_key, route) => {
+      await fc.assert(fc.asyncProperty(requestsFor(route, credentials), property), fuzzParameters(CASES_PER_ROUTE));
+    },
+  );
 
   it('any route or none: the same properties over requests spread across the table and unknown paths', async () => {
     await fc.assert(fc.asyncProperty(requestsForAnyRoute(credentials), property), fuzzParameters(CASES_ANY_ROUTE));
@@ -70,13 +94,19 @@ describe('fuzzing every HTTP route in memory', () => {
   it('reaches past validation: every route answered some cases with success and some with a refusal', () => {
     for (const route of API_ROUTES) {
       const statuses = [...(seen.get(routeKey(route)) ?? [])];
-      expect(statuses.some((status) => status < 400), `${routeKey(route)}: ${statuses}`).toBe(true);
+      expect(
+        statuses.some((status) => status < 400),
+        `${routeKey(route)}: ${statuses}`,
+      ).toBe(true);
     }
     expect(seen.get('not-found')?.has(404)).toBe(true);
-    for (const route of API_ROUTES.filter((keyed) => 'scope' in keyed)) expect(seen.get(routeKey(route))?.has(403), `${routeKey(route)} never answered 403`).toBe(true);
+    for (const route of API_ROUTES.filter((keyed) => 'scope' in keyed))
+      expect(seen.get(routeKey(route))?.has(403), `${routeKey(route)} never answered 403`).toBe(true);
     expect(seen.get('method-not-allowed')?.has(405)).toBe(true);
     expect(app.articles.all().length).toBeGreaterThan(0);
     expect(app.mailer.sent.length).toBeGreaterThan(0);
-    console.log(`[fuzz] statuses per route: ${JSON.stringify(Object.fromEntries([...seen].map(([key, statuses]) => [key, [...statuses].sort()])))}`);
+    console.log(
+      `[fuzz] statuses per route: ${JSON.stringify(Object.fromEntries([...seen].map(([key, statuses]) => [key, [...statuses].sort()])))}`,
+    );
   });
 });

@@ -39,7 +39,12 @@ async function setUp(quotaLeft: number) {
   const settings = testSettings();
   const editions = new MemoryEditionStore();
   const edition = await buildEdition(
-    { since: '2026-11-25T06:58:00.000Z', cutoff: '2026-11-26T06:58:00.000Z', articles: [anArticle()], createdAt: '2026-11-26T07:00:30.000Z' },
+    {
+      since: '2026-11-25T06:58:00.000Z',
+      cutoff: '2026-11-26T06:58:00.000Z',
+      articles: [anArticle()],
+      createdAt: '2026-11-26T07:00:30.000Z',
+    },
     new FakeRenderer(),
     settings,
   );
@@ -54,7 +59,12 @@ async function setUp(quotaLeft: number) {
     sendBulk: async (message: Parameters<RecordingMailer['sendBulk']>[0]) =>
       Promise.all(
         message.recipients.map(async (recipient) => {
-          if (left <= 0) return { to: recipient.to, status: 'deferred' as const, reason: new DailyQuotaExhaustedError('SES daily quota reached: 50000 of 50000 in the last 24 hours').message };
+          if (left <= 0)
+            return {
+              to: recipient.to,
+              status: 'deferred' as const,
+              reason: new DailyQuotaExhaustedError('SES daily quota reached: 50000 of 50000 in the last 24 hours').message,
+            };
           left -= 1;
           return (await inner.sendBulk({ ...message, recipients: [recipient] }))[0]!;
         }),
@@ -74,7 +84,17 @@ async function setUp(quotaLeft: number) {
     editionId: edition.id,
     emails: [email],
   }));
-  await deliveries.addChunks(chunks.map((chunk) => ({ ...chunk, send: 'hourly', status: 'open', createdAt: '2026-11-26T07:00:30.000Z', attempts: 0, sent: {}, rejected: {} })));
+  await deliveries.addChunks(
+    chunks.map((chunk) => ({
+      ...chunk,
+      send: 'hourly',
+      status: 'open',
+      createdAt: '2026-11-26T07:00:30.000Z',
+      attempts: 0,
+      sent: {},
+      rejected: {},
+    })),
+  );
   const bodies = chunks.map((chunk) => JSON.stringify(chunk));
   const sendStats = new MemorySendStatsStore();
   const deps: FunctionDeps<'sqs-send-digest'> = {

@@ -41,7 +41,9 @@ describe('the local SES mailbox simulator', () => {
     const types = async (to: string): Promise<string[]> => {
       const events = await simulatedSesEvents(digestTo(to), editionOf, NOW);
       for (const event of events) expect(sesFeedbackSchema.safeParse(event).success).toBe(true);
-      return events.map((event) => [event.eventType, (event.bounce as { bounceType?: string } | undefined)?.bounceType].filter(Boolean).join(':'));
+      return events.map((event) =>
+        [event.eventType, (event.bounce as { bounceType?: string } | undefined)?.bounceType].filter(Boolean).join(':'),
+      );
     };
     expect(await types('success@simulator.amazonses.com')).toEqual(['Send', 'Delivery']);
     expect(await types('reader@example.com')).toEqual(['Send', 'Delivery']);
@@ -58,14 +60,22 @@ describe('the local SES mailbox simulator', () => {
     expect(tags['chunk']![0]).toMatch(/^[A-Za-z0-9_.@-]+$/);
     expect(parseChunkTagValue(tags['chunk']![0]!)).toEqual(CHUNK);
     const unrelated = await simulatedSesEvents({ ...digestTo('reader@example.com'), headers: undefined }, editionOf, NOW);
-    expect(Object.keys((unrelated[0]!.mail as { tags: Record<string, string[]> }).tags).filter((name) => !name.startsWith('ses:'))).toEqual([]);
+    expect(Object.keys((unrelated[0]!.mail as { tags: Record<string, string[]> }).tags).filter((name) => !name.startsWith('ses:'))).toEqual(
+      [],
+    );
   });
 
   it('through the SNS handler: suppresses the bounced and the complainer, keeps ooto and success, and counts the edition', async () => {
     const clock = new FakeClock(NOW);
     const subscribers = new MemorySubscriberStore(clock);
     const sendStats = new MemorySendStatsStore();
-    const addresses = ['bounce@simulator.amazonses.com', 'complaint+a@simulator.amazonses.com', 'suppressionlist@simulator.amazonses.com', 'ooto@simulator.amazonses.com', 'success@simulator.amazonses.com'];
+    const addresses = [
+      'bounce@simulator.amazonses.com',
+      'complaint+a@simulator.amazonses.com',
+      'suppressionlist@simulator.amazonses.com',
+      'ooto@simulator.amazonses.com',
+      'success@simulator.amazonses.com',
+    ];
     for (const email of addresses) await subscribers.put(aSubscriber({ email }));
     const deps = { clock, subscribers, sendStats, deliveries: new MemoryDeliveryLedger(subscribers) };
     const simulator = mailboxSimulator({ editionOf, handle: sesEventsHandler(async () => deps as never), now: () => clock.now() });
@@ -79,7 +89,11 @@ describe('the local SES mailbox simulator', () => {
   it('wraps each notification in its own SNS record, as SNS delivers it to a Lambda', async () => {
     const events = await simulatedSesEvents(digestTo('complaint@simulator.amazonses.com'), editionOf, NOW);
     const sns = snsEventOf(events, NOW);
-    expect(sns.Records.map((record) => (JSON.parse(record.Sns.Message) as { eventType: string }).eventType)).toEqual(['Send', 'Delivery', 'Complaint']);
+    expect(sns.Records.map((record) => (JSON.parse(record.Sns.Message) as { eventType: string }).eventType)).toEqual([
+      'Send',
+      'Delivery',
+      'Complaint',
+    ]);
     expect(sns.Records.every((record) => record.EventSource === 'aws:sns' && record.Sns.Type === 'Notification')).toBe(true);
   });
 });

@@ -26,9 +26,12 @@ describe('handlers are thin: decode, one use case, encode', () => {
 });
 
 describe('source files stay short enough to read', () => {
-  it.each([...typeScriptFilesUnder('functions'), ...typeScriptFilesUnder('infra')])(`%s is at most ${MAX_SOURCE_FILE_LINES} lines`, (file) => {
-    const lines = read(file).split('\n');
-    if (lines.at(-1) === '') lines.pop();
-    expect(lines.length).toBeLessThanOrEqual(MAX_SOURCE_FILE_LINES);
-  });
+  it.each([...typeScriptFilesUnder('functions'), ...typeScriptFilesUnder('infra')])(
+    `%s is at most ${MAX_SOURCE_FILE_LINES} lines`,
+    (file) => {
+      const lines = read(file).split('\n');
+      if (lines.at(-1) === '') lines.pop();
+      expect(lines.length).toBeLessThanOrEqual(MAX_SOURCE_FILE_LINES);
+    },
+  );
 });

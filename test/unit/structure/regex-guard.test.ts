@@ -28,7 +28,7 @@ const TEXT_READERS = [
  * one fails the test until it is either built from module constants (and so checked) or listed.
  */
 const REVIEWED_DYNAMIC: Record<string, string> = {
-  'functions/core/stories/acronyms.ts:new RegExp(String.raw`(?<![\\p{L}\\p{N}(])${acronym}(?![\\p{L}\\p{N}])`, \'u\')':
+  "functions/core/stories/acronyms.ts:new RegExp(String.raw`(?<![\\p{L}\\p{N}(])${acronym}(?![\\p{L}\\p{N}])`, 'u')":
     'an acronym matched by ACRONYM (2 to 9 capitals, digits, `&` and a final `s`: no metacharacter) between two lookarounds, so no quantifier',
 };
 const SCREEN_LENGTH = 1_000;
@@ -116,10 +116,15 @@ function pumpsFor(regex: RegExp, random: () => number): Pump[] {
     for (const prefix of ['.', '<', '&', 'a']) pumps.push((n) => `${prefix}${char.repeat(n)}1`);
   }
   for (const word of wordsOf(regex)) {
-    for (const joiner of ['', ' ', '  ']) pumps.push((n) => `${word}${joiner}`.repeat(Math.ceil(n / (word.length + joiner.length))) + '\u0001');
+    for (const joiner of ['', ' ', '  '])
+      pumps.push((n) => `${word}${joiner}`.repeat(Math.ceil(n / (word.length + joiner.length))) + '\u0001');
     pumps.push((n) => `1${' '.repeat(n)}${word}x`);
   }
-  pumps.push((n) => `<${'-'.repeat(n)}`, (n) => `${'aA'.repeat(n / 2)}!`, (n) => `${'a '.repeat(n / 2)}!`);
+  pumps.push(
+    (n) => `<${'-'.repeat(n)}`,
+    (n) => `${'aA'.repeat(n / 2)}!`,
+    (n) => `${'a '.repeat(n / 2)}!`,
+  );
   for (let draw = 0; draw < 40; draw += 1) {
     const pick = (): string => chars[Math.floor(random() * chars.length)]!;
     const unit = pick() + pick();
@@ -144,7 +149,9 @@ function timeOf(regex: RegExp, input: string, tries = 1): number {
   return best;
 }
 
-const checked = TEXT_READERS.flatMap(sourceFiles).filter((file) => file.endsWith('.ts')).map(patternsIn);
+const checked = TEXT_READERS.flatMap(sourceFiles)
+  .filter((file) => file.endsWith('.ts'))
+  .map(patternsIn);
 const patterns = checked.flatMap((result) => result.found);
 
 describe('regular expressions on untrusted text', () => {
@@ -167,7 +174,9 @@ describe('regular expressions on untrusted text', () => {
         const small = timeOf(global, pump(SMALL), 2);
         const large = timeOf(global, pump(LARGE), 2);
         if (large > FLOOR_MS && large > MAX_GROWTH * small) {
-          superLinear.push(`${where} on ${JSON.stringify(pump(12))}…: ${small.toFixed(1)} ms at ${SMALL}, ${large.toFixed(1)} ms at ${LARGE}`);
+          superLinear.push(
+            `${where} on ${JSON.stringify(pump(12))}…: ${small.toFixed(1)} ms at ${SMALL}, ${large.toFixed(1)} ms at ${LARGE}`,
+          );
           break;
         }
       }

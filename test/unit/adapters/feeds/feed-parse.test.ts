@@ -16,7 +16,8 @@ import { FEED_FIXTURES } from '../../../support/feed-server.ts';
 const OWN_FIXTURES = FEED_FIXTURES;
 const BASE = 'https://feeds.example/path/feed.xml';
 
-const parse = (body: string | Buffer, contentType?: string, url = BASE) => feedParser.parse(typeof body === 'string' ? Buffer.from(body) : body, contentType, url);
+const parse = (body: string | Buffer, contentType?: string, url = BASE) =>
+  feedParser.parse(typeof body === 'string' ? Buffer.from(body) : body, contentType, url);
 const files = (folder: string) => readdirSync(join(FEED_FIXTURES, folder)).sort();
 
 describe('the shared fixtures', () => {
@@ -34,15 +35,30 @@ describe('the shared fixtures', () => {
   });
 
   it('reads the entries, titles, links, content:encoded and categories of the real feeds', () => {
-    const counts = Object.fromEntries(files('real').filter((f) => f !== 'unrecognized.rss').map((f) => [f, parse(readFileSync(join(FEED_FIXTURES, 'real', f))).entries.length]));
-    expect(counts).toMatchObject({ 'content-encoded.rss': 7, 'encoding.rss': 40, 'feedburner.atom': 25, 'guardian.rss': 55, 'heise.atom': 15, 'reddit.rss': 24 });
+    const counts = Object.fromEntries(
+      files('real')
+        .filter((f) => f !== 'unrecognized.rss')
+        .map((f) => [f, parse(readFileSync(join(FEED_FIXTURES, 'real', f))).entries.length]),
+    );
+    expect(counts).toMatchObject({
+      'content-encoded.rss': 7,
+      'encoding.rss': 40,
+      'feedburner.atom': 25,
+      'guardian.rss': 55,
+      'heise.atom': 15,
+      'reddit.rss': 24,
+    });
     const medium = parse(readFileSync(join(FEED_FIXTURES, 'real/content-encoded.rss'))).entries[0]!;
     expect(medium.title).toBe('THE CREATIVE FORAGER');
     expect(medium.content).toContain('<h4>Using Wild Ingredients');
     expect(medium.categories).toEqual(['plants', 'environment', 'nature', 'foraging', 'food']);
   });
 
-  it.each([...files('rdf').map((f) => `rdf/${f}`), ...files('atom03').map((f) => `atom03/${f}`), ...files('charset').map((f) => `charset/${f}`)])('parses %s', (file) => {
+  it.each([
+    ...files('rdf').map((f) => `rdf/${f}`),
+    ...files('atom03').map((f) => `atom03/${f}`),
+    ...files('charset').map((f) => `charset/${f}`),
+  ])('parses %s', (file) => {
     const feed = parse(readFileSync(join(FEED_FIXTURES, file)));
     expect(feed.entries.length).toBeLessThanOrEqual(2);
   });
@@ -50,7 +66,9 @@ describe('the shared fixtures', () => {
   it('reads RSS 1.0 items and Atom 0.3 entries, base64 content included', () => {
     expect(parse(readFileSync(join(FEED_FIXTURES, 'rdf/rdf_item_title.xml'))).entries[0]?.title).toBe('Example title');
     expect(parse(readFileSync(join(FEED_FIXTURES, 'atom03/entry_title_base64.xml'))).entries[0]?.title).toBe('Example <b>Atom</b>');
-    expect(parse(readFileSync(join(FEED_FIXTURES, 'atom03/entry_link_alternate_map_link_2.xml'))).entries[0]?.link).toBe('http://www.example.com/');
+    expect(parse(readFileSync(join(FEED_FIXTURES, 'atom03/entry_link_alternate_map_link_2.xml'))).entries[0]?.link).toBe(
+      'http://www.example.com/',
+    );
   });
 });
 
@@ -82,7 +100,8 @@ describe('links', () => {
   it('resolves relative links against xml:base, else against the URL the feed came from', () => {
     const rss = '<rss version="2.0"><channel><title>t</title><item><title>a</title><link>../story/1?x=1</link></item></channel></rss>';
     expect(parse(rss).entries[0]?.link).toBe('https://feeds.example/story/1?x=1');
-    const atom = '<feed xmlns="http://www.w3.org/2005/Atom" xml:base="https://other.example/blog/"><title>t</title><entry><title>a</title><link href="posts/2"/><id>x</id></entry></feed>';
+    const atom =
+      '<feed xmlns="http://www.w3.org/2005/Atom" xml:base="https://other.example/blog/"><title>t</title><entry><title>a</title><link href="posts/2"/><id>x</id></entry></feed>';
     expect(parse(atom).entries[0]?.link).toBe('https://other.example/blog/posts/2');
   });
 
@@ -97,14 +116,16 @@ describe('links', () => {
       'https://other.example/blog/posts/2',
       'https://mirror.example/posts/3',
     ]);
-    const rss = '<rss version="2.0"><channel><title>t</title><item xml:base="https://cdn.example/news/"><title>a</title><link>x/1</link></item></channel></rss>';
+    const rss =
+      '<rss version="2.0"><channel><title>t</title><item xml:base="https://cdn.example/news/"><title>a</title><link>x/1</link></item></channel></rss>';
     expect(parse(rss).entries[0]?.link).toBe('https://cdn.example/news/x/1');
   });
 });
 
 describe('XML safety', () => {
   it('resolves no external entity (XXE)', () => {
-    const xxe = '<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><rss version="2.0"><channel><title>t</title><item><title>a &xxe; b</title></item></channel></rss>';
+    const xxe =
+      '<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><rss version="2.0"><channel><title>t</title><item><title>a &xxe; b</title></item></channel></rss>';
     const feed = parse(xxe);
     expect(feed.entries[0]?.title).not.toMatch(/root:/);
     expect(feed.entries[0]?.title).toContain('a ');
@@ -167,10 +188,13 @@ describe('charsets', () => {
     }
   });
 
-  it("reads a linked page in the encoding its <meta charset> names, when the header names none", () => {
-    const page = (meta: string) => iconv.encode(`<!doctype html><html><head>${meta}<title>x</title></head><body>Новости дня</body></html>`, 'windows-1251');
+  it('reads a linked page in the encoding its <meta charset> names, when the header names none', () => {
+    const page = (meta: string) =>
+      iconv.encode(`<!doctype html><html><head>${meta}<title>x</title></head><body>Новости дня</body></html>`, 'windows-1251');
     expect(feedEncoding(page('<meta charset="windows-1251">'), 'text/html').encoding).toBe('windows-1251');
-    expect(feedEncoding(page('<meta http-equiv="Content-Type" content="text/html; charset=windows-1251">'), 'text/html').encoding).toBe('windows-1251');
+    expect(feedEncoding(page('<meta http-equiv="Content-Type" content="text/html; charset=windows-1251">'), 'text/html').encoding).toBe(
+      'windows-1251',
+    );
     expect(feedEncoding(page('<meta charset="windows-1251">'), 'text/html; charset=koi8-r').encoding).toBe('koi8-r');
   });
 

@@ -37,7 +37,8 @@ function notAFeed(text: string): FeedFetchError {
   throw new Error('parsed as a feed');
 }
 
-const VALID_RSS = '<rss version="2.0"><channel><title>Hostile</title><item><title>kept</title><link>https://feeds.example/1</link></item></channel></rss>';
+const VALID_RSS =
+  '<rss version="2.0"><channel><title>Hostile</title><item><title>kept</title><link>https://feeds.example/1</link></item></channel></rss>';
 
 describe('the DOCTYPE strip', () => {
   it('strips a DOCTYPE whose internal subset holds many empty comments in milliseconds (was 11.8 s at 22, exponential)', () => {
@@ -94,7 +95,10 @@ describe('format sniffing reads only the first tags', () => {
   });
 
   it('reads the root and its first child with their attributes, quoted values holding > and /', () => {
-    const tags = leadingStartTags('<?xml version="1.0"?><!-- c --><rss version="2.0" a=\'x>y\' b=c/d><channel xml:base="https://x.example/"><title>', 2);
+    const tags = leadingStartTags(
+      '<?xml version="1.0"?><!-- c --><rss version="2.0" a=\'x>y\' b=c/d><channel xml:base="https://x.example/"><title>',
+      2,
+    );
     expect(tags.map((tag) => tag.name)).toEqual(['rss', 'channel']);
     expect(Object.fromEntries(tags[0]!.attributes)).toEqual({ version: '2.0', a: 'x>y', b: 'c/d' });
     expect(tags[1]!.attributes.get('xml:base')).toBe('https://x.example/');
@@ -118,7 +122,25 @@ describe('article text', () => {
 });
 
 /** Hostile shapes: a unit repeated, the shape every super-linear pattern above needed. */
-const UNITS = ['<!---->', '<!DOCTYPE x [', '<feed ', '<rss ', '<entry ', '<item ', '<a:item', '<!--', '<![CDATA[', '<?', '"', "'", '<!DOCTYPE x [<!ENTITY a "', ' xml:base=', '<', '[', ']'];
+const UNITS = [
+  '<!---->',
+  '<!DOCTYPE x [',
+  '<feed ',
+  '<rss ',
+  '<entry ',
+  '<item ',
+  '<a:item',
+  '<!--',
+  '<![CDATA[',
+  '<?',
+  '"',
+  "'",
+  '<!DOCTYPE x [<!ENTITY a "',
+  ' xml:base=',
+  '<',
+  '[',
+  ']',
+];
 
 describe('linear growth', () => {
   announceSeed('test/unit/adapters/feeds/linear-parsing.test.ts');

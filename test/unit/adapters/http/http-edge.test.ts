@@ -19,7 +19,12 @@ let baseUrl: string;
 beforeAll(async () => {
   app = await memoryApp();
   await addConfirmedReader(app, 'reader@example.com');
-  const failing: Route = { method: 'GET', path: '/boom', function: 'api-site', handler: () => Promise.reject(new Error('at secret (/srv/x.ts:1:1)')) };
+  const failing: Route = {
+    method: 'GET',
+    path: '/boom',
+    function: 'api-site',
+    handler: () => Promise.reject(new Error('at secret (/srv/x.ts:1:1)')),
+  };
   router = createRouter([...app.routes, failing]);
   await new Promise<void>((resolve) => router.listen(0, '127.0.0.1', resolve));
   baseUrl = `http://127.0.0.1:${(router.address() as AddressInfo).port}`;
@@ -56,7 +61,7 @@ describe('405 and Allow', () => {
     expectSecurityHeaders(confirm.headers, 'a router 405');
   });
 
-  it('gives the same 405 and Allow from the site Lambda behind API Gateway\'s $default route', async () => {
+  it("gives the same 405 and Allow from the site Lambda behind API Gateway's $default route", async () => {
     const result = await siteLambda()(gatewayEvent('PATCH', '/preferences?token=x'));
     expect(result.statusCode).toBe(405);
     expect(result.headers?.allow).toBe('GET, HEAD, POST');
@@ -87,7 +92,7 @@ describe('HEAD', () => {
     `/preferences?token=${app.token('preferences', 'reader@example.com')}`,
   ];
 
-  it('answers HEAD wherever GET is, with the GET answer\'s status and headers and no body', async () => {
+  it("answers HEAD wherever GET is, with the GET answer's status and headers and no body", async () => {
     for (const path of readerPaths()) {
       const get = await fetch(`${baseUrl}${path}`);
       const getBody = Buffer.from(await get.arrayBuffer());
@@ -111,14 +116,22 @@ describe('HEAD', () => {
 });
 
 describe('security headers on every answer', () => {
-  it('carries them on JSON, pages, redirects, errors and the router\'s own 413 and 500, with no stack trace', async () => {
+  it("carries them on JSON, pages, redirects, errors and the router's own 413 and 500, with no stack trace", async () => {
     const token = app.token('preferences', 'reader@example.com');
     const answers: Array<[string, Response]> = [
       ['health', await fetch(`${baseUrl}/health`)],
       ['page', await fetch(`${baseUrl}/`)],
       ['ingest 401', await fetch(`${baseUrl}/articles`, { method: 'POST', body: '{}' })],
       ['bad token page', await fetch(`${baseUrl}/confirm?token=nope`)],
-      ['sign-out redirect', await fetch(`${baseUrl}/preferences?token=${token}`, { method: 'POST', body: 'action=sign-out', headers: { 'content-type': 'application/x-www-form-urlencoded' }, redirect: 'manual' })],
+      [
+        'sign-out redirect',
+        await fetch(`${baseUrl}/preferences?token=${token}`, {
+          method: 'POST',
+          body: 'action=sign-out',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          redirect: 'manual',
+        }),
+      ],
       ['router 413', await fetch(`${baseUrl}/subscriptions`, { method: 'POST', body: 'x'.repeat(20_000) })],
       ['router 500', await fetch(`${baseUrl}/boom`)],
     ];
@@ -150,7 +163,11 @@ describe('security headers on every answer', () => {
 });
 
 describe('bounded bodies', () => {
-  function rawPost(path: string, headers: Record<string, string>, firstChunk: string): Promise<{ status: number; body: string; ms: number }> {
+  function rawPost(
+    path: string,
+    headers: Record<string, string>,
+    firstChunk: string,
+  ): Promise<{ status: number; body: string; ms: number }> {
     const started = performance.now();
     return new Promise((resolve, reject) => {
       const request = httpRequest(`${baseUrl}${path}`, { method: 'POST', headers }, (response) => {
@@ -164,15 +181,23 @@ describe('bounded bodies', () => {
     });
   }
 
-  it('refuses a declared Content-Length over the route\'s limit before reading the body', async () => {
-    const answer = await rawPost('/articles', { 'content-type': 'application/json', 'content-length': String(50 * 1024 * 1024) }, '{"articles":[');
+  it("refuses a declared Content-Length over the route's limit before reading the body", async () => {
+    const answer = await rawPost(
+      '/articles',
+      { 'content-type': 'application/json', 'content-length': String(50 * 1024 * 1024) },
+      '{"articles":[',
+    );
     expect(answer.status).toBe(413);
     expect(JSON.parse(answer.body)).toMatchObject({ error: { code: 'payload_too_large' } });
     expect(answer.ms).toBeLessThan(2000);
   });
 
-  it('stops reading a streamed body at the route\'s limit (8 KB for a subscription, 1 MB for a batch)', async () => {
-    const small = await fetch(`${baseUrl}/subscriptions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'a@example.com', website: 'x'.repeat(9000) }) });
+  it("stops reading a streamed body at the route's limit (8 KB for a subscription, 1 MB for a batch)", async () => {
+    const small = await fetch(`${baseUrl}/subscriptions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'a@example.com', website: 'x'.repeat(9000) }),
+    });
     expect(small.status).toBe(413);
     const limits = Object.fromEntries(API_ROUTES.map((r) => [`${r.method} ${r.path}`, 'maxBodyBytes' in r ? r.maxBodyBytes : undefined]));
     expect(limits['POST /articles']).toBe(1024 * 1024);

@@ -7,7 +7,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { API_ROUTES } from '../../../../functions/adapters/http/api-routes.ts';
-import { buildOpenApiDocument, type OpenApiDocument, type OpenApiOperation, type OpenApiResponse } from '../../../../functions/adapters/http/openapi.ts';
+import {
+  buildOpenApiDocument,
+  type OpenApiDocument,
+  type OpenApiOperation,
+  type OpenApiResponse,
+} from '../../../../functions/adapters/http/openapi.ts';
 import { ROUTE_DOCS } from '../../../../functions/adapters/http/route-docs.ts';
 import { addConfirmedReader, memoryApp, type MemoryApp, type MemoryRequest } from '../../../support/memory-app.ts';
 
@@ -42,13 +47,17 @@ function responseOf(op: OpenApiOperation, status: string): OpenApiResponse {
 }
 
 function operations(): Array<[string, string, OpenApiOperation]> {
-  return Object.entries(doc.paths).flatMap(([path, item]) => Object.entries(item).map(([method, op]): [string, string, OpenApiOperation] => [method.toUpperCase(), path, op]));
+  return Object.entries(doc.paths).flatMap(([path, item]) =>
+    Object.entries(item).map(([method, op]): [string, string, OpenApiOperation] => [method.toUpperCase(), path, op]),
+  );
 }
 
 /** A concrete URL for a route: its path parameters and a valid token for the reader where it takes one. */
 function urlFor(method: string, path: string): string {
   const concrete = path.replace('{id}', '20261126T070000-20261125T070000');
-  const purpose = ({ '/confirm': 'confirm', '/unsubscribe': 'unsubscribe', '/preferences': 'preferences' } as const)[concrete as '/confirm'];
+  const purpose = ({ '/confirm': 'confirm', '/unsubscribe': 'unsubscribe', '/preferences': 'preferences' } as const)[
+    concrete as '/confirm'
+  ];
   return purpose ? `${concrete}?token=${app.token(purpose, READER)}` : concrete;
 }
 
@@ -64,14 +73,18 @@ function exampleRequest(method: string, path: string, op: OpenApiOperation): Mem
 describe('the OpenAPI document', () => {
   it('is OpenAPI 3.1 and lists exactly the routes the router serves, with HEAD beside each GET', () => {
     expect(doc.openapi).toBe('3.1.0');
-    const documented = operations().map(([method, path]) => `${method} ${path}`).sort();
+    const documented = operations()
+      .map(([method, path]) => `${method} ${path}`)
+      .sort();
     const served = app.routes.flatMap((r) => (r.method === 'GET' ? [`GET ${r.path}`, `HEAD ${r.path}`] : [`${r.method} ${r.path}`])).sort();
     expect(documented).toEqual(served);
     expect(Object.keys(ROUTE_DOCS).sort()).toEqual(API_ROUTES.map((r) => `${r.method} ${r.path}`).sort());
   });
 
   it('refuses to describe a route that has no documentation', () => {
-    expect(() => buildOpenApiDocument([...API_ROUTES, { method: 'PATCH', path: '/articles/{id}', function: 'api-articles' }])).toThrow(/PATCH \/articles\/\{id\} has no entry/);
+    expect(() => buildOpenApiDocument([...API_ROUTES, { method: 'PATCH', path: '/articles/{id}', function: 'api-articles' }])).toThrow(
+      /PATCH \/articles\/\{id\} has no entry/,
+    );
   });
 
   it('documents each request body with the schema core validates with, and its example passes it', () => {
@@ -106,7 +119,12 @@ describe('the OpenAPI document', () => {
   it('documents the errors as they are sent: a refused batch, a bad subscription, a missing key', async () => {
     const errorSchema = validator({ $ref: '#/components/schemas/Error' });
     const refusals: MemoryRequest[] = [
-      { method: 'POST', url: '/articles', headers: { 'x-api-key': app.apiKey, 'content-type': 'application/json' }, body: '{"articles":[]}' },
+      {
+        method: 'POST',
+        url: '/articles',
+        headers: { 'x-api-key': app.apiKey, 'content-type': 'application/json' },
+        body: '{"articles":[]}',
+      },
       { method: 'POST', url: '/articles', headers: { 'x-api-key': app.apiKey, 'content-type': 'application/json' }, body: '{not json' },
       { method: 'POST', url: '/articles', body: '{}' },
       { method: 'POST', url: '/subscriptions', headers: { 'content-type': 'application/json' }, body: '{"email":"nope"}' },
@@ -125,7 +143,12 @@ describe('the OpenAPI document', () => {
   });
 
   it("documents a keyed route's 429 as it is sent: over the key's requests per minute, with Retry-After", async () => {
-    const request: MemoryRequest = { method: 'POST', url: '/articles', headers: { 'x-api-key': app.limitedApiKey, 'content-type': 'application/json' }, body: '{"articles":[]}' };
+    const request: MemoryRequest = {
+      method: 'POST',
+      url: '/articles',
+      headers: { 'x-api-key': app.limitedApiKey, 'content-type': 'application/json' },
+      body: '{"articles":[]}',
+    };
     expect((await app.answer(request)).statusCode).toBe(400);
     const limited = await app.answer(request);
 
@@ -142,12 +165,18 @@ describe('the OpenAPI document', () => {
     expect(doc.servers).toEqual([expect.objectContaining({ url: 'https://digest.example' })]);
     const text = JSON.stringify(doc);
     expect(text).not.toContain(String(Number.MAX_SAFE_INTEGER));
-    const listed = responseOf(doc.paths['/sources']!.get!, '200').content!['application/json']!.schema as { properties: { sources: { items: Schema } } };
+    const listed = responseOf(doc.paths['/sources']!.get!, '200').content!['application/json']!.schema as {
+      properties: { sources: { items: Schema } };
+    };
     expect(listed.properties.sources.items).toMatchObject({ additionalProperties: false });
     for (const [method, path, op] of operations()) {
       if (op.security.length === 0) expect(op.responses['403'], `${method} ${path}`).toBeUndefined();
       else if (method === 'HEAD') expect(responseOf(op, '403').description).toBe('the key lacks the scope this route needs');
-      else expect(op.responses['403'], `${method} ${path}`).toEqual({ $ref: '#/components/responses/Forbidden', description: expect.stringMatching(/^the x-api-key lacks the "\w+" scope/) });
+      else
+        expect(op.responses['403'], `${method} ${path}`).toEqual({
+          $ref: '#/components/responses/Forbidden',
+          description: expect.stringMatching(/^the x-api-key lacks the "\w+" scope/),
+        });
     }
     expect(doc.components.responses.Forbidden!.description).toBe('the key lacks the scope this route needs');
 
@@ -163,7 +192,8 @@ describe('the OpenAPI document', () => {
     for (const [method, path, op] of operations()) {
       const answer = responseOf(op, '429');
       expect(answer.description, `${method} ${path}`).toContain('{"message":"Too Many Requests"}');
-      if (method !== 'HEAD') expect(JSON.stringify(answer.content?.['application/json']?.schema), `${method} ${path}`).toContain('GatewayThrottle');
+      if (method !== 'HEAD')
+        expect(JSON.stringify(answer.content?.['application/json']?.schema), `${method} ${path}`).toContain('GatewayThrottle');
     }
   });
 });

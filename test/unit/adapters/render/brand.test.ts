@@ -99,7 +99,11 @@ describe('brand settings', () => {
 
 describe('the brand in the email and the pages', () => {
   const brand = brandFrom({ brandColor: '#7a1f5c', logoUrl: 'https://cdn.example.com/logo.png?v=2&x=1', tagline: 'Before breakfast' });
-  const settings = testSettings({ digestName: 'Morning Brief', mailFrom: 'Morning Brief <digest@news.example.com>', replyTo: 'editors@news.example.com' });
+  const settings = testSettings({
+    digestName: 'Morning Brief',
+    mailFrom: 'Morning Brief <digest@news.example.com>',
+    replyTo: 'editors@news.example.com',
+  });
 
   async function branded() {
     const renderer = new TemplateRenderer({ digestName: settings.digestName, brand });

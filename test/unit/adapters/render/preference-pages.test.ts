@@ -52,7 +52,14 @@ describe('preferencesPage', () => {
   });
 
   it('lists each refused field in an alert that links to its control', () => {
-    const html = preferencesPage(args({ error: [{ field: 'sendHour', message: 'must be 0 to 23' }, { field: 'topics.1', message: 'letters only' }] }));
+    const html = preferencesPage(
+      args({
+        error: [
+          { field: 'sendHour', message: 'must be 0 to 23' },
+          { field: 'topics.1', message: 'letters only' },
+        ],
+      }),
+    );
     expect(html).toContain('role="alert"');
     expect(html).toContain('<li><a href="#sendHour">Send hour: must be 0 to 23</a></li>');
     expect(html).toContain('<li><a href="#topics-hint">Topics: letters only</a></li>');
@@ -63,10 +70,20 @@ describe('preferencesPage', () => {
     const script = /<script>([\s\S]*?)<\/script>/.exec(html)?.[1] ?? '';
     const run = (deviceZone: string) => {
       const offer = { hidden: true };
-      const select = { value: 'Europe/London', options: args().timeZones.map((value) => ({ value })), getAttribute: () => null, focus() {} };
+      const select = {
+        value: 'Europe/London',
+        options: args().timeZones.map((value) => ({ value })),
+        getAttribute: () => null,
+        focus() {},
+      };
       const detected = { textContent: '' };
       const button = { addEventListener: (_: string, handler: () => void) => handler() };
-      const elements: Record<string, unknown> = { timezone: select, 'timezone-offer': offer, 'use-detected-zone': button, 'detected-zone': detected };
+      const elements: Record<string, unknown> = {
+        timezone: select,
+        'timezone-offer': offer,
+        'use-detected-zone': button,
+        'detected-zone': detected,
+      };
       runInNewContext(script, {
         document: { getElementById: (id: string) => elements[id] ?? null },
         Intl: { DateTimeFormat: () => ({ resolvedOptions: () => ({ timeZone: deviceZone }) }) },
@@ -88,6 +105,8 @@ describe('confirmPage and the honeypot', () => {
 
   it('hides the honeypot from people and assistive technology, and keeps it out of the tab order', () => {
     const html = subscribePage({});
-    expect(html).toMatch(/<div class="trap" aria-hidden="true">[\s\S]*<input id="website" name="website" type="text" tabindex="-1" autocomplete="off" value="">/);
+    expect(html).toMatch(
+      /<div class="trap" aria-hidden="true">[\s\S]*<input id="website" name="website" type="text" tabindex="-1" autocomplete="off" value="">/,
+    );
   });
 });

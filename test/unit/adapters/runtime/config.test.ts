@@ -55,12 +55,8 @@ describe('loadConfig', () => {
   });
 
   it('removes the trailing slash of PUBLIC_URL', () => {
-    expect(loadConfig({ ...minimal, PUBLIC_URL: 'https://digest.example.com/' }).PUBLIC_URL).toBe(
-      'https://digest.example.com',
-    );
-    expect(loadConfig({ ...minimal, PUBLIC_URL: 'http://localhost:3000/app//' }).PUBLIC_URL).toBe(
-      'http://localhost:3000/app',
-    );
+    expect(loadConfig({ ...minimal, PUBLIC_URL: 'https://digest.example.com/' }).PUBLIC_URL).toBe('https://digest.example.com');
+    expect(loadConfig({ ...minimal, PUBLIC_URL: 'http://localhost:3000/app//' }).PUBLIC_URL).toBe('http://localhost:3000/app');
   });
 
   it('ignores the variables it does not know', () => {

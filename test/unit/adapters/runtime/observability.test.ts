@@ -163,7 +163,10 @@ describe('createObservability in Lambda', () => {
     const observability = createObservability({ _HANDLER: 'index.handler' }, tracer);
     observability.logger.setLogLevel('SILENT');
 
-    await observability.handler(() => undefined, async () => 'done')({}, LAMBDA_CONTEXT);
+    await observability.handler(
+      () => undefined,
+      async () => 'done',
+    )({}, LAMBDA_CONTEXT);
 
     expect(calls).toEqual([
       'subsegment ## index.handler',

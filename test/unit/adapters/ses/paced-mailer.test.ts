@@ -101,14 +101,18 @@ describe('PacedMailer', () => {
     inner.failNext(2, new MailerThrottledError('throttled'));
     let throttled = 0;
     const quota: SendQuota = { maxSendRate: 14, max24HourSend: -1, sentLast24Hours: 0 };
-    const mailer = new PacedMailer(inner, { get: async () => quota }, {
-      fleet: { senders: 1, headroom: 1 },
-      random: () => 1,
-      onThrottled: () => {
-        throttled += 1;
+    const mailer = new PacedMailer(
+      inner,
+      { get: async () => quota },
+      {
+        fleet: { senders: 1, headroom: 1 },
+        random: () => 1,
+        onThrottled: () => {
+          throttled += 1;
+        },
+        ...time,
       },
-      ...time,
-    });
+    );
 
     await mailer.send(EMAIL);
 
@@ -119,7 +123,11 @@ describe('PacedMailer', () => {
     const inner = new RecordingMailer();
     inner.failNext(10, new MailerThrottledError('throttled'));
     const quota: SendQuota = { maxSendRate: 14, max24HourSend: -1, sentLast24Hours: 0 };
-    const mailer = new PacedMailer(inner, { get: async () => quota }, { fleet: { senders: 1, headroom: 1 }, maxAttempts: 3, ...simulatedTime() });
+    const mailer = new PacedMailer(
+      inner,
+      { get: async () => quota },
+      { fleet: { senders: 1, headroom: 1 }, maxAttempts: 3, ...simulatedTime() },
+    );
 
     await expect(mailer.send(EMAIL)).rejects.toBeInstanceOf(MailerThrottledError);
     expect(inner.attempts).toBe(3);

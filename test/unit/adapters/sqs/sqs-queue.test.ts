@@ -64,12 +64,12 @@ describe('SqsQueue.enqueue', () => {
   it('gives up after a few attempts and names the jobs that never made it', async () => {
     sqs.on(SendMessageBatchCommand).resolves({ Failed: [{ Id: '1', Code: 'ServiceUnavailable', SenderFault: false }] });
 
-    const error = await queue().enqueue(jobs(2)).catch((e: unknown) => e);
+    const error = await queue()
+      .enqueue(jobs(2))
+      .catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(QueueEnqueueError);
-    expect((error as QueueEnqueueError).failed).toEqual([
-      { job: jobs(2)[1], code: 'ServiceUnavailable', senderFault: false },
-    ]);
+    expect((error as QueueEnqueueError).failed).toEqual([{ job: jobs(2)[1], code: 'ServiceUnavailable', senderFault: false }]);
     expect(sentInputs()).toHaveLength(4);
   });
 
@@ -84,11 +84,11 @@ describe('SqsQueue.enqueue', () => {
       })
       .resolves({ Failed: [] });
 
-    const error = await queue().enqueue(jobs(3)).catch((e: unknown) => e);
+    const error = await queue()
+      .enqueue(jobs(3))
+      .catch((e: unknown) => e);
 
-    expect((error as QueueEnqueueError).failed).toEqual([
-      { job: jobs(3)[0], code: 'InvalidMessageContents', senderFault: true },
-    ]);
+    expect((error as QueueEnqueueError).failed).toEqual([{ job: jobs(3)[0], code: 'InvalidMessageContents', senderFault: true }]);
     expect(sentInputs()[1]?.Entries?.map((entry) => entry.Id)).toEqual(['1']);
   });
 });

@@ -32,7 +32,9 @@ const LEASE_MS = 6 * 60_000;
 async function world(readers: number, now = '2026-11-26T07:05:00.000Z') {
   const clock = new FakeClock(now);
   const articles = new MemoryArticleStore();
-  await articles.putIfAbsent(anArticle({ title: 'Council {{#if x}} votes {{name}} on {{{budget}}}', ingestedAt: '2026-11-26T05:00:00.000Z' }));
+  await articles.putIfAbsent(
+    anArticle({ title: 'Council {{#if x}} votes {{name}} on {{{budget}}}', ingestedAt: '2026-11-26T05:00:00.000Z' }),
+  );
   const subscribers = new MemorySubscriberStore();
   const emails = Array.from({ length: readers }, (_, i) => `reader${i}@example.com`);
   for (const email of emails) await subscribers.put(aSubscriber({ email, lastDigestCutoff: '2026-11-25T06:58:00.000Z' }));
@@ -88,7 +90,9 @@ describe('the bulk template', () => {
     const email = w.mailer.sent[0]!;
     expect(email.html).toContain('Council {{#if x}} votes {{name}} on {{{budget}}}');
     expect(email.subject).toContain('{{#if x}}');
-    expect(email.headers.map((header) => header.name)).toEqual(expect.arrayContaining(['List-Unsubscribe', 'List-Unsubscribe-Post', 'X-Digest-Delivery']));
+    expect(email.headers.map((header) => header.name)).toEqual(
+      expect.arrayContaining(['List-Unsubscribe', 'List-Unsubscribe-Post', 'X-Digest-Delivery']),
+    );
     // Links are escaped for the HTML part (no bare & in an attribute) and raw in the text part.
     const unsubscribe = /<(.+)>/.exec(email.headers[0]!.value)![1]!;
     expect(email.text).toContain(unsubscribe);
@@ -115,7 +119,9 @@ describe('one digest per reader per local day, whatever overlaps', () => {
     expect(w.perReader()).toEqual(Array.from({ length: 30 }, () => 1));
     expect(a.enqueued + b.enqueued).toBe(30);
     // The run that came second finds them in the first's live chunks, or its slot-day still being planned.
-    expect(a.skipped.plannedElsewhere + b.skipped.plannedElsewhere + a.skipped.beingPlannedElsewhere + b.skipped.beingPlannedElsewhere).toBe(30);
+    expect(
+      a.skipped.plannedElsewhere + b.skipped.plannedElsewhere + a.skipped.beingPlannedElsewhere + b.skipped.beingPlannedElsewhere,
+    ).toBe(30);
   });
 
   it('a send-now after the hourly run, with a new edition, sends nobody a second digest', async () => {
@@ -166,7 +172,10 @@ describe('faults inside a chunk', () => {
     expect(report.items[0]).toMatchObject({ outcome: 'done' });
     expect(report.items[0]!.recipients.get('reader1@example.com')).toBe('rejected');
     expect(w.perReader()).toEqual([1, 0, 1]);
-    expect((await w.deliveries.chunksOf(job!.slotDay))[0]).toMatchObject({ status: 'sent', rejected: { 'reader1@example.com': expect.stringMatching(/MESSAGE_REJECTED/) } });
+    expect((await w.deliveries.chunksOf(job!.slotDay))[0]).toMatchObject({
+      status: 'sent',
+      rejected: { 'reader1@example.com': expect.stringMatching(/MESSAGE_REJECTED/) },
+    });
     expect(await w.sendStats.get(job!.editionId)).toMatchObject({ sent: 2, failed: 1 });
   });
 
@@ -204,7 +213,10 @@ describe('faults inside a chunk', () => {
     // SES publishes one Send event per message, tagged with the chunk.
     for (const email of w.mailer.sent) {
       await confirmSesSend(
-        { eventType: 'Send', mail: { messageId: `m-${email.to}`, destination: [email.to], tags: { edition: [job!.editionId], chunk: [chunkTagValue(job!)] } } },
+        {
+          eventType: 'Send',
+          mail: { messageId: `m-${email.to}`, destination: [email.to], tags: { edition: [job!.editionId], chunk: [chunkTagValue(job!)] } },
+        },
         { deliveries: w.deliveries, clock: w.clock },
       );
     }
@@ -236,10 +248,19 @@ describe('faults inside a chunk', () => {
     };
     await expect(sendChunk(job!, dead)).rejects.toThrow('killed');
     w.mailer.entryAnswers.clear();
-    const inbox = w.mailer.sent.map((email) => ({ to: [email.to], messageId: `m-${email.to}`, chunk: email.headers.find((h) => h.name === 'X-Digest-Delivery')?.value }));
+    const inbox = w.mailer.sent.map((email) => ({
+      to: [email.to],
+      messageId: `m-${email.to}`,
+      chunk: email.headers.find((h) => h.name === 'X-Digest-Delivery')?.value,
+    }));
     expect(inbox[0]?.chunk).toBe(chunkName(job!));
 
-    const { settlement, released } = await settleLocalClaims(inbox, { deliveries: w.deliveries, sendStats: w.sendStats, editions: w.editions, clock: w.clock });
+    const { settlement, released } = await settleLocalClaims(inbox, {
+      deliveries: w.deliveries,
+      sendStats: w.sendStats,
+      editions: w.editions,
+      clock: w.clock,
+    });
     expect(settlement).toMatchObject({ chunks: 1, confirmed: 3, released: 1 });
     expect(await w.deliveries.lastSettlement()).toEqual(settlement);
     await sendChunk({ ...released[0]!, adopted: true }, w.send);

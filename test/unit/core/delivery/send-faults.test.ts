@@ -63,7 +63,7 @@ class SenderKilledError extends Error {
 function mortal(base: SendChunkDeps, killAt: number, onKill: (point: string) => void): SendChunkDeps {
   let index = 0;
   let dead = false;
-  const step = async <T,>(name: string, call: () => Promise<T>): Promise<T> => {
+  const step = async <T>(name: string, call: () => Promise<T>): Promise<T> => {
     if (dead) throw new SenderKilledError(name);
     if (index++ === killAt) {
       dead = true;
@@ -111,7 +111,9 @@ describe('plan + send under faults', () => {
     await w.queue.drain((job) => sendChunk(job, w.deliver), { concurrency: 10, clock: w.clock, visibilityMs: LEASE_MS });
 
     const { duplicates, lost } = tally(mailer.sent, w.emails);
-    console.log(`${planners} concurrent planners: ${w.queue.enqueued} jobs for 40 readers -> ${mailer.sent.length} emails, ${duplicates} duplicates, ${lost} lost`);
+    console.log(
+      `${planners} concurrent planners: ${w.queue.enqueued} jobs for 40 readers -> ${mailer.sent.length} emails, ${duplicates} duplicates, ${lost} lost`,
+    );
     expect({ duplicates, lost, deadLettered: w.queue.deadLettered.length }).toEqual({ duplicates: 0, lost: 0, deadLettered: 0 });
   });
 
@@ -156,7 +158,10 @@ describe('plan + send under faults', () => {
       lost += result.lost + w.queue.deadLettered.length;
       windowRecipients += windowNow * 8;
     }
-    const byPoint = [...kills].sort(([a], [b]) => a.localeCompare(b)).map(([point, n]) => `${point} ${n}`).join(', ');
+    const byPoint = [...kills]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([point, n]) => `${point} ${n}`)
+      .join(', ');
     console.log(
       `killed senders (seed ${TEST_SEED}): ${runs} runs x 8 readers; kills: ${byPoint}; ` +
         `window kills ${windowKills}, duplicates ${duplicates}, lost ${lost}`,
@@ -210,17 +215,21 @@ describe('plan + send under faults', () => {
       const quota: SendQuota = { maxSendRate: 14, max24HourSend: 50_000, sentLast24Hours: 0 };
       // Simulated time: the bucket's waits and the backoff move it on instantly; the test checks behaviour, not speed.
       let nowMs = 0;
-      const mailer = new PacedMailer(new SesMailer(new SESv2Client({ region: 'us-east-1' })), { get: async () => quota }, {
-        fleet: { senders: 2, headroom: 0.97 },
-        random,
-        nowMs: () => nowMs,
-        // Concurrent sleepers each wake at their own time; the clock is the latest wake so far.
-        sleep: async (ms) => {
-          const wake = nowMs + ms;
-          await Promise.resolve();
-          nowMs = Math.max(nowMs, wake);
+      const mailer = new PacedMailer(
+        new SesMailer(new SESv2Client({ region: 'us-east-1' })),
+        { get: async () => quota },
+        {
+          fleet: { senders: 2, headroom: 0.97 },
+          random,
+          nowMs: () => nowMs,
+          // Concurrent sleepers each wake at their own time; the clock is the latest wake so far.
+          sleep: async (ms) => {
+            const wake = nowMs + ms;
+            await Promise.resolve();
+            nowMs = Math.max(nowMs, wake);
+          },
         },
-      });
+      );
       const w = await world(200, mailer);
 
       await planDigest('scheduled', w.plan);

@@ -45,7 +45,12 @@ async function world(readers: number, topicsOf: (i: number) => string[] = () => 
   const plan: PlanDeps = { articles, subscribers, editions, queue, renderer: new FakeRenderer(), clock, settings, deliveries };
   const send: SendBatchDeps = { editions, deliveries, mailer, clock, settings, sendStats, deferral: { defer: async () => undefined } };
   const messages = (jobs: readonly ChunkJob[]): QueuedDelivery[] =>
-    jobs.map((job) => ({ id: job.id, body: JSON.stringify(job), receiveCount: 1, receipt: { queueArn: 'arn:aws:sqs:us-east-1:123456789012:send', receiptHandle: `r-${job.id}` } }));
+    jobs.map((job) => ({
+      id: job.id,
+      body: JSON.stringify(job),
+      receiveCount: 1,
+      receipt: { queueArn: 'arn:aws:sqs:us-east-1:123456789012:send', receiptHandle: `r-${job.id}` },
+    }));
   /** Sends what the queue holds, as the senders would, and empties it. */
   const drain = () => sendBatch(messages(queue.batches.splice(0).flat()), send);
   const perReader = () => emails.map((email) => mailer.sent.filter((sent) => sent.to === email).length);
@@ -125,7 +130,12 @@ describe('chunk states', () => {
     // The hour's run retried, and a send-now: neither adopts nor re-plans a cancelled chunk's readers.
     const retried = await planDigest('scheduled', w.plan);
     const sendNow = await planDigest('now', w.plan);
-    const { released } = await settleLocalClaims([], { deliveries: w.deliveries, sendStats: w.sendStats, editions: w.editions, clock: w.clock });
+    const { released } = await settleLocalClaims([], {
+      deliveries: w.deliveries,
+      sendStats: w.sendStats,
+      editions: w.editions,
+      clock: w.clock,
+    });
     await w.drain();
     await sendBatch(w.messages(jobs), w.send);
 
@@ -169,7 +179,12 @@ describe('chunk states', () => {
 
     const later = await planDigest('now', w.plan);
     // The process holding the claim died: the restart releases it, to the paused state its send took.
-    const { settlement, released } = await settleLocalClaims([], { deliveries: w.deliveries, sendStats: w.sendStats, editions: w.editions, clock: w.clock });
+    const { settlement, released } = await settleLocalClaims([], {
+      deliveries: w.deliveries,
+      sendStats: w.sendStats,
+      editions: w.editions,
+      clock: w.clock,
+    });
     await w.drain();
 
     // The later run re-enqueues the claimed chunk (its claim decides) but not the paused one.
@@ -209,7 +224,10 @@ describe('the edition source', () => {
 
   it('leaves readers whose window it has no edition for as nothing new', async () => {
     const w = await world(4);
-    const report = await planDigest('scheduled', { ...w.plan, editionSource: { editionFor: async () => ({ edition: undefined, created: false }) } });
+    const report = await planDigest('scheduled', {
+      ...w.plan,
+      editionSource: { editionFor: async () => ({ edition: undefined, created: false }) },
+    });
 
     expect(report.skipped.nothingNew).toBe(4);
     expect(report.enqueued).toBe(0);

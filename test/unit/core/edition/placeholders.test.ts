@@ -38,7 +38,7 @@ describe('fillPlaceholders', () => {
     `times in ${slots.zone}\n${time}\nUnsubscribe: __DM_${NONCE}_UNSUBSCRIBE__\n`,
   );
 
-  it('fills story times in the reader\'s zone, and the zone name, in both parts', () => {
+  it("fills story times in the reader's zone, and the zone name, in both parts", () => {
     const tokyo = fillPlaceholders(edition, values('Asia/Tokyo'));
     const newYork = fillPlaceholders(edition, values('America/New_York'));
     expect(tokyo.html).toBe(

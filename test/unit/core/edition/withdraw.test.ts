@@ -68,7 +68,20 @@ describe('withdrawArticle', () => {
   });
 
   it('moves the next-ranked story up, summarised, when a story of the email is withdrawn', async () => {
-    const topics = ['Harbour', 'Orchestra', 'Glacier', 'Vineyard', 'Satellite', 'Marathon', 'Lighthouse', 'Museum', 'Railway', 'Library', 'Volcano', 'Festival'];
+    const topics = [
+      'Harbour',
+      'Orchestra',
+      'Glacier',
+      'Vineyard',
+      'Satellite',
+      'Marathon',
+      'Lighthouse',
+      'Museum',
+      'Railway',
+      'Library',
+      'Volcano',
+      'Festival',
+    ];
     const list = topics.map((topic, i) =>
       anArticle({
         title: `${topic} news of the day number ${i + 1}`,

@@ -1,11 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import {
-  authenticateApiKey,
-  generateApiKey,
-  hashApiKey,
-  newApiKeyRecord,
-} from '../../../../functions/core/ingest/api-keys.ts';
+import { authenticateApiKey, generateApiKey, hashApiKey, newApiKeyRecord } from '../../../../functions/core/ingest/api-keys.ts';
 import { InvalidApiKeyError } from '../../../../functions/core/ingest/errors.ts';
 import { MemoryApiKeyStore, MemoryRateLimiter } from '../../../support/fakes.ts';
 import { throttleApiKey } from '../../../../functions/core/ingest/api-keys.ts';
@@ -26,7 +21,10 @@ async function storeWith(key: string, disabled = false): Promise<MemoryApiKeySto
 
 /** Why authenticateApiKey refused, failing the test unless it threw InvalidApiKeyError. */
 async function refusal(attempt: Promise<unknown>): Promise<InvalidApiKeyError['reason']> {
-  const error = await attempt.then(() => undefined, (caught: unknown) => caught);
+  const error = await attempt.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
   expect(error).toBeInstanceOf(InvalidApiKeyError);
   return (error as InvalidApiKeyError).reason;
 }
@@ -220,7 +218,7 @@ describe('the npm start dev key', () => {
     expect((await keys.get(hashApiKey(second)))?.requestsPerMinute).toBeUndefined();
     expect(await keys.get(hashApiKey(other))).toMatchObject({ disabled: false });
     await expect(authenticateApiKey(first, keys, at)).rejects.toThrow(InvalidApiKeyError);
-    expect(hasScope((await authenticateApiKey(second, keys, at)), 'takedown')).toBe(true);
+    expect(hasScope(await authenticateApiKey(second, keys, at), 'takedown')).toBe(true);
   });
 
   it('recognises a dev key row from before dev keys were marked, and brings a retired dev key back when the setting returns to it', async () => {

@@ -74,9 +74,7 @@ describe('validateArticle', () => {
     const { title: _omitted, ...untitled } = item();
     expect(issues(untitled)).toEqual([{ field: 'articles.0.title', message: 'is required' }]);
     expect(issues(item({ title: '   ' }))).toEqual([{ field: 'articles.0.title', message: 'must not be empty' }]);
-    expect(issues(item({ title: 'x'.repeat(501) }))).toEqual([
-      { field: 'articles.0.title', message: 'must be at most 500 characters' },
-    ]);
+    expect(issues(item({ title: 'x'.repeat(501) }))).toEqual([{ field: 'articles.0.title', message: 'must be at most 500 characters' }]);
     expect(issues(item({ title: 42 }))).toEqual([{ field: 'articles.0.title', message: 'must be a string' }]);
     expect(valid(item({ title: `  ${'x'.repeat(500)}  ` })).title).toHaveLength(500);
   });
@@ -88,9 +86,7 @@ describe('validateArticle', () => {
   });
 
   it('limits the source to 200 characters', () => {
-    expect(issues(item({ source: 'y'.repeat(201) }))).toEqual([
-      { field: 'articles.0.source', message: 'must be at most 200 characters' },
-    ]);
+    expect(issues(item({ source: 'y'.repeat(201) }))).toEqual([{ field: 'articles.0.source', message: 'must be at most 200 characters' }]);
   });
 
   it.each([
@@ -101,15 +97,12 @@ describe('validateArticle', () => {
     'file:///etc/passwd',
     '//gazette.example/x',
     'not a url',
-  ])(
-    'refuses %j as a url and as an image url',
-    (url) => {
-      expect(issues(item({ url, imageUrl: url }))).toEqual([
-        { field: 'articles.0.url', message: 'must be an http(s) URL' },
-        { field: 'articles.0.imageUrl', message: 'must be an http(s) URL' },
-      ]);
-    },
-  );
+  ])('refuses %j as a url and as an image url', (url) => {
+    expect(issues(item({ url, imageUrl: url }))).toEqual([
+      { field: 'articles.0.url', message: 'must be an http(s) URL' },
+      { field: 'articles.0.imageUrl', message: 'must be an http(s) URL' },
+    ]);
+  });
 
   it('refuses a url with credentials, which can disguise the real host', () => {
     expect(issues(item({ url: 'https://bank.example:secret@evil.example/login' }))).toEqual([
@@ -119,9 +112,7 @@ describe('validateArticle', () => {
 
   it('refuses a url with a line break or over 2048 characters', () => {
     expect(issues(item({ url: 'https://gazette.example/a\r\nb' }))[0]?.message).toBe('must not contain line breaks');
-    expect(issues(item({ url: `https://gazette.example/${'a'.repeat(2030)}` }))[0]?.message).toBe(
-      'must be at most 2048 characters',
-    );
+    expect(issues(item({ url: `https://gazette.example/${'a'.repeat(2030)}` }))[0]?.message).toBe('must be at most 2048 characters');
   });
 
   it('measures a url after percent-encoding, the form that is stored', () => {
@@ -235,9 +226,9 @@ describe('batch envelope', () => {
 
 describe('canonicalUrl', () => {
   it('lower-cases scheme and host, drops default port, fragment and tracking parameters, sorts the rest', () => {
-    expect(
-      canonicalUrl('HTTPS://WWW.Gazette.EXAMPLE:443/News/Story/?utm_source=x&b=2&a=1&fbclid=zz&UTM_Medium=y&gclid=g#top'),
-    ).toBe('https://www.gazette.example/News/Story?a=1&b=2');
+    expect(canonicalUrl('HTTPS://WWW.Gazette.EXAMPLE:443/News/Story/?utm_source=x&b=2&a=1&fbclid=zz&UTM_Medium=y&gclid=g#top')).toBe(
+      'https://www.gazette.example/News/Story?a=1&b=2',
+    );
   });
 
   it.each(['mc_cid', 'mc_eid', 'ref', 'ref_src', 'igshid', 'utm_campaign', 'msclkid'])('strips %s', (param) => {

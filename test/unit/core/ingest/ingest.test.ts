@@ -79,7 +79,12 @@ describe('ingestBatch', () => {
     expect(report.counts).toEqual({ created: 2, duplicate: 0, rejected: 1, failed: 0 });
     const rejected = report.results[1];
     expect(rejected?.status === 'rejected' && rejected.errors.map((e) => e.field)).toContain('articles.1.url');
-    expect(articles.all().map((a) => a.title).sort()).toEqual(['Council approves budget 1', 'Council approves budget 3']);
+    expect(
+      articles
+        .all()
+        .map((a) => a.title)
+        .sort(),
+    ).toEqual(['Council approves budget 1', 'Council approves budget 3']);
   });
 
   it('reports every bad field of a rejected item under its own index', async () => {
@@ -109,10 +114,7 @@ describe('ingestBatch', () => {
   });
 
   it('never stores line breaks in a title, which becomes an email subject', async () => {
-    const { report } = await ingestBatch(
-      { articles: [item(9, { title: 'Breaking\r\nBcc: everyone@example.com' })] },
-      { articles, clock },
-    );
+    const { report } = await ingestBatch({ articles: [item(9, { title: 'Breaking\r\nBcc: everyone@example.com' })] }, { articles, clock });
     for (const stored of articles.all()) expect(stored.title).not.toMatch(/[\r\n]/);
     expect(['created', 'rejected']).toContain(report.results[0]?.status);
   });
@@ -156,8 +158,7 @@ describe('ingestBatch', () => {
   it('reports only the item the store failed on as failed, and stores the rest', async () => {
     const storeError = new Error('ProvisionedThroughputExceededException');
     const flaky: ArticleStore = {
-      putIfAbsent: (article: Article) =>
-        article.title.endsWith('2') ? Promise.reject(storeError) : articles.putIfAbsent(article),
+      putIfAbsent: (article: Article) => (article.title.endsWith('2') ? Promise.reject(storeError) : articles.putIfAbsent(article)),
       listIngested: (since, cutoff) => articles.listIngested(since, cutoff),
       get: (id) => articles.get(id),
       withdraw: (id, at) => articles.withdraw(id, at),
@@ -229,7 +230,10 @@ describe('articles stored before publishers were recorded (unscoped ids)', () =>
     const first = { id: 'key:a', since: '2026-01-01T00:00:00.000Z' };
     const second = { id: 'key:b', since: '2026-01-01T00:00:00.000Z' };
     const { report: a } = await ingestBatch({ articles: [item(41)] }, { articles, clock, publisher: first });
-    const { report: b } = await ingestBatch({ articles: [item(41, { url: 'https://GAZETTE.example/news/41?utm_campaign=x' })] }, { articles, clock, publisher: second });
+    const { report: b } = await ingestBatch(
+      { articles: [item(41, { url: 'https://GAZETTE.example/news/41?utm_campaign=x' })] },
+      { articles, clock, publisher: second },
+    );
     const { report: again } = await ingestBatch({ articles: [item(41)] }, { articles, clock, publisher: second });
     expect([a, b, again].map((r) => r.results[0]!.status)).toEqual(['created', 'created', 'duplicate']);
   });

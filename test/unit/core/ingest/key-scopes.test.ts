@@ -39,7 +39,13 @@ async function post(key: string, article: Record<string, unknown>): Promise<{ st
 
 function article(extra: Record<string, unknown> = {}): Record<string, unknown> {
   serial += 1;
-  return { title: `Council approves budget ${serial}`, body: 'The council approved the budget after a long debate.', source: 'Gazette', url: `https://gazette.example/news/${serial}`, ...extra };
+  return {
+    title: `Council approves budget ${serial}`,
+    body: 'The council approved the budget after a long debate.',
+    source: 'Gazette',
+    url: `https://gazette.example/news/${serial}`,
+    ...extra,
+  };
 }
 
 /** A request that succeeds on the route for a key allowed to use it; what it acts on is made by an admin key, not the key under test. */
@@ -74,29 +80,42 @@ const SCOPE_SETS: Array<ApiKeyScope[] | 'legacy'> = [['ingest'], ['sources'], ['
 describe('scoped keys over every keyed route', () => {
   it('covers every keyed route of the table', () => {
     expect(KEYED_ROUTES.map(routeKey).sort()).toEqual(
-      ['DELETE /articles/{id}', 'DELETE /sources/{id}', 'GET /sources', 'POST /articles', 'POST /articles/{id}/restore', 'POST /sources'].sort(),
+      [
+        'DELETE /articles/{id}',
+        'DELETE /sources/{id}',
+        'GET /sources',
+        'POST /articles',
+        'POST /articles/{id}/restore',
+        'POST /sources',
+      ].sort(),
     );
   });
 
-  it.each(KEYED_ROUTES.flatMap((route) => SCOPE_SETS.map((scopes) => [routeKey(route), scopes === 'legacy' ? 'legacy (no scopes stored)' : scopes.join('+'), route, scopes] as const)))(
-    '%s with a %s key: 2xx with the scope, 403 forbidden naming it without',
-    async (_name, _label, route, scopes) => {
-      const admin = await app.keyWithScopes(['admin']);
-      const key = scopes === 'legacy' ? app.apiKey : await app.keyWithScopes(scopes);
-      const allowed = scopes === 'legacy' || scopes.includes('admin') || scopes.includes(route.scope);
-      const request = await requestFor(route, admin);
+  it.each(
+    KEYED_ROUTES.flatMap((route) =>
+      SCOPE_SETS.map(
+        (scopes) => [routeKey(route), scopes === 'legacy' ? 'legacy (no scopes stored)' : scopes.join('+'), route, scopes] as const,
+      ),
+    ),
+  )('%s with a %s key: 2xx with the scope, 403 forbidden naming it without', async (_name, _label, route, scopes) => {
+    const admin = await app.keyWithScopes(['admin']);
+    const key = scopes === 'legacy' ? app.apiKey : await app.keyWithScopes(scopes);
+    const allowed = scopes === 'legacy' || scopes.includes('admin') || scopes.includes(route.scope);
+    const request = await requestFor(route, admin);
 
-      const answer = await call(route.method, request.url, key, request.body);
+    const answer = await call(route.method, request.url, key, request.body);
 
-      if (allowed) {
-        expect(answer.status, JSON.stringify(answer.body)).toBeGreaterThanOrEqual(200);
-        expect(answer.status, JSON.stringify(answer.body)).toBeLessThan(300);
-      } else {
-        expect(answer.status).toBe(403);
-        expect(answer.body.error).toEqual({ code: 'forbidden', message: expect.stringContaining(`This x-api-key lacks the "${route.scope}" scope`) });
-      }
-    },
-  );
+    if (allowed) {
+      expect(answer.status, JSON.stringify(answer.body)).toBeGreaterThanOrEqual(200);
+      expect(answer.status, JSON.stringify(answer.body)).toBeLessThan(300);
+    } else {
+      expect(answer.status).toBe(403);
+      expect(answer.body.error).toEqual({
+        code: 'forbidden',
+        message: expect.stringContaining(`This x-api-key lacks the "${route.scope}" scope`),
+      });
+    }
+  });
 
   it('answers HEAD /sources like GET: 403 without the sources scope', async () => {
     const answer = await app.answer({ method: 'HEAD', url: '/sources', headers: { 'x-api-key': await app.keyWithScopes(['ingest']) } });
@@ -105,7 +124,7 @@ describe('scoped keys over every keyed route', () => {
 });
 
 describe('takedowns by ingest keys', () => {
-  it('withdraws and restores its own article, but not another key\'s (403); a takedown key may do both', async () => {
+  it("withdraws and restores its own article, but not another key's (403); a takedown key may do both", async () => {
     const mine = await app.keyWithScopes(['ingest'], 'pub-a');
     const theirs = await app.keyWithScopes(['ingest'], 'pub-b');
     const takedown = await app.keyWithScopes(['takedown']);
@@ -142,7 +161,8 @@ describe('takedowns by ingest keys', () => {
 
     expect(restored.body).toEqual({ id: posted.id, status: 'restored', ingestedAt: restoredAt });
     const listed = [];
-    for await (const shown of app.articles.listIngested(new Date(Date.parse(restoredAt) - 1).toISOString(), restoredAt)) listed.push(shown.id);
+    for await (const shown of app.articles.listIngested(new Date(Date.parse(restoredAt) - 1).toISOString(), restoredAt))
+      listed.push(shown.id);
     expect(listed).toEqual([posted.id]);
     expect((await call('POST', `/articles/${posted.id}/restore`, key)).body).toMatchObject({ status: 'shown' });
     const again = await call('POST', '/articles', key, { articles: [{ ...article(), url: (await app.articles.get(posted.id))!.url }] });
@@ -150,8 +170,8 @@ describe('takedowns by ingest keys', () => {
   });
 });
 
-describe('no pre-claiming of another publisher\'s URL', () => {
-  it('stores the genuine article after a forged one with the same canonical URL, and each key\'s re-post is its own duplicate', async () => {
+describe("no pre-claiming of another publisher's URL", () => {
+  it("stores the genuine article after a forged one with the same canonical URL, and each key's re-post is its own duplicate", async () => {
     const forger = await app.keyWithScopes(['ingest'], 'pub-a');
     const genuine = await app.keyWithScopes(['ingest'], 'bbc');
     const forged = await post(forger, {
@@ -160,13 +180,30 @@ describe('no pre-claiming of another publisher\'s URL', () => {
       source: 'BBC News',
       url: 'https://www.bbc.co.uk/news/real-story-123?utm_source=x',
     });
-    const real = await post(genuine, { title: 'Real story', body: 'What happened.', source: 'BBC News', url: 'https://www.bbc.co.uk/news/real-story-123' });
+    const real = await post(genuine, {
+      title: 'Real story',
+      body: 'What happened.',
+      source: 'BBC News',
+      url: 'https://www.bbc.co.uk/news/real-story-123',
+    });
 
     expect(forged.status).toBe('created');
     expect(real.status).toBe('created');
     expect(real.id).not.toBe(forged.id);
-    expect((await post(genuine, { title: 'Real story', body: 'What happened.', source: 'BBC News', url: 'https://www.bbc.co.uk/news/real-story-123#top' })).status).toBe('duplicate');
-    expect((await post(forger, { title: 'Again', body: 'Call now.', source: 'BBC News', url: 'https://www.bbc.co.uk/news/real-story-123' })).status).toBe('duplicate');
+    expect(
+      (
+        await post(genuine, {
+          title: 'Real story',
+          body: 'What happened.',
+          source: 'BBC News',
+          url: 'https://www.bbc.co.uk/news/real-story-123#top',
+        })
+      ).status,
+    ).toBe('duplicate');
+    expect(
+      (await post(forger, { title: 'Again', body: 'Call now.', source: 'BBC News', url: 'https://www.bbc.co.uk/news/real-story-123' }))
+        .status,
+    ).toBe('duplicate');
     expect((await app.articles.get(real.id))?.publisher).toMatch(/^key:[0-9a-f]{64}$/);
   });
 });

@@ -72,6 +72,14 @@ describe('planDigest and reader preferences', () => {
     const report = await planDigest('now', deps);
 
     expect(deps.queue.jobs.map((job) => job.email).sort()).toEqual(['daily@example.com', 'thursdays@example.com']);
-    expect(report.skipped).toEqual({ alreadySentToday: 0, nothingNew: 0, plannedElsewhere: 0, beingPlannedElsewhere: 0, cancelledToday: 0, weeklyOffDay: 3, paused: 1 });
+    expect(report.skipped).toEqual({
+      alreadySentToday: 0,
+      nothingNew: 0,
+      plannedElsewhere: 0,
+      beingPlannedElsewhere: 0,
+      cancelledToday: 0,
+      weeklyOffDay: 3,
+      paused: 1,
+    });
   });
 });

@@ -87,7 +87,15 @@ describe('planDigest, scheduled', () => {
       editions: [{ id, stories: 2, recipients: 3, created: true }],
       enqueued: 3,
       chunks: 3,
-      skipped: { alreadySentToday: 0, nothingNew: 0, plannedElsewhere: 0, beingPlannedElsewhere: 0, cancelledToday: 0, weeklyOffDay: 0, paused: 0 },
+      skipped: {
+        alreadySentToday: 0,
+        nothingNew: 0,
+        plannedElsewhere: 0,
+        beingPlannedElsewhere: 0,
+        cancelledToday: 0,
+        weeklyOffDay: 0,
+        paused: 0,
+      },
       adopted: 0,
     });
     expect(w.editions.all()).toEqual([expect.objectContaining({ id, status: 'sending', recipients: 3 })]);
@@ -147,7 +155,15 @@ describe('planDigest, scheduled', () => {
     const report = await planDigest('scheduled', w.deps);
 
     expect(w.recipients()).toEqual(['yesterday@example.com']);
-    expect(report.skipped).toEqual({ alreadySentToday: 1, nothingNew: 0, plannedElsewhere: 0, beingPlannedElsewhere: 0, cancelledToday: 0, weeklyOffDay: 0, paused: 0 });
+    expect(report.skipped).toEqual({
+      alreadySentToday: 1,
+      nothingNew: 0,
+      plannedElsewhere: 0,
+      beingPlannedElsewhere: 0,
+      cancelledToday: 0,
+      weeklyOffDay: 0,
+      paused: 0,
+    });
   });
 
   it('resumes its own slot-days when the schedule fires twice in one hour: nobody is planned twice, the edition is rendered once', async () => {
@@ -510,7 +526,11 @@ describe('planDigest and reader topics', () => {
       ].sort(),
     );
     expect(w.renderer.digestViews).toHaveLength(3);
-    const titlesOf = (id: string) => w.editions.all().find((e) => e.id === id)?.stories.map((s) => s.title);
+    const titlesOf = (id: string) =>
+      w.editions
+        .all()
+        .find((e) => e.id === id)
+        ?.stories.map((s) => s.title);
     expect(titlesOf(plain)).toEqual(['Fresh sport', 'Older science']);
     expect(titlesOf(science)).toEqual(['Older science', 'Fresh sport']);
   });

@@ -151,13 +151,9 @@ describe('dueSlots across a spring-forward gap', () => {
   });
 
   it('adds nothing on an ordinary hour or when clocks go back', () => {
-    expect(dueSlots(new Date('2026-03-09T07:00:00.000Z'), ['America/New_York'])).toEqual([
-      { timezone: 'America/New_York', hour: 3 },
-    ]);
+    expect(dueSlots(new Date('2026-03-09T07:00:00.000Z'), ['America/New_York'])).toEqual([{ timezone: 'America/New_York', hour: 3 }]);
     // 2026-11-01 06:00 UTC is 01:00 EST, an hour after 01:00 EDT: the hour repeats, none is skipped.
-    expect(dueSlots(new Date('2026-11-01T06:00:00.000Z'), ['America/New_York'])).toEqual([
-      { timezone: 'America/New_York', hour: 1 },
-    ]);
+    expect(dueSlots(new Date('2026-11-01T06:00:00.000Z'), ['America/New_York'])).toEqual([{ timezone: 'America/New_York', hour: 1 }]);
   });
 
   it('covers the skipped hour in London too', () => {

@@ -7,12 +7,12 @@ describe('localTimeLabels', () => {
   // Sent at 07:05 UTC on Thursday 26 November 2026.
   const now = at('2026-11-26T07:05:00Z');
 
-  it('says today, yesterday or the weekday, in the reader\'s zone and clock', () => {
+  it("says today, yesterday or the weekday, in the reader's zone and clock", () => {
     const times = [at('2026-11-26T06:30:00Z'), at('2026-11-25T18:00:00Z'), at('2026-11-23T09:15:00Z')];
     expect(localTimeLabels(times, now, 'Europe/Berlin')).toEqual(['Today, 07:30', 'Yesterday, 19:00', 'Monday, 10:15']);
   });
 
-  it('moves a story to another day when the reader\'s zone does', () => {
+  it("moves a story to another day when the reader's zone does", () => {
     // 23:30 UTC on the 25th is already the 26th in Tokyo, and still the 25th in New York.
     const late = [at('2026-11-25T23:30:00Z')];
     expect(localTimeLabels(late, now, 'Asia/Tokyo')).toEqual(['Today, 08:30']);

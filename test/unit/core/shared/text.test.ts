@@ -31,14 +31,11 @@ function timed(run: () => unknown): number {
 }
 
 /** About `bytes` of `unit` repeated, inside `open` and `close`. */
-const filled = (unit: string, bytes: number, open = '', close = '') =>
-  open + unit.repeat(Math.floor(bytes / unit.length)) + close;
+const filled = (unit: string, bytes: number, open = '', close = '') => open + unit.repeat(Math.floor(bytes / unit.length)) + close;
 
 describe('htmlToPlainText', () => {
   it('keeps paragraphs as blank-line separated plain text', () => {
-    expect(htmlToPlainText('<p>First paragraph.</p><p>Second <b>bold</b> one.</p>')).toBe(
-      'First paragraph.\n\nSecond bold one.',
-    );
+    expect(htmlToPlainText('<p>First paragraph.</p><p>Second <b>bold</b> one.</p>')).toBe('First paragraph.\n\nSecond bold one.');
   });
 
   it('drops the content of script, style, noscript and iframe elements', () => {
@@ -63,15 +60,11 @@ describe('htmlToPlainText', () => {
   });
 
   it('leaves headings in their own case, on their own paragraph', () => {
-    expect(htmlToPlainText('<h2>Talks in Istanbul</h2><p>Delegations met.</p>')).toBe(
-      'Talks in Istanbul\n\nDelegations met.',
-    );
+    expect(htmlToPlainText('<h2>Talks in Istanbul</h2><p>Delegations met.</p>')).toBe('Talks in Istanbul\n\nDelegations met.');
   });
 
   it('turns list items into bullet lines', () => {
-    expect(htmlToPlainText('<ul><li>One</li><li>Two</li></ul><ol><li>Three</li></ol>')).toBe(
-      '• One\n• Two\n\n1. Three',
-    );
+    expect(htmlToPlainText('<ul><li>One</li><li>Two</li></ul><ol><li>Three</li></ol>')).toBe('• One\n• Two\n\n1. Three');
   });
 
   it('decodes entities into characters', () => {
@@ -155,9 +148,7 @@ describe('measureHtml', () => {
 describe('htmlLimitIssue', () => {
   it('explains markup too deep or with too many elements, and passes the rest', () => {
     expect(htmlLimitIssue('<b>'.repeat(MAX_HTML_DEPTH + 1))).toBe(`must not nest HTML elements more than ${MAX_HTML_DEPTH} deep`);
-    expect(htmlLimitIssue('<br>'.repeat(MAX_HTML_ELEMENTS + 1))).toBe(
-      `must not contain more than ${MAX_HTML_ELEMENTS} HTML elements`,
-    );
+    expect(htmlLimitIssue('<br>'.repeat(MAX_HTML_ELEMENTS + 1))).toBe(`must not contain more than ${MAX_HTML_ELEMENTS} HTML elements`);
     expect(htmlLimitIssue('<br>'.repeat(MAX_HTML_ELEMENTS))).toBeUndefined();
     expect(htmlLimitIssue('3 < 5 and 6 > 2')).toBeUndefined();
   });
@@ -213,8 +204,23 @@ describe('singleLine', () => {
 
   it('strips bidi controls and zero-width characters that could spoof a subject', () => {
     const hidden = [
-      '\u202A', '\u202B', '\u202C', '\u202D', '\u202E', '\u2066', '\u2067', '\u2068', '\u2069',
-      '\u200B', '\u200C', '\u200D', '\u200E', '\u200F', '\uFEFF', '\u061C', '\u2060',
+      '\u202A',
+      '\u202B',
+      '\u202C',
+      '\u202D',
+      '\u202E',
+      '\u2066',
+      '\u2067',
+      '\u2068',
+      '\u2069',
+      '\u200B',
+      '\u200C',
+      '\u200D',
+      '\u200E',
+      '\u200F',
+      '\uFEFF',
+      '\u061C',
+      '\u2060',
     ];
     for (const char of hidden) {
       expect(singleLine(`Pay${char}Pal ${char} alert${char}`), `U+${char.codePointAt(0)?.toString(16)}`).toBe('PayPal alert');

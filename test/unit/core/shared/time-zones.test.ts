@@ -8,9 +8,13 @@ import { dueSlots } from '../../../../functions/core/planning/send-slots.ts';
 import { allTimeZones, canonicalTimeZone, localTime } from '../../../../functions/core/shared/local-time.ts';
 
 /** A winter and a summer instant in both hemispheres, and one on each side of a US clock change. */
-const INSTANTS = ['2026-01-15T12:00:00Z', '2026-07-15T12:00:00Z', '2026-03-08T06:30:00Z', '2026-03-08T07:30:00Z', '2026-11-01T06:30:00Z'].map(
-  (iso) => new Date(iso),
-);
+const INSTANTS = [
+  '2026-01-15T12:00:00Z',
+  '2026-07-15T12:00:00Z',
+  '2026-03-08T06:30:00Z',
+  '2026-03-08T07:30:00Z',
+  '2026-11-01T06:30:00Z',
+].map((iso) => new Date(iso));
 
 describe('time-zone aliases and links', () => {
   it.each([
@@ -70,10 +74,17 @@ describe('time-zone aliases and links', () => {
     }
   });
 
-  it.each(['Etc/GMT+5', 'Etc/GMT-14', 'EST5', 'PST8', 'Mars/Olympus_Mons', 'America/New_York_City', 'hasOwnProperty', '__proto__', 'constructor'])(
-    'refuses %s, which no reader can be due in',
-    (zone) => {
-      expect(canonicalTimeZone(zone)).toBeUndefined();
-    },
-  );
+  it.each([
+    'Etc/GMT+5',
+    'Etc/GMT-14',
+    'EST5',
+    'PST8',
+    'Mars/Olympus_Mons',
+    'America/New_York_City',
+    'hasOwnProperty',
+    '__proto__',
+    'constructor',
+  ])('refuses %s, which no reader can be due in', (zone) => {
+    expect(canonicalTimeZone(zone)).toBeUndefined();
+  });
 });

@@ -19,14 +19,18 @@ const IDN_LABELS = ['bücher', 'exämple', 'пример', 'παράδειγμα
 beforeAll(() => announceSeed('test/unit/core/shared/token-opacity.test.ts'));
 
 /** An address as the product stores it: domain in punycode, local part as typed (any case). */
-const address = fc.oneof(
-  fc.emailAddress(),
-  fc.tuple(fc.emailAddress(), fc.constantFrom(...IDN_LABELS)).map(([email, label]) => {
-    const [local, domain] = email.split('@') as [string, string];
-    return `${local}@${domainToASCII(`${label}.${domain}`) || domain}`;
-  }),
-  fc.tuple(fc.stringMatching(/^[A-Za-z][A-Za-z0-9.+_-]{5,30}$/), fc.constantFrom('Example.COM', 'mail.Example.org')).map(([local, domain]) => `${local}@${domain}`),
-).filter((email) => Buffer.byteLength(email, 'utf8') <= 254);
+const address = fc
+  .oneof(
+    fc.emailAddress(),
+    fc.tuple(fc.emailAddress(), fc.constantFrom(...IDN_LABELS)).map(([email, label]) => {
+      const [local, domain] = email.split('@') as [string, string];
+      return `${local}@${domainToASCII(`${label}.${domain}`) || domain}`;
+    }),
+    fc
+      .tuple(fc.stringMatching(/^[A-Za-z][A-Za-z0-9.+_-]{5,30}$/), fc.constantFrom('Example.COM', 'mail.Example.org'))
+      .map(([local, domain]) => `${local}@${domain}`),
+  )
+  .filter((email) => Buffer.byteLength(email, 'utf8') <= 254);
 
 describe('link tokens are opaque', () => {
   it('no token contains the address, its local part, its domain or a domain label, in any case or encoding', () => {

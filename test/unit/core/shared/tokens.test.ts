@@ -49,7 +49,9 @@ describe('sealed link tokens', () => {
 
   it('carries an address with non-ASCII characters unchanged', () => {
     const email = 'o+tag@xn--bcher-kva.example';
-    expect(verifyToken(SECRET, signToken({ secret: SECRET, purpose: 'preferences', email, now: NOW }), 'preferences', NOW)).toEqual({ email });
+    expect(verifyToken(SECRET, signToken({ secret: SECRET, purpose: 'preferences', email, now: NOW }), 'preferences', NOW)).toEqual({
+      email,
+    });
   });
 
   it('is URL-safe without encoding and has no dot', () => {
@@ -59,7 +61,9 @@ describe('sealed link tokens', () => {
   });
 
   it('is shorter than the signed-JSON link: 71 characters for confirm and preferences, 66 for unsubscribe, for an 18-character address', () => {
-    const lengths = (['confirm', 'preferences', 'unsubscribe'] as const).map((purpose) => signToken({ secret: SECRET, purpose, email: EMAIL, now: NOW }).length);
+    const lengths = (['confirm', 'preferences', 'unsubscribe'] as const).map(
+      (purpose) => signToken({ secret: SECRET, purpose, email: EMAIL, now: NOW }).length,
+    );
     expect(lengths).toEqual([71, 71, 66]);
     const before = signedJsonToken(SECRET, { p: 'confirm', e: EMAIL, x: NOW_SECONDS + TOKEN_LIFETIME_SECONDS.confirm });
     expect(before.length).toBe(118);
@@ -72,7 +76,9 @@ describe('sealed link tokens', () => {
     expect(first).not.toBe(second);
     expect(spellingsInToken(first, addressSpellings(email))).toEqual([]);
     // The check itself finds an address where there is one: the old format shows it.
-    expect(spellingsInToken(signedJsonToken(SECRET, { p: 'preferences', e: email, x: NOW_SECONDS }), addressSpellings(email))).not.toEqual([]);
+    expect(spellingsInToken(signedJsonToken(SECRET, { p: 'preferences', e: email, x: NOW_SECONDS }), addressSpellings(email))).not.toEqual(
+      [],
+    );
   });
 
   it('refuses a token with any one byte changed, as a bad signature', () => {
@@ -82,7 +88,10 @@ describe('sealed link tokens', () => {
       for (const flip of [0x01, 0x80]) {
         const changed = Buffer.from(bytes);
         changed[at]! ^= flip;
-        expect(refusal(() => verifyToken(SECRET, spell(changed), 'confirm', NOW)), `byte ${at} ^ ${flip}`).toBe('signature');
+        expect(
+          refusal(() => verifyToken(SECRET, spell(changed), 'confirm', NOW)),
+          `byte ${at} ^ ${flip}`,
+        ).toBe('signature');
       }
     }
   });
@@ -146,7 +155,10 @@ describe('sealed link tokens', () => {
     };
     for (const [label, plain] of Object.entries(cases)) {
       const purpose = (plain[0]! & 3) === 1 ? 'confirm' : 'unsubscribe';
-      expect(refusal(() => verifyToken(SECRET, sealRaw(plain), purpose, NOW)), label).toBe('malformed');
+      expect(
+        refusal(() => verifyToken(SECRET, sealRaw(plain), purpose, NOW)),
+        label,
+      ).toBe('malformed');
     }
   });
 
@@ -156,18 +168,23 @@ describe('sealed link tokens', () => {
     expect(bytesOf(underOne)[0]).toBe(1);
     expect(bytesOf(underTwo)[0]).toBe(2);
     expect(bytesOf(signToken({ secret: SECRET, purpose: 'confirm', email: EMAIL, now: NOW }))[0]).toBe(CURRENT_TOKEN_KEY_ID);
-    for (const token of [underOne, underTwo]) expect(verifyTokenClaims(SECRET, token, 'preferences', NOW)).toEqual({ email: EMAIL, version: 4 });
+    for (const token of [underOne, underTwo])
+      expect(verifyTokenClaims(SECRET, token, 'preferences', NOW)).toEqual({ email: EMAIL, version: 4 });
     // Each key id has its own key: a token relabelled with another key id does not open.
     for (const keyId of [0, 1, 3, 255]) {
       const relabelled = bytesOf(underTwo);
       relabelled[0] = keyId;
-      expect(refusal(() => verifyToken(SECRET, spell(relabelled), 'preferences', NOW)), `key id ${keyId}`).toBe('signature');
+      expect(
+        refusal(() => verifyToken(SECRET, spell(relabelled), 'preferences', NOW)),
+        `key id ${keyId}`,
+      ).toBe('signature');
     }
     expect(() => signToken({ secret: SECRET, purpose: 'confirm', email: EMAIL, now: NOW, keyId: 256 })).toThrow(RangeError);
   });
 
   it('refuses to issue a token it could not open: an address out of bounds, a version or expiry beyond 32 bits', () => {
-    const issue = (overrides: Partial<Parameters<typeof signToken>[0]>) => () => signToken({ secret: SECRET, purpose: 'confirm', email: EMAIL, now: NOW, ...overrides });
+    const issue = (overrides: Partial<Parameters<typeof signToken>[0]>) => () =>
+      signToken({ secret: SECRET, purpose: 'confirm', email: EMAIL, now: NOW, ...overrides });
     expect(issue({ email: `${'a'.repeat(64)}@${'b'.repeat(190)}.example` })).toThrow(RangeError);
     expect(issue({ email: 'a@' })).toThrow(RangeError);
     expect(issue({ version: 2 ** 32 })).toThrow(RangeError);
@@ -249,7 +266,12 @@ describe('signed-JSON links mailed before tokens were sealed', () => {
     const otherAddress = encode({ p: 'confirm', e: 'victim@example.com', x: NOW_SECONDS + DAY });
     const laterExpiry = encode({ p: 'confirm', e: EMAIL, x: NOW_SECONDS + 3650 * DAY });
     const flipped = `${signature[0] === 'A' ? 'B' : 'A'}${signature.slice(1)}`;
-    for (const forged of [`${otherAddress}.${signature}`, `${laterExpiry}.${signature}`, `${payload}.${flipped}`, `${payload}.${signature.slice(0, -4)}`]) {
+    for (const forged of [
+      `${otherAddress}.${signature}`,
+      `${laterExpiry}.${signature}`,
+      `${payload}.${flipped}`,
+      `${payload}.${signature.slice(0, -4)}`,
+    ]) {
       expect(refusal(() => verifyToken(SECRET, forged, 'confirm', NOW))).toBe('signature');
     }
     expect(refusal(() => verifyToken('some-other-secret-zyxwvutsrqponml', token, 'confirm', NOW))).toBe('signature');

@@ -80,7 +80,14 @@ describe('mergeTopicCatalogue', () => {
 
   it('adds counts, moves last-seen times and keeps the first label', () => {
     let catalogue: CatalogueTopic[] = mergeTopicCatalogue([], [{ key: 'world', label: 'World', articles: 3 }], at(0));
-    catalogue = mergeTopicCatalogue(catalogue, [{ key: 'world', label: 'WORLD', articles: 2 }, { key: 'sport', label: 'Sport', articles: 0 }], at(1));
+    catalogue = mergeTopicCatalogue(
+      catalogue,
+      [
+        { key: 'world', label: 'WORLD', articles: 2 },
+        { key: 'sport', label: 'Sport', articles: 0 },
+      ],
+      at(1),
+    );
     expect(catalogue).toEqual([
       { key: 'sport', label: 'Sport', count: 1, lastSeen: at(1) },
       { key: 'world', label: 'World', count: 5, lastSeen: at(1) },

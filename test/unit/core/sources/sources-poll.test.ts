@@ -46,16 +46,18 @@ function fetcherOf(feeds: Record<string, Served>): FeedFetcher & { calls: string
   };
 }
 
-const rss = (items: string, title = 'Test Feed') => `<?xml version="1.0"?><rss version="2.0"><channel><title>${title}</title>${items}</channel></rss>`;
+const rss = (items: string, title = 'Test Feed') =>
+  `<?xml version="1.0"?><rss version="2.0"><channel><title>${title}</title>${items}</channel></rss>`;
 const item = (n: number, extra = '') =>
   `<item><title>Story ${n}</title><link>https://news.example/story/${n}</link><description>Body of story ${n}. It has two sentences.</description>${extra}</item>`;
-const fetched = (body: string | Buffer, url = 'https://news.example/feed.xml', extra: Partial<FetchOutcome> = {}): FetchOutcome => ({
-  status: 'fetched',
-  url,
-  body: typeof body === 'string' ? Buffer.from(body) : body,
-  contentType: 'application/rss+xml',
-  ...extra,
-}) as FetchOutcome;
+const fetched = (body: string | Buffer, url = 'https://news.example/feed.xml', extra: Partial<FetchOutcome> = {}): FetchOutcome =>
+  ({
+    status: 'fetched',
+    url,
+    body: typeof body === 'string' ? Buffer.from(body) : body,
+    contentType: 'application/rss+xml',
+    ...extra,
+  }) as FetchOutcome;
 
 function setup(feeds: Record<string, Served>) {
   const clock = new FakeClock('2026-11-30T07:00:00.000Z');
@@ -81,11 +83,16 @@ const SOURCE_LIMITS = { maxSources: 500 };
 describe('sources', () => {
   it('adds a URL once: a second add (another spelling of it too) changes nothing and says so', async () => {
     const { deps } = setup({});
-    const first = await addSource({ url: 'https://News.Example/feed.xml?utm_source=x', topics: 'World, Tech' }, { ...deps, sourceLimits: SOURCE_LIMITS });
+    const first = await addSource(
+      { url: 'https://News.Example/feed.xml?utm_source=x', topics: 'World, Tech' },
+      { ...deps, sourceLimits: SOURCE_LIMITS },
+    );
     const again = await addSource({ url: 'https://news.example/feed.xml', name: 'Other' }, { ...deps, sourceLimits: SOURCE_LIMITS });
     expect(first.created).toBe(true);
     expect(again).toMatchObject({ created: false, source: { id: first.source.id, topics: ['world', 'tech'] } });
-    await expect(addSource({ url: 'file:///etc/passwd' }, { ...deps, sourceLimits: SOURCE_LIMITS })).rejects.toThrow(/url must be an http\(s\) URL/);
+    await expect(addSource({ url: 'file:///etc/passwd' }, { ...deps, sourceLimits: SOURCE_LIMITS })).rejects.toThrow(
+      /url must be an http\(s\) URL/,
+    );
   });
 
   it('refuses a new source past MAX_SOURCES, naming the setting; an existing one is still answered', async () => {
@@ -106,7 +113,12 @@ describe('sources', () => {
 describe('a poll', () => {
   it('stores the entries as articles, with the categories as normalised topics after the source topics, named after the feed', async () => {
     const { deps } = setup({
-      'https://news.example/feed.xml': fetched(rss(item(1, '<category>Tech &amp; AI</category><category>&lt;b&gt;World&lt;/b&gt;</category>') + item(2), 'The &lt;i&gt;Daily&lt;/i&gt; News')),
+      'https://news.example/feed.xml': fetched(
+        rss(
+          item(1, '<category>Tech &amp; AI</category><category>&lt;b&gt;World&lt;/b&gt;</category>') + item(2),
+          'The &lt;i&gt;Daily&lt;/i&gt; News',
+        ),
+      ),
     });
     const source = await added(deps, 'https://news.example/feed.xml', { topics: ['local'] });
 
@@ -114,13 +126,22 @@ describe('a poll', () => {
 
     expect(report).toMatchObject({ status: 'ok', created: 2, duplicate: 0, rejected: 0 });
     const [first] = stored(deps).sort((a, b) => a.title.localeCompare(b.title));
-    expect(first).toMatchObject({ title: 'Story 1', source: 'The Daily News', url: 'https://news.example/story/1', topics: ['local', 'tech & ai', 'world'] });
+    expect(first).toMatchObject({
+      title: 'Story 1',
+      source: 'The Daily News',
+      url: 'https://news.example/story/1',
+      topics: ['local', 'tech & ai', 'world'],
+    });
     expect((await deps.sources.get(source.id))?.feedTitle).toBe('The Daily News');
   });
 
   it('rejects an entry without a title by name and keeps every other entry', async () => {
     const { deps } = setup({
-      'https://news.example/feed.xml': fetched(rss(`${item(1)}<item><link>https://news.example/untitled</link><description>No title.</description></item>${item(3, '<pubDate>not a date</pubDate>')}`)),
+      'https://news.example/feed.xml': fetched(
+        rss(
+          `${item(1)}<item><link>https://news.example/untitled</link><description>No title.</description></item>${item(3, '<pubDate>not a date</pubDate>')}`,
+        ),
+      ),
     });
     const { report } = await pollSource(await added(deps, 'https://news.example/feed.xml'), deps);
     expect(report).toMatchObject({ status: 'ok', created: 2, rejected: 1 });
@@ -149,7 +170,9 @@ describe('a poll', () => {
   it('sends the validators back, and a 304 stores nothing new and counts as a success', async () => {
     const { deps } = setup({
       'https://news.example/feed.xml': (conditional) =>
-        conditional.etag === '"abc"' ? { status: 'not-modified' } : fetched(rss(item(1)), 'https://news.example/feed.xml', { etag: '"abc"', lastModified: 'Mon, 30 Nov 2026 06:00:00 GMT' }),
+        conditional.etag === '"abc"'
+          ? { status: 'not-modified' }
+          : fetched(rss(item(1)), 'https://news.example/feed.xml', { etag: '"abc"', lastModified: 'Mon, 30 Nov 2026 06:00:00 GMT' }),
     });
     const source = await added(deps, 'https://news.example/feed.xml');
     const first = await pollSource(source, deps);
@@ -160,8 +183,10 @@ describe('a poll', () => {
   });
 
   it('keeps Chinese and Japanese text whole and splits it into sentences on its own punctuation', async () => {
-    const zh = '<item><title>北京发布新规</title><link>https://zh.example/1</link><description>北京市今天发布了新的交通规定。新规将于明年一月实施！市民对此有何看法？记者进行了采访。</description></item>';
-    const ja = '<item><title>東京の天気</title><link>https://ja.example/1</link><description>東京は今日、晴れです。明日は雨が降るでしょう。週末は気温が下がります。</description></item>';
+    const zh =
+      '<item><title>北京发布新规</title><link>https://zh.example/1</link><description>北京市今天发布了新的交通规定。新规将于明年一月实施！市民对此有何看法？记者进行了采访。</description></item>';
+    const ja =
+      '<item><title>東京の天気</title><link>https://ja.example/1</link><description>東京は今日、晴れです。明日は雨が降るでしょう。週末は気温が下がります。</description></item>';
     const { deps } = setup({ 'https://news.example/feed.xml': fetched(rss(zh + ja)) });
     await pollSource(await added(deps, 'https://news.example/feed.xml'), deps);
     const byTitle = Object.fromEntries(stored(deps).map((article) => [article.title, article]));
@@ -180,9 +205,13 @@ describe('a poll of many feeds', () => {
       'https://html.example/feed.xml': fetched('<!doctype html><html><body>Moved</body></html>'),
       'https://down.example/feed.xml': new FeedFetchError('down.example answered HTTP 500', 'http-status'),
       'https://slow.example/feed.xml': new FeedFetchError('slow.example did not answer in full within 20000 ms', 'timeout'),
-      'https://huge.example/feed.xml': new FeedFetchError('huge.example sent more than 5242880 bytes (decompressed); stopped there', 'too-large'),
+      'https://huge.example/feed.xml': new FeedFetchError(
+        'huge.example sent more than 5242880 bytes (decompressed); stopped there',
+        'too-large',
+      ),
     });
-    for (const host of ['good', 'garbage', 'html', 'down', 'slow', 'huge', 'nowhere']) await added(deps, `https://${host}.example/feed.xml`);
+    for (const host of ['good', 'garbage', 'html', 'down', 'slow', 'huge', 'nowhere'])
+      await added(deps, `https://${host}.example/feed.xml`);
 
     const results = await pollAllSources(deps);
 
@@ -233,7 +262,10 @@ describe('the schedule', () => {
 
   it('clears the failures on the next success', async () => {
     let up = false;
-    const { deps, clock } = setup({ 'https://flaky.example/feed.xml': () => (up ? fetched(rss(item(1))) : { status: 'fetched', url: 'x', body: Buffer.from('<html>') }) as FetchOutcome });
+    const { deps, clock } = setup({
+      'https://flaky.example/feed.xml': () =>
+        (up ? fetched(rss(item(1))) : { status: 'fetched', url: 'x', body: Buffer.from('<html>') }) as FetchOutcome,
+    });
     const failed = (await pollSource(await added(deps, 'https://flaky.example/feed.xml'), deps)).source;
     expect(failed).toMatchObject({ state: 'failing', consecutiveFailures: 1 });
     up = true;
@@ -251,7 +283,11 @@ describe('hostile entries (the 373 sanitize fixtures)', () => {
   it('leave no markup in any stored title, text, source or topic, polled as they are and with a title added', async () => {
     expect(files).toHaveLength(373);
     const feeds: Record<string, Served> = {};
-    for (const file of files) feeds[`https://hostile.example/${file}`] = fetched(readFileSync(join(FEED_FIXTURES, 'sanitize', file)), `https://hostile.example/${file}`);
+    for (const file of files)
+      feeds[`https://hostile.example/${file}`] = fetched(
+        readFileSync(join(FEED_FIXTURES, 'sanitize', file)),
+        `https://hostile.example/${file}`,
+      );
     const { deps } = setup(feeds);
     for (const file of files) await added(deps, `https://hostile.example/${file}`);
 
@@ -263,7 +299,9 @@ describe('hostile entries (the 373 sanitize fixtures)', () => {
     let bodies = 0;
     for (const file of files) {
       const feed = feedParser.parse(readFileSync(join(FEED_FIXTURES, 'sanitize', file)), undefined, 'https://hostile.example/');
-      const items = feed.entries.map((entry) => articleItem({ ...entry, title: entry.title ?? 'Untitled' }, { name: feed.title ?? 'Hostile', topics: [] }));
+      const items = feed.entries.map((entry) =>
+        articleItem({ ...entry, title: entry.title ?? 'Untitled' }, { name: feed.title ?? 'Hostile', topics: [] }),
+      );
       if (items.length === 0) continue;
       const { report } = await ingestBatch({ articles: items }, deps);
       bodies += report.counts.created + report.counts.duplicate;
@@ -272,7 +310,8 @@ describe('hostile entries (the 373 sanitize fixtures)', () => {
 
     const articles = stored(deps);
     for (const article of articles) {
-      for (const field of [article.title, article.text, article.source, ...article.topics]) expect(field, article.title).not.toMatch(MARKUP);
+      for (const field of [article.title, article.text, article.source, ...article.topics])
+        expect(field, article.title).not.toMatch(MARKUP);
     }
     // The feed titles (feed_title_*, feed_subtitle_*) became source names: plain too.
     for await (const source of deps.sources.list()) expect(source.feedTitle ?? '', source.url).not.toMatch(MARKUP);

@@ -40,7 +40,15 @@ describe('the labelled merge set', () => {
     const [event] = FAMILIES[0]!.events;
     const [a, b] = event!.reports;
     const weekLater = { ...b!, at: new Date(Date.parse(b!.at) + 7 * 24 * 3600_000).toISOString() };
-    const pairs = windowLevelScore(clusterArticles, [{ name: 'moved', events: [{ id: 'x/a', reports: [a!] }, { id: 'x/b', reports: [weekLater] }] }]);
+    const pairs = windowLevelScore(clusterArticles, [
+      {
+        name: 'moved',
+        events: [
+          { id: 'x/a', reports: [a!] },
+          { id: 'x/b', reports: [weekLater] },
+        ],
+      },
+    ]);
     expect(pairs.falseMerges).toEqual([]);
   });
 });

@@ -5,8 +5,7 @@ import { anArticle } from '../../../support/fakes.ts';
 import { seedBatchArticles, seedPageArticles } from '../../../support/news-fixtures.ts';
 import { DIFFERENT_EVENTS, SAME_EVENT, type Report } from '../../../fixtures/wire-pairs.ts';
 
-const fromReport = (report: Report): Article =>
-  anArticle({ source: report.source, title: report.title, text: report.text, topics: [] });
+const fromReport = (report: Report): Article => anArticle({ source: report.source, title: report.title, text: report.text, topics: [] });
 
 function similarity(a: Article, b: Article): number {
   return leadSimilarities([a, b])(0, 1);
@@ -21,9 +20,25 @@ function groups(articles: readonly Article[]): string[][] {
 
 describe('near-duplicate detection', () => {
   it('joins posts of one page (same canonical URL) from different publishers into one story, whatever their text', () => {
-    const forged = anArticle({ title: 'Bank confirms all accounts frozen; call 0800 000 to unlock', text: 'Call now.', source: 'Pub A', url: 'https://www.bbc.co.uk/news/real-story-123?utm_source=x', publisher: 'key:a' });
-    const genuine = anArticle({ title: 'Council opens new library', text: 'The council opened a library on Monday with four floors of books.', source: 'BBC News', url: 'https://www.bbc.co.uk/news/real-story-123', publisher: 'source:0123456789abcdef' });
-    const other = anArticle({ title: 'Storm closes ferry routes', text: 'Ferries stayed in port as the storm passed.', source: 'BBC News' });
+    const forged = anArticle({
+      title: 'Bank confirms all accounts frozen; call 0800 000 to unlock',
+      text: 'Call now.',
+      source: 'Pub A',
+      url: 'https://www.bbc.co.uk/news/real-story-123?utm_source=x',
+      publisher: 'key:a',
+    });
+    const genuine = anArticle({
+      title: 'Council opens new library',
+      text: 'The council opened a library on Monday with four floors of books.',
+      source: 'BBC News',
+      url: 'https://www.bbc.co.uk/news/real-story-123',
+      publisher: 'source:0123456789abcdef',
+    });
+    const other = anArticle({
+      title: 'Storm closes ferry routes',
+      text: 'Ferries stayed in port as the storm passed.',
+      source: 'BBC News',
+    });
 
     const clusters = clusterArticles([forged, other, genuine]);
 
@@ -55,9 +70,7 @@ describe('near-duplicate detection', () => {
     const clusters = clusterArticles([...batch, ...page]);
     expect(clusters).toHaveLength(4);
     for (const cluster of clusters) {
-      expect(new Set([cluster.primary, ...cluster.others].map((article) => article.source))).toEqual(
-        new Set(['Al Jazeera', 'Daily8']),
-      );
+      expect(new Set([cluster.primary, ...cluster.others].map((article) => article.source))).toEqual(new Set(['Al Jazeera', 'Daily8']));
       expect(cluster.primary.title).toBe(cluster.others[0]?.title);
     }
   });

@@ -59,7 +59,11 @@ describe('storyScore', () => {
 describe('rankClusters', () => {
   it('puts a story reported by several sources above a slightly newer one from a single source', () => {
     const single = cluster(story('Single source', 1));
-    const many = cluster(story('Three sources', 3, { source: 'A' }), story('B copy', 4, { source: 'B' }), story('C copy', 5, { source: 'C' }));
+    const many = cluster(
+      story('Three sources', 3, { source: 'A' }),
+      story('B copy', 4, { source: 'B' }),
+      story('C copy', 5, { source: 'C' }),
+    );
     expect(titles(rankClusters([single, many], { cutoff: CUTOFF, maxStories: 10 }).top)).toEqual(['Three sources', 'Single source']);
   });
 
@@ -72,7 +76,10 @@ describe('rankClusters', () => {
         story('ECB keeps rates on hold', 13, { topics: ['business'], source: 'FT' }),
         story('Rates unchanged in Frankfurt', 12, { topics: ['business'], source: 'AP' }),
       ),
-      cluster(story('Heatwave warning', 6, { topics: ['weather'], source: 'C' }), story('Amber heat alert', 5, { topics: ['weather'], source: 'D' })),
+      cluster(
+        story('Heatwave warning', 6, { topics: ['weather'], source: 'C' }),
+        story('Amber heat alert', 5, { topics: ['weather'], source: 'D' }),
+      ),
     ];
     const { top } = rankClusters(clusters, { cutoff: CUTOFF, maxStories: 10 });
     expect(top[0]?.cluster.primary.title).toBe('Central bank holds rates');
@@ -97,7 +104,7 @@ describe('rankClusters', () => {
     expect(top[0]?.section).toBeUndefined();
   });
 
-  it("groups stories by their first topic, sections in the order of their best story, untopical ones last", () => {
+  it('groups stories by their first topic, sections in the order of their best story, untopical ones last', () => {
     const clusters = [
       cluster(story('Sport 1', 1, { topics: ['sport'] })),
       cluster(story('World 1', 2, { topics: ['world news', 'europe'] })),

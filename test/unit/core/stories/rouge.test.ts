@@ -36,10 +36,7 @@ describe('ROUGE (bench support)', () => {
 
   it('scores summary-level ROUGE-L on the union of LCS hits across candidate sentences (Lin 2004 example)', () => {
     // LCS with the first sentence: alpha beta; with the second: alpha gamma epsilon. Union: 4 of 5 reference words.
-    const score = rougeLsum(
-      ['alpha beta zeta eta theta', 'alpha gamma theta iota epsilon'],
-      ['alpha beta gamma delta epsilon'],
-    );
+    const score = rougeLsum(['alpha beta zeta eta theta', 'alpha gamma theta iota epsilon'], ['alpha beta gamma delta epsilon']);
     expect(score.recall).toBeCloseTo(4 / 5, 10);
     expect(score.precision).toBeCloseTo(4 / 10, 10);
     expect(score.f1).toBeCloseTo(8 / 15, 10);

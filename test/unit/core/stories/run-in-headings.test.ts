@@ -5,11 +5,9 @@ import { summarise } from '../../../../functions/core/stories/summarise.ts';
 
 describe('run-in headings', () => {
   it('splits a one-word heading whose word the sentence goes on to use', () => {
-    expect(splitSentences('The port reopened on Monday. Tariffs Trade Minister Ana Costa said new tariffs on steel would start in May.')).toEqual([
-      'The port reopened on Monday.',
-      'Tariffs',
-      'Trade Minister Ana Costa said new tariffs on steel would start in May.',
-    ]);
+    expect(
+      splitSentences('The port reopened on Monday. Tariffs Trade Minister Ana Costa said new tariffs on steel would start in May.'),
+    ).toEqual(['The port reopened on Monday.', 'Tariffs', 'Trade Minister Ana Costa said new tariffs on steel would start in May.']);
   });
 
   it('splits a sentence-case heading of a few words', () => {
@@ -39,7 +37,9 @@ describe('run-in headings', () => {
       'Steelmakers welcomed the tariffs, saying cheap imports had cost thousands of jobs.',
     ].join(' ');
     const summary = summarise({ title: 'Steel tariffs to start in May', text }, { maxSentences: 3, maxWords: 80 });
-    expect(summary).toContain('Trade Minister Ana Costa said new tariffs on imported steel would start in May and would double by the end of the year.');
+    expect(summary).toContain(
+      'Trade Minister Ana Costa said new tariffs on imported steel would start in May and would double by the end of the year.',
+    );
     expect(summary.join(' ')).not.toMatch(/\bTariffs Trade\b/u);
     expect(summary).not.toContain('Tariffs');
   });

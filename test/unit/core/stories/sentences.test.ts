@@ -28,20 +28,16 @@ describe('splitSentences', () => {
 
   it('keeps No. 10, month abbreviations, decimals, thousands and currency amounts whole', () => {
     expect(
-      splitSentences(
-        'He lives at No. 10 Downing Street. Inflation hit 3.5% on Jan. 5 and the 1,000km line cost $2.4bn. Next.',
-      ),
-    ).toEqual([
-      'He lives at No. 10 Downing Street.',
-      'Inflation hit 3.5% on Jan. 5 and the 1,000km line cost $2.4bn.',
-      'Next.',
-    ]);
+      splitSentences('He lives at No. 10 Downing Street. Inflation hit 3.5% on Jan. 5 and the 1,000km line cost $2.4bn. Next.'),
+    ).toEqual(['He lives at No. 10 Downing Street.', 'Inflation hit 3.5% on Jan. 5 and the 1,000km line cost $2.4bn.', 'Next.']);
   });
 
   it('does not split at e.g., i.e. or a mid-sentence etc., but does at a final etc.', () => {
-    expect(
-      splitSentences('Bring fruit, e.g. apples, i.e. Coxes, etc. and more. We had pears, plums, etc. The end.'),
-    ).toEqual(['Bring fruit, e.g. apples, i.e. Coxes, etc. and more.', 'We had pears, plums, etc.', 'The end.']);
+    expect(splitSentences('Bring fruit, e.g. apples, i.e. Coxes, etc. and more. We had pears, plums, etc. The end.')).toEqual([
+      'Bring fruit, e.g. apples, i.e. Coxes, etc. and more.',
+      'We had pears, plums, etc.',
+      'The end.',
+    ]);
   });
 
   it('keeps company suffixes such as Inc. and Ltd. inside a sentence', () => {
@@ -52,10 +48,7 @@ describe('splitSentences', () => {
   });
 
   it('splits after a closing quote when the next sentence starts', () => {
-    expect(splitSentences("He called it 'hardly possible.' He said more.")).toEqual([
-      "He called it 'hardly possible.'",
-      'He said more.',
-    ]);
+    expect(splitSentences("He called it 'hardly possible.' He said more.")).toEqual(["He called it 'hardly possible.'", 'He said more.']);
     expect(splitSentences('“We will win.” Critics disagree.')).toEqual(['“We will win.”', 'Critics disagree.']);
   });
 
@@ -103,19 +96,11 @@ describe('splitSentences', () => {
   it('does not split inside URLs or email addresses', () => {
     expect(
       splitSentences('See https://example.com/a.b?c=1&d=e.f or mail press@news.example.co.uk today. Also www.bbc.co.uk. Done.'),
-    ).toEqual([
-      'See https://example.com/a.b?c=1&d=e.f or mail press@news.example.co.uk today.',
-      'Also www.bbc.co.uk.',
-      'Done.',
-    ]);
+    ).toEqual(['See https://example.com/a.b?c=1&d=e.f or mail press@news.example.co.uk today.', 'Also www.bbc.co.uk.', 'Done.']);
   });
 
   it('splits Chinese and Japanese at full-width stops and Arabic at its question mark', () => {
-    expect(splitSentences('東京は晴れです。明日は雨でしょう！本当？')).toEqual([
-      '東京は晴れです。',
-      '明日は雨でしょう！',
-      '本当？',
-    ]);
+    expect(splitSentences('東京は晴れです。明日は雨でしょう！本当？')).toEqual(['東京は晴れです。', '明日は雨でしょう！', '本当？']);
     expect(splitSentences('مرحبا بكم. هذا اختبار؟ نعم.')).toEqual(['مرحبا بكم.', 'هذا اختبار؟', 'نعم.']);
   });
 

@@ -66,8 +66,7 @@ describe('summarise', () => {
   });
 
   it('summarises a body of scraped HTML remnants as text', () => {
-    const text =
-      '<p>The council approved the school budget on Monday.</p><p>Teachers &amp; parents welcomed the rise.</p>';
+    const text = '<p>The council approved the school budget on Monday.</p><p>Teachers &amp; parents welcomed the rise.</p>';
     expect(summarise({ title: 'Council approves school budget', text })).toEqual([
       'The council approved the school budget on Monday.',
       'Teachers & parents welcomed the rise.',
@@ -186,11 +185,7 @@ describe('summarise', () => {
       'Переговоры в Стамбуле',
       'Россия и Украина провели переговоры в Стамбуле. Стороны обменялись пленными. Следующая встреча не назначена.',
     ],
-    [
-      'Arabic',
-      'محادثات السلام',
-      'عقدت المحادثات في إسطنبول يوم الأربعاء. وقال المسؤولون إن التقدم كان محدودا؟ ولم يتم تحديد موعد جديد.',
-    ],
+    ['Arabic', 'محادثات السلام', 'عقدت المحادثات في إسطنبول يوم الأربعاء. وقال المسؤولون إن التقدم كان محدودا؟ ولم يتم تحديد موعد جديد.'],
     ['Chinese', '东京天气', '东京今天天气晴朗。明天预计会下雨。气温将下降五度。'],
     ['emoji', '🎉', '🎉🎉🎉 🎊'],
     ['all caps', 'MARKETS FALL', 'BREAKING NEWS. MARKETS FALL SHARPLY ACROSS ASIA. INVESTORS SELL SHARES!'],

@@ -15,7 +15,9 @@ const article = {
 
 describe('summary weights', () => {
   it('uses the shipped defaults when no weights are given', () => {
-    expect(summarise(article, { maxSentences: 2 })).toEqual(summarise(article, { maxSentences: 2, weights: { ...DEFAULT_SUMMARY_WEIGHTS } }));
+    expect(summarise(article, { maxSentences: 2 })).toEqual(
+      summarise(article, { maxSentences: 2, weights: { ...DEFAULT_SUMMARY_WEIGHTS } }),
+    );
   });
 
   it('follows the weights it is given: position alone keeps the lead, title overlap alone finds the headline sentence', () => {

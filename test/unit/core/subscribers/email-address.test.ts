@@ -65,7 +65,9 @@ describe('readers’ addresses', () => {
       expect.unreachable();
     } catch (error) {
       expect(error).toBeInstanceOf(ValidationError);
-      expect((error as ValidationError).issues).toEqual([{ field: 'email', message: 'must have at most 64 characters (bytes) before the @' }]);
+      expect((error as ValidationError).issues).toEqual([
+        { field: 'email', message: 'must have at most 64 characters (bytes) before the @' },
+      ]);
     }
     expect(parseSubscriptionRequest({ email: 'a@exämple.com' }).email).toBe('a@xn--exmple-cua.com');
   });

@@ -2,7 +2,13 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { addDays, isoWeekday, receivesDigestOn } from '../../../../functions/core/subscribers/delivery-days.ts';
 import { InvalidTokenError, ValidationError } from '../../../../functions/core/shared/errors.ts';
 import { SubscriberNotFoundError } from '../../../../functions/core/subscribers/errors.ts';
-import { readPreferences, signOutOfOldLinks, topicChoices, updatePreferences, type PreferenceCentreDeps } from '../../../../functions/core/subscribers/preference-centre.ts';
+import {
+  readPreferences,
+  signOutOfOldLinks,
+  topicChoices,
+  updatePreferences,
+  type PreferenceCentreDeps,
+} from '../../../../functions/core/subscribers/preference-centre.ts';
 import { erasePersonalData, exportPersonalData, type PersonalDataDeps } from '../../../../functions/core/privacy/personal-data.ts';
 import { unsubscribe } from '../../../../functions/core/subscribers/subscriptions.ts';
 import { signToken } from '../../../../functions/core/shared/tokens.ts';
@@ -190,10 +196,7 @@ describe('topicChoices', () => {
       ],
       clock.now().toISOString(),
     );
-    const choices = await topicChoices(
-      { ...(await readPreferences(token('preferences'), deps)), topics: ['gardening'] },
-      deps,
-    );
+    const choices = await topicChoices({ ...(await readPreferences(token('preferences'), deps)), topics: ['gardening'] }, deps);
     expect(choices).toEqual([
       { value: 'gardening', label: 'gardening' },
       { value: 'science', label: 'Science' },
@@ -222,18 +225,36 @@ describe('signOutOfOldLinks', () => {
 describe('personal data', () => {
   beforeEach(async () => {
     await subscribers.put(aSubscriber({ email: EMAIL }));
-    const row = { editionId: 'ed-1', status: 'sent', claimedAt: '2026-11-25T07:00:00.000Z', sentAt: '2026-11-25T07:00:01.000Z', attempts: 1 } as const;
+    const row = {
+      editionId: 'ed-1',
+      status: 'sent',
+      claimedAt: '2026-11-25T07:00:00.000Z',
+      sentAt: '2026-11-25T07:00:01.000Z',
+      attempts: 1,
+    } as const;
     const mark = { editionId: 'ed-1', cutoff: '2026-11-25T07:00:00.000Z', date: '2026-11-25', sentAt: '2026-11-25T07:00:01.000Z' };
     await deliveries.recordDeliveries(
-      [{ ...mark, email: EMAIL }, { ...mark, email: 'someone@example.com' }],
-      [{ ...row, email: EMAIL, messageId: 'msg-1' }, { ...row, email: 'someone@example.com', messageId: 'msg-2' }],
+      [
+        { ...mark, email: EMAIL },
+        { ...mark, email: 'someone@example.com' },
+      ],
+      [
+        { ...row, email: EMAIL, messageId: 'msg-1' },
+        { ...row, email: 'someone@example.com', messageId: 'msg-2' },
+      ],
     );
   });
 
   it('exports the subscriber record, their watermark and only their own delivery rows', async () => {
     const data = await exportPersonalData(token('preferences'), deps);
     expect(data.subscriber).toMatchObject({ email: EMAIL, status: 'confirmed' });
-    expect(data.watermark).toEqual({ email: EMAIL, editionId: 'ed-1', cutoff: '2026-11-25T07:00:00.000Z', date: '2026-11-25', sentAt: '2026-11-25T07:00:01.000Z' });
+    expect(data.watermark).toEqual({
+      email: EMAIL,
+      editionId: 'ed-1',
+      cutoff: '2026-11-25T07:00:00.000Z',
+      date: '2026-11-25',
+      sentAt: '2026-11-25T07:00:01.000Z',
+    });
     expect(data.deliveries).toEqual([expect.objectContaining({ editionId: 'ed-1', email: EMAIL, messageId: 'msg-1' })]);
     expect(data.exportedAt).toBe(clock.now().toISOString());
   });

@@ -302,7 +302,7 @@ describe('confirmation links are single-use and follow sign-outs', () => {
     expect(await tokenRefusal(readPreferences(preferencesToken, deps))).toBe('revoked');
   });
 
-  it('signs a returning reader\'s confirmation link with their current token version', async () => {
+  it("signs a returning reader's confirmation link with their current token version", async () => {
     await subscribers.put(aSubscriber({ email: EMAIL, status: 'unsubscribed', tokenVersion: 3 }));
     await requestSubscription({ email: EMAIL }, {}, deps);
     const confirmToken = confirmTokenIn(mailer.sent[0]!.text);
@@ -380,7 +380,9 @@ describe('abuse limits', () => {
   it('counts addresses and IPs under keyed hashes: the plain sha256 of neither appears in a counter key', async () => {
     const keys: string[] = [];
     const limits = new MemoryRateLimiter();
-    const recording = { hit: (key: string, limit: number, windowSeconds: number, now: Date) => (keys.push(key), limits.hit(key, limit, windowSeconds, now)) };
+    const recording = {
+      hit: (key: string, limit: number, windowSeconds: number, now: Date) => (keys.push(key), limits.hit(key, limit, windowSeconds, now)),
+    };
     await requestSubscription({ email: 'Reader@Example.com' }, { ip: '198.51.100.9' }, { ...deps, limits: recording });
     const sha256 = (value: string) => createHash('sha256').update(value, 'utf8').digest('hex');
     expect(keys).toHaveLength(2);
@@ -401,13 +403,9 @@ describe('abuse limits', () => {
     for (let i = 0; i < SUBSCRIBE_LIMIT_PER_IP.limit; i += 1) {
       await requestSubscription({ email: `reader${i}@example.com` }, context, deps);
     }
-    await expect(requestSubscription({ email: 'one-more@example.com' }, context, deps)).rejects.toBeInstanceOf(
-      RateLimitExceededError,
-    );
+    await expect(requestSubscription({ email: 'one-more@example.com' }, context, deps)).rejects.toBeInstanceOf(RateLimitExceededError);
     expect(subscribers.peek('one-more@example.com')).toBeUndefined();
-    expect((await requestSubscription({ email: 'other-ip@example.com' }, { ip: '198.51.100.8' }, deps)).outcome).toBe(
-      'confirmation-sent',
-    );
+    expect((await requestSubscription({ email: 'other-ip@example.com' }, { ip: '198.51.100.8' }, deps)).outcome).toBe('confirmation-sent');
     clock.advance(SUBSCRIBE_LIMIT_PER_IP.windowSeconds * 1000);
     expect((await requestSubscription({ email: 'one-more@example.com' }, context, deps)).outcome).toBe('confirmation-sent');
   });
