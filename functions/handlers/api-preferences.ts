@@ -3,10 +3,11 @@
  * preferences, download or erase the reader's data, or sign out of old links.
  */
 import { z } from 'zod';
-import { lambdaDeps, type DepsProvider, type FunctionDeps } from '../adapters/runtime/wiring.ts';
-import { dataErasedPage, preferencesPage } from '../adapters/render/pages.ts';
-import { type FieldIssue, parseOrThrow } from '../core/shared/index.ts';
-import { preferenceCentreView, readPreferences, signOutOfOldLinks, updatePreferences, type Preferences } from '../core/subscribers/index.ts';
+import { lambdaDeps, type DepsProvider } from '../adapters/runtime/wiring.ts';
+import { dataErasedPage } from '../adapters/render/pages.ts';
+import { noticeNamed, preferenceCentrePage } from '../adapters/render/preference-centre-page.ts';
+import { parseOrThrow } from '../core/shared/index.ts';
+import { readPreferences, signOutOfOldLinks, updatePreferences } from '../core/subscribers/index.ts';
 import { erasePersonalData, exportPersonalData } from '../core/privacy/index.ts';
 import { observeHttp } from '../adapters/runtime/observability.ts';
 import { html, httpRoute, json, parseBodyWithLists, queryParam, type HttpHandler, type HttpResult } from '../adapters/http/http.ts';
@@ -17,24 +18,14 @@ const actionSchema = z.object({
   action: z.enum(['save', 'download', 'erase', 'sign-out'], 'must be save, download, erase or sign-out').default('save'),
 });
 
-/** Notices after a redirect, by name, so no text from the URL reaches the page. */
-const NOTICES = { 'signed-out': 'Done: older links to this page no longer work. Use this page or your next digest.' } as const;
-const doneSchema = z.enum(Object.keys(NOTICES) as [keyof typeof NOTICES]).optional().catch(undefined);
-
-type Deps = FunctionDeps<'api-preferences'>;
-
-async function pageBody(app: Deps, token: string | undefined, preferences: Preferences, extra: { notice?: string | undefined; error?: FieldIssue[] }): Promise<string> {
-  return preferencesPage({ ...(await preferenceCentreView(token, preferences, app)), ...extra }, app.site);
-}
-
 export function preferencesHandler(deps: DepsProvider<'api-preferences'>): HttpHandler {
   return httpRoute(
     async (event) => {
       const app = await deps();
       const token = queryParam(event, 'token');
       if (event.requestContext?.http?.method !== 'POST') {
-        const done = doneSchema.parse(queryParam(event, 'done'));
-        return html(200, await pageBody(app, token, await readPreferences(token, app), { notice: done && NOTICES[done] }));
+        const notice = noticeNamed(queryParam(event, 'done'));
+        return html(200, await preferenceCentrePage(app, token, await readPreferences(token, app), { notice }));
       }
       const body = parseBodyWithLists(event, MAX_BODY_BYTES);
       const { action } = parseOrThrow(actionSchema, body ?? {}, 'preferences form');
@@ -46,17 +37,20 @@ export function preferencesHandler(deps: DepsProvider<'api-preferences'>): HttpH
       if (action === 'sign-out') {
         // Post/redirect/get: the address bar (and a reload) must not keep the link that just stopped working.
         const fresh = await signOutOfOldLinks(token, app);
-        return { statusCode: 303, headers: { location: `/preferences?token=${encodeURIComponent(fresh)}&done=signed-out`, 'cache-control': 'no-store' } };
+        return {
+          statusCode: 303,
+          headers: { location: `/preferences?token=${encodeURIComponent(fresh)}&done=signed-out`, 'cache-control': 'no-store' },
+        };
       }
       const saved = await updatePreferences(token, body, app);
-      return html(200, await pageBody(app, token, saved, { notice: 'Saved. The change applies from the next digest.' }));
+      return html(200, await preferenceCentrePage(app, token, saved, { notice: 'Saved. The change applies from the next digest.' }));
     },
     {
       html: true,
       formWithIssues: async (issues, event) => {
         const app = await deps();
         const token = queryParam(event, 'token');
-        return pageBody(app, token, await readPreferences(token, app), { error: issues });
+        return preferenceCentrePage(app, token, await readPreferences(token, app), { error: issues });
       },
     },
   );

@@ -13,12 +13,22 @@
  */
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import pMap from 'p-map';
-import type { ChunkRef, ClaimResult, Delivery, DeliveryChunk, DeliveryLedger, Settlement, SlotDay, SlotDayLock, Watermark } from '../../core/delivery/index.ts';
+import type {
+  ChunkRef,
+  ClaimResult,
+  Delivery,
+  DeliveryChunk,
+  DeliveryLedger,
+  Settlement,
+  SlotDay,
+  SlotDayLock,
+  Watermark,
+} from '../../core/delivery/index.ts';
 import type { Subscriber } from '../../core/subscribers/index.ts';
 import { isConditionalCheckFailed } from './aws-errors.ts';
 import { BATCH_GET_LIMIT, BATCH_WRITE_LIMIT, batchGet, batchWrite } from './batch.ts';
 import { expiresAfterDays } from './item-time.ts';
-import { deliveryKey, type ItemKey, subscriberKey } from './keys.ts';
+import { deliveryKey, type ItemKey, subscriberKey, watermarkKey } from './keys.ts';
 import { parseRecord, subscriberRecord } from './records.ts';
 import { chunkKey, chunkRecord, ledgerPartition, mapEntries, OPEN_CHUNKS, settlementRecord, watermarkRecord } from './delivery-items.ts';
 import { DynamoSendLedger } from './delivery-sends.ts';
@@ -32,10 +42,6 @@ const OPEN_LOCKS = 'OPENLOCKS';
 /** A lease start before any run's: a lock renewed "then" is stale for every later run. */
 const ABANDONED_AT = '1970-01-01T00:00:00.000Z';
 const SETTLED_KEY: ItemKey = { pk: 'SEND_STATUS', sk: 'SETTLED' };
-
-export function watermarkKey(email: string): ItemKey {
-  return { pk: subscriberKey(email).pk, sk: 'WM' };
-}
 
 export class DynamoDeliveryLedger extends DynamoSendLedger implements DeliveryLedger {
   async lockSlotDay(slotDay: SlotDay, owner: string, at: string, staleBefore: string): Promise<SlotDayLock> {
@@ -71,7 +77,13 @@ export class DynamoDeliveryLedger extends DynamoSendLedger implements DeliveryLe
           ConditionExpression:
             '#owner = :owner OR attribute_exists(completedAt) OR renewedAt <= :stale OR (attribute_not_exists(renewedAt) AND lockedAt <= :stale)',
           ExpressionAttributeNames: { '#owner': 'owner' },
-          ExpressionAttributeValues: { ':owner': owner, ':at': at, ':stale': staleBefore, ':open': OPEN_LOCKS, ':openAt': `${at}#${key.pk}` },
+          ExpressionAttributeValues: {
+            ':owner': owner,
+            ':at': at,
+            ':stale': staleBefore,
+            ':open': OPEN_LOCKS,
+            ':openAt': `${at}#${key.pk}`,
+          },
           ReturnValues: 'ALL_OLD',
         }),
       );
@@ -204,7 +216,14 @@ export class DynamoDeliveryLedger extends DynamoSendLedger implements DeliveryLe
           ConditionExpression:
             'attribute_exists(pk) AND (#status = :open OR #status = :pending OR (#status = :claimed AND claimedAt <= :stale AND attribute_not_exists(stopAs)))',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':claimed': 'claimed', ':open': 'open', ':pending': 'pending', ':at': at, ':stale': staleBefore, ':one': 1 },
+          ExpressionAttributeValues: {
+            ':claimed': 'claimed',
+            ':open': 'open',
+            ':pending': 'pending',
+            ':at': at,
+            ':stale': staleBefore,
+            ':one': 1,
+          },
           ReturnValues: 'ALL_NEW',
         }),
       );
@@ -244,7 +263,12 @@ export class DynamoDeliveryLedger extends DynamoSendLedger implements DeliveryLe
           Key: chunkKey(ref),
           UpdateExpression: `SET ${sets.join(', ')} REMOVE ${removes.join(', ')}`,
           ConditionExpression: '#status = :claimed AND claimedAt = :claimedAt',
-          ExpressionAttributeNames: { ...sent.names, ...rejected.names, '#status': 'status', ...(results.finished || results.error !== undefined ? { '#error': 'error' } : {}) },
+          ExpressionAttributeNames: {
+            ...sent.names,
+            ...rejected.names,
+            '#status': 'status',
+            ...(results.finished || results.error !== undefined ? { '#error': 'error' } : {}),
+          },
           ExpressionAttributeValues: {
             ...sent.values,
             ...rejected.values,
@@ -314,7 +338,11 @@ export class DynamoDeliveryLedger extends DynamoSendLedger implements DeliveryLe
     for (let i = 0; i < emails.length; i += perRequest) batches.push(emails.slice(i, i + perRequest));
     const byKey = new Map(emails.map((email) => [subscriberKey(email).pk, email]));
     await pMap(batches, async (batch) => {
-      const items = await batchGet(this.doc, this.tableName, batch.flatMap((email) => [subscriberKey(email), watermarkKey(email)]));
+      const items = await batchGet(
+        this.doc,
+        this.tableName,
+        batch.flatMap((email) => [subscriberKey(email), watermarkKey(email)]),
+      );
       for (const item of items) {
         const email = byKey.get(String(item['pk']));
         if (email === undefined) continue;

@@ -57,3 +57,8 @@ export function apiKeyKey(hash: string): ItemKey {
 export function keyOf(item: Record<string, unknown>): ItemKey {
   return { pk: String(item['pk']), sk: String(item['sk']) };
 }
+
+/** The reader's delivery watermark: beside the subscriber item, never inside it (delivery-ledger.ts). */
+export function watermarkKey(email: string): ItemKey {
+  return { pk: subscriberKey(email).pk, sk: 'WM' };
+}

@@ -6,26 +6,18 @@
  * tens of requests whatever the number of readers, where a filtered scan would read every
  * delivery row in the table, and it spares every send a second, per-reader index.
  */
-import {
-  type DynamoDBDocumentClient,
-  DeleteCommand,
-  GetCommand,
-  paginateQuery,
-  PutCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, DeleteCommand, GetCommand, paginateQuery, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Delivery, Watermark } from '../../core/delivery/index.ts';
 import type { PersonalDataStore } from '../../core/privacy/index.ts';
-import { deliveryKey, keyOf, subscriberKey, type ItemKey } from './keys.ts';
+import { deliveryKey, keyOf, subscriberKey, type ItemKey, watermarkKey } from './keys.ts';
 import type { ErasureMarks } from './erasure-marks.ts';
 import { BATCH_GET_LIMIT, BATCH_WRITE_LIMIT, batchGet, batchWrite } from './batch.ts';
 import { deliveryRecord, parseRecord } from './records.ts';
 import { watermarkRecord } from './delivery-items.ts';
-import { watermarkKey } from './delivery-ledger.ts';
 import { EDITIONS_PARTITION } from './edition-store.ts';
 import { TABLE } from './schema.ts';
 import { eraseFromChunks } from './chunk-addresses.ts';
 import { normaliseEmailAddress } from '../../core/subscribers/index.ts';
-
 
 /** Chunks hold addresses as the subscriber item does: normalised (punycode domain, lower case). */
 function storedSpellings(email: string): string[] {
@@ -46,9 +38,7 @@ export class DynamoPersonalDataStore implements PersonalDataStore {
 
   async erase(email: string, at: string): Promise<{ deliveries: number }> {
     // The mark goes first: were the erase to stop half way, the address is still protected from re-import.
-    await this.doc.send(
-      new PutCommand({ TableName: this.tableName, Item: { ...this.marks.keyFor(email), erasedAt: at } }),
-    );
+    await this.doc.send(new PutCommand({ TableName: this.tableName, Item: { ...this.marks.keyFor(email), erasedAt: at } }));
     await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: this.marks.legacyKeyFor(email) }));
     const keys: ItemKey[] = [];
     for await (const item of this.findDeliveries(email, 'pk, sk')) keys.push(keyOf(item));
@@ -68,7 +58,9 @@ export class DynamoPersonalDataStore implements PersonalDataStore {
   }
 
   async isErased(email: string): Promise<boolean> {
-    const { Item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: this.marks.keyFor(email), ConsistentRead: true }));
+    const { Item } = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: this.marks.keyFor(email), ConsistentRead: true }),
+    );
     if (Item !== undefined) return true;
     const legacy = this.marks.legacyKeyFor(email);
     const { Item: old } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: legacy, ConsistentRead: true }));

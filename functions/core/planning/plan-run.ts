@@ -7,13 +7,11 @@
  * renewing the locks as it goes (`renewLocks`); last, write what is left and complete the
  * slot-days and the send (`finish`). The run's send id is its lock owner and is on every chunk.
  */
-import type { ArticleStore } from '../ingest/index.ts';
-import type { Clock, Settings } from '../shared/index.ts';
-import { type DigestRenderer, type Edition, type EditionStore, topicSet } from '../edition/index.ts';
-import type { Queue } from './ports.ts';
-import { hadTodaysDigest, memoisedLocalRunDate, receivesDigestOn, type Subscriber, type SubscriberStore } from '../subscribers/index.ts';
+import { type Edition, topicSet } from '../edition/index.ts';
+import type { PlanDeps, PlanReport } from './plan-types.ts';
+import { hadTodaysDigest, memoisedLocalRunDate, receivesDigestOn, type Subscriber } from '../subscribers/index.ts';
 import { dueSlots } from './send-slots.ts';
-import { CHUNK_SIZE, chunkJobOf, type DeliveryChunk, type DeliveryLedger, type SendId, type SlotDay, type Watermark } from '../delivery/index.ts';
+import { CHUNK_SIZE, chunkJobOf, type DeliveryChunk, type SendId, type SlotDay, type Watermark } from '../delivery/index.ts';
 import { type EditionSource, storedEditionSource } from './edition-source.ts';
 import { type PlanMode, planWindow, windowStart } from './plan-window.ts';
 
@@ -35,46 +33,7 @@ export const PLAN_LOCK_LEASE_MS = 15 * 60_000;
 /** The first pages are smaller, so every sender has a chunk within a round trip or two of the start. */
 const FIRST_PAGE = 2 * CHUNK_SIZE;
 
-export interface PlanDeps {
-  articles: ArticleStore;
-  subscribers: SubscriberStore;
-  editions: EditionStore;
-  queue: Queue;
-  renderer: DigestRenderer;
-  clock: Clock;
-  settings: Settings;
-  deliveries: DeliveryLedger;
-  /** Names this run (its send id) in the ledger; a scheduled run's is its hour, so a retry resumes it. Random for send-now unless given. */
-  runId?: SendId;
-  /** Where editions come from; built from `articles` with `renderer` and kept in `editions` unless given. */
-  editionSource?: EditionSource;
-}
-
-export interface PlanReport {
-  /** This run's send: every chunk it wrote carries it. */
-  send: SendId;
-  cutoff: string;
-  editions: { id: string; stories: number; recipients: number; created: boolean }[];
-  enqueued: number;
-  /** Chunk jobs enqueued (each up to CHUNK_SIZE readers). */
-  chunks: number;
-  skipped: {
-    alreadySentToday: number;
-    nothingNew: number;
-    /** Readers in a live (open, claimed or paused) chunk of another run, or one this run met: that send sends them. */
-    plannedElsewhere: number;
-    /** Readers in no chunk of a slot-day another run is planning at this moment: that run, or the next, plans them. */
-    beingPlannedElsewhere: number;
-    /** Readers of a chunk whose send was cancelled today: no run plans them again that day. */
-    cancelledToday: number;
-    /** Weekly readers on another weekday. */
-    weeklyOffDay: number;
-    /** Readers who paused their digest past today. */
-    paused: number;
-  };
-  /** Open chunks of other runs' slot-days enqueued again, so none is left behind. */
-  adopted: number;
-}
+export type { PlanDeps, PlanReport } from './plan-types.ts';
 
 /** Readers of one window start and topic set: one edition variant. */
 interface WindowGroup {
@@ -153,7 +112,15 @@ export class PlanRun {
       editions: [],
       enqueued: 0,
       chunks: 0,
-      skipped: { alreadySentToday: 0, nothingNew: 0, plannedElsewhere: 0, beingPlannedElsewhere: 0, cancelledToday: 0, weeklyOffDay: 0, paused: 0 },
+      skipped: {
+        alreadySentToday: 0,
+        nothingNew: 0,
+        plannedElsewhere: 0,
+        beingPlannedElsewhere: 0,
+        cancelledToday: 0,
+        weeklyOffDay: 0,
+        paused: 0,
+      },
       adopted: 0,
     };
   }
@@ -232,7 +199,16 @@ export class PlanRun {
     let state = this.#slotDays.get(key);
     if (state) return state;
     const lock = await this.#deps.deliveries.lockSlotDay(slotDay, this.send, this.#at, this.#staleBefore);
-    state = { slotDay, mine: lock !== 'taken', late: lock !== 'acquired', chunked: new Set(), cancelled: new Set(), adopted: new Set(), filling: new Map(), next: 0 };
+    state = {
+      slotDay,
+      mine: lock !== 'taken',
+      late: lock !== 'acquired',
+      chunked: new Set(),
+      cancelled: new Set(),
+      adopted: new Set(),
+      filling: new Map(),
+      next: 0,
+    };
     this.#slotDays.set(key, state);
     if (lock === 'acquired') return state;
     // Planned before: readers in a live or cancelled chunk are that chunk's; the rest (in sent chunks, or none) are planned if due.
@@ -385,7 +361,12 @@ export class PlanRun {
     for (const group of this.#groups.values()) {
       if (!group.edition || group.recipients === 0) continue;
       await this.#deps.editions.setStatus(group.edition.id, 'sending', group.recipients);
-      this.#report.editions.push({ id: group.edition.id, stories: group.edition.stories.length, recipients: group.recipients, created: group.created });
+      this.#report.editions.push({
+        id: group.edition.id,
+        stories: group.edition.stories.length,
+        recipients: group.recipients,
+        created: group.created,
+      });
     }
     const editions = this.#report.editions.map((edition) => edition.id);
     await this.#deps.deliveries.completeSend(this.send, editions, this.#deps.clock.now().toISOString());

@@ -11,6 +11,7 @@ import { acronymDefinitions, withExpansions, type AcronymDefinition } from './ac
 import { splitSentences } from './sentences.ts';
 import { DEFAULT_SUMMARY_WEIGHTS, type SummaryWeights, weightsSchema } from './summary-weights.ts';
 import { cutToWords, termCounts, wordCount } from './terms.ts';
+import { cosineMatrix, lexRank, normaliseToMax, tfIdfVectors } from './lexrank.ts';
 
 /**
  * The email's summary: two sentences in about 60 words read in four or five lines on a phone,
@@ -40,9 +41,26 @@ const SHORT_FRAGMENT_WORDS = 8;
 
 /** Openings of sentences about the article rather than the news: kept, but ranked lower. */
 const META_OPENINGS = [
-  'here (?:is|are)', "here's", 'this is (?:how|what)', 'below', 'read (?:more|on)', 'click', 'tap', 'sign up',
-  'subscribe', 'follow (?:us|our|live)', 'related', 'advertisement', 'watch', 'listen', 'share (?:this|on)',
-  'more on this', 'image (?:source|caption)', 'photo', 'getty images', 'list of key events',
+  'here (?:is|are)',
+  "here's",
+  'this is (?:how|what)',
+  'below',
+  'read (?:more|on)',
+  'click',
+  'tap',
+  'sign up',
+  'subscribe',
+  'follow (?:us|our|live)',
+  'related',
+  'advertisement',
+  'watch',
+  'listen',
+  'share (?:this|on)',
+  'more on this',
+  'image (?:source|caption)',
+  'photo',
+  'getty images',
+  'list of key events',
 ];
 const META_SENTENCE = new RegExp(`^(?:${META_OPENINGS.join('|')})\\b`, 'iu');
 
@@ -72,15 +90,13 @@ export function summarise(input: { title: string; text: string }, options: Summa
   if (sentences.length === 1) return [cutToWords(first, maxWords)];
 
   const definitions = acronymDefinitions(sentences);
-  const candidates = sentences.map(
-    (text, index): Candidate => ({
-      index,
-      text,
-      words: wordCount(text),
-      shownWords: wordCount(withExpansions(text, index, definitions).text),
-      terms: termCounts(text),
-    }),
-  );
+  const candidates = sentences.map((text, index): Candidate => ({
+    index,
+    text,
+    words: wordCount(text),
+    shownWords: wordCount(withExpansions(text, index, definitions).text),
+    terms: termCounts(text),
+  }));
   const vectors = tfIdfVectors(candidates.map((candidate) => candidate.terms));
   const similarity = cosineMatrix(vectors);
   const centrality = normaliseToMax(lexRank(similarity, candidates.length));
@@ -99,7 +115,10 @@ export function summarise(input: { title: string; text: string }, options: Summa
     const best = candidates[bestIndex(scores)] ?? candidates[0]!;
     return [cutToWords(withExpansions(best.text, best.index, definitions).text, maxWords)];
   }
-  return explained(chosen.sort((a, b) => a.index - b.index), definitions);
+  return explained(
+    chosen.sort((a, b) => a.index - b.index),
+    definitions,
+  );
 }
 
 /**
@@ -233,10 +252,48 @@ function isLabel(candidate: Candidate): boolean {
  */
 const DEPENDENT_OPENING = new RegExp(
   `^['"‘“(]*(?:${[
-    'but', 'however', 'and', 'or', 'so', 'yet', 'also', 'still', 'meanwhile', 'moreover', 'furthermore', 'instead',
-    'nevertheless', 'nonetheless', 'thus', 'therefore', 'besides', 'likewise', 'similarly', 'otherwise', 'then',
-    'indeed', 'even so', 'as a result', 'in addition', 'by contrast', 'on the other hand',
-    'he', 'she', 'they', 'it', 'this', 'these', 'those', 'that', 'his', 'her', 'their', 'its', 'him', 'them', 'such',
+    'but',
+    'however',
+    'and',
+    'or',
+    'so',
+    'yet',
+    'also',
+    'still',
+    'meanwhile',
+    'moreover',
+    'furthermore',
+    'instead',
+    'nevertheless',
+    'nonetheless',
+    'thus',
+    'therefore',
+    'besides',
+    'likewise',
+    'similarly',
+    'otherwise',
+    'then',
+    'indeed',
+    'even so',
+    'as a result',
+    'in addition',
+    'by contrast',
+    'on the other hand',
+    'he',
+    'she',
+    'they',
+    'it',
+    'this',
+    'these',
+    'those',
+    'that',
+    'his',
+    'her',
+    'their',
+    'its',
+    'him',
+    'them',
+    'such',
   ].join('|')})(?![\\p{L}\\p{N}'’-])`,
   'iu',
 );
@@ -260,84 +317,6 @@ function titleOverlap(titleTerms: ReadonlySet<string>, terms: ReadonlyMap<string
   let shared = 0;
   for (const term of titleTerms) if (terms.has(term)) shared += 1;
   return shared / titleTerms.size;
-}
-
-function tfIdfVectors(termCountsPerSentence: readonly Map<string, number>[]): Map<string, number>[] {
-  const documentFrequency = new Map<string, number>();
-  for (const terms of termCountsPerSentence) {
-    for (const term of terms.keys()) documentFrequency.set(term, (documentFrequency.get(term) ?? 0) + 1);
-  }
-  const count = termCountsPerSentence.length;
-  return termCountsPerSentence.map((terms) => {
-    const vector = new Map<string, number>();
-    let norm = 0;
-    for (const [term, tf] of terms) {
-      const weight = (1 + Math.log(tf)) * Math.log((count + 1) / (documentFrequency.get(term) ?? 1));
-      vector.set(term, weight);
-      norm += weight * weight;
-    }
-    norm = Math.sqrt(norm);
-    if (norm > 0) for (const [term, weight] of vector) vector.set(term, weight / norm);
-    return vector;
-  });
-}
-
-/** Dense n × n cosine similarities of unit vectors, built from postings so that only shared terms cost. */
-function cosineMatrix(vectors: readonly Map<string, number>[]): Float64Array {
-  const size = vectors.length;
-  const matrix = new Float64Array(size * size);
-  const postings = new Map<string, { index: number; weight: number }[]>();
-  vectors.forEach((vector, index) => {
-    for (const [term, weight] of vector) {
-      const list = postings.get(term);
-      if (list) list.push({ index, weight });
-      else postings.set(term, [{ index, weight }]);
-    }
-  });
-  for (const list of postings.values()) {
-    for (const a of list) {
-      for (const b of list) {
-        const cell = a.index * size + b.index;
-        matrix[cell] = matrix[cell]! + a.weight * b.weight;
-      }
-    }
-  }
-  return matrix;
-}
-
-/** Continuous LexRank: PageRank over the similarity graph, edges weighted by cosine. */
-function lexRank(similarity: Float64Array, size: number): Float64Array {
-  const damping = 0.85;
-  // Row-stochastic transitions without self-loops; a sentence that shares nothing with
-  // the others spreads its rank evenly, as PageRank does with dead ends.
-  const transition = new Float64Array(size * size);
-  for (let i = 0; i < size; i += 1) {
-    const row = i * size;
-    let sum = 0;
-    for (let j = 0; j < size; j += 1) if (i !== j) sum += similarity[row + j]!;
-    for (let j = 0; j < size; j += 1) {
-      transition[row + j] = sum === 0 ? 1 / size : i === j ? 0 : similarity[row + j]! / sum;
-    }
-  }
-  let rank = new Float64Array(size).fill(1 / size);
-  for (let iteration = 0; iteration < 100; iteration += 1) {
-    const next = new Float64Array(size).fill((1 - damping) / size);
-    for (let i = 0; i < size; i += 1) {
-      const row = i * size;
-      const flow = damping * rank[i]!;
-      for (let j = 0; j < size; j += 1) next[j] = next[j]! + flow * transition[row + j]!;
-    }
-    let change = 0;
-    for (let i = 0; i < size; i += 1) change += Math.abs(next[i]! - rank[i]!);
-    rank = next;
-    if (change < 1e-5) break;
-  }
-  return rank;
-}
-
-function normaliseToMax(values: Float64Array): Float64Array {
-  const max = Math.max(...values);
-  return max > 0 ? values.map((value) => value / max) : values;
 }
 
 function bestIndex(scores: readonly number[]): number {
