@@ -4,26 +4,8 @@
  * depth (Readability on linkedom: depth 1,000 takes 8 s, 2,000 takes 43 s; 100,000 overflows the
  * stack) while real articles nest a few dozen levels.
  */
+import { VOID_ELEMENTS } from '../../core/shared/index.ts';
 
-/** Elements that never hold children. */
-const VOID = new Set([
-  'area',
-  'base',
-  'br',
-  'col',
-  'embed',
-  'hr',
-  'img',
-  'input',
-  'link',
-  'meta',
-  'param',
-  'source',
-  'track',
-  'wbr',
-  'keygen',
-  'frame',
-]);
 /** Elements whose end tag HTML lets a page leave out: not counted, so a page of unclosed `<p>`s is not taken for a deep one. */
 const OPTIONAL_END = new Set([
   'p',
@@ -93,7 +75,7 @@ export function nestingDepth(html: string, stopAbove: number): number {
       at = tagEnd(html, at + 2);
     } else if (html[at + 1] === '/') {
       const name = nameAt(html, at + 2);
-      if (name !== '' && !OPTIONAL_END.has(name) && !VOID.has(name)) depth = Math.max(0, depth - 1);
+      if (name !== '' && !OPTIONAL_END.has(name) && !VOID_ELEMENTS.has(name)) depth = Math.max(0, depth - 1);
       at = tagEnd(html, at + 2);
     } else {
       const name = nameAt(html, at + 1);
@@ -105,7 +87,7 @@ export function nestingDepth(html: string, stopAbove: number): number {
         if (RAW_TEXT.has(name)) {
           at = rawTextEnd(html, name, end);
         } else {
-          if (!VOID.has(name) && !OPTIONAL_END.has(name) && !selfClosing) depth += 1;
+          if (!VOID_ELEMENTS.has(name) && !OPTIONAL_END.has(name) && !selfClosing) depth += 1;
           if (depth > deepest) deepest = depth;
           if (deepest > stopAbove) return deepest;
           at = end;

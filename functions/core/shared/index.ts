@@ -14,7 +14,7 @@ export { allTimeZones, canonicalTimeZone, knownZone, localTime, localTimeLabels 
 export { DailyQuotaExhaustedError, type Mailer, MailerThrottledError, type OutgoingEmail } from './mail.ts';
 export { deriveSecretKey } from './secret-keys.ts';
 export { linkTo, type Settings } from './settings.ts';
-export { defangLinks, htmlLimitIssue, htmlToPlainText, normaliseText, plainLine, singleLine } from './text.ts';
+export { defangLinks, htmlLimitIssue, htmlToPlainText, normaliseText, plainLine, singleLine, VOID_ELEMENTS } from './text.ts';
 export {
   foldTopicCase,
   MAX_ARTICLE_TOPICS,

@@ -100,7 +100,8 @@ export function looksLikeHtml(input: string): boolean {
   return TAG_OR_ENTITY.test(input);
 }
 
-const VOID_ELEMENTS = new Set([
+/** Elements that never hold children (HTML's void elements, with the obsolete keygen and frame). */
+export const VOID_ELEMENTS: ReadonlySet<string> = new Set([
   'area',
   'base',
   'br',
@@ -115,6 +116,8 @@ const VOID_ELEMENTS = new Set([
   'source',
   'track',
   'wbr',
+  'keygen',
+  'frame',
 ]);
 
 /** Elements that an opening tag of the same name closes, as browsers do with `<p>a<p>b`. */
