@@ -281,6 +281,7 @@ describe('DigestStack with only a sender address', () => {
     expect(routes).toEqual({
       'POST /articles': fn('ApiArticles'),
       'DELETE /articles/{id}': fn('ApiArticles'),
+      'POST /articles/{id}/restore': fn('ApiArticles'),
       'POST /subscriptions': fn('ApiSubscriptions'),
       'GET /confirm': fn('ApiConfirm'),
       'POST /confirm': fn('ApiConfirm'),
