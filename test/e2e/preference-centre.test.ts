@@ -295,11 +295,11 @@ describe('operator commands against the running stack', () => {
     const key = created.stdout.trim();
     const id = /\(id ([0-9a-f]{12})\)/.exec(created.stderr)?.[1];
     expect(id).toBeDefined();
-    expect((await runCli(['keys', 'list'], stack.env)).stdout).toMatch(new RegExp(`^${id}\\tto-revoke\\t\\S+\\tactive$`, 'm'));
+    expect((await runCli(['keys', 'list'], stack.env)).stdout).toMatch(new RegExp(`^${id}\\tto-revoke\\t\\S+\\tactive\\tingest$`, 'm'));
 
     const revoked = await runCli(['keys', 'revoke', id!], stack.env);
     expect(revoked).toMatchObject({ code: 0, stdout: `revoked ${id} (to-revoke)\n` });
-    expect((await runCli(['keys', 'list'], stack.env)).stdout).toMatch(new RegExp(`^${id}\\tto-revoke\\t\\S+\\trevoked$`, 'm'));
+    expect((await runCli(['keys', 'list'], stack.env)).stdout).toMatch(new RegExp(`^${id}\\tto-revoke\\t\\S+\\trevoked\\tingest$`, 'm'));
     const refused = await fetch(`${stack.apiUrl}/articles`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-api-key': key },
