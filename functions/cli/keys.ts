@@ -110,7 +110,7 @@ export function registerKeyCommands(program: Command): void {
         await withKeys(options, (store) => store.put(record));
         console.log(key);
         console.error(
-          `Created ingest key "${options.name}" (id ${record.hash.slice(0, ID_LENGTH)}, scopes ${scopes.join(',')})${expiresAt ? `, expiring ${expiresAt}` : ''}. ` +
+          `Created ingest key "${options.name}" (id ${record.hash.slice(0, ID_LENGTH)}) with scopes ${scopes.join(',')}${expiresAt ? `, expiring ${expiresAt}` : ''}. ` +
             'Send it as the x-api-key header; it is not shown again.',
         );
       },
