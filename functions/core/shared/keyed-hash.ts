@@ -3,13 +3,14 @@
  * HMAC-SHA-256 under a key derived (HKDF) from the token secret for one purpose, so someone who
  * can read the table cannot confirm an address by hashing it, and no two uses share a key.
  */
-import { createHash, createHmac, hkdfSync } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
+import { deriveSecretKey } from './secret-keys.ts';
 
 export type KeyedHashPurpose = 'erasure-marker' | 'rate-limit';
 
 /** A 32-byte key for `purpose`, derived from the token secret: the secret itself never keys a hash. */
 export function derivedKey(secret: string, purpose: KeyedHashPurpose): Buffer {
-  return Buffer.from(hkdfSync('sha256', secret, 'digest-mailer', `digest-mailer ${purpose} v1`, 32));
+  return deriveSecretKey(secret, `${purpose}-v1`);
 }
 
 export function keyedHash(key: Buffer, value: string): string {
