@@ -134,6 +134,13 @@ const LINK_ERRORS = {
   410: page('the link has expired or was revoked'),
 };
 
+/** The `{id}` of the article routes: what POST /articles returned. */
+const ARTICLE_ID_PARAM = {
+  schema: z.string().regex(/^[0-9a-f]{64}$/),
+  required: true,
+  description: 'the article id that POST /articles returned (64 hex digits)',
+};
+
 export const ROUTE_DOCS: Record<RouteKey, RouteDoc> = {
   'POST /articles': {
     tag: 'articles',
@@ -158,13 +165,7 @@ export const ROUTE_DOCS: Record<RouteKey, RouteDoc> = {
     description:
       'Takes the article out of every stored edition (re-rendered with a note that a story was withdrawn, so later sends, the web edition and the archive no longer show it) and out of every later edition. Idempotent. Mail already delivered cannot be called back.',
     apiKey: true,
-    params: {
-      id: {
-        schema: z.string().regex(/^[0-9a-f]{64}$/),
-        required: true,
-        description: 'the article id that POST /articles returned (64 hex digits)',
-      },
-    },
+    params: { id: ARTICLE_ID_PARAM },
     responses: {
       200: {
         description: 'withdrawn; the editions it was taken out of',
@@ -180,13 +181,7 @@ export const ROUTE_DOCS: Record<RouteKey, RouteDoc> = {
     description:
       'Undoes a takedown: editions made from now on take the article again (its ingest time moves to now); editions already made keep the withdrawal. Restoring an article that is shown changes nothing (status "shown"). Allowed to keys that may withdraw it.',
     apiKey: true,
-    params: {
-      id: {
-        schema: z.string().regex(/^[0-9a-f]{64}$/),
-        required: true,
-        description: 'the article id that POST /articles returned (64 hex digits)',
-      },
-    },
+    params: { id: ARTICLE_ID_PARAM },
     responses: {
       200: {
         description: 'restored, or already shown',
