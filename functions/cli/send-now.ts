@@ -17,6 +17,7 @@ const SKIP_REASONS: Record<Exclude<DeliverOutcome, 'sent' | 'rejected'>, string>
   'already-served-today': "already had today's digest",
   moved: 'changed their send hour or zone since the plan; their new hour sends it',
   'sending-elsewhere': 'being sent by another run',
+  'earlier-day': 'their chunk was for an earlier day; their next digest carries it',
 };
 
 async function sendNow(): Promise<number> {

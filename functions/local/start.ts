@@ -8,8 +8,8 @@ import { ensureTable } from '../adapters/dynamo/create-table.ts';
 import { createDynamoClient } from '../adapters/dynamo/client.ts';
 import { generateApiKey } from '../core/ingest/index.ts';
 import { ensureDevKey } from './dev-key.ts';
-import { CHUNK_HEADER, chunkJobOf, type InboxMail, settleLocalClaims } from '../core/delivery/index.ts';
-import { planDigest } from '../core/planning/index.ts';
+import { CHUNK_HEADER, chunkCondition, type InboxMail, settleLocalClaims } from '../core/delivery/index.ts';
+import { planAndRepick } from '../core/planning/index.ts';
 import { startDynamoEmulator, startSesEmulator, type RunningEmulator, type StoredEmail } from './emulators.ts';
 import { everyHour } from './hourly.ts';
 import { pollDepsOf, pollFeedsEvery } from './feed-poller.ts';
@@ -54,7 +54,9 @@ function inboxMail(email: StoredEmail): InboxMail {
 
 /**
  * This process is the only sender of the local stack, so every chunk still claimed at start was
- * claimed by a process that is gone: settle it against the persisted inbox, then send the rest.
+ * claimed by a process that is gone: settle it against the persisted inbox and release the rest.
+ * Nothing here sends them: the next `send-now` adopts them with its slot-days and sends them
+ * before it returns, and the next hourly run re-picks any still open (core/delivery/stranded.ts).
  */
 async function settleClaims(wiring: Wiring, inbox: StoredEmail[]): Promise<void> {
   const deps = {
@@ -67,18 +69,15 @@ async function settleClaims(wiring: Wiring, inbox: StoredEmail[]): Promise<void>
   if (settlement.chunks > 0) {
     console.log(
       `Settled ${settlement.chunks} chunk(s) the last run left claimed: ${settlement.confirmed} digest(s) found in the inbox and marked sent, ` +
-        `${settlement.released} reader(s) released to send now.`,
+        `${settlement.released} reader(s) released for the next send-now or hourly run.`,
     );
   }
   if (settlement.slotDays) {
     console.log(`${settlement.slotDays} slot-day(s) a stopped run left part-planned go to the next run or send-now.`);
   }
-  if (released.length === 0) return;
-  const jobs = released.map((chunk) => chunkJobOf(chunk, true));
-  void wiring
-    .port('queue')
-    .enqueue(jobs)
-    .catch((error: unknown) => console.error('sending released chunks failed:', error));
+  const now = deps.clock.now();
+  const today = released.filter((chunk) => chunkCondition(chunk, now) !== 'earlier-day');
+  if (today.length > 0) console.log(`${today.length} chunk(s) of today are open: \`npx digest send-now\` sends them now.`);
 }
 
 function listen(server: Router, port: number): Promise<void> {
@@ -119,8 +118,11 @@ async function main(): Promise<void> {
 
   const schedule = everyHour(async () => {
     try {
-      const report = await planDigest('scheduled', planner);
-      console.log(`hourly run: ${report.enqueued} digests sent or queued, ${report.skipped.nothingNew} with nothing new`);
+      const report = await planAndRepick('scheduled', planner);
+      console.log(
+        `hourly run: ${report.enqueued} digests sent or queued, ${report.skipped.nothingNew} with nothing new, ` +
+          `${report.stranded.repicked} stranded chunk(s) sent again`,
+      );
     } catch (error) {
       console.error('hourly run failed:', error);
     }

@@ -31,6 +31,10 @@ export const DIGEST_METRICS = {
   feedErrors: 'FeedErrors',
   /** Sources whose polls have failed for a day or more (disabled ones included), as each planner run counts them. */
   feedSourcesFailingForADay: 'FeedSourcesFailingForADay',
+  /** Stranded chunks of today (dead-lettered, or left by a dead sender) the hourly run enqueued again. */
+  chunksRepicked: 'ChunksRepicked',
+  /** Chunks of today still open or claimed an hour or more after they were planned, as each hourly run counts them. */
+  chunksOpenTooLong: 'ChunksOpenTooLong',
 } as const;
 
 export type DigestMetric = (typeof DIGEST_METRICS)[keyof typeof DIGEST_METRICS];

@@ -43,6 +43,18 @@ export {
 } from './ports.ts';
 export { settleLocalClaims, type InboxMail } from './settle.ts';
 export { CLAIM_LEASE_MS, SEND_FLEET } from './send-fleet.ts';
+export {
+  type ChunkCondition,
+  chunkCondition,
+  type ChunkQueue,
+  currentLocalDate,
+  OPEN_TOO_LONG_MS,
+  oncePerChunk,
+  readersLeft,
+  repickStrandedChunks,
+  type RepickDeps,
+  type StrandedReport,
+} from './stranded.ts';
 export { dailySendsLeft, fullJitterDelayMs, perSenderRate, type SendFleet, type SendQuota } from './send-rate.ts';
 export { countNameFor, secondsToNextHour, SEND_COUNT_NAMES, type SendCountName, type SendCounts, zeroCounts } from './send-stats.ts';
 export { TokenBucket } from './token-bucket.ts';

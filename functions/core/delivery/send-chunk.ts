@@ -28,6 +28,7 @@ import { hadTodaysDigest, memoisedLocalRunDate } from '../subscribers/index.ts';
 import type { BulkMailer, BulkRecipient, DeliveryLedger, SendReservation } from './ports.ts';
 import { ChunkTooLargeError, ClaimHeldError } from './errors.ts';
 import { CLAIM_LEASE_MS } from './send-fleet.ts';
+import { currentLocalDate } from './stranded.ts';
 import type { ChunkJob, ChunkRef, DeliverOutcome, Delivery, SlotDay, Watermark } from './types.ts';
 
 export interface SendChunkDeps {
@@ -174,6 +175,8 @@ async function sendReserved(job: ChunkJob, deps: SendChunkDeps, reservation: Sen
       `edition ${edition.id}: template data of ${defaultDataJson.length} characters is over SES's ${TEMPLATE_DATA_MAX_CHARS}`,
     );
   }
+  // Late (a DLQ redrive, a retry past midnight): never sent, its readers roll into their next digest.
+  if (job.slotDay.date < currentLocalDate(job.slotDay, now)) return everyone('earlier-day');
   const leaseMs = deps.claimLeaseMs ?? CLAIM_LEASE_MS;
   const claim = await deps.deliveries.claimChunk(job, now.toISOString(), new Date(now.getTime() - leaseMs).toISOString());
   if (claim.result === 'done') return everyone('duplicate');

@@ -26,6 +26,7 @@ export function countNameFor(outcome: DeliverOutcome): SendCountName | undefined
     case 'not-subscribed':
     case 'already-served-today':
     case 'moved':
+    case 'earlier-day':
       return 'skipped';
   }
 }

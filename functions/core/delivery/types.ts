@@ -147,7 +147,9 @@ export type DeliverOutcome =
   /** SES refused this address alone; recorded, not retried. */
   | 'rejected'
   /** Another run's sender holds this chunk; it will finish it. */
-  | 'sending-elsewhere';
+  | 'sending-elsewhere'
+  /** The chunk was for an earlier local day: never sent, its readers' next digest carries what it had. */
+  | 'earlier-day';
 
 /** What a local stack restart made of the claims its dead process held. */
 export interface Settlement {
