@@ -2,8 +2,9 @@
  * The local stand-in for the SQS send queue and its event source: chunk jobs go out in batches
  * to the sender's batch use case (core's sendBatch, as in the Lambda), with the redeliveries SQS
  * would give: a job not done (failed, or its claim held by another sender) comes back after a
- * delay until maxAttempts, like maxReceiveCount before the DLQ; a deferred job (daily quota)
- * comes back after the deferral's delay. Each recipient's final outcome is reported once.
+ * delay until maxAttempts, like maxReceiveCount before the DLQ, and then goes to the dead-letter
+ * list (dead-letters.ts) until a redrive; a deferred job (daily quota) comes back after the
+ * deferral's delay. Each recipient's final outcome is reported once.
  */
 import pMap from 'p-map';
 import {
@@ -17,6 +18,7 @@ import {
   type SendBatchReport,
 } from '../core/delivery/index.ts';
 import type { Queue } from '../core/planning/index.ts';
+import { type DeadLetterList, MemoryDeadLetters } from './dead-letters.ts';
 
 /** A job's last word: what delivery made of it, or that the queue gave up, or that it waits for the quota. */
 export type QueueOutcome = DeliverOutcome | 'failed' | 'deferred';
@@ -31,6 +33,8 @@ export interface InProcessQueueOptions {
   /** Attempts per job, like the queue's maxReceiveCount before the DLQ. */
   maxAttempts?: number;
   retryDelayMs?: number;
+  /** Where jobs go after their last attempt; kept in memory unless given. */
+  deadLetters?: DeadLetterList;
   onOutcome?(job: DeliveryJob, outcome: QueueOutcome, error?: unknown): void;
 }
 
@@ -45,7 +49,25 @@ export class InProcessQueue implements Queue, JobDeferral {
   #nextId = 0;
 
   constructor(options: InProcessQueueOptions) {
-    this.#options = { batchSize: SEND_FLEET.batchSize, concurrency: 1, maxAttempts: 3, retryDelayMs: 500, ...options };
+    this.#options = {
+      batchSize: SEND_FLEET.batchSize,
+      concurrency: 1,
+      maxAttempts: 3,
+      retryDelayMs: 500,
+      deadLetters: new MemoryDeadLetters(),
+      ...options,
+    };
+  }
+
+  get deadLetters(): DeadLetterList {
+    return this.#options.deadLetters;
+  }
+
+  /** Sends every dead-lettered job again, as a DLQ redrive does; returns how many. */
+  async redrive(): Promise<number> {
+    const jobs = await this.#options.deadLetters.takeAll();
+    if (jobs.length > 0) await this.enqueue(jobs);
+    return jobs.length;
   }
 
   async enqueue(jobs: readonly ChunkJob[]): Promise<void> {
@@ -95,7 +117,7 @@ export class InProcessQueue implements Queue, JobDeferral {
   }
 
   async #run(batch: readonly QueuedDelivery[]): Promise<void> {
-    const { deliverBatch, maxAttempts, retryDelayMs, onOutcome } = this.#options;
+    const { deliverBatch, maxAttempts, retryDelayMs, onOutcome, deadLetters } = this.#options;
     for (const message of batch) this.#inFlight.set(message.receipt.receiptHandle, { message, job: JSON.parse(message.body) as ChunkJob });
     let report: SendBatchReport;
     try {
@@ -123,6 +145,7 @@ export class InProcessQueue implements Queue, JobDeferral {
       else if (entry.message.receiveCount >= maxAttempts) {
         for (const email of this.#unreported(entry)) onOutcome?.({ editionId: entry.job.editionId, email }, 'failed', item.error);
         this.#reported.delete(entry.message.id);
+        await deadLetters.add(entry.job, item.error instanceof Error ? `${item.error.name}: ${item.error.message}` : String(item.error));
       } else again.push({ ...entry.message, receiveCount: entry.message.receiveCount + 1 });
     }
     if (again.length === 0) return;

@@ -13,6 +13,7 @@ import { unsubscribeHandler } from '../handlers/api-unsubscribe.ts';
 import { sesEventsHandler } from '../handlers/sns-ses-events.ts';
 import { type EditionOfChunk, mailboxSimulator } from './mailbox-simulator.ts';
 import { InProcessQueue, type QueueOutcome } from './in-process-queue.ts';
+import { FileDeadLetters } from './dead-letters.ts';
 import type { LocalSettings } from './local-settings.ts';
 import type { Route } from './router.ts';
 import { API_ROUTES } from '../adapters/http/api-routes.ts';
@@ -29,6 +30,7 @@ export type OutcomeListener = (job: DeliveryJob, outcome: QueueOutcome, error?: 
 export function createLocalWiring(settings: LocalSettings, onOutcome?: OutcomeListener): Wiring {
   const queue = new InProcessQueue({
     deliverBatch: (messages, maxReceiveCount) => sendBatch(messages, { ...wiring.deps('sqs-send-digest'), maxReceiveCount }),
+    deadLetters: new FileDeadLetters(settings.dataDir),
     onOutcome,
   });
   const wiring: Wiring = new Wiring(settings.config, {

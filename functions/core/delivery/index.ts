@@ -54,6 +54,9 @@ export {
   repickStrandedChunks,
   type RepickDeps,
   type StrandedReport,
+  type ChunkTally,
+  tallyChunks,
+  todaysSlotDays,
 } from './stranded.ts';
 export { dailySendsLeft, fullJitterDelayMs, perSenderRate, type SendFleet, type SendQuota } from './send-rate.ts';
 export { countNameFor, secondsToNextHour, SEND_COUNT_NAMES, type SendCountName, type SendCounts, zeroCounts } from './send-stats.ts';

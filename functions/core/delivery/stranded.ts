@@ -112,3 +112,36 @@ export async function repickStrandedChunks(deps: RepickDeps): Promise<StrandedRe
   report.repickedReaders = stranded.reduce((sum, chunk) => sum + readersLeft(chunk), 0);
   return report;
 }
+
+/** Chunks and their readers, per condition. */
+export type ChunkTally = Record<ChunkCondition, { chunks: number; readers: number }>;
+
+/** Tallies chunks by condition, each counted once (by id within its slot-day). */
+export function tallyChunks(chunks: readonly DeliveryChunk[], now: Date, leaseMs: number = CLAIM_LEASE_MS): ChunkTally {
+  const tally = Object.fromEntries(
+    (['open', 'claimed', 'sent', 'paused', 'cancelled', 'stranded', 'earlier-day'] as const).map((name) => [
+      name,
+      { chunks: 0, readers: 0 },
+    ]),
+  ) as ChunkTally;
+  const seen = new Set<string>();
+  for (const chunk of chunks) {
+    const key = `${chunk.slotDay.date}|${chunk.slotDay.hour}|${chunk.slotDay.timezone}|${chunk.id}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const entry = tally[chunkCondition(chunk, now, leaseMs)];
+    entry.chunks += 1;
+    entry.readers += chunk.counts?.recipients ?? chunk.emails.length;
+  }
+  return tally;
+}
+
+/** Today's slot-days of these zones: each zone's current local date, every hour. */
+export function todaysSlotDays(zones: Iterable<string>, now: Date): SlotDay[] {
+  const slotDays: SlotDay[] = [];
+  for (const timezone of new Set(zones)) {
+    const date = currentLocalDate({ timezone }, now);
+    for (let hour = 0; hour < 24; hour += 1) slotDays.push({ timezone, hour, date });
+  }
+  return slotDays;
+}
