@@ -19,6 +19,7 @@ import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { DIGEST_METRICS, type DigestMetric, METRICS_NAMESPACE, METRICS_SERVICE } from '../functions/adapters/runtime/metric-names.ts';
 import type { DigestFunction } from './digest-function.ts';
+import { OPEN_TOO_LONG_MS } from '../functions/core/delivery/index.ts';
 
 /**
  * SES reviews an account at 5% bounces or 0.1% complaints and may pause sending at 10% / 0.5%:
@@ -112,6 +113,19 @@ function addSendingAlarms(alarm: AddAlarm): void {
     `${SEND_FAILURES_ALARM} or more digests failed to send in five minutes (throttles not counted).`,
     digestMetric(DIGEST_METRICS.sendFailed, Duration.minutes(5)),
     SEND_FAILURES_ALARM,
+  );
+  alarm(
+    'ChunksOpenTooLong',
+    `A chunk of today has been open or claimed for ${OPEN_TOO_LONG_MS / 60_000} minutes or more since it was planned (each hourly run counts them, ` +
+      'and sends the stranded ones again): `digest send status` shows which.',
+    new Metric({
+      namespace: METRICS_NAMESPACE,
+      metricName: DIGEST_METRICS.chunksOpenTooLong,
+      dimensionsMap: { service: METRICS_SERVICE },
+      statistic: 'Maximum',
+      period: Duration.hours(1),
+    }),
+    1,
   );
   alarm(
     'RenderingFailures',

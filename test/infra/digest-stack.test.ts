@@ -165,6 +165,10 @@ beforeAll(() => {
   full = synthesize(FULL_PROPS);
 });
 
+function byMetricName(alarms: Json[], name: string): Json[] {
+  return alarms.filter((alarm) => alarm['MetricName' as never] === name);
+}
+
 describe('DigestStack with only a sender address', () => {
   let synth: Synthesized;
   beforeAll(() => {
@@ -617,6 +621,9 @@ describe('DigestStack with a domain, a public URL and an alarm address', () => {
       ([, topic]) => topic.Properties?.DisplayName === 'digest-mailer alarms',
     ) as [[string, CfnResource]];
     for (const alarm of alarms) expect(alarm.AlarmActions).toEqual([{ Ref: topicId }]);
+    expect(byMetricName(alarms, 'ChunksOpenTooLong')).toEqual([
+      expect.objectContaining({ Namespace: 'DigestMailer', Threshold: 1, Statistic: 'Maximum', Period: 3600 }),
+    ]);
 
     const byMetric = (namespace: string, name: string) =>
       alarms.filter((alarm) => alarm.Namespace === namespace && alarm.MetricName === name);
@@ -647,7 +654,8 @@ describe('DigestStack with a domain, a public URL and an alarm address', () => {
     const [api5xx] = byMetric('AWS/ApiGateway', '5xx');
     const [[apiId]] = ofType(synth.resources, 'AWS::ApiGatewayV2::Api') as [[string, CfnResource]];
     expect(api5xx?.Dimensions).toEqual([{ Name: 'ApiId', Value: { Ref: apiId } }]);
-    expect(alarms).toHaveLength(5 + FUNCTION_IDS.length + 2 + 2 + 1 + 1);
+    // Dead letters, functions, send and rendering failures, SES reputation, API 5xx, feed sources, chunks open too long.
+    expect(alarms).toHaveLength(5 + FUNCTION_IDS.length + 2 + 2 + 1 + 1 + 1);
   });
 
   it('builds a dashboard with the application metrics, SES reputation, the queues, the API and the functions', () => {
