@@ -41,7 +41,9 @@ export class FileDeadLetters implements DeadLetterList {
   }
 
   async add(job: ChunkJob, reason: string): Promise<void> {
-    await appendFile(this.#file, `${JSON.stringify({ job: jobWithoutAddresses(job), reason: reason.slice(0, 300) })}\n`, { mode: 0o600 });
+    // Led by a newline too: a line torn by a killed process never swallows the next job.
+    const line = JSON.stringify({ job: jobWithoutAddresses(job), reason: reason.slice(0, 300) });
+    await appendFile(this.#file, `\n${line}\n`, { mode: 0o600 });
   }
 
   async takeAll(): Promise<ChunkJob[]> {
