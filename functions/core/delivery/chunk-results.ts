@@ -4,7 +4,7 @@
  * and sends nobody twice), then, last, the chunk's results in one conditional write on its claim.
  */
 import type { Edition } from '../edition/index.ts';
-import type { BulkRecipientResult, DeliveryLedger } from './ports.ts';
+import type { BulkRecipientResult, ChunkLedger, Watermarks } from './ports.ts';
 import type { DeliverOutcome, Delivery, DeliveryChunk, Watermark } from './types.ts';
 
 export interface SendResults {
@@ -36,7 +36,7 @@ type ClaimedChunk = DeliveryChunk & { claimedAt: string };
 
 /** Watermarks and delivery records of the destinations sent, then the chunk's results on its claim. */
 export async function recordSendResults(
-  deliveries: Pick<DeliveryLedger, 'recordDeliveries' | 'recordResults'>,
+  deliveries: Pick<ChunkLedger, 'recordResults'> & Pick<Watermarks, 'recordDeliveries'>,
   chunk: ClaimedChunk,
   edition: Edition,
   results: SendResults,
@@ -74,7 +74,7 @@ export async function recordSendResults(
 
 /** A failed bulk call releases the claim with its reason; the queue's retry tries again. */
 export async function releaseAfterFailedCall(
-  deliveries: Pick<DeliveryLedger, 'recordResults'>,
+  deliveries: Pick<ChunkLedger, 'recordResults'>,
   chunk: ClaimedChunk,
   error: unknown,
 ): Promise<void> {

@@ -17,7 +17,7 @@
  */
 import { type Clock, DailyQuotaExhaustedError, LruCache, MailerThrottledError, type Settings } from '../shared/index.ts';
 import { type Edition, EditionNotFoundError, type EditionStore, editionTemplate, zoneTemplateData } from '../edition/index.ts';
-import type { BulkMailer, BulkMessage, BulkRecipient, DeliveryLedger, SendReservation } from './ports.ts';
+import type { BulkMailer, BulkMessage, BulkRecipient, ChunkLedger, SendReservation, Watermarks } from './ports.ts';
 import { ChunkTooLargeError, ClaimHeldError } from './errors.ts';
 import { CLAIM_LEASE_MS } from './send-fleet.ts';
 import type { ChunkJob, ChunkRef, DeliverOutcome } from './types.ts';
@@ -28,7 +28,8 @@ export { TEMPLATE_DATA_MAX_CHARS } from './chunk-recipients.ts';
 
 export interface SendChunkDeps {
   editions: EditionStore;
-  deliveries: DeliveryLedger;
+  /** A sender claims chunks, reads its readers' watermarks and records results: those two roles of the ledger. */
+  deliveries: ChunkLedger & Watermarks;
   mailer: BulkMailer;
   clock: Clock;
   settings: Settings;
