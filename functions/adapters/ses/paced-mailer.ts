@@ -25,6 +25,9 @@ import { DailyQuotaExhaustedError, type Mailer, MailerThrottledError, type Outgo
 import type { SendQuotaSource } from './ses-quota.ts';
 import { MailerUnavailableError } from './ses-mailer.ts';
 
+/** How long tokens accrued for a next bulk call stay usable once they are ready. */
+export const CARRY_GRACE_MS = 1_000;
+
 export interface PacedMailerOptions {
   fleet: SendFleet;
   /** Attempts per email, the first included, before the job goes back to the queue. */
@@ -65,6 +68,8 @@ export class PacedMailer implements Mailer, BulkMailer {
   #quota: SendQuota | undefined;
   /** Accepted by SES since #quota was read, so not yet in its sentLast24Hours. */
   #sentSinceQuota = 0;
+  /** Tokens accruing for the next bulk call since the last one went out (see #carryOn). */
+  #carry: HeldTokens | undefined;
 
   constructor(inner: Mailer & Partial<BulkMailer>, quotas: SendQuotaSource, options: PacedMailerOptions) {
     this.#inner = inner;
@@ -85,7 +90,7 @@ export class PacedMailer implements Mailer, BulkMailer {
     const { maxAttempts, backoffBaseMs, backoffCapMs, nowMs, sleep, random, onThrottled } = this.#options;
     for (let attempt = 0; ; attempt += 1) {
       const bucket = await this.#bucketForCurrentQuota();
-      const wait = bucket.reserve(nowMs());
+      const wait = this.#take(bucket, 1, nowMs());
       if (wait > 0) await sleep(wait);
       try {
         const result = await this.#inner.send(email);
@@ -116,7 +121,7 @@ export class PacedMailer implements Mailer, BulkMailer {
     }
     const tokens = Math.max(1, Math.min(count, CHUNK_SIZE, Math.floor(bucket.rate)));
     const now = this.#options.nowMs();
-    return new HeldTokens(bucket, tokens, now + bucket.reserve(now, tokens), this.#options.nowMs);
+    return new HeldTokens(bucket, tokens, now + this.#take(bucket, tokens, now), this.#options.nowMs);
   }
 
   async sendBulk(message: BulkMessage, reservation?: SendReservation): Promise<BulkRecipientResult[]> {
@@ -155,6 +160,7 @@ export class PacedMailer implements Mailer, BulkMailer {
         let answers: BulkRecipientResult[];
         try {
           answers = await inner({ ...message, recipients: slice });
+          this.#carryOn(bucket);
         } catch (error) {
           if (!(error instanceof MailerThrottledError || error instanceof MailerUnavailableError)) throw error;
           if (error instanceof MailerThrottledError) onThrottled?.();
@@ -186,12 +192,45 @@ export class PacedMailer implements Mailer, BulkMailer {
   /** The wait before sending to `count` recipients: held tokens first (once), the bucket for the rest. */
   #reserve(bucket: TokenBucket, count: number, held: HeldTokens | undefined): number {
     const now = this.#options.nowMs();
-    if (held === undefined || held.tokens <= 0 || held.bucket !== bucket) return bucket.reserve(now, count);
+    if (held === undefined || held.tokens <= 0 || held.bucket !== bucket) return this.#take(bucket, count, now);
     const fromHeld = Math.min(held.tokens, count);
     held.tokens -= fromHeld;
     held.release();
     const more = count - fromHeld;
-    return Math.max(held.readyAtMs - now, more > 0 ? bucket.reserve(now, more) : 0, 0);
+    return Math.max(held.readyAtMs - now, more > 0 ? this.#take(bucket, more, now) : 0, 0);
+  }
+
+  /**
+   * After a bulk call, the tokens of the next one start accruing at once (when none are accruing
+   * yet): the sender's last call of a batch is followed by its result writes, the queue's next
+   * poll and the next batch's claims and reads, and without this the sender's share of the rate
+   * would wait for all of that before its first token. The tokens are paid for in the bucket's
+   * order, so the sender never goes faster than its rate.
+   */
+  #carryOn(bucket: TokenBucket): void {
+    if (this.#carry !== undefined) return;
+    const now = this.#options.nowMs();
+    const tokens = Math.max(1, Math.min(CHUNK_SIZE, Math.floor(bucket.rate)));
+    this.#carry = new HeldTokens(bucket, tokens, now + bucket.reserve(now, tokens), this.#options.nowMs);
+  }
+
+  /**
+   * The wait for `count` tokens, taking those the carry holds first. A carry left ready for more
+   * than CARRY_GRACE_MS is given back instead: sent that late, its tokens would add to the next
+   * second's share.
+   */
+  #take(bucket: TokenBucket, count: number, now: number): number {
+    const carry = this.#carry;
+    this.#carry = undefined;
+    if (carry === undefined || carry.bucket !== bucket || now - carry.readyAtMs > CARRY_GRACE_MS) {
+      carry?.release();
+      return bucket.reserve(now, count);
+    }
+    const fromCarry = Math.min(carry.tokens, count);
+    carry.tokens -= fromCarry;
+    carry.release();
+    const more = count - fromCarry;
+    return Math.max(carry.readyAtMs - now, more > 0 ? bucket.reserve(now, more) : 0, 0);
   }
 
   async #bucketForCurrentQuota(): Promise<TokenBucket> {

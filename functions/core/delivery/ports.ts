@@ -13,12 +13,8 @@ export type ClaimResult =
 
 export type SlotDayLock = 'acquired' | 'resumed' | 'taken-over' | 'reopened' | 'taken';
 
-/**
- * The delivery ledger: slot-day locks, the chunks under them, and each reader's watermark. Every
- * transition is a conditional write on one item (dynalite has no transactions); only the
- * watermarks and delivery records are blind batch writes, of items nothing else writes.
- */
-export interface DeliveryLedger {
+/** The planner's slot-day locks: one run plans a slot-day's readers at a time. */
+export interface SlotDayLocks {
   /**
    * Takes the slot-day for plan run `owner` with a conditional write. `acquired` when it was
    * free, `resumed` when `owner` already held it (a retried run), `taken-over` when its owner
@@ -31,11 +27,10 @@ export interface DeliveryLedger {
   renewSlotDay(slotDay: SlotDay, owner: string, at: string): Promise<boolean>;
   /** Marks the slot-day planned in full by `owner`: no run is planning it, and a later run may reopen it for late readers. */
   completeSlotDay(slotDay: SlotDay, owner: string, at: string): Promise<void>;
-  /**
-   * Ends the lease of every slot-day lock not completed, so the next run takes each over at once:
-   * for a restarted local stack, whose runs died with its old process. Returns how many.
-   */
-  abandonOpenSlotDays(): Promise<number>;
+}
+
+/** Each send (one planning run) and its state: running, complete, paused or cancelled. */
+export interface SendRecords {
   /** Records a send as its run starts; a retried run (same send id) keeps the record it finds. */
   startSend(record: SendRecord): Promise<void>;
   /** The send's run planned every reader it found, for these editions. */
@@ -50,6 +45,10 @@ export interface DeliveryLedger {
   resumeSend(send: SendId): Promise<DeliveryChunk[]>;
   /** Cancels the send's open and paused chunks (claimed ones after their attempt): they are never sent. Returns how many now. */
   cancelSend(send: SendId): Promise<number>;
+}
+
+/** The chunks of each slot-day, claimed by senders and settled by SES's events. */
+export interface ChunkLedger {
   /** Stores new chunks (ids unique to their run) in batches. */
   addChunks(chunks: readonly DeliveryChunk[]): Promise<void>;
   /** Every chunk of a slot-day, whatever its state. */
@@ -77,14 +76,34 @@ export interface DeliveryLedger {
   confirmSent(ref: ChunkRef, sent: Record<string, string>): Promise<void>;
   /** Ends a claim whose sender is known to be dead: open again, or its send's state if that was paused or cancelled meanwhile. */
   release(ref: ChunkRef): Promise<void>;
+}
+
+/** Each reader's watermark (the last digest they had) and the delivery records beside it. */
+export interface Watermarks {
   /** Readers and their watermarks, in one batched read. */
   recipients(emails: readonly string[]): Promise<Map<string, { subscriber?: Subscriber; watermark?: Watermark }>>;
   watermarks(emails: readonly string[]): Promise<Map<string, Watermark>>;
   /** The watermarks and delivery records of what was just sent, in batches. */
   recordDeliveries(watermarks: readonly Watermark[], deliveries: readonly Delivery[]): Promise<void>;
+}
+
+/** What only the local stack needs on restart: its dead runs' locks ended, and what its inbox settled. */
+export interface LocalSettlement {
+  /**
+   * Ends the lease of every slot-day lock not completed, so the next run takes each over at once:
+   * for a restarted local stack, whose runs died with its old process. Returns how many.
+   */
+  abandonOpenSlotDays(): Promise<number>;
   recordSettlement(settlement: Settlement): Promise<void>;
   lastSettlement(): Promise<Settlement | undefined>;
 }
+
+/**
+ * The delivery ledger: slot-day locks, the chunks under them, and each reader's watermark. Every
+ * transition is a conditional write on one item (dynalite has no transactions); only the
+ * watermarks and delivery records are blind batch writes, of items nothing else writes.
+ */
+export interface DeliveryLedger extends SlotDayLocks, SendRecords, ChunkLedger, Watermarks, LocalSettlement {}
 
 /** Per-edition send counters, for `digest status`; one small item per edition, bumped with ADD. */
 export interface SendStatsStore {

@@ -129,18 +129,7 @@ export async function sendBatch(messages: readonly QueuedDelivery[], deps: SendB
     { concurrency: SEND_FLEET.jobsInFlight },
   );
 
-  let quotaReached: SendBatchReport['quotaReached'];
-  if (quotaExhausted) {
-    const now = deps.clock.now();
-    const random = deps.random ?? Math.random;
-    const delaySeconds = secondsToNextHour(now, Math.floor(random() * DEFER_SPREAD_SECONDS));
-    await deps.deferral.defer(
-      deferred.map((message) => message.receipt),
-      delaySeconds,
-    );
-    await deps.sendStats.recordQuotaExhausted(now.toISOString(), quotaExhausted.message);
-    quotaReached = { deferred: deferred.length, delaySeconds, detail: quotaExhausted.message };
-  }
+  const quotaReached = quotaExhausted ? await deferPastQuota(deferred, quotaExhausted, deps) : undefined;
   for (const [editionId, editionCounts] of counts) await deps.sendStats.add(editionId, editionCounts);
 
   return {
@@ -149,6 +138,23 @@ export async function sendBatch(messages: readonly QueuedDelivery[], deps: SendB
     counts: Object.fromEntries(counts),
     ...(quotaReached ? { quotaReached } : {}),
   };
+}
+
+/** Puts the jobs the daily quota stopped back on the queue until a few minutes past the next hour. */
+async function deferPastQuota(
+  deferred: readonly QueuedDelivery[],
+  quotaExhausted: DailyQuotaExhaustedError,
+  deps: SendBatchDeps,
+): Promise<NonNullable<SendBatchReport['quotaReached']>> {
+  const now = deps.clock.now();
+  const random = deps.random ?? Math.random;
+  const delaySeconds = secondsToNextHour(now, Math.floor(random() * DEFER_SPREAD_SECONDS));
+  await deps.deferral.defer(
+    deferred.map((message) => message.receipt),
+    delaySeconds,
+  );
+  await deps.sendStats.recordQuotaExhausted(now.toISOString(), quotaExhausted.message);
+  return { deferred: deferred.length, delaySeconds, detail: quotaExhausted.message };
 }
 
 function safeJson(body: string): unknown {

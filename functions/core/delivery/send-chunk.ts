@@ -16,24 +16,21 @@
  * zero times (README, "Delivery guarantee").
  */
 import { type Clock, DailyQuotaExhaustedError, LruCache, MailerThrottledError, type Settings } from '../shared/index.ts';
-import {
-  type Edition,
-  EditionNotFoundError,
-  type EditionStore,
-  editionTemplate,
-  recipientSubstitution,
-  zoneTemplateData,
-} from '../edition/index.ts';
-import { hadTodaysDigest, memoisedLocalRunDate } from '../subscribers/index.ts';
-import type { BulkMailer, BulkRecipient, DeliveryLedger, SendReservation } from './ports.ts';
+import { type Edition, EditionNotFoundError, type EditionStore, editionTemplate, zoneTemplateData } from '../edition/index.ts';
+import type { BulkMailer, BulkMessage, BulkRecipient, ChunkLedger, SendReservation, Watermarks } from './ports.ts';
 import { ChunkTooLargeError, ClaimHeldError } from './errors.ts';
 import { CLAIM_LEASE_MS } from './send-fleet.ts';
 import { currentLocalDate } from './stranded.ts';
-import type { ChunkJob, ChunkRef, DeliverOutcome, Delivery, SlotDay, Watermark } from './types.ts';
+import type { ChunkJob, ChunkRef, DeliverOutcome } from './types.ts';
+import { classifyRecipients, TEMPLATE_DATA_MAX_CHARS } from './chunk-recipients.ts';
+import { recordSendResults, releaseAfterFailedCall, type SendResults, sortResults } from './chunk-results.ts';
+
+export { TEMPLATE_DATA_MAX_CHARS } from './chunk-recipients.ts';
 
 export interface SendChunkDeps {
   editions: EditionStore;
-  deliveries: DeliveryLedger;
+  /** A sender claims chunks, reads its readers' watermarks and records results: those two roles of the ledger. */
+  deliveries: ChunkLedger & Watermarks;
   mailer: BulkMailer;
   clock: Clock;
   settings: Settings;
@@ -86,8 +83,6 @@ export const CHUNK_HEADER = 'X-Digest-Delivery';
 
 /** SES SendBulkEmail takes at most 50 destinations per call. */
 export const CHUNK_SIZE = 50;
-/** SES v2: TemplateData and ReplacementTemplateData are at most 262,144 characters each. */
-export const TEMPLATE_DATA_MAX_CHARS = 262_144;
 /** SES v2: a request (and so a message) is at most 10 MB; kept under it with room for the envelope. */
 export const BULK_REQUEST_MAX_BYTES = 10 * 1024 * 1024 - 64 * 1024;
 
@@ -140,10 +135,6 @@ function withDataJson(json: string, data: Record<string, string>): string {
   return json === '{}' ? more : `${json.slice(0, -1)},${more.slice(1)}`;
 }
 
-function sameSlot(slotDay: SlotDay, timezone: string, hour: number): boolean {
-  return slotDay.timezone === timezone && slotDay.hour === hour;
-}
-
 /** Throws ClaimHeldError, DailyQuotaExhaustedError (after recording what was sent) or the cause of a failed chunk. */
 export async function sendChunk(job: ChunkJob, deps: SendChunkDeps): Promise<ChunkReport> {
   // The rate's tokens are held first, so the claim and the reads overlap the wait for them: a
@@ -165,16 +156,8 @@ async function sendReserved(job: ChunkJob, deps: SendChunkDeps, reservation: Sen
     return { outcomes };
   };
   const edition = await loadEdition(job.editionId, deps);
-  const template = editionTemplate(edition);
   const now = deps.clock.now();
-  // Every reader sent is in the chunk's slot (the others are `moved`), so the zone's name and
-  // story times go once, in the call's default data, not fifty times in each reader's.
-  const defaultDataJson = withDataJson(template.defaultsJson, zoneTemplateData(edition, job.slotDay.timezone, now));
-  if (defaultDataJson.length > TEMPLATE_DATA_MAX_CHARS) {
-    throw new ChunkTooLargeError(
-      `edition ${edition.id}: template data of ${defaultDataJson.length} characters is over SES's ${TEMPLATE_DATA_MAX_CHARS}`,
-    );
-  }
+  const message = messageOf(edition, job.slotDay.timezone, now);
   // Late (a DLQ redrive, a retry past midnight): never sent, its readers roll into their next digest.
   if (job.slotDay.date < currentLocalDate(job.slotDay, now)) return everyone('earlier-day');
   const leaseMs = deps.claimLeaseMs ?? CLAIM_LEASE_MS;
@@ -191,103 +174,61 @@ async function sendReserved(job: ChunkJob, deps: SendChunkDeps, reservation: Sen
   for (const email of Object.keys(chunk.rejected)) outcomes.set(email, 'rejected');
   const todo = chunk.emails.filter((email) => !outcomes.has(email));
   const found = await deps.deliveries.recipients(todo);
+  const header = { name: CHUNK_HEADER, value: chunkName(chunk) };
+  const { recipients, requestBytes } = classifyRecipients(todo, found, chunk, edition, { now, settings: deps.settings, header, outcomes });
+  if (message.bytes + requestBytes > BULK_REQUEST_MAX_BYTES)
+    throw new ChunkTooLargeError(`chunk ${chunkName(chunk)} needs a request of ${message.bytes + requestBytes} bytes`);
 
-  const recipients: BulkRecipient[] = [];
-  const chunkHeader = { name: CHUNK_HEADER, value: chunkName(chunk) };
-  // The chunk's readers share a zone and so a handful of local dates: Intl once per distinct one.
-  const runDate = memoisedLocalRunDate();
-  let requestBytes = defaultDataJson.length + template.html.length + template.text.length;
-  for (const email of todo) {
-    const { subscriber: reader, watermark } = found.get(email) ?? {};
-    if (!reader || reader.status !== 'confirmed') outcomes.set(email, 'not-subscribed');
-    else if (watermark?.editionId === edition.id) outcomes.set(email, 'duplicate');
-    else if (!sameSlot(chunk.slotDay, reader.timezone, reader.sendHour)) outcomes.set(email, 'moved');
-    else if (
-      watermark?.date === chunk.slotDay.date ||
-      (hadTodaysDigest(reader, edition.cutoff, runDate) && reader.lastEditionId !== edition.id)
-    ) {
-      outcomes.set(email, 'already-served-today');
-    } else {
-      const { data, headers } = recipientSubstitution(edition, reader, now, deps.settings, 'links');
-      const dataJson = JSON.stringify(data);
-      if (dataJson.length > TEMPLATE_DATA_MAX_CHARS)
-        throw new ChunkTooLargeError(`replacement data for ${email} is over ${TEMPLATE_DATA_MAX_CHARS} characters`);
-      requestBytes += dataJson.length + 200;
-      headers.push(chunkHeader);
-      recipients.push({ to: email, dataJson, headers });
-    }
-  }
-  if (requestBytes > BULK_REQUEST_MAX_BYTES)
-    throw new ChunkTooLargeError(`chunk ${chunkName(chunk)} needs a request of ${requestBytes} bytes`);
-
-  const sent: Record<string, string> = {};
-  const rejected: Record<string, string> = {};
-  let quota: string | undefined;
-  let failure: string | undefined;
+  let results: SendResults = { sent: {}, rejected: {} };
   if (recipients.length > 0) {
-    let results;
+    let answers;
     try {
-      results = await deps.mailer.sendBulk(
-        {
-          from: deps.settings.mailFrom,
-          template: { subject: template.subject, html: template.html, text: template.text },
-          defaultDataJson,
-          tags: [
-            { name: EDITION_TAG, value: edition.id },
-            { name: CHUNK_TAG, value: chunkTagValue(chunk) },
-          ],
-          recipients,
-        },
-        reservation,
-      );
+      answers = await deps.mailer.sendBulk(bulkMessage(deps.settings, message, chunk, recipients), reservation);
     } catch (error) {
       // Released with the reason, as a failed delivery row was: the queue's retry (after its
       // visibility timeout, by which time SES's Send events have confirmed anything it did take) tries again.
-      await deps.deliveries.recordResults(chunk, chunk.claimedAt, {
-        sent: {},
-        rejected: {},
-        finished: false,
-        error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
-      });
+      await releaseAfterFailedCall(deps.deliveries, chunk, error);
       throw error;
     }
-    for (const result of results) {
-      if (result.status === 'sent') {
-        sent[result.to] = result.messageId;
-        outcomes.set(result.to, 'sent');
-      } else if (result.status === 'rejected') {
-        rejected[result.to] = result.reason;
-        outcomes.set(result.to, 'rejected');
-      } else if (result.status === 'deferred') quota ??= result.reason;
-      else failure ??= result.reason;
-    }
+    results = sortResults(answers, outcomes);
   }
-  const sentAt = deps.clock.now().toISOString();
-  const sentEmails = Object.keys(sent);
-  if (sentEmails.length > 0) {
-    // Watermarks first: a chunk taken over after a crash here finds them and sends nobody twice.
-    const watermarks: Watermark[] = sentEmails.map((email) => ({
-      email,
-      editionId: edition.id,
-      cutoff: edition.cutoff,
-      date: chunk.slotDay.date,
-      sentAt,
-    }));
-    const records: Delivery[] = sentEmails.map((email) => ({
-      editionId: edition.id,
-      email,
-      status: 'sent',
-      claimedAt: chunk.claimedAt,
-      sentAt,
-      messageId: sent[email]!,
-      attempts: chunk.attempts,
-    }));
-    await deps.deliveries.recordDeliveries(watermarks, records);
-  }
-  const finished = quota === undefined && failure === undefined;
-  const error = quota ?? failure;
-  await deps.deliveries.recordResults(chunk, chunk.claimedAt, { sent, rejected, finished, ...(error ? { error } : {}) });
-  if (quota !== undefined) throw new DailyQuotaExhaustedError(quota);
-  if (failure !== undefined) throw new MailerThrottledError(`chunk ${chunkName(chunk)}: ${failure}`);
+  await recordSendResults(deps.deliveries, chunk, edition, results, deps.clock.now().toISOString());
+  if (results.quota !== undefined) throw new DailyQuotaExhaustedError(results.quota);
+  if (results.failure !== undefined) throw new MailerThrottledError(`chunk ${chunkName(chunk)}: ${results.failure}`);
   return { outcomes };
+}
+
+/** The edition as one templated message for the chunk's zone, and its size before any destination. */
+interface EditionMessage {
+  edition: Edition;
+  template: ReturnType<typeof editionTemplate>;
+  defaultDataJson: string;
+  bytes: number;
+}
+
+function messageOf(edition: Edition, timezone: string, now: Date): EditionMessage {
+  const template = editionTemplate(edition);
+  // Every reader sent is in the chunk's slot (the others are `moved`), so the zone's name and
+  // story times go once, in the call's default data, not fifty times in each reader's.
+  const defaultDataJson = withDataJson(template.defaultsJson, zoneTemplateData(edition, timezone, now));
+  if (defaultDataJson.length > TEMPLATE_DATA_MAX_CHARS) {
+    throw new ChunkTooLargeError(
+      `edition ${edition.id}: template data of ${defaultDataJson.length} characters is over SES's ${TEMPLATE_DATA_MAX_CHARS}`,
+    );
+  }
+  return { edition, template, defaultDataJson, bytes: defaultDataJson.length + template.html.length + template.text.length };
+}
+
+function bulkMessage(settings: Settings, message: EditionMessage, chunk: ChunkRef, recipients: BulkRecipient[]): BulkMessage {
+  const { template, edition, defaultDataJson } = message;
+  return {
+    from: settings.mailFrom,
+    template: { subject: template.subject, html: template.html, text: template.text },
+    defaultDataJson,
+    tags: [
+      { name: EDITION_TAG, value: edition.id },
+      { name: CHUNK_TAG, value: chunkTagValue(chunk) },
+    ],
+    recipients,
+  };
 }

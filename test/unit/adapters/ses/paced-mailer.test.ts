@@ -95,6 +95,34 @@ describe('PacedMailer', () => {
     expect(inner.sent).toHaveLength(20);
   });
 
+  it('lets the next bulk call’s tokens accrue while the last call’s results are written, and gives back a carry left too long', async () => {
+    const time = simulatedTime();
+    const inner = new RecordingMailer();
+    const quota: SendQuota = { maxSendRate: 20, max24HourSend: -1, sentLast24Hours: 0 };
+    const mailer = new PacedMailer(inner, { get: async () => quota }, { fleet: { senders: 2, headroom: 1 }, ...time });
+    const message = (count: number) => ({
+      from: 'd@example.com',
+      template: { subject: 'Hi', html: '<p>Hi</p>', text: 'Hi' },
+      defaultDataJson: '{}',
+      tags: [],
+      recipients: Array.from({ length: count }, (_, index) => ({ to: `r${index}@example.com`, dataJson: '{}', headers: [] })),
+    });
+
+    await mailer.sendBulk(message(10), await mailer.reserve(10));
+    const lastCall = time.nowMs();
+    // 600 ms of result writes and the next poll: the next batch's first call waits only the rest of one call's tokens.
+    await time.sleep(600);
+    await mailer.sendBulk(message(10), await mailer.reserve(10));
+    expect(time.nowMs() - lastCall).toBeCloseTo(1_000);
+
+    // Idle for long: the tokens accrued back then are given back, and the next call is paced from now.
+    await time.sleep(5_000);
+    const before = time.nowMs();
+    await mailer.sendBulk(message(10), await mailer.reserve(10));
+    expect(time.nowMs() - before).toBeCloseTo(900);
+    expect(inner.sent).toHaveLength(30);
+  });
+
   it('retries a throttled send after a jittered wait, through the bucket', async () => {
     const time = simulatedTime();
     const inner = new RecordingMailer();
