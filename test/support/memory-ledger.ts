@@ -162,7 +162,13 @@ export class MemoryDeliveryLedger implements DeliveryLedger {
   async recordResults(
     ref: ChunkRef,
     claimedAt: string,
-    results: { sent: Record<string, string>; rejected: Record<string, string>; finished: boolean; error?: string },
+    results: {
+      sent: Record<string, string>;
+      rejected: Record<string, string>;
+      finished: boolean;
+      error?: string;
+      stopAs?: 'paused' | 'cancelled';
+    },
   ): Promise<boolean> {
     const chunk = this.#chunks.get(chunkKey(ref));
     if (!chunk || chunk.status !== 'claimed' || chunk.claimedAt !== claimedAt) {
@@ -175,7 +181,10 @@ export class MemoryDeliveryLedger implements DeliveryLedger {
       chunk.status = 'sent';
       delete chunk.claimedAt;
       delete chunk.stopAs;
-    } else this.#unclaim(chunk);
+    } else {
+      if (results.stopAs === 'cancelled' || (results.stopAs === 'paused' && chunk.stopAs === undefined)) chunk.stopAs = results.stopAs;
+      this.#unclaim(chunk);
+    }
     if (results.finished) delete chunk.error;
     else if (results.error !== undefined) chunk.error = results.error.slice(0, 500);
     return true;

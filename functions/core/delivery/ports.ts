@@ -71,7 +71,14 @@ export interface DeliveryLedger {
   recordResults(
     ref: ChunkRef,
     claimedAt: string,
-    results: { sent: Record<string, string>; rejected: Record<string, string>; finished: boolean; error?: string },
+    results: {
+      sent: Record<string, string>;
+      rejected: Record<string, string>;
+      finished: boolean;
+      error?: string;
+      /** Unfinished because its send was paused or cancelled (the sender saw it): released into that state, not open. */
+      stopAs?: 'paused' | 'cancelled';
+    },
   ): Promise<boolean>;
   /** Marks recipients sent whatever the chunk's state (SES's Send event, a settled local claim). */
   confirmSent(ref: ChunkRef, sent: Record<string, string>): Promise<void>;
@@ -114,6 +121,11 @@ export interface BulkMessage {
   defaultDataJson: string;
   tags: { name: string; value: string }[];
   recipients: BulkRecipient[];
+  /**
+   * Asked before each SES call after the first: false stops the message there, and its recipients
+   * not yet sent come back `stopped` (the send was paused or cancelled meanwhile).
+   */
+  keepSending?: () => Promise<boolean>;
 }
 
 export interface BulkRecipient {
@@ -130,7 +142,9 @@ export type BulkRecipientResult =
   /** Not sent for the account's daily quota: comes back in the next hour. */
   | { to: string; status: 'deferred'; reason: string }
   /** Not sent for a reason that may pass: throttling or a transient error (`retryable`, tried again at once), or an account-level refusal. */
-  | { to: string; status: 'failed'; reason: string; retryable?: boolean };
+  | { to: string; status: 'failed'; reason: string; retryable?: boolean }
+  /** Not sent: the message's send was paused or cancelled before this recipient's call (BulkMessage.keepSending). */
+  | { to: string; status: 'stopped' };
 
 /** Tokens of the sender's rate held for a send still being prepared. */
 export interface SendReservation {

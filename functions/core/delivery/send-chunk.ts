@@ -28,6 +28,7 @@ import { hadTodaysDigest, memoisedLocalRunDate } from '../subscribers/index.ts';
 import type { BulkMailer, BulkRecipient, DeliveryLedger, SendReservation } from './ports.ts';
 import { ChunkTooLargeError, ClaimHeldError } from './errors.ts';
 import { CLAIM_LEASE_MS } from './send-fleet.ts';
+import { type SendStates, stopIfSendStopped } from './send-stop.ts';
 import type { ChunkJob, ChunkRef, DeliverOutcome, Delivery, SlotDay, Watermark } from './types.ts';
 
 export interface SendChunkDeps {
@@ -40,6 +41,8 @@ export interface SendChunkDeps {
   editionCache?: EditionCache;
   /** How old a claim must be before another sender may take it over; CLAIM_LEASE_MS unless a test says otherwise. */
   claimLeaseMs?: number;
+  /** The send's state, read once a chunk is claimed and between its SES calls, so a pause stops it at once. */
+  sendStates?: SendStates;
 }
 
 /** Where a sender keeps the editions it has read; bounded in size and age on a warm Lambda (see newEditionCache). */
@@ -184,6 +187,8 @@ async function sendReserved(job: ChunkJob, deps: SendChunkDeps, reservation: Sen
     throw new ClaimHeldError(`chunk ${chunkName(job)} is being sent elsewhere`);
   }
   const chunk = claim.chunk;
+  const stop = stopIfSendStopped(chunk, deps);
+  if (await stop.now()) return { outcomes };
   for (const email of Object.keys(chunk.sent)) outcomes.set(email, 'duplicate');
   for (const email of Object.keys(chunk.rejected)) outcomes.set(email, 'rejected');
   const todo = chunk.emails.filter((email) => !outcomes.has(email));
@@ -234,6 +239,7 @@ async function sendReserved(job: ChunkJob, deps: SendChunkDeps, reservation: Sen
             { name: CHUNK_TAG, value: chunkTagValue(chunk) },
           ],
           recipients,
+          ...stop.between,
         },
         reservation,
       );
@@ -256,6 +262,7 @@ async function sendReserved(job: ChunkJob, deps: SendChunkDeps, reservation: Sen
         rejected[result.to] = result.reason;
         outcomes.set(result.to, 'rejected');
       } else if (result.status === 'deferred') quota ??= result.reason;
+      else if (result.status === 'stopped') stop.seen();
       else failure ??= result.reason;
     }
   }
@@ -281,9 +288,16 @@ async function sendReserved(job: ChunkJob, deps: SendChunkDeps, reservation: Sen
     }));
     await deps.deliveries.recordDeliveries(watermarks, records);
   }
-  const finished = quota === undefined && failure === undefined;
+  const stopAs = await stop.as();
+  const finished = quota === undefined && failure === undefined && stopAs === undefined;
   const error = quota ?? failure;
-  await deps.deliveries.recordResults(chunk, chunk.claimedAt, { sent, rejected, finished, ...(error ? { error } : {}) });
+  await deps.deliveries.recordResults(chunk, chunk.claimedAt, {
+    sent,
+    rejected,
+    finished,
+    ...(error ? { error } : {}),
+    ...(stopAs ? { stopAs } : {}),
+  });
   if (quota !== undefined) throw new DailyQuotaExhaustedError(quota);
   if (failure !== undefined) throw new MailerThrottledError(`chunk ${chunkName(chunk)}: ${failure}`);
   return { outcomes };
