@@ -31,6 +31,11 @@ const COMMANDS: Record<string, { usage: string; summary: string; load: () => Pro
     summary: "Build the current edition now and send it to every confirmed reader who has not had today's digest",
     load: async () => (await import('./send-now.ts')).registerSendNowCommand,
   },
+  send: {
+    usage: 'send',
+    summary: 'Resume or cancel a send (one planning run: an hourly run or a send-now)',
+    load: async () => (await import('./send.ts')).registerSendCommands,
+  },
   keys: { usage: 'keys', summary: 'Manage ingest API keys', load: async () => (await import('./keys.ts')).registerKeyCommands },
   subscribers: {
     usage: 'subscribers',

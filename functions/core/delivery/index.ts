@@ -40,6 +40,16 @@ export {
   type SendGuardReport,
   type SendGuardStore,
 } from './send-guard.ts';
+export {
+  cancelSend,
+  type ResumeReport,
+  resumePausedSend,
+  type SendControlDeps,
+  SendNotFoundError,
+  SendNotResumableError,
+  sendPauseState,
+  stillTheirDay,
+} from './send-control.ts';
 export { applySoftBounceHygiene, isAutoReply, SOFT_BOUNCE_SENDS, type SoftBounceReport } from './soft-bounces.ts';
 export { newSendStates, SEND_STATE_MAX_AGE_MS, type SendStates, type StoppedState } from './send-stop.ts';
 export {
