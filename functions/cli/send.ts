@@ -70,7 +70,9 @@ async function resume(send: string): Promise<void> {
       console.log(`send ${send} is not paused: nothing to resume.`);
       return;
     }
-    console.log(`send ${send} resumed: ${report.chunks} chunks, ${report.recipients} readers; sent ${tally.sent}, skipped ${tally.other}`);
+    console.log(
+      `send ${send} resumed: ${report.chunks} chunks, ${report.recipients} readers not yet sent; sent ${tally.sent}, skipped ${tally.other}`,
+    );
     if (report.rolledOver > 0)
       console.log(`  ${report.rolledOver} readers' local day is over: they roll into their next digest, which carries what they missed.`);
     const notice = await pausedNotice(send, wiring);

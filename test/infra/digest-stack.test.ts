@@ -636,6 +636,10 @@ describe('DigestStack with a domain, a public URL and an alarm address', () => {
       expect.objectContaining({ Dimensions: [{ Name: 'service', Value: 'digest-mailer' }], Statistic: 'Sum' }),
     ]);
     expect(byMetric('DigestMailer', 'RenderingFailures')).toEqual([expect.objectContaining({ Threshold: 1, Statistic: 'Sum' })]);
+    // The send guard paused a send: one is enough to tell the operator.
+    expect(byMetric('DigestMailer', 'SendsPaused')).toEqual([
+      expect.objectContaining({ Threshold: 1, Statistic: 'Sum', ComparisonOperator: 'GreaterThanOrEqualToThreshold' }),
+    ]);
     expect(byMetric('AWS/SES', 'Reputation.BounceRate')).toEqual([
       expect.objectContaining({ Threshold: SES_BOUNCE_RATE_ALARM, ComparisonOperator: 'GreaterThanThreshold' }),
     ]);

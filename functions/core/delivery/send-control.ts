@@ -66,9 +66,13 @@ export async function resumePausedSend(send: SendId, deps: SendControlDeps): Pro
   await deps.sendGuard.restart(send, now.toISOString());
   const reopened = await deps.deliveries.resumeSend(send);
   const jobs = reopened.filter((chunk) => stillTheirDay(chunk, now)).map((chunk) => chunkJobOf(chunk));
-  const rolledOver = reopened.filter((chunk) => !stillTheirDay(chunk, now)).reduce((sum, chunk) => sum + chunk.emails.length, 0);
+  const rolledOver = reopened
+    .filter((chunk) => !stillTheirDay(chunk, now))
+    .reduce((sum, chunk) => sum + chunk.emails.length - Object.keys(chunk.sent).length, 0);
   await deps.queue.enqueue(jobs);
-  return { was: 'paused', chunks: jobs.length, recipients: jobs.reduce((sum, job) => sum + (job.emails?.length ?? 0), 0), rolledOver };
+  const notYetSent = (chunk: DeliveryChunk) => chunk.emails.filter((email) => !Object.hasOwn(chunk.sent, email)).length;
+  const recipients = reopened.filter((chunk) => stillTheirDay(chunk, now)).reduce((sum, chunk) => sum + notYetSent(chunk), 0);
+  return { was: 'paused', chunks: jobs.length, recipients, rolledOver };
 }
 
 /** Cancels the send's open and paused chunks; returns how many chunks it cancelled now. */
