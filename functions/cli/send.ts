@@ -42,11 +42,11 @@ export async function pausedNotice(send: string, wiring: ReturnType<typeof creat
 
 async function resume(send: string): Promise<void> {
   const settings = await loadLocalSettings();
-  const tally = { sent: 0, other: 0 };
+  const tally = { sent: 0 };
   const progress = sendProgress();
   const wiring = createLocalWiring(settings, (_job, outcome) => {
+    // Readers of a reopened chunk who had their digest before the pause come back as duplicates: not news.
     if (outcome === 'sent') tally.sent += 1;
-    else tally.other += 1;
     progress.tick();
   });
   try {
@@ -70,9 +70,7 @@ async function resume(send: string): Promise<void> {
       console.log(`send ${send} is not paused: nothing to resume.`);
       return;
     }
-    console.log(
-      `send ${send} resumed: ${report.chunks} chunks, ${report.recipients} readers not yet sent; sent ${tally.sent}, skipped ${tally.other}`,
-    );
+    console.log(`send ${send} resumed: ${report.chunks} chunks, ${report.recipients} readers not yet sent; sent ${tally.sent}`);
     if (report.rolledOver > 0)
       console.log(`  ${report.rolledOver} readers' local day is over: they roll into their next digest, which carries what they missed.`);
     const notice = await pausedNotice(send, wiring);
