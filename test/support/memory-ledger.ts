@@ -15,7 +15,7 @@ import type {
   SlotDay,
   Watermark,
 } from '../../functions/core/delivery/types.ts';
-import type { ClaimResult, DeliveryLedger, SlotDayLock } from '../../functions/core/delivery/ports.ts';
+import type { ChunkResults, ClaimResult, DeliveryLedger, SlotDayLock } from '../../functions/core/delivery/ports.ts';
 import type { Subscriber } from '../../functions/core/subscribers/types.ts';
 import type { SubscriberStore } from '../../functions/core/subscribers/ports.ts';
 
@@ -159,17 +159,7 @@ export class MemoryDeliveryLedger implements DeliveryLedger {
     return { result: 'claimed', chunk: { ...copy(chunk), claimedAt: at } };
   }
 
-  async recordResults(
-    ref: ChunkRef,
-    claimedAt: string,
-    results: {
-      sent: Record<string, string>;
-      rejected: Record<string, string>;
-      finished: boolean;
-      error?: string;
-      stopAs?: 'paused' | 'cancelled';
-    },
-  ): Promise<boolean> {
+  async recordResults(ref: ChunkRef, claimedAt: string, results: ChunkResults): Promise<boolean> {
     const chunk = this.#chunks.get(chunkKey(ref));
     if (!chunk || chunk.status !== 'claimed' || chunk.claimedAt !== claimedAt) {
       await this.confirmSent(ref, results.sent);

@@ -15,6 +15,7 @@ import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/li
 import pMap from 'p-map';
 import type {
   ChunkRef,
+  ChunkResults,
   ClaimResult,
   Delivery,
   DeliveryChunk,
@@ -244,17 +245,7 @@ export class DynamoDeliveryLedger extends DynamoSendLedger implements DeliveryLe
     return Item === undefined ? undefined : this.#parse(Item);
   }
 
-  async recordResults(
-    ref: ChunkRef,
-    claimedAt: string,
-    results: {
-      sent: Record<string, string>;
-      rejected: Record<string, string>;
-      finished: boolean;
-      error?: string;
-      stopAs?: 'paused' | 'cancelled';
-    },
-  ): Promise<boolean> {
+  async recordResults(ref: ChunkRef, claimedAt: string, results: ChunkResults): Promise<boolean> {
     const sent = mapEntries('sent', 's', results.sent);
     const rejected = mapEntries('rejected', 'r', results.rejected);
     // Unfinished: open again, or the state its send took meanwhile (stopAs, or the sender's own reading); a cancel outranks a pause.

@@ -59,6 +59,7 @@ export {
   type BulkMessage,
   type BulkRecipient,
   type BulkRecipientResult,
+  type ChunkResults,
   type ClaimResult,
   type DeliveryLedger,
   type JobDeferral,

@@ -11,6 +11,16 @@ export type ClaimResult =
   /** The chunk's send was paused or cancelled: its job is acknowledged without sending. */
   | { result: 'stopped'; state: 'paused' | 'cancelled' };
 
+/** What a sender records of a claimed chunk (DeliveryLedger.recordResults). */
+export interface ChunkResults {
+  sent: Record<string, string>;
+  rejected: Record<string, string>;
+  finished: boolean;
+  error?: string;
+  /** Unfinished because its send was paused or cancelled (the sender saw it): released into that state, not open. */
+  stopAs?: 'paused' | 'cancelled';
+}
+
 export type SlotDayLock = 'acquired' | 'resumed' | 'taken-over' | 'reopened' | 'taken';
 
 /**
@@ -68,18 +78,7 @@ export interface DeliveryLedger {
    * when its send was meanwhile: see DeliveryChunk.stopAs). False when the
    * claim was taken over meanwhile (what it records is then added anyway).
    */
-  recordResults(
-    ref: ChunkRef,
-    claimedAt: string,
-    results: {
-      sent: Record<string, string>;
-      rejected: Record<string, string>;
-      finished: boolean;
-      error?: string;
-      /** Unfinished because its send was paused or cancelled (the sender saw it): released into that state, not open. */
-      stopAs?: 'paused' | 'cancelled';
-    },
-  ): Promise<boolean>;
+  recordResults(ref: ChunkRef, claimedAt: string, results: ChunkResults): Promise<boolean>;
   /** Marks recipients sent whatever the chunk's state (SES's Send event, a settled local claim). */
   confirmSent(ref: ChunkRef, sent: Record<string, string>): Promise<void>;
   /** Ends a claim whose sender is known to be dead: open again, or its send's state if that was paused or cancelled meanwhile. */
