@@ -651,7 +651,7 @@ describe('DigestStack with a domain, a public URL and an alarm address', () => {
     const [api5xx] = byMetric('AWS/ApiGateway', '5xx');
     const [[apiId]] = ofType(synth.resources, 'AWS::ApiGatewayV2::Api') as [[string, CfnResource]];
     expect(api5xx?.Dimensions).toEqual([{ Name: 'ApiId', Value: { Ref: apiId } }]);
-    expect(alarms).toHaveLength(5 + FUNCTION_IDS.length + 2 + 2 + 1 + 1);
+    expect(alarms).toHaveLength(5 + FUNCTION_IDS.length + 2 + 1 + 2 + 1 + 1);
   });
 
   it('builds a dashboard with the application metrics, SES reputation, the queues, the API and the functions', () => {
