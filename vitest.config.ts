@@ -8,6 +8,7 @@ const CONFORMANCE_SUITES = [
   'test/integration/handlers.test.ts',
   'test/integration/subscriber-bulk.test.ts',
   'test/integration/erasure-scan.test.ts',
+  'test/integration/send-guard-store.test.ts',
 ];
 
 function motoServerMissing(): string | undefined {

@@ -134,6 +134,13 @@ function addSendingAlarms(alarm: AddAlarm): void {
     1,
   );
   alarm(
+    'SendPaused',
+    'The send guard paused a send: its permanent bounces or complaints passed the SEND_GUARD_* limits. ' +
+      'Check the list, then `npx digest send resume SEND` or `npx digest send cancel SEND`.',
+    digestMetric(DIGEST_METRICS.sendsPaused, Duration.minutes(5)),
+    1,
+  );
+  alarm(
     'SesBounceRate',
     `The account's SES bounce rate is above ${SES_BOUNCE_RATE_ALARM * 100}% (SES reviews at 5%, may pause at 10%).`,
     sesReputation('Reputation.BounceRate'),

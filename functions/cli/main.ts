@@ -33,8 +33,8 @@ const COMMANDS: Record<string, { usage: string; summary: string; load: () => Pro
   },
   send: {
     usage: 'send',
-    summary: "Look after sends: today's chunks by state (status) and the dead-letter list (redrive)",
-    load: async () => (await import('./send-chunks.ts')).registerSendChunkCommands,
+    summary: "Look after sends: today's chunks (status), the dead-letter list (redrive), resume or cancel a send",
+    load: async () => (await import('./send.ts')).registerSendCommands,
   },
   keys: { usage: 'keys', summary: 'Manage ingest API keys', load: async () => (await import('./keys.ts')).registerKeyCommands },
   subscribers: {

@@ -9,6 +9,7 @@ import { createLocalWiring } from '../local/local-app.ts';
 import { loadLocalSettings } from '../local/local-settings.ts';
 import { CliError } from './cli-error.ts';
 import { sendProgress } from './send-progress.ts';
+import { pausedNotice } from './send.ts';
 
 const SKIP_REASONS: Record<Exclude<DeliverOutcome, 'sent' | 'rejected'>, string> & { deferred: string } = {
   duplicate: 'already sent this edition',
@@ -57,6 +58,7 @@ async function sendNow(): Promise<number> {
   }
   progress.stop();
   for (const failure of failures) console.error(failure);
+  console.log(`send ${report.send}`);
   for (const edition of report.editions) {
     console.log(`edition ${edition.id}: ${edition.stories} stories, ${edition.recipients} readers`);
   }
@@ -75,6 +77,12 @@ async function sendNow(): Promise<number> {
   console.log(
     `sent ${tally.sent}, skipped ${tally.skipped}, failed ${tally.failed} in ${seconds.toFixed(1)} s (${(tally.sent / Math.max(seconds, 0.001)).toFixed(1)}/s)`,
   );
+  // The send guard paused the send: the rest waits for the operator, and that is not a failure.
+  const paused = await pausedNotice(report.send, wiring);
+  if (paused !== undefined) {
+    console.log(paused);
+    return 0;
+  }
   return tally.failed > 0 ? 1 : 0;
 }
 

@@ -643,6 +643,10 @@ describe('DigestStack with a domain, a public URL and an alarm address', () => {
       expect.objectContaining({ Dimensions: [{ Name: 'service', Value: 'digest-mailer' }], Statistic: 'Sum' }),
     ]);
     expect(byMetric('DigestMailer', 'RenderingFailures')).toEqual([expect.objectContaining({ Threshold: 1, Statistic: 'Sum' })]);
+    // The send guard paused a send: one is enough to tell the operator.
+    expect(byMetric('DigestMailer', 'SendsPaused')).toEqual([
+      expect.objectContaining({ Threshold: 1, Statistic: 'Sum', ComparisonOperator: 'GreaterThanOrEqualToThreshold' }),
+    ]);
     expect(byMetric('AWS/SES', 'Reputation.BounceRate')).toEqual([
       expect.objectContaining({ Threshold: SES_BOUNCE_RATE_ALARM, ComparisonOperator: 'GreaterThanThreshold' }),
     ]);
@@ -654,8 +658,8 @@ describe('DigestStack with a domain, a public URL and an alarm address', () => {
     const [api5xx] = byMetric('AWS/ApiGateway', '5xx');
     const [[apiId]] = ofType(synth.resources, 'AWS::ApiGatewayV2::Api') as [[string, CfnResource]];
     expect(api5xx?.Dimensions).toEqual([{ Name: 'ApiId', Value: { Ref: apiId } }]);
-    // Dead letters, functions, send and rendering failures, SES reputation, API 5xx, feed sources, chunks open too long.
-    expect(alarms).toHaveLength(5 + FUNCTION_IDS.length + 2 + 2 + 1 + 1 + 1);
+    // Dead letters, functions, send and rendering failures, sends paused, SES reputation, API 5xx, feed sources, chunks open too long.
+    expect(alarms).toHaveLength(5 + FUNCTION_IDS.length + 2 + 1 + 2 + 1 + 1 + 1);
   });
 
   it('builds a dashboard with the application metrics, SES reputation, the queues, the API and the functions', () => {

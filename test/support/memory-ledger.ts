@@ -15,7 +15,7 @@ import type {
   SlotDay,
   Watermark,
 } from '../../functions/core/delivery/types.ts';
-import type { ClaimResult, DeliveryLedger, SlotDayLock } from '../../functions/core/delivery/ports.ts';
+import type { ChunkResults, ClaimResult, DeliveryLedger, SlotDayLock } from '../../functions/core/delivery/ports.ts';
 import type { Subscriber } from '../../functions/core/subscribers/types.ts';
 import type { SubscriberStore } from '../../functions/core/subscribers/ports.ts';
 
@@ -159,11 +159,7 @@ export class MemoryDeliveryLedger implements DeliveryLedger {
     return { result: 'claimed', chunk: { ...copy(chunk), claimedAt: at } };
   }
 
-  async recordResults(
-    ref: ChunkRef,
-    claimedAt: string,
-    results: { sent: Record<string, string>; rejected: Record<string, string>; finished: boolean; error?: string },
-  ): Promise<boolean> {
+  async recordResults(ref: ChunkRef, claimedAt: string, results: ChunkResults): Promise<boolean> {
     const chunk = this.#chunks.get(chunkKey(ref));
     if (!chunk || chunk.status !== 'claimed' || chunk.claimedAt !== claimedAt) {
       await this.confirmSent(ref, results.sent);
@@ -175,7 +171,10 @@ export class MemoryDeliveryLedger implements DeliveryLedger {
       chunk.status = 'sent';
       delete chunk.claimedAt;
       delete chunk.stopAs;
-    } else this.#unclaim(chunk);
+    } else {
+      if (results.stopAs === 'cancelled' || (results.stopAs === 'paused' && chunk.stopAs === undefined)) chunk.stopAs = results.stopAs;
+      this.#unclaim(chunk);
+    }
     if (results.finished) delete chunk.error;
     else if (results.error !== undefined) chunk.error = results.error.slice(0, 500);
     return true;

@@ -163,6 +163,13 @@ export class MemorySubscriberStore implements SubscriberStore {
     this.#write({ ...reader, lastDigestCutoff: utcIso(cutoff), lastEditionId: editionId, updatedAt: this.clock.now().toISOString() });
   }
 
+  async clearSoftBounces(email: string): Promise<void> {
+    const reader = this.#items.get(email.toLowerCase());
+    if (reader?.softBounces === undefined) return;
+    const { softBounces: _ended, ...rest } = reader;
+    this.#items.set(email.toLowerCase(), rest);
+  }
+
   /** Synchronous read for assertions. */
   peek(email: string): Subscriber | undefined {
     const found = this.#items.get(email.toLowerCase());

@@ -15,6 +15,7 @@ import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/li
 import pMap from 'p-map';
 import type {
   ChunkRef,
+  ChunkResults,
   ClaimResult,
   Delivery,
   DeliveryChunk,
@@ -244,15 +245,12 @@ export class DynamoDeliveryLedger extends DynamoSendLedger implements DeliveryLe
     return Item === undefined ? undefined : this.#parse(Item);
   }
 
-  async recordResults(
-    ref: ChunkRef,
-    claimedAt: string,
-    results: { sent: Record<string, string>; rejected: Record<string, string>; finished: boolean; error?: string },
-  ): Promise<boolean> {
+  async recordResults(ref: ChunkRef, claimedAt: string, results: ChunkResults): Promise<boolean> {
     const sent = mapEntries('sent', 's', results.sent);
     const rejected = mapEntries('rejected', 'r', results.rejected);
-    // Unfinished: open again, or the state its send took meanwhile (stopAs).
-    const sets = [...sent.sets, ...rejected.sets, results.finished ? '#status = :sent' : '#status = if_not_exists(stopAs, :open)'];
+    // Unfinished: open again, or the state its send took meanwhile (stopAs, or the sender's own reading); a cancel outranks a pause.
+    const release = results.stopAs === 'cancelled' ? ':open' : `if_not_exists(stopAs, :open)`;
+    const sets = [...sent.sets, ...rejected.sets, results.finished ? '#status = :sent' : `#status = ${release}`];
     // A finished chunk leaves GSI1 with its addresses (forgetChunkAddresses): until then an erasure still finds it there.
     const removes = results.finished ? ['claimedAt', 'stopAs', '#error'] : ['claimedAt', 'stopAs'];
     if (!results.finished && results.error !== undefined) sets.push('#error = :error');
@@ -272,7 +270,7 @@ export class DynamoDeliveryLedger extends DynamoSendLedger implements DeliveryLe
           ExpressionAttributeValues: {
             ...sent.values,
             ...rejected.values,
-            ...(results.finished ? { ':sent': 'sent' } : { ':open': 'open' }),
+            ...(results.finished ? { ':sent': 'sent' } : { ':open': results.stopAs ?? 'open' }),
             ':claimed': 'claimed',
             ':claimedAt': claimedAt,
             ...(!results.finished && results.error !== undefined ? { ':error': results.error.slice(0, 500) } : {}),

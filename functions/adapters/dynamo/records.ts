@@ -7,7 +7,7 @@ import { CorruptRecordError } from '../../core/shared/index.ts';
 import type { ApiKey, Article } from '../../core/ingest/index.ts';
 import type { Delivery } from '../../core/delivery/index.ts';
 import type { Edition, Story } from '../../core/edition/index.ts';
-import type { Subscriber } from '../../core/subscribers/index.ts';
+import { type Subscriber, SUBSCRIBER_STATUSES } from '../../core/subscribers/index.ts';
 import type { ItemKey } from './keys.ts';
 
 const timestamp = z.iso.datetime({ offset: true });
@@ -33,7 +33,7 @@ export const articleRecord: z.ZodType<Article> = z.object({
 
 export const subscriberRecord: z.ZodType<Subscriber> = z.object({
   email: name,
-  status: z.enum(['pending', 'confirmed', 'unsubscribed', 'bounced', 'complained']),
+  status: z.enum(SUBSCRIBER_STATUSES),
   timezone: name,
   sendHour: z.int().min(0).max(23),
   topics: z.array(z.string()),
@@ -52,6 +52,7 @@ export const subscriberRecord: z.ZodType<Subscriber> = z.object({
   weeklyDay: z.int().min(1).max(7).optional(),
   pausedUntil: z.iso.date().optional(),
   tokenVersion: z.int().min(0).optional(),
+  softBounces: z.object({ send: z.string(), count: z.int().min(0) }).optional(),
 });
 
 const storyRecord: z.ZodType<Story> = z.object({

@@ -33,7 +33,16 @@ const INSERT_ONLY_FIELDS = [...WATERMARK_FIELDS, 'confirmSentAt'] as const satis
 const zonesRecord = z.set(z.string());
 
 /** Attributes put() clears when the record it is given lacks them. */
-const REMOVABLE_FIELDS = ['consent', 'confirmedAt', 'unsubscribedAt', 'gsi2pk', 'gsi2sk', 'pausedUntil', 'expiresAt'] as const;
+const REMOVABLE_FIELDS = [
+  'consent',
+  'confirmedAt',
+  'unsubscribedAt',
+  'gsi2pk',
+  'gsi2sk',
+  'pausedUntil',
+  'expiresAt',
+  'softBounces',
+] as const;
 
 export class DynamoSubscriberStore implements SubscriberStore {
   constructor(
@@ -197,6 +206,22 @@ export class DynamoSubscriberStore implements SubscriberStore {
       );
     } catch (error) {
       // The watermark is already at or past this cutoff, or the reader deleted their data: nothing to move.
+      if (!isConditionalCheckFailed(error)) throw error;
+    }
+  }
+
+  async clearSoftBounces(email: string): Promise<void> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: subscriberKey(email),
+          UpdateExpression: 'REMOVE softBounces',
+          ConditionExpression: 'attribute_exists(softBounces)',
+        }),
+      );
+    } catch (error) {
+      // No run to end: the common case.
       if (!isConditionalCheckFailed(error)) throw error;
     }
   }

@@ -9,6 +9,9 @@ import { DEFAULT_DIGEST_NAME, DEFAULT_MAX_STORIES, type Settings } from '../../c
 import { brandFrom } from '../render/brand.ts';
 import type { EditionSite } from '../render/edition-pages.ts';
 import { brandColour, logoUrl, replyTo, tagline } from './brand-settings.ts';
+import { guardSettingsShape } from './guard-settings.ts';
+
+export { guardThresholdsFrom } from './guard-settings.ts';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -91,6 +94,7 @@ const configSchema = z.object({
   LOGO_URL: logoUrl.optional(),
   DIGEST_TAGLINE: tagline.optional(),
   REPLY_TO: replyTo.optional(),
+  ...guardSettingsShape,
 });
 
 export type AppConfig = z.infer<typeof configSchema>;

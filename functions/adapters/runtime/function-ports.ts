@@ -59,6 +59,12 @@ export const PORT_ACCESS = {
   /** Erasure markers are keyed hashes under a key derived from the token secret (erasure-marks.ts). */
   personalData: [...TABLE_READ_WRITE, 'secret:read'],
   sendStats: TABLE_READ_WRITE,
+  /** The send guard's own counters per send (SEND#<id> / GUARD). */
+  sendGuard: TABLE_READ_WRITE,
+  /** The send guard's limits (SEND_GUARD_*): config alone. */
+  guardThresholds: [],
+  /** A send's state as a sender reads it between SES calls (a consistent GetItem of the send record). */
+  sendStates: ['table:read'],
   /** Transactional mail (confirmation links), the SDK retrying throttles. */
   mailer: ['ses:send'],
   /** The digest sender's mailer: paced to its share of the account's rate, which it reads. */
@@ -146,8 +152,16 @@ export const FUNCTION_PORTS = {
     sendStats: 'sendStats',
     mailer: 'digestMailer',
     deferral: 'deferral',
+    sendStates: 'sendStates',
   },
-  'sns-ses-events': { clock: 'clock', subscribers: 'subscribers', deliveries: 'deliveries', sendStats: 'sendStats' },
+  'sns-ses-events': {
+    clock: 'clock',
+    subscribers: 'subscribers',
+    deliveries: 'deliveries',
+    sendStats: 'sendStats',
+    sendGuard: 'sendGuard',
+    guardThresholds: 'guardThresholds',
+  },
   'api-sources': { clock: 'clock', apiKeys: 'apiKeys', limits: 'limits', sources: 'sources', sourceLimits: 'sourceLimits' },
   'schedule-plan-feeds': { clock: 'clock', sources: 'sources', queue: 'feedQueue' },
   'sqs-poll-feeds': {

@@ -23,6 +23,10 @@ export const DIGEST_METRICS = {
   bounces: 'Bounces',
   /** Readers suppressed after a complaint. */
   complaints: 'Complaints',
+  /** Sends the send guard paused (bounces or complaints over its limits): alarmed on. */
+  sendsPaused: 'SendsPaused',
+  /** Readers suppressed after transient bounces on several sends in a row. */
+  softBounceSuppressions: 'SoftBounceSuppressions',
   /** Feed sources polled (fetched, not modified or failed). */
   feedsPolled: 'FeedsPolled',
   /** Articles created from feed entries (new ones, not duplicates). */

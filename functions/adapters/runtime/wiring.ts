@@ -13,9 +13,13 @@ import {
   type BulkMailer,
   type DeliveryLedger,
   type EditionCache,
+  type GuardThresholds,
   type JobDeferral,
   newEditionCache,
+  newSendStates,
   SEND_FLEET,
+  type SendGuardStore,
+  type SendStates,
   type SendStatsStore,
 } from '../../core/delivery/index.ts';
 import type { DigestRenderer, EditionStore } from '../../core/edition/index.ts';
@@ -27,6 +31,7 @@ import {
   type AppConfig,
   brandOf,
   ConfigError,
+  guardThresholdsFrom,
   type TableConfig,
   fetchSecretFromSecretsManager,
   loadConfig,
@@ -45,6 +50,7 @@ import { DynamoEditionStore } from '../dynamo/edition-store.ts';
 import { DynamoPersonalDataStore } from '../dynamo/personal-data-store.ts';
 import { ErasureMarks } from '../dynamo/erasure-marks.ts';
 import { DynamoRateLimiter } from '../dynamo/rate-limiter.ts';
+import { DynamoSendGuardStore } from '../dynamo/send-guard-store.ts';
 import { DynamoSendStatsStore } from '../dynamo/send-stats-store.ts';
 import { DynamoSubscriberBulk } from '../dynamo/subscriber-bulk.ts';
 import { DynamoSubscriberStore } from '../dynamo/subscriber-store.ts';
@@ -80,6 +86,9 @@ export interface PortTypes {
   limits: RateLimiter;
   personalData: PersonalDataStore;
   sendStats: SendStatsStore;
+  sendGuard: SendGuardStore;
+  guardThresholds: GuardThresholds;
+  sendStates: SendStates;
   mailer: Mailer;
   digestMailer: BulkMailer & Mailer;
   queue: Queue;
@@ -203,6 +212,9 @@ export class Wiring {
       limits: () => new DynamoRateLimiter(this.#docClient(), this.config.TABLE_NAME),
       personalData: () => new DynamoPersonalDataStore(this.#docClient(), this.config.TABLE_NAME, new ErasureMarks(this.#tokenSecret())),
       sendStats: () => new DynamoSendStatsStore(this.#docClient(), this.config.TABLE_NAME),
+      sendGuard: () => new DynamoSendGuardStore(this.#docClient(), this.config.TABLE_NAME),
+      guardThresholds: () => guardThresholdsFrom(app()),
+      sendStates: () => newSendStates(this.port('deliveries'), this.port('clock')),
       mailer: () => new SesMailer(this.#sesClient(app()), { configurationSetName: app().SES_CONFIGURATION_SET }),
       digestMailer: () => {
         const ses = this.#senderSesClient(app());

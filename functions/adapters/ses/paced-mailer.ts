@@ -138,6 +138,7 @@ export class PacedMailer implements Mailer, BulkMailer {
     const { maxAttempts, backoffBaseMs, backoffCapMs, sleep, random, onThrottled } = this.#options;
     const results = new Map<string, BulkRecipientResult>();
     let pending = message.recipients;
+    let calls = 0;
     for (let attempt = 0; pending.length > 0; attempt += 1) {
       const retry: typeof pending = [];
       let lastReason = '';
@@ -157,7 +158,14 @@ export class PacedMailer implements Mailer, BulkMailer {
         start += slice.length;
         const wait = this.#reserve(bucket, slice.length, held);
         if (wait > 0) await sleep(wait);
+        // The send was paused or cancelled since the last call (or during the wait): what is left stays unsent.
+        if (calls > 0 && message.keepSending && !(await message.keepSending())) {
+          for (const recipient of [...slice, ...pending.slice(start), ...retry])
+            results.set(recipient.to, { to: recipient.to, status: 'stopped' });
+          return message.recipients.map((recipient) => results.get(recipient.to)!);
+        }
         let answers: BulkRecipientResult[];
+        calls += 1;
         try {
           answers = await inner({ ...message, recipients: slice });
           this.#carryOn(bucket);

@@ -14,6 +14,8 @@ export interface SendResults {
   quota?: string;
   /** The first other reason a destination was not sent. */
   failure?: string;
+  /** The mailer stopped between calls because the send was paused or cancelled. */
+  stopped?: boolean;
 }
 
 /** Sorts SES's answer per destination, setting the outcome of each one sent or rejected. */
@@ -27,6 +29,7 @@ export function sortResults(results: readonly BulkRecipientResult[], outcomes: M
       sorted.rejected[result.to] = result.reason;
       outcomes.set(result.to, 'rejected');
     } else if (result.status === 'deferred') sorted.quota ??= result.reason;
+    else if (result.status === 'stopped') sorted.stopped = true;
     else sorted.failure ??= result.reason;
   }
   return sorted;
@@ -41,6 +44,7 @@ export async function recordSendResults(
   edition: Edition,
   results: SendResults,
   sentAt: string,
+  stopAs?: DeliveryChunk['stopAs'],
 ): Promise<void> {
   const sentEmails = Object.keys(results.sent);
   if (sentEmails.length > 0) {
@@ -62,13 +66,14 @@ export async function recordSendResults(
     }));
     await deliveries.recordDeliveries(watermarks, records);
   }
-  const finished = results.quota === undefined && results.failure === undefined;
+  const finished = results.quota === undefined && results.failure === undefined && stopAs === undefined;
   const error = results.quota ?? results.failure;
   await deliveries.recordResults(chunk, chunk.claimedAt, {
     sent: results.sent,
     rejected: results.rejected,
     finished,
     ...(error ? { error } : {}),
+    ...(stopAs ? { stopAs } : {}),
   });
 }
 

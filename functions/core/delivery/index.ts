@@ -29,12 +29,37 @@ export {
 } from './send-batch.ts';
 export { applySesFeedback, confirmSesSend } from './feedback.ts';
 export {
+  applySendGuard,
+  DEFAULT_GUARD_THRESHOLDS,
+  type GuardCounts,
+  type GuardState,
+  type GuardThresholds,
+  guardTallyOf,
+  guardVerdict,
+  type SendGuardDeps,
+  type SendGuardReport,
+  type SendGuardStore,
+} from './send-guard.ts';
+export {
+  cancelSend,
+  type ResumeReport,
+  resumePausedSend,
+  type SendControlDeps,
+  SendNotFoundError,
+  SendNotResumableError,
+  sendPauseState,
+  stillTheirDay,
+} from './send-control.ts';
+export { applySoftBounceHygiene, isAutoReply, SOFT_BOUNCE_SENDS, type SoftBounceReport } from './soft-bounces.ts';
+export { newSendStates, SEND_STATE_MAX_AGE_MS, type SendStates, type StoppedState } from './send-stop.ts';
+export {
   type BulkMailer,
   type SendReservation,
   type SlotDayLock,
   type BulkMessage,
   type BulkRecipient,
   type BulkRecipientResult,
+  type ChunkResults,
   type ClaimResult,
   type ChunkLedger,
   type DeliveryLedger,

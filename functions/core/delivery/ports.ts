@@ -11,6 +11,16 @@ export type ClaimResult =
   /** The chunk's send was paused or cancelled: its job is acknowledged without sending. */
   | { result: 'stopped'; state: 'paused' | 'cancelled' };
 
+/** What a sender records of a claimed chunk (DeliveryLedger.recordResults). */
+export interface ChunkResults {
+  sent: Record<string, string>;
+  rejected: Record<string, string>;
+  finished: boolean;
+  error?: string;
+  /** Unfinished because its send was paused or cancelled (the sender saw it): released into that state, not open. */
+  stopAs?: 'paused' | 'cancelled';
+}
+
 export type SlotDayLock = 'acquired' | 'resumed' | 'taken-over' | 'reopened' | 'taken';
 
 /** The planner's slot-day locks: one run plans a slot-day's readers at a time. */
@@ -67,11 +77,7 @@ export interface ChunkLedger {
    * when its send was meanwhile: see DeliveryChunk.stopAs). False when the
    * claim was taken over meanwhile (what it records is then added anyway).
    */
-  recordResults(
-    ref: ChunkRef,
-    claimedAt: string,
-    results: { sent: Record<string, string>; rejected: Record<string, string>; finished: boolean; error?: string },
-  ): Promise<boolean>;
+  recordResults(ref: ChunkRef, claimedAt: string, results: ChunkResults): Promise<boolean>;
   /** Marks recipients sent whatever the chunk's state (SES's Send event, a settled local claim). */
   confirmSent(ref: ChunkRef, sent: Record<string, string>): Promise<void>;
   /** Ends a claim whose sender is known to be dead: open again, or its send's state if that was paused or cancelled meanwhile. */
@@ -133,6 +139,11 @@ export interface BulkMessage {
   defaultDataJson: string;
   tags: { name: string; value: string }[];
   recipients: BulkRecipient[];
+  /**
+   * Asked before each SES call after the first: false stops the message there, and its recipients
+   * not yet sent come back `stopped` (the send was paused or cancelled meanwhile).
+   */
+  keepSending?: () => Promise<boolean>;
 }
 
 export interface BulkRecipient {
@@ -149,7 +160,9 @@ export type BulkRecipientResult =
   /** Not sent for the account's daily quota: comes back in the next hour. */
   | { to: string; status: 'deferred'; reason: string }
   /** Not sent for a reason that may pass: throttling or a transient error (`retryable`, tried again at once), or an account-level refusal. */
-  | { to: string; status: 'failed'; reason: string; retryable?: boolean };
+  | { to: string; status: 'failed'; reason: string; retryable?: boolean }
+  /** Not sent: the message's send was paused or cancelled before this recipient's call (BulkMessage.keepSending). */
+  | { to: string; status: 'stopped' };
 
 /** Tokens of the sender's rate held for a send still being prepared. */
 export interface SendReservation {

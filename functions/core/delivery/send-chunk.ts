@@ -21,6 +21,7 @@ import type { BulkMailer, BulkMessage, BulkRecipient, ChunkLedger, SendReservati
 import { ChunkTooLargeError, ClaimHeldError } from './errors.ts';
 import { CLAIM_LEASE_MS } from './send-fleet.ts';
 import { currentLocalDate } from './stranded.ts';
+import { type SendStates, stopIfSendStopped } from './send-stop.ts';
 import type { ChunkJob, ChunkRef, DeliverOutcome } from './types.ts';
 import { classifyRecipients, TEMPLATE_DATA_MAX_CHARS } from './chunk-recipients.ts';
 import { recordSendResults, releaseAfterFailedCall, type SendResults, sortResults } from './chunk-results.ts';
@@ -38,6 +39,8 @@ export interface SendChunkDeps {
   editionCache?: EditionCache;
   /** How old a claim must be before another sender may take it over; CLAIM_LEASE_MS unless a test says otherwise. */
   claimLeaseMs?: number;
+  /** The send's state, read once a chunk is claimed and between its SES calls, so a pause stops it at once. */
+  sendStates?: SendStates;
 }
 
 /** Where a sender keeps the editions it has read; bounded in size and age on a warm Lambda (see newEditionCache). */
@@ -170,6 +173,8 @@ async function sendReserved(job: ChunkJob, deps: SendChunkDeps, reservation: Sen
     throw new ClaimHeldError(`chunk ${chunkName(job)} is being sent elsewhere`);
   }
   const chunk = claim.chunk;
+  const stop = stopIfSendStopped(chunk, deps);
+  if (await stop.now()) return { outcomes };
   for (const email of Object.keys(chunk.sent)) outcomes.set(email, 'duplicate');
   for (const email of Object.keys(chunk.rejected)) outcomes.set(email, 'rejected');
   const todo = chunk.emails.filter((email) => !outcomes.has(email));
@@ -183,7 +188,7 @@ async function sendReserved(job: ChunkJob, deps: SendChunkDeps, reservation: Sen
   if (recipients.length > 0) {
     let answers;
     try {
-      answers = await deps.mailer.sendBulk(bulkMessage(deps.settings, message, chunk, recipients), reservation);
+      answers = await deps.mailer.sendBulk({ ...bulkMessage(deps.settings, message, chunk, recipients), ...stop.between }, reservation);
     } catch (error) {
       // Released with the reason, as a failed delivery row was: the queue's retry (after its
       // visibility timeout, by which time SES's Send events have confirmed anything it did take) tries again.
@@ -191,8 +196,10 @@ async function sendReserved(job: ChunkJob, deps: SendChunkDeps, reservation: Sen
       throw error;
     }
     results = sortResults(answers, outcomes);
+    if (results.stopped) stop.seen();
   }
-  await recordSendResults(deps.deliveries, chunk, edition, results, deps.clock.now().toISOString());
+  const stopAs = await stop.as();
+  await recordSendResults(deps.deliveries, chunk, edition, results, deps.clock.now().toISOString(), stopAs);
   if (results.quota !== undefined) throw new DailyQuotaExhaustedError(results.quota);
   if (results.failure !== undefined) throw new MailerThrottledError(`chunk ${chunkName(chunk)}: ${results.failure}`);
   return { outcomes };

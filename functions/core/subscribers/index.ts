@@ -40,7 +40,7 @@ export {
   readerBehind,
   type LinkDeps,
 } from './subscriptions.ts';
-export { type Subscriber, type SubscriberStatus, type TimeSlot } from './types.ts';
+export { type Subscriber, type SubscriberStatus, SUBSCRIBER_STATUSES, type TimeSlot } from './types.ts';
 /** The request schemas, for the API's OpenAPI document (adapters/http/route-docs.ts). */
 export { subscriptionRequestSchema } from './subscriber.ts';
 export { preferencesUpdateSchema } from './preference-centre.ts';

@@ -36,6 +36,11 @@ export interface SubscriberStore {
   listTimeZones(): Promise<string[]>;
   /** Moves the reader's watermark forward to `cutoff`; never backwards. */
   recordDigest(email: string, editionId: string, cutoff: string): Promise<void>;
+  /**
+   * Ends the reader's run of soft-bounced sends (a delivery): one conditional write that changes
+   * nothing, and reads nothing, for the many readers with no run.
+   */
+  clearSoftBounces(email: string): Promise<void>;
 }
 
 /** Fixed-window counters shared by every instance, so a limit holds across Lambdas. */

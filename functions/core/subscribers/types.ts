@@ -1,6 +1,21 @@
 /** Readers. Timestamps are ISO-8601 strings in UTC so they survive JSON and DynamoDB unchanged. */
 
-export type SubscriberStatus = 'pending' | 'confirmed' | 'unsubscribed' | 'bounced' | 'complained';
+/**
+ * `soft-bounced`: SES reported transient bounces (not auto-replies) for this reader on
+ * SOFT_BOUNCE_SENDS sends in a row; no longer mailed, but free to subscribe again (unlike bounced
+ * and complained addresses, which are never mailed again).
+ */
+export type SubscriberStatus = 'pending' | 'confirmed' | 'unsubscribed' | 'bounced' | 'complained' | 'soft-bounced';
+
+/** Every status, for schemas and listings. */
+export const SUBSCRIBER_STATUSES = [
+  'pending',
+  'confirmed',
+  'unsubscribed',
+  'bounced',
+  'complained',
+  'soft-bounced',
+] as const satisfies readonly SubscriberStatus[];
 
 export interface Consent {
   at: string;
@@ -37,6 +52,11 @@ export interface Subscriber {
   pausedUntil?: string;
   /** Bumped when the reader signs out of old links; manage links carry it. Absent means 0. */
   tokenVersion?: number;
+  /**
+   * The reader's run of sends that soft-bounced: the last such send and how many in a row. A
+   * delivery clears it. All that list hygiene keeps per reader; no item per bounce.
+   */
+  softBounces?: { send: string; count: number };
 }
 
 export type DigestFrequency = 'daily' | 'weekly';

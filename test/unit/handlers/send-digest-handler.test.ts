@@ -5,6 +5,7 @@ import { buildEdition } from '../../../functions/core/edition/edition.ts';
 import { DailyQuotaExhaustedError } from '../../../functions/core/shared/mail.ts';
 import { sendDigestHandler } from '../../../functions/handlers/sqs-send-digest.ts';
 import type { JobDeferral, QueuedJobReceipt } from '../../../functions/core/delivery/ports.ts';
+import { newSendStates } from '../../../functions/core/delivery/index.ts';
 import {
   anArticle,
   aSubscriber,
@@ -106,6 +107,7 @@ async function setUp(quotaLeft: number) {
     mailer: digestMailer,
     sendStats,
     deferral,
+    sendStates: newSendStates(deliveries, clock),
   };
   return { deps, bodies, inner, deferred, sendStats, edition };
 }

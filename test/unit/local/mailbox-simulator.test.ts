@@ -1,11 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { CHUNK_HEADER, chunkName, parseChunkTagValue, type ChunkRef } from '../../../functions/core/delivery/index.ts';
+import {
+  CHUNK_HEADER,
+  chunkName,
+  DEFAULT_GUARD_THRESHOLDS,
+  parseChunkTagValue,
+  type ChunkRef,
+} from '../../../functions/core/delivery/index.ts';
 import { sesFeedbackSchema } from '../../../functions/core/delivery/feedback.ts';
 import { sesEventsHandler } from '../../../functions/handlers/sns-ses-events.ts';
 import type { StoredEmail } from '../../../functions/local/emulators.ts';
 import { mailboxSimulator, simulatedOutcome, simulatedSesEvents, snsEventOf } from '../../../functions/local/mailbox-simulator.ts';
 import { aSubscriber, FakeClock } from '../../support/fakes.ts';
 import { MemoryDeliveryLedger, MemorySendStatsStore, MemorySubscriberStore } from '../../support/memory-stores.ts';
+import { MemorySendGuardStore } from '../../support/memory-send-guard.ts';
 
 const EDITION = '20261126T000000-20261127T000000';
 const CHUNK: ChunkRef = { slotDay: { timezone: 'America/Argentina/Buenos_Aires', hour: 7, date: '2026-11-26' }, id: 'now-abc-3' };
@@ -77,7 +84,14 @@ describe('the local SES mailbox simulator', () => {
       'success@simulator.amazonses.com',
     ];
     for (const email of addresses) await subscribers.put(aSubscriber({ email }));
-    const deps = { clock, subscribers, sendStats, deliveries: new MemoryDeliveryLedger(subscribers) };
+    const deps = {
+      clock,
+      subscribers,
+      sendStats,
+      deliveries: new MemoryDeliveryLedger(subscribers),
+      sendGuard: new MemorySendGuardStore(),
+      guardThresholds: DEFAULT_GUARD_THRESHOLDS,
+    };
     const simulator = mailboxSimulator({ editionOf, handle: sesEventsHandler(async () => deps as never), now: () => clock.now() });
     for (const email of addresses) simulator.accepted(digestTo(email));
     await simulator.idle();

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { ConfigError, loadConfig, resolveTokenSecret } from '../../../../functions/adapters/runtime/config.ts';
+import { ConfigError, guardThresholdsFrom, loadConfig, resolveTokenSecret } from '../../../../functions/adapters/runtime/config.ts';
 
 const SECRET = 'a-token-secret-that-is-long-enough-0123456789';
 
@@ -30,7 +30,21 @@ describe('loadConfig', () => {
       MAX_SOURCES: 500,
       DIGEST_NAME: 'The Daily Digest',
       FEEDS_ALLOW_PRIVATE: false,
+      SEND_GUARD_BOUNCE_PERCENT: 5,
+      SEND_GUARD_BOUNCE_MIN_KNOWN: 100,
+      SEND_GUARD_COMPLAINT_PERCENT: 0.1,
+      SEND_GUARD_COMPLAINT_MIN_KNOWN: 1000,
+      SEND_GUARD_COMPLAINTS: 3,
     });
+  });
+
+  it('reads the send guard limits as percentages and counts, and names a bad one', () => {
+    const config = loadConfig({ ...minimal, SEND_GUARD_BOUNCE_PERCENT: '2.5', SEND_GUARD_COMPLAINTS: '1' });
+    expect(guardThresholdsFrom(config)).toMatchObject({ bounceRate: 0.025, complaintsMax: 1, bounceMinKnown: 100 });
+    expect(() => loadConfig({ ...minimal, SEND_GUARD_BOUNCE_PERCENT: '0' })).toThrow(/SEND_GUARD_BOUNCE_PERCENT must be a percentage/);
+    expect(() => loadConfig({ ...minimal, SEND_GUARD_BOUNCE_MIN_KNOWN: '1.5' })).toThrow(
+      /SEND_GUARD_BOUNCE_MIN_KNOWN must be a whole number/,
+    );
   });
 
   it('reads every optional variable', () => {

@@ -123,6 +123,27 @@ describe('PacedMailer', () => {
     expect(inner.sent).toHaveLength(30);
   });
 
+  it('stops a bulk message between its calls once keepSending says the send stopped, leaving the rest unsent', async () => {
+    const time = simulatedTime();
+    const inner = new RecordingMailer();
+    const quota: SendQuota = { maxSendRate: 10, max24HourSend: -1, sentLast24Hours: 0 };
+    const mailer = new PacedMailer(inner, { get: async () => quota }, { fleet: { senders: 1, headroom: 1 }, ...time });
+    let asked = 0;
+    const results = await mailer.sendBulk({
+      from: 'd@example.com',
+      template: { subject: 'Hi', html: '<p>Hi</p>', text: 'Hi' },
+      defaultDataJson: '{}',
+      tags: [],
+      recipients: Array.from({ length: 35 }, (_, index) => ({ to: `r${index}@example.com`, dataJson: '{}', headers: [] })),
+      // The send is paused after the second call of ten.
+      keepSending: async () => (asked += 1) < 2,
+    });
+    expect(inner.sent).toHaveLength(20);
+    expect(results.filter((result) => result.status === 'sent')).toHaveLength(20);
+    expect(results.slice(20).map((result) => result.status)).toEqual(Array.from({ length: 15 }, () => 'stopped'));
+    expect(asked).toBe(2);
+  });
+
   it('retries a throttled send after a jittered wait, through the bucket', async () => {
     const time = simulatedTime();
     const inner = new RecordingMailer();

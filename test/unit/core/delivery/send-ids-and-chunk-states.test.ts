@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { chunkJobOf } from '../../../../functions/core/delivery/chunk-job.ts';
 import { type QueuedDelivery, sendBatch, type SendBatchDeps } from '../../../../functions/core/delivery/send-batch.ts';
 import { settleLocalClaims } from '../../../../functions/core/delivery/settle.ts';
+import { newSendStates } from '../../../../functions/core/delivery/send-stop.ts';
 import type { ChunkJob } from '../../../../functions/core/delivery/types.ts';
 import { type EditionSource, storedEditionSource } from '../../../../functions/core/planning/edition-source.ts';
 import { planDigest, type PlanDeps } from '../../../../functions/core/planning/plan.ts';
@@ -117,6 +118,23 @@ describe('chunk states', () => {
 
     expect(afterResume.notDone).toEqual([]);
     expect(w.perReader().every((count) => count === 1)).toBe(true);
+  });
+
+  it('releases as paused, nobody sent, a chunk written open after its send paused (a plan still running), when the sender reads the send', async () => {
+    const w = await world(60);
+    const report = await planDigest('scheduled', w.plan);
+    const jobs = w.queue.chunks;
+    await w.deliveries.pauseSend(report.send);
+    const [late] = w.deliveries.chunks();
+    await w.deliveries.addChunks([{ ...late!, id: `${report.send}-99`, status: 'open' }]);
+    const lateJob = { ...jobs[0]!, id: `${report.send}-99` };
+
+    const outcome = await sendBatch(w.messages([lateJob]), { ...w.send, sendStates: newSendStates(w.deliveries, w.clock) });
+
+    expect(outcome.notDone).toEqual([]);
+    expect(w.mailer.sent).toHaveLength(0);
+    expect(w.deliveries.chunks().find((chunk) => chunk.id === lateJob.id)?.status).toBe('paused');
+    expect((await w.deliveries.resumeSend(report.send)).map((chunk) => chunk.id)).toContain(lateJob.id);
   });
 
   it("acknowledges a cancelled chunk's message without sending, and nothing revives it: a resume, a later run, a restart", async () => {
