@@ -200,6 +200,31 @@ export function rankScored(window: ScoredWindow, options: Omit<RankOptions, 'cut
   };
 }
 
+/**
+ * One window ranked for one reader from scratch. The planner scores a window once and ranks it
+ * per topic set with rankScored; this stays the reference that path is tested against.
+ */
 export function rankClusters(clusters: readonly ArticleCluster[], options: RankOptions): Ranking {
-  return rankScored(scoreClusters(clusters, options), options);
+  const readerTopics = new Set(options.readerTopics ?? []);
+  const nowMs = options.cutoff
+    ? Date.parse(options.cutoff)
+    : Math.max(0, ...clusters.flatMap((cluster) => members(cluster).map(articleTime)));
+  const withSections = clusters.some((cluster) => storyTopics(cluster).length > 0);
+  const ranked = clusters
+    .map((cluster): RankedCluster => {
+      const topics = storyTopics(cluster);
+      const readerTopic = topics.find((topic) => readerTopics.has(topic));
+      const sectionTopic = readerTopic ?? topics[0];
+      return {
+        cluster,
+        ...storyScore(cluster, nowMs),
+        onReaderTopic: readerTopic !== undefined,
+        section: withSections ? (sectionTopic === undefined ? OTHER_SECTION : sectionTitle(sectionTopic)) : undefined,
+      };
+    })
+    .sort(compare);
+  return {
+    top: groupBySection(ranked.slice(0, options.maxStories)),
+    more: groupBySection(ranked.slice(options.maxStories)),
+  };
 }
