@@ -85,6 +85,8 @@ export interface PayloadOptions {
   htmlShare?: number;
   /** Share of articles without a URL (identified by source + title + text instead). */
   noUrlShare?: number;
+  /** The topics articles are tagged with, two each; the default is eight newsroom sections. */
+  topics?: readonly string[];
 }
 
 /** Paragraphs of 2-5 sentences until the text reaches `targetBytes` (it may pass it by one sentence). */
@@ -134,7 +136,7 @@ function title(random: () => number, index: number): string {
 
 /** `count` article payloads, unique per (seed, index) by URL and by title. */
 export function articlePayloads(options: PayloadOptions): ArticlePayload[] {
-  const { seed, count, htmlShare = 0.3, noUrlShare = 0.1 } = options;
+  const { seed, count, htmlShare = 0.3, noUrlShare = 0.1, topics = TOPICS } = options;
   const random = seededRandom(seed);
   return Array.from({ length: count }, (_, index) => {
     const host = pick(random, HOSTS);
@@ -148,7 +150,7 @@ export function articlePayloads(options: PayloadOptions): ArticlePayload[] {
       source: pick(random, SOURCES),
       body: html ? htmlBody(random, paragraphs, url) : paragraphs.join('\n\n'),
       publishedAt: new Date(Date.UTC(2026, 10, 25, 8) + Math.floor(random() * 22 * 3600 * 1000)).toISOString(),
-      topics: [pick(random, TOPICS), pick(random, TOPICS)],
+      topics: [pick(random, topics), pick(random, topics)],
       language: 'en',
     };
     if (random() >= noUrlShare) payload.url = url;

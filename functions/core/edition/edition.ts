@@ -149,12 +149,23 @@ export async function buildEdition(
   settings: Settings,
   options: { testCopy?: boolean } = {},
 ): Promise<Edition> {
-  const id = editionId(input.since, input.cutoff, input.topics);
-  const { stories, moreStories } = arrangeStories(input.articles, {
+  const arranged = arrangeStories(input.articles, {
     maxStories: settings.maxStories,
     cutoff: input.cutoff,
     topics: input.topics,
   });
+  return editionOf({ ...input, ...arranged }, renderer, settings, options);
+}
+
+/** The edition of a window and topic set whose stories are already arranged: its id, nonce and rendering. */
+export async function editionOf(
+  input: { since: string; cutoff: string; createdAt: string; topics?: readonly string[]; stories: Story[]; moreStories: Story[] },
+  renderer: DigestRenderer,
+  settings: Settings,
+  options: { testCopy?: boolean } = {},
+): Promise<Edition> {
+  const id = editionId(input.since, input.cutoff, input.topics);
+  const { stories, moreStories } = input;
   const nonce = placeholderNonce(settings.tokenSecret, id);
   const content = await renderEdition(
     { id, cutoff: input.cutoff, stories, moreStories, placeholderNonce: nonce },

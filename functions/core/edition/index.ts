@@ -5,6 +5,7 @@ export {
   editionDateLabel,
   editionHeaders,
   editionId,
+  editionOf,
   editionSubject,
   listIdHeader,
   personaliseEdition,
@@ -13,6 +14,7 @@ export {
   renderEdition,
   topicSet,
 } from './edition.ts';
+export { type StoryArrangement, type SummaryMemo, windowStories, type WindowStories } from './window-stories.ts';
 export { oneEditionPerWindow } from './archive.ts';
 export { editionTemplate, type EditionTemplate, fillTemplate, TEMPLATE_TAG, zoneTemplateData } from './placeholders.ts';
 export { EditionNotFoundError } from './errors.ts';

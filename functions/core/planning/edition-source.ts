@@ -1,11 +1,22 @@
 /**
- * Where a plan run gets the edition for a reader's window and topic set. Today's source builds
- * it from the window's articles (clustering and summarising them for that topic set) and stores
- * it once; another source can share that work across topic sets without the planner changing.
+ * Where a plan run gets the edition for a reader's window and topic set. The run's source reads
+ * the articles of its windows once (WindowArticles), clusters and scores each window once
+ * (windowStories), and makes each topic set's variant by re-ranking those stories and rendering
+ * them: readers' topic choices add a ranking and a render each, never a clustering.
  */
-import type { Article, ArticleStore } from '../ingest/index.ts';
+import type { ArticleStore } from '../ingest/index.ts';
 import type { Settings } from '../shared/index.ts';
-import { buildEdition, type DigestRenderer, type Edition, editionId, type EditionStore } from '../edition/index.ts';
+import {
+  type DigestRenderer,
+  type Edition,
+  editionId,
+  editionOf,
+  type EditionStore,
+  type SummaryMemo,
+  windowStories,
+  type WindowStories,
+} from '../edition/index.ts';
+import { WindowArticles } from './window-articles.ts';
 
 /** Articles ingested after `since` and up to `cutoff`. */
 export interface EditionWindow {
@@ -21,19 +32,36 @@ export interface EditionSource {
   editionFor(window: EditionWindow, topics: readonly string[]): Promise<{ edition: Edition | undefined; created: boolean }>;
 }
 
-/** Builds each edition from the article store with the renderer, and keeps it in the edition store; `createdAt` stamps what it builds. */
+/**
+ * Builds each edition from the article store with the renderer, and keeps it in the edition
+ * store; `createdAt` stamps what it builds. One source serves one run: it keeps the run's
+ * articles, stories and summaries until the run ends.
+ */
 export function storedEditionSource(
   deps: { articles: ArticleStore; editions: EditionStore; renderer: DigestRenderer; settings: Settings },
   createdAt: string,
 ): EditionSource {
+  const articles = new WindowArticles(deps.articles);
+  const summaries: SummaryMemo = new Map();
+  const windows = new Map<string, Promise<WindowStories>>();
+  const storiesOf = (since: string, cutoff: string): Promise<WindowStories> => {
+    const key = `${since}|${cutoff}`;
+    let stories = windows.get(key);
+    if (!stories) {
+      stories = articles.of(since, cutoff).then((inWindow) => windowStories(inWindow, { cutoff, summaries }));
+      windows.set(key, stories);
+      stories.catch(() => windows.delete(key));
+    }
+    return stories;
+  };
   return {
     async editionFor({ since, cutoff }, topics) {
       const existing = await deps.editions.get(editionId(since, cutoff, topics));
       if (existing) return { edition: existing, created: false };
-      const articles: Article[] = [];
-      for await (const article of deps.articles.listIngested(since, cutoff)) articles.push(article);
-      if (articles.length === 0) return { edition: undefined, created: false };
-      const built = await buildEdition({ since, cutoff, articles, createdAt, topics }, deps.renderer, deps.settings);
+      const stories = await storiesOf(since, cutoff);
+      if (stories.size === 0) return { edition: undefined, created: false };
+      const arranged = stories.arrange({ maxStories: deps.settings.maxStories, topics });
+      const built = await editionOf({ since, cutoff, createdAt, topics, ...arranged }, deps.renderer, deps.settings);
       return deps.editions.createIfAbsent(built);
     },
   };

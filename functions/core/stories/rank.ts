@@ -142,6 +142,68 @@ function groupBySection(ranked: readonly RankedCluster[]): RankedCluster[] {
   return [...[...sections.values()].flat(), ...other];
 }
 
+/** A story's window-level facts: what ranking it for any reader's topics needs, computed once per window. */
+export interface ScoredCluster {
+  cluster: ArticleCluster;
+  sources: number;
+  score: number;
+  time: number;
+  /** The topics of its reports, first seen first. */
+  topics: string[];
+}
+
+/** A window's stories scored once, in the order of `compare` for a reader without topics. */
+export interface ScoredWindow {
+  stories: ScoredCluster[];
+  /** Any story has topics: then every story is listed under a section. */
+  withSections: boolean;
+}
+
+/** The costly part of ranking (sources, substance, recency), which no reader's topics change. */
+export function scoreClusters(clusters: readonly ArticleCluster[], options: Pick<RankOptions, 'cutoff'> = {}): ScoredWindow {
+  const nowMs = options.cutoff
+    ? Date.parse(options.cutoff)
+    : Math.max(0, ...clusters.flatMap((cluster) => members(cluster).map(articleTime)));
+  const stories = clusters.map((cluster): ScoredCluster => ({ cluster, ...storyScore(cluster, nowMs), topics: storyTopics(cluster) }));
+  const unranked = (story: ScoredCluster): RankedCluster => ({ ...story, onReaderTopic: false });
+  const order = stories.map(unranked).sort(compare);
+  const rank = new Map(order.map((item, index) => [item.cluster, index]));
+  stories.sort((a, b) => rank.get(a.cluster)! - rank.get(b.cluster)!);
+  return { stories, withSections: stories.some((story) => story.topics.length > 0) };
+}
+
+/**
+ * One reader's order of a scored window. `compare` puts reader-topic stories first and is
+ * otherwise the window's order, so a stable partition of the scored order is the sort itself.
+ */
+export function rankScored(window: ScoredWindow, options: Omit<RankOptions, 'cutoff'>): Ranking {
+  const readerTopics = new Set(options.readerTopics ?? []);
+  const onTopic: RankedCluster[] = [];
+  const offTopic: RankedCluster[] = [];
+  const titles = new Map<string, string>();
+  const titleOf = (topic: string) => titles.get(topic) ?? titles.set(topic, sectionTitle(topic)).get(topic)!;
+  for (const { topics, ...story } of window.stories) {
+    const readerTopic = readerTopics.size === 0 ? undefined : topics.find((topic) => readerTopics.has(topic));
+    const sectionTopic = readerTopic ?? topics[0];
+    const ranked: RankedCluster = {
+      ...story,
+      onReaderTopic: readerTopic !== undefined,
+      section: window.withSections ? (sectionTopic === undefined ? OTHER_SECTION : titleOf(sectionTopic)) : undefined,
+    };
+    (ranked.onReaderTopic ? onTopic : offTopic).push(ranked);
+  }
+  const ranked = [...onTopic, ...offTopic];
+  // Cut by rank first, then group: a weak story in a strong section must not push a strong one out.
+  return {
+    top: groupBySection(ranked.slice(0, options.maxStories)),
+    more: groupBySection(ranked.slice(options.maxStories)),
+  };
+}
+
+/**
+ * One window ranked for one reader from scratch. The planner scores a window once and ranks it
+ * per topic set with rankScored; this stays the reference that path is tested against.
+ */
 export function rankClusters(clusters: readonly ArticleCluster[], options: RankOptions): Ranking {
   const readerTopics = new Set(options.readerTopics ?? []);
   const nowMs = options.cutoff
@@ -161,7 +223,6 @@ export function rankClusters(clusters: readonly ArticleCluster[], options: RankO
       };
     })
     .sort(compare);
-  // Cut by rank first, then group: a weak story in a strong section must not push a strong one out.
   return {
     top: groupBySection(ranked.slice(0, options.maxStories)),
     more: groupBySection(ranked.slice(options.maxStories)),
