@@ -37,6 +37,8 @@ const FUNCTION_IDS = [
   'ApiSources',
   'PlanFeedPolls',
   'PollFeeds',
+  'ApiClicks',
+  'CountClicks',
 ] as const;
 type FunctionId = (typeof FUNCTION_IDS)[number];
 
@@ -470,12 +472,12 @@ describe('DigestStack with only a sender address', () => {
     }
   });
 
-  it('lets only the planners enqueue and only the functions that sign or verify links read the signing key', () => {
+  it('lets only the planners and the click redirect enqueue and only the functions that sign or verify links read the signing key', () => {
     // Ingest, the public site, SES feedback and feeds never touch a token, so their wiring never fetches the secret.
     const withoutSecret = ['ApiArticles', 'ApiSite', 'SesEvents', 'ApiSources', 'PlanFeedPolls', 'PollFeeds'];
     for (const id of FUNCTION_IDS) {
       const actions = actionsOf(statementsOfRole(synth.resources, synth.roleLogicalId(id)));
-      expect(actions.includes('sqs:SendMessage'), id).toBe(id === 'PlanDigest' || id === 'PlanFeedPolls');
+      expect(actions.includes('sqs:SendMessage'), id).toBe(id === 'PlanDigest' || id === 'PlanFeedPolls' || id === 'ApiClicks');
       expect(actions.includes('secretsmanager:GetSecretValue'), id).toBe(!withoutSecret.includes(id));
     }
   });
@@ -494,6 +496,8 @@ describe('DigestStack with only a sender address', () => {
       'api-sources': 'ApiSources',
       'schedule-plan-feeds': 'PlanFeedPolls',
       'sqs-poll-feeds': 'PollFeeds',
+      'api-clicks': 'ApiClicks',
+      'sqs-count-clicks': 'CountClicks',
     };
     const probes: [AwsAccess, string][] = [
       ['table:read', 'dynamodb:GetItem'],
@@ -505,12 +509,14 @@ describe('DigestStack with only a sender address', () => {
       ['sqs:change-visibility', 'sqs:ChangeMessageVisibility'],
       ['secret:read', 'secretsmanager:GetSecretValue'],
       ['sqs:send-feed-poll', 'sqs:SendMessage'],
+      ['sqs:send-click', 'sqs:SendMessage'],
     ];
     for (const name of Object.keys(FUNCTION_PORTS) as FunctionName[]) {
       const actions = actionsOf(statementsOfRole(synth.resources, synth.roleLogicalId(idOf[name])));
       // An action is granted exactly when some access the function declares brings it (two queues share SendMessage).
       // The feed poller's SQS event source grants it what consuming its queue takes, ChangeMessageVisibility included.
-      const consumesFeedQueue = (action: string) => name === 'sqs-poll-feeds' && action === 'sqs:ChangeMessageVisibility';
+      const consumesFeedQueue = (action: string) =>
+        (name === 'sqs-poll-feeds' || name === 'sqs-count-clicks') && action === 'sqs:ChangeMessageVisibility';
       const declared = (action: string) =>
         consumesFeedQueue(action) || probes.some(([access, probe]) => probe === action && accessOf(name).has(access));
       for (const [access, action] of probes) expect(actions.includes(action), `${name} ${access}`).toBe(declared(action));

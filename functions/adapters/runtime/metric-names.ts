@@ -31,6 +31,12 @@ export const DIGEST_METRICS = {
   feedErrors: 'FeedErrors',
   /** Sources whose polls have failed for a day or more (disabled ones included), as each planner run counts them. */
   feedSourcesFailingForADay: 'FeedSourcesFailingForADay',
+  /** Story-link clicks the redirect queued for counting. */
+  clicksQueued: 'ClicksQueued',
+  /** Clicks not counted: HEAD requests, clicks too soon after sending, scanners' bursts. */
+  clicksFiltered: 'ClicksFiltered',
+  /** Clicks the counter counted. */
+  clicksCounted: 'ClicksCounted',
 } as const;
 
 export type DigestMetric = (typeof DIGEST_METRICS)[keyof typeof DIGEST_METRICS];

@@ -24,6 +24,7 @@ import {
   recipientSubstitution,
   zoneTemplateData,
 } from '../edition/index.ts';
+import { clickLinkData } from '../engagement/index.ts';
 import { hadTodaysDigest, memoisedLocalRunDate } from '../subscribers/index.ts';
 import type { BulkMailer, BulkRecipient, DeliveryLedger, SendReservation } from './ports.ts';
 import { ChunkTooLargeError, ClaimHeldError } from './errors.ts';
@@ -206,6 +207,7 @@ async function sendReserved(job: ChunkJob, deps: SendChunkDeps, reservation: Sen
       outcomes.set(email, 'already-served-today');
     } else {
       const { data, headers } = recipientSubstitution(edition, reader, now, deps.settings, 'links');
+      if (deps.settings.clickTracking) Object.assign(data, clickLinkData(edition, { email, send: chunk.send, sentAt: now }, deps.settings));
       const dataJson = JSON.stringify(data);
       if (dataJson.length > TEMPLATE_DATA_MAX_CHARS)
         throw new ChunkTooLargeError(`replacement data for ${email} is over ${TEMPLATE_DATA_MAX_CHARS} characters`);

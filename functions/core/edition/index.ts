@@ -14,7 +14,7 @@ export {
   topicSet,
 } from './edition.ts';
 export { oneEditionPerWindow } from './archive.ts';
-export { editionTemplate, type EditionTemplate, fillTemplate, TEMPLATE_TAG, zoneTemplateData } from './placeholders.ts';
+export { editionTemplate, type EditionTemplate, fillTemplate, storyLinkData, TEMPLATE_TAG, zoneTemplateData } from './placeholders.ts';
 export { EditionNotFoundError } from './errors.ts';
 export { type DigestRenderer, type DigestView, type EditionContent, type EditionStore, type LocalTimePlaceholders } from './ports.ts';
 export {
