@@ -2,13 +2,13 @@
  * Clicks in the single table, all cheap aggregates and short-lived markers:
  *   ED#<edition> / STATS    ADD clicks_<story>, uclicks_<story>   (beside the send counters)
  *   SEND#<send> / STATS     ADD clicks, uniqueClicks
- *   CLICK#<hash> / CLICK    one message's latest click and counted stories, TTL 7 days
+ *   CLICK#<hash> / CLICK    one message's latest click, the click counted last, each story's first click; TTL 7 days
  *   SUB#<email> / SUB       lastClickedAt, only while the reader is confirmed
  * No item is kept per click or per reader beyond the marker's week.
  */
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import type { ClickCounter, ClickMarkers, MessageClicks, ReaderEngagement, StoryClick } from '../../core/engagement/index.ts';
+import type { ClickCounter, ClickMarkers, MarkedClick, ReaderEngagement, StoryClick } from '../../core/engagement/index.ts';
 import { isConditionalCheckFailed } from './aws-errors.ts';
 import { expiresAfterDays, toUtcIso } from './item-time.ts';
 import { editionKey, type ItemKey, subscriberKey } from './keys.ts';
@@ -24,13 +24,8 @@ export function clickMarkerKey(message: string): ItemKey {
   return { pk: `CLICK#${message}`, sk: 'CLICK' };
 }
 
-const markerRecord = z.object({
-  lastAt: z.number(),
-  lastStory: z.number().int(),
-  countedStory: z.number().int().optional(),
-  countedUnique: z.boolean().optional(),
-  uniqueStories: z.set(z.number()).optional(),
-});
+/** What a burst reads of the click it follows. */
+const countedRecord = z.looseObject({ countedStory: z.number().int().optional(), countedAt: z.number().optional() });
 
 export class DynamoClickCounter implements ClickCounter {
   constructor(
@@ -72,60 +67,79 @@ export class DynamoClickCounter implements ClickCounter {
   }
 }
 
+/**
+ * The burst rule as conditional writes on one item, so counters running at once over a scanner's
+ * simultaneous clicks agree: a click is counted when the marker's latest click is on the same
+ * story or outside the window (`u<story>` keeps the time of the story's first counted click:
+ * unique when it was unset); otherwise it becomes the latest, and takes away the counted click it
+ * finds (REMOVE with ALL_OLD: only one burst click ever sees a given counted click).
+ */
 export class DynamoClickMarkers implements ClickMarkers {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,
   ) {}
 
-  async swap(message: string, click: { at: number; story: number }, expiresAt: number): Promise<MessageClicks | undefined> {
-    // One atomic write: concurrent counters of one message each see the click before theirs.
+  async mark(message: string, click: { at: number; story: number }, burstWindowMs: number, expiresAt: number): Promise<MarkedClick> {
+    const key = clickMarkerKey(message);
+    const first = `u${click.story}`;
+    try {
+      const { Attributes } = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: key,
+          UpdateExpression:
+            'SET lastAt = :at, lastStory = :story, countedStory = :story, countedAt = :at, #first = if_not_exists(#first, :at), expiresAt = if_not_exists(expiresAt, :expiresAt)',
+          ConditionExpression: 'attribute_not_exists(lastAt) OR lastStory = :story OR lastAt <= :windowStart OR lastAt >= :windowEnd',
+          ExpressionAttributeNames: { '#first': first },
+          ExpressionAttributeValues: {
+            ':at': click.at,
+            ':story': click.story,
+            ':expiresAt': expiresAt,
+            ':windowStart': click.at - burstWindowMs,
+            ':windowEnd': click.at + burstWindowMs,
+          },
+          ReturnValues: 'ALL_OLD',
+        }),
+      );
+      return { counted: true, unique: Attributes?.[first] === undefined };
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) throw error;
+    }
     const { Attributes } = await this.doc.send(
       new UpdateCommand({
         TableName: this.tableName,
-        Key: clickMarkerKey(message),
-        UpdateExpression:
-          'SET lastAt = :at, lastStory = :story, expiresAt = if_not_exists(expiresAt, :expiresAt) REMOVE countedStory, countedUnique',
-        ExpressionAttributeValues: { ':at': click.at, ':story': click.story, ':expiresAt': expiresAt },
+        Key: key,
+        UpdateExpression: 'SET lastAt = :at, lastStory = :story REMOVE countedStory, countedAt',
+        ExpressionAttributeValues: { ':at': click.at, ':story': click.story },
         ReturnValues: 'ALL_OLD',
       }),
     );
-    if (Attributes === undefined) return undefined;
-    const parsed = markerRecord.safeParse(Attributes);
-    if (!parsed.success) return undefined;
-    const { lastAt, lastStory, countedStory, countedUnique, uniqueStories } = parsed.data;
-    return {
-      lastAt,
-      lastStory,
-      ...(countedStory !== undefined && { counted: { story: countedStory, unique: countedUnique ?? false } }),
-      uniqueStories: [...(uniqueStories ?? [])],
-    };
+    const counted = countedRecord.safeParse(Attributes ?? {});
+    const { countedStory, countedAt } = counted.success ? counted.data : {};
+    if (countedStory === undefined || countedAt === undefined) return { counted: false };
+    const firstOfStory = `u${countedStory}`;
+    const unique = Attributes?.[firstOfStory] === countedAt;
+    if (unique) await this.#forgetFirst(key, firstOfStory, countedAt);
+    return { counted: false, retract: { story: countedStory, unique } };
   }
 
-  async markCounted(message: string, counted: { story: number; unique: boolean }): Promise<void> {
-    await this.doc.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: clickMarkerKey(message),
-        UpdateExpression: `SET countedStory = :story, countedUnique = :unique${counted.unique ? ' ADD uniqueStories :stories' : ''}`,
-        ExpressionAttributeValues: {
-          ':story': counted.story,
-          ':unique': counted.unique,
-          ...(counted.unique && { ':stories': new Set([counted.story]) }),
-        },
-      }),
-    );
-  }
-
-  async markRetracted(message: string, retracted: { story: number; unique: boolean }): Promise<void> {
-    await this.doc.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: clickMarkerKey(message),
-        UpdateExpression: `REMOVE countedStory, countedUnique${retracted.unique ? ' DELETE uniqueStories :stories' : ''}`,
-        ...(retracted.unique && { ExpressionAttributeValues: { ':stories': new Set([retracted.story]) } }),
-      }),
-    );
+  /** The taken-back click was the story's first: a later genuine click on it is unique again. */
+  async #forgetFirst(key: ItemKey, name: string, at: number): Promise<void> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: key,
+          UpdateExpression: 'REMOVE #first',
+          ConditionExpression: '#first = :at',
+          ExpressionAttributeNames: { '#first': name },
+          ExpressionAttributeValues: { ':at': at },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) throw error;
+    }
   }
 }
 

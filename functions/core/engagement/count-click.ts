@@ -45,18 +45,13 @@ export async function countClick(message: ClickMessage, deps: CountClickDeps): P
   if (Number.isNaN(at)) return 'invalid';
   const key = messageKey(deps.settings.tokenSecret, claims.send, claims.email);
   const expiresAt = Math.floor(deps.clock.now().getTime() / 1000) + CLICK_MARKER_TTL_SECONDS;
-  const before = await deps.markers.swap(key, { at, story: claims.story }, expiresAt);
+  const marked = await deps.markers.mark(key, { at, story: claims.story }, BURST_WINDOW_MS, expiresAt);
   const click = { send: claims.send, editionId: claims.editionId, story: claims.story };
-  if (before !== undefined && before.lastStory !== claims.story && Math.abs(at - before.lastAt) < BURST_WINDOW_MS) {
-    if (before.counted !== undefined) {
-      await deps.counter.retractClick({ ...click, story: before.counted.story, unique: before.counted.unique });
-      await deps.markers.markRetracted(key, before.counted);
-    }
+  if (!marked.counted) {
+    if (marked.retract !== undefined) await deps.counter.retractClick({ ...click, ...marked.retract });
     return 'burst';
   }
-  const unique = !(before?.uniqueStories ?? []).includes(claims.story);
-  await deps.counter.recordClick({ ...click, unique });
-  await deps.markers.markCounted(key, { story: claims.story, unique });
+  await deps.counter.recordClick({ ...click, unique: marked.unique });
   await deps.readers.recordClick(claims.email, message.at);
-  return unique ? 'unique' : 'counted';
+  return marked.unique ? 'unique' : 'counted';
 }

@@ -4,5 +4,5 @@ export { type ClickClaims, openClick, sealClick, storyTag } from './click-token.
 export { BURST_WINDOW_MS, CLICK_MARKER_TTL_SECONDS, type ClickCount, countClick, type CountClickDeps, messageKey } from './count-click.ts';
 export { ClickTargetNotFoundError } from './errors.ts';
 export { type ClickDisposition, type FollowClickDeps, type FollowedClick, followClick, MIN_CLICK_DELAY_MS } from './follow-click.ts';
-export type { ClickCounter, ClickMarkers, ClickMessage, ClickQueue, MessageClicks, ReaderEngagement, StoryClick } from './ports.ts';
+export type { ClickCounter, ClickMarkers, ClickMessage, ClickQueue, MarkedClick, ReaderEngagement, StoryClick } from './ports.ts';
 export { CLICK_FLEET } from './click-fleet.ts';

@@ -34,26 +34,21 @@ export interface ClickCounter {
   retractClick(click: StoryClick): Promise<void>;
 }
 
-/** What one message (one reader's digest of one send) has seen of clicks: a short-lived marker. */
-export interface MessageClicks {
-  /** Epoch ms of the latest click seen before this one. */
-  lastAt: number;
-  lastStory: number;
-  /** Set when that latest click was counted (and not retracted since). */
-  counted?: { story: number; unique: boolean };
-  /** Stories of this message already counted as unique clicks. */
-  uniqueStories: number[];
-}
+/** What the marker made of one click: counted (unique or not), or part of a burst, taking back the click it follows. */
+export type MarkedClick = { counted: true; unique: boolean } | { counted: false; retract?: { story: number; unique: boolean } };
 
 /**
- * Per-message markers, keyed by a keyed hash of send and address (no address stored), expiring
- * on their own (TTL): what unique clicks and the burst rule need, and nothing kept per event.
+ * Per-message markers (one reader's digest of one send), keyed by a keyed hash of send and
+ * address (no address stored), expiring on their own (TTL): what unique clicks and the burst
+ * rule need, and nothing kept per event.
  */
 export interface ClickMarkers {
-  /** Records `click` as the message's latest, atomically, and returns what the marker held before (undefined: none). */
-  swap(message: string, click: { at: number; story: number }, expiresAt: number): Promise<MessageClicks | undefined>;
-  markCounted(message: string, counted: { story: number; unique: boolean }): Promise<void>;
-  markRetracted(message: string, retracted: { story: number; unique: boolean }): Promise<void>;
+  /**
+   * Records a click, atomically with what the marker holds: counted unless a click on another
+   * story of the message came within `burstWindowMs` of it; a click so caught returns the
+   * counted click it follows (at most one click ever takes back a given one), for its counts to be undone.
+   */
+  mark(message: string, click: { at: number; story: number }, burstWindowMs: number, expiresAt: number): Promise<MarkedClick>;
 }
 
 /** The reader's side of engagement: when they last clicked, kept only while they are still a reader. */

@@ -8,7 +8,6 @@ import {
   ClickTargetNotFoundError,
   countClick,
   followClick,
-  type MessageClicks,
   openClick,
   sealClick,
   storyTag,
@@ -181,7 +180,10 @@ describe('the click redirect', () => {
 
 /** The markers and counters as the Dynamo adapters keep them, in memory. */
 function counting() {
-  const markers = new Map<string, MessageClicks>();
+  const markers = new Map<
+    string,
+    { lastAt?: number; lastStory?: number; counted?: { story: number; at: number } | undefined; first: Map<number, number> }
+  >();
   const totals = new Map<string, number>();
   const bump = (click: StoryClick, by: number) => {
     const key = `${click.editionId}#${click.story}`;
@@ -189,21 +191,24 @@ function counting() {
     if (click.unique) totals.set(`unique ${key}`, (totals.get(`unique ${key}`) ?? 0) + by);
   };
   const counter: ClickCounter = { recordClick: async (c) => bump(c, 1), retractClick: async (c) => bump(c, -1) };
+  // The Dynamo adapter's conditional writes, one at a time as DynamoDB applies them to one item.
   const clickMarkers: ClickMarkers = {
-    swap: async (message, click) => {
-      const before = markers.get(message);
-      markers.set(message, { lastAt: click.at, lastStory: click.story, uniqueStories: before?.uniqueStories ?? [] });
-      return before;
-    },
-    markCounted: async (message, counted) => {
-      const marker = markers.get(message)!;
-      marker.counted = counted;
-      if (counted.unique) marker.uniqueStories = [...marker.uniqueStories, counted.story];
-    },
-    markRetracted: async (message, retracted) => {
-      const marker = markers.get(message)!;
-      delete marker.counted;
-      if (retracted.unique) marker.uniqueStories = marker.uniqueStories.filter((s) => s !== retracted.story);
+    mark: async (message, click, windowMs) => {
+      const marker = markers.get(message) ?? { first: new Map<number, number>() };
+      markers.set(message, marker);
+      const { lastAt, lastStory } = marker;
+      if (lastAt === undefined || lastStory === click.story || Math.abs(lastAt - click.at) >= windowMs) {
+        Object.assign(marker, { lastAt: click.at, lastStory: click.story, counted: { story: click.story, at: click.at } });
+        const unique = !marker.first.has(click.story);
+        if (unique) marker.first.set(click.story, click.at);
+        return { counted: true, unique };
+      }
+      const counted = marker.counted;
+      Object.assign(marker, { lastAt: click.at, lastStory: click.story, counted: undefined });
+      if (counted === undefined) return { counted: false };
+      const unique = marker.first.get(counted.story) === counted.at;
+      if (unique) marker.first.delete(counted.story);
+      return { counted: false, retract: { story: counted.story, unique } };
     },
   };
   const lastClicked = new Map<string, string>();
