@@ -96,6 +96,7 @@ export function throttleClickRoute(stage: HttpStage, limits: { redirectRateLimit
     `${route.method} ${route.path}`,
     `HEAD ${route.path}`,
   ]);
-  const settings = { throttlingRateLimit: limits.redirectRateLimit, throttlingBurstLimit: limits.redirectBurstLimit };
+  // RouteSettings is a JSON map in CloudFormation, passed through as written: its keys take CloudFormation's own case.
+  const settings = { ThrottlingRateLimit: limits.redirectRateLimit, ThrottlingBurstLimit: limits.redirectBurstLimit };
   (stage.node.defaultChild as CfnStage).routeSettings = Object.fromEntries(clickRoutes.map((key) => [key, settings]));
 }

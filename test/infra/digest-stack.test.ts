@@ -1,3 +1,4 @@
+import { CLICK_FLEET } from '../../functions/core/engagement/click-fleet.ts';
 import { readFileSync } from 'node:fs';
 import { App, type CfnElement, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
@@ -296,6 +297,8 @@ describe('DigestStack with only a sender address', () => {
       'GET /editions': fn('ApiSite'),
       'GET /editions/{id}': fn('ApiSite'),
       'GET /openapi.json': fn('ApiSite'),
+      'GET /c/{token}': fn('ApiClicks'),
+      'HEAD /c/{token}': fn('ApiClicks'),
       'HEAD /confirm': fn('ApiConfirm'),
       'HEAD /unsubscribe': fn('ApiUnsubscribe'),
       'HEAD /preferences': fn('ApiPreferences'),
@@ -472,6 +475,17 @@ describe('DigestStack with only a sender address', () => {
     }
   });
 
+  it('gives the click redirect a route throttle of its own, beside the stage throttle for every other route', () => {
+    const [[, stage]] = ofType(synth.resources, 'AWS::ApiGatewayV2::Stage') as [[string, CfnResource]];
+    const properties = stage.Properties as {
+      DefaultRouteSettings?: { ThrottlingRateLimit?: number };
+      RouteSettings?: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }>;
+    };
+    expect(properties.DefaultRouteSettings?.ThrottlingRateLimit).toBe(50);
+    const limits = { ThrottlingRateLimit: CLICK_FLEET.redirectRateLimit, ThrottlingBurstLimit: CLICK_FLEET.redirectBurstLimit };
+    expect(properties.RouteSettings).toEqual({ 'GET /c/{token}': limits, 'HEAD /c/{token}': limits });
+  });
+
   it('lets only the planners and the click redirect enqueue and only the functions that sign or verify links read the signing key', () => {
     // Ingest, the public site, SES feedback and feeds never touch a token, so their wiring never fetches the secret.
     const withoutSecret = ['ApiArticles', 'ApiSite', 'SesEvents', 'ApiSources', 'PlanFeedPolls', 'PollFeeds'];
@@ -626,11 +640,11 @@ describe('DigestStack with a domain, a public URL and an alarm address', () => {
 
     const byMetric = (namespace: string, name: string) =>
       alarms.filter((alarm) => alarm.Namespace === namespace && alarm.MetricName === name);
-    expect(byMetric('AWS/SQS', 'ApproximateNumberOfMessagesVisible')).toHaveLength(5);
+    expect(byMetric('AWS/SQS', 'ApproximateNumberOfMessagesVisible')).toHaveLength(6);
     const deadLetterQueues = new Set(
       byMetric('AWS/SQS', 'ApproximateNumberOfMessagesVisible').flatMap((alarm) => [...referencedIds(alarm.Dimensions)]),
     );
-    expect(deadLetterQueues.size).toBe(5);
+    expect(deadLetterQueues.size).toBe(6);
     for (const id of deadLetterQueues) expect(synth.resources[id]?.Properties?.RedrivePolicy).toBeUndefined();
 
     const functionErrors = byMetric('AWS/Lambda', 'Errors');
@@ -653,7 +667,7 @@ describe('DigestStack with a domain, a public URL and an alarm address', () => {
     const [api5xx] = byMetric('AWS/ApiGateway', '5xx');
     const [[apiId]] = ofType(synth.resources, 'AWS::ApiGatewayV2::Api') as [[string, CfnResource]];
     expect(api5xx?.Dimensions).toEqual([{ Name: 'ApiId', Value: { Ref: apiId } }]);
-    expect(alarms).toHaveLength(5 + FUNCTION_IDS.length + 2 + 2 + 1 + 1);
+    expect(alarms).toHaveLength(6 + FUNCTION_IDS.length + 2 + 2 + 1 + 1);
   });
 
   it('builds a dashboard with the application metrics, SES reputation, the queues, the API and the functions', () => {
