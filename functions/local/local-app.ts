@@ -61,7 +61,8 @@ export function localHandlers(wiring: Wiring): Record<ApiFunctionName, HttpHandl
     'api-unsubscribe': unsubscribeHandler(provide(wiring, 'api-unsubscribe')),
     'api-preferences': preferencesHandler(provide(wiring, 'api-preferences')),
     'api-site': siteHandler(provide(wiring, 'api-site')),
-    'api-clicks': clicksHandler(provide(wiring, 'api-clicks')),
+    // Built on first use: a wiring for tests of other routes need not bring a click queue.
+    'api-clicks': clicksHandler(async () => wiring.deps('api-clicks')),
     'api-sources': sourcesHandler(provide(wiring, 'api-sources')),
   };
 }

@@ -30,7 +30,14 @@ describe('loadConfig', () => {
       MAX_SOURCES: 500,
       DIGEST_NAME: 'The Daily Digest',
       FEEDS_ALLOW_PRIVATE: false,
+      CLICK_TRACKING: true,
     });
+  });
+
+  it('reads CLICK_TRACKING as on or off, and refuses anything else naming it', () => {
+    expect(loadConfig({ ...minimal, CLICK_TRACKING: 'off' }).CLICK_TRACKING).toBe(false);
+    expect(loadConfig({ ...minimal, CLICK_TRACKING: 'on' }).CLICK_TRACKING).toBe(true);
+    expect(() => loadConfig({ ...minimal, CLICK_TRACKING: 'yes' })).toThrow(/CLICK_TRACKING must be on or off/);
   });
 
   it('reads every optional variable', () => {
