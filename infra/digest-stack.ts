@@ -4,7 +4,9 @@ import { createDigestFunctions, functionEnvironment } from './application/functi
 import { grantFunctionAccess } from './application/grants.ts';
 import { connectFeedPolling, createFeedQueue } from './application/feed-polling.ts';
 import { createHourlySchedule } from './application/hourly-schedule.ts';
-import { addRoutes, createHttpApi } from './application/http-api.ts';
+import { addRoutes, createHttpApi, throttleClickRoute } from './application/http-api.ts';
+import { createWorkQueue, drainQueue } from './application/work-queue.ts';
+import { CLICK_FLEET } from '../functions/core/engagement/click-fleet.ts';
 import { connectSendFunction, createSendQueue } from './application/send-queue.ts';
 import { createMailConfigurationSet, createSesFeedback } from './application/ses-feedback.ts';
 import type { DigestDataStack } from './data-stack.ts';
@@ -48,17 +50,26 @@ export class DigestStack extends Stack {
     const configurationSet = createMailConfigurationSet(this);
     const send = createSendQueue(this);
     const feeds = createFeedQueue(this);
+    const clicks = createWorkQueue(this, 'Click', CLICK_FLEET);
     const http = createHttpApi(this);
     // api.apiEndpoint is an attribute of the Api resource alone (routes depend on functions,
     // the Api does not), so functions can carry it without a dependency cycle.
     const publicUrl = props.publicUrl ?? http.api.apiEndpoint;
     const environment = functionEnvironment({ ...props, publicUrl, configurationSet });
-    const functions = createDigestFunctions(this, environment, send.queue.queueUrl, feeds.queue.queueUrl);
+    const functions = createDigestFunctions(this, environment, send.queue.queueUrl, feeds.queue.queueUrl, clicks.queue.queueUrl);
 
     const feedbackDeadLetterQueue = createSesFeedback(this, configurationSet, functions.SesEvents);
-    grantFunctionAccess(functions, { data: props.data, configurationSet, sendQueue: send.queue, feedQueue: feeds.queue });
+    grantFunctionAccess(functions, {
+      data: props.data,
+      configurationSet,
+      sendQueue: send.queue,
+      feedQueue: feeds.queue,
+      clickQueue: clicks.queue,
+    });
+    drainQueue(clicks.queue, functions.CountClicks, CLICK_FLEET);
     connectSendFunction(send, functions.SendDigest);
     addRoutes(http.api, functions);
+    throttleClickRoute(http.stage, CLICK_FLEET);
     const scheduleDeadLetterQueue = createHourlySchedule(this, functions.PlanDigest);
 
     const monitoring = new DigestMonitoring(this, 'Monitoring', {
@@ -71,6 +82,7 @@ export class DigestStack extends Stack {
         Feedback: feedbackDeadLetterQueue,
         FeedPoll: feeds.deadLetterQueue,
         FeedSchedule: feeds.scheduleDeadLetterQueue,
+        Click: clicks.deadLetterQueue,
       },
       functions,
     });

@@ -284,6 +284,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/c/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A story link of a digest (click tracking)
+         * @description Redirects to the story's URL as the stored edition has it; the link names a story of an edition, never a URL, so no other address can come out. The click is counted later, off this path: not a HEAD, not a GET sooner than 30 s after the digest was sent, and not several links of one digest within seconds (mail scanners). With CLICK_TRACKING=off digests link to articles directly.
+         */
+        get: operations["getCToken"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        /**
+         * A story link of a digest (click tracking) (headers only)
+         * @description The status and headers GET /c/{token} would answer, without its body.
+         */
+        head: operations["headCToken"];
+        patch?: never;
+        trace?: never;
+    };
     "/sources": {
         parameters: {
             query?: never;
@@ -1798,6 +1822,117 @@ export interface operations {
         responses: {
             /** @description OpenAPI 3.1 */
             200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the body is over 8 KB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Too many requests: over the API's own throttle: API Gateway answers before any function runs, with its body {"message":"Too Many Requests"}. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getCToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the sealed click token from the digest */
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description to the story's URL */
+            302: {
+                headers: {
+                    /** @description where to go next */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the link is malformed or was altered (no Location) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description the story or its edition is gone (no Location) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description the body is over 8 KB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "text/html": string;
+                };
+            };
+            /** @description Too many requests: over the API's own throttle: API Gateway answers before any function runs, with its body {"message":"Too Many Requests"}. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayThrottle"];
+                };
+            };
+        };
+    };
+    headCToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the sealed click token from the digest */
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description to the story's URL */
+            302: {
+                headers: {
+                    /** @description where to go next */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the link is malformed or was altered (no Location) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the story or its edition is gone (no Location) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

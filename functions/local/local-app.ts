@@ -4,6 +4,8 @@ import { type DepsProvider, Wiring } from '../adapters/runtime/wiring.ts';
 import { FEED_PORT_BUILDERS } from '../adapters/feeds/feed-ports.ts';
 import { chunkName, type DeliveryJob, sendBatch } from '../core/delivery/index.ts';
 import { articlesHandler } from '../handlers/api-articles.ts';
+import { countClick } from '../core/engagement/index.ts';
+import { clicksHandler } from '../handlers/api-clicks.ts';
 import { confirmHandler } from '../handlers/api-confirm.ts';
 import { preferencesHandler } from '../handlers/api-preferences.ts';
 import { siteHandler } from '../handlers/api-site.ts';
@@ -12,6 +14,7 @@ import { subscriptionsHandler } from '../handlers/api-subscriptions.ts';
 import { unsubscribeHandler } from '../handlers/api-unsubscribe.ts';
 import { sesEventsHandler } from '../handlers/sns-ses-events.ts';
 import { type EditionOfChunk, mailboxSimulator } from './mailbox-simulator.ts';
+import { InProcessClickQueue } from './in-process-click-queue.ts';
 import { InProcessQueue, type QueueOutcome } from './in-process-queue.ts';
 import { FileDeadLetters } from './dead-letters.ts';
 import type { LocalSettings } from './local-settings.ts';
@@ -33,10 +36,11 @@ export function createLocalWiring(settings: LocalSettings, onOutcome?: OutcomeLi
     deadLetters: new FileDeadLetters(settings.dataDir),
     onOutcome,
   });
+  const clickQueue = new InProcessClickQueue((click) => countClick(click, wiring.deps('sqs-count-clicks')));
   const wiring: Wiring = new Wiring(settings.config, {
     tokenSecret: settings.config.TOKEN_SECRET,
     senders: 1,
-    ports: { queue, deferral: queue },
+    ports: { queue, deferral: queue, clickQueue },
     builders: FEED_PORT_BUILDERS,
   });
   return wiring;
@@ -59,6 +63,8 @@ export function localHandlers(wiring: Wiring): Record<ApiFunctionName, HttpHandl
     'api-unsubscribe': unsubscribeHandler(provide(wiring, 'api-unsubscribe')),
     'api-preferences': preferencesHandler(provide(wiring, 'api-preferences')),
     'api-site': siteHandler(provide(wiring, 'api-site')),
+    // Built on first use: a wiring for tests of other routes need not bring a click queue.
+    'api-clicks': clicksHandler(async () => wiring.deps('api-clicks')),
     'api-sources': sourcesHandler(provide(wiring, 'api-sources')),
   };
 }

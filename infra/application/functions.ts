@@ -2,6 +2,7 @@ import { Duration, Validations } from 'aws-cdk-lib';
 import type { ConfigurationSet } from 'aws-cdk-lib/aws-ses';
 import type { Construct } from 'constructs';
 import { SEND_FLEET } from '../../functions/core/delivery/index.ts';
+import { CLICK_FLEET } from '../../functions/core/engagement/click-fleet.ts';
 import { FEED_FLEET } from '../../functions/core/sources/feed-fleet.ts';
 import { DEFAULT_DIGEST_NAME } from '../../functions/core/shared/index.ts';
 import { accessOf, type FunctionName } from '../../functions/adapters/runtime/function-ports.ts';
@@ -22,6 +23,8 @@ export const FUNCTION_IDS = [
   'ApiSources',
   'PlanFeedPolls',
   'PollFeeds',
+  'ApiClicks',
+  'CountClicks',
 ] as const;
 export type FunctionId = (typeof FUNCTION_IDS)[number];
 export type DigestFunctions = Readonly<Record<FunctionId, DigestFunction>>;
@@ -77,6 +80,13 @@ const FUNCTION_SPECS: Readonly<Record<FunctionId, FunctionSpec>> = {
     memorySize: 1024,
     timeout: Duration.seconds(FEED_FLEET.timeoutSeconds),
   },
+  ApiClicks: apiFunction('api-clicks', 'GET /c/{token}: a story link; redirects to the story and queues the click'),
+  CountClicks: {
+    handler: 'sqs-count-clicks',
+    description: 'Counts the story clicks the redirect queued, telling scanners from readers',
+    memorySize: 256,
+    timeout: Duration.seconds(CLICK_FLEET.timeoutSeconds),
+  },
 };
 
 function apiFunction(handler: FunctionName, description: string, memorySize = 256): FunctionSpec {
@@ -125,12 +135,14 @@ export function createDigestFunctions(
   environment: Readonly<Record<string, string>>,
   sendQueueUrl: string,
   feedQueueUrl: string,
+  clickQueueUrl: string,
 ): DigestFunctions {
   const create = (id: FunctionId): DigestFunction => {
     const { handler, description, memorySize, timeout } = FUNCTION_SPECS[id];
     // The queue URL goes only where the declared ports send to the queue (the planner).
     const sendsToQueue = accessOf(handler).has('sqs:send');
     const queuesFeeds = accessOf(handler).has('sqs:send-feed-poll');
+    const queuesClicks = accessOf(handler).has('sqs:send-click');
     const fn = new DigestFunction(scope, id, {
       entry: `functions/handlers/${handler}.ts`,
       description,
@@ -140,6 +152,7 @@ export function createDigestFunctions(
         ...environment,
         ...(sendsToQueue && { SEND_QUEUE_URL: sendQueueUrl }),
         ...(queuesFeeds && { FEED_QUEUE_URL: feedQueueUrl }),
+        ...(queuesClicks && { CLICK_QUEUE_URL: clickQueueUrl }),
       },
     });
     acknowledgeFunctionFindings(fn);

@@ -22,6 +22,7 @@ export interface GrantedResources {
   readonly configurationSet: ConfigurationSet;
   readonly sendQueue: Queue;
   readonly feedQueue: Queue;
+  readonly clickQueue: Queue;
 }
 
 /**
@@ -57,6 +58,7 @@ export function grantFunctionAccess(functions: DigestFunctions, resources: Grant
     'sqs:change-visibility': (grantee) =>
       Grant.addToPrincipal({ grantee, actions: ['sqs:ChangeMessageVisibility'], resourceArns: [resources.sendQueue.queueArn] }),
     'sqs:send-feed-poll': (grantee) => resources.feedQueue.grantSendMessages(grantee),
+    'sqs:send-click': (grantee) => resources.clickQueue.grantSendMessages(grantee),
   };
   for (const id of FUNCTION_IDS) {
     const access = accessOf(handlerOf(id));

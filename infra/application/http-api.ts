@@ -1,6 +1,14 @@
 import { RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { HttpApi, HttpMethod, HttpRoute, HttpRouteKey, type HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import {
+  type CfnStage,
+  HttpApi,
+  HttpMethod,
+  HttpRoute,
+  HttpRouteKey,
+  type HttpStage,
+  LogGroupLogDestination,
+} from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
@@ -75,4 +83,20 @@ export function addRoutes(api: HttpApi, functions: DigestFunctions): void {
     reason:
       'Subscribe, confirm, unsubscribe (RFC 8058 one-click), preferences, the subscribe page, web editions, /health, /openapi.json and the $default 404/405 are public by design; confirm/unsubscribe/preferences carry a signed token and POST /articles and the /sources routes check a hashed x-api-key inside the function.',
   });
+}
+
+/**
+ * The click redirect's own throttle. Mail scanners follow every link of a digest within seconds
+ * of delivery, so a send of 100k readers can bring thousands of redirects a second; under the
+ * stage's 50 requests/s they would be refused (429) and crowd out readers, while the redirect is
+ * one edition read and one queue message. Its route keys (GET and HEAD) take a limit of their own.
+ */
+export function throttleClickRoute(stage: HttpStage, limits: { redirectRateLimit: number; redirectBurstLimit: number }): void {
+  const clickRoutes = API_ROUTES.filter((route) => route.function === 'api-clicks').flatMap((route) => [
+    `${route.method} ${route.path}`,
+    `HEAD ${route.path}`,
+  ]);
+  // RouteSettings is a JSON map in CloudFormation, passed through as written: its keys take CloudFormation's own case.
+  const settings = { ThrottlingRateLimit: limits.redirectRateLimit, ThrottlingBurstLimit: limits.redirectBurstLimit };
+  (stage.node.defaultChild as CfnStage).routeSettings = Object.fromEntries(clickRoutes.map((key) => [key, settings]));
 }

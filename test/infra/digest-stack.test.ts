@@ -1,3 +1,4 @@
+import { CLICK_FLEET } from '../../functions/core/engagement/click-fleet.ts';
 import { readFileSync } from 'node:fs';
 import { App, type CfnElement, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
@@ -37,6 +38,8 @@ const FUNCTION_IDS = [
   'ApiSources',
   'PlanFeedPolls',
   'PollFeeds',
+  'ApiClicks',
+  'CountClicks',
 ] as const;
 type FunctionId = (typeof FUNCTION_IDS)[number];
 
@@ -298,6 +301,8 @@ describe('DigestStack with only a sender address', () => {
       'GET /editions': fn('ApiSite'),
       'GET /editions/{id}': fn('ApiSite'),
       'GET /openapi.json': fn('ApiSite'),
+      'GET /c/{token}': fn('ApiClicks'),
+      'HEAD /c/{token}': fn('ApiClicks'),
       'HEAD /confirm': fn('ApiConfirm'),
       'HEAD /unsubscribe': fn('ApiUnsubscribe'),
       'HEAD /preferences': fn('ApiPreferences'),
@@ -474,12 +479,23 @@ describe('DigestStack with only a sender address', () => {
     }
   });
 
-  it('lets only the planners enqueue and only the functions that sign or verify links read the signing key', () => {
+  it('gives the click redirect a route throttle of its own, beside the stage throttle for every other route', () => {
+    const [[, stage]] = ofType(synth.resources, 'AWS::ApiGatewayV2::Stage') as [[string, CfnResource]];
+    const properties = stage.Properties as {
+      DefaultRouteSettings?: { ThrottlingRateLimit?: number };
+      RouteSettings?: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }>;
+    };
+    expect(properties.DefaultRouteSettings?.ThrottlingRateLimit).toBe(50);
+    const limits = { ThrottlingRateLimit: CLICK_FLEET.redirectRateLimit, ThrottlingBurstLimit: CLICK_FLEET.redirectBurstLimit };
+    expect(properties.RouteSettings).toEqual({ 'GET /c/{token}': limits, 'HEAD /c/{token}': limits });
+  });
+
+  it('lets only the planners and the click redirect enqueue and only the functions that sign or verify links read the signing key', () => {
     // Ingest, the public site, SES feedback and feeds never touch a token, so their wiring never fetches the secret.
     const withoutSecret = ['ApiArticles', 'ApiSite', 'SesEvents', 'ApiSources', 'PlanFeedPolls', 'PollFeeds'];
     for (const id of FUNCTION_IDS) {
       const actions = actionsOf(statementsOfRole(synth.resources, synth.roleLogicalId(id)));
-      expect(actions.includes('sqs:SendMessage'), id).toBe(id === 'PlanDigest' || id === 'PlanFeedPolls');
+      expect(actions.includes('sqs:SendMessage'), id).toBe(id === 'PlanDigest' || id === 'PlanFeedPolls' || id === 'ApiClicks');
       expect(actions.includes('secretsmanager:GetSecretValue'), id).toBe(!withoutSecret.includes(id));
     }
   });
@@ -498,6 +514,8 @@ describe('DigestStack with only a sender address', () => {
       'api-sources': 'ApiSources',
       'schedule-plan-feeds': 'PlanFeedPolls',
       'sqs-poll-feeds': 'PollFeeds',
+      'api-clicks': 'ApiClicks',
+      'sqs-count-clicks': 'CountClicks',
     };
     const probes: [AwsAccess, string][] = [
       ['table:read', 'dynamodb:GetItem'],
@@ -509,12 +527,14 @@ describe('DigestStack with only a sender address', () => {
       ['sqs:change-visibility', 'sqs:ChangeMessageVisibility'],
       ['secret:read', 'secretsmanager:GetSecretValue'],
       ['sqs:send-feed-poll', 'sqs:SendMessage'],
+      ['sqs:send-click', 'sqs:SendMessage'],
     ];
     for (const name of Object.keys(FUNCTION_PORTS) as FunctionName[]) {
       const actions = actionsOf(statementsOfRole(synth.resources, synth.roleLogicalId(idOf[name])));
       // An action is granted exactly when some access the function declares brings it (two queues share SendMessage).
       // The feed poller's SQS event source grants it what consuming its queue takes, ChangeMessageVisibility included.
-      const consumesFeedQueue = (action: string) => name === 'sqs-poll-feeds' && action === 'sqs:ChangeMessageVisibility';
+      const consumesFeedQueue = (action: string) =>
+        (name === 'sqs-poll-feeds' || name === 'sqs-count-clicks') && action === 'sqs:ChangeMessageVisibility';
       const declared = (action: string) =>
         consumesFeedQueue(action) || probes.some(([access, probe]) => probe === action && accessOf(name).has(access));
       for (const [access, action] of probes) expect(actions.includes(action), `${name} ${access}`).toBe(declared(action));
@@ -627,11 +647,11 @@ describe('DigestStack with a domain, a public URL and an alarm address', () => {
 
     const byMetric = (namespace: string, name: string) =>
       alarms.filter((alarm) => alarm.Namespace === namespace && alarm.MetricName === name);
-    expect(byMetric('AWS/SQS', 'ApproximateNumberOfMessagesVisible')).toHaveLength(5);
+    expect(byMetric('AWS/SQS', 'ApproximateNumberOfMessagesVisible')).toHaveLength(6);
     const deadLetterQueues = new Set(
       byMetric('AWS/SQS', 'ApproximateNumberOfMessagesVisible').flatMap((alarm) => [...referencedIds(alarm.Dimensions)]),
     );
-    expect(deadLetterQueues.size).toBe(5);
+    expect(deadLetterQueues.size).toBe(6);
     for (const id of deadLetterQueues) expect(synth.resources[id]?.Properties?.RedrivePolicy).toBeUndefined();
 
     const functionErrors = byMetric('AWS/Lambda', 'Errors');
@@ -658,8 +678,8 @@ describe('DigestStack with a domain, a public URL and an alarm address', () => {
     const [api5xx] = byMetric('AWS/ApiGateway', '5xx');
     const [[apiId]] = ofType(synth.resources, 'AWS::ApiGatewayV2::Api') as [[string, CfnResource]];
     expect(api5xx?.Dimensions).toEqual([{ Name: 'ApiId', Value: { Ref: apiId } }]);
-    // Dead letters, functions, send and rendering failures, sends paused, SES reputation, API 5xx, feed sources, chunks open too long.
-    expect(alarms).toHaveLength(5 + FUNCTION_IDS.length + 2 + 1 + 2 + 1 + 1 + 1);
+    // Dead letters (the click queue's too), functions, send and rendering failures, sends paused, SES reputation, API 5xx, feed sources, chunks open too long.
+    expect(alarms).toHaveLength(6 + FUNCTION_IDS.length + 2 + 1 + 2 + 1 + 1 + 1);
   });
 
   it('builds a dashboard with the application metrics, SES reputation, the queues, the API and the functions', () => {

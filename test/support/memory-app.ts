@@ -12,6 +12,7 @@ import type { ApiKeyScope } from '../../functions/core/ingest/types.ts';
 import { signToken, type TokenPurpose } from '../../functions/core/shared/tokens.ts';
 import type { Subscriber } from '../../functions/core/subscribers/types.ts';
 import type { Edition } from '../../functions/core/edition/types.ts';
+import type { ClickMessage, ClickQueue } from '../../functions/core/engagement/index.ts';
 import { localRoutes } from '../../functions/local/local-app.ts';
 import { answerEvent, type Route, toHttpEvent } from '../../functions/local/router.ts';
 import {
@@ -41,6 +42,8 @@ export interface MemoryRequest {
 
 export interface MemoryApp {
   routes: Route[];
+  /** What the click redirect queued. */
+  clicks: ClickMessage[];
   clock: FakeClock;
   mailer: RecordingMailer;
   subscribers: MemorySubscriberStore;
@@ -65,6 +68,11 @@ export async function memoryApp(): Promise<MemoryApp> {
   const mailer = new RecordingMailer();
   const editions = new MemoryEditionStore();
   await editions.createIfAbsent(publishedEdition());
+  const clicks: ClickMessage[] & ClickQueue = Object.assign([] as ClickMessage[], {
+    async enqueue(this: ClickMessage[], click: ClickMessage) {
+      this.push(click);
+    },
+  });
   const config = loadConfig({
     TABLE_NAME: 'memory',
     PUBLIC_URL: 'https://digest.example',
@@ -86,6 +94,7 @@ export async function memoryApp(): Promise<MemoryApp> {
       limits: new MemoryRateLimiter(),
       personalData: new MemoryPersonalDataStore(subscribers, deliveries),
       mailer,
+      clickQueue: clicks,
     },
   });
   const apiKey = generateApiKey();
@@ -104,6 +113,7 @@ export async function memoryApp(): Promise<MemoryApp> {
   };
   return {
     routes,
+    clicks,
     clock,
     mailer,
     subscribers,

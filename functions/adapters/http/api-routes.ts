@@ -46,6 +46,7 @@ export const API_ROUTES = [
   { method: 'GET', path: '/editions', function: 'api-site' },
   { method: 'GET', path: '/editions/{id}', function: 'api-site' },
   { method: 'GET', path: '/openapi.json', function: 'api-site' },
+  { method: 'GET', path: '/c/{token}', function: 'api-clicks' },
   { method: 'POST', path: '/sources', function: 'api-sources', scope: 'sources' },
   { method: 'GET', path: '/sources', function: 'api-sources', scope: 'sources' },
   { method: 'DELETE', path: '/sources/{id}', function: 'api-sources', scope: 'sources' },

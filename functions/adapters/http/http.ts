@@ -7,6 +7,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { logger } from '../runtime/observability.ts';
 import { errorPage, pageContentSecurityPolicy } from '../render/pages.ts';
 import { EditionNotFoundError } from '../../core/edition/index.ts';
+import { ClickTargetNotFoundError } from '../../core/engagement/index.ts';
 import { ApiKeyRateLimitedError, ArticleNotFoundError, InvalidApiKeyError, MissingScopeError } from '../../core/ingest/index.ts';
 import { type FieldIssue, InvalidTokenError, ValidationError } from '../../core/shared/index.ts';
 import { RateLimitExceededError, SubscriberNotFoundError } from '../../core/subscribers/index.ts';
@@ -221,6 +222,7 @@ export const HTTP_ERROR_RULES: readonly HttpErrorRule[] = [
     headers: { allow: error.allow.join(', ') },
   })),
   rule(EditionNotFoundError, notFound),
+  rule(ClickTargetNotFoundError, notFound),
   rule(SubscriberNotFoundError, notFound),
   rule(RouteNotFoundError, notFound),
   rule(ArticleNotFoundError, notFound),

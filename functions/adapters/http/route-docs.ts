@@ -306,6 +306,18 @@ export const ROUTE_DOCS: Record<RouteKey, RouteDoc> = {
     params: { id: { schema: z.string(), required: true, description: 'the edition id', example: '20261126T070000-20261125T070000' } },
     responses: { 200: page('the edition'), 400: page('not an edition id'), 404: page('no such edition') },
   },
+  'GET /c/{token}': {
+    tag: 'editions',
+    summary: 'A story link of a digest (click tracking)',
+    description:
+      "Redirects to the story's URL as the stored edition has it; the link names a story of an edition, never a URL, so no other address can come out. The click is counted later, off this path: not a HEAD, not a GET sooner than 30 s after the digest was sent, and not several links of one digest within seconds (mail scanners). With CLICK_TRACKING=off digests link to articles directly.",
+    params: { token: { schema: z.string(), required: true, description: 'the sealed click token from the digest' } },
+    responses: {
+      302: { description: "to the story's URL", redirect: true },
+      400: page('the link is malformed or was altered (no Location)'),
+      404: page('the story or its edition is gone (no Location)'),
+    },
+  },
   'POST /sources': {
     tag: 'sources',
     summary: 'Add a feed source (RSS, Atom or JSON Feed)',

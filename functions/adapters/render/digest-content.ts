@@ -16,6 +16,8 @@ export interface DigestContent {
   /** Stories left out and counted in "and K more", with the link to where they are listed. */
   more?: { count: number; href: string } | undefined;
   localTimes?: LocalTimePlaceholders | undefined;
+  /** Story i's link is `${storyLinks}<i>__` (a per-recipient placeholder); without it, the article's URL. */
+  storyLinks?: string | undefined;
   /** Stories the publisher withdrew after the edition was built: a note says so. */
   withdrawnCount?: number | undefined;
   /** A test copy (`digest preview --send-to`): a banner says so. */
@@ -86,9 +88,14 @@ const PLACEHOLDER_SHAPE = /^[A-Za-z0-9_]+$/;
 
 export function digestModel(content: DigestContent, footer: DigestFooter, digestName: string, brand: Brand = DEFAULT_BRAND): DigestModel {
   const groups = sectionGroups(content.stories);
+  // Sections regroup the stories; a link placeholder names the story's place in the edition.
+  const storyIndex = new Map(content.stories.map((story, index) => [story, index]));
+  const linkPrefix = content.storyLinks === undefined ? undefined : requirePlaceholder(content.storyLinks, 'storyLinks');
   const sections = groups.map((group) => ({
     heading: group.heading === undefined ? null : cleanText(group.heading),
-    stories: group.stories.map((story) => storyModel(story, content.localTimes)),
+    stories: group.stories.map((story) =>
+      storyModel(story, content.localTimes, linkPrefix === undefined ? undefined : `${linkPrefix}${storyIndex.get(story)}__`),
+    ),
   }));
   const all = sections.flatMap((section) => section.stories);
   return {
@@ -145,11 +152,12 @@ export function digestText(model: DigestModel): string {
   return `${lines.join('\n')}\n`;
 }
 
-function storyModel(story: Story, localTimes: LocalTimePlaceholders | undefined): StoryModel {
+function storyModel(story: Story, localTimes: LocalTimePlaceholders | undefined, linkPlaceholder: string | undefined): StoryModel {
   const summary = cleanText(story.summary.join(' '));
+  const href = safeHref(story.url);
   return {
     title: cleanText(story.title),
-    href: safeHref(story.url) ?? null,
+    href: href === undefined ? null : (linkPlaceholder ?? href),
     source: cleanText(story.source),
     time: storyTime(story, localTimes),
     alsoIn: story.alsoIn.map((other, index) => ({

@@ -56,6 +56,8 @@ const configSchema = z.object({
   SEND_QUEUE_URL: httpUrl.optional(),
   /** The queue the feed planner hands due sources to the pollers on. */
   FEED_QUEUE_URL: httpUrl.optional(),
+  /** The queue the click redirect hands clicks to the counter on. */
+  CLICK_QUEUE_URL: httpUrl.optional(),
   /** `1` lets feed fetches reach loopback and private addresses: local tests and fixtures only, never set in AWS. */
   FEEDS_ALLOW_PRIVATE: z
     .enum(['0', '1', 'true', 'false'], { error: 'must be 1 or 0' })
@@ -95,6 +97,11 @@ const configSchema = z.object({
   DIGEST_TAGLINE: tagline.optional(),
   REPLY_TO: replyTo.optional(),
   ...guardSettingsShape,
+  // Story links through the click redirect (on PUBLIC_URL) unless the publisher turns it off.
+  CLICK_TRACKING: z
+    .enum(['on', 'off'], { error: 'must be on or off' })
+    .transform((value) => value === 'on')
+    .default(true),
 });
 
 export type AppConfig = z.infer<typeof configSchema>;
@@ -148,6 +155,7 @@ export function settingsFrom(config: AppConfig, tokenSecret: string): Settings {
     tokenSecret,
     digestName: config.DIGEST_NAME,
     maxStories: config.MAX_STORIES,
+    clickTracking: config.CLICK_TRACKING,
     ...(config.REPLY_TO !== undefined && { replyTo: config.REPLY_TO }),
   };
 }

@@ -28,7 +28,9 @@ export type AwsAccess =
   /** GetSecretValue of the token-signing secret (TOKEN_SECRET_ARN). */
   | 'secret:read'
   /** SendMessage to the feed poll queue. */
-  | 'sqs:send-feed-poll';
+  | 'sqs:send-feed-poll'
+  /** SendMessage to the click queue: the redirect hands clicks on to be counted. */
+  | 'sqs:send-click';
 
 const TABLE_READ_WRITE = ['table:read', 'table:write'] as const;
 
@@ -83,6 +85,14 @@ export const PORT_ACCESS = {
   fullText: [],
   /** The feed poll queue, for the feed planner. */
   feedQueue: ['sqs:send-feed-poll'],
+  /** The click queue, for the click redirect. */
+  clickQueue: ['sqs:send-click'],
+  /** Per-story and per-send click counters (ADD on the STATS items). */
+  clickCounter: TABLE_READ_WRITE,
+  /** Short-lived per-message click markers (TTL). */
+  clickMarkers: TABLE_READ_WRITE,
+  /** A reader's last click, on their item while they are subscribed. */
+  readerEngagement: TABLE_READ_WRITE,
 } as const satisfies Record<string, readonly AwsAccess[]>;
 
 export type PortKind = keyof typeof PORT_ACCESS;
@@ -161,6 +171,15 @@ export const FUNCTION_PORTS = {
     sendStats: 'sendStats',
     sendGuard: 'sendGuard',
     guardThresholds: 'guardThresholds',
+  },
+  // The click redirect: one read (the edition) and a queue message, nothing written on the reader's path.
+  'api-clicks': { clock: 'clock', settings: 'settings', editions: 'editionArchive', clicks: 'clickQueue' },
+  'sqs-count-clicks': {
+    clock: 'clock',
+    settings: 'settings',
+    counter: 'clickCounter',
+    markers: 'clickMarkers',
+    readers: 'readerEngagement',
   },
   'api-sources': { clock: 'clock', apiKeys: 'apiKeys', limits: 'limits', sources: 'sources', sourceLimits: 'sourceLimits' },
   'schedule-plan-feeds': { clock: 'clock', sources: 'sources', queue: 'feedQueue' },

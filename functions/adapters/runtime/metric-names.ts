@@ -39,6 +39,12 @@ export const DIGEST_METRICS = {
   chunksRepicked: 'ChunksRepicked',
   /** Chunks of today still open or claimed an hour or more after they were planned, as each hourly run counts them. */
   chunksOpenTooLong: 'ChunksOpenTooLong',
+  /** Story-link clicks the redirect queued for counting. */
+  clicksQueued: 'ClicksQueued',
+  /** Clicks not counted: HEAD requests, clicks too soon after sending, scanners' bursts. */
+  clicksFiltered: 'ClicksFiltered',
+  /** Clicks the counter counted. */
+  clicksCounted: 'ClicksCounted',
 } as const;
 
 export type DigestMetric = (typeof DIGEST_METRICS)[keyof typeof DIGEST_METRICS];

@@ -23,6 +23,7 @@ import {
   type SendStatsStore,
 } from '../../core/delivery/index.ts';
 import type { DigestRenderer, EditionStore } from '../../core/edition/index.ts';
+import type { ClickCounter, ClickMarkers, ClickQueue, ReaderEngagement } from '../../core/engagement/index.ts';
 import type { PersonalDataStore } from '../../core/privacy/index.ts';
 import type { Queue } from '../../core/planning/index.ts';
 import type { ConfirmationRenderer, RateLimiter, SubscriberStore } from '../../core/subscribers/index.ts';
@@ -44,6 +45,7 @@ import { observability } from './observability.ts';
 import { systemClock } from './system-clock.ts';
 import { DynamoApiKeyStore } from '../dynamo/api-key-store.ts';
 import { DynamoArticleStore } from '../dynamo/article-store.ts';
+import { DynamoClickCounter, DynamoClickMarkers, DynamoReaderEngagement } from '../dynamo/click-store.ts';
 import { createDynamoClient, toDocumentClient } from '../dynamo/client.ts';
 import { DynamoDeliveryLedger } from '../dynamo/delivery-ledger.ts';
 import { DynamoEditionStore } from '../dynamo/edition-store.ts';
@@ -62,6 +64,7 @@ import { TemplateRenderer } from '../render/template-renderer.ts';
 import { PacedMailer } from '../ses/paced-mailer.ts';
 import { createSesClient, SesMailer } from '../ses/ses-mailer.ts';
 import { SesQuotaSource } from '../ses/ses-quota.ts';
+import { SqsClickQueue } from '../sqs/sqs-click-queue.ts';
 import { SqsJobDeferral } from '../sqs/sqs-deferral.ts';
 import { SqsQueue } from '../sqs/sqs-queue.ts';
 
@@ -99,6 +102,10 @@ export interface PortTypes {
   feedParser: FeedParser;
   fullText: FullTextFetcher;
   feedQueue: FeedPollQueue;
+  clickQueue: ClickQueue;
+  clickCounter: ClickCounter;
+  clickMarkers: ClickMarkers;
+  readerEngagement: ReaderEngagement;
 }
 
 // Both ways: a kind declared without a type, or a type without a declared kind, fails to compile.
@@ -238,6 +245,14 @@ export class Wiring {
         if (!FEED_QUEUE_URL) throw new ConfigError('invalid configuration: FEED_QUEUE_URL is not set for the feed planner');
         return new SqsFeedPollQueue(this.#sqsClient(), FEED_QUEUE_URL);
       },
+      clickQueue: () => {
+        const { CLICK_QUEUE_URL } = app();
+        if (!CLICK_QUEUE_URL) throw new ConfigError('invalid configuration: CLICK_QUEUE_URL is not set for the click redirect');
+        return new SqsClickQueue(this.#sqsClient(), CLICK_QUEUE_URL);
+      },
+      clickCounter: () => new DynamoClickCounter(this.#docClient(), this.config.TABLE_NAME),
+      clickMarkers: () => new DynamoClickMarkers(this.#docClient(), this.config.TABLE_NAME),
+      readerEngagement: () => new DynamoReaderEngagement(this.#docClient(), this.config.TABLE_NAME),
     };
     return builders[kind]();
   }

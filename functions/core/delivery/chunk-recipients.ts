@@ -5,6 +5,7 @@
  */
 import type { Settings } from '../shared/index.ts';
 import { type Edition, recipientSubstitution } from '../edition/index.ts';
+import { clickLinkData } from '../engagement/index.ts';
 import { hadTodaysDigest, memoisedLocalRunDate, type Subscriber } from '../subscribers/index.ts';
 import type { BulkRecipient } from './ports.ts';
 import { ChunkTooLargeError } from './errors.ts';
@@ -62,6 +63,8 @@ export function classifyRecipients(
       continue;
     }
     const { data, headers } = recipientSubstitution(edition, reader, context.now, context.settings, 'links');
+    if (context.settings.clickTracking)
+      Object.assign(data, clickLinkData(edition, { email, send: chunk.send, sentAt: context.now }, context.settings));
     const dataJson = JSON.stringify(data);
     if (dataJson.length > TEMPLATE_DATA_MAX_CHARS)
       throw new ChunkTooLargeError(`replacement data for ${email} is over ${TEMPLATE_DATA_MAX_CHARS} characters`);

@@ -2,7 +2,14 @@
 import { createHash, createHmac } from 'node:crypto';
 import type { DigestRenderer, DigestView, PersonalLinkPlaceholders } from './ports.ts';
 import { type ArticleCluster, calmTitle, clusterArticles, rankClusters, summarise } from '../stories/index.ts';
-import { editionTemplate, fillTemplate, linkTemplateData, localTimePlaceholders, recipientTemplateData } from './placeholders.ts';
+import {
+  editionTemplate,
+  fillTemplate,
+  linkTemplateData,
+  localTimePlaceholders,
+  recipientTemplateData,
+  storyLinkPrefix,
+} from './placeholders.ts';
 import { defangLinks, linkTo, type OutgoingEmail, type Settings, signToken } from '../shared/index.ts';
 import { type Article, plausiblePublishedAt } from '../ingest/index.ts';
 import type { Edition, Story, StorySource } from './types.ts';
@@ -218,6 +225,7 @@ export async function renderEdition(
     links: linkPlaceholders(edition.placeholderNonce),
     moreCount: edition.moreStories.length,
     localTimes: localTimePlaceholders(edition.placeholderNonce),
+    storyLinks: storyLinkPrefix(edition.placeholderNonce),
   };
   if (edition.withdrawn?.length) view.withdrawnCount = edition.withdrawn.length;
   if (options.testCopy) view.testCopy = true;

@@ -16,7 +16,7 @@ export {
 } from './edition.ts';
 export { type StoryArrangement, type SummaryMemo, windowStories, type WindowStories } from './window-stories.ts';
 export { oneEditionPerWindow } from './archive.ts';
-export { editionTemplate, type EditionTemplate, fillTemplate, TEMPLATE_TAG, zoneTemplateData } from './placeholders.ts';
+export { editionTemplate, type EditionTemplate, fillTemplate, storyLinkData, TEMPLATE_TAG, zoneTemplateData } from './placeholders.ts';
 export { EditionNotFoundError } from './errors.ts';
 export { type DigestRenderer, type DigestView, type EditionContent, type EditionStore, type LocalTimePlaceholders } from './ports.ts';
 export {

@@ -13,7 +13,9 @@
  *   - one reader's copy rendered here (preview, test send, unit tests): `fillTemplate`, a
  *     single-pass `{{name}}` substitution with SES's semantics for these simple tags.
  * Story-time labels are shared by every reader in the same zone on the same local day, so they
- * are computed once per (zone, quarter hour).
+ * are computed once per (zone, quarter hour). Story links are placeholders too (`hs<i>`, `ts<i>`)
+ * whose defaults are the articles' own URLs: a sender tracking clicks overrides them per reader
+ * (engagement/click-links.ts), any other copy links straight to the article.
  */
 import type { LocalTimePlaceholders } from './ports.ts';
 import { knownZone, localTimeLabels } from '../shared/index.ts';
@@ -21,6 +23,22 @@ import type { Edition } from './types.ts';
 
 export function localTimePlaceholders(nonce: string): LocalTimePlaceholders {
   return { timePrefix: `__DM_${nonce}_T`, zone: `__DM_${nonce}_ZONE__` };
+}
+
+/** Story `i`'s link is `${prefix}<i>__` in the rendered edition. */
+export function storyLinkPrefix(nonce: string): string {
+  return `__DM_${nonce}_S`;
+}
+
+/** Template data setting story links: `urls[i]` for story i, escaped for the HTML part, raw for the text part; empty ones left out. */
+export function storyLinkData(urls: readonly string[]): Record<string, string> {
+  const data: Record<string, string> = {};
+  urls.forEach((url, index) => {
+    if (url === '') return;
+    data[`hs${index}`] = escapeHtmlText(url);
+    data[`ts${index}`] = url;
+  });
+  return data;
 }
 
 /** What the placeholders of one recipient's copy are filled with. */
@@ -65,6 +83,7 @@ function toTemplate(
   times: Map<number, number>,
   prefix: 'h' | 'x',
   defaults: Record<string, string>,
+  storyLinks: Record<string, string>,
 ): string {
   const part = prefix === 'h' ? 'h' : 't';
   let source = '';
@@ -82,7 +101,11 @@ function toTemplate(
     if (kind === 'UNSUBSCRIBE') source += `{{u${part}}}`;
     else if (kind === 'PREFERENCES') source += `{{p${part}}}`;
     else if (kind === 'ZONE') source += `{{z${part}}}`;
-    else {
+    else if (kind?.startsWith('S')) {
+      const name = `${part}s${kind.slice(1)}`;
+      defaults[name] = storyLinks[name] ?? '';
+      source += `{{${name}}}`;
+    } else {
       const ms = Number(seconds) * 1000;
       let index = times.get(ms);
       if (index === undefined) {
@@ -101,11 +124,12 @@ export function editionTemplate(edition: Edition): EditionTemplate {
   let result = templates.get(edition);
   if (result === undefined) {
     // The nonce is hex from an HMAC, so it is safe inside a pattern.
-    const pattern = new RegExp(`__DM_${edition.placeholderNonce}_(UNSUBSCRIBE|PREFERENCES|ZONE|T([0-9]{1,12}))__`, 'g');
+    const pattern = new RegExp(`__DM_${edition.placeholderNonce}_(UNSUBSCRIBE|PREFERENCES|ZONE|S[0-9]{1,3}|T([0-9]{1,12}))__`, 'g');
     const times = new Map<number, number>();
     const defaults: Record<string, string> = { subject: edition.subject };
-    const html = toTemplate(edition.html, pattern, times, 'h', defaults);
-    const text = toTemplate(edition.text, pattern, times, 'x', defaults);
+    const storyLinks = storyLinkData(edition.stories.map((story) => story.url ?? ''));
+    const html = toTemplate(edition.html, pattern, times, 'h', defaults, storyLinks);
+    const text = toTemplate(edition.text, pattern, times, 'x', defaults, storyLinks);
     result = {
       subject: '{{subject}}',
       html,

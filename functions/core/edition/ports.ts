@@ -48,6 +48,8 @@ export interface DigestView {
   moreCount?: number;
   /** Without these, times are shown in UTC. */
   localTimes?: LocalTimePlaceholders;
+  /** Story i links to `${storyLinks}<i>__`, filled per recipient (placeholders.ts); without it, to the article. */
+  storyLinks?: string;
   /** Stories taken out after the edition was built (a takedown): the email says so. */
   withdrawnCount?: number;
   /** A test copy for the publisher (`digest preview --send-to`): marked as one. */

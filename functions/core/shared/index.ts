@@ -13,6 +13,7 @@ export {
 export { allTimeZones, canonicalTimeZone, knownZone, localTime, localTimeLabels } from './local-time.ts';
 export { DailyQuotaExhaustedError, type Mailer, MailerThrottledError, type OutgoingEmail } from './mail.ts';
 export { deriveSecretKey } from './secret-keys.ts';
+export { openSealedBytes, sealBytes } from './sealed-box.ts';
 export { linkTo, type Settings } from './settings.ts';
 export { defangLinks, htmlLimitIssue, htmlToPlainText, normaliseText, plainLine, singleLine, VOID_ELEMENTS } from './text.ts';
 export {

@@ -6,7 +6,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import { deriveSecretKey } from './secret-keys.ts';
 
-export type KeyedHashPurpose = 'erasure-marker' | 'rate-limit';
+export type KeyedHashPurpose = 'erasure-marker' | 'rate-limit' | 'click-marker';
 
 /** A 32-byte key for `purpose`, derived from the token secret: the secret itself never keys a hash. */
 export function derivedKey(secret: string, purpose: KeyedHashPurpose): Buffer {

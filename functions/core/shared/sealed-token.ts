@@ -12,17 +12,13 @@
  * that: raising CURRENT_TOKEN_KEY_ID issues new links under a fresh key, and links under
  * older key ids still open, as their key is derived from the same secret.
  */
-import { createCipheriv, createDecipheriv, createSecretKey, type KeyObject, randomBytes } from 'node:crypto';
 import { InvalidTokenError } from './errors.ts';
-import { LruCache } from './lru-cache.ts';
-import { deriveSecretKey } from './secret-keys.ts';
+import { openSealedBytes, sealBytes } from './sealed-box.ts';
 import type { TokenClaims, TokenPurpose } from './token-claims.ts';
 
 /** The key id new links are sealed under. */
 export const CURRENT_TOKEN_KEY_ID = 1;
 
-const IV_BYTES = 12;
-const TAG_BYTES = 16;
 const PURPOSE_CODES = { confirm: 1, unsubscribe: 2, preferences: 3 } as const satisfies Record<TokenPurpose, number>;
 const PURPOSE_MASK = 0x03;
 const HAS_EXPIRY = 0x80;
@@ -32,18 +28,8 @@ const MAX_EMAIL_BYTES = 254;
 /** Purpose byte, one version byte and the shortest address ("a@b"). */
 const MIN_CLAIM_BYTES = 1 + 1 + MIN_EMAIL_BYTES;
 
-/** HKDF costs more than the sealing itself, and a digest run seals two links per reader. */
-const derivedKeys = new LruCache<string, KeyObject>(16);
-
-function tokenKey(secret: string, keyId: number): KeyObject {
-  const cacheKey = `${keyId}:${secret}`;
-  let key = derivedKeys.get(cacheKey);
-  if (key === undefined) {
-    key = createSecretKey(deriveSecretKey(secret, `link-token-key-${keyId}`));
-    derivedKeys.set(cacheKey, key);
-  }
-  return key;
-}
+/** The HKDF use the keys of reader links are derived for (sealed-box.ts). */
+const LINK_TOKEN_KEYS = 'link-token-key';
 
 function encodeVersion(version: number): number[] {
   if (!Number.isInteger(version) || version < 0 || version > MAX_U32) throw new RangeError(`token version out of range: ${version}`);
@@ -105,33 +91,10 @@ function decodeClaims(bytes: Buffer): TokenClaims {
 
 /** The claims sealed into a URL-safe token under `keyId` (CURRENT_TOKEN_KEY_ID unless given). */
 export function sealToken(secret: string, claims: TokenClaims, keyId: number = CURRENT_TOKEN_KEY_ID): string {
-  if (!Number.isInteger(keyId) || keyId < 1 || keyId > 255) throw new RangeError(`token key id out of range: ${keyId}`);
-  const header = Buffer.from([keyId]);
-  const iv = randomBytes(IV_BYTES);
-  const cipher = createCipheriv('aes-256-gcm', tokenKey(secret, keyId), iv, { authTagLength: TAG_BYTES });
-  cipher.setAAD(header);
-  const sealed = Buffer.concat([cipher.update(encodeClaims(claims)), cipher.final()]);
-  return Buffer.concat([header, iv, sealed, cipher.getAuthTag()]).toString('base64url');
+  return sealBytes(secret, LINK_TOKEN_KEYS, keyId, encodeClaims(claims));
 }
 
 /** The claims of a sealed token, or InvalidTokenError: 'signature' for anything that fails authentication. */
 export function openSealedToken(secret: string, token: string): TokenClaims {
-  const bytes = Buffer.from(token, 'base64url');
-  if (bytes.length < 1 + IV_BYTES + MIN_CLAIM_BYTES + TAG_BYTES) throw malformed();
-  // The decoder ignores a last character's unused bits; only the spelling that was issued opens.
-  if (bytes.toString('base64url') !== token) throw new InvalidTokenError('The link signature is not valid.', 'signature');
-  const keyId = bytes[0]!;
-  if (keyId === 0) throw new InvalidTokenError('The link signature is not valid.', 'signature');
-  const iv = bytes.subarray(1, 1 + IV_BYTES);
-  const sealed = bytes.subarray(1 + IV_BYTES, bytes.length - TAG_BYTES);
-  const decipher = createDecipheriv('aes-256-gcm', tokenKey(secret, keyId), iv, { authTagLength: TAG_BYTES });
-  decipher.setAAD(bytes.subarray(0, 1));
-  decipher.setAuthTag(bytes.subarray(bytes.length - TAG_BYTES));
-  let plain: Buffer;
-  try {
-    plain = Buffer.concat([decipher.update(sealed), decipher.final()]);
-  } catch (error) {
-    throw new InvalidTokenError('The link signature is not valid.', 'signature', { cause: error });
-  }
-  return decodeClaims(plain);
+  return decodeClaims(openSealedBytes(secret, LINK_TOKEN_KEYS, token, MIN_CLAIM_BYTES));
 }

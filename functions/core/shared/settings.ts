@@ -8,6 +8,8 @@ export interface Settings {
   maxStories: number;
   /** Where readers' replies go (a Reply-To header on digests); without it, to the From address. */
   replyTo?: string;
+  /** Story links in digests go through the click redirect (CLICK_TRACKING, on unless `off`); unset: straight to the article. */
+  clickTracking?: boolean;
 }
 
 export function linkTo(settings: Pick<Settings, 'publicUrl'>, path: string, token?: string): string {

@@ -7,7 +7,8 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { API_ROUTES, matchRoute, routeKey } from '../../../functions/adapters/http/api-routes.ts';
-import { addConfirmedReader, memoryApp, type MemoryApp } from '../../support/memory-app.ts';
+import { openClick, sealClick, storyTag } from '../../../functions/core/engagement/index.ts';
+import { addConfirmedReader, MEMORY_APP_SECRET, memoryApp, type MemoryApp, PUBLISHED_EDITION_ID } from '../../support/memory-app.ts';
 import {
   announceSeed,
   answerOf,
@@ -33,10 +34,21 @@ const CASES_ANY_ROUTE = 1000;
 
 let app: MemoryApp;
 let credentials: Credentials;
+/** A story link of the memory app's published edition, sent an hour before the app's clock. */
+let clickToken: string;
+const PUBLISHED_STORY_URL = 'https://news.example/rates';
 
 beforeAll(async () => {
   announceSeed('test/unit/fuzz/fuzz-routes.test.ts');
   app = await memoryApp();
+  clickToken = sealClick(MEMORY_APP_SECRET, {
+    editionId: PUBLISHED_EDITION_ID,
+    story: 0,
+    storyTag: storyTag('a1'),
+    send: 'hourly-1795676400000',
+    email: READER,
+    sentAt: Math.floor(app.clock.now().getTime() / 1000) - 3600,
+  });
   // An article to take down: DELETE /articles/{id} then has something to find.
   const ingested = await app.answer({
     method: 'POST',
@@ -47,12 +59,17 @@ beforeAll(async () => {
   const articleId = (JSON.parse(ingested.body!) as { results: Array<{ id: string }> }).results[0]!.id;
   // A source to remove: DELETE /sources/{id} then has something to find.
   const sourceId = await addSource({ url: 'https://feeds.example/fuzz.xml' });
-  const storedIds: Record<string, string> = { '/articles/{id}': articleId, '/articles/{id}/restore': articleId, '/sources/{id}': sourceId };
+  const storedIds: Record<string, string> = {
+    '/articles/{id}': articleId,
+    '/articles/{id}/restore': articleId,
+    '/sources/{id}': sourceId,
+    '/c/{token}': clickToken,
+  };
   credentials = {
     apiKey: app.apiKey,
     scopedApiKeys: [await app.keyWithScopes(['ingest']), await app.keyWithScopes(['sources']), await app.keyWithScopes(['takedown'])],
     token: (purpose) => app.token(purpose, READER),
-    pathParam: (route, name) => (name === 'id' ? storedIds[route.path] : undefined),
+    pathParam: (route, name) => (name === 'id' || name === 'token' ? storedIds[route.path] : undefined),
   };
 });
 
@@ -86,6 +103,39 @@ describe('fuzzing every HTTP route in memory', () => {
       await fc.assert(fc.asyncProperty(requestsFor(route, credentials), property), fuzzParameters(CASES_PER_ROUTE));
     },
   );
+
+  it('GET /c/{token}: no open redirect; any changed link answers 4xx with no Location, the issued one only its story', async () => {
+    const changedToken = fc.oneof(
+      fc.constant(clickToken),
+      fc
+        .tuple(fc.integer({ min: 0, max: clickToken.length - 1 }), fc.constantFrom(...'AZaz09_-'))
+        .map(([at, char]) => clickToken.slice(0, at) + char + clickToken.slice(at + 1)),
+      fc.integer({ min: 1, max: clickToken.length - 1 }).map((length) => clickToken.slice(0, length)),
+      fc.string({ unit: fc.constantFrom(...'ABCxyz019_-'), minLength: 1, maxLength: 300 }).map((tail) => clickToken + tail),
+      fc.webUrl().map(encodeURIComponent),
+    );
+    await fc.assert(
+      fc.asyncProperty(changedToken, fc.constantFrom('GET', 'HEAD'), async (token, method) => {
+        const answer = await app.answer({ method, url: `/c/${token}` });
+        const location = answer.headers?.['location'];
+        let opens: boolean;
+        try {
+          opens = openClick(MEMORY_APP_SECRET, token).editionId === PUBLISHED_EDITION_ID;
+        } catch {
+          opens = false;
+        }
+        if (token === clickToken || opens) {
+          expect(answer.statusCode, token).toBe(302);
+          expect(location, token).toBe(PUBLISHED_STORY_URL);
+        } else {
+          expect(answer.statusCode, token).toBeGreaterThanOrEqual(400);
+          expect(answer.statusCode, token).toBeLessThan(500);
+          expect(location, token).toBeUndefined();
+        }
+      }),
+      fuzzParameters(CASES_PER_ROUTE),
+    );
+  });
 
   it('any route or none: the same properties over requests spread across the table and unknown paths', async () => {
     await fc.assert(fc.asyncProperty(requestsForAnyRoute(credentials), property), fuzzParameters(CASES_ANY_ROUTE));

@@ -35,6 +35,7 @@ describe('loadConfig', () => {
       SEND_GUARD_COMPLAINT_PERCENT: 0.1,
       SEND_GUARD_COMPLAINT_MIN_KNOWN: 1000,
       SEND_GUARD_COMPLAINTS: 3,
+      CLICK_TRACKING: true,
     });
   });
 
@@ -45,6 +46,12 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ...minimal, SEND_GUARD_BOUNCE_MIN_KNOWN: '1.5' })).toThrow(
       /SEND_GUARD_BOUNCE_MIN_KNOWN must be a whole number/,
     );
+  });
+
+  it('reads CLICK_TRACKING as on or off, and refuses anything else naming it', () => {
+    expect(loadConfig({ ...minimal, CLICK_TRACKING: 'off' }).CLICK_TRACKING).toBe(false);
+    expect(loadConfig({ ...minimal, CLICK_TRACKING: 'on' }).CLICK_TRACKING).toBe(true);
+    expect(() => loadConfig({ ...minimal, CLICK_TRACKING: 'yes' })).toThrow(/CLICK_TRACKING must be on or off/);
   });
 
   it('reads every optional variable', () => {
