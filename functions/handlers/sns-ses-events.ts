@@ -1,9 +1,9 @@
-/** SNS subscription for the SES configuration set's events: bounces and complaints suppress, sends confirm the ledger. */
+/** SNS subscription for the SES configuration set's events: bounces and complaints suppress, sends confirm the ledger, outcomes count per send. */
 import type { SNSEvent } from 'aws-lambda';
 import { lambdaDeps, type DepsProvider } from '../adapters/runtime/wiring.ts';
 import { DIGEST_METRICS } from '../adapters/runtime/metric-names.ts';
 import { logger, observability, observeSns } from '../adapters/runtime/observability.ts';
-import { applySesFeedback, confirmSesSend } from '../core/delivery/index.ts';
+import { applySesFeedback, confirmSesSend, countSendOutcome } from '../core/delivery/index.ts';
 import { ValidationError } from '../core/shared/index.ts';
 
 export function sesEventsHandler(deps: DepsProvider<'sns-ses-events'>): (event: SNSEvent) => Promise<void> {
@@ -18,6 +18,7 @@ export function sesEventsHandler(deps: DepsProvider<'sns-ses-events'>): (event: 
       }
       const report = await applySesFeedback(message, app);
       const confirmedSends = await confirmSesSend(message, app);
+      await countSendOutcome(message, app);
       // Counts only: addresses are personal data and do not belong in logs.
       logger.info('ses feedback', {
         messageId: record.Sns.MessageId,

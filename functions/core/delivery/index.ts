@@ -17,7 +17,7 @@ export {
   TEMPLATE_DATA_MAX_CHARS,
 } from './send-chunk.ts';
 export { chunkJobOf, jobWithoutAddresses, recipientsOf } from './chunk-job.ts';
-export { ChunkTooLargeError, ClaimHeldError } from './errors.ts';
+export { ChunkTooLargeError, ClaimHeldError, SendNotFoundError } from './errors.ts';
 export {
   type BatchItemOutcome,
   type BatchItemResult,
@@ -45,6 +45,22 @@ export { settleLocalClaims, type InboxMail } from './settle.ts';
 export { CLAIM_LEASE_MS, SEND_FLEET } from './send-fleet.ts';
 export { dailySendsLeft, fullJitterDelayMs, perSenderRate, type SendFleet, type SendQuota } from './send-rate.ts';
 export { countNameFor, secondsToNextHour, SEND_COUNT_NAMES, type SendCountName, type SendCounts, zeroCounts } from './send-stats.ts';
+export {
+  type CountedClick,
+  type CountedOpen,
+  type EditionResults,
+  readSendStats,
+  SEND_RESULT_NAMES,
+  type SendResultCounts,
+  type SendResultName,
+  sendStatsReport,
+  type SendStatsDeps,
+  type SendStatsDetail,
+  type SendStatsReport,
+  type StoryClicks,
+  zeroResults,
+} from './send-results.ts';
+export { countSendOutcome, type CountedOutcome, sendOutcomeOf } from './send-outcomes.ts';
 export { TokenBucket } from './token-bucket.ts';
 export {
   type ChunkJob,
