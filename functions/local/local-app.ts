@@ -8,6 +8,7 @@ import { confirmHandler } from '../handlers/api-confirm.ts';
 import { preferencesHandler } from '../handlers/api-preferences.ts';
 import { siteHandler } from '../handlers/api-site.ts';
 import { sourcesHandler } from '../handlers/api-sources.ts';
+import { sendsHandler } from '../handlers/api-sends.ts';
 import { subscriptionsHandler } from '../handlers/api-subscriptions.ts';
 import { unsubscribeHandler } from '../handlers/api-unsubscribe.ts';
 import { sesEventsHandler } from '../handlers/sns-ses-events.ts';
@@ -58,6 +59,7 @@ export function localHandlers(wiring: Wiring): Record<ApiFunctionName, HttpHandl
     'api-preferences': preferencesHandler(provide(wiring, 'api-preferences')),
     'api-site': siteHandler(provide(wiring, 'api-site')),
     'api-sources': sourcesHandler(provide(wiring, 'api-sources')),
+    'api-sends': sendsHandler(provide(wiring, 'api-sends')),
   };
 }
 

@@ -35,6 +35,7 @@ const FUNCTION_IDS = [
   'SendDigest',
   'SesEvents',
   'ApiSources',
+  'ApiSends',
   'PlanFeedPolls',
   'PollFeeds',
 ] as const;
@@ -472,7 +473,7 @@ describe('DigestStack with only a sender address', () => {
 
   it('lets only the planners enqueue and only the functions that sign or verify links read the signing key', () => {
     // Ingest, the public site, SES feedback and feeds never touch a token, so their wiring never fetches the secret.
-    const withoutSecret = ['ApiArticles', 'ApiSite', 'SesEvents', 'ApiSources', 'PlanFeedPolls', 'PollFeeds'];
+    const withoutSecret = ['ApiArticles', 'ApiSite', 'SesEvents', 'ApiSources', 'ApiSends', 'PlanFeedPolls', 'PollFeeds'];
     for (const id of FUNCTION_IDS) {
       const actions = actionsOf(statementsOfRole(synth.resources, synth.roleLogicalId(id)));
       expect(actions.includes('sqs:SendMessage'), id).toBe(id === 'PlanDigest' || id === 'PlanFeedPolls');
@@ -492,6 +493,7 @@ describe('DigestStack with only a sender address', () => {
       'sqs-send-digest': 'SendDigest',
       'sns-ses-events': 'SesEvents',
       'api-sources': 'ApiSources',
+      'api-sends': 'ApiSends',
       'schedule-plan-feeds': 'PlanFeedPolls',
       'sqs-poll-feeds': 'PollFeeds',
     };

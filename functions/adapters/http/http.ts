@@ -7,6 +7,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { logger } from '../runtime/observability.ts';
 import { errorPage, pageContentSecurityPolicy } from '../render/pages.ts';
 import { EditionNotFoundError } from '../../core/edition/index.ts';
+import { SendNotFoundError } from '../../core/delivery/index.ts';
 import { ApiKeyRateLimitedError, ArticleNotFoundError, InvalidApiKeyError, MissingScopeError } from '../../core/ingest/index.ts';
 import { type FieldIssue, InvalidTokenError, ValidationError } from '../../core/shared/index.ts';
 import { RateLimitExceededError, SubscriberNotFoundError } from '../../core/subscribers/index.ts';
@@ -225,6 +226,7 @@ export const HTTP_ERROR_RULES: readonly HttpErrorRule[] = [
   rule(RouteNotFoundError, notFound),
   rule(ArticleNotFoundError, notFound),
   rule(SourceNotFoundError, notFound),
+  rule(SendNotFoundError, notFound),
 ];
 
 const INTERNAL_ERROR: ErrorShape = {

@@ -149,6 +149,15 @@ export const FUNCTION_PORTS = {
   },
   'sns-ses-events': { clock: 'clock', subscribers: 'subscribers', deliveries: 'deliveries', sendStats: 'sendStats' },
   'api-sources': { clock: 'clock', apiKeys: 'apiKeys', limits: 'limits', sources: 'sources', sourceLimits: 'sourceLimits' },
+  /** GET /sends/{id}/stats: reads a send's record, counters and editions (the key check writes its rate counter). */
+  'api-sends': {
+    clock: 'clock',
+    apiKeys: 'apiKeys',
+    limits: 'limits',
+    deliveries: 'deliveries',
+    sendStats: 'sendStats',
+    editions: 'editionArchive',
+  },
   'schedule-plan-feeds': { clock: 'clock', sources: 'sources', queue: 'feedQueue' },
   'sqs-poll-feeds': {
     clock: 'clock',
