@@ -307,6 +307,8 @@ describe('DigestStack with only a sender address', () => {
       'GET /sources': fn('ApiSources'),
       'HEAD /sources': fn('ApiSources'),
       'DELETE /sources/{id}': fn('ApiSources'),
+      'GET /sends/{id}/stats': fn('ApiSends'),
+      'HEAD /sends/{id}/stats': fn('ApiSends'),
       // Unknown paths and methods reach our site function, which answers JSON 404 / 405 with Allow and our headers.
       $default: fn('ApiSite'),
     });
