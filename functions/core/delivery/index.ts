@@ -49,17 +49,16 @@ export {
   type CountedClick,
   type CountedOpen,
   type EditionResults,
-  readSendStats,
   SEND_RESULT_NAMES,
   type SendResultCounts,
   type SendResultName,
   sendStatsReport,
-  type SendStatsDeps,
   type SendStatsDetail,
   type SendStatsReport,
   type StoryClicks,
   zeroResults,
 } from './send-results.ts';
+export { readSendStats, type SendStatsDeps } from './read-send-stats.ts';
 export { countSendOutcome, type CountedOutcome, sendOutcomeOf } from './send-outcomes.ts';
 export { TokenBucket } from './token-bucket.ts';
 export {
