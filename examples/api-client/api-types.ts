@@ -356,6 +356,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/sends/{id}/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One send's results
+         * @description What one send (an hourly slot run or a send-now, across its topic variants) did: sent, delivered, permanent and transient bounces, complaints, unsubscribes, and clicks in all and per story. The same report as `digest sends stats SEND --json`.
+         */
+        get: operations["getSendsIdStats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        /**
+         * One send's results (headers only)
+         * @description The status and headers GET /sends/{id}/stats would answer, without its body.
+         */
+        head: operations["headSendsIdStats"];
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2273,6 +2297,165 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayThrottle"];
                 };
+            };
+        };
+    };
+    getSendsIdStats: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description the send id (`now-<uuid>` or `hourly-<ms>`) from `digest sends list`
+                 * @example now-0b6f2f1c-6f0e-4c7e-9d4a-2c1d3e4f5a6b
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the send's results */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        send: string;
+                        /** @description the topic variants the send planned */
+                        editions: number;
+                        sent: number;
+                        delivered: number;
+                        bounced: {
+                            permanent: number;
+                            transient: number;
+                        };
+                        complaints: number;
+                        /** @description one-click and from the page, by the links of this send */
+                        unsubscribes: number;
+                        clicks: {
+                            unique: number;
+                            total: number;
+                            /** @description most clicked first */
+                            stories: {
+                                title: string;
+                                clicks: number;
+                            }[];
+                        };
+                        /** @description true while the send's state is paused */
+                        paused: boolean;
+                    };
+                };
+            };
+            /** @description not a send id */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description the x-api-key lacks the "admin" scope */
+            403: components["responses"]["Forbidden"];
+            /** @description no such send */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the body is over 8 KB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests: over the key's requests per minute (an Error, with Retry-After); or over the API's own throttle: API Gateway answers before any function runs, with its body {"message":"Too Many Requests"}. */
+            429: {
+                headers: {
+                    /** @description seconds until the next minute, when the key may ask again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayThrottle"];
+                };
+            };
+        };
+    };
+    headSendsIdStats: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description the send id (`now-<uuid>` or `hourly-<ms>`) from `digest sends list`
+                 * @example now-0b6f2f1c-6f0e-4c7e-9d4a-2c1d3e4f5a6b
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the send's results */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description not a send id */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description no valid x-api-key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the key lacks the scope this route needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description no such send */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the body is over 8 KB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Too many requests: over the key's requests per minute (an Error, with Retry-After); or over the API's own throttle: API Gateway answers before any function runs, with its body {"message":"Too Many Requests"}. */
+            429: {
+                headers: {
+                    /** @description seconds until the next minute, when the key may ask again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

@@ -42,6 +42,11 @@ const COMMANDS: Record<string, { usage: string; summary: string; load: () => Pro
     summary: 'Import, export and delete readers',
     load: async () => (await import('./subscribers.ts')).registerSubscriberCommands,
   },
+  sends: {
+    usage: 'sends',
+    summary: 'What each send did: `sends list`, `sends stats [SEND] [--json]`',
+    load: async () => (await import('./sends.ts')).registerSendsCommands,
+  },
   status: {
     usage: 'status [options]',
     summary:

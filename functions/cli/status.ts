@@ -1,6 +1,7 @@
 /** `digest status`: the last editions with their send counters, and when the SES daily quota last ran out. */
 import { type Command, InvalidArgumentError } from 'commander';
 import { CliError } from './cli-error.ts';
+import { sendLine } from './sends.ts';
 import { printSourceHealth } from './source-status.ts';
 import { REGION_OPTION, TABLE_OPTION, tableTarget, type TableOptions } from './table-target.ts';
 
@@ -32,6 +33,11 @@ async function printStatus(options: TableOptions & { limit: number }): Promise<v
           `failed ${counts.failed}, bounced ${counts.bounced}, complained ${counts.complained}, pending ${pending}` +
           (counts.deferred > 0 ? `, deferred ${counts.deferred} time(s) for the daily quota` : ''),
       );
+    }
+    const [lastSend] = await target.wiring.port('deliveries').recentSends(1);
+    if (lastSend) {
+      const sent = (await stats.sendResults(lastSend.send)).reduce((sum, row) => sum + row.counts.sent, 0);
+      console.log(`Last send: ${sendLine(lastSend, sent)} (digest sends stats ${lastSend.send})`);
     }
     const quota = await stats.lastQuotaExhausted();
     if (quota) console.log(`SES daily quota last reached at ${quota.at}: ${quota.detail}`);

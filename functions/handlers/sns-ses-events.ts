@@ -1,12 +1,12 @@
 /**
  * SNS subscription for the SES configuration set's events: bounces and complaints suppress, sends
- * confirm the ledger, outcomes feed the send guard (which may pause the send) and soft-bounce runs.
+ * confirm the ledger, outcomes feed the send guard (which may pause the send) and soft-bounce runs, and outcomes count per send.
  */
 import type { SNSEvent } from 'aws-lambda';
 import { lambdaDeps, type DepsProvider } from '../adapters/runtime/wiring.ts';
 import { DIGEST_METRICS } from '../adapters/runtime/metric-names.ts';
 import { logger, observability, observeSns } from '../adapters/runtime/observability.ts';
-import { applySendGuard, applySesFeedback, applySoftBounceHygiene, confirmSesSend } from '../core/delivery/index.ts';
+import { applySendGuard, applySesFeedback, applySoftBounceHygiene, confirmSesSend, countSendOutcome } from '../core/delivery/index.ts';
 import { ValidationError } from '../core/shared/index.ts';
 
 export function sesEventsHandler(deps: DepsProvider<'sns-ses-events'>): (event: SNSEvent) => Promise<void> {
@@ -21,6 +21,7 @@ export function sesEventsHandler(deps: DepsProvider<'sns-ses-events'>): (event: 
       }
       const report = await applySesFeedback(message, app);
       const confirmedSends = await confirmSesSend(message, app);
+      await countSendOutcome(message, app);
       const guard = await applySendGuard(message, app);
       const softBounces = await applySoftBounceHygiene(message, app);
       if (guard.paused) logger.warn('send paused by the send guard', guard.paused);

@@ -10,6 +10,7 @@ import { confirmHandler } from '../handlers/api-confirm.ts';
 import { preferencesHandler } from '../handlers/api-preferences.ts';
 import { siteHandler } from '../handlers/api-site.ts';
 import { sourcesHandler } from '../handlers/api-sources.ts';
+import { sendsHandler } from '../handlers/api-sends.ts';
 import { subscriptionsHandler } from '../handlers/api-subscriptions.ts';
 import { unsubscribeHandler } from '../handlers/api-unsubscribe.ts';
 import { sesEventsHandler } from '../handlers/sns-ses-events.ts';
@@ -66,6 +67,7 @@ export function localHandlers(wiring: Wiring): Record<ApiFunctionName, HttpHandl
     // Built on first use: a wiring for tests of other routes need not bring a click queue.
     'api-clicks': clicksHandler(async () => wiring.deps('api-clicks')),
     'api-sources': sourcesHandler(provide(wiring, 'api-sources')),
+    'api-sends': sendsHandler(provide(wiring, 'api-sends')),
   };
 }
 

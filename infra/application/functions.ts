@@ -21,6 +21,7 @@ export const FUNCTION_IDS = [
   'SendDigest',
   'SesEvents',
   'ApiSources',
+  'ApiSends',
   'PlanFeedPolls',
   'PollFeeds',
   'ApiClicks',
@@ -67,6 +68,7 @@ const FUNCTION_SPECS: Readonly<Record<FunctionId, FunctionSpec>> = {
     timeout: API_TIMEOUT,
   },
   ApiSources: apiFunction('api-sources', 'POST /sources, GET /sources, DELETE /sources/{id}'),
+  ApiSends: apiFunction('api-sends', 'GET /sends/{id}/stats'),
   PlanFeedPolls: {
     handler: 'schedule-plan-feeds',
     description: 'Every 15 minutes: queue the feed sources that are due',

@@ -36,6 +36,7 @@ const FUNCTION_IDS = [
   'SendDigest',
   'SesEvents',
   'ApiSources',
+  'ApiSends',
   'PlanFeedPolls',
   'PollFeeds',
   'ApiClicks',
@@ -315,6 +316,8 @@ describe('DigestStack with only a sender address', () => {
       'GET /sources': fn('ApiSources'),
       'HEAD /sources': fn('ApiSources'),
       'DELETE /sources/{id}': fn('ApiSources'),
+      'GET /sends/{id}/stats': fn('ApiSends'),
+      'HEAD /sends/{id}/stats': fn('ApiSends'),
       // Unknown paths and methods reach our site function, which answers JSON 404 / 405 with Allow and our headers.
       $default: fn('ApiSite'),
     });
@@ -492,7 +495,7 @@ describe('DigestStack with only a sender address', () => {
 
   it('lets only the planners and the click redirect enqueue and only the functions that sign or verify links read the signing key', () => {
     // Ingest, the public site, SES feedback and feeds never touch a token, so their wiring never fetches the secret.
-    const withoutSecret = ['ApiArticles', 'ApiSite', 'SesEvents', 'ApiSources', 'PlanFeedPolls', 'PollFeeds'];
+    const withoutSecret = ['ApiArticles', 'ApiSite', 'SesEvents', 'ApiSources', 'ApiSends', 'PlanFeedPolls', 'PollFeeds'];
     for (const id of FUNCTION_IDS) {
       const actions = actionsOf(statementsOfRole(synth.resources, synth.roleLogicalId(id)));
       expect(actions.includes('sqs:SendMessage'), id).toBe(id === 'PlanDigest' || id === 'PlanFeedPolls' || id === 'ApiClicks');
@@ -512,6 +515,7 @@ describe('DigestStack with only a sender address', () => {
       'sqs-send-digest': 'SendDigest',
       'sns-ses-events': 'SesEvents',
       'api-sources': 'ApiSources',
+      'api-sends': 'ApiSends',
       'schedule-plan-feeds': 'PlanFeedPolls',
       'sqs-poll-feeds': 'PollFeeds',
       'api-clicks': 'ApiClicks',

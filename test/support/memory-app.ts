@@ -26,6 +26,7 @@ import {
   MemorySubscriberStore,
   MemoryTopicCatalogue,
   MemorySourceStore,
+  MemorySendStatsStore,
   RecordingMailer,
 } from './fakes.ts';
 
@@ -48,6 +49,8 @@ export interface MemoryApp {
   mailer: RecordingMailer;
   subscribers: MemorySubscriberStore;
   articles: MemoryArticleStore;
+  /** The send ledger, for a send the stats route can find. */
+  deliveries: MemoryDeliveryLedger;
   apiKey: string;
   /** A second key, limited to one request a minute. */
   limitedApiKey: string;
@@ -88,6 +91,7 @@ export async function memoryApp(): Promise<MemoryApp> {
       subscribers,
       topics: new MemoryTopicCatalogue(),
       sources: new MemorySourceStore(),
+      sendStats: new MemorySendStatsStore(),
       editions,
       editionArchive: editions,
       deliveries,
@@ -118,6 +122,7 @@ export async function memoryApp(): Promise<MemoryApp> {
     mailer,
     subscribers,
     articles,
+    deliveries,
     apiKey,
     limitedApiKey,
     keyWithScopes: async (scopes, name = scopes.join('+')) => {

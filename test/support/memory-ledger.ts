@@ -91,6 +91,13 @@ export class MemoryDeliveryLedger implements DeliveryLedger {
     return record && copy(record);
   }
 
+  async recentSends(limit: number): Promise<SendRecord[]> {
+    return [...this.#sends.values()]
+      .sort((a, b) => `${b.createdAt}#${b.send}`.localeCompare(`${a.createdAt}#${a.send}`))
+      .slice(0, limit)
+      .map(copy);
+  }
+
   async pauseSend(send: SendId): Promise<number> {
     this.#setState(send, 'paused');
     return this.#move(send, ['open'], 'paused').length;

@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { EditionNotFoundError } from '../../functions/core/edition/errors.ts';
 import type { Clock } from '../../functions/core/shared/clock.ts';
 import type { ApiKey, Article } from '../../functions/core/ingest/types.ts';
-import type { Delivery, Watermark } from '../../functions/core/delivery/types.ts';
+import type { Delivery, SendId, Watermark } from '../../functions/core/delivery/types.ts';
 import type { MemoryDeliveryLedger } from './memory-ledger.ts';
 import type { Edition, EditionStatus } from '../../functions/core/edition/types.ts';
 import type { EditionContent } from '../../functions/core/edition/ports.ts';
@@ -23,6 +23,14 @@ import type { SendStatsStore } from '../../functions/core/delivery/ports.ts';
 import type { EditionStore } from '../../functions/core/edition/ports.ts';
 import type { PersonalDataStore } from '../../functions/core/privacy/ports.ts';
 import { zeroCounts, type SendCounts } from '../../functions/core/delivery/send-stats.ts';
+import {
+  type CountedClick,
+  type CountedOpen,
+  type EditionResults,
+  type SendResultCounts,
+  type SendResultName,
+  zeroResults,
+} from '../../functions/core/delivery/send-results.ts';
 import type { Source, SourceStore } from '../../functions/core/sources/index.ts';
 
 /**
@@ -348,6 +356,7 @@ export class MemoryTopicCatalogue implements TopicCatalogue {
 
 export class MemorySendStatsStore implements SendStatsStore {
   readonly #counts = new Map<string, SendCounts>();
+  readonly #sends = new Map<string, EditionResults>();
   quota: { at: string; detail: string } | undefined;
 
   async add(editionId: string, counts: Partial<SendCounts>): Promise<void> {
@@ -359,6 +368,47 @@ export class MemorySendStatsStore implements SendStatsStore {
 
   async get(editionId: string): Promise<SendCounts> {
     return { ...(this.#counts.get(editionId) ?? zeroCounts()) };
+  }
+
+  async addToSend(send: SendId, editionId: string, counts: Partial<SendResultCounts>): Promise<void> {
+    const row = this.#sendRow(send, editionId);
+    for (const [name, value] of Object.entries(counts)) if (value !== undefined && value > 0) row.counts[name as SendResultName] += value;
+  }
+
+  async addClick({ send, editionId, story, unique }: CountedClick): Promise<void> {
+    const row = this.#sendRow(send, editionId);
+    row.counts.clicks += 1;
+    if (unique) row.counts.uniqueClicks += 1;
+    // The DynamoDB store keeps a story's clicks for indexes an email can list (0-999).
+    if (!Number.isInteger(story) || story < 0 || story > 999) return;
+    const entry = row.stories.find((s) => s.story === story) ?? { story, clicks: 0, uniqueClicks: 0 };
+    if (!row.stories.includes(entry)) row.stories.push(entry);
+    entry.clicks += 1;
+    if (unique) entry.uniqueClicks += 1;
+  }
+
+  async addOpen({ send, editionId, unique }: CountedOpen): Promise<void> {
+    const row = this.#sendRow(send, editionId);
+    row.counts.opens += 1;
+    if (unique) row.counts.uniqueOpens += 1;
+  }
+
+  async sendResults(send: SendId): Promise<EditionResults[]> {
+    return [...this.#sends.entries()]
+      .filter(([key]) => key.startsWith(`${send}\u0000`))
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([, row]) => ({
+        editionId: row.editionId,
+        counts: { ...row.counts },
+        stories: row.stories.map((story) => ({ ...story })).sort((a, b) => a.story - b.story),
+      }));
+  }
+
+  #sendRow(send: SendId, editionId: string): EditionResults {
+    const key = `${send}\u0000${editionId}`;
+    let row = this.#sends.get(key);
+    if (!row) this.#sends.set(key, (row = { editionId, counts: zeroResults(), stories: [] }));
+    return row;
   }
 
   async recordQuotaExhausted(at: string, detail: string): Promise<void> {

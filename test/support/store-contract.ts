@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { DeliveryLedger, SendStatsStore } from '../../functions/core/delivery/ports.ts';
 import type { DeliveryChunk } from '../../functions/core/delivery/types.ts';
+import { zeroResults } from '../../functions/core/delivery/send-results.ts';
 import type { EditionStore } from '../../functions/core/edition/ports.ts';
 import type { Edition } from '../../functions/core/edition/types.ts';
 import { newApiKeyRecord } from '../../functions/core/ingest/api-keys.ts';
@@ -770,6 +771,20 @@ function deliveryStoreContract(stores: () => Promise<StoreSet>): void {
       });
     });
 
+    it('lists the latest sends first, their state as it is now', async () => {
+      const { deliveries } = await stores();
+      // Later than any other case's sends, so these three are the latest in a shared table.
+      const sends = [0, 1, 2].map((i) => ({ send: `now-${unique()}`, createdAt: `2990-01-0${i + 1}T07:00:00.000Z` }));
+      for (const { send, createdAt } of sends) await deliveries.startSend({ send, mode: 'now', createdAt, state: 'running', editions: [] });
+      await deliveries.pauseSend(sends[1]!.send);
+
+      const recent = await deliveries.recentSends(2);
+      expect(recent.map(({ send, state }) => ({ send, state }))).toEqual([
+        { send: sends[2]!.send, state: 'running' },
+        { send: sends[1]!.send, state: 'paused' },
+      ]);
+    });
+
     it("pauses only a send's open chunks, which no claim takes and which stay listed until a resume opens them", async () => {
       const { deliveries } = await stores();
       const send = `now-${unique()}`;
@@ -1159,6 +1174,58 @@ function sendStatsStoreContract(stores: () => Promise<StoreSet>): void {
       const { sendStats } = await stores();
       await Promise.all(Array.from({ length: 10 }, () => sendStats.add('ed-race', { sent: 1 })));
       expect((await sendStats.get('ed-race')).sent).toBe(10);
+    });
+
+    it("counts a send's results per edition, apart from every other send and from the edition's own counters", async () => {
+      const { sendStats } = await stores();
+      const send = `now-${unique()}`;
+      const other = `now-${unique()}`;
+      expect(await sendStats.sendResults(send)).toEqual([]);
+
+      await sendStats.addToSend(send, 'ed-a', { sent: 3, delivered: 2 });
+      await sendStats.addToSend(send, 'ed-a', { bouncedPermanent: 1, bouncedTransient: 0 });
+      await sendStats.addToSend(send, 'ed-b', { sent: 1, complained: 1, unsubscribedOneClick: 1, unsubscribedPage: 2 });
+      await sendStats.addToSend(other, 'ed-a', { sent: 50 });
+      await sendStats.addOpen({ send, editionId: 'ed-b', unique: true });
+      await sendStats.addOpen({ send, editionId: 'ed-b', unique: false });
+
+      const results = await sendStats.sendResults(send);
+      const byEdition = Object.fromEntries(results.map((row) => [row.editionId, row]));
+      expect(Object.keys(byEdition).sort()).toEqual(['ed-a', 'ed-b']);
+      expect(byEdition['ed-a']).toEqual({
+        editionId: 'ed-a',
+        counts: { ...zeroResults(), sent: 3, delivered: 2, bouncedPermanent: 1 },
+        stories: [],
+      });
+      expect(byEdition['ed-b']?.counts).toEqual({
+        ...zeroResults(),
+        sent: 1,
+        complained: 1,
+        unsubscribedOneClick: 1,
+        unsubscribedPage: 2,
+        opens: 2,
+        uniqueOpens: 1,
+      });
+      expect((await sendStats.sendResults(other)).map((row) => row.counts.sent)).toEqual([50]);
+      expect((await sendStats.get('ed-a')).sent).toBe(0);
+    });
+
+    it('counts clicks per story and in all, unique ones apart, also when clicks race', async () => {
+      const { sendStats } = await stores();
+      const send = `hourly-${unique()}`;
+      await Promise.all([
+        ...Array.from({ length: 6 }, (_, i) => sendStats.addClick({ send, editionId: 'ed-c', story: 2, unique: i < 4 })),
+        sendStats.addClick({ send, editionId: 'ed-c', story: 0, unique: true }),
+        sendStats.addClick({ send, editionId: 'ed-d', story: 0, unique: false }),
+      ]);
+
+      const byEdition = Object.fromEntries((await sendStats.sendResults(send)).map((row) => [row.editionId, row]));
+      expect(byEdition['ed-c']?.counts).toEqual({ ...zeroResults(), clicks: 7, uniqueClicks: 5 });
+      expect(byEdition['ed-c']?.stories).toEqual([
+        { story: 0, clicks: 1, uniqueClicks: 1 },
+        { story: 2, clicks: 6, uniqueClicks: 4 },
+      ]);
+      expect(byEdition['ed-d']?.stories).toEqual([{ story: 0, clicks: 1, uniqueClicks: 0 }]);
     });
 
     it('reports the last time the daily quota ran out', async () => {

@@ -14,6 +14,8 @@ import type { ItemKey } from './keys.ts';
 
 /** Chunks open, claimed or paused are in GSI1 under this key; sent and cancelled ones leave it. */
 export const OPEN_CHUNKS = 'OPENCHUNKS';
+/** GSI1 partition of every send record, sorted by `<createdAt>#<send>`. */
+export const RECENT_SENDS = 'RECENTSENDS';
 
 export function ledgerPartition(slotDay: SlotDay): string {
   return `LEDGER#${slotDay.date}#${slotDay.hour}#${slotDay.timezone}`;

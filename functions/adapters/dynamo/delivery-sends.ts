@@ -11,7 +11,7 @@ import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocum
 import type { ChunkRef, ClaimResult, DeliveryChunk, SendId, SendRecord, SendState } from '../../core/delivery/index.ts';
 import { isConditionalCheckFailed } from './aws-errors.ts';
 import { forgetChunkAddresses } from './chunk-addresses.ts';
-import { chunkKey, chunkRecord, OPEN_CHUNKS, sendKey, sendRecord } from './delivery-items.ts';
+import { chunkKey, chunkRecord, OPEN_CHUNKS, RECENT_SENDS, sendKey, sendRecord } from './delivery-items.ts';
 import { expiresAfterDays } from './item-time.ts';
 import { parseRecord } from './records.ts';
 import { DELIVERY_TTL_DAYS } from './schema.ts';
@@ -31,7 +31,14 @@ export class DynamoSendLedger {
       await this.doc.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...sendKey(record.send), ...record, expiresAt: expiresAfterDays(record.createdAt, DELIVERY_TTL_DAYS) },
+          Item: {
+            ...sendKey(record.send),
+            ...record,
+            // Listed newest first by `digest sends list` (GSI1 RECENTSENDS).
+            gsi1pk: RECENT_SENDS,
+            gsi1sk: `${record.createdAt}#${record.send}`,
+            expiresAt: expiresAfterDays(record.createdAt, DELIVERY_TTL_DAYS),
+          },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
@@ -55,6 +62,20 @@ export class DynamoSendLedger {
   async sendRecord(send: SendId): Promise<SendRecord | undefined> {
     const { Item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: sendKey(send), ConsistentRead: true }));
     return Item === undefined ? undefined : parseRecord(sendRecord, Item, sendKey(send));
+  }
+
+  async recentSends(limit: number): Promise<SendRecord[]> {
+    const { Items } = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: 'GSI1',
+        KeyConditionExpression: 'gsi1pk = :sends',
+        ExpressionAttributeValues: { ':sends': RECENT_SENDS },
+        ScanIndexForward: false,
+        Limit: limit,
+      }),
+    );
+    return (Items ?? []).map((item) => parseRecord(sendRecord, item, { pk: String(item['pk']), sk: String(item['sk']) }));
   }
 
   async pauseSend(send: SendId): Promise<number> {

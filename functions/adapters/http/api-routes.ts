@@ -50,6 +50,7 @@ export const API_ROUTES = [
   { method: 'POST', path: '/sources', function: 'api-sources', scope: 'sources' },
   { method: 'GET', path: '/sources', function: 'api-sources', scope: 'sources' },
   { method: 'DELETE', path: '/sources/{id}', function: 'api-sources', scope: 'sources' },
+  { method: 'GET', path: '/sends/{id}/stats', function: 'api-sends', scope: 'admin' },
 ] as const satisfies readonly ApiRoute[];
 
 type KeyOf<R> = R extends { readonly method: infer M extends string; readonly path: infer P extends string } ? `${M} ${P}` : never;

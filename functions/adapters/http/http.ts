@@ -8,6 +8,7 @@ import { logger } from '../runtime/observability.ts';
 import { errorPage, pageContentSecurityPolicy } from '../render/pages.ts';
 import { EditionNotFoundError } from '../../core/edition/index.ts';
 import { ClickTargetNotFoundError } from '../../core/engagement/index.ts';
+import { SendNotFoundError } from '../../core/delivery/index.ts';
 import { ApiKeyRateLimitedError, ArticleNotFoundError, InvalidApiKeyError, MissingScopeError } from '../../core/ingest/index.ts';
 import { type FieldIssue, InvalidTokenError, ValidationError } from '../../core/shared/index.ts';
 import { RateLimitExceededError, SubscriberNotFoundError } from '../../core/subscribers/index.ts';
@@ -227,6 +228,7 @@ export const HTTP_ERROR_RULES: readonly HttpErrorRule[] = [
   rule(RouteNotFoundError, notFound),
   rule(ArticleNotFoundError, notFound),
   rule(SourceNotFoundError, notFound),
+  rule(SendNotFoundError, notFound),
 ];
 
 const INTERNAL_ERROR: ErrorShape = {

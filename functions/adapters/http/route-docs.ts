@@ -37,6 +37,7 @@ export const API_TAGS = {
   sources: 'Publishers manage the feeds (RSS, Atom, JSON Feed) polled into articles.',
   subscriptions: 'Readers subscribe, confirm, unsubscribe and manage their preferences through signed emailed links.',
   editions: 'The subscribe page and the sent editions on the web.',
+  sends: 'Publishers see what each send did: deliveries, bounces, complaints, unsubscribes and clicks.',
   service: 'Liveness and this document.',
 } as const;
 
@@ -78,6 +79,23 @@ const ingestItemResult = z.union([
 ]);
 
 const count = z.number().int().min(0);
+
+/** `digest sends stats --json` and GET /sends/{id}/stats (core/delivery SendStatsReport). */
+export const sendStatsSchema = z.object({
+  send: z.string(),
+  editions: count.describe('the topic variants the send planned'),
+  sent: count,
+  delivered: count,
+  bounced: z.object({ permanent: count, transient: count }),
+  complaints: count,
+  unsubscribes: count.describe('one-click and from the page, by the links of this send'),
+  clicks: z.object({
+    unique: count,
+    total: count,
+    stories: z.array(z.object({ title: z.string(), clicks: count })).describe('most clicked first'),
+  }),
+  paused: z.boolean().describe("true while the send's state is paused"),
+});
 
 const ingestReport = z.object({
   results: z.array(ingestItemResult).describe('one per article, in the order sent'),
@@ -350,6 +368,27 @@ export const ROUTE_DOCS: Record<RouteKey, RouteDoc> = {
     apiKey: true,
     params: { id: { schema: z.string(), required: true, description: 'the source id (16 hex characters) from GET /sources' } },
     responses: { 200: { description: 'removed', json: z.object({ removed: sourceViewSchema }) }, 404: jsonError('no such source') },
+  },
+  'GET /sends/{id}/stats': {
+    tag: 'sends',
+    summary: "One send's results",
+    description:
+      'What one send (an hourly slot run or a send-now, across its topic variants) did: sent, delivered, permanent and transient ' +
+      'bounces, complaints, unsubscribes, and clicks in all and per story. The same report as `digest sends stats SEND --json`.',
+    apiKey: true,
+    params: {
+      id: {
+        schema: z.string(),
+        required: true,
+        description: 'the send id (`now-<uuid>` or `hourly-<ms>`) from `digest sends list`',
+        example: 'now-0b6f2f1c-6f0e-4c7e-9d4a-2c1d3e4f5a6b',
+      },
+    },
+    responses: {
+      200: { description: "the send's results", json: sendStatsSchema },
+      400: jsonError('not a send id'),
+      404: jsonError('no such send'),
+    },
   },
   'GET /openapi.json': {
     tag: 'service',

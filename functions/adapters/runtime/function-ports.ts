@@ -182,6 +182,15 @@ export const FUNCTION_PORTS = {
     readers: 'readerEngagement',
   },
   'api-sources': { clock: 'clock', apiKeys: 'apiKeys', limits: 'limits', sources: 'sources', sourceLimits: 'sourceLimits' },
+  /** GET /sends/{id}/stats: reads a send's record, counters and editions (the key check writes its rate counter). */
+  'api-sends': {
+    clock: 'clock',
+    apiKeys: 'apiKeys',
+    limits: 'limits',
+    deliveries: 'deliveries',
+    sendStats: 'sendStats',
+    editions: 'editionArchive',
+  },
   'schedule-plan-feeds': { clock: 'clock', sources: 'sources', queue: 'feedQueue' },
   'sqs-poll-feeds': {
     clock: 'clock',

@@ -16,3 +16,8 @@ export class ClaimHeldError extends Error {
 export class ChunkTooLargeError extends Error {
   override name = 'ChunkTooLargeError';
 }
+
+/** No send has this id (or none has been made yet, when the latest was asked for). */
+export class SendNotFoundError extends Error {
+  override name = 'SendNotFoundError';
+}

@@ -17,7 +17,7 @@ export {
   TEMPLATE_DATA_MAX_CHARS,
 } from './send-chunk.ts';
 export { chunkJobOf, jobWithoutAddresses, recipientsOf } from './chunk-job.ts';
-export { ChunkTooLargeError, ClaimHeldError } from './errors.ts';
+export { ChunkTooLargeError, ClaimHeldError, SendNotFoundError } from './errors.ts';
 export {
   type BatchItemOutcome,
   type BatchItemResult,
@@ -45,7 +45,6 @@ export {
   type ResumeReport,
   resumePausedSend,
   type SendControlDeps,
-  SendNotFoundError,
   SendNotResumableError,
   sendPauseState,
   stillTheirDay,
@@ -90,6 +89,21 @@ export {
 } from './stranded.ts';
 export { dailySendsLeft, fullJitterDelayMs, perSenderRate, type SendFleet, type SendQuota } from './send-rate.ts';
 export { countNameFor, secondsToNextHour, SEND_COUNT_NAMES, type SendCountName, type SendCounts, zeroCounts } from './send-stats.ts';
+export {
+  type CountedClick,
+  type CountedOpen,
+  type EditionResults,
+  SEND_RESULT_NAMES,
+  type SendResultCounts,
+  type SendResultName,
+  sendStatsReport,
+  type SendStatsDetail,
+  type SendStatsReport,
+  type StoryClicks,
+  zeroResults,
+} from './send-results.ts';
+export { readSendStats, type SendStatsDeps } from './read-send-stats.ts';
+export { countSendOutcome, type CountedOutcome, sendOutcomeOf } from './send-outcomes.ts';
 export { TokenBucket } from './token-bucket.ts';
 export {
   type ChunkJob,

@@ -3,6 +3,7 @@
 import type { Subscriber } from '../subscribers/index.ts';
 import type { ChunkRef, Delivery, DeliveryChunk, SendId, SendRecord, Settlement, SlotDay, Watermark } from './types.ts';
 import type { SendCounts } from './send-stats.ts';
+import type { CountedClick, CountedOpen, EditionResults, SendResultCounts } from './send-results.ts';
 
 export type ClaimResult =
   | { result: 'claimed'; chunk: DeliveryChunk & { claimedAt: string } }
@@ -46,6 +47,8 @@ export interface SendRecords {
   /** The send's run planned every reader it found, for these editions. */
   completeSend(send: SendId, editions: readonly string[], at: string): Promise<void>;
   sendRecord(send: SendId): Promise<SendRecord | undefined>;
+  /** The latest sends first, at most `limit`: what `digest sends list` shows. */
+  recentSends(limit: number): Promise<SendRecord[]>;
   /**
    * Pauses the send: its open chunks become paused; a claimed one finishes the attempt its sender
    * is making and is paused after (stopAs). Returns how many chunks it paused now.
@@ -111,10 +114,21 @@ export interface LocalSettlement {
  */
 export interface DeliveryLedger extends SlotDayLocks, SendRecords, ChunkLedger, Watermarks, LocalSettlement {}
 
-/** Per-edition send counters, for `digest status`; one small item per edition, bumped with ADD. */
+/**
+ * Send counters, bumped with atomic adds: per edition for `digest status` (one small item per
+ * edition), and per send and edition for `digest sends stats` (one small item per pair).
+ */
 export interface SendStatsStore {
   add(editionId: string, counts: Partial<SendCounts>): Promise<void>;
   get(editionId: string): Promise<SendCounts>;
+  /** Adds to one send's counters for one of its editions; zero and negative values are skipped. */
+  addToSend(send: SendId, editionId: string, counts: Partial<SendResultCounts>): Promise<void>;
+  /** A counted click: the story's and the send's totals, and the unique ones when `unique`. */
+  addClick(click: CountedClick): Promise<void>;
+  /** A counted open (OPEN_TRACKING=on). */
+  addOpen(open: CountedOpen): Promise<void>;
+  /** One send's counters, per edition it has any for. */
+  sendResults(send: SendId): Promise<EditionResults[]>;
   /** The sender found the account's daily SES quota used up; the operator sees the last time. */
   recordQuotaExhausted(at: string, detail: string): Promise<void>;
   lastQuotaExhausted(): Promise<{ at: string; detail: string } | undefined>;

@@ -16,7 +16,7 @@ import { ChunkTooLargeError, ClaimHeldError } from './errors.ts';
 import type { JobDeferral, QueuedJobReceipt, SendStatsStore } from './ports.ts';
 import { SEND_FLEET } from './send-fleet.ts';
 import { countNameFor, secondsToNextHour, type SendCountName, type SendCounts } from './send-stats.ts';
-import { type ChunkJob, type DeliverOutcome, SEND_ID_PATTERN } from './types.ts';
+import { type ChunkJob, type DeliverOutcome, SEND_ID_PATTERN, sendOfChunkId } from './types.ts';
 import { recipientsOf } from './chunk-job.ts';
 
 /** A queue message's body, as plan-digest wrote it. */
@@ -92,6 +92,8 @@ export async function sendBatch(messages: readonly QueuedDelivery[], deps: SendB
     edition[name] = (edition[name] ?? 0) + by;
     counts.set(editionId, edition);
   };
+  // What each send sent, per edition: `<send> <edition>` -> sent (neither id has a space).
+  const sentBySend = new Map<string, number>();
   let quotaExhausted: DailyQuotaExhaustedError | undefined;
   const deferred: QueuedDelivery[] = [];
 
@@ -107,9 +109,11 @@ export async function sendBatch(messages: readonly QueuedDelivery[], deps: SendB
         job = parsed.data;
         if (quotaExhausted) throw quotaExhausted;
         const report = await sendChunk(job, deps);
+        const sendEdition = `${job.send ?? sendOfChunkId(job.id)} ${job.editionId}`;
         for (const [email, outcome] of report.outcomes) {
           recipients.set(email, outcome);
           bump(job.editionId, countNameFor(outcome));
+          if (outcome === 'sent') sentBySend.set(sendEdition, (sentBySend.get(sendEdition) ?? 0) + 1);
         }
         return { id: message.id, job, outcome: 'done', recipients };
       } catch (error) {
@@ -131,6 +135,10 @@ export async function sendBatch(messages: readonly QueuedDelivery[], deps: SendB
 
   const quotaReached = quotaExhausted ? await deferPastQuota(deferred, quotaExhausted, deps) : undefined;
   for (const [editionId, editionCounts] of counts) await deps.sendStats.add(editionId, editionCounts);
+  for (const [sendEdition, sent] of sentBySend) {
+    const [send, editionId] = sendEdition.split(' ') as [string, string];
+    await deps.sendStats.addToSend(send, editionId, { sent });
+  }
 
   return {
     items,

@@ -6,13 +6,10 @@
  */
 import { localTime, type Clock } from '../shared/index.ts';
 import { chunkJobOf } from './chunk-job.ts';
+import { SendNotFoundError } from './errors.ts';
 import type { DeliveryLedger } from './ports.ts';
 import type { GuardState, SendGuardStore } from './send-guard.ts';
 import type { ChunkJob, DeliveryChunk, SendId, SendRecord } from './types.ts';
-
-export class SendNotFoundError extends Error {
-  override name = 'SendNotFoundError';
-}
 
 /** A resume or cancel the send's state does not allow (a cancelled send, or one whose day is over). */
 export class SendNotResumableError extends Error {

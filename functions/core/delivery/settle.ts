@@ -59,6 +59,7 @@ export async function settleLocalClaims(
         })),
       );
       await deps.sendStats.add(chunk.editionId, { sent: count });
+      await deps.sendStats.addToSend(chunk.send, chunk.editionId, { sent: count });
     }
     confirmed += count;
     releasedRecipients += chunk.emails.length - Object.keys(chunk.sent).length - Object.keys(chunk.rejected).length - count;

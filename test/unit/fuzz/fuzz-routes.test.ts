@@ -59,11 +59,14 @@ beforeAll(async () => {
   const articleId = (JSON.parse(ingested.body!) as { results: Array<{ id: string }> }).results[0]!.id;
   // A source to remove: DELETE /sources/{id} then has something to find.
   const sourceId = await addSource({ url: 'https://feeds.example/fuzz.xml' });
+  // A send: GET /sends/{id}/stats then has one to report.
+  await app.deliveries.startSend({ send: 'now-fuzz', mode: 'now', createdAt: '2026-11-26T07:00:00.000Z', state: 'running', editions: [] });
   const storedIds: Record<string, string> = {
     '/articles/{id}': articleId,
     '/articles/{id}/restore': articleId,
     '/sources/{id}': sourceId,
     '/c/{token}': clickToken,
+    '/sends/{id}/stats': 'now-fuzz',
   };
   credentials = {
     apiKey: app.apiKey,
