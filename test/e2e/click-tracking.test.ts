@@ -67,11 +67,11 @@ function storyLinks(email: StoredEmail): string[] {
   return [...new Set([...(email.body.text ?? '').matchAll(new RegExp(`${escaped}/c/[A-Za-z0-9_-]+`, 'g'))].map((match) => match[0]))];
 }
 
-async function stats(editionId: string): Promise<Record<string, unknown>> {
+async function stats(send: string, editionId: string): Promise<Record<string, unknown>> {
   const client = createDynamoClient({ region: 'us-east-1', endpoint: `http://127.0.0.1:${stack.env.DYNAMODB_PORT}` });
   try {
     const doc = toDocumentClient(client);
-    const { Item } = await doc.send(new GetCommand({ TableName: 'digest-mailer', Key: { pk: `ED#${editionId}`, sk: 'STATS' } }));
+    const { Item } = await doc.send(new GetCommand({ TableName: 'digest-mailer', Key: { pk: `SEND#${send}`, sk: `STATS#${editionId}` } }));
     return Item ?? {};
   } finally {
     client.destroy();
@@ -124,7 +124,7 @@ describe('story links in a delivered digest', () => {
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, sentBy + MIN_CLICK_DELAY_MS + 1_000 - Date.now())));
     // The reader: one click, and later the same story again.
     const secret = (await readFile(join(stack.dataDir, 'token-secret'), 'utf8')).trim();
-    const story = openClick(secret, token).story;
+    const { story, send } = openClick(secret, token);
     const click = await get(links[0]!);
     expect(click.status).toBe(302);
     const target = click.headers.get('location');
@@ -136,15 +136,19 @@ describe('story links in a delivered digest', () => {
     await Promise.all(scanned.slice(0, 3).map((link) => get(link)));
 
     const deadline = Date.now() + 5_000;
-    let counts = await stats(editionId!);
+    let counts = await stats(send, editionId!);
     while (counts[`clicks_${story}`] !== 2 && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 100));
-      counts = await stats(editionId!);
+      counts = await stats(send, editionId!);
     }
     // Give the burst's retractions time to land, then read the final counts.
     await new Promise((resolve) => setTimeout(resolve, 1_000));
-    counts = await stats(editionId!);
+    counts = await stats(send, editionId!);
     expect({ clicks: counts[`clicks_${story}`], unique: counts[`uclicks_${story}`] }).toEqual({ clicks: 2, unique: 1 });
     for (const other of [0, 1, 2].filter((index) => index !== story)) expect(counts[`clicks_${other}`] ?? 0, `story ${other}`).toBe(0);
+    // The publisher's view of the same send (the contract's JSON line).
+    const report = await runCli(['sends', 'stats', send, '--json'], stack.env);
+    const json = JSON.parse(report.stdout.trim().split('\n').at(-1)!) as { clicks: { unique: number; total: number } };
+    expect(json.clicks).toMatchObject({ unique: 1, total: 2 });
   }, 90_000);
 });

@@ -1,24 +1,17 @@
 /**
  * Clicks in the single table, all cheap aggregates and short-lived markers:
- *   ED#<edition> / STATS    ADD clicks_<story>, uclicks_<story>   (beside the send counters)
- *   SEND#<send> / STATS     ADD clicks, uniqueClicks
+ *   SEND#<send> / STATS#<edition>   ADD clicks, uniqueClicks, clicks_<story>, uclicks_<story>
+ *                                   (the send counters, send-stats-store.ts, which is the ClickCounter)
  *   CLICK#<hash> / CLICK    one message's latest click, the click counted last, each story's first click; TTL 7 days
  *   SUB#<email> / SUB       lastClickedAt, only while the reader is confirmed
  * No item is kept per click or per reader beyond the marker's week.
  */
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import type { ClickCounter, ClickMarkers, MarkedClick, ReaderEngagement, StoryClick } from '../../core/engagement/index.ts';
+import type { ClickMarkers, MarkedClick, ReaderEngagement } from '../../core/engagement/index.ts';
 import { isConditionalCheckFailed } from './aws-errors.ts';
-import { expiresAfterDays, toUtcIso } from './item-time.ts';
-import { editionKey, type ItemKey, subscriberKey } from './keys.ts';
-import { DELIVERY_TTL_DAYS, EDITION_TTL_DAYS } from './schema.ts';
-
-const STATS_SK = 'STATS';
-
-export function sendStatsKey(send: string): ItemKey {
-  return { pk: `SEND#${send}`, sk: STATS_SK };
-}
+import { toUtcIso } from './item-time.ts';
+import { type ItemKey, subscriberKey } from './keys.ts';
 
 export function clickMarkerKey(message: string): ItemKey {
   return { pk: `CLICK#${message}`, sk: 'CLICK' };
@@ -26,46 +19,6 @@ export function clickMarkerKey(message: string): ItemKey {
 
 /** What a burst reads of the click it follows. */
 const countedRecord = z.looseObject({ countedStory: z.number().int().optional(), countedAt: z.number().optional() });
-
-export class DynamoClickCounter implements ClickCounter {
-  constructor(
-    private readonly doc: DynamoDBDocumentClient,
-    private readonly tableName: string,
-    private readonly nowIso: () => string = () => new Date().toISOString(),
-  ) {}
-
-  recordClick(click: StoryClick): Promise<void> {
-    return this.#add(click, 1);
-  }
-
-  retractClick(click: StoryClick): Promise<void> {
-    return this.#add(click, -1);
-  }
-
-  async #add(click: StoryClick, by: 1 | -1): Promise<void> {
-    const unique = click.unique ? by : 0;
-    const now = this.nowIso();
-    await Promise.all([
-      this.doc.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { pk: editionKey(click.editionId).pk, sk: STATS_SK },
-          UpdateExpression: 'ADD #clicks :by, #unique :unique SET expiresAt = if_not_exists(expiresAt, :expiresAt)',
-          ExpressionAttributeNames: { '#clicks': `clicks_${click.story}`, '#unique': `uclicks_${click.story}` },
-          ExpressionAttributeValues: { ':by': by, ':unique': unique, ':expiresAt': expiresAfterDays(now, EDITION_TTL_DAYS) },
-        }),
-      ),
-      this.doc.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: sendStatsKey(click.send),
-          UpdateExpression: 'ADD clicks :by, uniqueClicks :unique SET expiresAt = if_not_exists(expiresAt, :expiresAt)',
-          ExpressionAttributeValues: { ':by': by, ':unique': unique, ':expiresAt': expiresAfterDays(now, DELIVERY_TTL_DAYS) },
-        }),
-      ),
-    ]);
-  }
-}
 
 /**
  * The burst rule as conditional writes on one item, so counters running at once over a scanner's

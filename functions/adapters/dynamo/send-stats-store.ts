@@ -22,6 +22,7 @@ import {
   zeroCounts,
   zeroResults,
 } from '../../core/delivery/index.ts';
+import type { ClickCounter } from '../../core/engagement/index.ts';
 import { sendKey } from './delivery-items.ts';
 import { expiresAfterDays } from './item-time.ts';
 import { editionKey, type ItemKey } from './keys.ts';
@@ -67,7 +68,7 @@ function editionResultsOf(item: Record<string, unknown>): EditionResults {
   };
 }
 
-export class DynamoSendStatsStore implements SendStatsStore {
+export class DynamoSendStatsStore implements SendStatsStore, ClickCounter {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -91,12 +92,26 @@ export class DynamoSendStatsStore implements SendStatsStore {
     await this.#addCounters(sendStatsKey(send, editionId), Object.entries(counts), DELIVERY_TTL_DAYS);
   }
 
-  async addClick({ send, editionId, story, unique }: CountedClick): Promise<void> {
-    const counters: [string, number][] = [['clicks', 1]];
-    if (unique) counters.push(['uniqueClicks', 1]);
+  async addClick(click: CountedClick): Promise<void> {
+    await this.#countClick(click, 1);
+  }
+
+  /** The click counter's side of these counters (core/engagement's ClickCounter). */
+  recordClick(click: CountedClick): Promise<void> {
+    return this.#countClick(click, 1);
+  }
+
+  /** Takes back a click that turned out to open a scanner's burst: the same counters, less one. */
+  retractClick(click: CountedClick): Promise<void> {
+    return this.#countClick(click, -1);
+  }
+
+  async #countClick({ send, editionId, story, unique }: CountedClick, by: 1 | -1): Promise<void> {
+    const counters: [string, number][] = [['clicks', by]];
+    if (unique) counters.push(['uniqueClicks', by]);
     if (Number.isInteger(story) && story >= 0 && story <= MAX_STORY_INDEX) {
-      counters.push([`clicks_${story}`, 1]);
-      if (unique) counters.push([`uclicks_${story}`, 1]);
+      counters.push([`clicks_${story}`, by]);
+      if (unique) counters.push([`uclicks_${story}`, by]);
     }
     await this.#addCounters(sendStatsKey(send, editionId), counters, DELIVERY_TTL_DAYS);
   }
@@ -134,7 +149,8 @@ export class DynamoSendStatsStore implements SendStatsStore {
 
   /** One ADD of every positive counter; a send's items live as long as its record, an edition's as long as the edition. */
   async #addCounters(key: ItemKey, counters: readonly [string, number | undefined][], ttlDays: number): Promise<void> {
-    const entries = counters.filter((entry): entry is [string, number] => entry[1] !== undefined && entry[1] > 0);
+    // Zeros are skipped; a negative count is a retraction (a scanner's click taken back).
+    const entries = counters.filter((entry): entry is [string, number] => entry[1] !== undefined && entry[1] !== 0);
     if (entries.length === 0) return;
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = { ':expiresAt': expiresAfterDays(this.nowIso(), ttlDays) };

@@ -45,7 +45,7 @@ import { observability } from './observability.ts';
 import { systemClock } from './system-clock.ts';
 import { DynamoApiKeyStore } from '../dynamo/api-key-store.ts';
 import { DynamoArticleStore } from '../dynamo/article-store.ts';
-import { DynamoClickCounter, DynamoClickMarkers, DynamoReaderEngagement } from '../dynamo/click-store.ts';
+import { DynamoClickMarkers, DynamoReaderEngagement } from '../dynamo/click-store.ts';
 import { createDynamoClient, toDocumentClient } from '../dynamo/client.ts';
 import { DynamoDeliveryLedger } from '../dynamo/delivery-ledger.ts';
 import { DynamoEditionStore } from '../dynamo/edition-store.ts';
@@ -250,7 +250,7 @@ export class Wiring {
         if (!CLICK_QUEUE_URL) throw new ConfigError('invalid configuration: CLICK_QUEUE_URL is not set for the click redirect');
         return new SqsClickQueue(this.#sqsClient(), CLICK_QUEUE_URL);
       },
-      clickCounter: () => new DynamoClickCounter(this.#docClient(), this.config.TABLE_NAME),
+      clickCounter: () => new DynamoSendStatsStore(this.#docClient(), this.config.TABLE_NAME),
       clickMarkers: () => new DynamoClickMarkers(this.#docClient(), this.config.TABLE_NAME),
       readerEngagement: () => new DynamoReaderEngagement(this.#docClient(), this.config.TABLE_NAME),
     };
