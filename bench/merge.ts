@@ -1,8 +1,9 @@
 /**
- * Story merging and ranking at window sizes: clusterArticles over n articles (every article
- * compared with the primaries it shares a term with: O(n²) at worst), and arrangeStories, the
- * whole story step of an edition (merge, rank, summarise the shown stories). Baseline: the
- * linear part alone, splitting each article's lead into sentences.
+ * Story merging and ranking at window sizes: clusterArticles over n articles, and
+ * arrangeStories, the whole story step of an edition (merge, rank, summarise the shown
+ * stories): its CPU is `figures.windowStoryCpuMs`. Baseline: the linear part alone, splitting
+ * each article's lead into sentences. The window is synthetic news (bench/support/news-window.ts):
+ * many distinct events, some reported by several sources, Zipfian vocabulary and names.
  *
  *   npm run bench:merge -- --articles 3000 --runs 5
  */
@@ -12,7 +13,8 @@ import { clusterArticles } from '../functions/core/stories/merge.ts';
 import { splitSentences } from '../functions/core/stories/sentences.ts';
 import type { Article } from '../functions/core/ingest/types.ts';
 import { countFlag, emitJson, measure, parseFlags, printHeader, printNote, printTable, runMain, type BenchCase } from './harness.ts';
-import { articlePayloads, storedArticles } from './support/articles.ts';
+import { storedArticles } from './support/articles.ts';
+import { newsWindow } from './support/news-window.ts';
 import { HELD_OUT } from '../test/fixtures/merge-set/held-out.ts';
 import { labelledPairs, nearEventPairs } from '../test/fixtures/merge-set/index.ts';
 import { type MergeScore, pairLevelScore, windowLevelScore } from '../test/fixtures/merge-set/evaluate.ts';
@@ -26,8 +28,11 @@ const flagsSchema = z.object({
 
 async function main(): Promise<void> {
   const flags = parseFlags('bench:merge', flagsSchema);
-  const articles: Article[] = storedArticles(articlePayloads({ seed: 7, count: flags.articles }), (index) =>
-    new Date(Date.parse(TODAY_CUTOFF) - (index % 1440) * 60_000).toISOString(),
+  const cutoff = Date.parse(TODAY_CUTOFF);
+  const payloads = newsWindow({ seed: 7, count: flags.articles, start: cutoff - 24 * 3600_000 });
+  // Each report is stored a few minutes after it was published, never after the cutoff.
+  const articles: Article[] = storedArticles(payloads, (index) =>
+    new Date(Math.min(cutoff, Date.parse(payloads[index]!.publishedAt!) + ((index % 30) + 1) * 60_000)).toISOString(),
   );
   printHeader('Story merging and ranking', { articles: articles.length, runs: flags.runs, warmup: flags.warmup });
   let clusters = 0;
@@ -57,7 +62,8 @@ async function main(): Promise<void> {
   ];
   const results = await measure(cases, { warmup: flags.warmup, runs: flags.runs, baseline: 'baseline: split leads' });
   printTable(results, 'articles');
-  printNote('synthetic articles mix sentences of the four seed stories, so many leads overlap: a hard case for merging.');
+  printNote('synthetic window: distinct events, about a third reported by 2-12 sources, Zipfian words and names.');
+  const story = results.find((result) => result.name === 'arrangeStories (12 shown)')!;
   // Quality on the labelled set (test/fixtures/merge-set): the speed figures mean little without it.
   const summary = (score: MergeScore) => ({
     precision: Number(score.precision.toFixed(4)),
@@ -90,6 +96,8 @@ async function main(): Promise<void> {
     rateUnit: 'articles',
     results,
     figures: {
+      windowStoryCpuMs: Number(story.cpuMs.toFixed(1)),
+      windowStoryPeakRssMb: Number(story.peakRssMb.toFixed(1)),
       pairPrecision: pairs.precision,
       pairRecall: pairs.recall,
       pairFalseMerges: pairs.falseMerges,

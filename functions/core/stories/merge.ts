@@ -53,6 +53,8 @@ export interface ArticleCluster {
 
 export interface MergeOptions {
   threshold?: number;
+  /** Compare each article with every primary, not only the candidates: the reference the candidate search must equal. */
+  exhaustive?: boolean;
 }
 
 /** A publishedAt in the future (a typo, or a publisher gaming the order) counts as the ingest time. */
@@ -70,8 +72,7 @@ interface Profile {
   time: number;
 }
 
-function profile(article: Article): Profile {
-  const lead = leadOf(article);
+function profile(article: Article, lead: readonly string[] = leadOf(article)): Profile {
   return {
     source: article.source.trim().toLowerCase(),
     features: eventFeatures(article.title, lead),
@@ -125,8 +126,7 @@ function leadOf(article: Article): string[] {
   return splitSentences(article.text.slice(0, LEAD_CHARS)).slice(0, LEAD_SENTENCES);
 }
 
-function leadTerms(article: Article): Map<string, number> {
-  const lead = leadOf(article);
+function leadTerms(article: Article, lead: readonly string[] = leadOf(article)): Map<string, number> {
   const terms = termCounts(`${article.title}\n\n${lead.join(' ')}`);
   const names = lead.flatMap((sentence) => Array.from(sentence.matchAll(NAME_OR_FIGURE), ([name]) => name));
   for (const term of termCounts(names.join(' ')).keys()) {
@@ -169,7 +169,7 @@ function unitVectors(termsPerArticle: readonly Map<string, number>[]): Vector[] 
 
 /** Cosine similarity of every pair of articles' title and lead (TF-IDF over the given articles). */
 export function leadSimilarities(articles: readonly Article[]): (i: number, j: number) => number {
-  const vectors = unitVectors(articles.map(leadTerms));
+  const vectors = unitVectors(articles.map((article) => leadTerms(article)));
   return (i, j) => {
     const a = vectors[i];
     const b = vectors[j];
@@ -237,7 +237,13 @@ function pageOf(article: Article): string | undefined {
  * stored, and shown as one story with both sources. Otherwise each article, fullest first, joins the first cluster whose
  * primary it resembles at least `threshold`, else starts its own; comparing with the primary
  * only (not any member) keeps a chain of loosely similar reports from snowballing into one.
- * At worst O(n²) comparisons of sparse vectors; only primaries sharing a heavy term are compared.
+ *
+ * Candidate search (docs/architecture.md, "Merging at window sizes"): an article is compared
+ * only with the primaries that can pass. For `threshold`, those sharing one of its heaviest terms
+ * (candidatePrimaries, exact by Cauchy-Schwarz). For the second look, those sharing one of its
+ * names, since sameEventOnSecondLook needs a shared name: probing every term down to the second
+ * look's low cosine would reach nearly every primary. Both are exact, so the clusters are those of
+ * comparing every article with every primary.
  */
 export function clusterArticles(articles: readonly Article[], options: MergeOptions = {}): ArticleCluster[] {
   const threshold = options.threshold ?? DUPLICATE_THRESHOLD;
@@ -249,22 +255,24 @@ export function clusterArticles(articles: readonly Article[], options: MergeOpti
         a.article.ingestedAt.localeCompare(b.article.ingestedAt) ||
         a.article.id.localeCompare(b.article.id),
     );
-  const vectors = unitVectors(order.map(({ article }) => leadTerms(article)));
-  const clusters: ArticleCluster[] = [];
-  const primaryVectors: Vector[] = [];
+  const leads = order.map(({ article }) => leadOf(article));
+  const vectors = unitVectors(order.map(({ article }, position) => leadTerms(article, leads[position])));
+  const byName = threshold > SECOND_LOOK_THRESHOLD;
   const profiles = new Map<number, Profile>();
   const profileAt = (position: number): Profile => {
     let found = profiles.get(position);
     if (!found) {
-      found = profile(order[position]!.article);
+      found = profile(order[position]!.article, leads[position]);
       profiles.set(position, found);
     }
     return found;
   };
+  const clusters: ArticleCluster[] = [];
+  const primaryVectors: Vector[] = [];
   const primaryPositions: number[] = [];
-  // Which clusters' primaries carry a term: the candidates an article is compared with.
+  // Which clusters' primaries carry a term, or a name: the candidates an article is compared with.
   const primariesByTerm: number[][] = [];
-  const lowest = Math.min(threshold, SECOND_LOOK_THRESHOLD);
+  const primariesByName = new Map<string, number[]>();
   const clusterOfPage = new Map<string, number>();
   order.forEach(({ article }, position) => {
     const page = pageOf(article);
@@ -274,8 +282,13 @@ export function clusterArticles(articles: readonly Article[], options: MergeOpti
       return;
     }
     const vector = vectors[position]!;
+    const candidates = candidatePrimaries(vector, byName ? threshold : SECOND_LOOK_THRESHOLD, primariesByTerm);
+    if (byName) {
+      for (const name of profileAt(position).features.names) for (const cluster of primariesByName.get(name) ?? []) candidates.add(cluster);
+    }
+    if (options.exhaustive) for (let cluster = 0; cluster < clusters.length; cluster += 1) candidates.add(cluster);
     let joined: number | undefined;
-    for (const cluster of candidatePrimaries(vector, lowest, primariesByTerm)) {
+    for (const cluster of candidates) {
       if (joined !== undefined && cluster > joined) continue;
       const cosine = dot(vector, primaryVectors[cluster]!);
       if (
@@ -296,6 +309,13 @@ export function clusterArticles(articles: readonly Article[], options: MergeOpti
     primaryVectors.push(vector);
     primaryPositions.push(position);
     for (const id of vector.ids) (primariesByTerm[id] ??= []).push(index);
+    if (byName) {
+      for (const name of profileAt(position).features.names) {
+        const list = primariesByName.get(name);
+        if (list) list.push(index);
+        else primariesByName.set(name, [index]);
+      }
+    }
   });
   return clusters;
 }
