@@ -1925,6 +1925,16 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayThrottle"];
                 };
             };
+            /** @description any other answer: an error, with no Location */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "text/html": string;
+                };
+            };
         };
     };
     headCToken: {
@@ -1971,6 +1981,13 @@ export interface operations {
             };
             /** @description Too many requests: over the API's own throttle: API Gateway answers before any function runs, with its body {"message":"Too Many Requests"}. */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description any other answer: an error, with no Location */
+            default: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -159,6 +159,15 @@ function operation(route: ApiRoute, doc: RouteDoc, method: string): OpenApiOpera
     ...(pages ? { html: true } : {}),
   });
   responses['429'] = tooManyRequests(doc);
+  // A route that only redirects (the click link) has no 2xx answer; `default` says what else can
+  // come back, so clients and linters (Redocly's operation-2xx-response) know it is not a gap.
+  if (!Object.keys(responses).some((status) => status.startsWith('2'))) {
+    responses['default'] = response({
+      description: 'any other answer: an error, with no Location',
+      json: errorSchema,
+      ...(pages ? { html: true } : {}),
+    });
+  }
   const params = [...parameters('path', doc.params), ...parameters('query', doc.query)];
   const body = doc.body && !head ? doc.body : undefined;
   return {
