@@ -69,6 +69,11 @@ async function requestFor(route: (typeof API_ROUTES)[number], admin: string): Pr
       const added = await call('POST', '/sources', admin, { url: `https://feeds.example/gone-${serial}.xml` });
       return { url: `/sources/${(added.body['source'] as { id: string }).id}` };
     }
+    case 'GET /sends/{id}/stats': {
+      const send = `now-scopes-${serial}`;
+      await app.deliveries.startSend({ send, mode: 'now', createdAt: '2026-11-26T07:00:00.000Z', state: 'running', editions: [] });
+      return { url: `/sends/${send}/stats` };
+    }
     default:
       throw new Error(`no request for ${routeKey(route)}: add one so its scope is tested`);
   }
@@ -83,6 +88,7 @@ describe('scoped keys over every keyed route', () => {
       [
         'DELETE /articles/{id}',
         'DELETE /sources/{id}',
+        'GET /sends/{id}/stats',
         'GET /sources',
         'POST /articles',
         'POST /articles/{id}/restore',
