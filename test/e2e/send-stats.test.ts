@@ -1,13 +1,23 @@
 /**
  * Per-send results on the real `npm start` stack: readers at the SES mailbox simulator's addresses
  * get a `send-now` digest, and `digest sends stats --json` counts what SES said of each
- * (deliveries, permanent and transient bounces, a complaint) against that send.
+ * (deliveries, permanent and transient bounces, a complaint) against that send, and the readers
+ * who leave through that digest's unsubscribe links (one-click and the page's button).
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, startLocalStack, type LocalStack } from '../support/local-stack.ts';
+import {
+  headerOf,
+  inboxEmails,
+  linkIn,
+  runCli,
+  startLocalStack,
+  storedSubscriber,
+  type LocalStack,
+  type StoredEmail,
+} from '../support/local-stack.ts';
 
 const READERS = [
   'bounce@simulator.amazonses.com',
@@ -104,4 +114,37 @@ describe('digest sends on the local stack', () => {
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(/no send now-unknown/);
   }, 180_000);
+
+  it("counts an unsubscribe through the digest's links once for its send, one-click and page alike", async () => {
+    const digestTo = async (address: string): Promise<StoredEmail> => {
+      const found = (await inboxEmails(stack)).find((email) => email.destination.to.includes(address));
+      if (!found) throw new Error(`no digest to ${address}`);
+      return found;
+    };
+    const latest = async () => lastJsonLine((await runCli(['sends', 'stats', '--json'], stack.env)).stdout);
+    const before = await latest();
+    expect(before['unsubscribes']).toBe(0);
+
+    // RFC 8058: the mail client posts this body to the List-Unsubscribe URL.
+    const oneClickUrl = /^<([^>]+)>$/.exec(headerOf(await digestTo('reader@example.com'), 'List-Unsubscribe') ?? '')?.[1];
+    expect(oneClickUrl).toMatch(/\/unsubscribe\?token=/);
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const posted = await fetch(oneClickUrl!, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'List-Unsubscribe=One-Click',
+      });
+      expect(posted.status).toBe(200);
+    }
+    const page = linkIn(await digestTo('success@simulator.amazonses.com'), '/unsubscribe');
+    expect((await fetch(page)).status).toBe(200);
+    expect((await fetch(page, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' } })).status).toBe(200);
+
+    const after = await latest();
+    expect(after['send']).toBe(before['send']);
+    expect(after['unsubscribes']).toBe(2);
+    for (const address of ['reader@example.com', 'success@simulator.amazonses.com']) {
+      expect((await storedSubscriber(stack, address))?.status, address).toBe('unsubscribed');
+    }
+  }, 60_000);
 });

@@ -412,6 +412,12 @@ describe('plan and send the digest', () => {
     });
     expect(oneClick.status).toBe(200);
     expect((await wiring.port('subscribers').get('digest.reader@example.com'))?.status).toBe('unsubscribed');
+    // It counts once, as one-click, for the send and edition the digest came in.
+    await fetch(headers['list-unsubscribe']!.slice(1, -1), { method: 'POST', body: 'List-Unsubscribe=One-Click' });
+    const results = await wiring.port('sendStats').sendResults(chunks[0]!.send!);
+    expect(results.map((row) => [row.editionId, row.counts.unsubscribedOneClick, row.counts.unsubscribedPage])).toEqual([
+      [jobs[0]!.editionId, 1, 0],
+    ]);
 
     // The web edition is served, without anyone's personal links.
     const web = await fetch(`${baseUrl}/editions/${jobs[0]!.editionId}`);

@@ -133,7 +133,8 @@ export const FUNCTION_PORTS = {
     mailer: 'mailer',
     renderer: 'renderer',
   },
-  'api-unsubscribe': { clock: 'clock', settings: 'settings', site: 'site', subscribers: 'subscribers' },
+  /** An unsubscribe through a digest's link counts for its send (SEND#<send> / STATS#<edition>). */
+  'api-unsubscribe': { clock: 'clock', settings: 'settings', site: 'site', subscribers: 'subscribers', sendStats: 'sendStats' },
   'api-preferences': {
     clock: 'clock',
     settings: 'settings',

@@ -62,7 +62,7 @@ export function classifyRecipients(
       context.outcomes.set(email, outcome ?? 'not-subscribed');
       continue;
     }
-    const { data, headers } = recipientSubstitution(edition, reader, context.now, context.settings, 'links');
+    const { data, headers } = recipientSubstitution(edition, reader, context.now, context.settings, 'links', chunk.send);
     if (context.settings.clickTracking)
       Object.assign(data, clickLinkData(edition, { email, send: chunk.send, sentAt: context.now }, context.settings));
     const dataJson = JSON.stringify(data);

@@ -298,9 +298,16 @@ export function recipientSubstitution(
   settings: Settings,
   /** `links`: the reader's links only; a bulk call passes the zone's data once for all its readers (zoneTemplateData). */
   scope: 'all' | 'links' = 'all',
+  /** The send mailing it: its unsubscribe link then names the send and edition, so an unsubscribe counts for them. */
+  send?: string,
 ): RecipientSubstitution {
   const { email, timezone = 'UTC', tokenVersion = 0 } = recipient;
-  const unsubscribeUrl = linkTo(settings, '/unsubscribe', signToken({ secret: settings.tokenSecret, purpose: 'unsubscribe', email, now }));
+  const origin = send === undefined ? undefined : { send, editionId: edition.id };
+  const unsubscribeUrl = linkTo(
+    settings,
+    '/unsubscribe',
+    signToken({ secret: settings.tokenSecret, purpose: 'unsubscribe', email, now, ...(origin ? { origin } : {}) }),
+  );
   // The manage link carries the reader's tokenVersion, so it lives until they sign out of old links.
   const preferencesUrl = linkTo(
     settings,

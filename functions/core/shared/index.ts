@@ -12,6 +12,16 @@ export {
 } from './errors.ts';
 export { allTimeZones, canonicalTimeZone, knownZone, localTime, localTimeLabels } from './local-time.ts';
 export { DailyQuotaExhaustedError, type Mailer, MailerThrottledError, type OutgoingEmail } from './mail.ts';
+export {
+  ByteReader,
+  decodeEditionId,
+  decodeSendId,
+  decodeUtf8,
+  type DigestOrigin,
+  encodeEditionId,
+  encodeSendId,
+  u32Bytes,
+} from './digest-origin.ts';
 export { deriveSecretKey } from './secret-keys.ts';
 export { openSealedBytes, sealBytes } from './sealed-box.ts';
 export { linkTo, type Settings } from './settings.ts';

@@ -1,3 +1,5 @@
+import type { DigestOrigin } from './digest-origin.ts';
+
 /** What a link token says, whatever its format on the wire. */
 export type TokenPurpose = 'confirm' | 'unsubscribe' | 'preferences';
 
@@ -8,4 +10,6 @@ export interface TokenClaims {
   expiresAt: number | undefined;
   /** The reader's tokenVersion when the link was issued. */
   version: number;
+  /** The send and edition of the digest the link was mailed in; absent for links in other mail. */
+  origin?: DigestOrigin;
 }

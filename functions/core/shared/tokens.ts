@@ -7,6 +7,7 @@
  * first format, `<JSON>.<HMAC>` (signed-json-token.ts), mailed before, are still accepted.
  */
 import { z } from 'zod';
+import type { DigestOrigin } from './digest-origin.ts';
 import { InvalidTokenError } from './errors.ts';
 import { openSealedToken, sealToken } from './sealed-token.ts';
 import { openSignedJsonToken } from './signed-json-token.ts';
@@ -40,6 +41,8 @@ export interface SignTokenOptions {
   version?: number;
   /** The key id to seal under; CURRENT_TOKEN_KEY_ID unless given. */
   keyId?: number;
+  /** For links in a digest: its send and edition, so what the link leads to is counted for that send. */
+  origin?: DigestOrigin;
 }
 
 /** A new link token, sealed: it reads as random characters. */
@@ -51,9 +54,10 @@ export function signToken({
   lifetimeSeconds = TOKEN_LIFETIME_SECONDS[purpose],
   version = 0,
   keyId,
+  origin,
 }: SignTokenOptions): string {
   const expiresAt = lifetimeSeconds === null ? undefined : Math.floor(now.getTime() / 1000) + lifetimeSeconds;
-  return sealToken(secret, { purpose, email, expiresAt, version }, keyId);
+  return sealToken(secret, { purpose, email, expiresAt, version, ...(origin ? { origin } : {}) }, keyId);
 }
 
 /** Returns the address the token was issued for, or throws InvalidTokenError saying why. */
@@ -61,8 +65,13 @@ export function verifyToken(secret: string, token: unknown, purpose: TokenPurpos
   return { email: verifyTokenClaims(secret, token, purpose, now).email };
 }
 
-/** verifyToken plus the reader's token version the link was issued with. */
-export function verifyTokenClaims(secret: string, token: unknown, purpose: TokenPurpose, now: Date): { email: string; version: number } {
+/** verifyToken plus the reader's token version the link was issued with and the digest it came in, if any. */
+export function verifyTokenClaims(
+  secret: string,
+  token: unknown,
+  purpose: TokenPurpose,
+  now: Date,
+): { email: string; version: number; origin?: DigestOrigin } {
   const shape = tokenStringSchema.safeParse(token);
   if (!shape.success) throw new InvalidTokenError('The link is malformed.', 'malformed');
   const claims: TokenClaims = shape.data.includes('.') ? openSignedJsonToken(secret, shape.data) : openSealedToken(secret, shape.data);
@@ -73,5 +82,5 @@ export function verifyTokenClaims(secret: string, token: unknown, purpose: Token
     if (claims.expiresAt === undefined) throw new InvalidTokenError('The link is malformed.', 'malformed');
     if (claims.expiresAt * 1000 <= now.getTime()) throw new InvalidTokenError('The link has expired.', 'expired');
   }
-  return { email: claims.email, version: claims.version };
+  return { email: claims.email, version: claims.version, ...(claims.origin ? { origin: claims.origin } : {}) };
 }

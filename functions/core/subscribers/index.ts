@@ -18,6 +18,8 @@ export {
   type RateLimiter,
   type RenderedEmail,
   type SubscriberStore,
+  type UnsubscribeCounter,
+  type UnsubscribeVia,
 } from './ports.ts';
 export {
   preferenceCentreView,
@@ -37,6 +39,8 @@ export {
   type SubscribeOutcome,
   type SubscribeResult,
   unsubscribe,
+  type UnsubscribeDeps,
+  type UnsubscribeOutcome,
   readerBehind,
   type LinkDeps,
 } from './subscriptions.ts';

@@ -83,3 +83,14 @@ export interface ErasedAddresses {
   /** Drops the erasure mark: the reader confirmed a new subscription themselves. */
   clearErasure(email: string): Promise<void>;
 }
+
+/** How a reader left through a digest's unsubscribe link: the RFC 8058 one-click POST, or the page's button. */
+export type UnsubscribeVia = 'one-click' | 'page';
+
+/**
+ * The per-send results an unsubscribe adds to (the send stats store, delivery capability): one
+ * counter per way of leaving, on the send and edition the link was mailed in.
+ */
+export interface UnsubscribeCounter {
+  addToSend(send: string, editionId: string, counts: { unsubscribedOneClick?: number; unsubscribedPage?: number }): Promise<void>;
+}

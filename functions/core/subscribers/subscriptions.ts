@@ -13,7 +13,7 @@ import {
   verifyTokenClaims,
 } from '../shared/index.ts';
 import { RateLimitExceededError } from './errors.ts';
-import type { ConfirmationRenderer, RateLimiter, SubscriberStore, ErasedAddresses } from './ports.ts';
+import type { ConfirmationRenderer, RateLimiter, SubscriberStore, ErasedAddresses, UnsubscribeCounter, UnsubscribeVia } from './ports.ts';
 import { isSuppressed, parseSubscriptionRequest, toPending, toUnsubscribed } from './subscriber.ts';
 
 /** One confirmation email per address per this many ms, so the form cannot be used to flood an inbox. */
@@ -140,19 +140,35 @@ export type LinkDeps = Pick<SubscriptionDeps, 'subscribers' | 'clock' | 'setting
  */
 export async function readerBehind(token: unknown, purpose: TokenPurpose, deps: LinkDeps) {
   const now = deps.clock.now();
-  const { email, version } = verifyTokenClaims(deps.settings.tokenSecret, token, purpose, now);
+  const { email, version, origin } = verifyTokenClaims(deps.settings.tokenSecret, token, purpose, now);
   const subscriber = await deps.subscribers.get(email);
   if (purpose !== 'unsubscribe' && subscriber && version !== (subscriber.tokenVersion ?? 0)) {
     throw new InvalidTokenError('This link was replaced by a newer one. Use the link in your latest digest.', 'revoked');
   }
-  return { now, email, subscriber };
+  return { now, email, subscriber, origin };
 }
 
-/** Idempotent: unknown, already unsubscribed or suppressed addresses all end "unsubscribed". */
-export async function unsubscribe(token: unknown, deps: LinkDeps): Promise<void> {
-  const { now, subscriber } = await readerBehind(token, 'unsubscribe', deps);
-  if (!subscriber || subscriber.status === 'unsubscribed' || isSuppressed(subscriber)) return;
-  await deps.subscribers.put(toUnsubscribed(subscriber, now.toISOString()));
+export type UnsubscribeDeps = LinkDeps & { sendStats: UnsubscribeCounter };
+
+/** `left`: this request ended a subscription; `unchanged`: there was none to end (unknown, already left, suppressed). */
+export type UnsubscribeOutcome = 'left' | 'unchanged';
+
+const UNSUBSCRIBE_COUNTERS = { 'one-click': 'unsubscribedOneClick', page: 'unsubscribedPage' } as const satisfies Record<
+  UnsubscribeVia,
+  string
+>;
+
+/**
+ * Idempotent: unknown, already unsubscribed or suppressed addresses all end "unsubscribed".
+ * The move is conditional on the status just read, so of repeated or racing requests exactly one
+ * ends the subscription, and only that one counts for the send and edition a digest's link names.
+ */
+export async function unsubscribe(token: unknown, deps: UnsubscribeDeps, via: UnsubscribeVia): Promise<UnsubscribeOutcome> {
+  const { now, subscriber, origin } = await readerBehind(token, 'unsubscribe', deps);
+  if (!subscriber || subscriber.status === 'unsubscribed' || isSuppressed(subscriber)) return 'unchanged';
+  if (!(await deps.subscribers.putIfStatus(toUnsubscribed(subscriber, now.toISOString()), subscriber.status))) return 'unchanged';
+  if (origin) await deps.sendStats.addToSend(origin.send, origin.editionId, { [UNSUBSCRIBE_COUNTERS[via]]: 1 });
+  return 'left';
 }
 
 /** Checks an unsubscribe link before showing its confirmation page. */

@@ -69,6 +69,29 @@ describe('sealed link tokens', () => {
     expect(before.length).toBe(118);
   });
 
+  it('carries the send and edition of the digest an unsubscribe link was mailed in, in 20 to 40 more characters', () => {
+    const plain = signToken({ secret: SECRET, purpose: 'unsubscribe', email: EMAIL, now: NOW });
+    const origins = [
+      { send: 'hourly-1795676400000', editionId: '20261126T060000-20261125T060000' },
+      { send: 'now-0f8fad5b-d9cb-469f-a165-70867728950e', editionId: '20261126T060000-20261125T060000-t0123456789' },
+      { send: 'resend-of-some-send', editionId: '20261126T060000-20261125T060000' },
+    ];
+    const lengths = origins.map((origin) => {
+      const token = signToken({ secret: SECRET, purpose: 'unsubscribe', email: EMAIL, now: NOW, origin });
+      expect(verifyTokenClaims(SECRET, token, 'unsubscribe', NOW)).toEqual({ email: EMAIL, version: 0, origin });
+      expect(token).not.toContain(origin.send);
+      return token.length;
+    });
+    expect(plain.length).toBe(66);
+    expect(lengths).toEqual([86, 106, 104]);
+    expect(verifyTokenClaims(SECRET, plain, 'unsubscribe', NOW)).toEqual({ email: EMAIL, version: 0 });
+  });
+
+  it('refuses to issue a link naming an edition id that is not one', () => {
+    const origin = { send: 'hourly-1', editionId: 'not-an-edition' };
+    expect(() => signToken({ secret: SECRET, purpose: 'unsubscribe', email: EMAIL, now: NOW, origin })).toThrow(RangeError);
+  });
+
   it('shows nothing of the address, and two tokens for the same claims differ', () => {
     const email = 'Jane.Reader@xn--bcher-kva.example';
     const first = signToken({ secret: SECRET, purpose: 'preferences', email, now: NOW, version: 2 });
@@ -147,7 +170,10 @@ describe('sealed link tokens', () => {
     expect(verifyToken(SECRET, sealRaw(Buffer.concat([Buffer.from([0x81, 0]), expiry, email])), 'confirm', NOW).email).toBe(EMAIL);
     const cases = {
       'no purpose': Buffer.concat([Buffer.from([0x80, 0]), expiry, email]),
-      'unknown flags': Buffer.concat([Buffer.from([0xc1, 0]), expiry, email]),
+      'unknown flags': Buffer.concat([Buffer.from([0x91, 0]), expiry, email]),
+      'a topic variant without an origin': Buffer.concat([Buffer.from([0xa1, 0]), expiry, email]),
+      'an origin cut short': Buffer.from([0x42, 0, 0x69, 0x45, 0x6b, 0x80, 0x69, 0x44]),
+      'an origin with an unknown send kind': Buffer.concat([Buffer.from([0x42, 0]), Buffer.alloc(8, 0x10), Buffer.from([9]), email]),
       'an expiry cut short': Buffer.from([0x81, 0, 1, 2]),
       'a version that never ends': Buffer.from([0x02, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, ...email]),
       'an address of two bytes': Buffer.from([0x02, 0, 0x61, 0x40]),

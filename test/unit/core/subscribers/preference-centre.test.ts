@@ -17,6 +17,7 @@ import {
   FakeClock,
   MemoryDeliveryLedger,
   MemoryPersonalDataStore,
+  MemorySendStatsStore,
   MemorySubscriberStore,
   MemoryTopicCatalogue,
   testSettings,
@@ -217,7 +218,7 @@ describe('signOutOfOldLinks', () => {
     expect((await readPreferences(fresh, deps)).email).toBe(EMAIL);
     expect(subscribers.peek(EMAIL)?.tokenVersion).toBe(1);
 
-    await unsubscribe(token('unsubscribe'), deps);
+    await unsubscribe(token('unsubscribe'), { ...deps, sendStats: new MemorySendStatsStore() }, 'page');
     expect(subscribers.peek(EMAIL)?.status).toBe('unsubscribed');
   });
 });

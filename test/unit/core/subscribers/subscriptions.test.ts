@@ -21,6 +21,7 @@ import {
   MemoryDeliveryLedger,
   MemoryPersonalDataStore,
   MemoryRateLimiter,
+  MemorySendStatsStore,
   MemorySubscriberStore,
   RecordingMailer,
   testSettings,
@@ -31,12 +32,16 @@ let mailer: RecordingMailer;
 let clock: FakeClock;
 let deps: SubscriptionDeps;
 let personalData: MemoryPersonalDataStore;
+let sendStats: MemorySendStatsStore;
+/** What an unsubscribe needs: the links' deps and the send counters a digest's link adds to. */
+const leaving = () => ({ ...deps, sendStats });
 
 beforeEach(() => {
   subscribers = new MemorySubscriberStore();
   mailer = new RecordingMailer();
   clock = new FakeClock('2026-11-26T10:00:00.000Z');
   personalData = new MemoryPersonalDataStore(subscribers, new MemoryDeliveryLedger());
+  sendStats = new MemorySendStatsStore();
   deps = {
     subscribers,
     mailer,
@@ -242,7 +247,7 @@ describe('confirmSubscription', () => {
   it('does not bring back a reader who unsubscribed after asking', async () => {
     await requestSubscription({ email: EMAIL }, {}, deps);
     const confirmToken = confirmTokenIn(mailer.sent[0]!.text);
-    await unsubscribe(token('unsubscribe'), deps);
+    await unsubscribe(token('unsubscribe'), leaving(), 'page');
 
     expect((await confirmSubscription(confirmToken, deps)).outcome).toBe('not-pending');
     expect(subscribers.peek(EMAIL)?.status).toBe('unsubscribed');
@@ -332,7 +337,7 @@ describe('the welcome email', () => {
     const manage = /preferences\?token=(\S+)/.exec(welcome.text)?.[1];
     expect((await readPreferences(decodeURIComponent(manage ?? ''), deps)).status).toBe('confirmed');
     const leave = /unsubscribe\?token=(\S+)/.exec(welcome.text)?.[1];
-    await unsubscribe(decodeURIComponent(leave ?? ''), deps);
+    await unsubscribe(decodeURIComponent(leave ?? ''), leaving(), 'page');
     expect(subscribers.peek(EMAIL)?.status).toBe('unsubscribed');
   });
 
@@ -349,30 +354,83 @@ describe('the welcome email', () => {
 describe('unsubscribe', () => {
   it('unsubscribes a confirmed reader and is idempotent', async () => {
     await subscribers.put(aSubscriber({ email: EMAIL }));
-    await unsubscribe(token('unsubscribe'), deps);
+    await unsubscribe(token('unsubscribe'), leaving(), 'page');
     const first = subscribers.peek(EMAIL);
     expect(first).toMatchObject({ status: 'unsubscribed', unsubscribedAt: clock.now().toISOString() });
 
     clock.advance(3600_000);
-    await unsubscribe(token('unsubscribe'), deps);
+    await unsubscribe(token('unsubscribe'), leaving(), 'page');
     expect(subscribers.peek(EMAIL)).toEqual(first);
   });
 
   it('succeeds for an address it has never seen, storing nothing', async () => {
-    await expect(unsubscribe(token('unsubscribe', 'stranger@example.com'), deps)).resolves.toBeUndefined();
+    await expect(unsubscribe(token('unsubscribe', 'stranger@example.com'), leaving(), 'page')).resolves.toBe('unchanged');
     expect(subscribers.size()).toBe(0);
   });
 
   it('leaves a bounced address suppressed', async () => {
     await subscribers.put(aSubscriber({ email: EMAIL, status: 'bounced' }));
-    await unsubscribe(token('unsubscribe'), deps);
+    await unsubscribe(token('unsubscribe'), leaving(), 'page');
     expect(subscribers.peek(EMAIL)?.status).toBe('bounced');
   });
 
   it('refuses a confirmation link', async () => {
     await subscribers.put(aSubscriber({ email: EMAIL }));
-    expect(await tokenRefusal(unsubscribe(token('confirm'), deps))).toBe('purpose');
+    expect(await tokenRefusal(unsubscribe(token('confirm'), leaving(), 'page'))).toBe('purpose');
     expect(subscribers.peek(EMAIL)?.status).toBe('confirmed');
+  });
+});
+
+describe('unsubscribes counted for the send a digest link came from', () => {
+  const SEND = 'now-0f8fad5b-d9cb-469f-a165-70867728950e';
+  const EDITION = '20261126T060000-20261125T060000-t0123456789';
+  const digestLink = (email = EMAIL) =>
+    signToken({
+      secret: deps.settings.tokenSecret,
+      purpose: 'unsubscribe',
+      email,
+      now: clock.now(),
+      origin: { send: SEND, editionId: EDITION },
+    });
+  const counts = async () =>
+    (await sendStats.sendResults(SEND)).map((row) => [row.editionId, row.counts.unsubscribedOneClick, row.counts.unsubscribedPage]);
+
+  it('counts a one-click unsubscribe once for its send and edition, however often the link is posted', async () => {
+    await subscribers.put(aSubscriber({ email: EMAIL }));
+    expect(await unsubscribe(digestLink(), leaving(), 'one-click')).toBe('left');
+    expect(await unsubscribe(digestLink(), leaving(), 'one-click')).toBe('unchanged');
+    expect(await unsubscribe(digestLink(), leaving(), 'page')).toBe('unchanged');
+    expect(await counts()).toEqual([[EDITION, 1, 0]]);
+  });
+
+  it('counts the page button apart from one-click', async () => {
+    await subscribers.put(aSubscriber({ email: EMAIL }));
+    await unsubscribe(digestLink(), leaving(), 'page');
+    expect(await counts()).toEqual([[EDITION, 0, 1]]);
+  });
+
+  it('counts of two racing requests only the one whose conditional move won', async () => {
+    await subscribers.put(aSubscriber({ email: EMAIL }));
+    const outcomes = await Promise.all([unsubscribe(digestLink(), leaving(), 'one-click'), unsubscribe(digestLink(), leaving(), 'page')]);
+    expect(outcomes.filter((outcome) => outcome === 'left')).toHaveLength(1);
+    const [[, oneClick, page]] = (await counts()) as [[string, number, number]];
+    expect(oneClick + page).toBe(1);
+  });
+
+  it('counts nothing for a reader who was not subscribed: unknown, already left or suppressed', async () => {
+    await subscribers.put(aSubscriber({ email: 'gone@example.com', status: 'unsubscribed' }));
+    await subscribers.put(aSubscriber({ email: 'bounced@example.com', status: 'bounced' }));
+    for (const email of ['stranger@example.com', 'gone@example.com', 'bounced@example.com']) {
+      expect(await unsubscribe(digestLink(email), leaving(), 'one-click')).toBe('unchanged');
+    }
+    expect(await counts()).toEqual([]);
+  });
+
+  it('counts nothing for a link without a send (welcome and confirmation emails)', async () => {
+    await subscribers.put(aSubscriber({ email: EMAIL }));
+    expect(await unsubscribe(token('unsubscribe'), leaving(), 'one-click')).toBe('left');
+    expect(subscribers.peek(EMAIL)?.status).toBe('unsubscribed');
+    expect(await counts()).toEqual([]);
   });
 });
 
